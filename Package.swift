@@ -1,0 +1,57 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The folder layout mirrors the architecture: a C shim under the Lua host, a
+// Zoho-agnostic Lua host, a Lua-agnostic Desk core, the generated catalog, the
+// simulator, and the shell that joins them for the `zdsh` command line.
+let package = Package(
+    name: "zdsh",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "zdsh", targets: ["zdsh"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLua", pkgConfig: "lua5.4",
+            providers: [.apt(["liblua5.4-dev"])]),
+        .systemLibrary(
+            name: "CEditLine", pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]),
+        .target(name: "CLuaShim", dependencies: ["CLua"]),
+        .target(name: "JSONValue"),
+        .target(name: "LuaHost", dependencies: ["CLua", "CLuaShim", "JSONValue"]),
+        .target(name: "DeskCatalog", dependencies: ["JSONValue"]),
+        .target(name: "DeskCore", dependencies: [
+            "JSONValue", "DeskCatalog",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "DeskSim", dependencies: [
+            "JSONValue", "DeskCatalog", "DeskCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        .target(name: "Shell", dependencies: [
+            "LuaHost", "JSONValue", "DeskCatalog", "DeskCore", "DeskSim", "CEditLine",
+        ]),
+        .executableTarget(name: "zdsh", dependencies: [
+            "Shell", "LuaHost", "DeskCore", "DeskCatalog", "DeskSim",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),
+        .testTarget(name: "LuaHostTests", dependencies: ["LuaHost", "JSONValue", "CLua", "CLuaShim"]),
+        .testTarget(name: "DeskCatalogTests", dependencies: ["DeskCatalog"]),
+        .testTarget(name: "DeskCoreTests", dependencies: ["DeskCore", "DeskCatalog", "JSONValue"]),
+        .testTarget(name: "DeskSimTests", dependencies: ["DeskSim", "DeskCore", "DeskCatalog", "JSONValue"]),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "LuaHost", "DeskCore", "DeskSim", "DeskCatalog", "JSONValue"]),
+        .testTarget(name: "CLITests", dependencies: []),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,2 @@
+import XCTest
+final class DeskCatalogTestsPlaceholder: XCTestCase { func testPlaceholder() {} }

@@ -1,0 +1,2 @@
+import XCTest
+final class DeskCoreTestsPlaceholder: XCTestCase { func testPlaceholder() {} }

@@ -1,0 +1,2 @@
+import XCTest
+final class JSONValueTestsPlaceholder: XCTestCase { func testPlaceholder() {} }

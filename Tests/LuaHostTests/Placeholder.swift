@@ -1,0 +1,2 @@
+import XCTest
+final class LuaHostTestsPlaceholder: XCTestCase { func testPlaceholder() {} }
