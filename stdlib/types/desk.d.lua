@@ -6899,3 +6899,1058 @@ function desk.api.verifyDomain(args) end
 ---@return any
 function desk.api.viewTemporaryTransitionDraftAttachment(args) end
 
+---@class desk.accounts
+desk.accounts = {}
+---@class desk.agents
+desk.agents = {}
+---@class desk.articles
+desk.articles = {}
+---@class desk.contacts
+desk.contacts = {}
+---@class desk.departments
+desk.departments = {}
+---@class desk.organizations
+desk.organizations = {}
+---@class desk.products
+desk.products = {}
+---@class desk.profiles
+desk.profiles = {}
+---@class desk.recycle_bin
+desk.recycle_bin = {}
+---@class desk.roles
+desk.roles = {}
+---@class desk.tasks
+desk.tasks = {}
+---@class desk.teams
+desk.teams = {}
+---@class desk.tickets
+desk.tickets = {}
+---@class desk.tickets.comments
+desk.tickets.comments = {}
+---@class desk.tickets.tasks
+desk.tickets.tasks = {}
+---@class desk.tickets.threads
+desk.tickets.threads = {}
+---@class helpcenter.badges
+helpcenter.badges = {}
+---@class helpcenter.groups
+helpcenter.groups = {}
+---@class helpcenter.help_centers
+helpcenter.help_centers = {}
+---@class helpcenter.labels
+helpcenter.labels = {}
+---@class helpcenter.users
+helpcenter.users = {}
+
+---GET /api/v1/organizations (read) — desk.api.getOrganizations
+---@param opts? desk.api.getOrganizations.args|table
+---@return any
+function desk.organizations.list(opts) end
+
+---GET /api/v1/accessibleOrganizations (read) — desk.api.getAccessibleOrganizations
+---@param opts? desk.api.getAccessibleOrganizations.args|table
+---@return any
+function desk.organizations.list_accessible(opts) end
+
+---GET /api/v1/organizations/{organizationId} (read) — desk.api.getOrganization
+---@param organizationId integer|string
+---@param opts? desk.api.getOrganization.args|table
+---@return any
+function desk.organizations.get(organizationId, opts) end
+
+---PATCH /api/v1/organizations/{organizationId} (write) — desk.api.updateOrganization
+---@param organizationId integer|string
+---@param opts? desk.api.updateOrganization.args|table
+---@return any
+function desk.organizations.update(organizationId, opts) end
+
+---POST /api/v1/organizations/markDefault (write) — desk.api.updateDefaultOrganizaion
+---@param id integer|string
+---@param opts? desk.api.updateDefaultOrganizaion.args|table
+---@return any
+function desk.organizations.mark_default(id, opts) end
+
+---GET /api/v1/profiles (read) — desk.api.getProfileList
+---@param opts? desk.api.getProfileList.args|table
+---@return any
+function desk.profiles.list(opts) end
+
+---GET /api/v1/profiles/{profileId} (read) — desk.api.getProfile
+---@param profileId integer|string
+---@param opts? desk.api.getProfile.args|table
+---@return any
+function desk.profiles.get(profileId, opts) end
+
+---GET /api/v1/profiles/count (read) — desk.api.getProfileCount
+---@param opts? desk.api.getProfileCount.args|table
+---@return any
+function desk.profiles.count(opts) end
+
+---GET /api/v1/myProfile (read) — desk.api.getMyProfile
+---@param opts? desk.api.getMyProfile.args|table
+---@return any
+function desk.profiles.get_mine(opts) end
+
+---PATCH /api/v1/profiles/{profileId} (write) — desk.api.updateProfile
+---@param profileId integer|string
+---@param opts? desk.api.updateProfile.args|table
+---@return any
+function desk.profiles.update(profileId, opts) end
+
+---POST /api/v1/profiles/{profileId}/clone (write) — desk.api.cloneProfile
+---@param profileId integer|string
+---@param opts? desk.api.cloneProfile.args|table
+---@return any
+function desk.profiles.clone(profileId, opts) end
+
+---POST /api/v1/profiles/{profileId}/delete (destructive) — desk.api.deleteProfile
+---@param profileId integer|string
+---@param opts? desk.api.deleteProfile.args|table
+---@return any
+function desk.profiles.delete(profileId, opts) end
+
+---GET /api/v1/profiles/{profileId}/agents (read) — desk.api.getAgentsByProfile
+---@param profileId integer|string
+---@param opts? desk.api.getAgentsByProfile.args|table
+---@return any
+function desk.profiles.list_agents(profileId, opts) end
+
+---GET /api/v1/roles (read) — desk.api.getRoles
+---@param opts? desk.api.getRoles.args|table
+---@return any
+function desk.roles.list(opts) end
+
+---GET /api/v1/roles/{roleId} (read) — desk.api.getRole
+---@param roleId integer|string
+---@param opts? desk.api.getRole.args|table
+---@return any
+function desk.roles.get(roleId, opts) end
+
+---GET /api/v1/roles/count (read) — desk.api.getRoleCount
+---@param opts? desk.api.getRoleCount.args|table
+---@return any
+function desk.roles.count(opts) end
+
+---GET /api/v1/rolesByIds (read) — desk.api.getRolesByIds
+---@param roleIds (integer|string)[]
+---@param opts? desk.api.getRolesByIds.args|table
+---@return any
+function desk.roles.list_by_ids(roleIds, opts) end
+
+---POST /api/v1/roles (write) — desk.api.addRole
+---@param opts? desk.api.addRole.args|table
+---@return any
+function desk.roles.create(opts) end
+
+---PATCH /api/v1/roles/{roleId} (write) — desk.api.updateRole
+---@param roleId integer|string
+---@param opts? desk.api.updateRole.args|table
+---@return any
+function desk.roles.update(roleId, opts) end
+
+---POST /api/v1/roles/{roleId}/delete (destructive) — desk.api.deleteRole
+---@param roleId integer|string
+---@param opts? desk.api.deleteRole.args|table
+---@return any
+function desk.roles.delete(roleId, opts) end
+
+---GET /api/v1/roles/{roleId}/agents (read) — desk.api.getAgentsByRole
+---@param roleId integer|string
+---@param opts? desk.api.getAgentsByRole.args|table
+---@return any
+function desk.roles.list_agents(roleId, opts) end
+
+---GET /api/v1/agents (read) — desk.api.getAgents
+---@param opts? desk.api.getAgents.args|table
+---@return any
+function desk.agents.list(opts) end
+
+---GET /api/v1/agents/{agentId} (read) — desk.api.getAgent
+---@param agentId integer|string
+---@param opts? desk.api.getAgent.args|table
+---@return any
+function desk.agents.get(agentId, opts) end
+
+---GET /api/v1/agents/count (read) — desk.api.getAgentsCount
+---@param opts? desk.api.getAgentsCount.args|table
+---@return any
+function desk.agents.count(opts) end
+
+---GET /api/v1/agentsByIds (read) — desk.api.getAgentsByIds
+---@param agentIds (integer|string)[]
+---@param opts? desk.api.getAgentsByIds.args|table
+---@return any
+function desk.agents.list_by_ids(agentIds, opts) end
+
+---GET /api/v1/myinfo (read) — desk.api.getMyInfo
+---@param opts? desk.api.getMyInfo.args|table
+---@return any
+function desk.agents.get_mine(opts) end
+
+---POST /api/v1/agents (write) — desk.api.addAgent
+---@param opts? desk.api.addAgent.args|table
+---@return any
+function desk.agents.create(opts) end
+
+---PATCH /api/v1/agents/{agentId} (write) — desk.api.updateAgent
+---@param agentId integer|string
+---@param opts? desk.api.updateAgent.args|table
+---@return any
+function desk.agents.update(agentId, opts) end
+
+---POST /api/v1/agents/activate (write) — desk.api.activateAgents
+---@param agentIds (integer|string)[]
+---@param opts? desk.api.activateAgents.args|table
+---@return any
+function desk.agents.activate(agentIds, opts) end
+
+---POST /api/v1/agents/{agentId}/deactivate (destructive) — desk.api.deactivateAgents
+---@param agentId integer|string
+---@param opts? desk.api.deactivateAgents.args|table
+---@return any
+function desk.agents.deactivate(agentId, opts) end
+
+---POST /api/v1/agents/reinvite (write) — desk.api.reInviteAgents
+---@param agentIds (integer|string)[]
+---@param opts? desk.api.reInviteAgents.args|table
+---@return any
+function desk.agents.reinvite(agentIds, opts) end
+
+---POST /api/v1/agents/deleteUnconfirmed (destructive) — desk.api.deleteUnconfirmedAgent
+---@param agentIds (integer|string)[]
+---@param opts? desk.api.deleteUnconfirmedAgent.args|table
+---@return any
+function desk.agents.delete_unconfirmed(agentIds, opts) end
+
+---POST /api/v1/deletedAgents/{agentId}/anonymize (destructive) — desk.api.anonymizeDeletedAgent
+---@param agentId integer|string
+---@param opts? desk.api.anonymizeDeletedAgent.args|table
+---@return any
+function desk.agents.anonymize(agentId, opts) end
+
+---GET /api/v1/agents/{agentId}/teams (read) — desk.api.listAssociatedTeamsForAgent
+---@param agentId integer|string
+---@param opts? desk.api.listAssociatedTeamsForAgent.args|table
+---@return any
+function desk.agents.list_teams(agentId, opts) end
+
+---GET /api/v1/departments (read) — desk.api.getDepartments
+---@param opts? desk.api.getDepartments.args|table
+---@return any
+function desk.departments.list(opts) end
+
+---GET /api/v1/departments/{departmentId} (read) — desk.api.getDepartment
+---@param departmentId integer|string
+---@param opts? desk.api.getDepartment.args|table
+---@return any
+function desk.departments.get(departmentId, opts) end
+
+---GET /api/v1/departments/count (read) — desk.api.getDepartmentsCount
+---@param opts? desk.api.getDepartmentsCount.args|table
+---@return any
+function desk.departments.count(opts) end
+
+---GET /api/v1/departmentsByIds (read) — desk.api.getDepartmentsByIds
+---@param departmentIds (integer|string)[]
+---@param opts? desk.api.getDepartmentsByIds.args|table
+---@return any
+function desk.departments.list_by_ids(departmentIds, opts) end
+
+---POST /api/v1/departments (write) — desk.api.addDepartment
+---@param opts? desk.api.addDepartment.args|table
+---@return any
+function desk.departments.create(opts) end
+
+---PATCH /api/v1/departments/{departmentId} (write) — desk.api.updateDepartment
+---@param departmentId integer|string
+---@param opts? desk.api.updateDepartment.args|table
+---@return any
+function desk.departments.update(departmentId, opts) end
+
+---POST /api/v1/departments/{departmentId}/enable (write) — desk.api.enableDepartment
+---@param departmentId integer|string
+---@param opts? desk.api.enableDepartment.args|table
+---@return any
+function desk.departments.enable(departmentId, opts) end
+
+---POST /api/v1/departments/{departmentId}/disable (destructive) — desk.api.disableDepartment
+---@param departmentId integer|string
+---@param opts? desk.api.disableDepartment.args|table
+---@return any
+function desk.departments.disable(departmentId, opts) end
+
+---GET /api/v1/departments/{departmentId}/agents (read) — desk.api.getAgentsInDepartment
+---@param departmentId integer|string
+---@param opts? desk.api.getAgentsInDepartment.args|table
+---@return any
+function desk.departments.list_agents(departmentId, opts) end
+
+---POST /api/v1/departments/{departmentId}/associateAgents (write) — desk.api.associateAgentsToDepartment
+---@param departmentId integer|string
+---@param agentIds (integer|string)[]
+---@param opts? desk.api.associateAgentsToDepartment.args|table
+---@return any
+function desk.departments.add_agents(departmentId, agentIds, opts) end
+
+---POST /api/v1/departments/{departmentId}/dissociateAgents (destructive) — desk.api.dissociateAgents
+---@param departmentId integer|string
+---@param agentIds (integer|string)[]
+---@param opts? desk.api.dissociateAgents.args|table
+---@return any
+function desk.departments.remove_agents(departmentId, agentIds, opts) end
+
+---GET /api/v1/departments/{departmentId}/teams (read) — desk.api.getTeamsInDepartment
+---@param departmentId integer|string
+---@param opts? desk.api.getTeamsInDepartment.args|table
+---@return any
+function desk.departments.list_teams(departmentId, opts) end
+
+---GET /api/v1/teams (read) — desk.api.getTeams
+---@param opts? desk.api.getTeams.args|table
+---@return any
+function desk.teams.list(opts) end
+
+---GET /api/v1/teams/{teamId} (read) — desk.api.getTeam
+---@param teamId integer|string
+---@param opts? desk.api.getTeam.args|table
+---@return any
+function desk.teams.get(teamId, opts) end
+
+---POST /api/v1/teams (write) — desk.api.createTeam
+---@param opts? desk.api.createTeam.args|table
+---@return any
+function desk.teams.create(opts) end
+
+---PATCH /api/v1/teams/{team_id} (write) — desk.api.updateTeam
+---@param team_id integer|string
+---@param opts? desk.api.updateTeam.args|table
+---@return any
+function desk.teams.update(team_id, opts) end
+
+---POST /api/v1/teams/{team_id}/deleteTeam (destructive) — desk.api.deleteTeam
+---@param team_id integer|string
+---@param opts? desk.api.deleteTeam.args|table
+---@return any
+function desk.teams.delete(team_id, opts) end
+
+---GET /api/v1/teams/{team_id}/members (read) — desk.api.getTeamMembersDetails
+---@param team_id integer|string
+---@param opts? desk.api.getTeamMembersDetails.args|table
+---@return any
+function desk.teams.list_members(team_id, opts) end
+
+---GET /api/v1/tickets (read) — desk.api.getTickets
+---@param opts? desk.api.getTickets.args|table
+---@return any
+function desk.tickets.list(opts) end
+
+---GET /api/v1/tickets/{ticketId} (read) — desk.api.getTicket
+---@param ticketId integer|string
+---@param opts? desk.api.getTicket.args|table
+---@return any
+function desk.tickets.get(ticketId, opts) end
+
+---GET /api/v1/tickets/search (read) — desk.api.searchTickets
+---@param opts? desk.api.searchTickets.args|table
+---@return any
+function desk.tickets.search(opts) end
+
+---POST /api/v1/tickets (write) — desk.api.createTicket
+---@param opts? desk.api.createTicket.args|table
+---@return any
+function desk.tickets.create(opts) end
+
+---PATCH /api/v1/tickets/{ticketId} (write) — desk.api.updateTicket
+---@param ticketId integer|string
+---@param opts? desk.api.updateTicket.args|table
+---@return any
+function desk.tickets.update(ticketId, opts) end
+
+---POST /api/v1/tickets/updateMany (write) — desk.api.bulkUpdateTickets
+---@param opts? desk.api.bulkUpdateTickets.args|table
+---@return any
+function desk.tickets.update_many(opts) end
+
+---POST /api/v1/tickets/moveToTrash (destructive) — desk.api.deleteTicket
+---@param ticketIds (integer|string)[]
+---@param opts? desk.api.deleteTicket.args|table
+---@return any
+function desk.tickets.move_to_trash(ticketIds, opts) end
+
+---POST /api/v1/tickets/{ticketId}/merge (destructive) — desk.api.mergeTicket
+---@param ticketId integer|string
+---@param ids (integer|string)[]
+---@param opts? desk.api.mergeTicket.args|table
+---@return any
+function desk.tickets.merge(ticketId, ids, opts) end
+
+---POST /api/v1/tickets/{ticketId}/move (write) — desk.api.moveTicket
+---@param ticketId integer|string
+---@param departmentId integer|string
+---@param opts? desk.api.moveTicket.args|table
+---@return any
+function desk.tickets.move(ticketId, departmentId, opts) end
+
+---POST /api/v1/closeTickets (write) — desk.api.closeTickets
+---@param ids (integer|string)[]
+---@param opts? desk.api.closeTickets.args|table
+---@return any
+function desk.tickets.close(ids, opts) end
+
+---POST /api/v1/tickets/markSpam (write) — desk.api.markTicketAsSpam
+---@param ids (integer|string)[]
+---@param opts? desk.api.markTicketAsSpam.args|table
+---@return any
+function desk.tickets.mark_spam(ids, opts) end
+
+---POST /api/v1/tickets/deleteSpam (destructive) — desk.api.deleteSpamTickets
+---@param ticketIds (integer|string)[]
+---@param opts? desk.api.deleteSpamTickets.args|table
+---@return any
+function desk.tickets.delete_spam(ticketIds, opts) end
+
+---POST /api/v1/tickets/emptySpam (destructive) — desk.api.deleteAllSpamTickets
+---@param departmentId integer|string
+---@param opts? desk.api.deleteAllSpamTickets.args|table
+---@return any
+function desk.tickets.empty_spam(departmentId, opts) end
+
+---POST /api/v1/tickets/{ticketId}/markAsRead (write) — desk.api.markTicketAsRead
+---@param ticketId integer|string
+---@param opts? desk.api.markTicketAsRead.args|table
+---@return any
+function desk.tickets.mark_read(ticketId, opts) end
+
+---POST /api/v1/tickets/{ticketId}/markAsUnRead (write) — desk.api.markTicketAsUnRead
+---@param ticketId integer|string
+---@param opts? desk.api.markTicketAsUnRead.args|table
+---@return any
+function desk.tickets.mark_unread(ticketId, opts) end
+
+---GET /api/v1/tickets/{ticketId}/threads (read) — desk.api.getThreads
+---@param ticketId integer|string
+---@param opts? desk.api.getThreads.args|table
+---@return any
+function desk.tickets.threads.list(ticketId, opts) end
+
+---POST /api/v1/tickets/{ticketId}/sendReply (write) — desk.api.sendReply
+---@param ticketId integer|string
+---@param opts? desk.api.sendReply.args|table
+---@return any
+function desk.tickets.threads.send_reply(ticketId, opts) end
+
+---POST /api/v1/tickets/{ticketId}/draftReply (write) — desk.api.draftsReply
+---@param ticketId integer|string
+---@param opts? desk.api.draftsReply.args|table
+---@return any
+function desk.tickets.threads.draft_reply(ticketId, opts) end
+
+---GET /api/v1/tickets/{ticketId}/comments (read) — desk.api.getTicketComments
+---@param ticketId integer|string
+---@param opts? desk.api.getTicketComments.args|table
+---@return any
+function desk.tickets.comments.list(ticketId, opts) end
+
+---GET /api/v1/tickets/{ticketId}/comments/{commentId} (read) — desk.api.getTicketComment
+---@param ticketId integer|string
+---@param commentId integer|string
+---@param opts? desk.api.getTicketComment.args|table
+---@return any
+function desk.tickets.comments.get(ticketId, commentId, opts) end
+
+---POST /api/v1/tickets/{ticketId}/comments (write) — desk.api.createTicketComment
+---@param ticketId integer|string
+---@param opts? desk.api.createTicketComment.args|table
+---@return any
+function desk.tickets.comments.create(ticketId, opts) end
+
+---PATCH /api/v1/tickets/{ticketId}/comments/{commentId} (write) — desk.api.updateTicketComment
+---@param ticketId integer|string
+---@param commentId integer|string
+---@param opts? desk.api.updateTicketComment.args|table
+---@return any
+function desk.tickets.comments.update(ticketId, commentId, opts) end
+
+---DELETE /api/v1/tickets/{ticketId}/comments/{commentId} (destructive) — desk.api.deleteTicketComment
+---@param ticketId integer|string
+---@param commentId integer|string
+---@param opts? desk.api.deleteTicketComment.args|table
+---@return any
+function desk.tickets.comments.delete(ticketId, commentId, opts) end
+
+---GET /api/v1/tickets/{ticketId}/tasks (read) — desk.api.getTasksByTicket
+---@param ticketId integer|string
+---@param opts? desk.api.getTasksByTicket.args|table
+---@return any
+function desk.tickets.tasks.list(ticketId, opts) end
+
+---GET /api/v1/contacts (read) — desk.api.getContacts
+---@param opts? desk.api.getContacts.args|table
+---@return any
+function desk.contacts.list(opts) end
+
+---GET /api/v1/contacts/{contactId} (read) — desk.api.getContact
+---@param contactId integer|string
+---@param opts? desk.api.getContact.args|table
+---@return any
+function desk.contacts.get(contactId, opts) end
+
+---GET /api/v1/contacts/count (read) — desk.api.getContactsCount
+---@param opts? desk.api.getContactsCount.args|table
+---@return any
+function desk.contacts.count(opts) end
+
+---GET /api/v1/contacts/search (read) — desk.api.searchContacts
+---@param opts? desk.api.searchContacts.args|table
+---@return any
+function desk.contacts.search(opts) end
+
+---GET /api/v1/contacts/contactsByIds (read) — desk.api.getContactsByIds
+---@param ids (integer|string)[]
+---@param opts? desk.api.getContactsByIds.args|table
+---@return any
+function desk.contacts.list_by_ids(ids, opts) end
+
+---POST /api/v1/contacts (write) — desk.api.createContact
+---@param opts? desk.api.createContact.args|table
+---@return any
+function desk.contacts.create(opts) end
+
+---PATCH /api/v1/contacts/{contactId} (write) — desk.api.updateContact
+---@param contactId integer|string
+---@param opts? desk.api.updateContact.args|table
+---@return any
+function desk.contacts.update(contactId, opts) end
+
+---POST /api/v1/contacts/updateMany (write) — desk.api.bulkUpdateContacts
+---@param opts? desk.api.bulkUpdateContacts.args|table
+---@return any
+function desk.contacts.update_many(opts) end
+
+---POST /api/v1/contacts/moveToTrash (destructive) — desk.api.deleteContact
+---@param contactIds (integer|string)[]
+---@param opts? desk.api.deleteContact.args|table
+---@return any
+function desk.contacts.move_to_trash(contactIds, opts) end
+
+---POST /api/v1/contacts/{contactId}/merge (destructive) — desk.api.mergeContacts
+---@param contactId integer|string
+---@param ids (integer|string)[]
+---@param opts? desk.api.mergeContacts.args|table
+---@return any
+function desk.contacts.merge(contactId, ids, opts) end
+
+---POST /api/v1/contacts/markSpam (write) — desk.api.markContactsAsSpam
+---@param ids (integer|string)[]
+---@param opts? desk.api.markContactsAsSpam.args|table
+---@return any
+function desk.contacts.mark_spam(ids, opts) end
+
+---POST /api/v1/contacts/deleteSpam (destructive) — desk.api.deleteSpamContacts
+---@param contactIds (integer|string)[]
+---@param opts? desk.api.deleteSpamContacts.args|table
+---@return any
+function desk.contacts.delete_spam(contactIds, opts) end
+
+---GET /api/v1/contacts/{contactId}/tickets (read) — desk.api.getTicketsByContact
+---@param contactId integer|string
+---@param opts? desk.api.getTicketsByContact.args|table
+---@return any
+function desk.contacts.list_tickets(contactId, opts) end
+
+---POST /api/v1/contacts/{contactId}/inviteAsEndUser (write) — desk.api.inviteContactAsEndUser
+---@param contactId integer|string
+---@param helpCenterId integer|string
+---@param opts? desk.api.inviteContactAsEndUser.args|table
+---@return any
+function desk.contacts.invite_as_end_user(contactId, helpCenterId, opts) end
+
+---GET /api/v1/accounts (read) — desk.api.getAccounts
+---@param opts? desk.api.getAccounts.args|table
+---@return any
+function desk.accounts.list(opts) end
+
+---GET /api/v1/accounts/{accountId} (read) — desk.api.getAccount
+---@param accountId integer|string
+---@param opts? desk.api.getAccount.args|table
+---@return any
+function desk.accounts.get(accountId, opts) end
+
+---GET /api/v1/accounts/search (read) — desk.api.searchAccounts
+---@param opts? desk.api.searchAccounts.args|table
+---@return any
+function desk.accounts.search(opts) end
+
+---POST /api/v1/accounts (write) — desk.api.createAccount
+---@param opts? desk.api.createAccount.args|table
+---@return any
+function desk.accounts.create(opts) end
+
+---PATCH /api/v1/accounts/{accountId} (write) — desk.api.updateAccount
+---@param accountId integer|string
+---@param opts? desk.api.updateAccount.args|table
+---@return any
+function desk.accounts.update(accountId, opts) end
+
+---POST /api/v1/accounts/updateMany (write) — desk.api.bulkUpdateAccounts
+---@param opts? desk.api.bulkUpdateAccounts.args|table
+---@return any
+function desk.accounts.update_many(opts) end
+
+---POST /api/v1/accounts/moveToTrash (destructive) — desk.api.deleteAccount
+---@param accountIds (integer|string)[]
+---@param opts? desk.api.deleteAccount.args|table
+---@return any
+function desk.accounts.move_to_trash(accountIds, opts) end
+
+---POST /api/v1/accounts/{accountId}/merge (destructive) — desk.api.mergeAccounts
+---@param accountId integer|string
+---@param ids (integer|string)[]
+---@param opts? desk.api.mergeAccounts.args|table
+---@return any
+function desk.accounts.merge(accountId, ids, opts) end
+
+---GET /api/v1/accounts/{accountId}/contacts (read) — desk.api.getContactsUnderAccount
+---@param accountId integer|string
+---@param opts? desk.api.getContactsUnderAccount.args|table
+---@return any
+function desk.accounts.list_contacts(accountId, opts) end
+
+---GET /api/v1/accounts/{accountId}/tickets (read) — desk.api.getTicketsByAccount
+---@param accountId integer|string
+---@param opts? desk.api.getTicketsByAccount.args|table
+---@return any
+function desk.accounts.list_tickets(accountId, opts) end
+
+---GET /api/v1/tasks (read) — desk.api.getTasks
+---@param opts? desk.api.getTasks.args|table
+---@return any
+function desk.tasks.list(opts) end
+
+---GET /api/v1/tasks/{taskId} (read) — desk.api.getTask
+---@param taskId integer|string
+---@param opts? desk.api.getTask.args|table
+---@return any
+function desk.tasks.get(taskId, opts) end
+
+---GET /api/v1/tasks/count (read) — desk.api.getTasksCount
+---@param opts? desk.api.getTasksCount.args|table
+---@return any
+function desk.tasks.count(opts) end
+
+---GET /api/v1/tasks/search (read) — desk.api.searchTasks
+---@param opts? desk.api.searchTasks.args|table
+---@return any
+function desk.tasks.search(opts) end
+
+---POST /api/v1/tasks (write) — desk.api.createTask
+---@param opts? desk.api.createTask.args|table
+---@return any
+function desk.tasks.create(opts) end
+
+---PATCH /api/v1/tasks/{taskId} (write) — desk.api.updateTask
+---@param taskId integer|string
+---@param opts? desk.api.updateTask.args|table
+---@return any
+function desk.tasks.update(taskId, opts) end
+
+---POST /api/v1/tasks/updateMany (write) — desk.api.bulkUpdateTasks
+---@param opts? desk.api.bulkUpdateTasks.args|table
+---@return any
+function desk.tasks.update_many(opts) end
+
+---POST /api/v1/tasks/moveToTrash (destructive) — desk.api.deleteTask
+---@param entityIds (integer|string)[]
+---@param opts? desk.api.deleteTask.args|table
+---@return any
+function desk.tasks.move_to_trash(entityIds, opts) end
+
+---GET /api/v1/products (read) — desk.api.getProducts
+---@param opts? desk.api.getProducts.args|table
+---@return any
+function desk.products.list(opts) end
+
+---GET /api/v1/products/{productId} (read) — desk.api.getProduct
+---@param productId integer|string
+---@param opts? desk.api.getProduct.args|table
+---@return any
+function desk.products.get(productId, opts) end
+
+---GET /api/v1/products/search (read) — desk.api.searchProducts
+---@param opts? desk.api.searchProducts.args|table
+---@return any
+function desk.products.search(opts) end
+
+---POST /api/v1/products (write) — desk.api.createProduct
+---@param opts? desk.api.createProduct.args|table
+---@return any
+function desk.products.create(opts) end
+
+---PATCH /api/v1/products/{productId} (write) — desk.api.updateProduct
+---@param productId integer|string
+---@param opts? desk.api.updateProduct.args|table
+---@return any
+function desk.products.update(productId, opts) end
+
+---POST /api/v1/products/moveToTrash (destructive) — desk.api.deleteProduct
+---@param productIds (integer|string)[]
+---@param opts? desk.api.deleteProduct.args|table
+---@return any
+function desk.products.move_to_trash(productIds, opts) end
+
+---GET /api/v1/articles (read) — desk.api.getArticles
+---@param opts? desk.api.getArticles.args|table
+---@return any
+function desk.articles.list(opts) end
+
+---GET /api/v1/articles/{id} (read) — desk.api.getArticle
+---@param id integer|string
+---@param opts? desk.api.getArticle.args|table
+---@return any
+function desk.articles.get(id, opts) end
+
+---GET /api/v1/articles/count (read) — desk.api.getArticleCount
+---@param opts? desk.api.getArticleCount.args|table
+---@return any
+function desk.articles.count(opts) end
+
+---GET /api/v1/articles/search (read) — desk.api.searchSolutions
+---@param opts? desk.api.searchSolutions.args|table
+---@return any
+function desk.articles.search(opts) end
+
+---POST /api/v1/articles (write) — desk.api.createArticle
+---@param opts? desk.api.createArticle.args|table
+---@return any
+function desk.articles.create(opts) end
+
+---PATCH /api/v1/articles/{id} (write) — desk.api.updateArticle
+---@param id integer|string
+---@param opts? desk.api.updateArticle.args|table
+---@return any
+function desk.articles.update(id, opts) end
+
+---POST /api/v1/articles/moveToTrash (destructive) — desk.api.deleteArticle
+---@param ids (integer|string)[]
+---@param opts? desk.api.deleteArticle.args|table
+---@return any
+function desk.articles.move_to_trash(ids, opts) end
+
+---GET /api/v1/recycleBin (read) — desk.api.getRecycleBinEntities
+---@param opts? desk.api.getRecycleBinEntities.args|table
+---@return any
+function desk.recycle_bin.list(opts) end
+
+---POST /api/v1/recycleBin/restore (write) — desk.api.restoreEntities
+---@param ids (integer|string)[]
+---@param opts? desk.api.restoreEntities.args|table
+---@return any
+function desk.recycle_bin.restore(ids, opts) end
+
+---POST /api/v1/recycleBin/restoreAll (write) — desk.api.restoreAllEntities
+---@param opts? desk.api.restoreAllEntities.args|table
+---@return any
+function desk.recycle_bin.restore_all(opts) end
+
+---POST /api/v1/recycleBin/delete (destructive) — desk.api.deleteEntities
+---@param ids (integer|string)[]
+---@param opts? desk.api.deleteEntities.args|table
+---@return any
+function desk.recycle_bin.delete(ids, opts) end
+
+---POST /api/v1/recycleBin/deleteAll (destructive) — desk.api.deleteAllEntities
+---@param opts? desk.api.deleteAllEntities.args|table
+---@return any
+function desk.recycle_bin.delete_all(opts) end
+
+---GET /api/v1/helpCenters (read) — desk.api.getAllHelpCenters
+---@param opts? desk.api.getAllHelpCenters.args|table
+---@return any
+function helpcenter.help_centers.list(opts) end
+
+---GET /api/v1/helpCenters/{helpcenterId} (read) — desk.api.getHelpCenter
+---@param helpcenterId integer|string
+---@param opts? desk.api.getHelpCenter.args|table
+---@return any
+function helpcenter.help_centers.get(helpcenterId, opts) end
+
+---GET /api/v1/users (read) — desk.api.getUsers
+---@param helpCenterId string|integer
+---@param opts? desk.api.getUsers.args|table
+---@return any
+function helpcenter.users.list(helpCenterId, opts) end
+
+---GET /api/v1/users/{userId} (read) — desk.api.getUserDetails
+---@param helpCenterId string|integer
+---@param userId integer|string
+---@param opts? desk.api.getUserDetails.args|table
+---@return any
+function helpcenter.users.get(helpCenterId, userId, opts) end
+
+---PATCH /api/v1/users/{userId} (write) — desk.api.updateUserDetails
+---@param helpCenterId string|integer
+---@param userId integer|string
+---@param opts? desk.api.updateUserDetails.args|table
+---@return any
+function helpcenter.users.update(helpCenterId, userId, opts) end
+
+---POST /api/v1/users/{userId}/anonymize (destructive) — desk.api.deleteEndUser
+---@param helpCenterId string|integer
+---@param userId integer|string
+---@param opts? desk.api.deleteEndUser.args|table
+---@return any
+function helpcenter.users.anonymize(helpCenterId, userId, opts) end
+
+---GET /api/v1/users/{userId}/groups (read) — desk.api.getUserGroups
+---@param helpCenterId string|integer
+---@param userId integer|string
+---@param opts? desk.api.getUserGroups.args|table
+---@return any
+function helpcenter.users.list_groups(helpCenterId, userId, opts) end
+
+---POST /api/v1/users/{userId}/groups/associate (write) — desk.api.associateGroupsToUsers
+---@param helpCenterId string|integer
+---@param userId integer|string
+---@param groups table[]
+---@param opts? desk.api.associateGroupsToUsers.args|table
+---@return any
+function helpcenter.users.add_to_groups(helpCenterId, userId, groups, opts) end
+
+---POST /api/v1/users/{userId}/groups/dissociate (destructive) — desk.api.deleteGroupsFromUsers
+---@param helpCenterId string|integer
+---@param userId integer|string
+---@param groupIds (integer|string)[]
+---@param opts? desk.api.deleteGroupsFromUsers.args|table
+---@return any
+function helpcenter.users.remove_from_groups(helpCenterId, userId, groupIds, opts) end
+
+---GET /api/v1/users/{userId}/labels (read) — desk.api.getUserLabels
+---@param helpCenterId string|integer
+---@param userId integer|string
+---@param opts? desk.api.getUserLabels.args|table
+---@return any
+function helpcenter.users.list_labels(helpCenterId, userId, opts) end
+
+---POST /api/v1/users/{userId}/labels/assign (write) — desk.api.assignLabelsToUser
+---@param helpCenterId string|integer
+---@param userId integer|string
+---@param labels table[]
+---@param opts? desk.api.assignLabelsToUser.args|table
+---@return any
+function helpcenter.users.assign_labels(helpCenterId, userId, labels, opts) end
+
+---POST /api/v1/users/{userId}/labels/remove (destructive) — desk.api.removeLabelsFromUser
+---@param helpCenterId string|integer
+---@param userId integer|string
+---@param labelIds (integer|string)[]
+---@param opts? desk.api.removeLabelsFromUser.args|table
+---@return any
+function helpcenter.users.remove_labels(helpCenterId, userId, labelIds, opts) end
+
+---GET /api/v1/users/{userId}/badges (read) — desk.api.getUserBadges
+---@param helpCenterId string|integer
+---@param userId integer|string
+---@param opts? desk.api.getUserBadges.args|table
+---@return any
+function helpcenter.users.list_badges(helpCenterId, userId, opts) end
+
+---POST /api/v1/users/{userId}/badges/associate (write) — desk.api.associateBadgesToUsers
+---@param helpCenterId string|integer
+---@param userId integer|string
+---@param badgeIds (integer|string)[]
+---@param opts? desk.api.associateBadgesToUsers.args|table
+---@return any
+function helpcenter.users.add_badges(helpCenterId, userId, badgeIds, opts) end
+
+---POST /api/v1/users/{userId}/badges/dissociate (destructive) — desk.api.dissociateBadgesFromUsers
+---@param helpCenterId string|integer
+---@param userId integer|string
+---@param badgeIds (integer|string)[]
+---@param opts? desk.api.dissociateBadgesFromUsers.args|table
+---@return any
+function helpcenter.users.remove_badges(helpCenterId, userId, badgeIds, opts) end
+
+---GET /api/v1/groups (read) — desk.api.getHelpCenterGroupList
+---@param helpCenterId integer|string
+---@param opts? desk.api.getHelpCenterGroupList.args|table
+---@return any
+function helpcenter.groups.list(helpCenterId, opts) end
+
+---GET /api/v1/groups/{groupId} (read) — desk.api.getHelpCenterGroup
+---@param helpCenterId string|integer
+---@param groupId integer|string
+---@param opts? desk.api.getHelpCenterGroup.args|table
+---@return any
+function helpcenter.groups.get(helpCenterId, groupId, opts) end
+
+---POST /api/v1/groups (write) — desk.api.addHelpCenterGroup
+---@param helpCenterId integer|string
+---@param opts? desk.api.addHelpCenterGroup.args|table
+---@return any
+function helpcenter.groups.create(helpCenterId, opts) end
+
+---PATCH /api/v1/groups/{groupId} (write) — desk.api.updateHelpCenterUserGroup
+---@param helpCenterId string|integer
+---@param groupId integer|string
+---@param opts? desk.api.updateHelpCenterUserGroup.args|table
+---@return any
+function helpcenter.groups.update(helpCenterId, groupId, opts) end
+
+---DELETE /api/v1/groups/{groupId} (destructive) — desk.api.deleteHelpCenterUserGroup
+---@param helpCenterId string|integer
+---@param groupId integer|string
+---@param opts? desk.api.deleteHelpCenterUserGroup.args|table
+---@return any
+function helpcenter.groups.delete(helpCenterId, groupId, opts) end
+
+---GET /api/v1/groups/{groupId}/users (read) — desk.api.getHelpCenterGroupUsers
+---@param helpCenterId string|integer
+---@param groupId integer|string
+---@param opts? desk.api.getHelpCenterGroupUsers.args|table
+---@return any
+function helpcenter.groups.list_users(helpCenterId, groupId, opts) end
+
+---POST /api/v1/groups/{groupId}/users/add (write) — desk.api.addHelpCenterGroupUsers
+---@param helpCenterId string|integer
+---@param groupId integer|string
+---@param users table[]
+---@param opts? desk.api.addHelpCenterGroupUsers.args|table
+---@return any
+function helpcenter.groups.add_users(helpCenterId, groupId, users, opts) end
+
+---POST /api/v1/groups/{groupId}/users/remove (destructive) — desk.api.deleteHCGroupUsers
+---@param helpCenterId string|integer
+---@param groupId integer|string
+---@param userIds (integer|string)[]
+---@param opts? desk.api.deleteHCGroupUsers.args|table
+---@return any
+function helpcenter.groups.remove_users(helpCenterId, groupId, userIds, opts) end
+
+---GET /api/v1/labels (read) — desk.api.getLabels
+---@param helpCenterId integer|string
+---@param opts? desk.api.getLabels.args|table
+---@return any
+function helpcenter.labels.list(helpCenterId, opts) end
+
+---GET /api/v1/labels/{labelId} (read) — desk.api.getLabel
+---@param helpCenterId string|integer
+---@param labelId integer|string
+---@param opts? desk.api.getLabel.args|table
+---@return any
+function helpcenter.labels.get(helpCenterId, labelId, opts) end
+
+---POST /api/v1/labels (write) — desk.api.createLabel
+---@param helpCenterId integer|string
+---@param opts? desk.api.createLabel.args|table
+---@return any
+function helpcenter.labels.create(helpCenterId, opts) end
+
+---PATCH /api/v1/labels/{labelId} (write) — desk.api.updateLabel
+---@param helpCenterId string|integer
+---@param labelId integer|string
+---@param opts? desk.api.updateLabel.args|table
+---@return any
+function helpcenter.labels.update(helpCenterId, labelId, opts) end
+
+---DELETE /api/v1/labels/{labelId} (destructive) — desk.api.deleteLabel
+---@param helpCenterId string|integer
+---@param labelId integer|string
+---@param opts? desk.api.deleteLabel.args|table
+---@return any
+function helpcenter.labels.delete(helpCenterId, labelId, opts) end
+
+---GET /api/v1/labels/{labelId}/users (read) — desk.api.getUsersByLabel
+---@param helpCenterId string|integer
+---@param labelId integer|string
+---@param opts? desk.api.getUsersByLabel.args|table
+---@return any
+function helpcenter.labels.list_users(helpCenterId, labelId, opts) end
+
+---POST /api/v1/labels/{labelId}/users/add (write) — desk.api.assignLabelToUsers
+---@param helpCenterId string|integer
+---@param labelId integer|string
+---@param userIds (integer|string)[]
+---@param opts? desk.api.assignLabelToUsers.args|table
+---@return any
+function helpcenter.labels.add_users(helpCenterId, labelId, userIds, opts) end
+
+---POST /api/v1/labels/{labelId}/users/remove (destructive) — desk.api.removeLabelsFromUsers
+---@param helpCenterId string|integer
+---@param labelId integer|string
+---@param userIds (integer|string)[]
+---@param opts? desk.api.removeLabelsFromUsers.args|table
+---@return any
+function helpcenter.labels.remove_users(helpCenterId, labelId, userIds, opts) end
+
+---GET /api/v1/badges (read) — desk.api.getBadges
+---@param helpCenterId string|integer
+---@param opts? desk.api.getBadges.args|table
+---@return any
+function helpcenter.badges.list(helpCenterId, opts) end
+
+---Earlier client's `delete_profile`; now desk.profiles.delete: POST /api/v1/profiles/{profileId}/delete (destructive).
+---@param profileId integer|string
+---@param p? desk.api.deleteProfile.args|table
+---@return any
+function desk.delete_profile(profileId, p) end
+
+---Earlier client's `remove_users_from_group`; now helpcenter.groups.remove_users: POST /api/v1/groups/{groupId}/users/remove (destructive).
+---@param helpCenterId string|integer
+---@param groupId integer|string
+---@param p? desk.api.deleteHCGroupUsers.args|table
+---@return any
+function desk.remove_users_from_group(helpCenterId, groupId, p) end
+
+---Earlier client's `remove_user_from_groups`; now helpcenter.users.remove_from_groups: POST /api/v1/users/{userId}/groups/dissociate (destructive).
+---@param helpCenterId string|integer
+---@param userId integer|string
+---@param p? desk.api.deleteGroupsFromUsers.args|table
+---@return any
+function desk.remove_user_from_groups(helpCenterId, userId, p) end
+
+---Earlier client's `remove_labels_from_user`; now helpcenter.users.remove_labels: POST /api/v1/users/{userId}/labels/remove (destructive).
+---@param helpCenterId string|integer
+---@param userId integer|string
+---@param p? desk.api.removeLabelsFromUser.args|table
+---@return any
+function desk.remove_labels_from_user(helpCenterId, userId, p) end
+
+---Earlier client's `remove_users_under_a_label`; now helpcenter.labels.remove_users: POST /api/v1/labels/{labelId}/users/remove (destructive).
+---@param helpCenterId string|integer
+---@param labelId integer|string
+---@param p? desk.api.removeLabelsFromUsers.args|table
+---@return any
+function desk.remove_users_under_a_label(helpCenterId, labelId, p) end
+
+---Earlier client's `remove_badges_from_user`; now helpcenter.users.remove_badges: POST /api/v1/users/{userId}/badges/dissociate (destructive).
+---@param helpCenterId string|integer
+---@param userId integer|string
+---@param p? desk.api.dissociateBadgesFromUsers.args|table
+---@return any
+function desk.remove_badges_from_user(helpCenterId, userId, p) end
+
+---Earlier client's `delete_group`; now helpcenter.groups.delete: DELETE /api/v1/groups/{groupId} (destructive).
+---@param helpCenterId string|integer
+---@param groupId integer|string
+---@param p? desk.api.deleteHelpCenterUserGroup.args|table
+---@return any
+function desk.delete_group(helpCenterId, groupId, p) end
+
+---Earlier client's `delete_label`; now helpcenter.labels.delete: DELETE /api/v1/labels/{labelId} (destructive).
+---@param helpCenterId string|integer
+---@param labelId integer|string
+---@param p? desk.api.deleteLabel.args|table
+---@return any
+function desk.delete_label(helpCenterId, labelId, p) end
+
+---Earlier client's `delete_labels` (DELETE /api/v1/helpcenter/{hc}/labels): unsupported.
+---@deprecated Zoho Desk has no endpoint that deletes many labels at once; call helpcenter.labels.delete(hc, label) for each label id.
+---@param helpCenterId string|integer
+---@param p? desk.api.deleteLabel.args|table
+---@return any
+function desk.delete_labels(helpCenterId, p) end
+
+---Earlier client's `get_all_organizations`; now desk.organizations.list: GET /api/v1/organizations (read).
+---@param p? desk.api.getOrganizations.args|table
+---@return any
+function desk.get_all_organizations(p) end

@@ -1,2 +1,0 @@
-import XCTest
-final class DeskCatalogTestsPlaceholder: XCTestCase { func testPlaceholder() {} }
