@@ -1,0 +1,89 @@
+import Foundation
+import JSONValue
+
+/// The one error type every Desk call throws. It carries what Zoho said
+/// (status, errorCode, message, field errors), where (operation, request id)
+/// and what to do about it (`hint`). No secret ever enters one: messages are
+/// built from server text and our own words, and server text is scrubbed.
+public struct DeskError: Error, Sendable, Hashable, CustomStringConvertible, LocalizedError {
+    public enum Kind: String, Sendable, Hashable {
+        /// Zoho answered with an error status and (usually) an errorCode.
+        case api
+        /// 429 TOO_MANY_REQUESTS that persisted through the retries.
+        case rateLimited
+        /// 429 THRESHOLD_EXCEEDED: the org's daily API credits are spent.
+        case dailyLimitExceeded
+        /// An HTML page instead of JSON: almost always the wrong data centre.
+        case wrongDataCenter
+        /// OAuth failed (token endpoint said no, or no way to get a token).
+        case authentication
+        /// The token lacks a scope the operation needs (checked before sending).
+        case missingScope
+        /// A path parameter, query or header value was refused before sending.
+        case invalidArgument
+        /// Org / portal / help-center discovery needs a choice or found nothing.
+        case organization
+        /// Missing or inconsistent configuration (profile, client id, store).
+        case configuration
+        /// No HTTP response (after retries, where retrying was allowed).
+        case network
+        /// A response that could not be understood.
+        case malformedResponse
+    }
+
+    /// One entry of Zoho's `errors[]` (INVALID_DATA): a JSON pointer and why.
+    public struct FieldError: Sendable, Hashable {
+        public let fieldName: String
+        public let errorType: String?
+        public let errorMessage: String?
+        public init(fieldName: String, errorType: String?, errorMessage: String?) {
+            self.fieldName = fieldName; self.errorType = errorType; self.errorMessage = errorMessage
+        }
+    }
+
+    public var kind: Kind
+    public var status: Int?
+    /// Zoho's machine-readable code ("INVALID_DATA"), or the OAuth error ("invalid_client").
+    public var errorCode: String?
+    public var message: String
+    public var fieldErrors: [FieldError]
+    public var operationId: String?
+    public var requestId: String?
+    /// What the user can do about it.
+    public var hint: String?
+    /// The parsed error body, for callers that want extra fields (LICENSE_ACCESS_LIMITED …).
+    public var details: JSONBox?
+
+    public init(kind: Kind, status: Int? = nil, errorCode: String? = nil, message: String,
+                fieldErrors: [FieldError] = [], operationId: String? = nil, requestId: String? = nil,
+                hint: String? = nil, details: JSONBox? = nil) {
+        self.kind = kind; self.status = status; self.errorCode = errorCode; self.message = message
+        self.fieldErrors = fieldErrors; self.operationId = operationId; self.requestId = requestId
+        self.hint = hint; self.details = details
+    }
+
+    public var description: String {
+        var head = ""
+        if let operationId { head += "\(operationId): " }
+        var tags: [String] = []
+        if let status { tags.append("HTTP \(status)") }
+        if let errorCode { tags.append(errorCode) }
+        if !tags.isEmpty { head += tags.joined(separator: " ") + " — " }
+        var text = head + message
+        for field in fieldErrors {
+            text += "\n  \(field.fieldName): \([field.errorType, field.errorMessage].compactMap { $0 }.joined(separator: " — "))"
+        }
+        if let hint { text += "\nhint: \(hint)" }
+        if let requestId { text += "\n(request id \(requestId))" }
+        return text
+    }
+
+    public var errorDescription: String? { description }
+}
+
+/// `JSON` wrapped so `DeskError` stays Hashable without exposing the enum in
+/// its description.
+public struct JSONBox: Sendable, Hashable {
+    public let value: JSON
+    public init(_ value: JSON) { self.value = value }
+}

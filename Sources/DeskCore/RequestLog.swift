@@ -1,0 +1,91 @@
+import Foundation
+import Logging
+
+/// One line of `--verbose` output: a request went out, an answer came back
+/// (or did not), or we decided to wait and retry.
+public struct RequestEvent: Sendable, Hashable {
+    public enum Phase: String, Sendable { case request, response, retry, failure, refresh }
+    public var phase: Phase
+    public var method: String
+    /// Path and query only — never the host's credentials, never headers.
+    public var path: String
+    public var status: Int?
+    public var errorCode: String?
+    public var duration: Duration?
+    /// Why we are retrying / what failed ("429 TOO_MANY_REQUESTS, waiting 1.2s").
+    public var note: String?
+    public var attempt: Int
+
+    public init(phase: Phase, method: String, path: String, status: Int? = nil, errorCode: String? = nil,
+                duration: Duration? = nil, note: String? = nil, attempt: Int = 1) {
+        self.phase = phase; self.method = method; self.path = path; self.status = status
+        self.errorCode = errorCode; self.duration = duration; self.note = note; self.attempt = attempt
+    }
+
+    /// "→ GET /api/v1/tickets?limit=50" / "← 429 TOO_MANY_REQUESTS GET /api/v1/tickets 120ms".
+    public var line: String {
+        var parts: [String]
+        switch phase {
+        case .request: parts = ["→", method, path]
+        case .response: parts = ["←", status.map(String.init) ?? "-", method, path]
+        case .retry: parts = ["↻", method, path]
+        case .failure: parts = ["✗", method, path]
+        case .refresh: parts = ["⟳", method, path]
+        }
+        if let errorCode { parts.append(errorCode) }
+        if let duration { parts.append(RequestEvent.format(duration)) }
+        if attempt > 1 { parts.append("attempt \(attempt)") }
+        if let note { parts.append("(\(note))") }
+        return parts.joined(separator: " ")
+    }
+
+    static func format(_ d: Duration) -> String {
+        let ms = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+        return ms < 1000 ? "\(Int(ms.rounded()))ms" : String(format: "%.2fs", ms / 1000)
+    }
+}
+
+/// Where request events go. The client scrubs every event with its
+/// `Redactor` before handing it over, so sinks need not know about secrets.
+public protocol RequestLogSink: Sendable {
+    func record(_ event: RequestEvent)
+}
+
+/// Discards everything (the default when not verbose).
+public struct SilentLogSink: RequestLogSink {
+    public init() {}
+    public func record(_ event: RequestEvent) {}
+}
+
+/// Writes each event as one line on stderr (`--verbose`, `ZDSH_DEBUG=1`).
+public struct StderrLogSink: RequestLogSink {
+    public init() {}
+    public func record(_ event: RequestEvent) {
+        FileHandle.standardError.write(Data(("zdsh: " + event.line + "\n").utf8))
+    }
+
+    /// Whether the environment asks for request logging.
+    public static func isRequested(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        guard let v = environment["ZDSH_DEBUG"]?.lowercased() else { return false }
+        return ["1", "true", "yes", "on"].contains(v)
+    }
+}
+
+/// Forwards events to swift-log, for hosts that already configured a backend.
+public struct SwiftLogSink: RequestLogSink {
+    private let logger: Logger
+    public init(logger: Logger = Logger(label: "zdsh.desk")) { self.logger = logger }
+    public func record(_ event: RequestEvent) {
+        logger.debug("\(event.line)")
+    }
+}
+
+/// Keeps events in memory; for tests and for a shell `:last` command.
+public final class CollectingLogSink: RequestLogSink, @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [RequestEvent] = []
+    public init() {}
+    public func record(_ event: RequestEvent) { lock.withLock { storage.append(event) } }
+    public var events: [RequestEvent] { lock.withLock { storage } }
+    public var lines: [String] { events.map(\.line) }
+}

@@ -1,0 +1,138 @@
+import Foundation
+
+/// Hands out a valid access token, refreshing it at most once at a time.
+///
+/// Single flight has two layers. Inside the process, this actor keeps one
+/// refresh task that concurrent callers all await. Across processes, the
+/// refresh goes through the store's lease (`TokenStore.claimRefresh`): the
+/// cached token is re-read inside the store's write lock and a refresh
+/// happens only if it is still stale, so eight zdsh processes on one profile
+/// cost Zoho one refresh, not eight (Zoho allows 10 per refresh token per 10
+/// minutes, then blocks).
+public actor TokenManager {
+    public struct Settings: Sendable {
+        /// Refresh when the token expires within this many seconds.
+        public var refreshSkew: TimeInterval = 120
+        /// How long a refresh lease lasts before others may take it over (crashed holder).
+        public var lease: TimeInterval = 30
+        /// How long to wait for another process's refresh before giving up.
+        public var maxWait: TimeInterval = 45
+        public var pollInterval: Duration = .milliseconds(100)
+        /// Use the client-credentials grant (no refresh token) with these scopes.
+        public var clientCredentialScopes: [String]?
+        public var now: @Sendable () -> Date = { Date() }
+        public var sleep: @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+        public init() {}
+    }
+
+    /// A token plus what Zoho said with it.
+    public struct Issued: Sendable, Hashable {
+        public let token: Secret
+        public let scopes: [String]?
+        public let apiDomain: String?
+    }
+
+    private let connection: Connection
+    private let store: TokenStore
+    private let oauth: OAuthClient
+    private let settings: Settings
+    private let holder = "\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
+    private var current: CachedToken?
+    private var inflight: Task<CachedToken, Error>?
+    /// Refreshes this process performed (not ones it picked up from the store).
+    public private(set) var refreshesPerformed = 0
+
+    public init(connection: Connection, store: TokenStore, oauth: OAuthClient, settings: Settings = Settings()) {
+        self.connection = connection
+        self.store = store
+        self.oauth = oauth
+        self.settings = settings
+        if let token = connection.accessToken {
+            // A token handed in without an expiry (simulator, ZOHO_ACCESS_TOKEN) is trusted until rejected.
+            current = CachedToken(accessToken: token, expiresAt: connection.accessTokenExpiry ?? .distantFuture,
+                                  scopes: connection.grantedScopes, apiDomain: connection.apiDomain,
+                                  refreshFingerprint: Fingerprint.of(connection.refreshToken))
+        }
+    }
+
+    /// Scopes of the token in hand, when Zoho told us.
+    public var scopes: [String]? { current?.scopes }
+    /// `api_domain` Zoho sent with the token in hand.
+    public var apiDomain: String? { current?.apiDomain }
+
+    /// A token that is not about to expire and is not `rejected` (the one a
+    /// 401 INVALID_OAUTH just refused).
+    public func token(rejecting rejected: Secret? = nil) async throws -> Issued {
+        if let current, usable(current, rejected: rejected) { return issued(current) }
+        if let task = inflight {
+            let token = try await task.value
+            if usable(token, rejected: rejected) { return issued(token) }
+        }
+        let task = Task { try await self.refreshThroughStore(rejected: rejected) }
+        inflight = task
+        defer { if inflight == task { inflight = nil } }
+        let token = try await task.value
+        current = token
+        return issued(token)
+    }
+
+    private func issued(_ t: CachedToken) -> Issued { Issued(token: t.accessToken, scopes: t.scopes, apiDomain: t.apiDomain) }
+
+    private func usable(_ token: CachedToken, rejected: Secret?) -> Bool {
+        TokenManager.usable(token, rejected: rejected, fingerprint: nil, skew: settings.refreshSkew, now: settings.now())
+    }
+
+    static func usable(_ token: CachedToken, rejected: Secret?, fingerprint: String?, skew: TimeInterval, now: Date) -> Bool {
+        if let rejected, token.accessToken == rejected { return false }
+        if let fingerprint, token.refreshFingerprint != fingerprint { return false }
+        return token.expiresAt.timeIntervalSince(now) > skew
+    }
+
+    private func refreshThroughStore(rejected: Secret?) async throws -> CachedToken {
+        let fingerprint = Fingerprint.of(connection.refreshToken)
+        let skew = settings.refreshSkew, clock = settings.now
+        let deadline = settings.now().addingTimeInterval(settings.maxWait)
+        while true {
+            let claim = try await store.claimRefresh(profile: connection.profile, holder: holder, lease: settings.lease) {
+                TokenManager.usable($0, rejected: rejected, fingerprint: fingerprint, skew: skew, now: clock())
+            }
+            switch claim {
+            case .fresh(let token):
+                return token
+            case .claimed:
+                let token: CachedToken
+                do {
+                    token = try await mint(fingerprint: fingerprint)
+                } catch {
+                    try? await store.abandonRefresh(profile: connection.profile, holder: holder)
+                    throw error
+                }
+                refreshesPerformed += 1
+                try await store.completeRefresh(profile: connection.profile, holder: holder, token: token)
+                return token
+            case .busy:
+                if settings.now() > deadline { throw OAuthError(code: "refresh_lock_timeout") }
+                try await settings.sleep(settings.pollInterval)
+            }
+        }
+    }
+
+    private func mint(fingerprint: String) async throws -> CachedToken {
+        guard !connection.clientId.isEmpty, let secret = connection.clientSecret else {
+            throw OAuthError(code: "no_client_credentials")
+        }
+        let grant: TokenGrant
+        if let refresh = connection.refreshToken {
+            grant = try await oauth.refresh(refreshToken: refresh, clientId: connection.clientId, clientSecret: secret)
+        } else if let scopes = settings.clientCredentialScopes {
+            grant = try await oauth.clientCredentials(clientId: connection.clientId, clientSecret: secret, scopes: scopes,
+                                                      soid: connection.orgId.map { "ZohoDesk.\($0)" })
+        } else {
+            throw OAuthError(code: "no_refresh_token")
+        }
+        return CachedToken(accessToken: grant.accessToken,
+                           expiresAt: settings.now().addingTimeInterval(grant.expiresIn),
+                           scopes: grant.scopes ?? connection.grantedScopes, apiDomain: grant.apiDomain,
+                           refreshFingerprint: fingerprint)
+    }
+}
