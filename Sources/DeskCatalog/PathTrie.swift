@@ -7,14 +7,16 @@ struct PathTrie {
     /// A template that matched, with the concrete segment values at its `{param}` positions.
     struct Candidate {
         let operations: [Operation]
+        /// Parameter names of each operation's template, parallel to `operations`.
+        fileprivate let names: [[String]]
         fileprivate let values: [String]
 
         /// Path parameters by the names *this* operation's template uses (Zoho spells
         /// the same position differently across operations: `{teamId}` vs `{team_id}`).
         func parameters(for op: Operation) -> [String: String] {
-            let names = PathTrie.parameterNames(op.path)
+            guard let i = operations.firstIndex(of: op) else { return [:] }
             var out: [String: String] = [:]
-            for (name, value) in zip(names, values) { out[name] = value }
+            for (name, value) in zip(names[i], values) { out[name] = value }
             return out
         }
     }
@@ -23,6 +25,7 @@ struct PathTrie {
         var literals: [String: Node] = [:]
         var parameter: Node?
         var operations: [Operation] = []
+        var names: [[String]] = []
     }
 
     private let root = Node()
@@ -41,6 +44,7 @@ struct PathTrie {
                 }
             }
             node.operations.append(op)  // operations arrive sorted by id: stable order
+            node.names.append(PathTrie.parameterNames(op.path))
         }
     }
 
@@ -58,14 +62,17 @@ struct PathTrie {
     private func walk(_ node: Node, _ rest: ArraySlice<Substring>, _ values: inout [String],
                       _ out: inout [Candidate]) {
         guard let segment = rest.first else {
-            if !node.operations.isEmpty { out.append(Candidate(operations: node.operations, values: values)) }
+            if !node.operations.isEmpty {
+                out.append(Candidate(operations: node.operations, names: node.names, values: values))
+            }
             return
         }
         if let next = node.literals[String(segment)] {
             walk(next, rest.dropFirst(), &values, &out)
         }
         if let next = node.parameter, !segment.isEmpty {
-            values.append(String(segment).removingPercentEncoding ?? String(segment))
+            let raw = String(segment)
+            values.append(raw.contains("%") ? (raw.removingPercentEncoding ?? raw) : raw)
             walk(next, rest.dropFirst(), &values, &out)
             values.removeLast()
         }
