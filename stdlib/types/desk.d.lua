@@ -13,6 +13,7 @@ helpcenter = {}
 ---@class desk.api.GetCustomerHappinessLinkHolder.args
 ---@field departmentId integer|string query
 ---@field languageCode? string query
+
 ---GET /api/v1/customerHappinessLinkHolder (read)
 ---@param args desk.api.GetCustomerHappinessLinkHolder.args
 ---@return any
@@ -20,6 +21,7 @@ function desk.api.GetCustomerHappinessLinkHolder(args) end
 
 ---@class desk.api.activateAgents.args
 ---@field agentIds (integer|string)[] body
+
 ---POST /api/v1/agents/activate (write)
 ---@param args desk.api.activateAgents.args
 ---@return any
@@ -27,6 +29,7 @@ function desk.api.activateAgents(args) end
 
 ---@class desk.api.activateLayout.args
 ---@field layoutId integer|string path
+
 ---POST /api/v1/layouts/{layoutId}/activate (write)
 ---@param args desk.api.activateLayout.args
 ---@return any
@@ -35,6 +38,7 @@ function desk.api.activateLayout(args) end
 ---@class desk.api.addAccountFollowers.args
 ---@field accountId integer|string path
 ---@field followerIds (integer|string)[] body
+
 ---POST /api/v1/accounts/{accountId}/addFollowers (write)
 ---@param args desk.api.addAccountFollowers.args
 ---@return any
@@ -56,6 +60,7 @@ function desk.api.addAccountFollowers(args) end
 ---@field roleId integer|string body
 ---@field rolePermissionType "Admin"|"AgentPersonal"|"AgentPublic"|"AgentTeamPersonal"|"Custom"|"Light" body
 ---@field status? "ACTIVE"|"DISABLED" body
+
 ---POST /api/v1/agents (write)
 ---@param args desk.api.addAgent.args
 ---@return any
@@ -66,6 +71,7 @@ function desk.api.addAgent(args) end
 ---@field locale string path
 ---@field attachmentType "file" query
 ---@field [string] any multipart/form-data part
+
 ---POST /api/v1/articles/{articleId}/translations/{locale}/attachments (write)
 ---@param args desk.api.addArticleTranslationAttachment.args
 ---@return any
@@ -73,6 +79,7 @@ function desk.api.addArticleTranslationAttachment(args) end
 
 ---@class desk.api.addCommunityAttachment.args
 ---@field [string] any multipart/form-data part
+
 ---POST /api/v1/communityAttachments (write)
 ---@param args desk.api.addCommunityAttachment.args
 ---@return any
@@ -91,6 +98,7 @@ function desk.api.addCommunityAttachment(args) end
 ---@field subject string body
 ---@field tags? string[] body
 ---@field type "DISCUSSION"|"IDEA"|"PROBLEM"|"QUESTION" body
+
 ---POST /api/v1/communityTopics (write)
 ---@param args desk.api.addCommunityTopic.args
 ---@return any
@@ -108,6 +116,7 @@ function desk.api.addCommunityTopic(args) end
 ---@field subject string body
 ---@field tags? string[] body
 ---@field type "DISCUSSION"|"IDEA"|"PROBLEM"|"QUESTION" body
+
 ---POST /api/v1/communityTopics/saveDraft (write)
 ---@param args desk.api.addCommunityTopicAsDraft.args
 ---@return any
@@ -117,6 +126,7 @@ function desk.api.addCommunityTopicAsDraft(args) end
 ---@field topicId integer|string path
 ---@field attachmentIds? (integer|string)[] body
 ---@field content string body
+
 ---POST /api/v1/communityTopics/{topicId}/comments (write)
 ---@param args desk.api.addCommunityTopicComment.args
 ---@return any
@@ -127,6 +137,7 @@ function desk.api.addCommunityTopicComment(args) end
 ---@field topicId integer|string path
 ---@field attachmentIds? (integer|string)[] body
 ---@field content string body
+
 ---POST /api/v1/communityTopics/{topicId}/comments/{parentCommentId}/replies (write)
 ---@param args desk.api.addCommunityTopicReply.args
 ---@return any
@@ -135,6 +146,7 @@ function desk.api.addCommunityTopicReply(args) end
 ---@class desk.api.addContactFollowers.args
 ---@field contactId integer|string path
 ---@field followerIds (integer|string)[] body
+
 ---POST /api/v1/contacts/{contactId}/addFollowers (write)
 ---@param args desk.api.addContactFollowers.args
 ---@return any
@@ -147,6 +159,7 @@ function desk.api.addContactFollowers(args) end
 ---@field isVisibleInCustomerPortal? boolean body
 ---@field name string body
 ---@field nameInCustomerPortal string body
+
 ---POST /api/v1/departments (write)
 ---@param args desk.api.addDepartment.args
 ---@return any
@@ -154,6 +167,7 @@ function desk.api.addDepartment(args) end
 
 ---@class desk.api.addDomain.args
 ---@field domain string body
+
 ---POST /api/v1/domains (write)
 ---@param args desk.api.addDomain.args
 ---@return any
@@ -164,6 +178,7 @@ function desk.api.addDomain(args) end
 ---@field helpCenterId integer|string body
 ---@field logoId? integer|string body
 ---@field name string body
+
 ---POST /api/v1/groups (write)
 ---@param args desk.api.addHelpCenterGroup.args
 ---@return any
@@ -174,6 +189,7 @@ function desk.api.addHelpCenterGroup(args) end
 ---@field groupIds? (integer|string)[] body
 ---@field labelIds? (integer|string)[] body
 ---@field users table[] body
+
 ---POST /api/v1/groups/{groupId}/users/add (write)
 ---@param args desk.api.addHelpCenterGroupUsers.args
 ---@return any
@@ -194,6 +210,7 @@ function desk.api.addHelpCenterGroupUsers(args) end
 ---@field status "HIDE_IN_HELPCENTER"|"SHOW_IN_HELPCENTER" body
 ---@field translations table[] body
 ---@field visibility "AGENTS"|"ALL_USERS"|"GROUP_USERS"|"NONE"|"PRIVATE_IP" body
+
 ---POST /api/v1/kbRootCategories (write)
 ---@param args desk.api.addKBRootCategory.args
 ---@return any
@@ -202,6 +219,7 @@ function desk.api.addKBRootCategory(args) end
 ---@class desk.api.addKBRootCategoryModerators.args
 ---@field rootCategoryId integer|string path
 ---@field moderatorIds (integer|string)[] body
+
 ---POST /api/v1/kbRootCategories/{rootCategoryId}/moderators/add (write)
 ---@param args desk.api.addKBRootCategoryModerators.args
 ---@return any
@@ -212,6 +230,7 @@ function desk.api.addKBRootCategoryModerators(args) end
 ---@field rootCategoryId integer|string path
 ---@field isOldPermalinkNeeded boolean body
 ---@field permalink string body
+
 ---POST /api/v1/kbRootCategories/{rootCategoryId}/translations/{locale}/permalinks/add (write)
 ---@param args desk.api.addKBRootCategoryPermalink.args
 ---@return any
@@ -220,6 +239,7 @@ function desk.api.addKBRootCategoryPermalink(args) end
 ---@class desk.api.addKBRootCategoryReviewOwners.args
 ---@field rootCategoryId integer|string path
 ---@field reviewOwnerIds (integer|string)[] body
+
 ---POST /api/v1/kbRootCategories/{rootCategoryId}/reviewOwners/add (write)
 ---@param args desk.api.addKBRootCategoryReviewOwners.args
 ---@return any
@@ -233,6 +253,7 @@ function desk.api.addKBRootCategoryReviewOwners(args) end
 ---@field status "HIDE_IN_HELPCENTER"|"SHOW_IN_HELPCENTER" body
 ---@field translations table[] body
 ---@field visibility "AGENTS"|"ALL_USERS"|"GROUP_USERS"|"NONE"|"PRIVATE_IP" body
+
 ---POST /api/v1/kbSections (write)
 ---@param args desk.api.addKBSection.args
 ---@return any
@@ -243,6 +264,7 @@ function desk.api.addKBSection(args) end
 ---@field name string body
 ---@field reportsTo? integer|string body
 ---@field shareDataWithPeers boolean body
+
 ---POST /api/v1/roles (write)
 ---@param args desk.api.addRole.args
 ---@return any
@@ -251,6 +273,7 @@ function desk.api.addRole(args) end
 ---@class desk.api.addStarredView.args
 ---@field cvId integer|string path
 ---@field departmentId? integer|string query
+
 ---POST /api/v1/views/{cvId}/star (write)
 ---@param args desk.api.addStarredView.args
 ---@return any
@@ -259,6 +282,7 @@ function desk.api.addStarredView(args) end
 ---@class desk.api.addTagsToCommunityTopic.args
 ---@field topicId integer|string path
 ---@field tags string[] body
+
 ---POST /api/v1/communityTopics/{topicId}/associateTags (write)
 ---@param args desk.api.addTagsToCommunityTopic.args
 ---@return any
@@ -275,6 +299,7 @@ function desk.api.addTagsToCommunityTopic(args) end
 ---@field replyTo? string body
 ---@field subject string body
 ---@field templateName string body
+
 ---POST /api/v1/templates (write)
 ---@param args desk.api.addTemplate.args
 ---@return any
@@ -285,6 +310,7 @@ function desk.api.addTemplate(args) end
 ---@field folderAccessDetails table body
 ---@field folderDesc? string body
 ---@field folderName string body
+
 ---POST /api/v1/templateFolders (write)
 ---@param args desk.api.addTemplateFolder.args
 ---@return any
@@ -293,6 +319,7 @@ function desk.api.addTemplateFolder(args) end
 ---@class desk.api.addTicketFollowers.args
 ---@field ticketId integer|string path
 ---@field followerIds (integer|string)[] body
+
 ---POST /api/v1/tickets/{ticketId}/addFollowers (write)
 ---@param args desk.api.addTicketFollowers.args
 ---@return any
@@ -300,6 +327,7 @@ function desk.api.addTicketFollowers(args) end
 
 ---@class desk.api.addTrashedCommunityTopics.args
 ---@field topicIds (integer|string)[] body
+
 ---POST /api/v1/communityTopics/restore (write)
 ---@param args desk.api.addTrashedCommunityTopics.args
 ---@return any
@@ -308,6 +336,7 @@ function desk.api.addTrashedCommunityTopics(args) end
 ---@class desk.api.anonymizeDeletedAgent.args
 ---@field agentId integer|string path
 ---@field anonymizedName? string body
+
 ---POST /api/v1/deletedAgents/{agentId}/anonymize (destructive)
 ---@param args desk.api.anonymizeDeletedAgent.args
 ---@return any
@@ -315,6 +344,7 @@ function desk.api.anonymizeDeletedAgent(args) end
 
 ---@class desk.api.applyDomain.args
 ---@field domain string body
+
 ---POST /api/v1/domains/apply (write)
 ---@param args desk.api.applyDomain.args
 ---@return any
@@ -324,6 +354,7 @@ function desk.api.applyDomain(args) end
 ---@field emailTemplateId integer|string path
 ---@field entityId integer|string query
 ---@field source? "AUTOMATION_ALERTS"|"NOTIFICATIONS"|"SLA"|"TICKET_REPLY" body
+
 ---POST /api/v1/templates/{emailTemplateId}/render (write)
 ---@param args desk.api.applyTemplate.args
 ---@return any
@@ -331,6 +362,7 @@ function desk.api.applyTemplate(args) end
 
 ---@class desk.api.approveCommunityTopicComments.args
 ---@field commentIds (integer|string)[] body
+
 ---POST /api/v1/communityComments/approve (write)
 ---@param args desk.api.approveCommunityTopicComments.args
 ---@return any
@@ -339,6 +371,7 @@ function desk.api.approveCommunityTopicComments(args) end
 ---@class desk.api.approveEndUserInvite.args
 ---@field contactId integer|string path
 ---@field helpCenterIds (integer|string)[] body
+
 ---POST /api/v1/contacts/{contactId}/approveEndUserInvite (write)
 ---@param args desk.api.approveEndUserInvite.args
 ---@return any
@@ -346,6 +379,7 @@ function desk.api.approveEndUserInvite(args) end
 
 ---@class desk.api.approveTopics.args
 ---@field topicIds (integer|string)[] body
+
 ---POST /api/v1/communityTopics/approve (write)
 ---@param args desk.api.approveTopics.args
 ---@return any
@@ -354,6 +388,7 @@ function desk.api.approveTopics(args) end
 ---@class desk.api.assignLabelToUsers.args
 ---@field labelId integer|string path
 ---@field userIds (integer|string)[] body
+
 ---POST /api/v1/labels/{labelId}/users/add (write)
 ---@param args desk.api.assignLabelToUsers.args
 ---@return any
@@ -362,6 +397,7 @@ function desk.api.assignLabelToUsers(args) end
 ---@class desk.api.assignLabelsToUser.args
 ---@field userId integer|string path
 ---@field labels table[] body
+
 ---POST /api/v1/users/{userId}/labels/assign (write)
 ---@param args desk.api.assignLabelsToUser.args
 ---@return any
@@ -370,6 +406,7 @@ function desk.api.assignLabelsToUser(args) end
 ---@class desk.api.associateAccountsWithContact.args
 ---@field contactId integer|string path
 ---@field data table[] body
+
 ---POST /api/v1/contacts/{contactId}/associateAccounts (write)
 ---@param args desk.api.associateAccountsWithContact.args
 ---@return any
@@ -379,6 +416,7 @@ function desk.api.associateAccountsWithContact(args) end
 ---@field productId integer|string path
 ---@field associate boolean body
 ---@field ids (integer|string)[] body
+
 ---POST /api/v1/products/{productId}/associateAccounts (write)
 ---@param args desk.api.associateAccountsWithProduct.args
 ---@return any
@@ -387,6 +425,7 @@ function desk.api.associateAccountsWithProduct(args) end
 ---@class desk.api.associateAgentsToDepartment.args
 ---@field departmentId integer|string path
 ---@field agentIds (integer|string)[] body
+
 ---POST /api/v1/departments/{departmentId}/associateAgents (write)
 ---@param args desk.api.associateAgentsToDepartment.args
 ---@return any
@@ -396,6 +435,7 @@ function desk.api.associateAgentsToDepartment(args) end
 ---@field accountId integer|string path
 ---@field slaId integer|string path
 ---@field associate boolean body
+
 ---POST /api/v1/accounts/{accountId}/sla/{slaId} (destructive)
 ---@param args desk.api.associateAndDisassociateSlaInAccount.args
 ---@return any
@@ -405,6 +445,7 @@ function desk.api.associateAndDisassociateSlaInAccount(args) end
 ---@field articleId integer|string path
 ---@field locale string path
 ---@field attachmentIds string[] body
+
 ---POST /api/v1/articles/{articleId}/translations/{locale}/associateAttachments (write)
 ---@param args desk.api.associateAttachmentsToArticleTranslation.args
 ---@return any
@@ -413,6 +454,7 @@ function desk.api.associateAttachmentsToArticleTranslation(args) end
 ---@class desk.api.associateBadgesToUsers.args
 ---@field userId integer|string path
 ---@field badgeIds (integer|string)[] body
+
 ---POST /api/v1/users/{userId}/badges/associate (write)
 ---@param args desk.api.associateBadgesToUsers.args
 ---@return any
@@ -422,6 +464,7 @@ function desk.api.associateBadgesToUsers(args) end
 ---@field productId integer|string path
 ---@field associate boolean body
 ---@field ids (integer|string)[] body
+
 ---POST /api/v1/products/{productId}/associateContacts (write)
 ---@param args desk.api.associateContactsWithProduct.args
 ---@return any
@@ -430,6 +473,7 @@ function desk.api.associateContactsWithProduct(args) end
 ---@class desk.api.associateGroupsToUsers.args
 ---@field userId integer|string path
 ---@field groups table[] body
+
 ---POST /api/v1/users/{userId}/groups/associate (write)
 ---@param args desk.api.associateGroupsToUsers.args
 ---@return any
@@ -440,6 +484,7 @@ function desk.api.associateGroupsToUsers(args) end
 ---@field associate boolean body
 ---@field departmentId? integer|string body
 ---@field ids (integer|string)[] body
+
 ---POST /api/v1/accounts/{accountId}/associateProducts (write)
 ---@param args desk.api.associateProductsWithAccount.args
 ---@return any
@@ -450,6 +495,7 @@ function desk.api.associateProductsWithAccount(args) end
 ---@field associate boolean body
 ---@field departmentId? integer|string body
 ---@field ids (integer|string)[] body
+
 ---POST /api/v1/contacts/{contactId}/associateProducts (write)
 ---@param args desk.api.associateProductsWithContact.args
 ---@return any
@@ -458,6 +504,7 @@ function desk.api.associateProductsWithContact(args) end
 ---@class desk.api.associateProfilesToLayout.args
 ---@field layoutId integer|string path
 ---@field layoutProfileIds (integer|string)[] body
+
 ---PATCH /api/v1/layouts/{layoutId}/profiles (write)
 ---@param args desk.api.associateProfilesToLayout.args
 ---@return any
@@ -466,6 +513,7 @@ function desk.api.associateProfilesToLayout(args) end
 ---@class desk.api.associateTicketTags.args
 ---@field ticketId integer|string path
 ---@field tags string[] body
+
 ---POST /api/v1/tickets/{ticketId}/associateTag (write)
 ---@param args desk.api.associateTicketTags.args
 ---@return any
@@ -476,6 +524,7 @@ function desk.api.associateTicketTags(args) end
 ---@field fieldValue? string body
 ---@field ids (integer|string)[] body
 ---@field isCustomField? boolean body
+
 ---POST /api/v1/accounts/updateMany (write)
 ---@param args desk.api.bulkUpdateAccounts.args
 ---@return any
@@ -486,6 +535,7 @@ function desk.api.bulkUpdateAccounts(args) end
 ---@field fieldValue? string body
 ---@field ids (integer|string)[] body
 ---@field isCustomField? boolean body
+
 ---POST /api/v1/calls/updateMany (write)
 ---@param args desk.api.bulkUpdateCalls.args
 ---@return any
@@ -496,6 +546,7 @@ function desk.api.bulkUpdateCalls(args) end
 ---@field fieldValue? string body
 ---@field ids (integer|string)[] body
 ---@field isCustomField? boolean body
+
 ---POST /api/v1/contacts/updateMany (write)
 ---@param args desk.api.bulkUpdateContacts.args
 ---@return any
@@ -506,6 +557,7 @@ function desk.api.bulkUpdateContacts(args) end
 ---@field fieldValue? string body
 ---@field ids (integer|string)[] body
 ---@field isCustomField? boolean body
+
 ---POST /api/v1/events/updateMany (write)
 ---@param args desk.api.bulkUpdateEvents.args
 ---@return any
@@ -516,6 +568,7 @@ function desk.api.bulkUpdateEvents(args) end
 ---@field fieldValue? string body
 ---@field ids (integer|string)[] body
 ---@field isCustomField? boolean body
+
 ---POST /api/v1/tasks/updateMany (write)
 ---@param args desk.api.bulkUpdateTasks.args
 ---@return any
@@ -526,6 +579,7 @@ function desk.api.bulkUpdateTasks(args) end
 ---@field fieldValue? table body
 ---@field ids (integer|string)[] body
 ---@field isCustomField? boolean body
+
 ---POST /api/v1/tickets/updateMany (write)
 ---@param args desk.api.bulkUpdateTickets.args
 ---@return any
@@ -534,6 +588,7 @@ function desk.api.bulkUpdateTickets(args) end
 ---@class desk.api.checkArticlePermalinkAvailability.args
 ---@field locale string body
 ---@field permalink string body
+
 ---POST /api/v1/articles/checkPermalinkAvailability (write)
 ---@param args desk.api.checkArticlePermalinkAvailability.args
 ---@return any
@@ -541,6 +596,7 @@ function desk.api.checkArticlePermalinkAvailability(args) end
 
 ---@class desk.api.checkDepartmentNameExist.args
 ---@field departmentName string query
+
 ---GET /api/v1/departments/checkExists (read)
 ---@param args desk.api.checkDepartmentNameExist.args
 ---@return any
@@ -551,6 +607,7 @@ function desk.api.checkDepartmentNameExist(args) end
 ---@field count? integer query
 ---@field criteria? string query
 ---@field entityId? string query
+
 ---GET /api/v1/licenses/features/{featureCode}/availability (read)
 ---@param args desk.api.checkLicenseAvailability.args
 ---@return any
@@ -558,6 +615,7 @@ function desk.api.checkLicenseAvailability(args) end
 
 ---@class desk.api.checkPermalinkAvailability.args
 ---@field permalink string query
+
 ---GET /api/v1/communityTopics/permalink/availability (read)
 ---@param args desk.api.checkPermalinkAvailability.args
 ---@return any
@@ -565,6 +623,7 @@ function desk.api.checkPermalinkAvailability(args) end
 
 ---@class desk.api.clearEmailFailureAlerts.args
 ---@field department integer|string query
+
 ---PATCH /api/v1/emailFailureAlerts (destructive)
 ---@param args desk.api.clearEmailFailureAlerts.args
 ---@return any
@@ -572,6 +631,7 @@ function desk.api.clearEmailFailureAlerts(args) end
 
 ---@class desk.api.clearLiveCallMapping.args
 ---@field callId integer|string path
+
 ---POST /api/v1/calls/{callId}/clearLiveCall (destructive)
 ---@param args desk.api.clearLiveCallMapping.args
 ---@return any
@@ -581,6 +641,7 @@ function desk.api.clearLiveCallMapping(args) end
 ---@field fieldId integer|string path
 ---@field layoutId integer|string path
 ---@field layoutIds (integer|string)[] body
+
 ---POST /api/v1/layouts/{layoutId}/fields/{fieldId}/cloneFieldsInLayout (write)
 ---@param args desk.api.cloneFieldsToOtherLayouts.args
 ---@return any
@@ -594,6 +655,7 @@ function desk.api.cloneFieldsToOtherLayouts(args) end
 ---@field layoutDisplayName? string body
 ---@field layoutName string body
 ---@field skipDeptAccessValidation? boolean body
+
 ---POST /api/v1/layouts/{layoutId}/clone (write)
 ---@param args desk.api.cloneLayout.args
 ---@return any
@@ -603,6 +665,7 @@ function desk.api.cloneLayout(args) end
 ---@field profileId integer|string path
 ---@field description string body
 ---@field name string body
+
 ---POST /api/v1/profiles/{profileId}/clone (write)
 ---@param args desk.api.cloneProfile.args
 ---@return any
@@ -610,6 +673,7 @@ function desk.api.cloneProfile(args) end
 
 ---@class desk.api.cloneTemplateAttachments.args
 ---@field emailTemplateId integer|string path
+
 ---POST /api/v1/templates/{emailTemplateId}/cloneAttachments (write)
 ---@param args desk.api.cloneTemplateAttachments.args
 ---@return any
@@ -617,6 +681,7 @@ function desk.api.cloneTemplateAttachments(args) end
 
 ---@class desk.api.closeTickets.args
 ---@field ids (integer|string)[] body
+
 ---POST /api/v1/closeTickets (write)
 ---@param args desk.api.closeTickets.args
 ---@return any
@@ -625,6 +690,7 @@ function desk.api.closeTickets(args) end
 ---@class desk.api.convertFeedbackToTicket.args
 ---@field feedbackId integer|string path
 ---@field tags? string[] body
+
 ---POST /api/v1/articleFeedbacks/{feedbackId}/addAsTicket (write)
 ---@param args desk.api.convertFeedbackToTicket.args
 ---@return any
@@ -647,6 +713,7 @@ function desk.api.convertFeedbackToTicket(args) end
 ---@field state? string body
 ---@field street? string body
 ---@field website? string body
+
 ---POST /api/v1/accounts (write)
 ---@param args desk.api.createAccount.args
 ---@return any
@@ -655,6 +722,7 @@ function desk.api.createAccount(args) end
 ---@class desk.api.createAccountAttachment.args
 ---@field accountId integer|string path
 ---@field [string] any multipart/form-data part
+
 ---POST /api/v1/accounts/{accountId}/attachments (write)
 ---@param args desk.api.createAccountAttachment.args
 ---@return any
@@ -664,6 +732,7 @@ function desk.api.createAccountAttachment(args) end
 ---@field accountId integer|string path
 ---@field content string body
 ---@field contentType? "html"|"plainText" body
+
 ---POST /api/v1/accounts/{accountId}/comments (write)
 ---@param args desk.api.createAccountComment.args
 ---@return any
@@ -686,6 +755,7 @@ function desk.api.createAccountComment(args) end
 ---@field status "Draft"|"Published"|"Review" body
 ---@field tags? string[] body
 ---@field title string body
+
 ---POST /api/v1/articles (write)
 ---@param args desk.api.createArticle.args
 ---@return any
@@ -709,6 +779,7 @@ function desk.api.createArticle(args) end
 ---@field tags? string[] body
 ---@field title string body
 ---@field translationState? "OUTDATED"|"UP-TO-DATE" body
+
 ---POST /api/v1/articles/{articleId}/translations (write)
 ---@param args desk.api.createArticleTranslation.args
 ---@return any
@@ -721,6 +792,7 @@ function desk.api.createArticleTranslation(args) end
 ---@field content string body
 ---@field contentType "html"|"plainText" body
 ---@field isPublic boolean body
+
 ---POST /api/v1/articles/{articleId}/translations/{locale}/comments (write)
 ---@param args desk.api.createArticleTranslationComment.args
 ---@return any
@@ -741,6 +813,7 @@ function desk.api.createArticleTranslationComment(args) end
 ---@field strictModeConfig? table body
 ---@field transitions table[] body
 ---@field type "CONTINUOUS"|"NON_CONTINUOUS" body
+
 ---POST /api/v1/blueprints (write)
 ---@param args desk.api.createBlueprint.args
 ---@return any
@@ -753,6 +826,7 @@ function desk.api.createBlueprint(args) end
 ---@field status "ACTIVE"|"INACTIVE" body
 ---@field timeZoneId string body
 ---@field type "24X7"|"CUSTOM"|"SPECIFIC" body
+
 ---POST /api/v1/businessHours (write)
 ---@param args desk.api.createBusinessHour.args
 ---@return any
@@ -772,6 +846,7 @@ function desk.api.createBusinessHour(args) end
 ---@field status "Canceled"|"Completed"|"In Progress"|"Missed"|"Scheduled" body
 ---@field subject string body
 ---@field ticketId integer|string body
+
 ---POST /api/v1/calls (write)
 ---@param args desk.api.createCall.args
 ---@return any
@@ -781,6 +856,7 @@ function desk.api.createCall(args) end
 ---@field callId integer|string path
 ---@field content string body
 ---@field contentType? "html"|"plainText" body
+
 ---POST /api/v1/calls/{callId}/comments (write)
 ---@param args desk.api.createCallComment.args
 ---@return any
@@ -807,6 +883,7 @@ function desk.api.createCallComment(args) end
 ---@field twitter? string body
 ---@field type string body
 ---@field zip? integer|string body
+
 ---POST /api/v1/contacts (write)
 ---@param args desk.api.createContact.args
 ---@return any
@@ -815,6 +892,7 @@ function desk.api.createContact(args) end
 ---@class desk.api.createContactAttachment.args
 ---@field contactId integer|string path
 ---@field [string] any multipart/form-data part
+
 ---POST /api/v1/contacts/{contactId}/attachments (write)
 ---@param args desk.api.createContactAttachment.args
 ---@return any
@@ -824,6 +902,7 @@ function desk.api.createContactAttachment(args) end
 ---@field contactId integer|string path
 ---@field content string body
 ---@field contentType? "html"|"plainText" body
+
 ---POST /api/v1/contacts/{contactId}/comments (write)
 ---@param args desk.api.createContactComment.args
 ---@return any
@@ -845,6 +924,7 @@ function desk.api.createContactComment(args) end
 ---@field ownerId integer|string body
 ---@field productId? integer|string body
 ---@field startDate string body
+
 ---POST /api/v1/contracts (write)
 ---@param args desk.api.createContract.args
 ---@return any
@@ -864,6 +944,7 @@ function desk.api.createContract(args) end
 ---@field status string body
 ---@field subject string body
 ---@field ticketId integer|string body
+
 ---POST /api/v1/events (write)
 ---@param args desk.api.createEvent.args
 ---@return any
@@ -873,6 +954,7 @@ function desk.api.createEvent(args) end
 ---@field eventId integer|string path
 ---@field content string body
 ---@field contentType? "html"|"plainText" body
+
 ---POST /api/v1/events/{eventId}/comments (write)
 ---@param args desk.api.createEventComment.args
 ---@return any
@@ -889,6 +971,7 @@ function desk.api.createEventComment(args) end
 ---@field roundingOption? "normal"|"roundDown"|"roundOff"|"roundUp" body
 ---@field roundingPrecision? integer|string body
 ---@field type "Text" body
+
 ---POST /api/v1/organizationFields (write)
 ---@param args desk.api.createField.args
 ---@return any
@@ -899,6 +982,7 @@ function desk.api.createField(args) end
 ---@field holidays table[] body
 ---@field name string body
 ---@field status "ACTIVE"|"INACTIVE" body
+
 ---POST /api/v1/holidayList (write)
 ---@param args desk.api.createHolidayList.args
 ---@return any
@@ -908,6 +992,7 @@ function desk.api.createHolidayList(args) end
 ---@field data table body
 ---@field runAutomation? boolean body
 ---@field scopeId string body
+
 ---POST /api/v1/imports (write)
 ---@param args desk.api.createImport.args
 ---@return any
@@ -918,6 +1003,7 @@ function desk.api.createImport(args) end
 ---@field logoId integer|string body
 ---@field name string body
 ---@field preferences table body
+
 ---POST /api/v1/labels (write)
 ---@param args desk.api.createLabel.args
 ---@return any
@@ -931,6 +1017,7 @@ function desk.api.createLabel(args) end
 ---@field module "accounts"|"calls"|"contacts"|"contracts"|"events"|"products"|"tasks"|"tickets"|"timeEntry" body
 ---@field sections table[] body
 ---@field skipDeptAccessValidation boolean body
+
 ---POST /api/v1/layouts (write)
 ---@param args desk.api.createLayout.args
 ---@return any
@@ -950,6 +1037,7 @@ function desk.api.createLayout(args) end
 ---@field name string body
 ---@field status? "active"|"deactive" body
 ---@field systemGenerated? boolean body
+
 ---POST /api/v1/layouts/{layoutId}/layoutRules (write)
 ---@param args desk.api.createLayoutRule.args
 ---@return any
@@ -962,6 +1050,7 @@ function desk.api.createLayoutRule(args) end
 ---@field pluralLabel string body
 ---@field profileIds (integer|string)[] body
 ---@field singularLabel string body
+
 ---POST /api/v1/organizationModules (write)
 ---@param args desk.api.createModule.args
 ---@return any
@@ -978,6 +1067,7 @@ function desk.api.createModule(args) end
 ---@field productCode string body
 ---@field productName string body
 ---@field unitPrice string body
+
 ---POST /api/v1/products (write)
 ---@param args desk.api.createProduct.args
 ---@return any
@@ -986,6 +1076,7 @@ function desk.api.createProduct(args) end
 ---@class desk.api.createProductAttachment.args
 ---@field productId integer|string path
 ---@field [string] any multipart/form-data part
+
 ---POST /api/v1/products/{productId}/attachments (write)
 ---@param args desk.api.createProductAttachment.args
 ---@return any
@@ -999,6 +1090,7 @@ function desk.api.createProductAttachment(args) end
 ---@field module? table body
 ---@field name string body
 ---@field rules table[] body
+
 ---POST /api/v1/rulegroups (write)
 ---@param args desk.api.createRuleGroup.args
 ---@return any
@@ -1006,6 +1098,7 @@ function desk.api.createRuleGroup(args) end
 
 ---@class desk.api.createSiteMaps.args
 ---@field helpcenterId integer|string path
+
 ---POST /api/v1/helpCenters/{helpcenterId}/sitemaps (write)
 ---@param args desk.api.createSiteMaps.args
 ---@return any
@@ -1018,6 +1111,7 @@ function desk.api.createSiteMaps(args) end
 ---@field name string body
 ---@field skillTypeId integer|string body
 ---@field status "ACTIVE"|"INACTIVE" body
+
 ---POST /api/v1/skills (write)
 ---@param args desk.api.createSkill.args
 ---@return any
@@ -1026,6 +1120,7 @@ function desk.api.createSkill(args) end
 ---@class desk.api.createSkillType.args
 ---@field departmentId integer|string body
 ---@field name string body
+
 ---POST /api/v1/skillTypes (write)
 ---@param args desk.api.createSkillType.args
 ---@return any
@@ -1038,6 +1133,7 @@ function desk.api.createSkillType(args) end
 ---@field slaId integer|string body
 ---@field status "ACTIVE"|"DISCONTINUED" body
 ---@field supportType "HOURS"|"PRICE"|"TICKETS"|"UNLIMITED_SUPPORT" body
+
 ---POST /api/v1/supportPlans (write)
 ---@param args desk.api.createSupportPlan.args
 ---@return any
@@ -1055,6 +1151,7 @@ function desk.api.createSupportPlan(args) end
 ---@field status string body
 ---@field subject string body
 ---@field ticketId integer|string body
+
 ---POST /api/v1/tasks (write)
 ---@param args desk.api.createTask.args
 ---@return any
@@ -1063,6 +1160,7 @@ function desk.api.createTask(args) end
 ---@class desk.api.createTaskAttachment.args
 ---@field taskId integer|string path
 ---@field [string] any multipart/form-data part
+
 ---POST /api/v1/tasks/{taskId}/attachments (write)
 ---@param args desk.api.createTaskAttachment.args
 ---@return any
@@ -1072,6 +1170,7 @@ function desk.api.createTaskAttachment(args) end
 ---@field entityId integer|string path
 ---@field content string body
 ---@field contentType? "html"|"plainText" body
+
 ---POST /api/v1/tasks/{entityId}/comments (write)
 ---@param args desk.api.createTaskComment.args
 ---@return any
@@ -1094,6 +1193,7 @@ function desk.api.createTaskComment(args) end
 ---@field requestChargeType? "Customer Service"|"Product Consultation"|"Support and Maintenance"|"Upgrade Request" body
 ---@field secondsSpent? integer|string body
 ---@field totalCost? string body
+
 ---POST /api/v1/tasks/{taskId}/timeEntry (write)
 ---@param args desk.api.createTaskTimeEntry.args
 ---@return any
@@ -1106,6 +1206,7 @@ function desk.api.createTaskTimeEntry(args) end
 ---@field name string body
 ---@field roles? (integer|string)[] body
 ---@field subTeams? (integer|string)[] body
+
 ---POST /api/v1/teams (write)
 ---@param args desk.api.createTeam.args
 ---@return any
@@ -1131,6 +1232,7 @@ function desk.api.createTeam(args) end
 ---@field status string body
 ---@field subCategory string body
 ---@field subject string body
+
 ---POST /api/v1/tickets (write)
 ---@param args desk.api.createTicket.args
 ---@return any
@@ -1141,6 +1243,7 @@ function desk.api.createTicket(args) end
 ---@field approverIds (integer|string)[] body
 ---@field description? string body
 ---@field subject string body
+
 ---POST /api/v1/tickets/{ticketId}/approvals (write)
 ---@param args desk.api.createTicketApproval.args
 ---@return any
@@ -1150,6 +1253,7 @@ function desk.api.createTicketApproval(args) end
 ---@field ticketId integer|string path
 ---@field isPublic? boolean query
 ---@field [string] any multipart/form-data part
+
 ---POST /api/v1/tickets/{ticketId}/attachments (write)
 ---@param args desk.api.createTicketAttachment.args
 ---@return any
@@ -1162,6 +1266,7 @@ function desk.api.createTicketAttachment(args) end
 ---@field content string body
 ---@field contentType? "html"|"plainText" body
 ---@field isPublic? boolean body
+
 ---POST /api/v1/tickets/{ticketId}/comments (write)
 ---@param args desk.api.createTicketComment.args
 ---@return any
@@ -1172,6 +1277,7 @@ function desk.api.createTicketComment(args) end
 ---@field showInCustomerPortal? boolean body
 ---@field ticketTemplateName string body
 ---@field ticketTemplateValues table body
+
 ---POST /api/v1/ticketTemplates (write)
 ---@param args desk.api.createTicketTemplate.args
 ---@return any
@@ -1192,6 +1298,7 @@ function desk.api.createTicketTemplate(args) end
 ---@field ownerId? integer|string body
 ---@field requestChargeType? "Customer Service"|"Product Consultation"|"Support and Maintenance"|"Upgrade Request" body
 ---@field secondsSpent? integer|string body
+
 ---POST /api/v1/tickets/{ticketId}/timeEntry (write)
 ---@param args desk.api.createTicketTimeEntry.args
 ---@return any
@@ -1209,6 +1316,7 @@ function desk.api.createTicketTimeEntry(args) end
 ---@field modifiedTime? string body
 ---@field status? "active"|"deactive" body
 ---@field systemGenerated? boolean body
+
 ---POST /api/v1/layouts/{layoutId}/validationRules (write)
 ---@param args desk.api.createValidationRule.args
 ---@return any
@@ -1222,6 +1330,7 @@ function desk.api.createValidationRule(args) end
 ---@field name? string body
 ---@field subscriptions table body
 ---@field url string body
+
 ---POST /api/v1/webhooks (write)
 ---@param args desk.api.createWebhook.args
 ---@return any
@@ -1229,6 +1338,7 @@ function desk.api.createWebhook(args) end
 
 ---@class desk.api.deactivateAgents.args
 ---@field agentId integer|string path
+
 ---POST /api/v1/agents/{agentId}/deactivate (destructive)
 ---@param args desk.api.deactivateAgents.args
 ---@return any
@@ -1237,6 +1347,7 @@ function desk.api.deactivateAgents(args) end
 ---@class desk.api.deactivateLayout.args
 ---@field layoutId integer|string path
 ---@field transferToLayoutId? integer|string body
+
 ---POST /api/v1/layouts/{layoutId}/deactivate (destructive)
 ---@param args desk.api.deactivateLayout.args
 ---@return any
@@ -1244,6 +1355,7 @@ function desk.api.deactivateLayout(args) end
 
 ---@class desk.api.deleteAccount.args
 ---@field accountIds (integer|string)[] body
+
 ---POST /api/v1/accounts/moveToTrash (destructive)
 ---@param args desk.api.deleteAccount.args
 ---@return any
@@ -1252,6 +1364,7 @@ function desk.api.deleteAccount(args) end
 ---@class desk.api.deleteAccountAttachment.args
 ---@field accountId integer|string path
 ---@field attachmentId integer|string path
+
 ---DELETE /api/v1/accounts/{accountId}/attachments/{attachmentId} (destructive)
 ---@param args desk.api.deleteAccountAttachment.args
 ---@return any
@@ -1260,12 +1373,14 @@ function desk.api.deleteAccountAttachment(args) end
 ---@class desk.api.deleteAccountComment.args
 ---@field accountId integer|string path
 ---@field commentId integer|string path
+
 ---DELETE /api/v1/accounts/{accountId}/comments/{commentId} (destructive)
 ---@param args desk.api.deleteAccountComment.args
 ---@return any
 function desk.api.deleteAccountComment(args) end
 
 ---@class desk.api.deleteAllEntities.args
+
 ---POST /api/v1/recycleBin/deleteAll (destructive)
 ---@param args desk.api.deleteAllEntities.args
 ---@return any
@@ -1273,6 +1388,7 @@ function desk.api.deleteAllEntities(args) end
 
 ---@class desk.api.deleteAllSpamCalls.args
 ---@field departmentId integer|string body
+
 ---POST /api/v1/calls/emptySpam (destructive)
 ---@param args desk.api.deleteAllSpamCalls.args
 ---@return any
@@ -1280,6 +1396,7 @@ function desk.api.deleteAllSpamCalls(args) end
 
 ---@class desk.api.deleteAllSpamEvents.args
 ---@field departmentId integer|string body
+
 ---POST /api/v1/events/emptySpam (destructive)
 ---@param args desk.api.deleteAllSpamEvents.args
 ---@return any
@@ -1287,6 +1404,7 @@ function desk.api.deleteAllSpamEvents(args) end
 
 ---@class desk.api.deleteAllSpamTasks.args
 ---@field departmentId integer|string body
+
 ---POST /api/v1/tasks/emptySpam (destructive)
 ---@param args desk.api.deleteAllSpamTasks.args
 ---@return any
@@ -1294,6 +1412,7 @@ function desk.api.deleteAllSpamTasks(args) end
 
 ---@class desk.api.deleteAllSpamTickets.args
 ---@field departmentId integer|string body
+
 ---POST /api/v1/tickets/emptySpam (destructive)
 ---@param args desk.api.deleteAllSpamTickets.args
 ---@return any
@@ -1301,6 +1420,7 @@ function desk.api.deleteAllSpamTickets(args) end
 
 ---@class desk.api.deleteArticle.args
 ---@field ids (integer|string)[] body
+
 ---POST /api/v1/articles/moveToTrash (destructive)
 ---@param args desk.api.deleteArticle.args
 ---@return any
@@ -1308,6 +1428,7 @@ function desk.api.deleteArticle(args) end
 
 ---@class desk.api.deleteArticleFeedback.args
 ---@field feedbackId integer|string path
+
 ---DELETE /api/v1/articleFeedbacks/{feedbackId} (destructive)
 ---@param args desk.api.deleteArticleFeedback.args
 ---@return any
@@ -1316,6 +1437,7 @@ function desk.api.deleteArticleFeedback(args) end
 ---@class desk.api.deleteArticleTranslation.args
 ---@field articleId integer|string path
 ---@field locale string path
+
 ---POST /api/v1/articles/{articleId}/translations/{locale}/moveToTrash (destructive)
 ---@param args desk.api.deleteArticleTranslation.args
 ---@return any
@@ -1325,6 +1447,7 @@ function desk.api.deleteArticleTranslation(args) end
 ---@field articleId integer|string path
 ---@field commentId integer|string path
 ---@field locale string path
+
 ---DELETE /api/v1/articles/{articleId}/translations/{locale}/comments/{commentId} (destructive)
 ---@param args desk.api.deleteArticleTranslationComments.args
 ---@return any
@@ -1334,6 +1457,7 @@ function desk.api.deleteArticleTranslationComments(args) end
 ---@field attachmentId integer|string path
 ---@field threadId integer|string path
 ---@field ticketId integer|string path
+
 ---DELETE /api/v1/tickets/{ticketId}/threads/{threadId}/attachments/{attachmentId} (destructive)
 ---@param args desk.api.deleteAttachment.args
 ---@return any
@@ -1341,6 +1465,7 @@ function desk.api.deleteAttachment(args) end
 
 ---@class desk.api.deleteBlueprint.args
 ---@field blueprint_id integer|string path
+
 ---DELETE /api/v1/blueprints/{blueprint_id} (destructive)
 ---@param args desk.api.deleteBlueprint.args
 ---@return any
@@ -1348,6 +1473,7 @@ function desk.api.deleteBlueprint(args) end
 
 ---@class desk.api.deleteCall.args
 ---@field entityIds (integer|string)[] body
+
 ---POST /api/v1/calls/moveToTrash (destructive)
 ---@param args desk.api.deleteCall.args
 ---@return any
@@ -1355,6 +1481,7 @@ function desk.api.deleteCall(args) end
 
 ---@class desk.api.deleteCommunityTopic.args
 ---@field topicId integer|string path
+
 ---POST /api/v1/communityTopics/{topicId}/moveToTrash (destructive)
 ---@param args desk.api.deleteCommunityTopic.args
 ---@return any
@@ -1363,6 +1490,7 @@ function desk.api.deleteCommunityTopic(args) end
 ---@class desk.api.deleteCommunityTopicComment.args
 ---@field commentId integer|string path
 ---@field topicId integer|string path
+
 ---POST /api/v1/communityTopics/{topicId}/comments/{commentId}/moveToTrash (destructive)
 ---@param args desk.api.deleteCommunityTopicComment.args
 ---@return any
@@ -1370,6 +1498,7 @@ function desk.api.deleteCommunityTopicComment(args) end
 
 ---@class desk.api.deleteCommunityTopicComments.args
 ---@field commentIds (integer|string)[] body
+
 ---DELETE /api/v1/communityComments (destructive)
 ---@param args desk.api.deleteCommunityTopicComments.args
 ---@return any
@@ -1379,6 +1508,7 @@ function desk.api.deleteCommunityTopicComments(args) end
 ---@field commentId integer|string path
 ---@field replyId integer|string path
 ---@field topicId integer|string path
+
 ---POST /api/v1/communityTopics/{topicId}/comments/{commentId}/replies/{replyId}/moveToTrash (destructive)
 ---@param args desk.api.deleteCommunityTopicReply.args
 ---@return any
@@ -1387,6 +1517,7 @@ function desk.api.deleteCommunityTopicReply(args) end
 ---@class desk.api.deleteCommunityTopicTags.args
 ---@field topicId integer|string path
 ---@field tags string[] body
+
 ---POST /api/v1/communityTopics/{topicId}/dissociateTags (destructive)
 ---@param args desk.api.deleteCommunityTopicTags.args
 ---@return any
@@ -1394,6 +1525,7 @@ function desk.api.deleteCommunityTopicTags(args) end
 
 ---@class desk.api.deleteContact.args
 ---@field contactIds (integer|string)[] body
+
 ---POST /api/v1/contacts/moveToTrash (destructive)
 ---@param args desk.api.deleteContact.args
 ---@return any
@@ -1402,6 +1534,7 @@ function desk.api.deleteContact(args) end
 ---@class desk.api.deleteContactAttachment.args
 ---@field attachmentId integer|string path
 ---@field contactId integer|string path
+
 ---DELETE /api/v1/contacts/{contactId}/attachments/{attachmentId} (destructive)
 ---@param args desk.api.deleteContactAttachment.args
 ---@return any
@@ -1410,6 +1543,7 @@ function desk.api.deleteContactAttachment(args) end
 ---@class desk.api.deleteContactComment.args
 ---@field commentId integer|string path
 ---@field contactId integer|string path
+
 ---DELETE /api/v1/contacts/{contactId}/comments/{commentId} (destructive)
 ---@param args desk.api.deleteContactComment.args
 ---@return any
@@ -1417,6 +1551,7 @@ function desk.api.deleteContactComment(args) end
 
 ---@class desk.api.deleteContactPhoto.args
 ---@field contactId integer|string path
+
 ---DELETE /api/v1/contacts/{contactId}/photo (destructive)
 ---@param args desk.api.deleteContactPhoto.args
 ---@return any
@@ -1424,6 +1559,7 @@ function desk.api.deleteContactPhoto(args) end
 
 ---@class desk.api.deleteDepartmentLogo.args
 ---@field departmentId integer|string path
+
 ---DELETE /api/v1/departments/{departmentId}/logo (destructive)
 ---@param args desk.api.deleteDepartmentLogo.args
 ---@return any
@@ -1431,6 +1567,7 @@ function desk.api.deleteDepartmentLogo(args) end
 
 ---@class desk.api.deleteDraftedCommunityTopic.args
 ---@field topicId integer|string path
+
 ---DELETE /api/v1/communityTopics/{topicId}/deleteDraft (destructive)
 ---@param args desk.api.deleteDraftedCommunityTopic.args
 ---@return any
@@ -1439,6 +1576,7 @@ function desk.api.deleteDraftedCommunityTopic(args) end
 ---@class desk.api.deleteDuringActionTransitionDraft.args
 ---@field ticketId integer|string path
 ---@field transitionId integer|string path
+
 ---POST /api/v1/tickets/{ticketId}/transitions/{transitionId}/discardDraft (destructive)
 ---@param args desk.api.deleteDuringActionTransitionDraft.args
 ---@return any
@@ -1447,6 +1585,7 @@ function desk.api.deleteDuringActionTransitionDraft(args) end
 ---@class desk.api.deleteEndUser.args
 ---@field userId integer|string path
 ---@field anonymizedName? string body
+
 ---POST /api/v1/users/{userId}/anonymize (destructive)
 ---@param args desk.api.deleteEndUser.args
 ---@return any
@@ -1454,6 +1593,7 @@ function desk.api.deleteEndUser(args) end
 
 ---@class desk.api.deleteEntities.args
 ---@field ids (integer|string)[] body
+
 ---POST /api/v1/recycleBin/delete (destructive)
 ---@param args desk.api.deleteEntities.args
 ---@return any
@@ -1461,6 +1601,7 @@ function desk.api.deleteEntities(args) end
 
 ---@class desk.api.deleteEvent.args
 ---@field entityIds (integer|string)[] body
+
 ---POST /api/v1/events/moveToTrash (destructive)
 ---@param args desk.api.deleteEvent.args
 ---@return any
@@ -1469,6 +1610,7 @@ function desk.api.deleteEvent(args) end
 ---@class desk.api.deleteGroupsFromUsers.args
 ---@field userId integer|string path
 ---@field groupIds (integer|string)[] body
+
 ---POST /api/v1/users/{userId}/groups/dissociate (destructive)
 ---@param args desk.api.deleteGroupsFromUsers.args
 ---@return any
@@ -1477,6 +1619,7 @@ function desk.api.deleteGroupsFromUsers(args) end
 ---@class desk.api.deleteHCGroupUsers.args
 ---@field groupId integer|string path
 ---@field userIds (integer|string)[] body
+
 ---POST /api/v1/groups/{groupId}/users/remove (destructive)
 ---@param args desk.api.deleteHCGroupUsers.args
 ---@return any
@@ -1484,6 +1627,7 @@ function desk.api.deleteHCGroupUsers(args) end
 
 ---@class desk.api.deleteHelpCenterUserGroup.args
 ---@field groupId integer|string path
+
 ---DELETE /api/v1/groups/{groupId} (destructive)
 ---@param args desk.api.deleteHelpCenterUserGroup.args
 ---@return any
@@ -1492,6 +1636,7 @@ function desk.api.deleteHelpCenterUserGroup(args) end
 ---@class desk.api.deleteKBCategoryReviewOwners.args
 ---@field rootCategoryId integer|string path
 ---@field reviewOwnerIds (integer|string)[] body
+
 ---POST /api/v1/kbRootCategories/{rootCategoryId}/reviewOwners/remove (destructive)
 ---@param args desk.api.deleteKBCategoryReviewOwners.args
 ---@return any
@@ -1500,6 +1645,7 @@ function desk.api.deleteKBCategoryReviewOwners(args) end
 ---@class desk.api.deleteKBRootCategoryModerators.args
 ---@field rootCategoryId integer|string path
 ---@field moderatorIds (integer|string)[] body
+
 ---POST /api/v1/kbRootCategories/{rootCategoryId}/moderators/remove (destructive)
 ---@param args desk.api.deleteKBRootCategoryModerators.args
 ---@return any
@@ -1509,6 +1655,7 @@ function desk.api.deleteKBRootCategoryModerators(args) end
 ---@field locale string path
 ---@field rootCategoryId integer|string path
 ---@field permalink string body
+
 ---POST /api/v1/kbRootCategories/{rootCategoryId}/translations/{locale}/permalinks/remove (destructive)
 ---@param args desk.api.deleteKBRootCategoryPermalink.args
 ---@return any
@@ -1516,6 +1663,7 @@ function desk.api.deleteKBRootCategoryPermalink(args) end
 
 ---@class desk.api.deleteLabel.args
 ---@field labelId integer|string path
+
 ---DELETE /api/v1/labels/{labelId} (destructive)
 ---@param args desk.api.deleteLabel.args
 ---@return any
@@ -1523,6 +1671,7 @@ function desk.api.deleteLabel(args) end
 
 ---@class desk.api.deleteLayout.args
 ---@field layoutId integer|string path
+
 ---DELETE /api/v1/layouts/{layoutId} (destructive)
 ---@param args desk.api.deleteLayout.args
 ---@return any
@@ -1531,12 +1680,14 @@ function desk.api.deleteLayout(args) end
 ---@class desk.api.deleteLayoutRule.args
 ---@field layoutId integer|string path
 ---@field layoutRuleId integer|string path
+
 ---DELETE /api/v1/layouts/{layoutId}/layoutRules/{layoutRuleId} (destructive)
 ---@param args desk.api.deleteLayoutRule.args
 ---@return any
 function desk.api.deleteLayoutRule(args) end
 
 ---@class desk.api.deleteMyPhoto.args
+
 ---POST /api/v1/deleteMyPhoto (destructive)
 ---@param args desk.api.deleteMyPhoto.args
 ---@return any
@@ -1544,6 +1695,7 @@ function desk.api.deleteMyPhoto(args) end
 
 ---@class desk.api.deleteOrganizationFavicon.args
 ---@field organizationId integer|string path
+
 ---DELETE /api/v1/organizations/{organizationId}/favicon (destructive)
 ---@param args desk.api.deleteOrganizationFavicon.args
 ---@return any
@@ -1551,6 +1703,7 @@ function desk.api.deleteOrganizationFavicon(args) end
 
 ---@class desk.api.deleteOrganizationLogo.args
 ---@field organizationId integer|string path
+
 ---DELETE /api/v1/organizations/{organizationId}/logo (destructive)
 ---@param args desk.api.deleteOrganizationLogo.args
 ---@return any
@@ -1559,6 +1712,7 @@ function desk.api.deleteOrganizationLogo(args) end
 ---@class desk.api.deleteProduct.args
 ---@field departmentId? integer|string body
 ---@field productIds (integer|string)[] body
+
 ---POST /api/v1/products/moveToTrash (destructive)
 ---@param args desk.api.deleteProduct.args
 ---@return any
@@ -1567,6 +1721,7 @@ function desk.api.deleteProduct(args) end
 ---@class desk.api.deleteProductAttachment.args
 ---@field attachmentId integer|string path
 ---@field productId integer|string path
+
 ---DELETE /api/v1/products/{productId}/attachments/{attachmentId} (destructive)
 ---@param args desk.api.deleteProductAttachment.args
 ---@return any
@@ -1575,6 +1730,7 @@ function desk.api.deleteProductAttachment(args) end
 ---@class desk.api.deleteProfile.args
 ---@field profileId integer|string path
 ---@field transferToProfileId integer|string body
+
 ---POST /api/v1/profiles/{profileId}/delete (destructive)
 ---@param args desk.api.deleteProfile.args
 ---@return any
@@ -1583,6 +1739,7 @@ function desk.api.deleteProfile(args) end
 ---@class desk.api.deleteRole.args
 ---@field roleId integer|string path
 ---@field transferToRoleId integer|string body
+
 ---POST /api/v1/roles/{roleId}/delete (destructive)
 ---@param args desk.api.deleteRole.args
 ---@return any
@@ -1590,6 +1747,7 @@ function desk.api.deleteRole(args) end
 
 ---@class desk.api.deleteSkill.args
 ---@field skillId integer|string path
+
 ---DELETE /api/v1/skills/{skillId} (destructive)
 ---@param args desk.api.deleteSkill.args
 ---@return any
@@ -1597,6 +1755,7 @@ function desk.api.deleteSkill(args) end
 
 ---@class desk.api.deleteSkillType.args
 ---@field skillTypeId integer|string path
+
 ---DELETE /api/v1/skillTypes/{skillTypeId} (destructive)
 ---@param args desk.api.deleteSkillType.args
 ---@return any
@@ -1604,6 +1763,7 @@ function desk.api.deleteSkillType(args) end
 
 ---@class desk.api.deleteSpamActivities.args
 ---@field departmentId integer|string body
+
 ---POST /api/v1/activities/emptySpam (destructive)
 ---@param args desk.api.deleteSpamActivities.args
 ---@return any
@@ -1611,6 +1771,7 @@ function desk.api.deleteSpamActivities(args) end
 
 ---@class desk.api.deleteSpamCalls.args
 ---@field callIds (integer|string)[] body
+
 ---POST /api/v1/calls/deleteSpam (destructive)
 ---@param args desk.api.deleteSpamCalls.args
 ---@return any
@@ -1618,6 +1779,7 @@ function desk.api.deleteSpamCalls(args) end
 
 ---@class desk.api.deleteSpamContacts.args
 ---@field contactIds (integer|string)[] body
+
 ---POST /api/v1/contacts/deleteSpam (destructive)
 ---@param args desk.api.deleteSpamContacts.args
 ---@return any
@@ -1625,6 +1787,7 @@ function desk.api.deleteSpamContacts(args) end
 
 ---@class desk.api.deleteSpamEvents.args
 ---@field eventIds (integer|string)[] body
+
 ---POST /api/v1/events/deleteSpam (destructive)
 ---@param args desk.api.deleteSpamEvents.args
 ---@return any
@@ -1632,6 +1795,7 @@ function desk.api.deleteSpamEvents(args) end
 
 ---@class desk.api.deleteSpamTasks.args
 ---@field taskIds (integer|string)[] body
+
 ---POST /api/v1/tasks/deleteSpam (destructive)
 ---@param args desk.api.deleteSpamTasks.args
 ---@return any
@@ -1639,6 +1803,7 @@ function desk.api.deleteSpamTasks(args) end
 
 ---@class desk.api.deleteSpamTickets.args
 ---@field ticketIds (integer|string)[] body
+
 ---POST /api/v1/tickets/deleteSpam (destructive)
 ---@param args desk.api.deleteSpamTickets.args
 ---@return any
@@ -1646,6 +1811,7 @@ function desk.api.deleteSpamTickets(args) end
 
 ---@class desk.api.deleteSupportPlan.args
 ---@field supportPlanId integer|string path
+
 ---DELETE /api/v1/supportPlans/{supportPlanId} (destructive)
 ---@param args desk.api.deleteSupportPlan.args
 ---@return any
@@ -1653,6 +1819,7 @@ function desk.api.deleteSupportPlan(args) end
 
 ---@class desk.api.deleteTask.args
 ---@field entityIds (integer|string)[] body
+
 ---POST /api/v1/tasks/moveToTrash (destructive)
 ---@param args desk.api.deleteTask.args
 ---@return any
@@ -1661,6 +1828,7 @@ function desk.api.deleteTask(args) end
 ---@class desk.api.deleteTaskAttachment.args
 ---@field attachmentId integer|string path
 ---@field taskId integer|string path
+
 ---DELETE /api/v1/tasks/{taskId}/attachments/{attachmentId} (destructive)
 ---@param args desk.api.deleteTaskAttachment.args
 ---@return any
@@ -1672,6 +1840,7 @@ function desk.api.deleteTaskAttachment(args) end
 ---@field taskNewTeam integer|string body
 ---@field ticketNewAgent integer|string body
 ---@field ticketNewTeam integer|string body
+
 ---POST /api/v1/teams/{team_id}/deleteTeam (destructive)
 ---@param args desk.api.deleteTeam.args
 ---@return any
@@ -1679,6 +1848,7 @@ function desk.api.deleteTeam(args) end
 
 ---@class desk.api.deleteTemplate.args
 ---@field emailTemplateId integer|string path
+
 ---DELETE /api/v1/templates/{emailTemplateId} (destructive)
 ---@param args desk.api.deleteTemplate.args
 ---@return any
@@ -1686,6 +1856,7 @@ function desk.api.deleteTemplate(args) end
 
 ---@class desk.api.deleteTemplateFolder.args
 ---@field folderId integer|string path
+
 ---DELETE /api/v1/templateFolders/{folderId} (destructive)
 ---@param args desk.api.deleteTemplateFolder.args
 ---@return any
@@ -1693,6 +1864,7 @@ function desk.api.deleteTemplateFolder(args) end
 
 ---@class desk.api.deleteTicket.args
 ---@field ticketIds (integer|string)[] body
+
 ---POST /api/v1/tickets/moveToTrash (destructive)
 ---@param args desk.api.deleteTicket.args
 ---@return any
@@ -1701,6 +1873,7 @@ function desk.api.deleteTicket(args) end
 ---@class desk.api.deleteTicketAttachment.args
 ---@field attachmentId integer|string path
 ---@field ticketId integer|string path
+
 ---DELETE /api/v1/tickets/{ticketId}/attachments/{attachmentId} (destructive)
 ---@param args desk.api.deleteTicketAttachment.args
 ---@return any
@@ -1709,6 +1882,7 @@ function desk.api.deleteTicketAttachment(args) end
 ---@class desk.api.deleteTicketComment.args
 ---@field commentId integer|string path
 ---@field ticketId integer|string path
+
 ---DELETE /api/v1/tickets/{ticketId}/comments/{commentId} (destructive)
 ---@param args desk.api.deleteTicketComment.args
 ---@return any
@@ -1716,6 +1890,7 @@ function desk.api.deleteTicketComment(args) end
 
 ---@class desk.api.deleteTicketResolution.args
 ---@field ticketId integer|string path
+
 ---DELETE /api/v1/tickets/{ticketId}/resolution (destructive)
 ---@param args desk.api.deleteTicketResolution.args
 ---@return any
@@ -1723,6 +1898,7 @@ function desk.api.deleteTicketResolution(args) end
 
 ---@class desk.api.deleteTicketTemplates.args
 ---@field ids (integer|string)[] body
+
 ---POST /api/v1/ticketTemplates/deleteMany (destructive)
 ---@param args desk.api.deleteTicketTemplates.args
 ---@return any
@@ -1731,6 +1907,7 @@ function desk.api.deleteTicketTemplates(args) end
 ---@class desk.api.deleteTicketTimeEntry.args
 ---@field ticketId integer|string path
 ---@field timeEntryId integer|string path
+
 ---DELETE /api/v1/tickets/{ticketId}/timeEntry/{timeEntryId} (destructive)
 ---@param args desk.api.deleteTicketTimeEntry.args
 ---@return any
@@ -1740,6 +1917,7 @@ function desk.api.deleteTicketTimeEntry(args) end
 ---@field attachment_id integer|string path
 ---@field ticket_id integer|string path
 ---@field transition_id integer|string path
+
 ---DELETE /api/v1/tickets/{ticket_id}/transitions/{transition_id}/attachments/{attachment_id} (destructive)
 ---@param args desk.api.deleteTransitionDraftTemporaryAttachment.args
 ---@return any
@@ -1747,6 +1925,7 @@ function desk.api.deleteTransitionDraftTemporaryAttachment(args) end
 
 ---@class desk.api.deleteTrashedCommunityTopics.args
 ---@field topicIds (integer|string)[] body
+
 ---DELETE /api/v1/communityTopics (destructive)
 ---@param args desk.api.deleteTrashedCommunityTopics.args
 ---@return any
@@ -1754,6 +1933,7 @@ function desk.api.deleteTrashedCommunityTopics(args) end
 
 ---@class desk.api.deleteUnModeratedCommunityTopicComments.args
 ---@field commentIds (integer|string)[] body
+
 ---POST /api/v1/communityComments/moveToTrash (destructive)
 ---@param args desk.api.deleteUnModeratedCommunityTopicComments.args
 ---@return any
@@ -1761,6 +1941,7 @@ function desk.api.deleteUnModeratedCommunityTopicComments(args) end
 
 ---@class desk.api.deleteUnconfirmedAgent.args
 ---@field agentIds (integer|string)[] body
+
 ---POST /api/v1/agents/deleteUnconfirmed (destructive)
 ---@param args desk.api.deleteUnconfirmedAgent.args
 ---@return any
@@ -1768,6 +1949,7 @@ function desk.api.deleteUnconfirmedAgent(args) end
 
 ---@class desk.api.deleteUnmoderatedCommunityTopics.args
 ---@field topicIds (integer|string)[] body
+
 ---POST /api/v1/communityTopics/moveToTrash (destructive)
 ---@param args desk.api.deleteUnmoderatedCommunityTopics.args
 ---@return any
@@ -1775,6 +1957,7 @@ function desk.api.deleteUnmoderatedCommunityTopics(args) end
 
 ---@class desk.api.deleteUnusedDomain.args
 ---@field domain string path
+
 ---DELETE /api/v1/domains/{domain} (destructive)
 ---@param args desk.api.deleteUnusedDomain.args
 ---@return any
@@ -1783,6 +1966,7 @@ function desk.api.deleteUnusedDomain(args) end
 ---@class desk.api.deleteValidationRule.args
 ---@field layoutId integer|string path
 ---@field validationRuleId integer|string path
+
 ---DELETE /api/v1/layouts/{layoutId}/validationRules/{validationRuleId} (destructive)
 ---@param args desk.api.deleteValidationRule.args
 ---@return any
@@ -1790,6 +1974,7 @@ function desk.api.deleteValidationRule(args) end
 
 ---@class desk.api.deleteWebhook.args
 ---@field webhookId integer|string path
+
 ---DELETE /api/v1/webhooks/{webhookId} (destructive)
 ---@param args desk.api.deleteWebhook.args
 ---@return any
@@ -1797,6 +1982,7 @@ function desk.api.deleteWebhook(args) end
 
 ---@class desk.api.deleteWidget.args
 ---@field widgetId integer|string path
+
 ---DELETE /api/v1/widgets/{widgetId} (destructive)
 ---@param args desk.api.deleteWidget.args
 ---@return any
@@ -1804,6 +1990,7 @@ function desk.api.deleteWidget(args) end
 
 ---@class desk.api.disableCommunityCategory.args
 ---@field categoryId integer|string path
+
 ---POST /api/v1/communityCategory/{categoryId}/disable (destructive)
 ---@param args desk.api.disableCommunityCategory.args
 ---@return any
@@ -1813,6 +2000,7 @@ function desk.api.disableCommunityCategory(args) end
 ---@field departmentId integer|string path
 ---@field agentNewDepartment integer|string body
 ---@field emailNewDepartment? integer|string body
+
 ---POST /api/v1/departments/{departmentId}/disable (destructive)
 ---@param args desk.api.disableDepartment.args
 ---@return any
@@ -1821,6 +2009,7 @@ function desk.api.disableDepartment(args) end
 ---@class desk.api.dislikeArticleTranslation.args
 ---@field id integer|string path
 ---@field locale string path
+
 ---POST /api/v1/articles/{id}/translations/{locale}/dislike (write)
 ---@param args desk.api.dislikeArticleTranslation.args
 ---@return any
@@ -1830,6 +2019,7 @@ function desk.api.dislikeArticleTranslation(args) end
 ---@field agentId integer|string path
 ---@field entityId integer|string path
 ---@field entityName "contacts"|"tickets" path
+
 ---POST /api/v1/agents/{agentId}/{entityName}/{entityId}/display (write)
 ---@param args desk.api.displayEntity.args
 ---@return any
@@ -1838,6 +2028,7 @@ function desk.api.displayEntity(args) end
 ---@class desk.api.dissociateAccountWithContact.args
 ---@field accountId integer|string path
 ---@field contactId integer|string path
+
 ---PATCH /api/v1/contacts/{contactId}/accounts/{accountId}/dissociate (destructive)
 ---@param args desk.api.dissociateAccountWithContact.args
 ---@return any
@@ -1846,6 +2037,7 @@ function desk.api.dissociateAccountWithContact(args) end
 ---@class desk.api.dissociateAccountsWithContact.args
 ---@field contactId integer|string path
 ---@field ids (integer|string)[] body
+
 ---POST /api/v1/contacts/{contactId}/dissociateAccounts (destructive)
 ---@param args desk.api.dissociateAccountsWithContact.args
 ---@return any
@@ -1854,6 +2046,7 @@ function desk.api.dissociateAccountsWithContact(args) end
 ---@class desk.api.dissociateAgents.args
 ---@field departmentId integer|string path
 ---@field agentIds (integer|string)[] body
+
 ---POST /api/v1/departments/{departmentId}/dissociateAgents (destructive)
 ---@param args desk.api.dissociateAgents.args
 ---@return any
@@ -1862,6 +2055,7 @@ function desk.api.dissociateAgents(args) end
 ---@class desk.api.dissociateBadgesFromUsers.args
 ---@field userId integer|string path
 ---@field badgeIds (integer|string)[] body
+
 ---POST /api/v1/users/{userId}/badges/dissociate (destructive)
 ---@param args desk.api.dissociateBadgesFromUsers.args
 ---@return any
@@ -1870,6 +2064,7 @@ function desk.api.dissociateBadgesFromUsers(args) end
 ---@class desk.api.dissociateTicketTags.args
 ---@field ticketId integer|string path
 ---@field tags string[] body
+
 ---POST /api/v1/tickets/{ticketId}/dissociateTag (destructive)
 ---@param args desk.api.dissociateTicketTags.args
 ---@return any
@@ -1882,6 +2077,7 @@ function desk.api.dissociateTicketTags(args) end
 ---@field module? "tickets" query
 ---@field searchStr? string query
 ---@field sortBy? "modifiedTime"|"relevance" query
+
 ---GET /api/v1/search (read)
 ---@param args desk.api.doSearch.args
 ---@return any
@@ -1892,6 +2088,7 @@ function desk.api.doSearch(args) end
 ---@field attachmentId string path
 ---@field locale string path
 ---@field inline? boolean query
+
 ---GET /api/v1/articles/{articleId}/translations/{locale}/attachments/{attachmentId}/content (read)
 ---@param args desk.api.downloadArticleTranslationAttachment.args
 ---@return any
@@ -1899,6 +2096,7 @@ function desk.api.downloadArticleTranslationAttachment(args) end
 
 ---@class desk.api.downloadBulkExportFile.args
 ---@field exportId integer|string path
+
 ---GET /api/v1/downloadBulkExportFile (read)
 ---@param args desk.api.downloadBulkExportFile.args
 ---@return any
@@ -1916,6 +2114,7 @@ function desk.api.downloadBulkExportFile(args) end
 ---@field respondedIn? string body
 ---@field ticketStatus? string body
 ---@field to? string body
+
 ---POST /api/v1/tickets/{ticketId}/draftReply (write)
 ---@param args desk.api.draftsReply.args
 ---@return any
@@ -1923,6 +2122,7 @@ function desk.api.draftsReply(args) end
 
 ---@class desk.api.enableCommunityCategory.args
 ---@field categoryId integer|string path
+
 ---POST /api/v1/communityCategory/{categoryId}/enable (write)
 ---@param args desk.api.enableCommunityCategory.args
 ---@return any
@@ -1930,6 +2130,7 @@ function desk.api.enableCommunityCategory(args) end
 
 ---@class desk.api.enableDepartment.args
 ---@field departmentId integer|string path
+
 ---POST /api/v1/departments/{departmentId}/enable (write)
 ---@param args desk.api.enableDepartment.args
 ---@return any
@@ -1941,6 +2142,7 @@ function desk.api.enableDepartment(args) end
 ---@field entityIds (integer|string)[] body
 ---@field executionType? "ASYNC"|"SYNC" body
 ---@field moduleId integer|string body
+
 ---POST /api/v1/actions/{id}/execute (write)
 ---@param args desk.api.executeAction.args
 ---@return any
@@ -1948,6 +2150,7 @@ function desk.api.executeAction(args) end
 
 ---@class desk.api.executeSkillbasedAssignment.args
 ---@field ticketId integer|string path
+
 ---POST /api/v1/tickets/{ticketId}/executeSkillbasedAssignment (write)
 ---@param args desk.api.executeSkillbasedAssignment.args
 ---@return any
@@ -1957,6 +2160,7 @@ function desk.api.executeSkillbasedAssignment(args) end
 ---@field fieldId integer|string path
 ---@field layoutId integer|string path
 ---@field fileType? "CSV" query
+
 ---GET /api/v1/layouts/{layoutId}/fields/{fieldId}/value (read)
 ---@param args desk.api.exportPickListValues.args
 ---@return any
@@ -1966,6 +2170,7 @@ function desk.api.exportPickListValues(args) end
 ---@field featureCodes? string[] query
 ---@field includeDetailedLimits? boolean query
 ---@field isAllowed? boolean query
+
 ---GET /api/v1/licenses/features (read)
 ---@param args desk.api.featureInfo.args
 ---@return any
@@ -1973,6 +2178,7 @@ function desk.api.featureInfo(args) end
 
 ---@class desk.api.followCommunityCategory.args
 ---@field categoryId integer|string path
+
 ---POST /api/v1/communityCategory/{categoryId}/follow (write)
 ---@param args desk.api.followCommunityCategory.args
 ---@return any
@@ -1980,6 +2186,7 @@ function desk.api.followCommunityCategory(args) end
 
 ---@class desk.api.followCommunityTopic.args
 ---@field topicId integer|string path
+
 ---POST /api/v1/communityTopics/{topicId}/follow (write)
 ---@param args desk.api.followCommunityTopic.args
 ---@return any
@@ -1988,6 +2195,7 @@ function desk.api.followCommunityTopic(args) end
 ---@class desk.api.followEntity.args
 ---@field entityId integer|string path
 ---@field moduleAPIName "articleTranslations"|"kbRootCategories"|"kbSections" path
+
 ---POST /api/v1/{moduleAPIName}/{entityId}/follow (write)
 ---@param args desk.api.followEntity.args
 ---@return any
@@ -1996,6 +2204,7 @@ function desk.api.followEntity(args) end
 ---@class desk.api.getACategory.args
 ---@field categoryId integer|string path
 ---@field include? "commentCount"|"followersCount"|"groups"|"postCount" query
+
 ---GET /api/v1/communityCategory/{categoryId} (read)
 ---@param args desk.api.getACategory.args
 ---@return any
@@ -2004,12 +2213,14 @@ function desk.api.getACategory(args) end
 ---@class desk.api.getACategoryByPermalink.args
 ---@field include? "commentCount"|"followersCount"|"groups"|"postCount" query
 ---@field permalink string query
+
 ---GET /api/v1/communityCategoryByPermalink (read)
 ---@param args desk.api.getACategoryByPermalink.args
 ---@return any
 function desk.api.getACategoryByPermalink(args) end
 
 ---@class desk.api.getAccessibleOrganizations.args
+
 ---GET /api/v1/accessibleOrganizations (read)
 ---@param args desk.api.getAccessibleOrganizations.args
 ---@return any
@@ -2018,6 +2229,7 @@ function desk.api.getAccessibleOrganizations(args) end
 ---@class desk.api.getAccount.args
 ---@field accountId integer|string path
 ---@field include? "owner"[] query
+
 ---GET /api/v1/accounts/{accountId} (read)
 ---@param args desk.api.getAccount.args
 ---@return any
@@ -2029,6 +2241,7 @@ function desk.api.getAccount(args) end
 ---@field include? "creator"[] query
 ---@field limit? integer|string query
 ---@field sortBy? "createdTime" query
+
 ---GET /api/v1/accounts/{accountId}/attachments (read)
 ---@param args desk.api.getAccountAttachments.args
 ---@return any
@@ -2038,6 +2251,7 @@ function desk.api.getAccountAttachments(args) end
 ---@field accountId integer|string path
 ---@field commentId integer|string path
 ---@field include? "mentions"[] query
+
 ---GET /api/v1/accounts/{accountId}/comments/{commentId} (read)
 ---@param args desk.api.getAccountComment.args
 ---@return any
@@ -2049,6 +2263,7 @@ function desk.api.getAccountComment(args) end
 ---@field include? "mentions"[] query
 ---@field limit? integer|string query
 ---@field sortBy? "commentedTime" query
+
 ---GET /api/v1/accounts/{accountId}/comments (read)
 ---@param args desk.api.getAccountComments.args
 ---@return any
@@ -2056,6 +2271,7 @@ function desk.api.getAccountComments(args) end
 
 ---@class desk.api.getAccountFollowers.args
 ---@field accountId integer|string path
+
 ---GET /api/v1/accounts/{accountId}/followers (read)
 ---@param args desk.api.getAccountFollowers.args
 ---@return any
@@ -2064,6 +2280,7 @@ function desk.api.getAccountFollowers(args) end
 ---@class desk.api.getAccountStatistics.args
 ---@field accountId integer|string path
 ---@field departmentId? integer|string query
+
 ---GET /api/v1/accounts/{accountId}/statistics (read)
 ---@param args desk.api.getAccountStatistics.args
 ---@return any
@@ -2080,6 +2297,7 @@ function desk.api.getAccountStatistics(args) end
 ---@field modifiedTimeRange? string query
 ---@field module? "calls"|"events"|"tasks"|"tickets" query
 ---@field orderBy? "ASC"|"DESC" query
+
 ---GET /api/v1/accounts/{accountId}/timeEntry (read)
 ---@param args desk.api.getAccountTimeEntries.args
 ---@return any
@@ -2089,6 +2307,7 @@ function desk.api.getAccountTimeEntries(args) end
 ---@field from? integer query
 ---@field limit? integer|string query
 ---@field sortBy? "accountName"|"createdTime"|"email"|"modifiedTime"|"phone"|"website" query
+
 ---GET /api/v1/accounts (read)
 ---@param args desk.api.getAccounts.args
 ---@return any
@@ -2100,6 +2319,7 @@ function desk.api.getAccounts(args) end
 ---@field limit? integer|string query
 ---@field sortBy? "accountName"|"createdTime"|"mappingType" query
 ---@field startsWith? string query
+
 ---GET /api/v1/contacts/{contactId}/accounts (read)
 ---@param args desk.api.getAccountsByContact.args
 ---@return any
@@ -2110,6 +2330,7 @@ function desk.api.getAccountsByContact(args) end
 ---@field from? integer query
 ---@field limit? integer|string query
 ---@field sortBy? "accountName"|"createdTime"|"email"|"modifiedTime"|"phone"|"website" query
+
 ---GET /api/v1/products/{productId}/accounts (read)
 ---@param args desk.api.getAccountsByProduct.args
 ---@return any
@@ -2122,6 +2343,7 @@ function desk.api.getAccountsByProduct(args) end
 ---@field owners? (integer|string)[] query
 ---@field sortBy? string query
 ---@field startTime? integer|string query
+
 ---GET /api/v1/allActiveTimers (read)
 ---@param args desk.api.getActiveTimers.args
 ---@return any
@@ -2132,6 +2354,7 @@ function desk.api.getActiveTimers(args) end
 ---@field from? integer|string query
 ---@field include? "owner" query
 ---@field limit? integer|string query
+
 ---GET /api/v1/tasks/{entityId}/activeTimer (read)
 ---@param args desk.api.getActiveTimersForTask.args
 ---@return any
@@ -2142,6 +2365,7 @@ function desk.api.getActiveTimersForTask(args) end
 ---@field from? integer|string query
 ---@field include? "owner" query
 ---@field limit? integer|string query
+
 ---GET /api/v1/tickets/{entityId}/activeTimer (read)
 ---@param args desk.api.getActiveTimersForTicket.args
 ---@return any
@@ -2155,6 +2379,7 @@ function desk.api.getActiveTimersForTicket(args) end
 ---@field isSpam? boolean query
 ---@field limit? integer|string query
 ---@field sortBy? "activityTime"|"createdTime" query
+
 ---GET /api/v1/tickets/{ticketId}/activities (read)
 ---@param args desk.api.getActivitiesForTicket.args
 ---@return any
@@ -2163,6 +2388,7 @@ function desk.api.getActivitiesForTicket(args) end
 ---@class desk.api.getAgent.args
 ---@field agentId integer|string path
 ---@field include? ("associatedChatDepartments"|"associatedDepartments"|"profile"|"role"|"verifiedEmails")[] query
+
 ---GET /api/v1/agents/{agentId} (read)
 ---@param args desk.api.getAgent.args
 ---@return any
@@ -2176,6 +2402,7 @@ function desk.api.getAgent(args) end
 ---@field departmentId integer|string query
 ---@field duration "LAST24HOURS"|"LAST_30_DAYS"|"LAST_7_DAYS"|"TODAY"|"YESTERDAY" query
 ---@field integrationService? "FACEBOOKMESSENGER"|"IM_TALK"|"LINE"|"TELEGRAM"|"TWILIO"|"WECHAT"|"WHATSAPP" query
+
 ---GET /api/v1/im/metrics/agents (read)
 ---@param args desk.api.getAgentMetrics.args
 ---@return any
@@ -2184,6 +2411,7 @@ function desk.api.getAgentMetrics(args) end
 ---@class desk.api.getAgentProfilePhoto.args
 ---@field agentId integer|string path
 ---@field fileSize? "ACTUAL"|"THUMBNAIL" query
+
 ---GET /api/v1/agents/{agentId}/photo (read)
 ---@param args desk.api.getAgentProfilePhoto.args
 ---@return any
@@ -2200,6 +2428,7 @@ function desk.api.getAgentProfilePhoto(args) end
 ---@field rolePermissionType? "Admin"|"AgentPersonal"|"AgentPublic"|"AgentTeamPersonal"|"Custom"|"Light" query
 ---@field searchStr? string query
 ---@field status? "ACTIVE"|"DISABLED" query
+
 ---GET /api/v1/agents (read)
 ---@param args desk.api.getAgents.args
 ---@return any
@@ -2207,6 +2436,7 @@ function desk.api.getAgents(args) end
 
 ---@class desk.api.getAgentsByIds.args
 ---@field agentIds (integer|string)[] query
+
 ---GET /api/v1/agentsByIds (read)
 ---@param args desk.api.getAgentsByIds.args
 ---@return any
@@ -2216,6 +2446,7 @@ function desk.api.getAgentsByIds(args) end
 ---@field profileId integer|string path
 ---@field active? boolean query
 ---@field confirmed? boolean query
+
 ---GET /api/v1/profiles/{profileId}/agents (read)
 ---@param args desk.api.getAgentsByProfile.args
 ---@return any
@@ -2223,6 +2454,7 @@ function desk.api.getAgentsByProfile(args) end
 
 ---@class desk.api.getAgentsByRole.args
 ---@field roleId integer|string path
+
 ---GET /api/v1/roles/{roleId}/agents (read)
 ---@param args desk.api.getAgentsByRole.args
 ---@return any
@@ -2232,6 +2464,7 @@ function desk.api.getAgentsByRole(args) end
 ---@field includeLightAgent? boolean query
 ---@field isConfirmed? boolean query
 ---@field status? "ACTIVE"|"DISABLED" query
+
 ---GET /api/v1/agents/count (read)
 ---@param args desk.api.getAgentsCount.args
 ---@return any
@@ -2247,6 +2480,7 @@ function desk.api.getAgentsCount(args) end
 ---@field searchStr? string query
 ---@field sortOrder? "asc"|"desc" query
 ---@field status? "ACTIVE"|"DISABLED" query
+
 ---GET /api/v1/departments/{departmentId}/agents (read)
 ---@param args desk.api.getAgentsInDepartment.args
 ---@return any
@@ -2255,6 +2489,7 @@ function desk.api.getAgentsInDepartment(args) end
 ---@class desk.api.getAgentsTicketsCount.args
 ---@field agentIds (integer|string)[] query
 ---@field departmentId integer|string query
+
 ---GET /api/v1/agentsTicketsCount (read)
 ---@param args desk.api.getAgentsTicketsCount.args
 ---@return any
@@ -2263,6 +2498,7 @@ function desk.api.getAgentsTicketsCount(args) end
 ---@class desk.api.getAllCommunityModeratedUsers.args
 ---@field from? integer|string query
 ---@field limit? integer|string query
+
 ---GET /api/v1/communityModeratedUsers (read)
 ---@param args desk.api.getAllCommunityModeratedUsers.args
 ---@return any
@@ -2275,6 +2511,7 @@ function desk.api.getAllCommunityModeratedUsers(args) end
 ---@field latestCommentsFirst? boolean query
 ---@field limit? integer|string query
 ---@field startTime? string query
+
 ---GET /api/v1/communityTopics/{topicId}/comments (read)
 ---@param args desk.api.getAllCommunityTopicComments.args
 ---@return any
@@ -2285,6 +2522,7 @@ function desk.api.getAllCommunityTopicComments(args) end
 ---@field from? integer|string query
 ---@field limit? integer|string query
 ---@field userType? "AGENT"|"END_USER" query
+
 ---GET /api/v1/communityTopics/{topicId}/followers (read)
 ---@param args desk.api.getAllCommunityTopicFollowers.args
 ---@return any
@@ -2296,6 +2534,7 @@ function desk.api.getAllCommunityTopicFollowers(args) end
 ---@field limit? integer|string query
 ---@field tagName? string query
 ---@field type? "ANNOUNCEMENT"|"DISCUSSION"|"IDEA"|"PROBLEM"|"QUESTION" query
+
 ---GET /api/v1/communityTopics (read)
 ---@param args desk.api.getAllCommunityTopics.args
 ---@return any
@@ -2305,18 +2544,21 @@ function desk.api.getAllCommunityTopics(args) end
 ---@field userId integer|string path
 ---@field from? integer|string query
 ---@field limit? integer|string query
+
 ---GET /api/v1/communityUsers/{userId}/followers (read)
 ---@param args desk.api.getAllCommunityUserFollowers.args
 ---@return any
 function desk.api.getAllCommunityUserFollowers(args) end
 
 ---@class desk.api.getAllCountries.args
+
 ---GET /api/v1/countries (read)
 ---@param args desk.api.getAllCountries.args
 ---@return any
 function desk.api.getAllCountries(args) end
 
 ---@class desk.api.getAllHelpCenters.args
+
 ---GET /api/v1/helpCenters (read)
 ---@param args desk.api.getAllHelpCenters.args
 ---@return any
@@ -2327,18 +2569,21 @@ function desk.api.getAllHelpCenters(args) end
 ---@field include? ("allArticleTemplateCount"|"allArticlesCount"|"canCurrentUserReview"|"publicArticlesCount"|"publishedArticleCount"|"sectionsCount")[] query
 ---@field isReviewEnabled? boolean query
 ---@field sortBy? "name"|"order" query
+
 ---GET /api/v1/kbRootCategories (read)
 ---@param args desk.api.getAllKBRootCategories.args
 ---@return any
 function desk.api.getAllKBRootCategories(args) end
 
 ---@class desk.api.getAllLanguages.args
+
 ---GET /api/v1/languages (read)
 ---@param args desk.api.getAllLanguages.args
 ---@return any
 function desk.api.getAllLanguages(args) end
 
 ---@class desk.api.getAllTimeZones.args
+
 ---GET /api/v1/timeZones (read)
 ---@param args desk.api.getAllTimeZones.args
 ---@return any
@@ -2347,6 +2592,7 @@ function desk.api.getAllTimeZones(args) end
 ---@class desk.api.getAppliedBlueprintDetailsForTicket.args
 ---@field ticket_id integer|string path
 ---@field include? ("transitionOwnerAgents"|"transitionOwnerDept"|"transitionOwnerTeams")[] query
+
 ---GET /api/v1/tickets/{ticket_id}/blueprint (read)
 ---@param args desk.api.getAppliedBlueprintDetailsForTicket.args
 ---@return any
@@ -2358,6 +2604,7 @@ function desk.api.getAppliedBlueprintDetailsForTicket(args) end
 ---@field include? ("assignee"|"contacts"|"departments"|"isRead"|"products"|"team")[] query
 ---@field limit? integer|string query
 ---@field viewType? "1"|"2"|"4" query
+
 ---GET /api/v1/tickets/archivedTickets (read)
 ---@param args desk.api.getArchivedTickets.args
 ---@return any
@@ -2366,6 +2613,7 @@ function desk.api.getArchivedTickets(args) end
 ---@class desk.api.getArticle.args
 ---@field id integer|string path
 ---@field version? string query
+
 ---GET /api/v1/articles/{id} (read)
 ---@param args desk.api.getArticle.args
 ---@return any
@@ -2376,6 +2624,7 @@ function desk.api.getArticle(args) end
 ---@field categoryId? integer|string query
 ---@field permission? ("AGENTS"|"ALL"|"REGISTEREDUSERS")[] query
 ---@field status? ("Draft"|"Expired"|"Published"|"Review"|"Unpublished")[] query
+
 ---GET /api/v1/articles/count (read)
 ---@param args desk.api.getArticleCount.args
 ---@return any
@@ -2383,6 +2632,7 @@ function desk.api.getArticleCount(args) end
 
 ---@class desk.api.getArticleFeedback.args
 ---@field feedbackId integer|string path
+
 ---GET /api/v1/articleFeedbacks/{feedbackId} (read)
 ---@param args desk.api.getArticleFeedback.args
 ---@return any
@@ -2396,6 +2646,7 @@ function desk.api.getArticleFeedback(args) end
 ---@field rootCategoryIds? (integer|string)[] query
 ---@field sortBy? "createdTime" query
 ---@field timeRange? "LAST_30_DAYS"|"LAST_365_DAYS"|"LAST_7_DAYS" query
+
 ---GET /api/v1/articleFeedbacks (read)
 ---@param args desk.api.getArticleFeedbacks.args
 ---@return any
@@ -2405,6 +2656,7 @@ function desk.api.getArticleFeedbacks(args) end
 ---@field id integer|string path
 ---@field locale string path
 ---@field version? string query
+
 ---GET /api/v1/articles/{id}/translations/{locale} (read)
 ---@param args desk.api.getArticleTranslation.args
 ---@return any
@@ -2415,6 +2667,7 @@ function desk.api.getArticleTranslation(args) end
 ---@field locale string path
 ---@field from? integer|string query
 ---@field limit? integer|string query
+
 ---GET /api/v1/articles/{articleId}/translations/{locale}/attachments (read)
 ---@param args desk.api.getArticleTranslationAttachments.args
 ---@return any
@@ -2424,6 +2677,7 @@ function desk.api.getArticleTranslationAttachments(args) end
 ---@field articleId integer|string path
 ---@field commentId integer|string path
 ---@field locale string path
+
 ---GET /api/v1/articles/{articleId}/translations/{locale}/comments/{commentId} (read)
 ---@param args desk.api.getArticleTranslationComment.args
 ---@return any
@@ -2436,6 +2690,7 @@ function desk.api.getArticleTranslationComment(args) end
 ---@field include? "ticket"[] query
 ---@field limit? integer|string query
 ---@field sortBy? "commentedTime" query
+
 ---GET /api/v1/articles/{articleId}/translations/{locale}/comments (read)
 ---@param args desk.api.getArticleTranslationComments.args
 ---@return any
@@ -2448,6 +2703,7 @@ function desk.api.getArticleTranslationComments(args) end
 ---@field from? integer|string query
 ---@field limit? integer|string query
 ---@field sortBy? "createdTime" query
+
 ---GET /api/v1/articles/{articleId}/translations/{locale}/feedbacks (read)
 ---@param args desk.api.getArticleTranslationFeedbacks.args
 ---@return any
@@ -2456,6 +2712,7 @@ function desk.api.getArticleTranslationFeedbacks(args) end
 ---@class desk.api.getArticleTranslationPermalinks.args
 ---@field id integer|string path
 ---@field locale string path
+
 ---GET /api/v1/articles/{id}/translations/{locale}/permalinks (read)
 ---@param args desk.api.getArticleTranslationPermalinks.args
 ---@return any
@@ -2469,6 +2726,7 @@ function desk.api.getArticleTranslationPermalinks(args) end
 ---@field sortBy? "createdTime"|"modifiedTime" query
 ---@field status? "Draft"|"Expired"|"Published"|"Review"|"Unpublished" query
 ---@field translationState? "OUTDATED"|"UP-TO-DATE" query
+
 ---GET /api/v1/articles/{articleId}/translations (read)
 ---@param args desk.api.getArticleTranslations.args
 ---@return any
@@ -2484,6 +2742,7 @@ function desk.api.getArticleTranslations(args) end
 ---@field permission? ("AGENTS"|"ALL"|"REGISTEREDUSERS")[] query
 ---@field sortBy? "-createdTime"|"-dislikeCount"|"-feedbackCount"|"-likeCount"|"-modifiedTime"|"-viewCount"|"createdTime"|"dislikeCount"|"feedbackCount"|"likeCount"|"modifiedTime"|"viewCount" query
 ---@field status? ("Draft"|"Expired"|"Published"|"Review"|"Unpublished")[] query
+
 ---GET /api/v1/articles (read)
 ---@param args desk.api.getArticles.args
 ---@return any
@@ -2491,6 +2750,7 @@ function desk.api.getArticles(args) end
 
 ---@class desk.api.getArticlesForRepositioning.args
 ---@field categoryId integer|string path
+
 ---GET /api/v1/kbCategory/{categoryId}/repositionArticles (read)
 ---@param args desk.api.getArticlesForRepositioning.args
 ---@return any
@@ -2498,6 +2758,7 @@ function desk.api.getArticlesForRepositioning(args) end
 
 ---@class desk.api.getAssociatedTeamsForRole.args
 ---@field role_id integer|string path
+
 ---GET /api/v1/roles/{role_id}/teams (read)
 ---@param args desk.api.getAssociatedTeamsForRole.args
 ---@return any
@@ -2515,6 +2776,7 @@ function desk.api.getAssociatedTeamsForRole(args) end
 ---@field receivedInDays? "15"|"30"|"90" query
 ---@field sharedDepartmentId? integer|string query
 ---@field status? string query
+
 ---GET /api/v1/associatedTickets (read)
 ---@param args desk.api.getAssociatedTickets.args
 ---@return any
@@ -2522,6 +2784,7 @@ function desk.api.getAssociatedTickets(args) end
 
 ---@class desk.api.getAvailableDepMappings.args
 ---@field layoutId integer|string query
+
 ---GET /api/v1/availableDependencyMappings (read)
 ---@param args desk.api.getAvailableDepMappings.args
 ---@return any
@@ -2533,6 +2796,7 @@ function desk.api.getAvailableDepMappings(args) end
 ---@field departmentId? integer|string query
 ---@field duration "LAST_30_DAYS"|"LAST_7_DAYS"|"LAST_MONTH"|"LAST_WEEK"|"THIS_MONTH"|"THIS_WEEK" query
 ---@field groupBy "agent"|"channel"|"date" query
+
 ---GET /api/v1/dashboards/backlogTickets (read)
 ---@param args desk.api.getBacklogTickets.args
 ---@return any
@@ -2542,6 +2806,7 @@ function desk.api.getBacklogTickets(args) end
 ---@field from? integer|string query
 ---@field limit? integer|string query
 ---@field type? "custom"|"default" query
+
 ---GET /api/v1/badges (read)
 ---@param args desk.api.getBadges.args
 ---@return any
@@ -2551,6 +2816,7 @@ function desk.api.getBadges(args) end
 ---@field departmentId? integer|string query
 ---@field module "tickets" query
 ---@field status? "ACTIVE"|"DRAFT"|"INACTIVE" query
+
 ---GET /api/v1/blueprints (read)
 ---@param args desk.api.getBluePrints.args
 ---@return any
@@ -2558,6 +2824,7 @@ function desk.api.getBluePrints(args) end
 
 ---@class desk.api.getBlueprint.args
 ---@field blueprint_id integer|string path
+
 ---GET /api/v1/blueprints/{blueprint_id} (read)
 ---@param args desk.api.getBlueprint.args
 ---@return any
@@ -2565,6 +2832,7 @@ function desk.api.getBlueprint(args) end
 
 ---@class desk.api.getBugLinkedTicketDetails.args
 ---@field bugId integer|string path
+
 ---GET /api/v1/bug/{bugId}/tickets (read)
 ---@param args desk.api.getBugLinkedTicketDetails.args
 ---@return any
@@ -2572,6 +2840,7 @@ function desk.api.getBugLinkedTicketDetails(args) end
 
 ---@class desk.api.getBulkExport.args
 ---@field exportId integer|string path
+
 ---GET /api/v1/bulkExport/{exportId} (read)
 ---@param args desk.api.getBulkExport.args
 ---@return any
@@ -2580,6 +2849,7 @@ function desk.api.getBulkExport(args) end
 ---@class desk.api.getBulkImportSampleData.args
 ---@field bulkImportId integer|string path
 ---@field modules ("accounts"|"articles"|"calls"|"contacts"|"events"|"products"|"tasks"|"tickets")[] query
+
 ---GET /api/v1/bulkImport/{bulkImportId}/sampleData (read)
 ---@param args desk.api.getBulkImportSampleData.args
 ---@return any
@@ -2587,6 +2857,7 @@ function desk.api.getBulkImportSampleData(args) end
 
 ---@class desk.api.getBusinessHour.args
 ---@field businessHourId integer|string path
+
 ---GET /api/v1/businessHours/{businessHourId} (read)
 ---@param args desk.api.getBusinessHour.args
 ---@return any
@@ -2597,6 +2868,7 @@ function desk.api.getBusinessHour(args) end
 ---@field from? integer|string query
 ---@field limit? integer|string query
 ---@field status? "ACTIVE"|"INACTIVE" query
+
 ---GET /api/v1/businessHours (read)
 ---@param args desk.api.getBusinessHours.args
 ---@return any
@@ -2605,6 +2877,7 @@ function desk.api.getBusinessHours(args) end
 ---@class desk.api.getCall.args
 ---@field callId integer|string path
 ---@field include? ("assignee"|"contacts"|"livecalls"|"teams"|"tickets")[] query
+
 ---GET /api/v1/calls/{callId} (read)
 ---@param args desk.api.getCall.args
 ---@return any
@@ -2614,6 +2887,7 @@ function desk.api.getCall(args) end
 ---@field callId integer|string path
 ---@field commentId integer|string path
 ---@field include? "mentions"[] query
+
 ---GET /api/v1/calls/{callId}/comments/{commentId} (read)
 ---@param args desk.api.getCallComment.args
 ---@return any
@@ -2625,6 +2899,7 @@ function desk.api.getCallComment(args) end
 ---@field include? "mentions"[] query
 ---@field limit? integer|string query
 ---@field sortBy? string query
+
 ---GET /api/v1/calls/{entityId}/comments (read)
 ---@param args desk.api.getCallComments.args
 ---@return any
@@ -2639,6 +2914,7 @@ function desk.api.getCallComments(args) end
 ---@field limit? integer|string query
 ---@field sortBy? "createdTime"|"startTime" query
 ---@field startTime? ("CurrentMonth"|"CurrentWeek"|"Overdue"|"Today"|"Tomorrow")[] query
+
 ---GET /api/v1/calls (read)
 ---@param args desk.api.getCalls.args
 ---@return any
@@ -2652,6 +2928,7 @@ function desk.api.getCalls(args) end
 ---@field isSpam? boolean query
 ---@field limit? integer|string query
 ---@field sortBy? "createdTime"|"startTime" query
+
 ---GET /api/v1/tickets/{ticketId}/calls (read)
 ---@param args desk.api.getCallsByTicket.args
 ---@return any
@@ -2659,6 +2936,7 @@ function desk.api.getCallsByTicket(args) end
 
 ---@class desk.api.getCannedMessage.args
 ---@field id integer|string path
+
 ---GET /api/v1/im/cannedMessages/{id} (read)
 ---@param args desk.api.getCannedMessage.args
 ---@return any
@@ -2672,6 +2950,7 @@ function desk.api.getCannedMessage(args) end
 ---@field limit? integer|string query
 ---@field modifiedAfter? string query
 ---@field type "AWAY"|"CANNED"|"TEMPLATE"|"WELCOMEMSG" query
+
 ---GET /api/v1/im/cannedMessages (read)
 ---@param args desk.api.getCannedMessages.args
 ---@return any
@@ -2679,6 +2958,7 @@ function desk.api.getCannedMessages(args) end
 
 ---@class desk.api.getChannelByCode.args
 ---@field channelCode string path
+
 ---GET /api/v1/channels/{channelCode} (read)
 ---@param args desk.api.getChannelByCode.args
 ---@return any
@@ -2687,12 +2967,14 @@ function desk.api.getChannelByCode(args) end
 ---@class desk.api.getChannelPhoto.args
 ---@field channelCode string path
 ---@field height? integer|string query
+
 ---GET /api/v1/channels/{channelCode}/photo (read)
 ---@param args desk.api.getChannelPhoto.args
 ---@return any
 function desk.api.getChannelPhoto(args) end
 
 ---@class desk.api.getChannels.args
+
 ---GET /api/v1/channels (read)
 ---@param args desk.api.getChannels.args
 ---@return any
@@ -2700,6 +2982,7 @@ function desk.api.getChannels(args) end
 
 ---@class desk.api.getCommunityCategory.args
 ---@field departmentId? integer|string query
+
 ---GET /api/v1/communityCategory (read)
 ---@param args desk.api.getCommunityCategory.args
 ---@return any
@@ -2710,6 +2993,7 @@ function desk.api.getCommunityCategory(args) end
 ---@field from? integer|string query
 ---@field limit? integer|string query
 ---@field userType? "AGENT"|"END_USER" query
+
 ---GET /api/v1/communityCategory/{categoryId}/followers (read)
 ---@param args desk.api.getCommunityCategoryFollowers.args
 ---@return any
@@ -2719,6 +3003,7 @@ function desk.api.getCommunityCategoryFollowers(args) end
 ---@field categoryId? integer|string query
 ---@field type? "ANNOUNCEMENT"|"DISCUSSION"|"IDEA"|"PROBLEM"|"QUESTION" query
 ---@field viewId integer|string query
+
 ---GET /api/v1/communityComments/count (read)
 ---@param args desk.api.getCommunityCommentViewCount.args
 ---@return any
@@ -2729,12 +3014,14 @@ function desk.api.getCommunityCommentViewCount(args) end
 ---@field from? integer|string query
 ---@field limit? integer|string query
 ---@field status "AWAITINGAPPROVAL"|"SPAM"|"TRASHED" query
+
 ---GET /api/v1/communityModeration/topics (read)
 ---@param args desk.api.getCommunityModerationTopics.args
 ---@return any
 function desk.api.getCommunityModerationTopics(args) end
 
 ---@class desk.api.getCommunityPreferences.args
+
 ---GET /api/v1/communityPreferences (read)
 ---@param args desk.api.getCommunityPreferences.args
 ---@return any
@@ -2743,6 +3030,7 @@ function desk.api.getCommunityPreferences(args) end
 ---@class desk.api.getCommunityTopic.args
 ---@field topicId integer|string path
 ---@field include? ("featuredImage"|"participantsCount"|"seo")[] query
+
 ---GET /api/v1/communityTopics/{topicId} (read)
 ---@param args desk.api.getCommunityTopic.args
 ---@return any
@@ -2751,6 +3039,7 @@ function desk.api.getCommunityTopic(args) end
 ---@class desk.api.getCommunityTopicAttachment.args
 ---@field attachmentId integer|string path
 ---@field topicId integer|string path
+
 ---GET /api/v1/communityTopics/{topicId}/attachments/{attachmentId}/content (read)
 ---@param args desk.api.getCommunityTopicAttachment.args
 ---@return any
@@ -2759,6 +3048,7 @@ function desk.api.getCommunityTopicAttachment(args) end
 ---@class desk.api.getCommunityTopicByPermalink.args
 ---@field include? ("featuredImage"|"participantsCount"|"seo")[] query
 ---@field permalink string query
+
 ---GET /api/v1/communityTopicByPermalink (read)
 ---@param args desk.api.getCommunityTopicByPermalink.args
 ---@return any
@@ -2767,6 +3057,7 @@ function desk.api.getCommunityTopicByPermalink(args) end
 ---@class desk.api.getCommunityTopicComment.args
 ---@field commentId integer|string path
 ---@field topicId integer|string path
+
 ---GET /api/v1/communityTopics/{topicId}/comments/{commentId} (read)
 ---@param args desk.api.getCommunityTopicComment.args
 ---@return any
@@ -2776,6 +3067,7 @@ function desk.api.getCommunityTopicComment(args) end
 ---@field attachmentId integer|string path
 ---@field commentId integer|string path
 ---@field topicId integer|string path
+
 ---GET /api/v1/communityTopics/{topicId}/comments/{commentId}/attachments/{attachmentId}/content (read)
 ---@param args desk.api.getCommunityTopicCommentAttachment.args
 ---@return any
@@ -2786,6 +3078,7 @@ function desk.api.getCommunityTopicCommentAttachment(args) end
 ---@field from? integer|string query
 ---@field limit? integer|string query
 ---@field status "AWAITINGAPPROVAL"|"SPAM"|"TRASHED" query
+
 ---GET /api/v1/communityModeration/comments (read)
 ---@param args desk.api.getCommunityTopicModerationComments.args
 ---@return any
@@ -2796,6 +3089,7 @@ function desk.api.getCommunityTopicModerationComments(args) end
 ---@field from? integer|string query
 ---@field limit? integer|string query
 ---@field userType? "AGENT"|"END_USER" query
+
 ---GET /api/v1/communityTopics/{topicId}/participants (read)
 ---@param args desk.api.getCommunityTopicParticipants.args
 ---@return any
@@ -2805,12 +3099,14 @@ function desk.api.getCommunityTopicParticipants(args) end
 ---@field attachmentId integer|string path
 ---@field replyId integer|string path
 ---@field topicId integer|string path
+
 ---GET /api/v1/communityTopics/{topicId}/replies/{replyId}/attachments/{attachmentId}/content (read)
 ---@param args desk.api.getCommunityTopicReplyAttachment.args
 ---@return any
 function desk.api.getCommunityTopicReplyAttachment(args) end
 
 ---@class desk.api.getCommunityTopicTypes.args
+
 ---GET /api/v1/communityTopicTypes (read)
 ---@param args desk.api.getCommunityTopicTypes.args
 ---@return any
@@ -2823,6 +3119,7 @@ function desk.api.getCommunityTopicTypes(args) end
 ---@field from? integer|string query
 ---@field limit? integer|string query
 ---@field startTime? string query
+
 ---GET /api/v1/communityUsers/{userId}/comments (read)
 ---@param args desk.api.getCommunityTopicUserComments.args
 ---@return any
@@ -2832,6 +3129,7 @@ function desk.api.getCommunityTopicUserComments(args) end
 ---@field topicId integer|string path
 ---@field endTime? string query
 ---@field startTime? string query
+
 ---GET /api/v1/communityTopics/{topicId}/voters/trend (read)
 ---@param args desk.api.getCommunityTopicVotersTrend.args
 ---@return any
@@ -2845,6 +3143,7 @@ function desk.api.getCommunityTopicVotersTrend(args) end
 ---@field limit? integer|string query
 ---@field startTime? string query
 ---@field type? "ANNOUNCEMENT"|"DISCUSSION"|"IDEA"|"PROBLEM"|"QUESTION" query
+
 ---GET /api/v1/communityUsers/{userId}/topics (read)
 ---@param args desk.api.getCommunityTopicsByUser.args
 ---@return any
@@ -2856,6 +3155,7 @@ function desk.api.getCommunityTopicsByUser(args) end
 ---@field tagName? string query
 ---@field type? "ANNOUNCEMENT"|"DISCUSSION"|"IDEA"|"PROBLEM"|"QUESTION" query
 ---@field viewId integer|string query
+
 ---GET /api/v1/communityTopics/count (read)
 ---@param args desk.api.getCommunityTopicsViewsCount.args
 ---@return any
@@ -2863,6 +3163,7 @@ function desk.api.getCommunityTopicsViewsCount(args) end
 
 ---@class desk.api.getCommunityUserInfo.args
 ---@field userId integer|string path
+
 ---GET /api/v1/communityUsers/{userId} (read)
 ---@param args desk.api.getCommunityUserInfo.args
 ---@return any
@@ -2873,12 +3174,14 @@ function desk.api.getCommunityUserInfo(args) end
 ---@field from? integer|string query
 ---@field limit? integer|string query
 ---@field userType? "AGENT"|"END_USER" query
+
 ---GET /api/v1/communityTopics/{topicId}/voters (read)
 ---@param args desk.api.getCommuntiyTopicVoters.args
 ---@return any
 function desk.api.getCommuntiyTopicVoters(args) end
 
 ---@class desk.api.getConfig.args
+
 ---GET /api/v1/agentAvailabilityConfig (read)
 ---@param args desk.api.getConfig.args
 ---@return any
@@ -2887,6 +3190,7 @@ function desk.api.getConfig(args) end
 ---@class desk.api.getContact.args
 ---@field contactId integer|string path
 ---@field include? ("accounts"|"owner")[] query
+
 ---GET /api/v1/contacts/{contactId} (read)
 ---@param args desk.api.getContact.args
 ---@return any
@@ -2894,6 +3198,7 @@ function desk.api.getContact(args) end
 
 ---@class desk.api.getContactActivationStatusAcrossHelpCenters.args
 ---@field contactId integer|string path
+
 ---GET /api/v1/contacts/{contactId}/helpCenters (read)
 ---@param args desk.api.getContactActivationStatusAcrossHelpCenters.args
 ---@return any
@@ -2905,6 +3210,7 @@ function desk.api.getContactActivationStatusAcrossHelpCenters(args) end
 ---@field include? "creator"[] query
 ---@field limit? integer|string query
 ---@field sortBy? "createdTime" query
+
 ---GET /api/v1/contacts/{contactId}/attachments (read)
 ---@param args desk.api.getContactAttachments.args
 ---@return any
@@ -2914,6 +3220,7 @@ function desk.api.getContactAttachments(args) end
 ---@field commentId integer|string path
 ---@field contactId integer|string path
 ---@field include? "mentions"[] query
+
 ---GET /api/v1/contacts/{contactId}/comments/{commentId} (read)
 ---@param args desk.api.getContactComment.args
 ---@return any
@@ -2925,6 +3232,7 @@ function desk.api.getContactComment(args) end
 ---@field include? "mentions"[] query
 ---@field limit? integer|string query
 ---@field sortBy? "commentedTime" query
+
 ---GET /api/v1/contacts/{contactId}/comments (read)
 ---@param args desk.api.getContactComments.args
 ---@return any
@@ -2932,6 +3240,7 @@ function desk.api.getContactComments(args) end
 
 ---@class desk.api.getContactFollowers.args
 ---@field contactId integer|string path
+
 ---GET /api/v1/contacts/{contactId}/followers (read)
 ---@param args desk.api.getContactFollowers.args
 ---@return any
@@ -2939,6 +3248,7 @@ function desk.api.getContactFollowers(args) end
 
 ---@class desk.api.getContactProfiles.args
 ---@field contactId integer|string path
+
 ---GET /api/v1/contacts/{contactId}/profiles (read)
 ---@param args desk.api.getContactProfiles.args
 ---@return any
@@ -2946,6 +3256,7 @@ function desk.api.getContactProfiles(args) end
 
 ---@class desk.api.getContactStatistics.args
 ---@field contactId integer|string path
+
 ---GET /api/v1/contacts/{contactId}/statistics (read)
 ---@param args desk.api.getContactStatistics.args
 ---@return any
@@ -2957,6 +3268,7 @@ function desk.api.getContactStatistics(args) end
 ---@field departmentId? integer|string query
 ---@field from? integer|string query
 ---@field limit? integer|string query
+
 ---GET /api/v1/contacts/{contactId}/history (read)
 ---@param args desk.api.getContactTicketHistory.args
 ---@return any
@@ -2973,6 +3285,7 @@ function desk.api.getContactTicketHistory(args) end
 ---@field modifiedTimeRange? string query
 ---@field module? "calls"|"events"|"tasks"|"tickets" query
 ---@field orderBy? "ASC"|"DESC" query
+
 ---GET /api/v1/contacts/{contactId}/timeEntry (read)
 ---@param args desk.api.getContactTimeEntries.args
 ---@return any
@@ -2984,6 +3297,7 @@ function desk.api.getContactTimeEntries(args) end
 ---@field limit? integer|string query
 ---@field sortBy? "account"|"createdTime"|"email"|"firstName"|"lastName"|"modifiedTime"|"phone" query
 ---@field viewId? integer|string query
+
 ---GET /api/v1/contacts (read)
 ---@param args desk.api.getContacts.args
 ---@return any
@@ -2991,6 +3305,7 @@ function desk.api.getContacts(args) end
 
 ---@class desk.api.getContactsByIds.args
 ---@field ids (integer|string)[] query
+
 ---GET /api/v1/contacts/contactsByIds (read)
 ---@param args desk.api.getContactsByIds.args
 ---@return any
@@ -2999,6 +3314,7 @@ function desk.api.getContactsByIds(args) end
 ---@class desk.api.getContactsCount.args
 ---@field startsWith? string query
 ---@field viewId integer|string query
+
 ---GET /api/v1/contacts/count (read)
 ---@param args desk.api.getContactsCount.args
 ---@return any
@@ -3010,6 +3326,7 @@ function desk.api.getContactsCount(args) end
 ---@field isSpam? boolean query
 ---@field limit? integer|string query
 ---@field sortBy? "createdTime"|"email"|"firstName"|"fullName"|"lastName"|"modifiedTime"|"phone" query
+
 ---GET /api/v1/accounts/{accountId}/contacts (read)
 ---@param args desk.api.getContactsUnderAccount.args
 ---@return any
@@ -3022,6 +3339,7 @@ function desk.api.getContactsUnderAccount(args) end
 ---@field isSpam? boolean query
 ---@field limit? integer|string query
 ---@field sortBy? "account"|"createdTime"|"email"|"firstName"|"lastName"|"modifiedTime"|"phone" query
+
 ---GET /api/v1/products/{productId}/contacts (read)
 ---@param args desk.api.getContactsUnderProduct.args
 ---@return any
@@ -3029,6 +3347,7 @@ function desk.api.getContactsUnderProduct(args) end
 
 ---@class desk.api.getContract.args
 ---@field id integer|string path
+
 ---GET /api/v1/contracts/{id} (read)
 ---@param args desk.api.getContract.args
 ---@return any
@@ -3044,6 +3363,7 @@ function desk.api.getContract(args) end
 ---@field limit? integer|string query
 ---@field ownerIds? (integer|string)[] query
 ---@field sortBy? "accountName"|"contractEndDate"|"contractName"|"contractStartDate"|"createdTime"|"modifiedTime" query
+
 ---GET /api/v1/contracts (read)
 ---@param args desk.api.getContracts.args
 ---@return any
@@ -3055,6 +3375,7 @@ function desk.api.getContracts(args) end
 ---@field departmentId? integer|string query
 ---@field from? integer query
 ---@field limit? integer|string query
+
 ---GET /api/v1/accounts/{accountId}/contracts (read)
 ---@param args desk.api.getContractsByAccount.args
 ---@return any
@@ -3064,6 +3385,7 @@ function desk.api.getContractsByAccount(args) end
 ---@field departmentId integer|string query
 ---@field ownerId? integer|string query
 ---@field viewId integer|string query
+
 ---GET /api/v1/contracts/count (read)
 ---@param args desk.api.getContractsCount.args
 ---@return any
@@ -3073,6 +3395,7 @@ function desk.api.getContractsCount(args) end
 ---@field contactEmailId string body
 ---@field fieldConditions? table[] body
 ---@field module "allEntities"|"contacts"|"tickets" body
+
 ---POST /api/v1/subjectAccessRequests/count (write)
 ---@param args desk.api.getCount.args
 ---@return any
@@ -3085,6 +3408,7 @@ function desk.api.getCount(args) end
 ---@field duration "LAST_30_DAYS"|"LAST_7_DAYS"|"LAST_MONTH"|"LAST_WEEK"|"THIS_MONTH"|"THIS_WEEK" query
 ---@field groupBy "agent"|"channel"|"date"|"hour" query
 ---@field teamId? integer|string query
+
 ---GET /api/v1/dashboards/createdTickets (read)
 ---@param args desk.api.getCreatedTickets.args
 ---@return any
@@ -3093,6 +3417,7 @@ function desk.api.getCreatedTickets(args) end
 ---@class desk.api.getCriteriaFieldsForSkills.args
 ---@field departmentId integer|string query
 ---@field module "accounts"|"contacts"|"tickets" query
+
 ---GET /api/v1/skills/criteriaFields (read)
 ---@param args desk.api.getCriteriaFieldsForSkills.args
 ---@return any
@@ -3103,6 +3428,7 @@ function desk.api.getCriteriaFieldsForSkills(args) end
 ---@field from? integer|string query
 ---@field include? ("chatStatus"|"mailStatus"|"phoneMode"|"phoneStatus"|"presenceStatus")[] query
 ---@field limit? integer|string query
+
 ---GET /api/v1/agentAvailability (read)
 ---@param args desk.api.getCurrentAvailability.args
 ---@return any
@@ -3110,6 +3436,7 @@ function desk.api.getCurrentAvailability(args) end
 
 ---@class desk.api.getCustomFieldCount.args
 ---@field module "accounts"|"calls"|"contacts"|"contracts"|"events"|"products"|"tasks"|"tickets" query
+
 ---GET /api/v1/customFieldCount (read)
 ---@param args desk.api.getCustomFieldCount.args
 ---@return any
@@ -3118,6 +3445,7 @@ function desk.api.getCustomFieldCount(args) end
 ---@class desk.api.getCustomModuleRecordsCount.args
 ---@field customModuleApiName string path
 ---@field viewId integer|string query
+
 ---GET /api/v1/{customModuleApiName}/count (read)
 ---@param args desk.api.getCustomModuleRecordsCount.args
 ---@return any
@@ -3125,24 +3453,28 @@ function desk.api.getCustomModuleRecordsCount(args) end
 
 ---@class desk.api.getDashboard.args
 ---@field id integer|string path
+
 ---GET /api/v1/dashboards/{id} (read)
 ---@param args desk.api.getDashboard.args
 ---@return any
 function desk.api.getDashboard(args) end
 
 ---@class desk.api.getDataSharingRules.args
+
 ---GET /api/v1/dataSharingRules (read)
 ---@param args desk.api.getDataSharingRules.args
 ---@return any
 function desk.api.getDataSharingRules(args) end
 
 ---@class desk.api.getDefaultFieldNameForAccountDeduplication.args
+
 ---GET /api/v1/accountsDeduplication/defaultFieldName (read)
 ---@param args desk.api.getDefaultFieldNameForAccountDeduplication.args
 ---@return any
 function desk.api.getDefaultFieldNameForAccountDeduplication(args) end
 
 ---@class desk.api.getDefaultFieldNameForContactDeduplication.args
+
 ---GET /api/v1/contactsDeduplication/defaultFieldName (read)
 ---@param args desk.api.getDefaultFieldNameForContactDeduplication.args
 ---@return any
@@ -3150,6 +3482,7 @@ function desk.api.getDefaultFieldNameForContactDeduplication(args) end
 
 ---@class desk.api.getDepartment.args
 ---@field departmentId integer|string path
+
 ---GET /api/v1/departments/{departmentId} (read)
 ---@param args desk.api.getDepartment.args
 ---@return any
@@ -3158,6 +3491,7 @@ function desk.api.getDepartment(args) end
 ---@class desk.api.getDepartmentLogo.args
 ---@field departmentId integer|string path
 ---@field fileSize? "ACTUAL"|"THUMBNAIL" query
+
 ---GET /api/v1/departments/{departmentId}/logo (read)
 ---@param args desk.api.getDepartmentLogo.args
 ---@return any
@@ -3169,6 +3503,7 @@ function desk.api.getDepartmentLogo(args) end
 ---@field isEnabled? boolean query
 ---@field limit? integer|string query
 ---@field searchStr? string query
+
 ---GET /api/v1/departments (read)
 ---@param args desk.api.getDepartments.args
 ---@return any
@@ -3176,12 +3511,14 @@ function desk.api.getDepartments(args) end
 
 ---@class desk.api.getDepartmentsByIds.args
 ---@field departmentIds (integer|string)[] query
+
 ---GET /api/v1/departmentsByIds (read)
 ---@param args desk.api.getDepartmentsByIds.args
 ---@return any
 function desk.api.getDepartmentsByIds(args) end
 
 ---@class desk.api.getDepartmentsCount.args
+
 ---GET /api/v1/departments/count (read)
 ---@param args desk.api.getDepartmentsCount.args
 ---@return any
@@ -3189,6 +3526,7 @@ function desk.api.getDepartmentsCount(args) end
 
 ---@class desk.api.getDependencyMappingsByLayoutId.args
 ---@field layoutId integer|string query
+
 ---GET /api/v1/dependencyMappings (read)
 ---@param args desk.api.getDependencyMappingsByLayoutId.args
 ---@return any
@@ -3196,6 +3534,7 @@ function desk.api.getDependencyMappingsByLayoutId(args) end
 
 ---@class desk.api.getDomain.args
 ---@field domain string path
+
 ---GET /api/v1/domains/{domain} (read)
 ---@param args desk.api.getDomain.args
 ---@return any
@@ -3206,6 +3545,7 @@ function desk.api.getDomain(args) end
 ---@field from? integer|string query
 ---@field limit? integer|string query
 ---@field type? "ANNOUNCEMENT"|"DISCUSSION"|"IDEA"|"PROBLEM"|"QUESTION" query
+
 ---GET /api/v1/communityMyDraftedTopics (read)
 ---@param args desk.api.getDraftedCommunityTopics.args
 ---@return any
@@ -3217,6 +3557,7 @@ function desk.api.getDraftedCommunityTopics(args) end
 ---@field limit? integer|string query
 ---@field sortBy? "count"|"fieldValue" query
 ---@field swFieldValue? string query
+
 ---GET /api/v1/groupContactDuplicateValues (read)
 ---@param args desk.api.getDuplicateContactFieldValueCounts.args
 ---@return any
@@ -3226,6 +3567,7 @@ function desk.api.getDuplicateContactFieldValueCounts(args) end
 ---@field department integer|string query
 ---@field from? integer|string query
 ---@field limit? integer|string query
+
 ---GET /api/v1/emailFailureAlerts (read)
 ---@param args desk.api.getEmailFailureAlerts.args
 ---@return any
@@ -3237,6 +3579,7 @@ function desk.api.getEmailFailureAlerts(args) end
 ---@field from? integer|string query
 ---@field limit? integer|string query
 ---@field userType? "AGENT"|"END_USER" query
+
 ---GET /api/v1/{moduleAPIName}/{entityId}/followers (read)
 ---@param args desk.api.getEntityFollowers.args
 ---@return any
@@ -3246,6 +3589,7 @@ function desk.api.getEntityFollowers(args) end
 ---@field entityId integer|string path
 ---@field moduleAPIName "articleTranslations"|"kbRootCategories"|"kbSections" path
 ---@field userType? "AGENT"|"END_USER" query
+
 ---GET /api/v1/{moduleAPIName}/{entityId}/followersCount (read)
 ---@param args desk.api.getEntityFollowersCount.args
 ---@return any
@@ -3257,6 +3601,7 @@ function desk.api.getEntityFollowersCount(args) end
 ---@field deskModuleName "Accounts"|"Cases"|"Contacts" query
 ---@field pageNumber? integer|string query
 ---@field status? "draft"|"overdue"|"paid"|"partially_paid"|"sent"|"void" query
+
 ---GET /api/v1/zohoFinance/{financeService}/estimates (read)
 ---@param args desk.api.getEstimates.args
 ---@return any
@@ -3265,6 +3610,7 @@ function desk.api.getEstimates(args) end
 ---@class desk.api.getEvent.args
 ---@field eventId integer|string path
 ---@field include? ("assignee"|"contacts"|"teams"|"tickets")[] query
+
 ---GET /api/v1/events/{eventId} (read)
 ---@param args desk.api.getEvent.args
 ---@return any
@@ -3274,6 +3620,7 @@ function desk.api.getEvent(args) end
 ---@field commentId integer|string path
 ---@field eventId integer|string path
 ---@field include? "mentions"[] query
+
 ---GET /api/v1/events/{eventId}/comments/{commentId} (read)
 ---@param args desk.api.getEventComment.args
 ---@return any
@@ -3285,6 +3632,7 @@ function desk.api.getEventComment(args) end
 ---@field include? "mentions"[] query
 ---@field limit? integer|string query
 ---@field sortBy? string query
+
 ---GET /api/v1/events/{eventId}/comments (read)
 ---@param args desk.api.getEventComments.args
 ---@return any
@@ -3296,6 +3644,7 @@ function desk.api.getEventComments(args) end
 ---@field include? ("assignee"|"contacts"|"teams"|"tickets")[] query
 ---@field limit? integer|string query
 ---@field sortBy? "createdTime"|"startTime" query
+
 ---GET /api/v1/events (read)
 ---@param args desk.api.getEvents.args
 ---@return any
@@ -3309,6 +3658,7 @@ function desk.api.getEvents(args) end
 ---@field isSpam? boolean query
 ---@field limit? integer|string query
 ---@field sortBy? "createdTime"|"startTime" query
+
 ---GET /api/v1/tickets/{ticketId}/events (read)
 ---@param args desk.api.getEventsByTicket.args
 ---@return any
@@ -3316,6 +3666,7 @@ function desk.api.getEventsByTicket(args) end
 
 ---@class desk.api.getField.args
 ---@field fieldId integer|string path
+
 ---GET /api/v1/organizationFields/{fieldId} (read)
 ---@param args desk.api.getField.args
 ---@return any
@@ -3323,6 +3674,7 @@ function desk.api.getField(args) end
 
 ---@class desk.api.getFieldPermissions.args
 ---@field fieldId integer|string path
+
 ---GET /api/v1/organizationFields/{fieldId}/permissions (read)
 ---@param args desk.api.getFieldPermissions.args
 ---@return any
@@ -3331,6 +3683,7 @@ function desk.api.getFieldPermissions(args) end
 ---@class desk.api.getFields.args
 ---@field departmentId? integer|string query
 ---@field module "accounts"|"calls"|"contacts"|"contracts"|"events"|"products"|"tasks"|"tickets" query
+
 ---GET /api/v1/organizationFields (read)
 ---@param args desk.api.getFields.args
 ---@return any
@@ -3338,6 +3691,7 @@ function desk.api.getFields(args) end
 
 ---@class desk.api.getFieldsAndConditions.args
 ---@field module "tickets" query
+
 ---GET /api/v1/subjectAccessRequests/fieldsAndConditions (read)
 ---@param args desk.api.getFieldsAndConditions.args
 ---@return any
@@ -3345,6 +3699,7 @@ function desk.api.getFieldsAndConditions(args) end
 
 ---@class desk.api.getHelpCenter.args
 ---@field helpcenterId integer|string path
+
 ---GET /api/v1/helpCenters/{helpcenterId} (read)
 ---@param args desk.api.getHelpCenter.args
 ---@return any
@@ -3352,6 +3707,7 @@ function desk.api.getHelpCenter(args) end
 
 ---@class desk.api.getHelpCenterGroup.args
 ---@field groupId integer|string path
+
 ---GET /api/v1/groups/{groupId} (read)
 ---@param args desk.api.getHelpCenterGroup.args
 ---@return any
@@ -3363,6 +3719,7 @@ function desk.api.getHelpCenterGroup(args) end
 ---@field limit? integer|string query
 ---@field searchBy? string query
 ---@field sortBy? "count"|"createdTime"|"modifiedTime"|"name" query
+
 ---GET /api/v1/groups (read)
 ---@param args desk.api.getHelpCenterGroupList.args
 ---@return any
@@ -3370,6 +3727,7 @@ function desk.api.getHelpCenterGroupList(args) end
 
 ---@class desk.api.getHelpCenterGroupUsers.args
 ---@field groupId integer|string path
+
 ---GET /api/v1/groups/{groupId}/users (read)
 ---@param args desk.api.getHelpCenterGroupUsers.args
 ---@return any
@@ -3377,6 +3735,7 @@ function desk.api.getHelpCenterGroupUsers(args) end
 
 ---@class desk.api.getHolidayList.args
 ---@field holidayListId integer|string path
+
 ---GET /api/v1/holidayList/{holidayListId} (read)
 ---@param args desk.api.getHolidayList.args
 ---@return any
@@ -3386,6 +3745,7 @@ function desk.api.getHolidayList(args) end
 ---@field from? integer|string query
 ---@field limit? integer|string query
 ---@field status? "ACTIVE"|"INACTIVE" query
+
 ---GET /api/v1/holidayList (read)
 ---@param args desk.api.getHolidayLists.args
 ---@return any
@@ -3394,6 +3754,7 @@ function desk.api.getHolidayLists(args) end
 ---@class desk.api.getIMChannel.args
 ---@field id integer|string path
 ---@field include? ("creator"|"preference")[] query
+
 ---GET /api/v1/im/channels/{id} (read)
 ---@param args desk.api.getIMChannel.args
 ---@return any
@@ -3403,6 +3764,7 @@ function desk.api.getIMChannel(args) end
 ---@field departmentId? integer|string query
 ---@field include? ("creator"|"preference")[] query
 ---@field integrationServiceId "FACEBOOKMESSENGER"|"IM_TALK"|"LINE"|"TELEGRAM"|"TWILIO"|"WECHAT"|"WHATSAPP" query
+
 ---GET /api/v1/im/channels (read)
 ---@param args desk.api.getIMChannelsList.args
 ---@return any
@@ -3410,6 +3772,7 @@ function desk.api.getIMChannelsList(args) end
 
 ---@class desk.api.getImport.args
 ---@field importId integer|string path
+
 ---GET /api/v1/imports/{importId} (read)
 ---@param args desk.api.getImport.args
 ---@return any
@@ -3419,6 +3782,7 @@ function desk.api.getImport(args) end
 ---@field externalIds string[] body
 ---@field module string body
 ---@field scopeId string body
+
 ---POST /api/v1/importMappings (write)
 ---@param args desk.api.getImportMappings.args
 ---@return any
@@ -3431,6 +3795,7 @@ function desk.api.getImportMappings(args) end
 ---@field deskModuleName "Accounts"|"Cases"|"Contacts" query
 ---@field pageNumber? integer|string query
 ---@field status? "draft"|"overdue"|"paid"|"partially_paid"|"sent"|"void" query
+
 ---GET /api/v1/zohoFinance/{financeService}/invoices (read)
 ---@param args desk.api.getInvoices.args
 ---@return any
@@ -3438,6 +3803,7 @@ function desk.api.getInvoices(args) end
 
 ---@class desk.api.getKBRootCategory.args
 ---@field rootCategoryId integer|string path
+
 ---GET /api/v1/kbRootCategories/{rootCategoryId} (read)
 ---@param args desk.api.getKBRootCategory.args
 ---@return any
@@ -3445,6 +3811,7 @@ function desk.api.getKBRootCategory(args) end
 
 ---@class desk.api.getKBRootCategoryReviewOwners.args
 ---@field rootCategoryId integer|string path
+
 ---GET /api/v1/kbRootCategories/{rootCategoryId}/reviewOwners (read)
 ---@param args desk.api.getKBRootCategoryReviewOwners.args
 ---@return any
@@ -3453,6 +3820,7 @@ function desk.api.getKBRootCategoryReviewOwners(args) end
 ---@class desk.api.getKBRootCategoryTree.args
 ---@field rootCategoryId integer|string path
 ---@field include? "publishedArticleTemplateCount"[] query
+
 ---GET /api/v1/kbRootCategories/{rootCategoryId}/categoryTree (read)
 ---@param args desk.api.getKBRootCategoryTree.args
 ---@return any
@@ -3460,6 +3828,7 @@ function desk.api.getKBRootCategoryTree(args) end
 
 ---@class desk.api.getKBSection.args
 ---@field sectionId integer|string path
+
 ---GET /api/v1/kbSections/{sectionId} (read)
 ---@param args desk.api.getKBSection.args
 ---@return any
@@ -3467,6 +3836,7 @@ function desk.api.getKBSection(args) end
 
 ---@class desk.api.getLabel.args
 ---@field labelId integer|string path
+
 ---GET /api/v1/labels/{labelId} (read)
 ---@param args desk.api.getLabel.args
 ---@return any
@@ -3478,6 +3848,7 @@ function desk.api.getLabel(args) end
 ---@field limit? integer|string query
 ---@field searchBy? string query
 ---@field sortBy? string query
+
 ---GET /api/v1/labels (read)
 ---@param args desk.api.getLabels.args
 ---@return any
@@ -3485,6 +3856,7 @@ function desk.api.getLabels(args) end
 
 ---@class desk.api.getLayout.args
 ---@field layoutId integer|string path
+
 ---GET /api/v1/layouts/{layoutId} (read)
 ---@param args desk.api.getLayout.args
 ---@return any
@@ -3492,6 +3864,7 @@ function desk.api.getLayout(args) end
 
 ---@class desk.api.getLayoutProfiles.args
 ---@field layoutId integer|string path
+
 ---GET /api/v1/layouts/{layoutId}/profiles (read)
 ---@param args desk.api.getLayoutProfiles.args
 ---@return any
@@ -3500,6 +3873,7 @@ function desk.api.getLayoutProfiles(args) end
 ---@class desk.api.getLayoutRule.args
 ---@field layoutId integer|string path
 ---@field layoutRuleId integer|string path
+
 ---GET /api/v1/layouts/{layoutId}/layoutRules/{layoutRuleId} (read)
 ---@param args desk.api.getLayoutRule.args
 ---@return any
@@ -3508,6 +3882,7 @@ function desk.api.getLayoutRule(args) end
 ---@class desk.api.getLayoutRuleCriteria.args
 ---@field layoutId integer|string path
 ---@field category "primary"|"secondary" query
+
 ---GET /api/v1/layouts/{layoutId}/layoutRules/criteriaFields (read)
 ---@param args desk.api.getLayoutRuleCriteria.args
 ---@return any
@@ -3522,6 +3897,7 @@ function desk.api.getLayoutRuleCriteria(args) end
 ---@field limit? integer|string query
 ---@field module "accounts"|"calls"|"contacts"|"events"|"products"|"tasks"|"tickets"|"timeEntry" query
 ---@field searchString? string query
+
 ---GET /api/v1/layoutRules (read)
 ---@param args desk.api.getLayoutRules.args
 ---@return any
@@ -3531,12 +3907,14 @@ function desk.api.getLayoutRules(args) end
 ---@field departmentId? integer|string query
 ---@field id? integer|string query
 ---@field module "accounts"|"calls"|"contacts"|"contracts"|"events"|"products"|"tasks"|"tickets"|"timeEntry" query
+
 ---GET /api/v1/layouts (read)
 ---@param args desk.api.getLayouts.args
 ---@return any
 function desk.api.getLayouts(args) end
 
 ---@class desk.api.getLightAgentProfile.args
+
 ---GET /api/v1/lightAgentProfile (read)
 ---@param args desk.api.getLightAgentProfile.args
 ---@return any
@@ -3546,12 +3924,14 @@ function desk.api.getLightAgentProfile(args) end
 ---@field categoryId? integer|string query
 ---@field from? integer|string query
 ---@field limit? integer|string query
+
 ---GET /api/v1/communityModeratedTopics (read)
 ---@param args desk.api.getModeratedCommunityTopics.args
 ---@return any
 function desk.api.getModeratedCommunityTopics(args) end
 
 ---@class desk.api.getModerationCounts.args
+
 ---GET /api/v1/communityModeration/counts (read)
 ---@param args desk.api.getModerationCounts.args
 ---@return any
@@ -3559,6 +3939,7 @@ function desk.api.getModerationCounts(args) end
 
 ---@class desk.api.getModule.args
 ---@field moduleId integer|string path
+
 ---GET /api/v1/organizationModules/{moduleId} (read)
 ---@param args desk.api.getModule.args
 ---@return any
@@ -3566,6 +3947,7 @@ function desk.api.getModule(args) end
 
 ---@class desk.api.getModules.args
 ---@field featureFlags? "customModule" header
+
 ---GET /api/v1/organizationModules (read)
 ---@param args desk.api.getModules.args
 ---@return any
@@ -3573,6 +3955,7 @@ function desk.api.getModules(args) end
 
 ---@class desk.api.getModulesDeprecated.args
 ---@field featureFlags? "customModule" header
+
 ---GET /api/v1/modules (read)
 ---@param args desk.api.getModulesDeprecated.args
 ---@return any
@@ -3582,6 +3965,7 @@ function desk.api.getModulesDeprecated(args) end
 ---@field departmentId integer|string query
 ---@field from? integer|string query
 ---@field limit? integer|string query
+
 ---GET /api/v1/myActiveTimers (read)
 ---@param args desk.api.getMyActiveTimers.args
 ---@return any
@@ -3589,6 +3973,7 @@ function desk.api.getMyActiveTimers(args) end
 
 ---@class desk.api.getMyForm.args
 ---@field layoutId integer|string query
+
 ---GET /api/v1/myForm (read)
 ---@param args desk.api.getMyForm.args
 ---@return any
@@ -3596,12 +3981,14 @@ function desk.api.getMyForm(args) end
 
 ---@class desk.api.getMyInfo.args
 ---@field include? ("associatedChatDepartments"|"associatedDepartments"|"profile"|"role")[] query
+
 ---GET /api/v1/myinfo (read)
 ---@param args desk.api.getMyInfo.args
 ---@return any
 function desk.api.getMyInfo(args) end
 
 ---@class desk.api.getMyModules.args
+
 ---GET /api/v1/myAccessibleModules (read)
 ---@param args desk.api.getMyModules.args
 ---@return any
@@ -3609,24 +3996,28 @@ function desk.api.getMyModules(args) end
 
 ---@class desk.api.getMyPendingApprovals.args
 ---@field department integer|string query
+
 ---GET /api/v1/myPendingApprovals (read)
 ---@param args desk.api.getMyPendingApprovals.args
 ---@return any
 function desk.api.getMyPendingApprovals(args) end
 
 ---@class desk.api.getMyPreference.args
+
 ---GET /api/v1/myPreferences (read)
 ---@param args desk.api.getMyPreference.args
 ---@return any
 function desk.api.getMyPreference(args) end
 
 ---@class desk.api.getMyProfile.args
+
 ---GET /api/v1/myProfile (read)
 ---@param args desk.api.getMyProfile.args
 ---@return any
 function desk.api.getMyProfile(args) end
 
 ---@class desk.api.getMyProfilePermissions.args
+
 ---GET /api/v1/myProfilePermissions (read)
 ---@param args desk.api.getMyProfilePermissions.args
 ---@return any
@@ -3636,6 +4027,7 @@ function desk.api.getMyProfilePermissions(args) end
 ---@field departmentId integer|string query
 ---@field include? ("chatStatus"|"mailStatus"|"phoneMode"|"phoneStatus"|"presenceStatus")[] query
 ---@field limit? integer|string query
+
 ---GET /api/v1/offlineAgents (read)
 ---@param args desk.api.getOfflineAgents.args
 ---@return any
@@ -3648,6 +4040,7 @@ function desk.api.getOfflineAgents(args) end
 ---@field duration "LAST_30_DAYS"|"LAST_7_DAYS"|"LAST_MONTH"|"LAST_WEEK"|"THIS_MONTH"|"THIS_WEEK" query
 ---@field groupBy "agent"|"channel"|"date"|"hour" query
 ---@field teamId? integer|string query
+
 ---GET /api/v1/dashboards/onholdTickets (read)
 ---@param args desk.api.getOnholdTickets.args
 ---@return any
@@ -3657,6 +4050,7 @@ function desk.api.getOnholdTickets(args) end
 ---@field departmentId integer|string query
 ---@field include? ("chatStatus"|"mailStatus"|"phoneMode"|"phoneStatus"|"presenceStatus")[] query
 ---@field limit? integer|string query
+
 ---GET /api/v1/onlineAgents (read)
 ---@param args desk.api.getOnlineAgents.args
 ---@return any
@@ -3664,6 +4058,7 @@ function desk.api.getOnlineAgents(args) end
 
 ---@class desk.api.getOrganization.args
 ---@field organizationId integer|string path
+
 ---GET /api/v1/organizations/{organizationId} (read)
 ---@param args desk.api.getOrganization.args
 ---@return any
@@ -3672,6 +4067,7 @@ function desk.api.getOrganization(args) end
 ---@class desk.api.getOrganizationFavicon.args
 ---@field organizationId integer|string path
 ---@field fileSize? "ACTUAL"|"THUMBNAIL" query
+
 ---GET /api/v1/organizations/{organizationId}/favicon (read)
 ---@param args desk.api.getOrganizationFavicon.args
 ---@return any
@@ -3680,12 +4076,14 @@ function desk.api.getOrganizationFavicon(args) end
 ---@class desk.api.getOrganizationLogo.args
 ---@field organizationId integer|string path
 ---@field fileSize? "ACTUAL"|"THUMBNAIL" query
+
 ---GET /api/v1/organizations/{organizationId}/logo (read)
 ---@param args desk.api.getOrganizationLogo.args
 ---@return any
 function desk.api.getOrganizationLogo(args) end
 
 ---@class desk.api.getOrganizations.args
+
 ---GET /api/v1/organizations (read)
 ---@param args desk.api.getOrganizations.args
 ---@return any
@@ -3694,12 +4092,14 @@ function desk.api.getOrganizations(args) end
 ---@class desk.api.getOriginalMailContent.args
 ---@field requestId integer|string path
 ---@field threadId integer|string path
+
 ---GET /api/v1/tickets/{requestId}/threads/{threadId}/originalContent (read)
 ---@param args desk.api.getOriginalMailContent.args
 ---@return any
 function desk.api.getOriginalMailContent(args) end
 
 ---@class desk.api.getPersonalRole.args
+
 ---GET /api/v1/personalRole (read)
 ---@param args desk.api.getPersonalRole.args
 ---@return any
@@ -3708,6 +4108,7 @@ function desk.api.getPersonalRole(args) end
 ---@class desk.api.getPinnedConversations.args
 ---@field ticketId integer|string path
 ---@field types? ("comments"|"threads")[] query
+
 ---GET /api/v1/tickets/{ticketId}/pins (read)
 ---@param args desk.api.getPinnedConversations.args
 ---@return any
@@ -3716,6 +4117,7 @@ function desk.api.getPinnedConversations(args) end
 ---@class desk.api.getPlaceHolders.args
 ---@field departmentId integer|string query
 ---@field module "accounts"|"calls"|"contacts"|"events"|"products"|"solutions"|"tasks"|"tickets" query
+
 ---GET /api/v1/templates/placeHolders (read)
 ---@param args desk.api.getPlaceHolders.args
 ---@return any
@@ -3724,6 +4126,7 @@ function desk.api.getPlaceHolders(args) end
 ---@class desk.api.getProduct.args
 ---@field productId integer|string path
 ---@field include? ("departments"|"owner")[] query
+
 ---GET /api/v1/products/{productId} (read)
 ---@param args desk.api.getProduct.args
 ---@return any
@@ -3735,6 +4138,7 @@ function desk.api.getProduct(args) end
 ---@field include? "creator"[] query
 ---@field limit? integer|string query
 ---@field sortBy? string query
+
 ---GET /api/v1/products/{productId}/attachments (read)
 ---@param args desk.api.getProductAttachments.args
 ---@return any
@@ -3748,6 +4152,7 @@ function desk.api.getProductAttachments(args) end
 ---@field ownerId? integer|string query
 ---@field sortBy? "createdTime"|"modifiedTime"|"productCode"|"productName"|"unitPrice" query
 ---@field viewId integer|string query
+
 ---GET /api/v1/products (read)
 ---@param args desk.api.getProducts.args
 ---@return any
@@ -3758,6 +4163,7 @@ function desk.api.getProducts(args) end
 ---@field departmentId? integer|string query
 ---@field from? integer|string query
 ---@field limit? integer|string query
+
 ---GET /api/v1/accounts/{accountId}/products (read)
 ---@param args desk.api.getProductsUnderAccount.args
 ---@return any
@@ -3768,6 +4174,7 @@ function desk.api.getProductsUnderAccount(args) end
 ---@field departmentId? integer|string query
 ---@field from? integer|string query
 ---@field limit? integer|string query
+
 ---GET /api/v1/contacts/{contactId}/products (read)
 ---@param args desk.api.getProductsUnderContact.args
 ---@return any
@@ -3775,6 +4182,7 @@ function desk.api.getProductsUnderContact(args) end
 
 ---@class desk.api.getProfile.args
 ---@field profileId integer|string path
+
 ---GET /api/v1/profiles/{profileId} (read)
 ---@param args desk.api.getProfile.args
 ---@return any
@@ -3783,6 +4191,7 @@ function desk.api.getProfile(args) end
 ---@class desk.api.getProfileCount.args
 ---@field default? boolean query
 ---@field visible? boolean query
+
 ---GET /api/v1/profiles/count (read)
 ---@param args desk.api.getProfileCount.args
 ---@return any
@@ -3792,6 +4201,7 @@ function desk.api.getProfileCount(args) end
 ---@field default? boolean query
 ---@field searchStr? string query
 ---@field visible? boolean query
+
 ---GET /api/v1/profiles (read)
 ---@param args desk.api.getProfileList.args
 ---@return any
@@ -3799,6 +4209,7 @@ function desk.api.getProfileList(args) end
 
 ---@class desk.api.getRecentTags.args
 ---@field departmentId integer|string query
+
 ---GET /api/v1/recentTicketTags (read)
 ---@param args desk.api.getRecentTags.args
 ---@return any
@@ -3807,6 +4218,7 @@ function desk.api.getRecentTags(args) end
 ---@class desk.api.getRecentView.args
 ---@field departmentId? integer|string query
 ---@field module "tickets" query
+
 ---GET /api/v1/lastAccessedView (read)
 ---@param args desk.api.getRecentView.args
 ---@return any
@@ -3818,6 +4230,7 @@ function desk.api.getRecentView(args) end
 ---@field include? ("deletedBy"|"department")[] query
 ---@field limit? integer|string query
 ---@field moduleId? integer|string query
+
 ---GET /api/v1/recycleBin (read)
 ---@param args desk.api.getRecycleBinEntities.args
 ---@return any
@@ -3827,6 +4240,7 @@ function desk.api.getRecycleBinEntities(args) end
 ---@field businessHourId integer|string path
 ---@field from? integer|string query
 ---@field limit? integer|string query
+
 ---GET /api/v1/businessHours/{businessHourId}/relatedRules (read)
 ---@param args desk.api.getRelatedRulesForBusinessHour.args
 ---@return any
@@ -3836,6 +4250,7 @@ function desk.api.getRelatedRulesForBusinessHour(args) end
 ---@field skillId integer|string path
 ---@field from? integer|string query
 ---@field limit? integer|string query
+
 ---GET /api/v1/skills/{skillId}/relatedRules (read)
 ---@param args desk.api.getRelatedRulesForSkill.args
 ---@return any
@@ -3848,6 +4263,7 @@ function desk.api.getRelatedRulesForSkill(args) end
 ---@field duration "LAST_30_DAYS"|"LAST_7_DAYS"|"LAST_MONTH"|"LAST_WEEK"|"THIS_MONTH"|"THIS_WEEK" query
 ---@field groupBy "agent"|"channel"|"date"|"hour" query
 ---@field teamId? integer|string query
+
 ---GET /api/v1/dashboards/reopenedTickets (read)
 ---@param args desk.api.getReopenedTickets.args
 ---@return any
@@ -3858,6 +4274,7 @@ function desk.api.getReopenedTickets(args) end
 ---@field from? integer|string query
 ---@field isActive? boolean query
 ---@field limit? integer|string query
+
 ---GET /api/v1/mailReplyAddress (read)
 ---@param args desk.api.getReplyMailAddresses.args
 ---@return any
@@ -3865,6 +4282,7 @@ function desk.api.getReplyMailAddresses(args) end
 
 ---@class desk.api.getReportIntegrationFields.args
 ---@field module string query
+
 ---GET /api/v1/reports/fields (read)
 ---@param args desk.api.getReportIntegrationFields.args
 ---@return any
@@ -3877,6 +4295,7 @@ function desk.api.getReportIntegrationFields(args) end
 ---@field duration "LAST_30_DAYS"|"LAST_7_DAYS"|"LAST_MONTH"|"LAST_WEEK"|"THIS_MONTH"|"THIS_WEEK" query
 ---@field groupBy "agent"|"channel"|"date"|"hour" query
 ---@field teamId? integer|string query
+
 ---GET /api/v1/dashboards/ticketsResolutionTime (read)
 ---@param args desk.api.getResolutionTime.args
 ---@return any
@@ -3889,6 +4308,7 @@ function desk.api.getResolutionTime(args) end
 ---@field duration "LAST_30_DAYS"|"LAST_7_DAYS"|"LAST_MONTH"|"LAST_WEEK"|"THIS_MONTH"|"THIS_WEEK" query
 ---@field groupBy "agent"|"channel"|"date"|"hour" query
 ---@field teamId? integer|string query
+
 ---GET /api/v1/dashboards/responseCount (read)
 ---@param args desk.api.getResponseCount.args
 ---@return any
@@ -3902,6 +4322,7 @@ function desk.api.getResponseCount(args) end
 ---@field groupBy "agent"|"channel"|"date"|"hour" query
 ---@field isFirstResponse boolean query
 ---@field teamId? integer|string query
+
 ---GET /api/v1/dashboards/responseTime (read)
 ---@param args desk.api.getResponseTime.args
 ---@return any
@@ -3909,6 +4330,7 @@ function desk.api.getResponseTime(args) end
 
 ---@class desk.api.getRole.args
 ---@field roleId integer|string path
+
 ---GET /api/v1/roles/{roleId} (read)
 ---@param args desk.api.getRole.args
 ---@return any
@@ -3917,6 +4339,7 @@ function desk.api.getRole(args) end
 ---@class desk.api.getRoleCount.args
 ---@field isDefault? boolean query
 ---@field isVisible? boolean query
+
 ---GET /api/v1/roles/count (read)
 ---@param args desk.api.getRoleCount.args
 ---@return any
@@ -3928,6 +4351,7 @@ function desk.api.getRoleCount(args) end
 ---@field isVisible? boolean query
 ---@field limit? integer|string query
 ---@field searchStr? string query
+
 ---GET /api/v1/roles (read)
 ---@param args desk.api.getRoles.args
 ---@return any
@@ -3935,6 +4359,7 @@ function desk.api.getRoles(args) end
 
 ---@class desk.api.getRolesByIds.args
 ---@field roleIds (integer|string)[] query
+
 ---GET /api/v1/rolesByIds (read)
 ---@param args desk.api.getRolesByIds.args
 ---@return any
@@ -3942,6 +4367,7 @@ function desk.api.getRolesByIds(args) end
 
 ---@class desk.api.getRoutingPreference.args
 ---@field departmentId integer|string query
+
 ---GET /api/v1/routingPreferences (read)
 ---@param args desk.api.getRoutingPreference.args
 ---@return any
@@ -3955,6 +4381,7 @@ function desk.api.getRoutingPreference(args) end
 ---@field module string query
 ---@field rulegroupIds? string[] query
 ---@field status? "ACTIVE"|"INACTIVE" query
+
 ---GET /api/v1/rulegroups (read)
 ---@param args desk.api.getRuleGroups.args
 ---@return any
@@ -3962,6 +4389,7 @@ function desk.api.getRuleGroups(args) end
 
 ---@class desk.api.getSession.args
 ---@field id integer|string path
+
 ---GET /api/v1/im/sessions/{id} (read)
 ---@param args desk.api.getSession.args
 ---@return any
@@ -3980,6 +4408,7 @@ function desk.api.getSession(args) end
 ---@field modifiedAfter? string query
 ---@field profileId? integer|string query
 ---@field status? table query
+
 ---GET /api/v1/im/sessions (read)
 ---@param args desk.api.getSessions.args
 ---@return any
@@ -3987,6 +4416,7 @@ function desk.api.getSessions(args) end
 
 ---@class desk.api.getSignatures.args
 ---@field agentId integer|string path
+
 ---GET /api/v1/agents/{agentId}/signatures (read)
 ---@param args desk.api.getSignatures.args
 ---@return any
@@ -3994,6 +4424,7 @@ function desk.api.getSignatures(args) end
 
 ---@class desk.api.getSkill.args
 ---@field skillId integer|string path
+
 ---GET /api/v1/skills/{skillId} (read)
 ---@param args desk.api.getSkill.args
 ---@return any
@@ -4001,6 +4432,7 @@ function desk.api.getSkill(args) end
 
 ---@class desk.api.getSkillConfiguration.args
 ---@field departmentId integer|string query
+
 ---GET /api/v1/skillConfiguration (read)
 ---@param args desk.api.getSkillConfiguration.args
 ---@return any
@@ -4008,6 +4440,7 @@ function desk.api.getSkillConfiguration(args) end
 
 ---@class desk.api.getSkillType.args
 ---@field skillTypeId integer|string path
+
 ---GET /api/v1/skillTypes/{skillTypeId} (read)
 ---@param args desk.api.getSkillType.args
 ---@return any
@@ -4018,6 +4451,7 @@ function desk.api.getSkillType(args) end
 ---@field from? integer|string query
 ---@field limit? integer|string query
 ---@field mappedSkillsStatus? "ACTIVE"|"INACTIVE" query
+
 ---GET /api/v1/skillTypes (read)
 ---@param args desk.api.getSkillTypes.args
 ---@return any
@@ -4031,6 +4465,7 @@ function desk.api.getSkillTypes(args) end
 ---@field skillIds? (integer|string)[] query
 ---@field skillTypeId? integer|string query
 ---@field status? "ACTIVE"|"INACTIVE" query
+
 ---GET /api/v1/skills (read)
 ---@param args desk.api.getSkills.args
 ---@return any
@@ -4039,6 +4474,7 @@ function desk.api.getSkills(args) end
 ---@class desk.api.getSkillsOfAgent.args
 ---@field agentId integer|string path
 ---@field departmentIds (integer|string)[] query
+
 ---GET /api/v1/agents/{agentId}/skills (read)
 ---@param args desk.api.getSkillsOfAgent.args
 ---@return any
@@ -4050,6 +4486,7 @@ function desk.api.getSkillsOfAgent(args) end
 ---@field from? integer|string query
 ---@field limit? integer|string query
 ---@field status? "ACTIVE"|"INACTIVE" query
+
 ---GET /api/v1/accounts/{accountId}/sla (read)
 ---@param args desk.api.getSlasUnderAccount.args
 ---@return any
@@ -4062,6 +4499,7 @@ function desk.api.getSlasUnderAccount(args) end
 ---@field duration "LAST_30_DAYS"|"LAST_7_DAYS"|"LAST_MONTH"|"LAST_WEEK"|"THIS_MONTH"|"THIS_WEEK" query
 ---@field groupBy "agent"|"channel"|"date"|"hour" query
 ---@field teamId? integer|string query
+
 ---GET /api/v1/dashboards/solvedTickets (read)
 ---@param args desk.api.getSolvedTickets.args
 ---@return any
@@ -4069,6 +4507,7 @@ function desk.api.getSolvedTickets(args) end
 
 ---@class desk.api.getStandardLayoutFormat.args
 ---@field module "accounts"|"calls"|"contacts"|"events"|"products"|"tasks"|"tickets"|"timeEntry" query
+
 ---GET /api/v1/layouts/standardLayoutFormat (read)
 ---@param args desk.api.getStandardLayoutFormat.args
 ---@return any
@@ -4078,6 +4517,7 @@ function desk.api.getStandardLayoutFormat(args) end
 ---@field departmentId? integer|string query
 ---@field module "tickets" query
 ---@field featureFlags? "createdBy" header
+
 ---GET /api/v1/starredViews (read)
 ---@param args desk.api.getStarredViews.args
 ---@return any
@@ -4085,6 +4525,7 @@ function desk.api.getStarredViews(args) end
 
 ---@class desk.api.getSubTeamsIds.args
 ---@field teamId integer|string path
+
 ---GET /api/v1/teams/{teamId}/associables (read)
 ---@param args desk.api.getSubTeamsIds.args
 ---@return any
@@ -4093,6 +4534,7 @@ function desk.api.getSubTeamsIds(args) end
 ---@class desk.api.getSubjectAccessRequest.args
 ---@field sarId integer|string path
 ---@field include? ("createdBy"|"modifiedBy")[] query
+
 ---GET /api/v1/subjectAccessRequests/{sarId} (read)
 ---@param args desk.api.getSubjectAccessRequest.args
 ---@return any
@@ -4105,6 +4547,7 @@ function desk.api.getSubjectAccessRequest(args) end
 ---@field include? ("createdBy"|"modifiedBy")[] query
 ---@field limit? integer|string query
 ---@field status? ("CANCELED"|"COMPLETED"|"EXPORTED"|"FAILED"|"INITIATED"|"INPROGRESS"|"PARTIALLY_COMPLETED"|"PARTIALLY_EXPORTED")[] query
+
 ---GET /api/v1/subjectAccessRequests (read)
 ---@param args desk.api.getSubjectAccessRequestList.args
 ---@return any
@@ -4115,6 +4558,7 @@ function desk.api.getSubjectAccessRequestList(args) end
 ---@field billStatus? "billable"|"billed"|"nonBillable" query
 ---@field departmentId? integer|string query
 ---@field module? "calls"|"events"|"tasks"|"tickets" query
+
 ---GET /api/v1/accounts/{accountId}/timeEntrySummation (read)
 ---@param args desk.api.getSummationOfTimeEntryForAccount.args
 ---@return any
@@ -4125,6 +4569,7 @@ function desk.api.getSummationOfTimeEntryForAccount(args) end
 ---@field billStatus? "billable"|"billed"|"nonBillable" query
 ---@field departmentId? integer|string query
 ---@field module? "calls"|"events"|"tasks"|"tickets" query
+
 ---GET /api/v1/agents/{agentId}/timeEntrySummation (read)
 ---@param args desk.api.getSummationOfTimeEntryForAgent.args
 ---@return any
@@ -4135,6 +4580,7 @@ function desk.api.getSummationOfTimeEntryForAgent(args) end
 ---@field billStatus? "billable"|"billed"|"nonBillable" query
 ---@field departmentId? integer|string query
 ---@field module? "calls"|"events"|"tasks"|"tickets" query
+
 ---GET /api/v1/contacts/{contactId}/timeEntrySummation (read)
 ---@param args desk.api.getSummationOfTimeEntryForContact.args
 ---@return any
@@ -4143,6 +4589,7 @@ function desk.api.getSummationOfTimeEntryForContact(args) end
 ---@class desk.api.getSummationOfTimeEntryForTask.args
 ---@field taskId integer|string path
 ---@field billStatus? "billable"|"billed"|"nonBillable" query
+
 ---GET /api/v1/tasks/{taskId}/timeEntrySummation (read)
 ---@param args desk.api.getSummationOfTimeEntryForTask.args
 ---@return any
@@ -4152,12 +4599,14 @@ function desk.api.getSummationOfTimeEntryForTask(args) end
 ---@field ticketId integer|string path
 ---@field billStatus? "billable"|"billed"|"nonBillable" query
 ---@field module? "tasks"|"tickets" query
+
 ---GET /api/v1/tickets/{ticketId}/timeEntrySummation (read)
 ---@param args desk.api.getSummationOfTimeEntryForTicket.args
 ---@return any
 function desk.api.getSummationOfTimeEntryForTicket(args) end
 
 ---@class desk.api.getSupportEmailAddressDomain.args
+
 ---GET /api/v1/supportEmailDomain (read)
 ---@param args desk.api.getSupportEmailAddressDomain.args
 ---@return any
@@ -4165,6 +4614,7 @@ function desk.api.getSupportEmailAddressDomain(args) end
 
 ---@class desk.api.getSupportPlanDetails.args
 ---@field supportPlanId integer|string path
+
 ---GET /api/v1/supportPlans/{supportPlanId} (read)
 ---@param args desk.api.getSupportPlanDetails.args
 ---@return any
@@ -4173,6 +4623,7 @@ function desk.api.getSupportPlanDetails(args) end
 ---@class desk.api.getSupportPlans.args
 ---@field departmentId integer|string query
 ---@field status? "ACTIVE"|"DISCONTINUED" query
+
 ---GET /api/v1/supportPlans (read)
 ---@param args desk.api.getSupportPlans.args
 ---@return any
@@ -4181,6 +4632,7 @@ function desk.api.getSupportPlans(args) end
 ---@class desk.api.getSupportedActionsEngine.args
 ---@field engineId integer|string query
 ---@field engineSysName? string query
+
 ---GET /api/v1/automationEngine/engineSupportedActions (read)
 ---@param args desk.api.getSupportedActionsEngine.args
 ---@return any
@@ -4189,6 +4641,7 @@ function desk.api.getSupportedActionsEngine(args) end
 ---@class desk.api.getSupportedEventsOfModule.args
 ---@field engineId integer|string path
 ---@field moduleId integer|string path
+
 ---GET /api/v1/engines/{engineId}/modules/{moduleId}/events (read)
 ---@param args desk.api.getSupportedEventsOfModule.args
 ---@return any
@@ -4196,6 +4649,7 @@ function desk.api.getSupportedEventsOfModule(args) end
 
 ---@class desk.api.getSupportedModulesOfEngine.args
 ---@field engineId integer|string path
+
 ---GET /api/v1/engines/{engineId}/modules (read)
 ---@param args desk.api.getSupportedModulesOfEngine.args
 ---@return any
@@ -4206,6 +4660,7 @@ function desk.api.getSupportedModulesOfEngine(args) end
 ---@field from? integer|string query
 ---@field limit? integer|string query
 ---@field searchVal? string query
+
 ---GET /api/v1/tags/search (read)
 ---@param args desk.api.getTags.args
 ---@return any
@@ -4214,6 +4669,7 @@ function desk.api.getTags(args) end
 ---@class desk.api.getTask.args
 ---@field taskId integer|string path
 ---@field include? ("assignee"|"contacts"|"teams"|"tickets")[] query
+
 ---GET /api/v1/tasks/{taskId} (read)
 ---@param args desk.api.getTask.args
 ---@return any
@@ -4225,6 +4681,7 @@ function desk.api.getTask(args) end
 ---@field include? "creator"[] query
 ---@field limit? integer|string query
 ---@field sortBy? "createdTime" query
+
 ---GET /api/v1/tasks/{taskId}/attachments (read)
 ---@param args desk.api.getTaskAttachments.args
 ---@return any
@@ -4233,6 +4690,7 @@ function desk.api.getTaskAttachments(args) end
 ---@class desk.api.getTaskComment.args
 ---@field commentId integer|string path
 ---@field entityId integer|string path
+
 ---GET /api/v1/tasks/{entityId}/comments/{commentId} (read)
 ---@param args desk.api.getTaskComment.args
 ---@return any
@@ -4243,6 +4701,7 @@ function desk.api.getTaskComment(args) end
 ---@field from? integer|string query
 ---@field limit? integer|string query
 ---@field sortBy? string query
+
 ---GET /api/v1/tasks/{entityId}/comments (read)
 ---@param args desk.api.getTaskComments.args
 ---@return any
@@ -4257,6 +4716,7 @@ function desk.api.getTaskComments(args) end
 ---@field limit? integer|string query
 ---@field modifiedTimeRange? string query
 ---@field orderBy? "ASC"|"DESC" query
+
 ---GET /api/v1/tasks/{taskId}/timeEntry (read)
 ---@param args desk.api.getTaskTimeEntries.args
 ---@return any
@@ -4266,6 +4726,7 @@ function desk.api.getTaskTimeEntries(args) end
 ---@field taskId integer|string path
 ---@field taskTimeEntryId integer|string path
 ---@field include? "owner" query
+
 ---GET /api/v1/tasks/{taskId}/timeEntry/{taskTimeEntryId} (read)
 ---@param args desk.api.getTaskTimeEntry.args
 ---@return any
@@ -4273,6 +4734,7 @@ function desk.api.getTaskTimeEntry(args) end
 
 ---@class desk.api.getTaskTimer.args
 ---@field activityId integer|string path
+
 ---GET /api/v1/tasks/{activityId}/timer (read)
 ---@param args desk.api.getTaskTimer.args
 ---@return any
@@ -4284,6 +4746,7 @@ function desk.api.getTaskTimer(args) end
 ---@field include? ("assignee"|"contacts"|"teams"|"tickets")[] query
 ---@field limit? integer|string query
 ---@field sortBy? "category"|"createdTime"|"dueDate"|"modifiedTime"|"priority"|"status"|"subject" query
+
 ---GET /api/v1/tasks (read)
 ---@param args desk.api.getTasks.args
 ---@return any
@@ -4297,6 +4760,7 @@ function desk.api.getTasks(args) end
 ---@field isSpam? boolean query
 ---@field limit? integer|string query
 ---@field sortBy? "createdTime"|"dueDate" query
+
 ---GET /api/v1/tickets/{ticketId}/tasks (read)
 ---@param args desk.api.getTasksByTicket.args
 ---@return any
@@ -4307,6 +4771,7 @@ function desk.api.getTasksByTicket(args) end
 ---@field departmentId integer|string query
 ---@field dueDate? ("CurrentMonth"|"CurrentWeek"|"Overdue"|"Today"|"Tomorrow")[] query
 ---@field viewId integer|string query
+
 ---GET /api/v1/tasks/count (read)
 ---@param args desk.api.getTasksCount.args
 ---@return any
@@ -4314,6 +4779,7 @@ function desk.api.getTasksCount(args) end
 
 ---@class desk.api.getTeam.args
 ---@field teamId integer|string path
+
 ---GET /api/v1/teams/{teamId} (read)
 ---@param args desk.api.getTeam.args
 ---@return any
@@ -4322,12 +4788,14 @@ function desk.api.getTeam(args) end
 ---@class desk.api.getTeamMembersDetails.args
 ---@field team_id integer|string path
 ---@field include? ("profile"|"role")[] query
+
 ---GET /api/v1/teams/{team_id}/members (read)
 ---@param args desk.api.getTeamMembersDetails.args
 ---@return any
 function desk.api.getTeamMembersDetails(args) end
 
 ---@class desk.api.getTeams.args
+
 ---GET /api/v1/teams (read)
 ---@param args desk.api.getTeams.args
 ---@return any
@@ -4335,6 +4803,7 @@ function desk.api.getTeams(args) end
 
 ---@class desk.api.getTeamsInDepartment.args
 ---@field departmentId integer|string path
+
 ---GET /api/v1/departments/{departmentId}/teams (read)
 ---@param args desk.api.getTeamsInDepartment.args
 ---@return any
@@ -4342,6 +4811,7 @@ function desk.api.getTeamsInDepartment(args) end
 
 ---@class desk.api.getTemplate.args
 ---@field emailTemplateId integer|string path
+
 ---GET /api/v1/templates/{emailTemplateId} (read)
 ---@param args desk.api.getTemplate.args
 ---@return any
@@ -4349,6 +4819,7 @@ function desk.api.getTemplate(args) end
 
 ---@class desk.api.getTemplateFolder.args
 ---@field folderId integer|string path
+
 ---GET /api/v1/templateFolders/{folderId} (read)
 ---@param args desk.api.getTemplateFolder.args
 ---@return any
@@ -4358,6 +4829,7 @@ function desk.api.getTemplateFolder(args) end
 ---@field departmentId integer|string query
 ---@field from? integer|string query
 ---@field limit? integer|string query
+
 ---GET /api/v1/templateFolders (read)
 ---@param args desk.api.getTemplateFolders.args
 ---@return any
@@ -4365,6 +4837,7 @@ function desk.api.getTemplateFolders(args) end
 
 ---@class desk.api.getTemplateMessage.args
 ---@field id integer|string path
+
 ---GET /api/v1/im/cannedMessages/{id} (read)
 ---@param args desk.api.getTemplateMessage.args
 ---@return any
@@ -4373,6 +4846,7 @@ function desk.api.getTemplateMessage(args) end
 ---@class desk.api.getTemplateMessages.args
 ---@field departmentId integer|string query
 ---@field type "TEMPLATE" query
+
 ---GET /api/v1/im/cannedMessages (read)
 ---@param args desk.api.getTemplateMessages.args
 ---@return any
@@ -4385,6 +4859,7 @@ function desk.api.getTemplateMessages(args) end
 ---@field limit? integer|string query
 ---@field module "accounts"|"calls"|"contacts"|"events"|"products"|"solutions"|"tasks"|"tickets" query
 ---@field searchStr? string query
+
 ---GET /api/v1/templates (read)
 ---@param args desk.api.getTemplates.args
 ---@return any
@@ -4395,6 +4870,7 @@ function desk.api.getTemplates(args) end
 ---@field from? integer|string query
 ---@field limit? integer|string query
 ---@field sortBy? "sendDateTime" query
+
 ---GET /api/v1/tickets/{ticketId}/threads (read)
 ---@param args desk.api.getThreads.args
 ---@return any
@@ -4403,6 +4879,7 @@ function desk.api.getThreads(args) end
 ---@class desk.api.getTicket.args
 ---@field ticketId integer|string path
 ---@field include? ("assignee"|"contacts"|"contract"|"departments"|"isRead"|"products"|"skills"|"team")[] query
+
 ---GET /api/v1/tickets/{ticketId} (read)
 ---@param args desk.api.getTicket.args
 ---@return any
@@ -4411,6 +4888,7 @@ function desk.api.getTicket(args) end
 ---@class desk.api.getTicketApproval.args
 ---@field approvalId integer|string path
 ---@field ticketId integer|string path
+
 ---GET /api/v1/tickets/{ticketId}/approvals/{approvalId} (read)
 ---@param args desk.api.getTicketApproval.args
 ---@return any
@@ -4418,6 +4896,7 @@ function desk.api.getTicketApproval(args) end
 
 ---@class desk.api.getTicketApprovals.args
 ---@field ticketId integer|string path
+
 ---GET /api/v1/tickets/{ticketId}/approvals (read)
 ---@param args desk.api.getTicketApprovals.args
 ---@return any
@@ -4430,6 +4909,7 @@ function desk.api.getTicketApprovals(args) end
 ---@field isPublic? boolean query
 ---@field limit? integer|string query
 ---@field sortBy? "createdTime" query
+
 ---GET /api/v1/tickets/{ticketId}/attachments (read)
 ---@param args desk.api.getTicketAttachments.args
 ---@return any
@@ -4439,6 +4919,7 @@ function desk.api.getTicketAttachments(args) end
 ---@field commentId integer|string path
 ---@field ticketId integer|string path
 ---@field include? "mentions"[] query
+
 ---GET /api/v1/tickets/{ticketId}/comments/{commentId} (read)
 ---@param args desk.api.getTicketComment.args
 ---@return any
@@ -4450,6 +4931,7 @@ function desk.api.getTicketComment(args) end
 ---@field from? integer|string query
 ---@field include? "mentions"[] query
 ---@field limit? integer|string query
+
 ---GET /api/v1/tickets/{ticketId}/comments/{commentId}/history (read)
 ---@param args desk.api.getTicketCommentHistory.args
 ---@return any
@@ -4461,6 +4943,7 @@ function desk.api.getTicketCommentHistory(args) end
 ---@field include? "mentions"[] query
 ---@field limit? integer|string query
 ---@field sortBy? "commentedTime" query
+
 ---GET /api/v1/tickets/{ticketId}/comments (read)
 ---@param args desk.api.getTicketComments.args
 ---@return any
@@ -4468,6 +4951,7 @@ function desk.api.getTicketComments(args) end
 
 ---@class desk.api.getTicketFollowers.args
 ---@field ticketId integer|string path
+
 ---GET /api/v1/tickets/{ticketId}/followers (read)
 ---@param args desk.api.getTicketFollowers.args
 ---@return any
@@ -4480,6 +4964,7 @@ function desk.api.getTicketFollowers(args) end
 ---@field fieldName? string query
 ---@field from? integer|string query
 ---@field limit? integer|string query
+
 ---GET /api/v1/tickets/{ticketId}/History (read)
 ---@param args desk.api.getTicketHistory.args
 ---@return any
@@ -4492,6 +4977,7 @@ function desk.api.getTicketHistory(args) end
 ---@field departmentId? integer|string query
 ---@field from? integer query
 ---@field limit? integer|string query
+
 ---GET /api/v1/accounts/{accountId}/history (read)
 ---@param args desk.api.getTicketHistoryByAccount.args
 ---@return any
@@ -4501,6 +4987,7 @@ function desk.api.getTicketHistoryByAccount(args) end
 ---@field agentId? integer|string query
 ---@field departmentId integer|string query
 ---@field viewId integer|string query
+
 ---GET /api/v1/ticketQueueView/count (read)
 ---@param args desk.api.getTicketQueueViewCount.args
 ---@return any
@@ -4508,6 +4995,7 @@ function desk.api.getTicketQueueViewCount(args) end
 
 ---@class desk.api.getTicketResolution.args
 ---@field ticketId integer|string path
+
 ---GET /api/v1/tickets/{ticketId}/resolution (read)
 ---@param args desk.api.getTicketResolution.args
 ---@return any
@@ -4515,6 +5003,7 @@ function desk.api.getTicketResolution(args) end
 
 ---@class desk.api.getTicketResolutionHistory.args
 ---@field ticketId integer|string path
+
 ---GET /api/v1/tickets/{ticketId}/resolutionHistory (read)
 ---@param args desk.api.getTicketResolutionHistory.args
 ---@return any
@@ -4522,6 +5011,7 @@ function desk.api.getTicketResolutionHistory(args) end
 
 ---@class desk.api.getTicketTags.args
 ---@field ticketId integer|string path
+
 ---GET /api/v1/tickets/{ticketId}/tags (read)
 ---@param args desk.api.getTicketTags.args
 ---@return any
@@ -4529,6 +5019,7 @@ function desk.api.getTicketTags(args) end
 
 ---@class desk.api.getTicketTemplate.args
 ---@field ticketTemplateId integer|string path
+
 ---GET /api/v1/ticketTemplates/{ticketTemplateId} (read)
 ---@param args desk.api.getTicketTemplate.args
 ---@return any
@@ -4540,6 +5031,7 @@ function desk.api.getTicketTemplate(args) end
 ---@field layoutId? integer|string query
 ---@field limit? integer|string query
 ---@field showInCustomerPortal? boolean query
+
 ---GET /api/v1/ticketTemplates (read)
 ---@param args desk.api.getTicketTemplates.args
 ---@return any
@@ -4555,6 +5047,7 @@ function desk.api.getTicketTemplates(args) end
 ---@field modifiedTimeRange? string query
 ---@field module? "tasks"|"tickets" query
 ---@field orderBy? "ASC"|"DESC" query
+
 ---GET /api/v1/tickets/{caseId}/timeEntry (read)
 ---@param args desk.api.getTicketTimeEntries.args
 ---@return any
@@ -4564,6 +5057,7 @@ function desk.api.getTicketTimeEntries(args) end
 ---@field ticketId integer|string path
 ---@field billingType "FIXED_COST_FOR_AGENTS"|"FIXED_COST_FOR_TICKETS"|"SPECIFIC_COST_PER_AGENT"|"SPECIFIC_COST_PER_PROFILE" query
 ---@field include "owner" query
+
 ---GET /api/v1/tickets/{ticketId}/timeEntryByBillingType (read)
 ---@param args desk.api.getTicketTimeEntriesByBillingType.args
 ---@return any
@@ -4573,6 +5067,7 @@ function desk.api.getTicketTimeEntriesByBillingType(args) end
 ---@field ticketId integer|string path
 ---@field timeEntryId integer|string path
 ---@field include? "owner" query
+
 ---GET /api/v1/tickets/{ticketId}/timeEntry/{timeEntryId} (read)
 ---@param args desk.api.getTicketTimeEntry.args
 ---@return any
@@ -4580,6 +5075,7 @@ function desk.api.getTicketTimeEntry(args) end
 
 ---@class desk.api.getTicketTimer.args
 ---@field caseId integer|string path
+
 ---GET /api/v1/tickets/{caseId}/timer (read)
 ---@param args desk.api.getTicketTimer.args
 ---@return any
@@ -4598,6 +5094,7 @@ function desk.api.getTicketTimer(args) end
 ---@field sortBy? "createdTime"|"dueDate"|"recentThread" query
 ---@field status? string query
 ---@field teamIds? (integer|string)[] query
+
 ---GET /api/v1/tickets (read)
 ---@param args desk.api.getTickets.args
 ---@return any
@@ -4612,6 +5109,7 @@ function desk.api.getTickets(args) end
 ---@field isSpam? boolean query
 ---@field limit? integer|string query
 ---@field sortBy? "createdTime"|"modifiedTime" query
+
 ---GET /api/v1/accounts/{accountId}/tickets (read)
 ---@param args desk.api.getTicketsByAccount.args
 ---@return any
@@ -4626,6 +5124,7 @@ function desk.api.getTicketsByAccount(args) end
 ---@field isSpam? boolean query
 ---@field limit? integer|string query
 ---@field sortBy? "createdTime"|"modifiedTime" query
+
 ---GET /api/v1/contacts/{contactId}/tickets (read)
 ---@param args desk.api.getTicketsByContact.args
 ---@return any
@@ -4640,6 +5139,7 @@ function desk.api.getTicketsByContact(args) end
 ---@field isSpam? boolean query
 ---@field limit? integer|string query
 ---@field sortBy? "createdTime"|"modifiedTime" query
+
 ---GET /api/v1/products/{productId}/tickets (read)
 ---@param args desk.api.getTicketsByProduct.args
 ---@return any
@@ -4651,6 +5151,7 @@ function desk.api.getTicketsByProduct(args) end
 ---@field include? "assignee"|"contacts"|"isRead"|"products" query
 ---@field limit? integer|string query
 ---@field sortBy? "createdTime"|"modifiedTime" query
+
 ---GET /api/v1/tags/{tagId}/tickets (read)
 ---@param args desk.api.getTicketsByTag.args
 ---@return any
@@ -4663,6 +5164,7 @@ function desk.api.getTicketsByTag(args) end
 ---@field createdTimeRange? string query
 ---@field departmentId? integer|string query
 ---@field modifiedTimeRange? string query
+
 ---GET /api/v1/ticketsCount (read)
 ---@param args desk.api.getTicketsCount.args
 ---@return any
@@ -4670,6 +5172,7 @@ function desk.api.getTicketsCount(args) end
 
 ---@class desk.api.getTicketsForInvoiceId.args
 ---@field id integer|string path
+
 ---GET /api/v1/finance/invoices/{id}/tickets (read)
 ---@param args desk.api.getTicketsForInvoiceId.args
 ---@return any
@@ -4677,6 +5180,7 @@ function desk.api.getTicketsForInvoiceId(args) end
 
 ---@class desk.api.getTicketsMetrics.args
 ---@field ticketId integer|string path
+
 ---GET /api/v1/tickets/{ticketId}/metrics (read)
 ---@param args desk.api.getTicketsMetrics.args
 ---@return any
@@ -4687,6 +5191,7 @@ function desk.api.getTicketsMetrics(args) end
 ---@field from? integer|string query
 ---@field limit? integer|string query
 ---@field sortBy? "count"|"createdTime" query
+
 ---GET /api/v1/ticketTags (read)
 ---@param args desk.api.getTicketsTags.args
 ---@return any
@@ -4703,6 +5208,7 @@ function desk.api.getTicketsTags(args) end
 ---@field modifiedTimeRange? string query
 ---@field module? "calls"|"events"|"tasks"|"tickets" query
 ---@field orderBy? "ASC"|"DESC" query
+
 ---GET /api/v1/agents/{agentId}/timeEntry (read)
 ---@param args desk.api.getTimeEntryByAgentId.args
 ---@return any
@@ -4712,6 +5218,7 @@ function desk.api.getTimeEntryByAgentId(args) end
 ---@field agentId integer|string path
 ---@field agentTimeEntryId integer|string path
 ---@field include? "owner" query
+
 ---GET /api/v1/agents/{agentId}/timeEntry/{agentTimeEntryId} (read)
 ---@param args desk.api.getTimeEntryForAgent.args
 ---@return any
@@ -4719,6 +5226,7 @@ function desk.api.getTimeEntryForAgent(args) end
 
 ---@class desk.api.getTimeTrackBillingHistory.args
 ---@field depId integer|string query
+
 ---GET /api/v1/timeTrackHistory (read)
 ---@param args desk.api.getTimeTrackBillingHistory.args
 ---@return any
@@ -4726,6 +5234,7 @@ function desk.api.getTimeTrackBillingHistory(args) end
 
 ---@class desk.api.getTimeTrackingSetup.args
 ---@field depId integer|string query
+
 ---GET /api/v1/timeTrackSettings (read)
 ---@param args desk.api.getTimeTrackingSetup.args
 ---@return any
@@ -4733,6 +5242,7 @@ function desk.api.getTimeTrackingSetup(args) end
 
 ---@class desk.api.getTopicPermalinks.args
 ---@field topicId integer|string path
+
 ---GET /api/v1/communityTopics/{topicId}/permalinks (read)
 ---@param args desk.api.getTopicPermalinks.args
 ---@return any
@@ -4740,6 +5250,7 @@ function desk.api.getTopicPermalinks(args) end
 
 ---@class desk.api.getUnassociatedCommunityAttachment.args
 ---@field id integer|string path
+
 ---GET /api/v1/communityAttachments/{id}/content (read)
 ---@param args desk.api.getUnassociatedCommunityAttachment.args
 ---@return any
@@ -4749,6 +5260,7 @@ function desk.api.getUnassociatedCommunityAttachment(args) end
 ---@field departmentId integer|string query
 ---@field feature "SkillType"|"Skills"|"SupportPlans"|"automationAlerts"|"automationTasks"|"blueprints"|"businesshours"|"customFunctions"|"fieldUpdates"|"holidaylist"|"workflows" query
 ---@field module "accounts"|"calls"|"contacts"|"contracts"|"customModule"|"events"|"products"|"tasks"|"tickets"|"timeEntry" query
+
 ---GET /api/v1/automationFeatureCount (read)
 ---@param args desk.api.getUsedCountForAutomationFeature.args
 ---@return any
@@ -4761,6 +5273,7 @@ function desk.api.getUsedCountForAutomationFeature(args) end
 ---@field limit? integer|string query
 ---@field sortBy? "createdTime" query
 ---@field startTime? string query
+
 ---GET /api/v1/users/{userId}/badges (read)
 ---@param args desk.api.getUserBadges.args
 ---@return any
@@ -4768,6 +5281,7 @@ function desk.api.getUserBadges(args) end
 
 ---@class desk.api.getUserDetails.args
 ---@field userId integer|string path
+
 ---GET /api/v1/users/{userId} (read)
 ---@param args desk.api.getUserDetails.args
 ---@return any
@@ -4775,6 +5289,7 @@ function desk.api.getUserDetails(args) end
 
 ---@class desk.api.getUserGroups.args
 ---@field userId integer|string path
+
 ---GET /api/v1/users/{userId}/groups (read)
 ---@param args desk.api.getUserGroups.args
 ---@return any
@@ -4782,6 +5297,7 @@ function desk.api.getUserGroups(args) end
 
 ---@class desk.api.getUserLabels.args
 ---@field userId integer|string path
+
 ---GET /api/v1/users/{userId}/labels (read)
 ---@param args desk.api.getUserLabels.args
 ---@return any
@@ -4789,6 +5305,7 @@ function desk.api.getUserLabels(args) end
 
 ---@class desk.api.getUsers.args
 ---@field include? "count"[] query
+
 ---GET /api/v1/users (read)
 ---@param args desk.api.getUsers.args
 ---@return any
@@ -4800,6 +5317,7 @@ function desk.api.getUsers(args) end
 ---@field limit? integer|string query
 ---@field searchBy? string query
 ---@field sortBy? string query
+
 ---GET /api/v1/labels/{labelId}/users (read)
 ---@param args desk.api.getUsersByLabel.args
 ---@return any
@@ -4808,6 +5326,7 @@ function desk.api.getUsersByLabel(args) end
 ---@class desk.api.getValidationRule.args
 ---@field layoutId integer|string path
 ---@field validationRuleId integer|string path
+
 ---GET /api/v1/layouts/{layoutId}/validationRules/{validationRuleId} (read)
 ---@param args desk.api.getValidationRule.args
 ---@return any
@@ -4816,6 +5335,7 @@ function desk.api.getValidationRule(args) end
 ---@class desk.api.getValidationRuleCriteria.args
 ---@field layoutId integer|string path
 ---@field category "primary"|"secondary" query
+
 ---GET /api/v1/layouts/{layoutId}/validationRules/criteriaFields (read)
 ---@param args desk.api.getValidationRuleCriteria.args
 ---@return any
@@ -4829,6 +5349,7 @@ function desk.api.getValidationRuleCriteria(args) end
 ---@field limit? integer|string query
 ---@field module "accounts"|"calls"|"contacts"|"contracts"|"events"|"products"|"tasks"|"tickets"|"timeEntry" query
 ---@field searchString? string query
+
 ---GET /api/v1/validationRules (read)
 ---@param args desk.api.getValidationRules.args
 ---@return any
@@ -4838,6 +5359,7 @@ function desk.api.getValidationRules(args) end
 ---@field departmentId? integer|string query
 ---@field module "accounts"|"activities"|"calls"|"contacts"|"contracts"|"events"|"tasks"|"tickets" query
 ---@field featureFlags? "createdBy" header
+
 ---GET /api/v1/views (read)
 ---@param args desk.api.getViews.args
 ---@return any
@@ -4845,12 +5367,14 @@ function desk.api.getViews(args) end
 
 ---@class desk.api.getWebhook.args
 ---@field webhookId integer|string path
+
 ---GET /api/v1/webhooks/{webhookId} (read)
 ---@param args desk.api.getWebhook.args
 ---@return any
 function desk.api.getWebhook(args) end
 
 ---@class desk.api.getWebhooks.args
+
 ---GET /api/v1/webhooks (read)
 ---@param args desk.api.getWebhooks.args
 ---@return any
@@ -4865,6 +5389,7 @@ function desk.api.getWebhooks(args) end
 ---@field limitPerFile? integer|string body
 ---@field modifiedAfter? string body
 ---@field module string body
+
 ---POST /api/v1/bulkExport (write)
 ---@param args desk.api.initiateBulkExport.args
 ---@return any
@@ -4878,6 +5403,7 @@ function desk.api.initiateBulkExport(args) end
 ---@field meta? table[][] body
 ---@field receiverId string body
 ---@field receiverType "PHONENUMBER" body
+
 ---POST /api/v1/im/channels/{channelId}/initiateSession (write)
 ---@param args desk.api.initiateSessionUsingTemplate.args
 ---@return any
@@ -4886,6 +5412,7 @@ function desk.api.initiateSessionUsingTemplate(args) end
 ---@class desk.api.inviteContactAsEndUser.args
 ---@field contactId integer|string path
 ---@field helpCenterId integer|string body
+
 ---POST /api/v1/contacts/{contactId}/inviteAsEndUser (write)
 ---@param args desk.api.inviteContactAsEndUser.args
 ---@return any
@@ -4894,6 +5421,7 @@ function desk.api.inviteContactAsEndUser(args) end
 ---@class desk.api.inviteContactsAsEndUser.args
 ---@field contactIds (integer|string)[] body
 ---@field helpCenterId integer|string body
+
 ---POST /api/v1/contacts/inviteAsEndUser (write)
 ---@param args desk.api.inviteContactsAsEndUser.args
 ---@return any
@@ -4902,6 +5430,7 @@ function desk.api.inviteContactsAsEndUser(args) end
 ---@class desk.api.likeArticleTranslation.args
 ---@field id integer|string path
 ---@field locale string path
+
 ---POST /api/v1/articles/{id}/translations/{locale}/like (write)
 ---@param args desk.api.likeArticleTranslation.args
 ---@return any
@@ -4909,6 +5438,7 @@ function desk.api.likeArticleTranslation(args) end
 
 ---@class desk.api.listAssociatedTeamsForAgent.args
 ---@field agentId integer|string path
+
 ---GET /api/v1/agents/{agentId}/teams (read)
 ---@param args desk.api.listAssociatedTeamsForAgent.args
 ---@return any
@@ -4917,6 +5447,7 @@ function desk.api.listAssociatedTeamsForAgent(args) end
 ---@class desk.api.listDomains.args
 ---@field isApplied? boolean query
 ---@field isVerified? boolean query
+
 ---GET /api/v1/domains (read)
 ---@param args desk.api.listDomains.args
 ---@return any
@@ -4928,6 +5459,7 @@ function desk.api.listDomains(args) end
 ---@field from? integer|string query
 ---@field limit? integer|string query
 ---@field sortBy? "accountName"|"createdTime" query
+
 ---GET /api/v1/groupAccounts (read)
 ---@param args desk.api.listDuplicateAccounts.args
 ---@return any
@@ -4939,6 +5471,7 @@ function desk.api.listDuplicateAccounts(args) end
 ---@field limit? integer|string query
 ---@field sortBy? "count"|"fieldValue" query
 ---@field swFieldValue? string query
+
 ---GET /api/v1/groupAccountDuplicateValues (read)
 ---@param args desk.api.listGroupedDuplicateAccounts.args
 ---@return any
@@ -4951,6 +5484,7 @@ function desk.api.listGroupedDuplicateAccounts(args) end
 ---@field include? "accounts"[] query
 ---@field limit? integer|string query
 ---@field sortBy? "createdTime"|"email"|"firstName"|"fullName"|"lastName"|"modifiedTime"|"phone" query
+
 ---GET /api/v1/groupContacts (read)
 ---@param args desk.api.listGroupedDuplicateContacts.args
 ---@return any
@@ -4958,6 +5492,7 @@ function desk.api.listGroupedDuplicateContacts(args) end
 
 ---@class desk.api.lockCommunityTopic.args
 ---@field topicId integer|string path
+
 ---POST /api/v1/communityTopics/{topicId}/lock (write)
 ---@param args desk.api.lockCommunityTopic.args
 ---@return any
@@ -4966,6 +5501,7 @@ function desk.api.lockCommunityTopic(args) end
 ---@class desk.api.mapArticlesToTicket.args
 ---@field ticketId integer|string path
 ---@field ids (integer|string)[] body
+
 ---POST /api/v1/tickets/{ticketId}/notifyArticleUsage (write)
 ---@param args desk.api.mapArticlesToTicket.args
 ---@return any
@@ -4975,6 +5511,7 @@ function desk.api.mapArticlesToTicket(args) end
 ---@field agentId integer|string path
 ---@field departmentId integer|string body
 ---@field skillIds (integer|string)[] body
+
 ---POST /api/v1/agents/{agentId}/mapSkills (write)
 ---@param args desk.api.mapSkillsWithAgent.args
 ---@return any
@@ -4984,6 +5521,7 @@ function desk.api.mapSkillsWithAgent(args) end
 ---@field commentId integer|string path
 ---@field topicId integer|string path
 ---@field reason string body
+
 ---POST /api/v1/communityTopics/{topicId}/comments/{commentId}/markSpam (write)
 ---@param args desk.api.markACommentAsSpam.args
 ---@return any
@@ -4992,6 +5530,7 @@ function desk.api.markACommentAsSpam(args) end
 ---@class desk.api.markATopicAsSpam.args
 ---@field topicId integer|string path
 ---@field reason string body
+
 ---POST /api/v1/communityTopics/{topicId}/markSpam (write)
 ---@param args desk.api.markATopicAsSpam.args
 ---@return any
@@ -5000,6 +5539,7 @@ function desk.api.markATopicAsSpam(args) end
 ---@class desk.api.markAllCommentsAsSpam.args
 ---@field commentIds (integer|string)[] body
 ---@field reason string body
+
 ---POST /api/v1/community/markAllCommentsAsSpam (write)
 ---@param args desk.api.markAllCommentsAsSpam.args
 ---@return any
@@ -5008,6 +5548,7 @@ function desk.api.markAllCommentsAsSpam(args) end
 ---@class desk.api.markAllTopicsAsSpam.args
 ---@field reason string body
 ---@field topicIds (integer|string)[] body
+
 ---POST /api/v1/community/markAllTopicsAsSpam (write)
 ---@param args desk.api.markAllTopicsAsSpam.args
 ---@return any
@@ -5017,6 +5558,7 @@ function desk.api.markAllTopicsAsSpam(args) end
 ---@field handleExistingTickets? boolean body
 ---@field ids (integer|string)[] body
 ---@field isSpam boolean body
+
 ---POST /api/v1/contacts/markSpam (write)
 ---@param args desk.api.markContactsAsSpam.args
 ---@return any
@@ -5025,6 +5567,7 @@ function desk.api.markContactsAsSpam(args) end
 ---@class desk.api.markInvoicesAsSent.args
 ---@field financeService "books"|"inventory"|"invoice" path
 ---@field ids? (integer|string)[] body
+
 ---POST /api/v1/zohoFinance/{financeService}/invoices/markAsSent (write)
 ---@param args desk.api.markInvoicesAsSent.args
 ---@return any
@@ -5032,6 +5575,7 @@ function desk.api.markInvoicesAsSent(args) end
 
 ---@class desk.api.markTicketAsRead.args
 ---@field ticketId integer|string path
+
 ---POST /api/v1/tickets/{ticketId}/markAsRead (write)
 ---@param args desk.api.markTicketAsRead.args
 ---@return any
@@ -5040,6 +5584,7 @@ function desk.api.markTicketAsRead(args) end
 ---@class desk.api.markTicketAsSpam.args
 ---@field ids (integer|string)[] body
 ---@field isSpam boolean body
+
 ---POST /api/v1/tickets/markSpam (write)
 ---@param args desk.api.markTicketAsSpam.args
 ---@return any
@@ -5047,6 +5592,7 @@ function desk.api.markTicketAsSpam(args) end
 
 ---@class desk.api.markTicketAsUnRead.args
 ---@field ticketId integer|string path
+
 ---POST /api/v1/tickets/{ticketId}/markAsUnRead (write)
 ---@param args desk.api.markTicketAsUnRead.args
 ---@return any
@@ -5056,6 +5602,7 @@ function desk.api.markTicketAsUnRead(args) end
 ---@field accountId integer|string path
 ---@field ids (integer|string)[] body
 ---@field source? table body
+
 ---POST /api/v1/accounts/{accountId}/merge (destructive)
 ---@param args desk.api.mergeAccounts.args
 ---@return any
@@ -5065,6 +5612,7 @@ function desk.api.mergeAccounts(args) end
 ---@field contactId integer|string path
 ---@field ids (integer|string)[] body
 ---@field source? table body
+
 ---POST /api/v1/contacts/{contactId}/merge (destructive)
 ---@param args desk.api.mergeContacts.args
 ---@return any
@@ -5074,6 +5622,7 @@ function desk.api.mergeContacts(args) end
 ---@field ticketId integer|string path
 ---@field ids (integer|string)[] body
 ---@field source? table body
+
 ---POST /api/v1/tickets/{ticketId}/merge (destructive)
 ---@param args desk.api.mergeTicket.args
 ---@return any
@@ -5081,6 +5630,7 @@ function desk.api.mergeTicket(args) end
 
 ---@class desk.api.moderateCommunityTopic.args
 ---@field topicId integer|string path
+
 ---POST /api/v1/communityTopics/{topicId}/moderate (write)
 ---@param args desk.api.moderateCommunityTopic.args
 ---@return any
@@ -5089,6 +5639,7 @@ function desk.api.moderateCommunityTopic(args) end
 ---@class desk.api.moveACommunityTopic.args
 ---@field topicId integer|string path
 ---@field categoryId integer|string body
+
 ---POST /api/v1/communityTopics/{topicId}/move (write)
 ---@param args desk.api.moveACommunityTopic.args
 ---@return any
@@ -5098,6 +5649,7 @@ function desk.api.moveACommunityTopic(args) end
 ---@field ticketId integer|string path
 ---@field departmentId integer|string body
 ---@field forumId? integer|string body
+
 ---POST /api/v1/tickets/{ticketId}/move (write)
 ---@param args desk.api.moveTicket.args
 ---@return any
@@ -5108,12 +5660,14 @@ function desk.api.moveTicket(args) end
 ---@field entityId integer|string body
 ---@field isPublic? boolean body
 ---@field type "COMMENTS"|"THREADS" body
+
 ---POST /api/v1/tickets/{ticketId}/pins (write)
 ---@param args desk.api.pinConversationOnTicket.args
 ---@return any
 function desk.api.pinConversationOnTicket(args) end
 
 ---@class desk.api.planinfo.args
+
 ---GET /api/v1/licenses/plan (read)
 ---@param args desk.api.planinfo.args
 ---@return any
@@ -5122,6 +5676,7 @@ function desk.api.planinfo(args) end
 ---@class desk.api.previewArticle.args
 ---@field answer string body
 ---@field title string body
+
 ---POST /api/v1/articles/preview (write)
 ---@param args desk.api.previewArticle.args
 ---@return any
@@ -5141,6 +5696,7 @@ function desk.api.previewArticle(args) end
 ---@field subject string body
 ---@field tags? string[] body
 ---@field type "DISCUSSION"|"IDEA"|"PROBLEM"|"QUESTION" body
+
 ---POST /api/v1/communityTopics/{topicId}/publishDraft (write)
 ---@param args desk.api.publishCommunityTopicDraft.args
 ---@return any
@@ -5148,6 +5704,7 @@ function desk.api.publishCommunityTopicDraft(args) end
 
 ---@class desk.api.reInviteAgents.args
 ---@field agentIds (integer|string)[] body
+
 ---POST /api/v1/agents/reinvite (write)
 ---@param args desk.api.reInviteAgents.args
 ---@return any
@@ -5155,6 +5712,7 @@ function desk.api.reInviteAgents(args) end
 
 ---@class desk.api.recalculateAndStampSkillForTicket.args
 ---@field ticketId integer|string path
+
 ---POST /api/v1/tickets/{ticketId}/recalculateSkills (write)
 ---@param args desk.api.recalculateAndStampSkillForTicket.args
 ---@return any
@@ -5163,6 +5721,7 @@ function desk.api.recalculateAndStampSkillForTicket(args) end
 ---@class desk.api.rejectEndUserInvite.args
 ---@field contactId integer|string path
 ---@field helpCenterIds (integer|string)[] body
+
 ---POST /api/v1/contacts/{contactId}/rejectEndUserInvite (write)
 ---@param args desk.api.rejectEndUserInvite.args
 ---@return any
@@ -5171,6 +5730,7 @@ function desk.api.rejectEndUserInvite(args) end
 ---@class desk.api.removeAccountFollowers.args
 ---@field accountId integer|string path
 ---@field followerIds (integer|string)[] body
+
 ---POST /api/v1/accounts/{accountId}/removeFollowers (destructive)
 ---@param args desk.api.removeAccountFollowers.args
 ---@return any
@@ -5180,6 +5740,7 @@ function desk.api.removeAccountFollowers(args) end
 ---@field articleId integer|string path
 ---@field locale string path
 ---@field attachmentIds string[] body
+
 ---POST /api/v1/articles/{articleId}/translations/{locale}/dissociateAttachments (destructive)
 ---@param args desk.api.removeAttachmentsFromArticleTranslation.args
 ---@return any
@@ -5188,6 +5749,7 @@ function desk.api.removeAttachmentsFromArticleTranslation(args) end
 ---@class desk.api.removeContactFollowers.args
 ---@field contactId integer|string path
 ---@field followerIds (integer|string)[] body
+
 ---POST /api/v1/contacts/{contactId}/removeFollowers (destructive)
 ---@param args desk.api.removeContactFollowers.args
 ---@return any
@@ -5196,6 +5758,7 @@ function desk.api.removeContactFollowers(args) end
 ---@class desk.api.removeFieldFromLayout.args
 ---@field fieldId integer|string path
 ---@field layoutId integer|string path
+
 ---POST /api/v1/layouts/{layoutId}/fields/{fieldId}/unassociate (destructive)
 ---@param args desk.api.removeFieldFromLayout.args
 ---@return any
@@ -5204,6 +5767,7 @@ function desk.api.removeFieldFromLayout(args) end
 ---@class desk.api.removeLabelsFromUser.args
 ---@field userId integer|string path
 ---@field labelIds (integer|string)[] body
+
 ---POST /api/v1/users/{userId}/labels/remove (destructive)
 ---@param args desk.api.removeLabelsFromUser.args
 ---@return any
@@ -5212,6 +5776,7 @@ function desk.api.removeLabelsFromUser(args) end
 ---@class desk.api.removeLabelsFromUsers.args
 ---@field labelId integer|string path
 ---@field userIds (integer|string)[] body
+
 ---POST /api/v1/labels/{labelId}/users/remove (destructive)
 ---@param args desk.api.removeLabelsFromUsers.args
 ---@return any
@@ -5220,6 +5785,7 @@ function desk.api.removeLabelsFromUsers(args) end
 ---@class desk.api.removeStarredView.args
 ---@field cvId integer|string path
 ---@field departmentId? integer|string query
+
 ---POST /api/v1/starredViews/{cvId}/unstar (write)
 ---@param args desk.api.removeStarredView.args
 ---@return any
@@ -5228,6 +5794,7 @@ function desk.api.removeStarredView(args) end
 ---@class desk.api.removeTicketFollowers.args
 ---@field ticketId integer|string path
 ---@field followerIds (integer|string)[] body
+
 ---POST /api/v1/tickets/{ticketId}/removeFollowers (destructive)
 ---@param args desk.api.removeTicketFollowers.args
 ---@return any
@@ -5237,6 +5804,7 @@ function desk.api.removeTicketFollowers(args) end
 ---@field departmentId? integer|string query
 ---@field module "tickets" query
 ---@field ids (integer|string)[] body
+
 ---POST /api/v1/blueprints/reorder (write)
 ---@param args desk.api.reorderBlueprints.args
 ---@return any
@@ -5245,6 +5813,7 @@ function desk.api.reorderBlueprints(args) end
 ---@class desk.api.reorderSkills.args
 ---@field departmentId integer|string body
 ---@field skillIds (integer|string)[] body
+
 ---POST /api/v1/skills/order (write)
 ---@param args desk.api.reorderSkills.args
 ---@return any
@@ -5255,6 +5824,7 @@ function desk.api.reorderSkills(args) end
 ---@field fieldId integer|string body
 ---@field newValue string body
 ---@field oldValue string body
+
 ---POST /api/v1/layouts/{layoutId}/replaceValues (destructive)
 ---@param args desk.api.replacePickListValue.args
 ---@return any
@@ -5263,18 +5833,21 @@ function desk.api.replacePickListValue(args) end
 ---@class desk.api.replaceTag.args
 ---@field currentTagId integer|string path
 ---@field id integer|string body
+
 ---PATCH /api/v1/tags/{currentTagId}/replace (destructive)
 ---@param args desk.api.replaceTag.args
 ---@return any
 function desk.api.replaceTag(args) end
 
 ---@class desk.api.resetCurrentDomain.args
+
 ---POST /api/v1/domains/reset (destructive)
 ---@param args desk.api.resetCurrentDomain.args
 ---@return any
 function desk.api.resetCurrentDomain(args) end
 
 ---@class desk.api.restoreAllEntities.args
+
 ---POST /api/v1/recycleBin/restoreAll (write)
 ---@param args desk.api.restoreAllEntities.args
 ---@return any
@@ -5282,6 +5855,7 @@ function desk.api.restoreAllEntities(args) end
 
 ---@class desk.api.restoreCommunityTrashedComments.args
 ---@field commentIds (integer|string)[] body
+
 ---POST /api/v1/communityComments/restore (write)
 ---@param args desk.api.restoreCommunityTrashedComments.args
 ---@return any
@@ -5290,6 +5864,7 @@ function desk.api.restoreCommunityTrashedComments(args) end
 ---@class desk.api.restoreEntities.args
 ---@field ids (integer|string)[] body
 ---@field isChildNeedToBeRestored? boolean body
+
 ---POST /api/v1/recycleBin/restore (write)
 ---@param args desk.api.restoreEntities.args
 ---@return any
@@ -5297,6 +5872,7 @@ function desk.api.restoreEntities(args) end
 
 ---@class desk.api.revokeBlueprintForATicket.args
 ---@field ticket_id integer|string path
+
 ---POST /api/v1/tickets/{ticket_id}/revokeBlueprint (destructive)
 ---@param args desk.api.revokeBlueprintForATicket.args
 ---@return any
@@ -5304,6 +5880,7 @@ function desk.api.revokeBlueprintForATicket(args) end
 
 ---@class desk.api.revokeBlueprintForAllEntities.args
 ---@field blueprint_id integer|string path
+
 ---POST /api/v1/blueprints/{blueprint_id}/revoke (destructive)
 ---@param args desk.api.revokeBlueprintForAllEntities.args
 ---@return any
@@ -5313,6 +5890,7 @@ function desk.api.revokeBlueprintForAllEntities(args) end
 ---@field contactEmailId string body
 ---@field ids (integer|string)[] body
 ---@field referenceTicketNumber? integer|string body
+
 ---POST /api/v1/subjectAccessRequests/erase (destructive)
 ---@param args desk.api.sarErase.args
 ---@return any
@@ -5323,6 +5901,7 @@ function desk.api.sarErase(args) end
 ---@field fieldConditions? table[] body
 ---@field module "allEntities"|"contacts"|"tickets" body
 ---@field referenceTicketNumber? integer|string body
+
 ---POST /api/v1/subjectAccessRequests/eraseAll (destructive)
 ---@param args desk.api.sarEraseAll.args
 ---@return any
@@ -5332,6 +5911,7 @@ function desk.api.sarEraseAll(args) end
 ---@field contactEmailId string body
 ---@field ids (integer|string)[] body
 ---@field referenceTicketNumber? integer|string body
+
 ---POST /api/v1/subjectAccessRequests/export (write)
 ---@param args desk.api.sarExport.args
 ---@return any
@@ -5343,6 +5923,7 @@ function desk.api.sarExport(args) end
 ---@field fieldConditions? table[] body
 ---@field module "allEntities"|"contacts"|"tickets" body
 ---@field referenceTicketNumber? integer|string body
+
 ---POST /api/v1/subjectAccessRequests/exportAll (write)
 ---@param args desk.api.sarExportAll.args
 ---@return any
@@ -5357,6 +5938,7 @@ function desk.api.sarExportAll(args) end
 ---@field FIELD_UPDATE? table body
 ---@field REPLY? table body
 ---@field RESOLUTION? table body
+
 ---POST /api/v1/tickets/{ticketId}/transitions/{transitionId}/saveDraft (write)
 ---@param args desk.api.saveDuringActionTransitionDraft.args
 ---@return any
@@ -5372,6 +5954,7 @@ function desk.api.saveDuringActionTransitionDraft(args) end
 ---@field isTimeTracking boolean body
 ---@field profiles? table body
 ---@field ticketPreference? table body
+
 ---POST /api/v1/timeTrackSettings (write)
 ---@param args desk.api.saveTimeTrackingSettings.args
 ---@return any
@@ -5380,6 +5963,7 @@ function desk.api.saveTimeTrackingSettings(args) end
 ---@class desk.api.scheduleAgentReassignment.args
 ---@field agentId integer|string path
 ---@field agentReassignment table[] body
+
 ---POST /api/v1/agents/{agentId}/reassignment (write)
 ---@param args desk.api.scheduleAgentReassignment.args
 ---@return any
@@ -5394,6 +5978,7 @@ function desk.api.scheduleAgentReassignment(args) end
 ---@field limit? integer|string query
 ---@field modifiedTimeRange? string query
 ---@field sortBy? "accountName"|"createdTime"|"modifiedTime"|"relevance" query
+
 ---GET /api/v1/accounts/search (read)
 ---@param args desk.api.searchAccounts.args
 ---@return any
@@ -5413,6 +5998,7 @@ function desk.api.searchAccounts(args) end
 ---@field status? string query
 ---@field subject? string query
 ---@field ticketNumber? integer|string query
+
 ---GET /api/v1/activities/search (read)
 ---@param args desk.api.searchActivities.args
 ---@return any
@@ -5429,6 +6015,7 @@ function desk.api.searchActivities(args) end
 ---@field permission? "AGENTS"|"ALL"|"REGISTEREDUSERS" query
 ---@field status? "Draft"|"Expired"|"Published"|"Review"|"Unpublished" query
 ---@field tag? string query
+
 ---GET /api/v1/articleTranslations/searchByTag (read)
 ---@param args desk.api.searchArticleTranslationByTag.args
 ---@return any
@@ -5446,6 +6033,7 @@ function desk.api.searchArticleTranslationByTag(args) end
 ---@field searchString string query
 ---@field status? "Draft"|"Expired"|"Published"|"Review"|"Unpublished" query
 ---@field tag? string query
+
 ---GET /api/v1/articleTranslations/search (read)
 ---@param args desk.api.searchArticleTranslations.args
 ---@return any
@@ -5465,6 +6053,7 @@ function desk.api.searchArticleTranslations(args) end
 ---@field status? string query
 ---@field subject? string query
 ---@field ticketNumber? integer|string query
+
 ---GET /api/v1/calls/search (read)
 ---@param args desk.api.searchCalls.args
 ---@return any
@@ -5482,6 +6071,7 @@ function desk.api.searchCalls(args) end
 ---@field limit? integer|string query
 ---@field modifiedTimeRange? string query
 ---@field sortBy? "createdTime"|"firstName"|"lastName"|"modifiedTime"|"relevance" query
+
 ---GET /api/v1/contacts/search (read)
 ---@param args desk.api.searchContacts.args
 ---@return any
@@ -5501,6 +6091,7 @@ function desk.api.searchContacts(args) end
 ---@field status? string query
 ---@field subject? string query
 ---@field ticketNumber? integer|string query
+
 ---GET /api/v1/events/search (read)
 ---@param args desk.api.searchEvents.args
 ---@return any
@@ -5510,6 +6101,7 @@ function desk.api.searchEvents(args) end
 ---@field from? integer|string query
 ---@field limit? integer|string query
 ---@field productName string query
+
 ---GET /api/v1/products/searchDuplicates (read)
 ---@param args desk.api.searchProductDuplicates.args
 ---@return any
@@ -5528,6 +6120,7 @@ function desk.api.searchProductDuplicates(args) end
 ---@field productCode? string query
 ---@field productName? string query
 ---@field sortBy? "createdTime"|"modifiedTime"|"productName"|"relevance" query
+
 ---GET /api/v1/products/search (read)
 ---@param args desk.api.searchProducts.args
 ---@return any
@@ -5541,6 +6134,7 @@ function desk.api.searchProducts(args) end
 ---@field limit? integer|string query
 ---@field modifiedTimeRange? string query
 ---@field sortBy? "createdTime"|"modifiedTime"|"relevance" query
+
 ---GET /api/v1/{moduleApiName}/search (read)
 ---@param args desk.api.searchRecords.args
 ---@return any
@@ -5557,6 +6151,7 @@ function desk.api.searchRecords(args) end
 ---@field modifiedTimeRange? string query
 ---@field sortBy? "createdTime"|"modifiedTime"|"relevance" query
 ---@field title? string query
+
 ---GET /api/v1/articles/search (read)
 ---@param args desk.api.searchSolutions.args
 ---@return any
@@ -5576,6 +6171,7 @@ function desk.api.searchSolutions(args) end
 ---@field status? string query
 ---@field subject? string query
 ---@field ticketNumber? integer|string query
+
 ---GET /api/v1/tasks/search (read)
 ---@param args desk.api.searchTasks.args
 ---@return any
@@ -5607,6 +6203,7 @@ function desk.api.searchTasks(args) end
 ---@field subject? string query
 ---@field tag? string query
 ---@field ticketNumber? integer|string query
+
 ---GET /api/v1/tickets/search (read)
 ---@param args desk.api.searchTickets.args
 ---@return any
@@ -5625,6 +6222,7 @@ function desk.api.searchTickets(args) end
 ---@field respondedIn? string body
 ---@field ticketStatus? string body
 ---@field to? string body
+
 ---POST /api/v1/tickets/{ticketId}/sendReply (write)
 ---@param args desk.api.sendReply.args
 ---@return any
@@ -5632,6 +6230,7 @@ function desk.api.sendReply(args) end
 
 ---@class desk.api.sendVerificationEmail.args
 ---@field mailReplyAddressId integer|string path
+
 ---POST /api/v1/mailReplyAddress/{mailReplyAddressId}/sendVerification (write)
 ---@param args desk.api.sendVerificationEmail.args
 ---@return any
@@ -5640,6 +6239,7 @@ function desk.api.sendVerificationEmail(args) end
 ---@class desk.api.setDefaultFieldNameForAccountDeduplication.args
 ---@field fieldName "accountName"|"email"|"phone" body
 ---@field markDefault boolean body
+
 ---POST /api/v1/accountsDeduplication/defaultFieldName (write)
 ---@param args desk.api.setDefaultFieldNameForAccountDeduplication.args
 ---@return any
@@ -5648,6 +6248,7 @@ function desk.api.setDefaultFieldNameForAccountDeduplication(args) end
 ---@class desk.api.setDefaultFieldNameForContactDeduplication.args
 ---@field fieldName "bothEmail"|"email"|"firstName"|"fullName"|"lastName"|"phone"|"secondaryEmail" body
 ---@field markDefault boolean body
+
 ---POST /api/v1/contactsDeduplication/defaultFieldName (write)
 ---@param args desk.api.setDefaultFieldNameForContactDeduplication.args
 ---@return any
@@ -5656,6 +6257,7 @@ function desk.api.setDefaultFieldNameForContactDeduplication(args) end
 ---@class desk.api.splitThreadIntoNewTicket.args
 ---@field threadId integer|string path
 ---@field ticketId integer|string path
+
 ---POST /api/v1/tickets/{ticketId}/threads/{threadId}/split (write)
 ---@param args desk.api.splitThreadIntoNewTicket.args
 ---@return any
@@ -5666,6 +6268,7 @@ function desk.api.splitThreadIntoNewTicket(args) end
 ---@field departmentId? integer|string query
 ---@field from? integer|string query
 ---@field limit? integer|string query
+
 ---GET /api/v1/tickets/{ticketId}/articleSuggestion (read)
 ---@param args desk.api.suggestArticlesForTicket.args
 ---@return any
@@ -5680,6 +6283,7 @@ function desk.api.suggestArticlesForTicket(args) end
 ---@field departmentId? integer|string query
 ---@field field "channel"|"escalated"|"overDue"|"priority"|"spam"|"status"|"statusType" query
 ---@field modifiedTimeRange? string query
+
 ---GET /api/v1/ticketsCountByFieldValues (read)
 ---@param args desk.api.ticketsCountByFieldValues.args
 ---@return any
@@ -5688,6 +6292,7 @@ function desk.api.ticketsCountByFieldValues(args) end
 ---@class desk.api.unPinConversations.args
 ---@field ticketId integer|string path
 ---@field ids (integer|string)[] body
+
 ---POST /api/v1/tickets/{ticketId}/pins/unpin (write)
 ---@param args desk.api.unPinConversations.args
 ---@return any
@@ -5695,6 +6300,7 @@ function desk.api.unPinConversations(args) end
 
 ---@class desk.api.unfollowCommunityCategory.args
 ---@field categoryId integer|string path
+
 ---POST /api/v1/communityCategory/{categoryId}/unfollow (destructive)
 ---@param args desk.api.unfollowCommunityCategory.args
 ---@return any
@@ -5702,6 +6308,7 @@ function desk.api.unfollowCommunityCategory(args) end
 
 ---@class desk.api.unfollowCommunityTopic.args
 ---@field topicId integer|string path
+
 ---POST /api/v1/communityTopics/{topicId}/unfollow (destructive)
 ---@param args desk.api.unfollowCommunityTopic.args
 ---@return any
@@ -5710,6 +6317,7 @@ function desk.api.unfollowCommunityTopic(args) end
 ---@class desk.api.unfollowEntity.args
 ---@field entityId integer|string path
 ---@field moduleAPIName "articleTranslations"|"kbRootCategories"|"kbSections" path
+
 ---POST /api/v1/{moduleAPIName}/{entityId}/unfollow (destructive)
 ---@param args desk.api.unfollowEntity.args
 ---@return any
@@ -5717,6 +6325,7 @@ function desk.api.unfollowEntity(args) end
 
 ---@class desk.api.unlikeATopic.args
 ---@field topicId integer|string path
+
 ---POST /api/v1/communityTopics/{topicId}/unlike (write)
 ---@param args desk.api.unlikeATopic.args
 ---@return any
@@ -5724,6 +6333,7 @@ function desk.api.unlikeATopic(args) end
 
 ---@class desk.api.unlockCommunityTopic.args
 ---@field topicId integer|string path
+
 ---POST /api/v1/communityTopics/{topicId}/unlock (write)
 ---@param args desk.api.unlockCommunityTopic.args
 ---@return any
@@ -5731,6 +6341,7 @@ function desk.api.unlockCommunityTopic(args) end
 
 ---@class desk.api.unmoderateCommunityTopic.args
 ---@field topicId integer|string path
+
 ---POST /api/v1/communityTopics/{topicId}/unmoderate (write)
 ---@param args desk.api.unmoderateCommunityTopic.args
 ---@return any
@@ -5738,6 +6349,7 @@ function desk.api.unmoderateCommunityTopic(args) end
 
 ---@class desk.api.unmoderateCommunityTopics.args
 ---@field topicIds (integer|string)[] body
+
 ---POST /api/v1/communityTopics/unmoderate (write)
 ---@param args desk.api.unmoderateCommunityTopics.args
 ---@return any
@@ -5745,6 +6357,7 @@ function desk.api.unmoderateCommunityTopics(args) end
 
 ---@class desk.api.unmoderateCommunityUsers.args
 ---@field userIds (integer|string)[] body
+
 ---POST /api/v1/communityUsers/unmoderate (write)
 ---@param args desk.api.unmoderateCommunityUsers.args
 ---@return any
@@ -5768,6 +6381,7 @@ function desk.api.unmoderateCommunityUsers(args) end
 ---@field state? string body
 ---@field street? string body
 ---@field website? string body
+
 ---PATCH /api/v1/accounts/{accountId} (write)
 ---@param args desk.api.updateAccount.args
 ---@return any
@@ -5777,6 +6391,7 @@ function desk.api.updateAccount(args) end
 ---@field accountId integer|string path
 ---@field commentId integer|string path
 ---@field content? string body
+
 ---PUT /api/v1/accounts/{accountId}/comments/{commentId} (write)
 ---@param args desk.api.updateAccountComment.args
 ---@return any
@@ -5786,6 +6401,7 @@ function desk.api.updateAccountComment(args) end
 ---@field mappingId integer|string path
 ---@field isAccountTicketsViewable? boolean body
 ---@field mappingType? "PRIMARY" body
+
 ---PATCH /api/v1/accountContactMapping/{mappingId} (write)
 ---@param args desk.api.updateAccountContactMappingInfo.args
 ---@return any
@@ -5808,6 +6424,7 @@ function desk.api.updateAccountContactMappingInfo(args) end
 ---@field roleId? integer|string body
 ---@field rolePermissionType? "Admin"|"AgentPersonal"|"AgentPublic"|"AgentTeamPersonal"|"Custom"|"Light" body
 ---@field status? "ACTIVE"|"DISABLED" body
+
 ---PATCH /api/v1/agents/{agentId} (write)
 ---@param args desk.api.updateAgent.args
 ---@return any
@@ -5829,6 +6446,7 @@ function desk.api.updateAgent(args) end
 ---@field status? "Draft"|"Published"|"Review"|"Unpublished" body
 ---@field tags? string[] body
 ---@field title? string body
+
 ---PATCH /api/v1/articles/{id} (write)
 ---@param args desk.api.updateArticle.args
 ---@return any
@@ -5854,6 +6472,7 @@ function desk.api.updateArticle(args) end
 ---@field tags? string[] body
 ---@field title? string body
 ---@field translationState? "AUTO-TRANSLATE FAILED"|"OUTDATED"|"UP-TO-DATE" body
+
 ---PATCH /api/v1/articles/{articleId}/translations/{locale} (write)
 ---@param args desk.api.updateArticleTranslation.args
 ---@return any
@@ -5867,6 +6486,7 @@ function desk.api.updateArticleTranslation(args) end
 ---@field content? string body
 ---@field contentType? "html"|"plainText" body
 ---@field isPublic? boolean body
+
 ---PATCH /api/v1/articles/{articleId}/translations/{locale}/comments/{commentId} (write)
 ---@param args desk.api.updateArticleTranslationComment.args
 ---@return any
@@ -5877,6 +6497,7 @@ function desk.api.updateArticleTranslationComment(args) end
 ---@field locale string path
 ---@field isOldPermalinkNeeded? boolean body
 ---@field permalink string body
+
 ---POST /api/v1/articles/{id}/translations/{locale}/permalinks/add (write)
 ---@param args desk.api.updateArticleTranslationPermalink.args
 ---@return any
@@ -5907,6 +6528,7 @@ function desk.api.updateArticleTranslationPermalink(args) end
 ---@field strictModeConfig? table body
 ---@field transitions? table[] body
 ---@field type? "CONTINUOUS"|"NON_CONTINUOUS" body
+
 ---PATCH /api/v1/blueprints/{blueprint_id} (write)
 ---@param args desk.api.updateBlueprint.args
 ---@return any
@@ -5920,6 +6542,7 @@ function desk.api.updateBlueprint(args) end
 ---@field status? "ACTIVE"|"INACTIVE" body
 ---@field timeZoneId? string body
 ---@field type? "24X7"|"CUSTOM"|"SPECIFIC" body
+
 ---PATCH /api/v1/businessHours/{businessHourId} (write)
 ---@param args desk.api.updateBusinessHour.args
 ---@return any
@@ -5940,6 +6563,7 @@ function desk.api.updateBusinessHour(args) end
 ---@field status "Canceled"|"Completed"|"In Progress"|"Missed"|"Scheduled" body
 ---@field subject string body
 ---@field ticketId integer|string body
+
 ---PATCH /api/v1/calls/{callId} (write)
 ---@param args desk.api.updateCall.args
 ---@return any
@@ -5950,6 +6574,7 @@ function desk.api.updateCall(args) end
 ---@field commentId integer|string path
 ---@field content? string body
 ---@field contentType? "html"|"plainText" body
+
 ---PUT /api/v1/calls/{callId}/comments/{commentId} (write)
 ---@param args desk.api.updateCallComment.args
 ---@return any
@@ -5957,6 +6582,7 @@ function desk.api.updateCallComment(args) end
 
 ---@class desk.api.updateCommunityPreferences.args
 ---@field landingPage "ALLCATEGORY"|"RECENTPOST" body
+
 ---POST /api/v1/communityPreferences (write)
 ---@param args desk.api.updateCommunityPreferences.args
 ---@return any
@@ -5972,6 +6598,7 @@ function desk.api.updateCommunityPreferences(args) end
 ---@field seo? table body
 ---@field subject? string body
 ---@field type? "ANNOUNCEMENT"|"DISCUSSION"|"IDEA"|"PROBLEM"|"QUESTION" body
+
 ---PATCH /api/v1/communityTopics/{topicId} (write)
 ---@param args desk.api.updateCommunityTopic.args
 ---@return any
@@ -5983,6 +6610,7 @@ function desk.api.updateCommunityTopic(args) end
 ---@field attachmentIds? (integer|string)[] body
 ---@field content? string body
 ---@field notifyMentions? boolean body
+
 ---PATCH /api/v1/communityTopics/{topicId}/comments/{commentId} (write)
 ---@param args desk.api.updateCommunityTopicComment.args
 ---@return any
@@ -5990,6 +6618,7 @@ function desk.api.updateCommunityTopicComment(args) end
 
 ---@class desk.api.updateCommunityTopicLike.args
 ---@field topicId integer|string path
+
 ---POST /api/v1/communityTopics/{topicId}/like (write)
 ---@param args desk.api.updateCommunityTopicLike.args
 ---@return any
@@ -6002,6 +6631,7 @@ function desk.api.updateCommunityTopicLike(args) end
 ---@field attachmentIds? (integer|string)[] body
 ---@field content? string body
 ---@field notifyMentions? boolean body
+
 ---PATCH /api/v1/communityTopics/{topicId}/comments/{commentId}/replies/{replyId} (write)
 ---@param args desk.api.updateCommunityTopicReply.args
 ---@return any
@@ -6010,6 +6640,7 @@ function desk.api.updateCommunityTopicReply(args) end
 ---@class desk.api.updateCommunityTopicTypes.args
 ---@field defaultTopicType "DISCUSSION"|"IDEA"|"PROBLEM"|"QUESTION" body
 ---@field enabledTopicTypes ("ANNOUNCEMENT"|"DISCUSSION"|"IDEA"|"PROBLEM"|"QUESTION")[] body
+
 ---PATCH /api/v1/communityTopicTypes (write)
 ---@param args desk.api.updateCommunityTopicTypes.args
 ---@return any
@@ -6018,6 +6649,7 @@ function desk.api.updateCommunityTopicTypes(args) end
 ---@class desk.api.updateCommunityUserInfo.args
 ---@field userId integer|string path
 ---@field isModerated boolean body
+
 ---PATCH /api/v1/communityUsers/{userId} (write)
 ---@param args desk.api.updateCommunityUserInfo.args
 ---@return any
@@ -6026,6 +6658,7 @@ function desk.api.updateCommunityUserInfo(args) end
 ---@class desk.api.updateConfig.args
 ---@field agentIdleTime? integer|string body
 ---@field treatIdleAgentsAsOffline? boolean body
+
 ---POST /api/v1/agentAvailabilityConfig (write)
 ---@param args desk.api.updateConfig.args
 ---@return any
@@ -6053,6 +6686,7 @@ function desk.api.updateConfig(args) end
 ---@field twitter? string body
 ---@field type string body
 ---@field zip? integer|string body
+
 ---PATCH /api/v1/contacts/{contactId} (write)
 ---@param args desk.api.updateContact.args
 ---@return any
@@ -6062,6 +6696,7 @@ function desk.api.updateContact(args) end
 ---@field commentId integer|string path
 ---@field contactId integer|string path
 ---@field content? string body
+
 ---PUT /api/v1/contacts/{contactId}/comments/{commentId} (write)
 ---@param args desk.api.updateContactComment.args
 ---@return any
@@ -6084,6 +6719,7 @@ function desk.api.updateContactComment(args) end
 ---@field ownerId? integer|string body
 ---@field productId? integer|string body
 ---@field startDate? string body
+
 ---PATCH /api/v1/contracts/{id} (write)
 ---@param args desk.api.updateContract.args
 ---@return any
@@ -6093,6 +6729,7 @@ function desk.api.updateContract(args) end
 ---@field agentId integer|string path
 ---@field departmentId integer|string body
 ---@field signature string body
+
 ---POST /api/v1/agents/{agentId}/updateCustomizedSignature (write)
 ---@param args desk.api.updateCustomSignature.args
 ---@return any
@@ -6107,6 +6744,7 @@ function desk.api.updateCustomSignature(args) end
 ---@field products? "private"|"public"|"public read only" body
 ---@field tasks? "private"|"public"|"public read only" body
 ---@field tickets? "private"|"public"|"public read only" body
+
 ---PATCH /api/v1/dataSharingRules (write)
 ---@param args desk.api.updateDataSharingRules.args
 ---@return any
@@ -6114,6 +6752,7 @@ function desk.api.updateDataSharingRules(args) end
 
 ---@class desk.api.updateDefaultOrganizaion.args
 ---@field id integer|string body
+
 ---POST /api/v1/organizations/markDefault (write)
 ---@param args desk.api.updateDefaultOrganizaion.args
 ---@return any
@@ -6123,6 +6762,7 @@ function desk.api.updateDefaultOrganizaion(args) end
 ---@field departmentId integer|string path
 ---@field isAssignToTeamEnabled? boolean body
 ---@field nameInCustomerPortal? string body
+
 ---PATCH /api/v1/departments/{departmentId} (write)
 ---@param args desk.api.updateDepartment.args
 ---@return any
@@ -6131,6 +6771,7 @@ function desk.api.updateDepartment(args) end
 ---@class desk.api.updateDepartmentLogo.args
 ---@field departmentId integer|string path
 ---@field [string] any multipart/form-data part
+
 ---POST /api/v1/departments/{departmentId}/logo (write)
 ---@param args desk.api.updateDepartmentLogo.args
 ---@return any
@@ -6149,6 +6790,7 @@ function desk.api.updateDepartmentLogo(args) end
 ---@field subject string body
 ---@field tags? string[] body
 ---@field type "DISCUSSION"|"IDEA"|"PROBLEM"|"QUESTION" body
+
 ---PUT /api/v1/communityTopics/{topicId}/updateDraft (write)
 ---@param args desk.api.updateDraftedCommunityTopic.args
 ---@return any
@@ -6166,6 +6808,7 @@ function desk.api.updateDraftedCommunityTopic(args) end
 ---@field respondedIn? string body
 ---@field ticketStatus? string body
 ---@field to? string body
+
 ---PATCH /api/v1/tickets/{ticketId}/draftReply/{threadId} (write)
 ---@param args desk.api.updateDrafts.args
 ---@return any
@@ -6175,6 +6818,7 @@ function desk.api.updateDrafts(args) end
 ---@field financeService "books"|"inventory"|"invoice" path
 ---@field id integer|string path
 ---@field status "sent" body
+
 ---PATCH /api/v1/zohoFinance/{financeService}/estimates/{id} (write)
 ---@param args desk.api.updateEstimateStatus.args
 ---@return any
@@ -6195,6 +6839,7 @@ function desk.api.updateEstimateStatus(args) end
 ---@field status string body
 ---@field subject string body
 ---@field ticketId integer|string body
+
 ---PATCH /api/v1/events/{eventId} (write)
 ---@param args desk.api.updateEvent.args
 ---@return any
@@ -6205,6 +6850,7 @@ function desk.api.updateEvent(args) end
 ---@field eventId integer|string path
 ---@field content? string body
 ---@field contentType? "html"|"plainText" body
+
 ---PUT /api/v1/events/{eventId}/comments/{commentId} (write)
 ---@param args desk.api.updateEventComment.args
 ---@return any
@@ -6221,6 +6867,7 @@ function desk.api.updateEventComment(args) end
 ---@field roundingOption? "normal"|"roundDown"|"roundOff"|"roundUp" body
 ---@field roundingPrecision? integer|string body
 ---@field type "Text" body
+
 ---PATCH /api/v1/organizationFields/{fieldId} (write)
 ---@param args desk.api.updateField.args
 ---@return any
@@ -6229,6 +6876,7 @@ function desk.api.updateField(args) end
 ---@class desk.api.updateFieldPermissions.args
 ---@field fieldId integer|string path
 ---@field profiles? table[] body
+
 ---PATCH /api/v1/organizationFields/{fieldId}/permissions (write)
 ---@param args desk.api.updateFieldPermissions.args
 ---@return any
@@ -6236,6 +6884,7 @@ function desk.api.updateFieldPermissions(args) end
 
 ---@class desk.api.updateFollowersToCommunityUser.args
 ---@field userId integer|string path
+
 ---POST /api/v1/communityUsers/{userId}/follow (write)
 ---@param args desk.api.updateFollowersToCommunityUser.args
 ---@return any
@@ -6246,6 +6895,7 @@ function desk.api.updateFollowersToCommunityUser(args) end
 ---@field description? string body
 ---@field logoId? integer|string body
 ---@field name? string body
+
 ---PATCH /api/v1/groups/{groupId} (write)
 ---@param args desk.api.updateHelpCenterUserGroup.args
 ---@return any
@@ -6257,6 +6907,7 @@ function desk.api.updateHelpCenterUserGroup(args) end
 ---@field holidays? table[] body
 ---@field name? string body
 ---@field status? "ACTIVE"|"INACTIVE" body
+
 ---PATCH /api/v1/holidayList/{holidayListId} (write)
 ---@param args desk.api.updateHolidayList.args
 ---@return any
@@ -6266,6 +6917,7 @@ function desk.api.updateHolidayList(args) end
 ---@field financeService "books"|"inventory"|"invoice" path
 ---@field id integer|string path
 ---@field status "sent" body
+
 ---PATCH /api/v1/zohoFinance/{financeService}/invoices/{id} (write)
 ---@param args desk.api.updateInvoiceStatus.args
 ---@return any
@@ -6274,6 +6926,7 @@ function desk.api.updateInvoiceStatus(args) end
 ---@class desk.api.updateKBArticlesRepositioning.args
 ---@field categoryId integer|string path
 ---@field ids (integer|string)[] body
+
 ---POST /api/v1/kbCategory/{categoryId}/repositionArticles (write)
 ---@param args desk.api.updateKBArticlesRepositioning.args
 ---@return any
@@ -6281,6 +6934,7 @@ function desk.api.updateKBArticlesRepositioning(args) end
 
 ---@class desk.api.updateKBCategoryLogo.args
 ---@field [string] any multipart/form-data part
+
 ---POST /api/v1/kbCategoryLogo (write)
 ---@param args desk.api.updateKBCategoryLogo.args
 ---@return any
@@ -6294,6 +6948,7 @@ function desk.api.updateKBCategoryLogo(args) end
 ---@field status? "HIDE_IN_HELPCENTER"|"SHOW_IN_HELPCENTER" body
 ---@field translations? table[] body
 ---@field visibility? "AGENTS"|"ALL_USERS"|"GROUP_USERS"|"NONE"|"PRIVATE_IP" body
+
 ---PATCH /api/v1/kbSections/{sectionId} (write)
 ---@param args desk.api.updateKBSection.args
 ---@return any
@@ -6304,6 +6959,7 @@ function desk.api.updateKBSection(args) end
 ---@field logoId? integer|string body
 ---@field name? string body
 ---@field preferences? table body
+
 ---PATCH /api/v1/labels/{labelId} (write)
 ---@param args desk.api.updateLabel.args
 ---@return any
@@ -6318,6 +6974,7 @@ function desk.api.updateLabel(args) end
 ---@field module "accounts"|"calls"|"contacts"|"contracts"|"events"|"products"|"tasks"|"tickets"|"timeEntry" body
 ---@field sections table[] body
 ---@field skipDeptAccessValidation boolean body
+
 ---PATCH /api/v1/layouts/{layoutId} (write)
 ---@param args desk.api.updateLayout.args
 ---@return any
@@ -6330,6 +6987,7 @@ function desk.api.updateLayout(args) end
 ---@field allowedValues string[] body
 ---@field defaultValue string body
 ---@field sortBy "alphabetical"|"userDefined" body
+
 ---PATCH /api/v1/layouts/{layoutId}/fields/{fieldId} (write)
 ---@param args desk.api.updateLayoutField.args
 ---@return any
@@ -6350,6 +7008,7 @@ function desk.api.updateLayoutField(args) end
 ---@field name string body
 ---@field status? "active"|"deactive" body
 ---@field systemGenerated? boolean body
+
 ---PATCH /api/v1/layouts/{layoutId}/layoutRules/{layoutRuleId} (write)
 ---@param args desk.api.updateLayoutRule.args
 ---@return any
@@ -6360,6 +7019,7 @@ function desk.api.updateLayoutRule(args) end
 ---@field fieldValue? string body
 ---@field ids (integer|string)[] body
 ---@field isCustomField boolean body
+
 ---POST /api/v1/contracts/updateMany (write)
 ---@param args desk.api.updateMany.args
 ---@return any
@@ -6372,6 +7032,7 @@ function desk.api.updateMany(args) end
 ---@field pluralLabel string body
 ---@field profileIds (integer|string)[] body
 ---@field singularLabel string body
+
 ---PUT /api/v1/organizationModules/{moduleId} (write)
 ---@param args desk.api.updateModule.args
 ---@return any
@@ -6380,6 +7041,7 @@ function desk.api.updateModule(args) end
 ---@class desk.api.updateMyPreferences.args
 ---@field currentDepartment? integer|string body
 ---@field namePattern? ("FIRST_NAME"|"LAST_NAME")[] body
+
 ---PATCH /api/v1/myPreferences (write)
 ---@param args desk.api.updateMyPreferences.args
 ---@return any
@@ -6406,6 +7068,7 @@ function desk.api.updateMyPreferences(args) end
 ---@field street? string body
 ---@field website? string body
 ---@field zip? string body
+
 ---PATCH /api/v1/organizations/{organizationId} (write)
 ---@param args desk.api.updateOrganization.args
 ---@return any
@@ -6414,6 +7077,7 @@ function desk.api.updateOrganization(args) end
 ---@class desk.api.updateOrganizationFavicon.args
 ---@field organizationId integer|string path
 ---@field [string] any multipart/form-data part
+
 ---POST /api/v1/organizations/{organizationId}/favicon (write)
 ---@param args desk.api.updateOrganizationFavicon.args
 ---@return any
@@ -6422,6 +7086,7 @@ function desk.api.updateOrganizationFavicon(args) end
 ---@class desk.api.updateOrganizationLogo.args
 ---@field organizationId integer|string path
 ---@field [string] any multipart/form-data part
+
 ---POST /api/v1/organizations/{organizationId}/logo (write)
 ---@param args desk.api.updateOrganizationLogo.args
 ---@return any
@@ -6439,6 +7104,7 @@ function desk.api.updateOrganizationLogo(args) end
 ---@field productCode string body
 ---@field productName string body
 ---@field unitPrice string body
+
 ---PATCH /api/v1/products/{productId} (write)
 ---@param args desk.api.updateProduct.args
 ---@return any
@@ -6449,6 +7115,7 @@ function desk.api.updateProduct(args) end
 ---@field description? string body
 ---@field name string body
 ---@field permissions? table body
+
 ---PATCH /api/v1/profiles/{profileId} (write)
 ---@param args desk.api.updateProfile.args
 ---@return any
@@ -6456,6 +7123,7 @@ function desk.api.updateProfile(args) end
 
 ---@class desk.api.updateRecentTags.args
 ---@field tagId integer|string path
+
 ---POST /api/v1/recentTicketTags/{tagId} (write)
 ---@param args desk.api.updateRecentTags.args
 ---@return any
@@ -6464,6 +7132,7 @@ function desk.api.updateRecentTags(args) end
 ---@class desk.api.updateRecentView.args
 ---@field cvId integer|string path
 ---@field departmentId? integer|string query
+
 ---PUT /api/v1/lastAccessedView/{cvId} (write)
 ---@param args desk.api.updateRecentView.args
 ---@return any
@@ -6474,6 +7143,7 @@ function desk.api.updateRecentView(args) end
 ---@field description? string body
 ---@field name? string body
 ---@field shareDataWithPeers? boolean body
+
 ---PATCH /api/v1/roles/{roleId} (write)
 ---@param args desk.api.updateRole.args
 ---@return any
@@ -6491,6 +7161,7 @@ function desk.api.updateRole(args) end
 ---@field isImmediateAssignmentEnabled? boolean body
 ---@field isThresholdEnabled? boolean body
 ---@field thresholdLimit? integer|string body
+
 ---PATCH /api/v1/routingPreferences (write)
 ---@param args desk.api.updateRoutingPreference.args
 ---@return any
@@ -6505,6 +7176,7 @@ function desk.api.updateRoutingPreference(args) end
 ---@field module table body
 ---@field name? string body
 ---@field rules table[] body
+
 ---PUT /api/v1/rulegroups/{id} (write)
 ---@param args desk.api.updateRuleGroup.args
 ---@return any
@@ -6515,6 +7187,7 @@ function desk.api.updateRuleGroup(args) end
 ---@field customizedSignatures? table[] body
 ---@field defaultSignature? string body
 ---@field isActive? boolean body
+
 ---PATCH /api/v1/agents/{agentId}/signatures (write)
 ---@param args desk.api.updateSignatures.args
 ---@return any
@@ -6527,6 +7200,7 @@ function desk.api.updateSignatures(args) end
 ---@field name? string body
 ---@field skillTypeId? integer|string body
 ---@field status? "ACTIVE"|"INACTIVE" body
+
 ---PATCH /api/v1/skills/{skillId} (write)
 ---@param args desk.api.updateSkill.args
 ---@return any
@@ -6536,6 +7210,7 @@ function desk.api.updateSkill(args) end
 ---@field attachSkillsOption? "AT_FIRST"|"AT_THE_END"|"BY_SKILL_ORDER" body
 ---@field autoSkillStamping? "ACTIVE"|"INACTIVE" body
 ---@field departmentId integer|string body
+
 ---PATCH /api/v1/skillConfiguration (write)
 ---@param args desk.api.updateSkillConfiguration.args
 ---@return any
@@ -6544,6 +7219,7 @@ function desk.api.updateSkillConfiguration(args) end
 ---@class desk.api.updateSkillType.args
 ---@field skillTypeId integer|string path
 ---@field name? string body
+
 ---PATCH /api/v1/skillTypes/{skillTypeId} (write)
 ---@param args desk.api.updateSkillType.args
 ---@return any
@@ -6553,6 +7229,7 @@ function desk.api.updateSkillType(args) end
 ---@field departmentId? integer|string query
 ---@field module "tickets" query
 ---@field starredViewIds (integer|string)[] body
+
 ---PUT /api/v1/starredViews/order (write)
 ---@param args desk.api.updateStarredViewOrder.args
 ---@return any
@@ -6560,6 +7237,7 @@ function desk.api.updateStarredViewOrder(args) end
 
 ---@class desk.api.updateSupportEmailAddressDomain.args
 ---@field supportEmailDomain? string body
+
 ---PUT /api/v1/supportEmailDomain (write)
 ---@param args desk.api.updateSupportEmailAddressDomain.args
 ---@return any
@@ -6572,6 +7250,7 @@ function desk.api.updateSupportEmailAddressDomain(args) end
 ---@field slaId? integer|string body
 ---@field status? "ACTIVE"|"DISCONTINUED" body
 ---@field supportType? "HOURS"|"PRICE"|"TICKETS"|"UNLIMITED_SUPPORT" body
+
 ---PATCH /api/v1/supportPlans/{supportPlanId} (write)
 ---@param args desk.api.updateSupportPlan.args
 ---@return any
@@ -6590,6 +7269,7 @@ function desk.api.updateSupportPlan(args) end
 ---@field status string body
 ---@field subject string body
 ---@field ticketId integer|string body
+
 ---PATCH /api/v1/tasks/{taskId} (write)
 ---@param args desk.api.updateTask.args
 ---@return any
@@ -6600,6 +7280,7 @@ function desk.api.updateTask(args) end
 ---@field entityId integer|string path
 ---@field content? string body
 ---@field contentType? "html"|"plainText" body
+
 ---PUT /api/v1/tasks/{entityId}/comments/{commentId} (write)
 ---@param args desk.api.updateTaskComment.args
 ---@return any
@@ -6623,6 +7304,7 @@ function desk.api.updateTaskComment(args) end
 ---@field requestChargeType? "Customer Service"|"Product Consultation"|"Support and Maintenance"|"Upgrade Request" body
 ---@field secondsSpent? integer|string body
 ---@field totalCost? string body
+
 ---PATCH /api/v1/tasks/{taskId}/timeEntry/{taskTimeEntryId} (write)
 ---@param args desk.api.updateTaskTimeEntry.args
 ---@return any
@@ -6631,6 +7313,7 @@ function desk.api.updateTaskTimeEntry(args) end
 ---@class desk.api.updateTaskTimerState.args
 ---@field taskId integer|string path
 ---@field action "START" query
+
 ---POST /api/v1/tasks/{taskId}/timer (write)
 ---@param args desk.api.updateTaskTimerState.args
 ---@return any
@@ -6643,6 +7326,7 @@ function desk.api.updateTaskTimerState(args) end
 ---@field name? string body
 ---@field roles? (integer|string)[] body
 ---@field subTeams? (integer|string)[] body
+
 ---PATCH /api/v1/teams/{team_id} (write)
 ---@param args desk.api.updateTeam.args
 ---@return any
@@ -6660,6 +7344,7 @@ function desk.api.updateTeam(args) end
 ---@field replyTo? string body
 ---@field subject? string body
 ---@field templateName? string body
+
 ---PUT /api/v1/templates/{emailTemplateId} (write)
 ---@param args desk.api.updateTemplate.args
 ---@return any
@@ -6671,6 +7356,7 @@ function desk.api.updateTemplate(args) end
 ---@field folderAccessDetails? table body
 ---@field folderDesc? string body
 ---@field folderName? string body
+
 ---PUT /api/v1/templateFolders/{folderId} (write)
 ---@param args desk.api.updateTemplateFolder.args
 ---@return any
@@ -6698,6 +7384,7 @@ function desk.api.updateTemplateFolder(args) end
 ---@field subCategory string body
 ---@field subject string body
 ---@field uploads? (integer|string)[] body
+
 ---PATCH /api/v1/tickets/{ticketId} (write)
 ---@param args desk.api.updateTicket.args
 ---@return any
@@ -6707,6 +7394,7 @@ function desk.api.updateTicket(args) end
 ---@field approvalId integer|string path
 ---@field ticketId integer|string path
 ---@field status "Approved"|"Rejected" body
+
 ---PATCH /api/v1/tickets/{ticketId}/approvals/{approvalId} (write)
 ---@param args desk.api.updateTicketApproval.args
 ---@return any
@@ -6716,6 +7404,7 @@ function desk.api.updateTicketApproval(args) end
 ---@field attachmentId integer|string path
 ---@field ticketId integer|string path
 ---@field isPublic? boolean body
+
 ---PATCH /api/v1/tickets/{ticketId}/attachments/{attachmentId} (write)
 ---@param args desk.api.updateTicketAttachment.args
 ---@return any
@@ -6725,6 +7414,7 @@ function desk.api.updateTicketAttachment(args) end
 ---@field commentId integer|string path
 ---@field ticketId integer|string path
 ---@field content string body
+
 ---PATCH /api/v1/tickets/{ticketId}/comments/{commentId} (write)
 ---@param args desk.api.updateTicketComment.args
 ---@return any
@@ -6734,6 +7424,7 @@ function desk.api.updateTicketComment(args) end
 ---@field ticketId integer|string path
 ---@field content string body
 ---@field isNotifyContact? boolean body
+
 ---PATCH /api/v1/tickets/{ticketId}/resolution (write)
 ---@param args desk.api.updateTicketResolution.args
 ---@return any
@@ -6745,6 +7436,7 @@ function desk.api.updateTicketResolution(args) end
 ---@field showInCustomerPortal? boolean body
 ---@field ticketTemplateName? string body
 ---@field ticketTemplateValues? table body
+
 ---PATCH /api/v1/ticketTemplates/{ticketTemplateId} (write)
 ---@param args desk.api.updateTicketTemplate.args
 ---@return any
@@ -6766,6 +7458,7 @@ function desk.api.updateTicketTemplate(args) end
 ---@field ownerId? integer|string body
 ---@field requestChargeType? "Customer Service"|"Product Consultation"|"Support and Maintenance"|"Upgrade Request" body
 ---@field secondsSpent? integer|string body
+
 ---PUT /api/v1/tickets/{ticketId}/timeEntry/{teId} (write)
 ---@param args desk.api.updateTicketTimeEntry.args
 ---@return any
@@ -6774,6 +7467,7 @@ function desk.api.updateTicketTimeEntry(args) end
 ---@class desk.api.updateTicketTimerState.args
 ---@field caseId integer|string path
 ---@field action "START" query
+
 ---POST /api/v1/tickets/{caseId}/timer (write)
 ---@param args desk.api.updateTicketTimerState.args
 ---@return any
@@ -6789,6 +7483,7 @@ function desk.api.updateTicketTimerState(args) end
 ---@field isTimeTracking boolean body
 ---@field profiles? table body
 ---@field ticketPreference? table body
+
 ---PUT /api/v1/timeTrackSettings (write)
 ---@param args desk.api.updateTimeTrackingSettings.args
 ---@return any
@@ -6798,6 +7493,7 @@ function desk.api.updateTimeTrackingSettings(args) end
 ---@field topicId integer|string path
 ---@field primaryPermalink string body
 ---@field secondaryPermalink? string[] body
+
 ---PATCH /api/v1/communityTopics/{topicId}/permalinks (write)
 ---@param args desk.api.updateTopicPermalinks.args
 ---@return any
@@ -6805,6 +7501,7 @@ function desk.api.updateTopicPermalinks(args) end
 
 ---@class desk.api.updateUnFollowersToCommunityUser.args
 ---@field userId integer|string path
+
 ---POST /api/v1/communityUsers/{userId}/unfollow (destructive)
 ---@param args desk.api.updateUnFollowersToCommunityUser.args
 ---@return any
@@ -6814,6 +7511,7 @@ function desk.api.updateUnFollowersToCommunityUser(args) end
 ---@field userId integer|string path
 ---@field email? table[] body
 ---@field status? "ACTIVE"|"DELETED"|"DISABLED" body
+
 ---PATCH /api/v1/users/{userId} (write)
 ---@param args desk.api.updateUserDetails.args
 ---@return any
@@ -6832,6 +7530,7 @@ function desk.api.updateUserDetails(args) end
 ---@field modifiedTime? string body
 ---@field status? "active"|"deactive" body
 ---@field systemGenerated? boolean body
+
 ---PATCH /api/v1/layouts/{layoutId}/validationRules/{validationRuleId} (write)
 ---@param args desk.api.updateValidationRule.args
 ---@return any
@@ -6846,6 +7545,7 @@ function desk.api.updateValidationRule(args) end
 ---@field name? string body
 ---@field subscriptions table body
 ---@field url? string body
+
 ---PATCH /api/v1/webhooks/{webhookId} (write)
 ---@param args desk.api.updateWebhook.args
 ---@return any
@@ -6855,6 +7555,7 @@ function desk.api.updateWebhook(args) end
 ---@field attachmentType "file" query
 ---@field workspaceId string query
 ---@field [string] any multipart/form-data part
+
 ---POST /api/v1/articleAttachments (write)
 ---@param args desk.api.uploadArticleAttachments.args
 ---@return any
@@ -6863,6 +7564,7 @@ function desk.api.uploadArticleAttachments(args) end
 ---@class desk.api.uploadChannelPhoto.args
 ---@field channel_id string path
 ---@field [string] any multipart/form-data part
+
 ---POST /api/v1/channels/{channel_id}/photo (write)
 ---@param args desk.api.uploadChannelPhoto.args
 ---@return any
@@ -6870,6 +7572,7 @@ function desk.api.uploadChannelPhoto(args) end
 
 ---@class desk.api.uploadFile.args
 ---@field [string] any multipart/form-data part
+
 ---POST /api/v1/uploads (write)
 ---@param args desk.api.uploadFile.args
 ---@return any
@@ -6877,6 +7580,7 @@ function desk.api.uploadFile(args) end
 
 ---@class desk.api.uploadMyPhoto.args
 ---@field [string] any multipart/form-data part
+
 ---POST /api/v1/uploadMyPhoto (write)
 ---@param args desk.api.uploadMyPhoto.args
 ---@return any
@@ -6885,6 +7589,7 @@ function desk.api.uploadMyPhoto(args) end
 ---@class desk.api.verifyDomain.args
 ---@field domain string body
 ---@field method? "CNAME"|"HTML" body
+
 ---POST /api/v1/domains/verify (write)
 ---@param args desk.api.verifyDomain.args
 ---@return any
@@ -6894,6 +7599,7 @@ function desk.api.verifyDomain(args) end
 ---@field attachment_id integer|string path
 ---@field ticket_id integer|string path
 ---@field transition_id integer|string path
+
 ---GET /api/v1/tickets/{ticket_id}/transitions/{transition_id}/attachments/{attachment_id}/content (read)
 ---@param args desk.api.viewTemporaryTransitionDraftAttachment.args
 ---@return any
@@ -7003,9 +7709,12 @@ function desk.profiles.update(profileId, opts) end
 ---@return any
 function desk.profiles.clone(profileId, opts) end
 
+---@class desk.profiles.delete.opts: desk.api.deleteProfile.args
+---@field transfer_to? integer|string → transferToProfileId
+
 ---POST /api/v1/profiles/{profileId}/delete (destructive) — desk.api.deleteProfile
 ---@param profileId integer|string
----@param opts? desk.api.deleteProfile.args|table
+---@param opts? desk.profiles.delete.opts|table
 ---@return any
 function desk.profiles.delete(profileId, opts) end
 
@@ -7048,9 +7757,12 @@ function desk.roles.create(opts) end
 ---@return any
 function desk.roles.update(roleId, opts) end
 
+---@class desk.roles.delete.opts: desk.api.deleteRole.args
+---@field transfer_to? integer|string → transferToRoleId
+
 ---POST /api/v1/roles/{roleId}/delete (destructive) — desk.api.deleteRole
 ---@param roleId integer|string
----@param opts? desk.api.deleteRole.args|table
+---@param opts? desk.roles.delete.opts|table
 ---@return any
 function desk.roles.delete(roleId, opts) end
 
@@ -7173,9 +7885,13 @@ function desk.departments.update(departmentId, opts) end
 ---@return any
 function desk.departments.enable(departmentId, opts) end
 
+---@class desk.departments.disable.opts: desk.api.disableDepartment.args
+---@field move_agents_to? integer|string → agentNewDepartment
+---@field move_emails_to? integer|string → emailNewDepartment
+
 ---POST /api/v1/departments/{departmentId}/disable (destructive) — desk.api.disableDepartment
 ---@param departmentId integer|string
----@param opts? desk.api.disableDepartment.args|table
+---@param opts? desk.departments.disable.opts|table
 ---@return any
 function desk.departments.disable(departmentId, opts) end
 
@@ -7888,9 +8604,12 @@ function helpcenter.labels.remove_users(helpCenterId, labelId, userIds, opts) en
 ---@return any
 function helpcenter.badges.list(helpCenterId, opts) end
 
+---@class desk.delete_profile.opts: desk.api.deleteProfile.args
+---@field transfer_to? integer|string → transferToProfileId
+
 ---Earlier client's `delete_profile`; now desk.profiles.delete: POST /api/v1/profiles/{profileId}/delete (destructive).
 ---@param profileId integer|string
----@param p? desk.api.deleteProfile.args|table
+---@param p? desk.delete_profile.opts|table
 ---@return any
 function desk.delete_profile(profileId, p) end
 
