@@ -1,0 +1,53 @@
+import Foundation
+import JSONValue
+
+/// Initial state for a simulator: JSON in the `StateIO` format, plus an
+/// optional number of tickets generated on demand (benchmarks).
+public struct Fixture: Sendable {
+    /// The state, built against the simulator clock's "now" (so relative dates
+    /// such as "a ticket older than 30 days" hold whatever the clock says).
+    public var build: @Sendable (Date) -> JSON
+    /// Tickets generated lazily in the default org, before any in the JSON.
+    public var lazyTickets: Int
+
+    public init(json: JSON, lazyTickets: Int = 0) {
+        self.build = { _ in json }
+        self.lazyTickets = lazyTickets
+    }
+
+    public init(lazyTickets: Int = 0, build: @escaping @Sendable (Date) -> JSON) {
+        self.build = build
+        self.lazyTickets = lazyTickets
+    }
+
+    /// The built-in demo organisation (see `DemoFixture`).
+    public static var demo: Fixture { Fixture(build: DemoFixture.json) }
+
+    /// The demo organisation plus `labelUsers` extra help-center users all carrying
+    /// the first label, and `tickets` lazily generated tickets (for benchmarks).
+    public static func bulk(labelUsers: Int = 0, tickets: Int = 0) -> Fixture {
+        Fixture(lazyTickets: tickets) { now in BulkFixture.json(now: now, labelUsers: labelUsers) }
+    }
+
+    /// Loads a fixture file (the `state()` / seed format).
+    public static func load(path: String) throws -> Fixture {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return Fixture(json: try JSON.parse(Array(data)))
+    }
+
+    /// An empty organisation and nothing else.
+    public static var empty: Fixture {
+        Fixture(json: ["organizations": [["id": "60000001", "companyName": "Empty Org", "isDefault": "true"]]])
+    }
+
+    func apply(to state: SimState, now: Date) throws {
+        try StateIO.load(build(now), into: state)
+        if lazyTickets > 0, let org = state.org(state.defaultOrgId) {
+            let existing = org.table("tickets")
+            let generated = Table(lazy: BulkFixture.lazyTickets(count: lazyTickets, org: org, now: now))
+            existing.forEach { generated.put($0); return true }
+            org.setTable("tickets", generated)
+            org.lastTicketNumber = max(org.lastTicketNumber, 100_000 + Int64(lazyTickets))
+        }
+    }
+}

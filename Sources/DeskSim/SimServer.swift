@@ -1,0 +1,117 @@
+import DeskCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The HTTP face: Hummingbird on 127.0.0.1 in front of the same
+/// `Simulator.handle`. One responder for every path (the simulator does its
+/// own routing), so the per-request cost is the simulator's plus HTTP parsing.
+public final class SimServer: Sendable {
+    public let simulator: Simulator
+    public let host: String
+    private let requestedPort: Int
+    private let state = ServerState()
+
+    public init(simulator: Simulator, host: String = "127.0.0.1", port: Int = 0) {
+        self.simulator = simulator
+        self.host = host
+        self.requestedPort = port
+    }
+
+    /// Serves until the surrounding task is cancelled (or SIGINT/SIGTERM when
+    /// `handleSignals`). `onStart` gets the bound port (useful with port 0).
+    public func run(handleSignals: Bool = false, onStart: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let app = Application(
+            responder: SimResponder(simulator: simulator),
+            configuration: .init(address: .hostname(host, port: requestedPort), serverName: nil),
+            onServerRunning: { [simulator, host, state] channel in
+                let port = channel.localAddress?.port ?? 0
+                simulator.setBaseURL(api: "http://\(host):\(port)")
+                state.setPort(port)
+                await onStart(port)
+            },
+            logger: { var l = Logger(label: "zdsh.sim"); l.logLevel = .warning; return l }()
+        )
+        if handleSignals {
+            try await app.runService()
+        } else {
+            try await app.runService(gracefulShutdownSignals: [])
+        }
+    }
+
+    /// Starts serving in a background task and returns the bound port.
+    public func start() async throws -> Int {
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        let task = Task { [self] in
+            do {
+                try await run { port in continuation.yield(port); continuation.finish() }
+            } catch {
+                continuation.finish()
+            }
+        }
+        state.setTask(task)
+        for await port in stream { return port }
+        throw TransportError.cannotConnect("simulator server did not start")
+    }
+
+    /// Stops a server started with `start()`.
+    public func stop() async {
+        guard let task = state.task else { return }
+        task.cancel()
+        _ = await task.result
+    }
+
+    public var port: Int? { state.port }
+}
+
+private final class ServerState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _port: Int?
+    private var _task: Task<Void, Never>?
+    var port: Int? { lock.withLock { _port } }
+    var task: Task<Void, Never>? { lock.withLock { _task } }
+    func setPort(_ p: Int) { lock.withLock { _port = p } }
+    func setTask(_ t: Task<Void, Never>) { lock.withLock { _task = t } }
+}
+
+/// Keeps the channel so an injected connection reset can close the socket.
+struct SimRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
+    }
+}
+
+private struct ConnectionDropped: Error {}
+
+struct SimResponder: HTTPResponder {
+    let simulator: Simulator
+
+    func respond(to request: Request, context: SimRequestContext) async throws -> Response {
+        let buffer = try await request.body.collect(upTo: 32 * 1024 * 1024)
+        let body = buffer.readableBytes > 0 ? Array(buffer.readableBytesView) : nil
+        var headers: [Header] = []
+        headers.reserveCapacity(request.headers.count)
+        for field in request.headers { headers.append(Header(field.name.canonicalName, field.value)) }
+        let url = "http://sim" + (request.head.path ?? "/")
+        let wire = WireRequest(method: request.method.rawValue, url: url, headers: headers, body: body)
+        switch await simulator.handle(wire) {
+        case .connectionReset:
+            // Close without answering: the client sees the connection drop.
+            try? await context.channel.close(mode: .all)
+            throw ConnectionDropped()
+        case .response(let r):
+            var fields = HTTPFields()
+            for h in r.headers {
+                if let name = HTTPField.Name(h.name) { fields.append(HTTPField(name: name, value: h.value)) }
+            }
+            return Response(status: .init(code: r.status), headers: fields,
+                            body: .init(byteBuffer: ByteBuffer(bytes: r.body)))
+        }
+    }
+}
