@@ -6,7 +6,7 @@
 /// 429 TOO_MANY_REQUESTS beyond that, so every client of an org in this
 /// process shares one limiter (`ConcurrencyLimiter.shared(forOrg:)`).
 public actor ConcurrencyLimiter {
-    public let limit: Int
+    public nonisolated let limit: Int
     private var inFlight = 0
     private var waiters: [(id: UInt64, continuation: CheckedContinuation<Void, Error>)] = []
     private var nextId: UInt64 = 0
