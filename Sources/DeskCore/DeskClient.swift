@@ -93,6 +93,8 @@ public final class DeskClient: Sendable {
     private struct Attempt {
         var number = 1
         var refreshedAfterRejection = false
+        /// The token a 401 just refused; the next token must differ from it.
+        var rejectedToken: Secret?
     }
 
     func send(method: String, path: String, query: [String: String], body: JSON?,
@@ -123,7 +125,8 @@ public final class DeskClient: Sendable {
         while true {
             if requiresAuth {
                 do {
-                    token = try await tokens.token(rejecting: attempt.refreshedAfterRejection ? token : nil).token
+                    token = try await tokens.token(rejecting: attempt.rejectedToken).token
+                    attempt.rejectedToken = nil
                 } catch let error as OAuthError {
                     throw authenticationError(error, operationId: operationId)
                 }
@@ -184,6 +187,7 @@ public final class DeskClient: Sendable {
                 if response.status == 401, requiresAuth, code == "INVALID_OAUTH" || code == nil,
                    !attempt.refreshedAfterRejection, !HTMLDetector.looksLikeHTML(String(decoding: response.body.prefix(256), as: UTF8.self)) {
                     attempt.refreshedAfterRejection = true
+                    attempt.rejectedToken = token
                     options.log.record(RequestEvent(phase: .retry, method: method, path: logPath, status: 401, errorCode: code,
                                                     note: "access token refused, refreshing once", attempt: attempt.number))
                     continue

@@ -32,9 +32,29 @@ public final class HTTPTransport: Transport {
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
     }
 
-    /// Closes pooled connections; call once when the shell exits.
+    /// One pooled client for the whole process. It lives until exit, so it
+    /// never needs `shutdown()` (an HTTPClient dropped without shutdown
+    /// traps in debug builds). Use this unless you need other settings.
+    public static let shared = HTTPTransport()
+
+    /// Closes pooled connections. Required before a non-shared transport is
+    /// released; prefer `shared` or `withTransport`.
     public func shutdown() async throws {
         try await client.shutdown()
+    }
+
+    /// Runs `body` with a private transport and always shuts it down.
+    public static func withTransport<T>(settings: Settings = Settings(),
+                                        _ body: (HTTPTransport) async throws -> T) async throws -> T {
+        let transport = HTTPTransport(settings: settings)
+        do {
+            let value = try await body(transport)
+            try? await transport.shutdown()
+            return value
+        } catch {
+            try? await transport.shutdown()
+            throw error
+        }
     }
 
     public func send(_ request: WireRequest) async throws -> WireResponse {
@@ -52,9 +72,11 @@ public final class HTTPTransport: Transport {
             throw HTTPTransport.map(error)
         } catch let error as CancellationError {
             throw error
-        } catch {
-            if "\(type(of: error))".contains("Connect") { throw TransportError.cannotConnect(String(describing: error)) }
+        } catch let error as TransportError {
             throw error
+        } catch {
+            // NIO's IOError / NIOConnectionError: no usable HTTP answer arrived.
+            throw TransportError.cannotConnect(String(describing: error))
         }
     }
 

@@ -123,3 +123,63 @@ final class RetryTests: XCTestCase {
         XCTAssertNil(RetryPolicy.retryAfter("soon"))
     }
 }
+
+final class RetryAfterRefreshTests: XCTestCase {
+    func testServerErrorAfterA401RefreshDoesNotRefreshAgain() async throws {
+        let script = Script([.success(.error(401, "INVALID_OAUTH")), .success(.error(500, "INTERNAL_SERVER_ERROR")),
+                             .success(.json(["ok": true]))])
+        let zoho = FakeZoho(desk: { _ in try script.next() })
+        let client = Fixtures.client(zoho)
+        _ = try await client.call(Fixtures.op())
+        XCTAssertEqual(zoho.issued, 1)
+        XCTAssertEqual(zoho.transport.deskRequests.count, 3)
+    }
+}
+
+final class HTTPTransportTests: XCTestCase {
+    func testRefusedConnectionBecomesTransportError() async throws {
+        var settings = HTTPTransport.Settings()
+        settings.connectTimeout = .milliseconds(300)
+        try await HTTPTransport.withTransport(settings: settings) { transport in
+            do {
+                _ = try await transport.send(WireRequest(method: "GET", url: "http://127.0.0.1:1/api/v1/x"))
+                XCTFail("expected a transport error")
+            } catch let error as TransportError {
+                switch error {
+                case .cannotConnect, .timedOut, .connectionReset: break
+                default: XCTFail("unexpected \(error)")
+                }
+            }
+        }
+    }
+}
+
+final class HTTPTransportLiveTests: XCTestCase {
+    /// A real round trip through AsyncHTTPClient against a throwaway local
+    /// server (python3's http.server); skipped where python3 is missing.
+    func testRoundTripAgainstLocalServer() async throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else { throw XCTSkip("no python3") }
+        let dir = Fixtures.tempDir()
+        try Data(#"{"id":"1892000000056096"}"#.utf8).write(to: URL(fileURLWithPath: dir + "/thing.json"))
+        let port = Int.random(in: 20000..<40000)
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        server.arguments = ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", dir]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { server.terminate() }
+        try await HTTPTransport.withTransport { transport in
+            var response: WireResponse?
+            for _ in 0..<50 {
+                response = try? await transport.send(WireRequest(method: "GET", url: "http://127.0.0.1:\(port)/thing.json",
+                                                                 headers: [Header("Accept", "application/json")]))
+                if response != nil { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let r = try XCTUnwrap(response)
+            XCTAssertEqual(r.status, 200)
+            XCTAssertEqual(try JSON.parse(r.body)["id"], "1892000000056096")
+        }
+    }
+}
