@@ -78,7 +78,7 @@ enum DemoFixture {
         let helpCenters: [JSON] = [
             ["id": .string(hc), "name": "Acme Help Center", "isDefault": true, "url": "https://help.acme.test/portal/",
              "status": "ACTIVE", "departmentIds": [.string(support), .string(billing)], "primaryLocale": "en",
-             "helpCenterLocales": [["locale": "en", "name": "English"]], "locales": ["en"], "isMultilingualEnabled": false,
+             "helpCenterLocales": [["locale": "en", "name": "English", "status": "ACTIVE", "type": "PRIMARY"]], "locales": ["en"], "isMultilingualEnabled": false,
              "logoUrl": .null, "isEncodedPermalinkAllowed": false],
         ]
         let firstNames = ["Jo", "Ravi", "Mei", "Tom", "Ana", "Kofi", "Liam", "Sara", "Noor", "Ivan", "Zoe", "Omar"]
@@ -188,9 +188,9 @@ enum DemoFixture {
              "departmentId": .string(support), "ownerId": .string(id(13, 2 + i % 2)), "dueDate": ago(days: -Double(i + 1)),
              "createdTime": ago(days: 5), "modifiedTime": ago(days: 1), "isTrashed": false, "isSpam": false, "category": "Follow-up"]
         }
-        let products: [JSON] = [("Acme Cloud", "AC-01", 49.0), ("Acme On-Prem", "AP-02", 499.0), ("Acme Mobile", "AM-03", 9.0),
-                                ("Premium Support", "PS-04", 199.0)].enumerated().map { i, p in
-            ["id": .string(id(26, i + 1)), "productName": .string(p.0), "productCode": .string(p.1), "unitPrice": .double(p.2),
+        let products: [JSON] = [("Acme Cloud", "AC-01", "49.00"), ("Acme On-Prem", "AP-02", "499.00"), ("Acme Mobile", "AM-03", "9.00"),
+                                ("Premium Support", "PS-04", "199.00")].enumerated().map { i, p in
+            ["id": .string(id(26, i + 1)), "productName": .string(p.0), "productCode": .string(p.1), "unitPrice": .string(p.2),
              "productCategory": "Software", "departmentIds": [.string(support)], "isDeleted": false,
              "createdTime": ago(days: 500), "modifiedTime": ago(days: 50), "ownerId": .string(id(13, 1))]
         }
@@ -207,7 +207,7 @@ enum DemoFixture {
             "organizations": [[
                 "id": .string(orgId), "companyName": "Acme Support Ltd", "portalName": "acmesupport",
                 "portalURL": "https://acmesupport.zohodesk.test/portal/", "alias": "acme", "edition": "ENTERPRISE",
-                "isDefault": "true", "isAdminInOrg": true, "isSandboxPortal": false, "isPayloadEncryptionEnabled": false,
+                "isDefault": true, "isAdminInOrg": true, "isSandboxPortal": false, "isPayloadEncryptionEnabled": false,
                 "currencyCode": "EUR", "currencySymbol": "€", "currencyLocale": "en_IE", "employeeCount": "50",
                 "country": "Ireland", "city": "Dublin", "website": "https://acme.test", "description": "Simulated demo organisation",
             ]],

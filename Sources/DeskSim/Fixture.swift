@@ -37,7 +37,7 @@ public struct Fixture: Sendable {
 
     /// An empty organisation and nothing else.
     public static var empty: Fixture {
-        Fixture(json: ["organizations": [["id": "60000001", "companyName": "Empty Org", "isDefault": "true"]]])
+        Fixture(json: ["organizations": [["id": "60000001", "companyName": "Empty Org", "isDefault": true]]])
     }
 
     func apply(to state: SimState, now: Date) throws {

@@ -18,7 +18,8 @@ enum RequestValidator {
                 }
             case .query:
                 guard let v = query[p.name] else {
-                    if p.required, !SpecQuirks.optionalQuery.contains("\(op.id).\(p.name)") { errors.append(FieldError(fieldName: p.name, errorType: "missing", errorMessage: "\(p.name) is required")) }
+                    if p.required, !SpecQuirks.optionalQuery.contains("\(op.id).\(p.name)"),
+                       !SpecQuirks.optionalQueryNames.contains(p.name) { errors.append(FieldError(fieldName: p.name, errorType: "missing", errorMessage: "\(p.name) is required")) }
                     continue
                 }
                 checkScalar(v, p.schema, field: p.name, &errors)
@@ -32,10 +33,15 @@ enum RequestValidator {
         if let b = op.body, b.contentType.contains("json") {
             if let raw = rawBody, !raw.isEmpty, body == nil {
                 errors.append(FieldError(fieldName: "/", errorType: "invalid", errorMessage: "The body is not valid JSON"))
-            } else if let body {
-                check(body, b.schema, pointer: "", &errors)
-            } else if b.required || !b.schema.requiredProperties.isEmpty {
-                check(.object([:]), b.schema, pointer: "", &errors)
+            } else {
+                // Partial updates and the over-specified creates enforce nested
+                // requirements only; their handlers check the fields that matter.
+                let lenient = ["PATCH", "PUT"].contains(op.method) || SpecQuirks.lenientRequired.contains(op.id)
+                if let body {
+                    check(body, b.schema, pointer: "", topLevelRequired: !lenient, &errors)
+                } else if b.required || (!b.schema.requiredProperties.isEmpty && !lenient) {
+                    check(.object([:]), b.schema, pointer: "", topLevelRequired: !lenient, &errors)
+                }
             }
         }
         return errors.isEmpty ? nil : .invalid(errors)
@@ -68,7 +74,7 @@ enum RequestValidator {
         }
     }
 
-    static func check(_ value: JSON, _ s: Schema, pointer: String, _ errors: inout [FieldError]) {
+    static func check(_ value: JSON, _ s: Schema, pointer: String, topLevelRequired: Bool = true, _ errors: inout [FieldError]) {
         let field = pointer.isEmpty ? "/" : pointer
         func bad(_ why: String) { errors.append(FieldError(fieldName: field, errorType: "invalid", errorMessage: why)) }
         if !s.types.isEmpty, !typeMatches(value, s) {
@@ -90,14 +96,14 @@ enum RequestValidator {
                 for (i, v) in items.enumerated() { check(v, item, pointer: "\(pointer)/\(i)", &errors) }
             }
         case .object(let o):
-            for r in s.requiredProperties where (o[r] == nil || o[r] == .null) && !SpecQuirks.optionalBody.contains(r) {
+            for r in s.requiredProperties where topLevelRequired && (o[r] == nil || o[r] == .null) && !SpecQuirks.optionalBody.contains(r) {
                 errors.append(FieldError(fieldName: "\(pointer)/\(r)", errorType: "missing", errorMessage: "\(r) is required"))
             }
             if let props = s.properties {
                 for (k, v) in o {
                     if let ps = props[k] {
                         if v != .null { check(v, ps, pointer: "\(pointer)/\(k)", &errors) }
-                    } else if !s.additionalProperties {
+                    } else if !s.additionalProperties, SpecQuirks.rejectUnknownFields {
                         errors.append(FieldError(fieldName: "\(pointer)/\(k)", errorType: "invalid", errorMessage: "\(k) is not a known field"))
                     }
                 }
@@ -135,4 +141,16 @@ enum SpecQuirks {
     /// Body fields the spec marks required that Zoho does not insist on
     /// (`attachmentIds` on a plain comment).
     static let optionalBody: Set<String> = ["attachmentIds"]
+    /// Query parameters the spec marks required on many lists (`viewId`,
+    /// `departmentId`) although Zoho defaults them.
+    static let optionalQueryNames: Set<String> = ["viewId", "departmentId"]
+    /// Creates whose body schema lists (nearly) every field as required.
+    static let lenientRequired: Set<String> = [
+        "createTicket", "createContact", "createAccount", "createTask", "createProduct", "addDepartment",
+        "addRole", "createLabel", "createArticle", "addAgent",
+    ]
+    /// `additionalProperties: false` is set on schemas that omit fields Zoho
+    /// accepts (a department's `description`, an article's `locale`), so unknown
+    /// fields are let through.
+    static let rejectUnknownFields = false
 }

@@ -7,7 +7,7 @@ public struct SimStateError: Error, CustomStringConvertible, Sendable {
 /// Reading and writing the simulator's state as JSON: the fixture file format,
 /// `seed` and `state()` share it.
 ///
-///     {"organizations": [{"id": "…", "isDefault": "true", …}],
+///     {"organizations": [{"id": "…", "isDefault": true, …}],
 ///      "agents": [{…}], "tickets": [{…}], …,               // data of the default org
 ///      "labelUsers": [{"labelId": "…", "userId": "…"}],      // relations
 ///      "groupUsers": [{"groupId", "userId"}], "userBadges": [{"userId", "badgeId"}],
@@ -37,7 +37,7 @@ enum StateIO {
         }
         if state.defaultOrgId.isEmpty {
             let id = state.newId()
-            state.organizations.put(newRecord("organizations", ["companyName": "Simulated Org", "isDefault": "true"], id: id, now: ""))
+            state.organizations.put(newRecord("organizations", ["companyName": "Simulated Org", "isDefault": true], id: id, now: ""))
             _ = state.addOrg(id)
             state.defaultOrgId = id
         }

@@ -11,10 +11,14 @@ enum Agents {
         }
         let include = Set((c.query["include"] ?? "").split(separator: ",").map(String.init))
         if include.contains("profile"), let p = r["profileId"]?.stringValue, let prof = c.org.table("profiles").get(p) {
-            r["profile"] = ["id": .string(p), "name": prof["name"] ?? .null]
+            var embed = ResourceShapes.template("agentProfileEmbed")
+            embed["id"] = .string(p); embed["name"] = prof["name"] ?? .null; embed["type"] = prof["type"] ?? .null
+            r["profile"] = .object(embed)
         }
         if include.contains("role"), let id = r["roleId"]?.stringValue, let role = c.org.table("roles").get(id) {
-            r["role"] = ["id": .string(id), "name": role["name"] ?? .null]
+            var embed = ResourceShapes.template("agentRoleEmbed")
+            for (k, v) in role where embed.keys.contains(k) { embed[k] = v }
+            r["role"] = .object(embed)
         }
         return r
     })

@@ -5,6 +5,15 @@ enum Contacts {
     static let contacts = Resource(name: "contacts", idParam: "contactId", defaultLimit: 10)
     static let accounts = Resource(name: "accounts", idParam: "accountId", defaultLimit: 10)
 
+    /// Contact ↔ account views carry the mapping between the two.
+    static func withMapping(_ row: Row, _ shape: String, _ c: Ctx) -> JSON {
+        var out = ResourceShapes.template(shape)
+        for (k, v) in row where !k.hasPrefix("_") { out[k] = v }
+        out["mappingType"] = "PRIMARY"
+        out["mappingInfo"] = ["isAccountTicketsViewable": true, "mappingId": .string(row["id"]?.stringValue ?? ""), "mappingType": "PRIMARY"]
+        return .object(out)
+    }
+
     static var handlers: [String: Handler] {
         [
             "getContacts": contacts.list(),
@@ -22,7 +31,8 @@ enum Contacts {
             "deleteContact": contacts.moveToTrash(bodyKey: "contactIds"),
             "getContactsUnderAccount": { c in
                 _ = try accounts.row(c)
-                return c.list(contacts.rows(c, where: { idString($0["accountId"]) == c.param("accountId") }).map { contacts.view($0, c) })
+                let rows = contacts.rows(c, where: { idString($0["accountId"]) == c.param("accountId") })
+                return c.list(rows.map { withMapping($0, "contactsUnderAccount", c) })
             },
             "getAccounts": accounts.list(),
             "getAccount": accounts.get(),
@@ -35,7 +45,7 @@ enum Contacts {
             "getAccountsByContact": { c in
                 let contact = try contacts.row(c)
                 let rows = [idString(contact["accountId"])].compactMap { $0 }.compactMap { c.org.table("accounts").get($0) }
-                return c.list(rows.map { accounts.view($0, c) })
+                return c.list(rows.map { withMapping($0, "accountsByContact", c) })
             },
         ]
     }

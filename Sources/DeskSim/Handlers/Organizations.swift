@@ -24,7 +24,7 @@ enum Organizations {
                     throw SimError.invalid(field: "/id", "invalid", "No organization with this id")
                 }
                 for o in c.state.organizations.all() {
-                    c.state.organizations.update(o["id"]!.stringValue!) { $0["isDefault"] = .string(o["id"]!.stringValue! == id ? "true" : "false") }
+                    c.state.organizations.update(o["id"]!.stringValue!) { $0["isDefault"] = .bool(o["id"]!.stringValue! == id) }
                 }
                 c.state.defaultOrgId = id
                 return .noContent

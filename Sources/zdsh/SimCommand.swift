@@ -1,0 +1,71 @@
+import ArgumentParser
+import DeskSim
+import Foundation
+
+/// `zdsh sim serve|fixture`: the simulated Zoho Desk as a local HTTP server.
+struct SimCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sim",
+        abstract: "Run the built-in Zoho Desk simulator.",
+        subcommands: [Serve.self, DumpFixture.self],
+        defaultSubcommand: Serve.self)
+
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "serve",
+            abstract: "Serve the simulator on 127.0.0.1 until interrupted (SIGINT/SIGTERM).")
+
+        @Option(help: "TCP port (0 picks a free one).")
+        var port = 8085
+
+        @Option(help: ArgumentHelp("State to load (JSON, the `sim.state()` format); default: the demo org.", valueName: "file"))
+        var fixture: String?
+
+        @Option(help: ArgumentHelp("Added latency per request, in milliseconds.", valueName: "ms"))
+        var latency = 0
+
+        @Option(help: "Simultaneous requests allowed per organisation before 429 TOO_MANY_REQUESTS.")
+        var concurrency = 25
+
+        @Option(help: "Daily API credits per organisation before 429 THRESHOLD_EXCEEDED.")
+        var credits = 100_000
+
+        @Option(help: "Seed for probabilistic faults and latency jitter.")
+        var seed: UInt64 = 42
+
+        func run() async throws {
+            var config = Simulator.Configuration()
+            config.concurrencyLimit = concurrency
+            config.dailyCredits = credits
+            config.seed = seed
+            config.latency = Latency(fixedMs: latency)
+            let loaded = try fixture.map { try Fixture.load(path: $0) } ?? .demo
+            let sim = Simulator(fixture: loaded, configuration: config)
+            let server = SimServer(simulator: sim, port: port)
+            try await server.run(handleSignals: true) { port in
+                let token = sim.issueToken()
+                print("""
+                    Zoho Desk simulator listening on http://127.0.0.1:\(port)
+                      api base:      \(sim.apiURL)/api/v1
+                      accounts:      \(sim.accountsURL)/oauth/v2/token
+                      orgId:         \(sim.orgId)
+                      access token:  \(token)   (1 hour)
+                      refresh token: \(sim.issueRefreshToken())
+                      client:        \(sim.clientId) / \(sim.clientSecret)
+                    Try: curl -H 'Authorization: Zoho-oauthtoken \(token)' -H 'orgId: \(sim.orgId)' \(sim.apiURL)/api/v1/tickets
+                    """)
+                fflush(stdout)
+            }
+        }
+    }
+
+    struct DumpFixture: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "fixture",
+            abstract: "Print the built-in demo organisation as a fixture file.")
+
+        func run() async throws {
+            print(Simulator().state().encoded(.pretty))
+        }
+    }
+}
