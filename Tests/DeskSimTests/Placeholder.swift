@@ -1,2 +1,0 @@
-import XCTest
-final class DeskSimTestsPlaceholder: XCTestCase { func testPlaceholder() {} }
