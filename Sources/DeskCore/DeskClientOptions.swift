@@ -32,6 +32,14 @@ public struct DeskClientOptions: Sendable {
 
     public init() {}
 
+    /// Defaults plus request logging on stderr when `verbose` or ZDSH_DEBUG=1.
+    public static func standard(verbose: Bool = false,
+                                environment: [String: String] = ProcessInfo.processInfo.environment) -> DeskClientOptions {
+        var o = DeskClientOptions()
+        if verbose || StderrLogSink.isRequested(environment: environment) { o.log = StderrLogSink() }
+        return o
+    }
+
     /// Options for tests: no real waiting, given retry attempts.
     public static func fast(attempts: Int = 4) -> DeskClientOptions {
         var o = DeskClientOptions()

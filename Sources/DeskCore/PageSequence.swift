@@ -40,6 +40,9 @@ public struct PageSequence: AsyncSequence, Sendable {
         let sequence: PageSequence
         var from: Int
         var finished = false
+        /// First record of the previous page: a server that ignores `from`
+        /// would otherwise serve the same full page forever.
+        var previousFirst: JSON?
 
         public mutating func next() async throws -> [JSON]? {
             guard !finished else { return nil }
@@ -55,6 +58,12 @@ public struct PageSequence: AsyncSequence, Sendable {
             }
             if items.count < sequence.pageSize { finished = true }
             if items.isEmpty { return nil }
+            if let first = items.first, first == previousFirst {
+                finished = true
+                throw DeskError(kind: .malformedResponse, message: "the server returned the same page twice (from=\(from)); stopped paging",
+                                operationId: sequence.operation.id)
+            }
+            previousFirst = items.first
             from += items.count
             return items
         }

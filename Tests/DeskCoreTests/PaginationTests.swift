@@ -75,3 +75,18 @@ final class PaginationTests: XCTestCase {
         XCTAssertEqual(all.count, 2)
     }
 }
+
+final class PaginationGuardTests: XCTestCase {
+    func testServerIgnoringFromDoesNotLoopForever() async throws {
+        let zoho = FakeZoho(desk: { _ in .json(["data": [["id": "1"], ["id": "2"]]]) })
+        let client = Fixtures.client(zoho)
+        var pages = 0
+        do {
+            for try await _ in client.pages(Fixtures.op(maxPageSize: 2)) { pages += 1 }
+            XCTFail("expected an error")
+        } catch let error as DeskError {
+            XCTAssertEqual(error.kind, .malformedResponse)
+        }
+        XCTAssertEqual(pages, 1)
+    }
+}
