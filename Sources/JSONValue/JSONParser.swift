@@ -68,7 +68,7 @@ private struct Parser {
     }
 
     mutating func expectLiteral(_ word: StaticString) throws {
-        let count = word.utf8CodeUnitsCount
+        let count = word.utf8CodeUnitCount
         guard index + count <= bytes.count else { throw error("unexpected end of input") }
         for i in 0..<count where bytes[index + i] != word.utf8Start[i] {
             throw error("invalid literal")

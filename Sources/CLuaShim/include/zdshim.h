@@ -1,1 +1,105 @@
+/*
+** The few things Swift must not do itself: anything that can longjmp
+** (raising Lua errors, yielding from a C function), the allocator, and the
+** instruction hook. Swift talks to Lua only through these functions and the
+** non-raising parts of the C API.
+*/
 #pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+#include <lua5.4/lua.h>
+#include <lua5.4/lauxlib.h>
+
+/* Why a run was stopped; ZD_TRIP_NONE while it may go on. */
+typedef enum {
+  ZD_TRIP_NONE = 0,
+  ZD_TRIP_MEMORY = 1,
+  ZD_TRIP_INSTRUCTIONS = 2,
+  ZD_TRIP_TIMEOUT = 3,
+  ZD_TRIP_OUTPUT = 4,
+  ZD_TRIP_INTERRUPT = 5,
+  ZD_TRIP_HOST = 6    /* the host asked to stop, e.g. a blast-radius cap */
+} zd_trip;
+
+/*
+** Limits and accounting shared by every coroutine of one state. Budgets live
+** here, not per thread, because coroutine.create copies the hook but a count
+** kept per thread would start again from zero in every new coroutine.
+*/
+typedef struct zd_runtime {
+  /* memory */
+  size_t mem_used;
+  size_t mem_limit;        /* 0 = unlimited */
+  size_t mem_peak;
+  int enforce;             /* the limit applies only while Lua code runs */
+  /* instructions */
+  int64_t instructions;    /* executed so far, in hook steps */
+  int64_t max_instructions;/* 0 = unlimited */
+  /* set from other threads (watchdog, signal handler) */
+  volatile int interrupt;  /* zd_trip to raise at the next hook */
+  /* the verdict */
+  int tripped;             /* zd_trip */
+  char trip_message[256];
+} zd_runtime;
+
+/* Results of the Swift side of a host function (see zd_trampoline). */
+#define ZD_HOST_ERROR  (-1)  /* error value on top of the stack: raise it */
+#define ZD_HOST_YIELD  (-2)  /* yield the values Swift pushed (count in *nyield) */
+
+/*
+** The Swift dispatcher: called by the trampoline with the function id stored
+** in the closure's first upvalue. Returns a result count (>= 0) or one of the
+** ZD_HOST_* codes. It must never raise a Lua error.
+*/
+typedef int (*zd_dispatch_fn)(lua_State *L, int64_t fnid, int *nyield);
+void zd_set_dispatch(zd_dispatch_fn fn);
+
+/* Instructions between two hook calls: small enough to react fast, large
+** enough that the hook costs nothing measurable. */
+#define ZD_HOOK_STEP 1000
+
+/* A new state using the runtime's allocator and hook. NULL on failure. */
+lua_State *zd_newstate(zd_runtime *rt);
+zd_runtime *zd_runtime_of(lua_State *L);
+
+/* Push a host function: a C closure calling the dispatcher with fnid. */
+void zd_pushhostfunction(lua_State *L, int64_t fnid);
+
+/* Resume a coroutine with the memory limit enforced. */
+int zd_resume(lua_State *co, lua_State *from, int nargs, int *nres);
+
+/* Load a chunk in text mode only; name is the chunkname ("@file" or "=name"). */
+int zd_loadtext(lua_State *L, const char *code, size_t len, const char *name);
+
+/* Open the safe standard libraries (base, string, table, math, utf8,
+** coroutine, os) into the state's global table. Protected: returns a status. */
+int zd_openlibs(lua_State *L);
+
+/* Sandbox replacements, installed by the Lua host's prelude. */
+int zd_pcall(lua_State *L);
+int zd_xpcall(lua_State *L);
+int zd_load(lua_State *L);
+int zd_tripped(lua_State *L);       /* Lua: returns trip message or nil */
+int zd_raise_if_tripped(lua_State *L); /* Lua: raises the trip error if tripped */
+int zd_str_find(lua_State *L);
+int zd_str_match(lua_State *L);
+int zd_str_gmatch(lua_State *L);
+int zd_str_gsub(lua_State *L);
+
+/* Record a trip (from C or Swift; does not raise). */
+void zd_trip_set(zd_runtime *rt, int kind, const char *message);
+
+/* Build "msg\nstack traceback: ..." for a (possibly dead) coroutine. Protected. */
+int zd_traceback(lua_State *L, lua_State *co, const char *msg, int level);
+
+/* The release string compiled into the linked library, e.g. "Lua 5.4.4". */
+const char *zd_lua_release(void);
+
+/* The LUA_EXTRASPACE block of a thread (copied from the main thread by
+** lua_newthread): the host keeps a pointer to itself there. */
+void **zd_extraspace(lua_State *L);
+
+/* Protected call of the function on top with nargs arguments, for trusted
+** host setup code. Returns a status; the error message is left on top. */
+int zd_pcall_trusted(lua_State *L, int nargs, int nresults);

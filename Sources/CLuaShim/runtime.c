@@ -1,0 +1,253 @@
+/*
+** State creation, the allocator, the instruction hook and the host-function
+** trampoline. Everything here may longjmp, which is why it is C: Swift frames
+** are never on the C stack when lua_error or lua_yieldk runs.
+*/
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+#include "zdshim.h"
+#include <lua5.4/lualib.h>
+
+/* Headroom granted after a memory trip so unwinding and reporting can finish. */
+#define ZD_MEM_HEADROOM (1u << 20)
+
+static zd_dispatch_fn dispatch = NULL;
+
+void zd_set_dispatch(zd_dispatch_fn fn) { dispatch = fn; }
+
+const char *zd_lua_release(void) {
+  static char release[32];
+  if (release[0] == '\0') {
+    /* lua_ident reads "$LuaVersion: Lua 5.4.4  Copyright ..." */
+    const char *p = strstr(lua_ident, "Lua 5");
+    size_t n = 0;
+    if (p != NULL)
+      while (p[n] != '\0' && n < sizeof(release) - 1 && !(p[n] == ' ' && n > 3)) n++;
+    if (n == 0) strcpy(release, "Lua ?");
+    else { memcpy(release, p, n); release[n] = '\0'; }
+  }
+  return release;
+}
+
+void zd_trip_set(zd_runtime *rt, int kind, const char *message) {
+  if (rt->tripped != ZD_TRIP_NONE) return;  /* the first cause wins */
+  rt->tripped = kind;
+  snprintf(rt->trip_message, sizeof(rt->trip_message), "%s", message);
+}
+
+zd_runtime *zd_runtime_of(lua_State *L) {
+  void *ud = NULL;
+  lua_getallocf(L, &ud);
+  return (zd_runtime *)ud;
+}
+
+static void *zd_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+  zd_runtime *rt = (zd_runtime *)ud;
+  if (ptr == NULL) osize = 0;  /* osize encodes the object type then */
+  if (nsize == 0) {
+    free(ptr);
+    rt->mem_used -= osize;
+    return NULL;
+  }
+  if (nsize > osize && rt->mem_limit != 0 && rt->enforce) {
+    size_t limit = rt->mem_limit;
+    if (rt->tripped == ZD_TRIP_MEMORY) limit += ZD_MEM_HEADROOM;
+    if (rt->mem_used - osize + nsize > limit) {
+      char msg[160];
+      snprintf(msg, sizeof msg,
+               "memory limit of %zu MB exceeded (raise it with --max-memory)",
+               rt->mem_limit >> 20);
+      zd_trip_set(rt, ZD_TRIP_MEMORY, msg);
+      return NULL;  /* Lua raises LUA_ERRMEM; the hook makes it final */
+    }
+  }
+  void *p = realloc(ptr, nsize);
+  if (p == NULL) return NULL;
+  rt->mem_used = rt->mem_used - osize + nsize;
+  if (rt->mem_used > rt->mem_peak) rt->mem_peak = rt->mem_used;
+  return p;
+}
+
+/* Raise the trip error. Its message is interned at trip time only if memory
+** allows; otherwise Lua's preallocated "not enough memory" is used. */
+static int raise_trip(lua_State *L, zd_runtime *rt) {
+  lua_pushstring(L, rt->trip_message);
+  return lua_error(L);
+}
+
+static void zd_hook(lua_State *L, lua_Debug *ar) {
+  zd_runtime *rt = zd_runtime_of(L);
+  int step = lua_gethookcount(L);
+  (void)ar;
+  rt->instructions += step;
+  if (rt->tripped == ZD_TRIP_NONE) {
+    int interrupt = rt->interrupt;
+    if (interrupt != ZD_TRIP_NONE) {
+      if (interrupt == ZD_TRIP_TIMEOUT)
+        zd_trip_set(rt, ZD_TRIP_TIMEOUT, "time limit exceeded (raise it with --timeout)");
+      else if (interrupt == ZD_TRIP_INTERRUPT)
+        zd_trip_set(rt, ZD_TRIP_INTERRUPT, "interrupted");
+      else
+        zd_trip_set(rt, interrupt, "stopped by the host");
+    }
+    else if (rt->max_instructions != 0 && rt->instructions > rt->max_instructions) {
+      char msg[160];
+      snprintf(msg, sizeof msg,
+               "instruction limit of %lld exceeded (raise it with --max-instructions)",
+               (long long)rt->max_instructions);
+      zd_trip_set(rt, ZD_TRIP_INSTRUCTIONS, msg);
+    }
+  }
+  if (rt->tripped == ZD_TRIP_NONE && step != ZD_HOOK_STEP) {
+    /* A thread that tripped in an earlier input (REPL) runs normally again. */
+    lua_sethook(L, zd_hook, LUA_MASKCOUNT, ZD_HOOK_STEP);
+  }
+  if (rt->tripped != ZD_TRIP_NONE) {
+    /* From now on this thread fails at every instruction, so no handler
+    ** that catches the error gets to run more than one instruction. */
+    lua_sethook(L, zd_hook, LUA_MASKCOUNT, 1);
+    raise_trip(L, rt);
+  }
+}
+
+lua_State *zd_newstate(zd_runtime *rt) {
+  lua_State *L = lua_newstate(zd_alloc, rt);
+  if (L == NULL) return NULL;
+  /* Installed on the main thread before any code runs, the hook is copied
+  ** into every coroutine created later (lua_newthread copies it). */
+  lua_sethook(L, zd_hook, LUA_MASKCOUNT, ZD_HOOK_STEP);
+  return L;
+}
+
+int zd_resume(lua_State *co, lua_State *from, int nargs, int *nres) {
+  zd_runtime *rt = zd_runtime_of(co);
+  int saved = rt->enforce;
+  int status;
+  rt->enforce = 1;
+  status = lua_resume(co, from, nargs, nres);
+  rt->enforce = saved;
+  return status;
+}
+
+/* ---------------------------------------------------------------- */
+/* Host functions                                                   */
+
+/* Raise the error on top, prefixed with the calling Lua code's position when
+** it is a message, like luaL_error does. */
+static int raise_with_where(lua_State *L) {
+  if (lua_type(L, -1) == LUA_TSTRING) {
+    luaL_where(L, 1);
+    lua_insert(L, -2);
+    lua_concat(L, 2);
+  }
+  return lua_error(L);
+}
+
+static int zd_continue(lua_State *L, int status, lua_KContext ctx) {
+  zd_runtime *rt = zd_runtime_of(L);
+  int n = lua_gettop(L);
+  (void)status; (void)ctx;
+  if (rt->tripped != ZD_TRIP_NONE) return raise_trip(L, rt);
+  /* The scheduler resumes a suspended host call with (ok, ...). */
+  if (n == 0 || !lua_toboolean(L, 1)) {
+    lua_settop(L, 2);
+    return raise_with_where(L);
+  }
+  return n - 1;
+}
+
+static int zd_trampoline(lua_State *L) {
+  zd_runtime *rt = zd_runtime_of(L);
+  int64_t fnid = (int64_t)lua_tointeger(L, lua_upvalueindex(1));
+  int nyield = 0;
+  int saved = rt->enforce;
+  int r;
+  if (rt->tripped != ZD_TRIP_NONE) return raise_trip(L, rt);
+  if (dispatch == NULL) return luaL_error(L, "host is not ready");
+  /* Swift code may allocate freely (pushing results); the limit is checked
+  ** once it has returned, here, where raising is safe. */
+  rt->enforce = 0;
+  r = dispatch(L, fnid, &nyield);
+  rt->enforce = saved;
+  if (rt->tripped != ZD_TRIP_NONE) return raise_trip(L, rt);
+  if (rt->mem_limit != 0 && rt->mem_used > rt->mem_limit) {
+    char msg[160];
+    snprintf(msg, sizeof msg,
+             "memory limit of %zu MB exceeded (raise it with --max-memory)",
+             rt->mem_limit >> 20);
+    zd_trip_set(rt, ZD_TRIP_MEMORY, msg);
+    return raise_trip(L, rt);
+  }
+  if (r == ZD_HOST_ERROR) return raise_with_where(L);
+  if (r == ZD_HOST_YIELD) {
+    /* Keep only the yielded values, then suspend; zd_continue finishes. */
+    lua_rotate(L, 1, nyield);
+    lua_settop(L, nyield);
+    return lua_yieldk(L, nyield, 0, zd_continue);
+  }
+  return r;
+}
+
+void zd_pushhostfunction(lua_State *L, int64_t fnid) {
+  lua_pushinteger(L, (lua_Integer)fnid);
+  lua_pushcclosure(L, zd_trampoline, 1);
+}
+
+/* ---------------------------------------------------------------- */
+/* Loading and libraries                                            */
+
+int zd_loadtext(lua_State *L, const char *code, size_t len, const char *name) {
+  zd_runtime *rt = zd_runtime_of(L);
+  int saved = rt->enforce;
+  int status;
+  rt->enforce = 1;
+  status = luaL_loadbufferx(L, code, len, name, "t");
+  rt->enforce = saved;
+  return status;
+}
+
+static int openlibs(lua_State *L) {
+  static const luaL_Reg libs[] = {
+    {LUA_GNAME, luaopen_base},
+    {LUA_COLIBNAME, luaopen_coroutine},
+    {LUA_TABLIBNAME, luaopen_table},
+    {LUA_OSLIBNAME, luaopen_os},
+    {LUA_STRLIBNAME, luaopen_string},
+    {LUA_MATHLIBNAME, luaopen_math},
+    {LUA_UTF8LIBNAME, luaopen_utf8},
+    {NULL, NULL}
+  };
+  const luaL_Reg *lib;
+  for (lib = libs; lib->func; lib++) {
+    luaL_requiref(L, lib->name, lib->func, 1);
+    lua_pop(L, 1);
+  }
+  return 0;
+}
+
+int zd_openlibs(lua_State *L) {
+  lua_pushcfunction(L, openlibs);
+  return lua_pcall(L, 0, 0, 0);
+}
+
+struct traceback_args { lua_State *co; const char *msg; int level; };
+
+static int traceback(lua_State *L) {
+  struct traceback_args *a = (struct traceback_args *)lua_touserdata(L, 1);
+  luaL_traceback(L, a->co, a->msg, a->level);
+  return 1;
+}
+
+int zd_traceback(lua_State *L, lua_State *co, const char *msg, int level) {
+  struct traceback_args a = { co, msg, level };
+  lua_pushcfunction(L, traceback);
+  lua_pushlightuserdata(L, &a);
+  return lua_pcall(L, 1, 1, 0);
+}
+
+void **zd_extraspace(lua_State *L) { return (void **)lua_getextraspace(L); }
+
+int zd_pcall_trusted(lua_State *L, int nargs, int nresults) {
+  return lua_pcall(L, nargs, nresults, 0);
+}

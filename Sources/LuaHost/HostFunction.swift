@@ -1,0 +1,76 @@
+import CLua
+import CLuaShim
+import JSONValue
+
+/// A Swift function callable from Lua. It reads its arguments from `call`,
+/// and either returns values, or asks to suspend the calling coroutine while
+/// async work runs. Throwing is the way to raise a Lua error: the error is
+/// raised from C after this Swift frame has returned.
+public typealias HostFunction = (HostCall) throws -> HostResult
+
+public enum HostResult {
+    /// Return these values to Lua.
+    case values([JSON])
+    /// The function pushed `n` values on the stack itself.
+    case pushed(Int32)
+    /// Suspend the calling coroutine until the work finishes; its values are
+    /// returned to Lua, its error raised. Where the coroutine cannot yield
+    /// (inside a `table.sort` comparator, a metamethod called from C, …), the
+    /// Lua thread waits for the work instead.
+    case suspend(@Sendable () async throws -> [JSON])
+    /// Suspend until the given scheduler tasks have finished; returns a list
+    /// with, for each task, nil or its error message.
+    case join([Int])
+
+    public static let none = HostResult.values([])
+    public static func value(_ v: JSON) -> HostResult { .values([v]) }
+}
+
+/// The arguments of one host-function call.
+public struct HostCall {
+    public let L: OpaquePointer
+    /// The Lua-visible name, used in argument errors.
+    public let name: String
+    public let host: LuaHost
+
+    public var count: Int32 { lua_gettop(L) }
+    public var stack: LuaStack { LuaStack(L) }
+
+    public func isNil(_ n: Int32) -> Bool { lua_type(L, n) <= LUA_TNIL }
+
+    public func typeName(_ n: Int32) -> String {
+        lua_type(L, n) == LUA_TNONE ? "no value" : stack.typeName(at: n)
+    }
+
+    public func fail(_ n: Int32, _ expected: String) -> ArgumentError {
+        ArgumentError(function: name, position: Int(n), expected: "\(expected) expected, got \(typeName(n))")
+    }
+
+    public func string(_ n: Int32) throws -> String {
+        guard lua_type(L, n) == LUA_TSTRING || lua_type(L, n) == LUA_TNUMBER else { throw fail(n, "string") }
+        if lua_type(L, n) == LUA_TNUMBER { return try json(n).description }
+        return stack.string(at: n) ?? ""
+    }
+
+    public func optionalString(_ n: Int32) throws -> String? {
+        isNil(n) ? nil : try string(n)
+    }
+
+    public func integer(_ n: Int32) throws -> Int64 {
+        var ok: Int32 = 0
+        let v = lua_tointegerx(L, n, &ok)
+        guard ok != 0 else { throw fail(n, "integer") }
+        return Int64(v)
+    }
+
+    public func boolean(_ n: Int32) -> Bool { lua_toboolean(L, n) != 0 }
+
+    /// Argument `n` as JSON, with conversion errors naming the argument.
+    public func json(_ n: Int32) throws -> JSON {
+        do {
+            return try LuaJSON.read(L, n)
+        } catch let e as LuaJSON.ConversionError {
+            throw ArgumentError(function: name, position: Int(n), expected: e.description)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+/// How a chunk can fail, as seen by the host.
+public enum LuaError: Error, Equatable, CustomStringConvertible {
+    /// The chunk did not compile (message carries `name:line:`).
+    case syntax(String)
+    /// A runtime error; `value` is the error value (a table's message or the
+    /// string), `traceback` Lua's stack traceback.
+    case runtime(message: String, traceback: String, value: ErrorValue)
+    /// A resource limit stopped the run. Cannot be caught by Lua code.
+    case limit(LimitKind, String)
+    /// The host itself failed (state could not be created, …).
+    case host(String)
+
+    public var description: String {
+        switch self {
+        case .syntax(let m): return m
+        case .runtime(let m, _, _): return m
+        case .limit(_, let m): return m
+        case .host(let m): return m
+        }
+    }
+}
+
+/// The value raised by Lua code, converted when it was data.
+public enum ErrorValue: Equatable, Sendable {
+    case string(String)
+    case object(JSONValue.JSON)
+    case other(String)
+}
+
+import JSONValue
+
+/// A Swift error that knows how to appear in Lua as a structured error value
+/// (a table with fields and a readable `tostring`), e.g. Zoho API errors.
+public protocol LuaRaisable: Error {
+    /// Fields of the error table. `message` is what `tostring` shows.
+    var luaErrorValue: JSON { get }
+}
+
+/// An error raised by a host function because an argument is wrong, worded
+/// like Lua's own: "bad argument #1 to 'delete' (string expected, got nil)".
+public struct ArgumentError: Error, CustomStringConvertible, Sendable {
+    public let function: String
+    public let position: Int?
+    public let name: String?
+    public let expected: String
+
+    public init(function: String, position: Int? = nil, name: String? = nil, expected: String) {
+        self.function = function; self.position = position; self.name = name; self.expected = expected
+    }
+
+    public var description: String {
+        var where_ = ""
+        if let position { where_ = "#\(position)" }
+        if let name { where_ += where_.isEmpty ? "'\(name)'" : " '\(name)'" }
+        return "bad argument \(where_) to '\(function)' (\(expected))"
+    }
+}
+
+/// Any other error a host function throws appears in Lua as its description.
+public struct HostError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

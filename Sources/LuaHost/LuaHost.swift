@@ -1,0 +1,449 @@
+import CLua
+import CLuaShim
+import Foundation
+import JSONValue
+
+/// Lua's registry pseudo-index (LUA_REGISTRYINDEX is a macro Swift cannot import).
+let LUA_REGISTRY: Int32 = -1_000_000 - 1000
+
+/// The value a chunk returned, for display.
+public enum RunValue: Equatable, Sendable {
+    case json(JSON)
+    /// A value with no JSON form (function, coroutine, cyclic table): its description.
+    case opaque(String)
+}
+
+/// A sandboxed Lua 5.4 state and the scheduler that runs its coroutines.
+///
+/// Knows nothing of Zoho: the shell adds bindings with `register` and
+/// `install`. Every Lua call happens on the host's own thread; the public
+/// methods may be called from any one thread at a time.
+public final class LuaHost: @unchecked Sendable {
+    public struct Options {
+        public var limits: Limits
+        /// Receives everything `print` writes.
+        public var output: (String) -> Void
+        /// Folders `require` may load modules from, searched in order.
+        public var modulePaths: [String]
+
+        public init(limits: Limits = .defaults, output: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) },
+                    modulePaths: [String] = []) {
+            self.limits = limits; self.output = output; self.modulePaths = modulePaths
+        }
+    }
+
+    public var options: Options
+    let thread = LuaThread()
+    let runtime: UnsafeMutablePointer<zd_runtime>
+    private(set) var L: OpaquePointer!
+    private var closed = false
+
+    // Host functions by id; the id lives in the Lua closure's upvalue.
+    private var functions: [Int64: (name: String, body: HostFunction)] = [:]
+    private var nextFunctionID: Int64 = 1
+    private var hostTableRef: Int32 = 0
+    private var envRef: Int32 = 0
+    private var outputWritten = 0
+
+    let scheduler: Scheduler
+
+    static let suspendToken = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
+    static let nullToken = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
+
+    public init(options: Options = Options()) throws {
+        self.options = options
+        runtime = UnsafeMutablePointer<zd_runtime>.allocate(capacity: 1)
+        runtime.initialize(to: zd_runtime())
+        scheduler = Scheduler()
+        scheduler.host = self
+        try thread.sync { try self.setUp() }
+    }
+
+    deinit {
+        close()
+        runtime.deallocate()
+    }
+
+    /// Closes the state. Safe to call twice.
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        thread.sync { [self] in
+            if let L { lua_close(L) }
+            L = nil
+        }
+        thread.stop()
+    }
+
+    // MARK: - Set-up
+
+    private func setUp() throws {
+        LuaHost.installDispatcher
+        guard let L = zd_newstate(runtime) else { throw LuaError.host("cannot create a Lua state") }
+        self.L = L
+        zd_extraspace(L).pointee = Unmanaged.passUnretained(self).toOpaque()
+        guard zd_openlibs(L) == LUA_OK else { throw LuaError.host("cannot open the Lua libraries") }
+
+        let stack = LuaStack(L)
+        // Registry values shared with LuaJSON.
+        stack.pushLightUserdata(LuaHost.nullToken)
+        stack.setRawField(LUA_REGISTRY, LuaJSON.nullKey)
+        lua_createtable(L, 0, 1)
+        stack.setRawField(LUA_REGISTRY, LuaJSON.arrayMarkerKey)
+        lua_createtable(L, 0, 2)
+        stack.setRawField(LUA_REGISTRY, LuaHost.errorMetatableKey)
+
+        // H: the private table handed to trusted setup code.
+        lua_createtable(L, 0, 32)
+        let H = lua_gettop(L)
+        stack.pushLightUserdata(LuaHost.suspendToken); stack.setRawField(H, "SUSPEND")
+        stack.pushLightUserdata(LuaHost.nullToken); stack.setRawField(H, "NULL")
+        lua_createtable(L, 0, 0)
+        lua_createtable(L, 0, 1)
+        stack.push("k"); stack.setRawField(-2, "__mode")
+        lua_setmetatable(L, -2)
+        stack.setRawField(H, "hostthreads")
+        stack.rawField(LUA_REGISTRY, LuaJSON.arrayMarkerKey); stack.setRawField(H, "array_mt")
+        stack.rawField(LUA_REGISTRY, LuaHost.errorMetatableKey); stack.setRawField(H, "error_mt")
+        let cfunctions: [(String, lua_CFunction)] = [
+            ("pcall", zd_pcall), ("xpcall", zd_xpcall), ("load", zd_load),
+            ("find", zd_str_find), ("match", zd_str_match), ("gmatch", zd_str_gmatch), ("gsub", zd_str_gsub),
+            ("raise_if_tripped", zd_raise_if_tripped), ("tripped", zd_tripped),
+        ]
+        for (name, f) in cfunctions {
+            lua_pushcclosure(L, f, 0)
+            stack.setRawField(H, name)
+        }
+        registerBuiltins(into: H)
+        lua_pushvalue(L, H)
+        hostTableRef = luaL_ref(L, LUA_REGISTRY)
+        scheduler.hostTableRefIndex = hostTableRef
+
+        // Run the prelude; it returns the sandbox environment.
+        try loadTrusted(preludeSource, name: "=prelude")
+        lua_pushvalue(L, H)
+        guard zd_pcall_trusted(L, 1, 1) == LUA_OK else {
+            throw LuaError.host("prelude failed: \(stack.string(at: -1) ?? "?")")
+        }
+        lua_pushvalue(L, -1)
+        envRef = luaL_ref(L, LUA_REGISTRY)
+        // The environment becomes the globals: `load` without an env argument
+        // and every chunk the host loads see the sandbox, never the full _G.
+        lua_rawseti(L, LUA_REGISTRY, lua_Integer(LUA_RIDX_GLOBALS))
+        lua_settop(L, 0)
+    }
+
+    static let errorMetatableKey = "zdsh.error.mt"
+
+    private static let installDispatcher: Void = {
+        zd_set_dispatch { L, fnid, nyield in
+            guard let L, let raw = zd_extraspace(L).pointee else { return ZD_HOST_ERROR }
+            let host = Unmanaged<LuaHost>.fromOpaque(raw).takeUnretainedValue()
+            return host.dispatch(L, fnid, nyield!)
+        }
+    }()
+
+    private func loadTrusted(_ source: String, name: String) throws {
+        let status = source.withCString { zd_loadtext(L, $0, strlen($0), name) }
+        guard status == LUA_OK else {
+            throw LuaError.host("cannot load \(name): \(LuaStack(L).string(at: -1) ?? "?")")
+        }
+    }
+
+    private func registerBuiltins(into H: Int32) {
+        let stack = LuaStack(L)
+        let builtins: [(String, HostFunction)] = [
+            ("write", { [unowned self] call in try self.write(call) }),
+            ("readmodule", { [unowned self] call in try self.readModule(call) }),
+            ("await", { [unowned self] call in try self.scheduler.awaitCall(call) }),
+            ("spawn", { [unowned self] call in try self.scheduler.spawnCall(call) }),
+            ("join", { call in
+                guard lua_type(call.L, 1) == LUA_TTABLE else { throw call.fail(1, "table") }
+                let ids = try call.json(1).arrayValue?.compactMap { $0.intValue }.map(Int.init) ?? []
+                return .join(ids)
+            }),
+            ("json_encode", { call in
+                let value = try call.json(1)
+                return .value(.string(value.encoded(call.boolean(2) ? .pretty : [])))
+            }),
+            ("json_decode", { call in
+                let text = try call.string(1)
+                do { return .value(try JSON.parse(text)) } catch {
+                    throw HostError("json.decode: \(error)")
+                }
+            }),
+        ]
+        for (name, body) in builtins {
+            push(function: body, named: name)
+            stack.setRawField(H, name)
+        }
+    }
+
+    // MARK: - Host functions
+
+    /// Pushes a Lua function that calls `body`.
+    func push(function body: @escaping HostFunction, named name: String) {
+        let id = nextFunctionID
+        nextFunctionID += 1
+        functions[id] = (name, body)
+        zd_pushhostfunction(L, id)
+    }
+
+    /// Makes `body` available to Lua as the global `name` (rarely wanted:
+    /// prefer `install`, which keeps host tables locked).
+    public func register(global name: String, _ body: @escaping HostFunction) {
+        thread.sync { [self] in
+            lua_rawgeti(L, LUA_REGISTRY, lua_Integer(envRef))
+            push(function: body, named: name)
+            LuaStack(L).setRawField(-2, name)
+            lua_settop(L, 0)
+        }
+    }
+
+    /// Runs trusted Lua `source` that builds a library. It receives one
+    /// table: the host's private functions (`lock`, `spawn`, `join`, `tostring`,
+    /// `SUSPEND`, …) plus `functions`. Its return value becomes the global
+    /// `global` (the source should return a `lock`ed table).
+    public func install(global: String, source: String, functions extra: [String: HostFunction]) throws {
+        try thread.sync { [self] in
+            let stack = LuaStack(L)
+            defer { lua_settop(L, 0) }
+            lua_createtable(L, 0, Int32(extra.count) + 32)
+            let E = lua_gettop(L)
+            lua_rawgeti(L, LUA_REGISTRY, lua_Integer(hostTableRef))
+            lua_pushnil(L)
+            while lua_next(L, -2) != 0 {
+                lua_pushvalue(L, -2)
+                lua_rotate(L, -2, 1)
+                lua_rawset(L, E)
+            }
+            lua_settop(L, E)
+            for (name, body) in extra {
+                push(function: body, named: "\(global).\(name)")
+                stack.setRawField(E, name)
+            }
+            try loadTrusted(source, name: "=\(global)")
+            lua_pushvalue(L, E)
+            guard zd_pcall_trusted(L, 1, 1) == LUA_OK else {
+                throw LuaError.host("installing \(global) failed: \(stack.string(at: -1) ?? "?")")
+            }
+            lua_rawgeti(L, LUA_REGISTRY, lua_Integer(envRef))
+            lua_rotate(L, -2, 1)
+            stack.setRawField(-2, global)
+        }
+    }
+
+    func dispatch(_ L: OpaquePointer, _ fnid: Int64, _ nyield: UnsafeMutablePointer<Int32>) -> Int32 {
+        guard let entry = functions[fnid] else {
+            LuaStack(L).push("unknown host function")
+            return ZD_HOST_ERROR
+        }
+        let call = HostCall(L: L, name: entry.name, host: self)
+        do {
+            switch try entry.body(call) {
+            case .values(let values):
+                _ = lua_checkstack(L, Int32(values.count) + 4)
+                for v in values { LuaJSON.push(L, v) }
+                return Int32(values.count)
+            case .pushed(let n):
+                return n
+            case .suspend(let work):
+                let ticket = scheduler.start(work)
+                return suspendOrWait(L, ticket: ticket, nyield: nyield)
+            case .join(let ids):
+                guard lua_isyieldable(L) != 0 else {
+                    throw HostError("cannot wait for tasks here (inside a metamethod, iterator or sort callback)")
+                }
+                let ticket = scheduler.join(ids)
+                return suspendOrWait(L, ticket: ticket, nyield: nyield)
+            }
+        } catch {
+            pushError(L, error)
+            return ZD_HOST_ERROR
+        }
+    }
+
+    private func suspendOrWait(_ L: OpaquePointer, ticket: Int, nyield: UnsafeMutablePointer<Int32>) -> Int32 {
+        if lua_isyieldable(L) != 0 {
+            LuaStack(L).pushLightUserdata(LuaHost.suspendToken)
+            lua_pushinteger(L, lua_Integer(ticket))
+            nyield.pointee = 2
+            return ZD_HOST_YIELD
+        }
+        // Cannot suspend here: wait on this thread for the result.
+        switch scheduler.wait(for: ticket) {
+        case .success(let values):
+            _ = lua_checkstack(L, Int32(values.count) + 4)
+            for v in values { LuaJSON.push(L, v) }
+            return Int32(values.count)
+        case .failure(let error):
+            pushError(L, error)
+            return ZD_HOST_ERROR
+        }
+    }
+
+    /// Pushes the Lua form of a Swift error: a structured table for
+    /// `LuaRaisable` errors, otherwise the error's description.
+    func pushError(_ L: OpaquePointer, _ error: Error) {
+        if let raisable = error as? LuaRaisable {
+            LuaJSON.push(L, raisable.luaErrorValue)
+            LuaStack(L).rawField(LUA_REGISTRY, LuaHost.errorMetatableKey)
+            lua_setmetatable(L, -2)
+        } else {
+            LuaStack(L).push(String(describing: error))
+        }
+    }
+
+    // MARK: - Built-in host functions
+
+    private func write(_ call: HostCall) throws -> HostResult {
+        guard let bytes = call.stack.bytes(at: 1) else { throw call.fail(1, "string") }
+        let cap = options.limits.maxOutput
+        if cap > 0 && outputWritten + bytes.count > cap {
+            let room = max(0, cap - outputWritten)
+            options.output(String(decoding: bytes.prefix(room), as: UTF8.self))
+            outputWritten = cap
+            trip(.output, "output limit of \(cap >> 10) KB exceeded (raise it with --max-output)")
+            return .none
+        }
+        outputWritten += bytes.count
+        options.output(String(decoding: bytes, as: UTF8.self))
+        return .none
+    }
+
+    private func readModule(_ call: HostCall) throws -> HostResult {
+        let name = try call.string(1)
+        // Module names are dotted identifiers: no path syntax can reach the
+        // file system outside the allowed folders.
+        guard !name.isEmpty, name.count <= 200,
+              name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }),
+              !name.hasPrefix("."), !name.hasSuffix("."), !name.contains("..") else {
+            return .values([.null, .string("module name '\(name)' is not valid (use dotted names like 'lib.util')")])
+        }
+        let relative = name.replacingOccurrences(of: ".", with: "/") + ".lua"
+        var tried: [String] = []
+        for folder in options.modulePaths {
+            let path = (folder as NSString).appendingPathComponent(relative)
+            tried.append(path)
+            if let data = FileManager.default.contents(atPath: path) {
+                return .values([.string(String(decoding: data, as: UTF8.self)), .string("@\(path)")])
+            }
+        }
+        let list = tried.map { "\n\tno file '\($0)'" }.joined()
+        return .values([.null, .string("module '\(name)' not found:\(list)")])
+    }
+
+    // MARK: - Limits
+
+    /// Stops the run: the limit error is raised at the next host call or hook
+    /// and cannot be caught.
+    public func trip(_ kind: LimitKind, _ message: String) {
+        zd_trip_set(runtime, kind.code, message)
+    }
+
+    /// Asks the running chunk to stop (from any thread, e.g. on Ctrl-C).
+    public func interrupt() {
+        runtime.pointee.interrupt = Int32(ZD_TRIP_INTERRUPT.rawValue)
+    }
+
+    public var statistics: Statistics {
+        Statistics(instructions: runtime.pointee.instructions, memoryInUse: runtime.pointee.mem_used,
+                   memoryPeak: runtime.pointee.mem_peak)
+    }
+
+    public struct Statistics: Sendable {
+        public let instructions: Int64
+        public let memoryInUse: Int
+        public let memoryPeak: Int
+    }
+
+    // MARK: - Running chunks
+
+    /// Compiles and runs `source` as the main coroutine of a new run, with
+    /// the limits in `options`. `name` is the chunk name shown in errors
+    /// (a file path, or "=eval").
+    public func run(_ source: String, name: String, arguments: [JSON] = []) -> Result<[RunValue], LuaError> {
+        thread.sync { self.runOnThread(source, name: name, arguments: arguments) }
+    }
+
+    private func runOnThread(_ source: String, name: String, arguments: [JSON]) -> Result<[RunValue], LuaError> {
+        let limits = options.limits
+        let rt = runtime
+        rt.pointee.tripped = Int32(ZD_TRIP_NONE.rawValue)
+        rt.pointee.trip_message.0 = 0
+        rt.pointee.interrupt = Int32(ZD_TRIP_NONE.rawValue)
+        rt.pointee.instructions = 0
+        rt.pointee.max_instructions = limits.maxInstructions
+        rt.pointee.mem_limit = limits.maxMemory
+        rt.pointee.mem_peak = rt.pointee.mem_used
+        outputWritten = 0
+        defer { lua_settop(L, 0) }
+
+        let chunkName = name.hasPrefix("=") || name.hasPrefix("@") ? name : "@\(name)"
+        let bytes = Array(source.utf8)
+        let status = bytes.withUnsafeBufferPointer { buf in
+            buf.withMemoryRebound(to: CChar.self) { zd_loadtext(L, $0.baseAddress, $0.count, chunkName) }
+        }
+        guard status == LUA_OK else {
+            let message = LuaStack(L).string(at: -1) ?? "syntax error"
+            if let kind = trippedKind { return .failure(.limit(kind, tripMessage)) }
+            return .failure(.syntax(message))
+        }
+        for a in arguments { LuaJSON.push(L, a) }
+
+        var deadline: Date?
+        var watchdog: DispatchWorkItem?
+        if let timeout = limits.timeout {
+            deadline = Date(timeIntervalSinceNow: timeout)
+            let item = DispatchWorkItem { rt.pointee.interrupt = Int32(ZD_TRIP_TIMEOUT.rawValue) }
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: item)
+            watchdog = item
+        }
+        defer { watchdog?.cancel() }
+        return scheduler.runMain(nargs: Int32(arguments.count), deadline: deadline)
+    }
+
+    var trippedKind: LimitKind? { LimitKind(code: runtime.pointee.tripped) }
+
+    var tripMessage: String {
+        withUnsafePointer(to: runtime.pointee.trip_message) {
+            $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+        }
+    }
+
+    /// The Lua release linked into this process, e.g. "Lua 5.4.4".
+    public static var luaRelease: String { String(cString: zd_lua_release()) }
+
+    /// (major, minor, release) of the linked Lua, e.g. (5, 4, 4).
+    public static var luaVersion: (Int, Int, Int) {
+        let parts = luaRelease.dropFirst(4).split(separator: ".").compactMap { Int($0) }
+        return (parts.count > 0 ? parts[0] : 0, parts.count > 1 ? parts[1] : 0, parts.count > 2 ? parts[2] : 0)
+    }
+}
+
+extension LimitKind {
+    init?(code: Int32) {
+        switch UInt32(bitPattern: code) {
+        case ZD_TRIP_MEMORY.rawValue: self = .memory
+        case ZD_TRIP_INSTRUCTIONS.rawValue: self = .instructions
+        case ZD_TRIP_TIMEOUT.rawValue: self = .timeout
+        case ZD_TRIP_OUTPUT.rawValue: self = .output
+        case ZD_TRIP_INTERRUPT.rawValue: self = .interrupt
+        case ZD_TRIP_HOST.rawValue: self = .host
+        default: return nil
+        }
+    }
+
+    var code: Int32 {
+        let trip: zd_trip
+        switch self {
+        case .memory: trip = ZD_TRIP_MEMORY
+        case .instructions: trip = ZD_TRIP_INSTRUCTIONS
+        case .timeout: trip = ZD_TRIP_TIMEOUT
+        case .output: trip = ZD_TRIP_OUTPUT
+        case .interrupt: trip = ZD_TRIP_INTERRUPT
+        case .host: trip = ZD_TRIP_HOST
+        }
+        return Int32(trip.rawValue)
+    }
+}

@@ -1,0 +1,199 @@
+import CLua
+import CLuaShim
+import JSONValue
+
+/// Conversion between Lua values and `JSON`.
+///
+/// Lua → JSON rules:
+/// - nil → null; booleans; integers stay integers (Int64, exact); floats are
+///   doubles, except NaN and ±inf, which JSON cannot represent: an error.
+/// - strings must be valid UTF-8 (an error names where one is not).
+/// - a table whose keys are exactly 1…n is an array; one whose keys are all
+///   strings is an object; an empty table is an object unless marked with
+///   `json.array()` (the array marker metatable); mixed or sparse integer keys,
+///   float keys and non-string keys are errors naming the offending key.
+/// - the `json.null` sentinel is null (to send an explicit null).
+/// - functions, threads and userdata are errors; so are cyclic tables and
+///   nesting deeper than `maxDepth`.
+///
+/// JSON → Lua rules: null object fields are left out (a missing field reads
+/// as nil), null array elements become `json.null` so positions are kept.
+public enum LuaJSON {
+    public static let maxDepth = 100
+
+    public struct ConversionError: Error, CustomStringConvertible, Sendable {
+        public let path: String
+        public let reason: String
+        public var description: String { path.isEmpty ? reason : "\(reason) (at \(path))" }
+    }
+
+    /// Registry keys of the array marker metatable and the null sentinel.
+    static let arrayMarkerKey = "zdsh.json.array"
+    static let nullKey = "zdsh.json.null"
+
+    /// Reads the value at `index` as JSON.
+    public static func read(_ L: OpaquePointer, _ index: Int32, path: String = "") throws -> JSON {
+        var visiting = Set<UnsafeRawPointer>()
+        return try read(L, lua_absindex(L, index), path: path, depth: 0, visiting: &visiting)
+    }
+
+    private static func read(_ L: OpaquePointer, _ i: Int32, path: String, depth: Int,
+                             visiting: inout Set<UnsafeRawPointer>) throws -> JSON {
+        let stack = LuaStack(L)
+        switch lua_type(L, i) {
+        case LUA_TNIL, LUA_TNONE:
+            return .null
+        case LUA_TBOOLEAN:
+            return .bool(lua_toboolean(L, i) != 0)
+        case LUA_TNUMBER:
+            if lua_isinteger(L, i) != 0 { return .int(Int64(lua_tointegerx(L, i, nil))) }
+            let d = lua_tonumberx(L, i, nil)
+            guard d.isFinite else {
+                throw ConversionError(path: path, reason: "\(d.isNaN ? "NaN" : "infinity") cannot be represented in JSON")
+            }
+            return .double(d)
+        case LUA_TSTRING:
+            let bytes = stack.bytes(at: i) ?? []
+            guard let s = String(validating: bytes, as: UTF8.self) else {
+                throw ConversionError(path: path, reason: "string is not valid UTF-8")
+            }
+            return .string(s)
+        case LUA_TLIGHTUSERDATA:
+            if isNull(L, i) { return .null }
+            throw ConversionError(path: path, reason: "cannot convert a userdata to JSON")
+        case LUA_TTABLE:
+            return try readTable(L, i, path: path, depth: depth, visiting: &visiting)
+        default:
+            throw ConversionError(path: path, reason: "cannot convert a \(stack.typeName(at: i)) to JSON")
+        }
+    }
+
+    private static func readTable(_ L: OpaquePointer, _ t: Int32, path: String, depth: Int,
+                                  visiting: inout Set<UnsafeRawPointer>) throws -> JSON {
+        guard depth < maxDepth else {
+            throw ConversionError(path: path, reason: "nesting deeper than \(maxDepth) levels")
+        }
+        guard let identity = lua_topointer(L, t) else { return .null }
+        guard visiting.insert(identity).inserted else {
+            throw ConversionError(path: path, reason: "cyclic table")
+        }
+        defer { visiting.remove(identity) }
+        guard lua_checkstack(L, 4) != 0 else {
+            throw ConversionError(path: path, reason: "Lua stack exhausted")
+        }
+
+        // First pass: classify keys without converting values.
+        var count = 0
+        var maxIndex: Int64 = 0
+        var stringKeys = 0
+        var integerKeys = 0
+        lua_pushnil(L)
+        while lua_next(L, t) != 0 {
+            count += 1
+            switch lua_type(L, -2) {
+            case LUA_TSTRING:
+                stringKeys += 1
+            case LUA_TNUMBER where lua_isinteger(L, -2) != 0:
+                integerKeys += 1
+                maxIndex = max(maxIndex, Int64(lua_tointegerx(L, -2, nil)))
+            default:
+                let keyType = LuaStack(L).typeName(at: -2)
+                lua_settop(L, -3)
+                throw ConversionError(path: path, reason: "table has a \(keyType) key; JSON keys must be strings")
+            }
+            lua_settop(L, -2)
+        }
+
+        if count == 0 {
+            return isArrayMarked(L, t) ? .array([]) : .object([:])
+        }
+        if integerKeys > 0 && stringKeys > 0 {
+            throw ConversionError(path: path, reason: "table mixes array items and named fields")
+        }
+        if integerKeys > 0 {
+            guard maxIndex == Int64(count) else {
+                throw ConversionError(path: path, reason: "array is sparse or does not start at 1 (\(count) items, highest index \(maxIndex))")
+            }
+            var items: [JSON] = []
+            items.reserveCapacity(count)
+            for n in 1...count {
+                lua_rawgeti(L, t, lua_Integer(n))
+                defer { lua_settop(L, -2) }
+                items.append(try read(L, lua_gettop(L), path: "\(path)[\(n)]", depth: depth + 1, visiting: &visiting))
+            }
+            return .array(items)
+        }
+        var object: [String: JSON] = [:]
+        object.reserveCapacity(count)
+        lua_pushnil(L)
+        while lua_next(L, t) != 0 {
+            let keyBytes = LuaStack(L).bytes(at: -2) ?? []
+            guard let key = String(validating: keyBytes, as: UTF8.self) else {
+                lua_settop(L, -3)
+                throw ConversionError(path: path, reason: "key is not valid UTF-8")
+            }
+            let childPath = path.isEmpty ? key : "\(path).\(key)"
+            do {
+                object[key] = try read(L, lua_gettop(L), path: childPath, depth: depth + 1, visiting: &visiting)
+            } catch {
+                lua_settop(L, -3)
+                throw error
+            }
+            lua_settop(L, -2)
+        }
+        return .object(object)
+    }
+
+    static func isArrayMarked(_ L: OpaquePointer, _ t: Int32) -> Bool {
+        guard lua_getmetatable(L, t) != 0 else { return false }
+        LuaStack(L).rawField(LUA_REGISTRY, arrayMarkerKey)
+        let same = lua_rawequal(L, -1, -2) != 0
+        lua_settop(L, -3)
+        return same
+    }
+
+    static func isNull(_ L: OpaquePointer, _ i: Int32) -> Bool {
+        let i = lua_absindex(L, i)
+        LuaStack(L).rawField(LUA_REGISTRY, nullKey)
+        let same = lua_rawequal(L, i, -1) != 0
+        lua_settop(L, -2)
+        return same
+    }
+
+    /// Pushes a JSON value. Top-level null pushes nil.
+    public static func push(_ L: OpaquePointer, _ value: JSON) {
+        push(L, value, inArray: false)
+    }
+
+    private static func push(_ L: OpaquePointer, _ value: JSON, inArray: Bool) {
+        let stack = LuaStack(L)
+        _ = lua_checkstack(L, 4)
+        switch value {
+        case .null:
+            if inArray { stack.rawField(LUA_REGISTRY, nullKey) } else { lua_pushnil(L) }
+        case .bool(let b): stack.push(b)
+        case .int(let i): stack.push(i)
+        case .double(let d): stack.push(d)
+        case .string(let s): stack.push(s)
+        case .array(let items):
+            lua_createtable(L, Int32(clamping: items.count), 0)
+            if items.isEmpty {
+                // Keep "[]" distinct from "{}" when the value goes back to JSON.
+                stack.rawField(LUA_REGISTRY, arrayMarkerKey)
+                lua_setmetatable(L, -2)
+            }
+            for (n, item) in items.enumerated() {
+                push(L, item, inArray: true)
+                lua_rawseti(L, -2, lua_Integer(n + 1))
+            }
+        case .object(let fields):
+            lua_createtable(L, 0, Int32(clamping: fields.count))
+            for (key, field) in fields {
+                if case .null = field { continue }
+                stack.push(key)
+                push(L, field, inArray: false)
+                lua_rawset(L, -3)
+            }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import LuaHost
+
+/// Limit flags shared by every command that runs Lua.
+struct SandboxOptions: ParsableArguments {
+    @Option(name: .long, help: "Wall-clock limit in seconds.")
+    var timeout: Double = 300
+
+    @Option(name: .customLong("max-memory"), help: "Lua heap limit in MB.")
+    var maxMemory: Int = 256
+
+    @Option(name: .customLong("max-instructions"), help: "Lua VM instruction budget across all coroutines (0 = unlimited).")
+    var maxInstructions: Int64 = 0
+
+    @Option(name: .customLong("max-output"), help: "Limit on what print may write, in KB.")
+    var maxOutput: Int = 10240
+
+    func validate() throws {
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        guard maxMemory > 0 else { throw ValidationError("--max-memory must be positive") }
+        guard maxInstructions >= 0 else { throw ValidationError("--max-instructions cannot be negative") }
+        guard maxOutput > 0 else { throw ValidationError("--max-output must be positive") }
+    }
+
+    var limits: Limits {
+        Limits(timeout: timeout, maxMemory: maxMemory << 20, maxInstructions: maxInstructions, maxOutput: maxOutput << 10)
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import LuaHost
+import Shell
+
+@main
+struct Zdsh: AsyncParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "zdsh",
+        abstract: "A scriptable shell for Zoho Desk operations.",
+        discussion: """
+            Runbooks are Lua 5.4 scripts run in a sandbox; destructive Zoho Desk calls
+            must be allowed explicitly. Exit codes: 0 ok, 1 Lua/runbook error, 2 usage,
+            3 denied by policy, 4 sandbox limit, 5 Zoho API error.
+            """,
+        version: "zdsh \(version) (\(LuaHost.luaRelease))",
+        subcommands: [EvalCommand.self, RunCommand.self]
+    )
+
+    static func main() async {
+        LuaFloor.check()
+        do {
+            var command = try parseAsRoot()
+            if var async = command as? AsyncParsableCommand {
+                try await async.run()
+            } else {
+                try command.run()
+            }
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// zdsh refuses to start on a Lua with known sandbox-relevant bugs.
+enum LuaFloor {
+    static let minimum = (5, 4, 4)
+
+    static func check() {
+        let v = LuaHost.luaVersion
+        if v < minimum {
+            let m = "\(minimum.0).\(minimum.1).\(minimum.2)"
+            FileHandle.standardError.write(Data("zdsh: \(LuaHost.luaRelease) is too old; zdsh needs Lua \(m) or newer (apt-get install liblua5.4-dev)\n".utf8))
+            Foundation.exit(ExitStatus.usage.rawValue)
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class LuaHostTestsPlaceholder: XCTestCase { func testPlaceholder() {} }
