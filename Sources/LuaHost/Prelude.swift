@@ -16,6 +16,7 @@ local co_create, co_resume, co_yield, co_status, co_running, co_isyieldable, co_
       coroutine.running, coroutine.isyieldable, coroutine.close
 local SUSPEND, NULL = H.SUSPEND, H.NULL
 local hostthreads = H.hostthreads          -- coroutines owned by the scheduler
+H.co_isyieldable = co_isyieldable
 local env = {}
 
 -- Read-only views ------------------------------------------------------------

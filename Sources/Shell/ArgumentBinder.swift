@@ -1,0 +1,194 @@
+import DeskCatalog
+import JSONValue
+import LuaHost
+
+/// One API call, resolved and validated, ready for the policy and the client.
+public struct PreparedCall: Sendable {
+    public let operation: DeskCatalog.Operation
+    /// The name the Lua code used (binding, alias, `desk.api.<id>`, `desk.request`).
+    public let calledAs: String
+    public var path: [String: String]
+    public var query: [String: String]
+    public var body: JSON?
+    /// Path ids and id lists involved, for plans, audit records and denials.
+    public var ids: [String]
+}
+
+/// Turns Lua arguments into path, query and body values by the catalog, and
+/// refuses anything the operation would reject, before any request is made.
+enum ArgumentBinder {
+    /// A friendly binding or alias: positional arguments, then an optional table.
+    static func bind(binding: FriendlyNames.Binding, operation op: DeskCatalog.Operation, arguments: [JSON]) throws -> [PreparedCall] {
+        let fname = binding.name
+        var named: [(wire: String, value: JSON, position: Int?)] = []
+        var args = arguments
+        var options: [String: JSON] = [:]
+        if args.count > binding.positional.count, case .object(let o)? = args.last {
+            options = o
+            args.removeLast()
+        } else if args.count == binding.positional.count + 1, args.last == .null {
+            args.removeLast()
+        }
+        if args.count > binding.positional.count {
+            throw ArgumentError(function: fname, position: binding.positional.count + 1,
+                                expected: "at most \(binding.positional.count) argument\(binding.positional.count == 1 ? "" : "s") and an options table expected")
+        }
+        for (n, wire) in binding.positional.enumerated() {
+            let value = n < args.count ? args[n] : .null
+            if value == .null {
+                // The help-center id may be omitted where the endpoint does not use it.
+                if binding.target(of: wire, in: op) == .unused { continue }
+                if case .object(let o) = options.first(where: { _ in false })?.value ?? .null, o.isEmpty {}
+                if let fromOptions = options[wire] { named.append((wire, fromOptions, nil)); options[wire] = nil; continue }
+                throw ArgumentError(function: fname, position: n + 1, name: wire, expected: "\(expectation(for: wire, in: op)) expected, got no value")
+            }
+            named.append((wire, value, n + 1))
+        }
+        for (key, value) in options.sorted(by: { $0.key < $1.key }) {
+            named.append((binding.wireName(forOption: key), value, nil))
+        }
+        return try assemble(op, calledAs: fname, named: named, target: { binding.target(of: $0, in: op) })
+    }
+
+    /// `desk.api.<operationId>{…}`: one table of wire-named arguments.
+    static func bind(operation op: DeskCatalog.Operation, table: JSON) throws -> [PreparedCall] {
+        let fname = "desk.api.\(op.id)"
+        guard case .object(let fields) = table else {
+            if table == .null { return try assemble(op, calledAs: fname, named: [], target: { defaultTarget($0, op) }) }
+            throw ArgumentError(function: fname, position: 1, expected: "table of arguments expected, got \(table.typeName)")
+        }
+        let named = fields.sorted { $0.key < $1.key }.map { (wire: $0.key, value: $0.value, position: Int?.none) }
+        return try assemble(op, calledAs: fname, named: named, target: { defaultTarget($0, op) })
+    }
+
+    static func defaultTarget(_ wire: String, _ op: DeskCatalog.Operation) -> FriendlyNames.ArgumentTarget {
+        if op.parameters.contains(where: { $0.name == wire && $0.location == .path }) { return .path }
+        if op.parameters.contains(where: { $0.name == wire && $0.location == .query }) { return .query }
+        return op.body != nil ? .body : .query
+    }
+
+    private static func expectation(for wire: String, in op: DeskCatalog.Operation) -> String {
+        if let p = op.parameters.first(where: { $0.name == wire }) { return describe(p.schema) }
+        if let s = op.body?.schema.properties?[wire] { return describe(s) }
+        return "a value"
+    }
+
+    static func describe(_ s: Schema) -> String {
+        if SchemaValidator.isIdSchema(s) { return "an id" }
+        if s.types.contains("array") {
+            if let i = s.items, SchemaValidator.isIdSchema(i) { return "a list of ids" }
+            return "a list"
+        }
+        return SchemaValidator.describe(Set(s.types)).isEmpty ? "a value" : SchemaValidator.describe(Set(s.types))
+    }
+
+    private static func assemble(_ op: DeskCatalog.Operation, calledAs fname: String,
+                                 named: [(wire: String, value: JSON, position: Int?)],
+                                 target: (String) -> FriendlyNames.ArgumentTarget) throws -> [PreparedCall] {
+        var path: [String: String] = [:]
+        var query: [String: String] = [:]
+        var body: [String: JSON] = [:]
+        var ids: [String] = []
+
+        func fail(_ wire: String, _ position: Int?, _ expected: String) -> ArgumentError {
+            ArgumentError(function: fname, position: position, name: wire, expected: expected)
+        }
+
+        for (wire, value, position) in named {
+            switch target(wire) {
+            case .unused:
+                continue
+            case .path:
+                let schema = op.parameters.first { $0.name == wire }!.schema
+                let checked: JSON
+                do { checked = try SchemaValidator.check(value, schema) } catch let f as SchemaValidator.Failure {
+                    throw fail(wire, position, f.expected)
+                }
+                guard let s = scalarString(checked) else { throw fail(wire, position, "an id expected, got \(value.typeName)") }
+                path[wire] = s
+                ids.append(s)
+            case .query:
+                if value == .null { continue }
+                var checked = value
+                if let p = op.parameters.first(where: { $0.name == wire && $0.location == .query }) {
+                    if case .array(let items) = value, !p.schema.types.contains("array") {
+                        checked = .string(items.compactMap(scalarString).joined(separator: ","))
+                    }
+                    do { checked = try SchemaValidator.check(checked, p.schema) } catch let f as SchemaValidator.Failure {
+                        throw fail(wire, position, f.expected)
+                    }
+                }
+                switch checked {
+                case .array(let items): query[wire] = items.compactMap(scalarString).joined(separator: ",")
+                default:
+                    guard let s = scalarString(checked) else { throw fail(wire, position, "a string, number or boolean expected, got \(value.typeName)") }
+                    query[wire] = s
+                }
+            case .body:
+                body[wire] = value
+                if case .array(let items) = value, wire.hasSuffix("Ids") || wire == "ids" {
+                    ids.append(contentsOf: items.compactMap(scalarString))
+                }
+            }
+        }
+
+        for p in op.parameters where p.required && p.location != .header {
+            let present = p.location == .path ? path[p.name] != nil : query[p.name] != nil
+            if !present {
+                throw fail(p.name, nil, "\(describe(p.schema)) expected, got no value")
+            }
+        }
+
+        var bodyJSON: JSON?
+        if let b = op.body {
+            if body.isEmpty && !b.required && b.schema.requiredProperties.isEmpty {
+                bodyJSON = nil
+            } else {
+                do {
+                    bodyJSON = try SchemaValidator.check(.object(body), b.schema)
+                } catch let f as SchemaValidator.Failure {
+                    let field = f.path.split(separator: "/").first.map(String.init) ?? ""
+                    let position = named.first { $0.wire == field }?.position
+                    let rest = f.path.split(separator: "/").dropFirst().joined(separator: "/")
+                    throw ArgumentError(function: fname, position: position,
+                                        name: field.isEmpty ? nil : (rest.isEmpty ? field : "\(field)/\(rest)"),
+                                        expected: f.expected)
+                }
+            }
+        } else if !body.isEmpty {
+            let names = body.keys.sorted().joined(separator: ", ")
+            throw ArgumentError(function: fname, name: names, expected: "no such argument for \(op.method) \(op.path)")
+        }
+
+        let call = PreparedCall(operation: op, calledAs: fname, path: path, query: query, body: bodyJSON, ids: ids)
+        return split(call)
+    }
+
+    /// Lists of ids longer than one request accepts become several requests.
+    static func split(_ call: PreparedCall) -> [PreparedCall] {
+        guard case .object(let fields)? = call.body, let props = call.operation.body?.schema.properties else { return [call] }
+        for (key, schema) in props.sorted(by: { $0.key < $1.key }) {
+            guard let max = schema.maxItems, max > 0, case .array(let items)? = fields[key], items.count > max else { continue }
+            return stride(from: 0, to: items.count, by: max).map { start in
+                var part = call
+                var f = fields
+                let chunk = Array(items[start..<min(start + max, items.count)])
+                f[key] = .array(chunk)
+                part.body = .object(f)
+                part.ids = call.ids.filter { id in !items.contains(.string(id)) } + chunk.compactMap(scalarString)
+                return part
+            }
+        }
+        return [call]
+    }
+
+    static func scalarString(_ v: JSON) -> String? {
+        switch v {
+        case .string(let s): return s
+        case .int(let i): return String(i)
+        case .double(let d): return d.rounded() == d && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+        case .bool(let b): return b ? "true" : "false"
+        default: return nil
+        }
+    }
+}

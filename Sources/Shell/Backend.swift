@@ -1,0 +1,49 @@
+import DeskCatalog
+import DeskCore
+import DeskSim
+import Foundation
+
+/// Where calls go: the built-in simulator, or a real Zoho Desk profile.
+public struct Backend {
+    public let client: DeskClient
+    /// Set when running against the simulator (scenario tests inspect it).
+    public let simulator: Simulator?
+    /// Profile name and org id, recorded in plans and audit records.
+    public var profile: String { client.connection.profile }
+    public var orgId: String? { client.connection.orgId }
+
+    /// Client options shared by every backend: catalog-aware raw requests.
+    public static func options(verbose: Bool) -> DeskClientOptions {
+        var o = DeskClientOptions.standard(verbose: verbose)
+        o.operationResolver = { Catalog.shared.match(method: $0, path: $1)?.operation }
+        return o
+    }
+
+    /// An in-process simulator loaded with `fixture` (a JSON file) or the demo org.
+    public static func simulator(fixture: String? = nil, verbose: Bool = false,
+                                 configure: (Simulator) -> Void = { _ in }) throws -> Backend {
+        let sim = Simulator(fixture: try fixture.map { try Fixture.load(path: $0) } ?? .demo)
+        configure(sim)
+        return simulator(sim, verbose: verbose)
+    }
+
+    public static func simulator(_ sim: Simulator, verbose: Bool = false, options: DeskClientOptions? = nil) -> Backend {
+        let connection = Connection(
+            profile: "sim", accountsURL: sim.accountsURL, apiURL: sim.apiURL,
+            clientId: sim.clientId, clientSecret: sim.clientSecret,
+            refreshToken: sim.issueRefreshToken(), accessToken: sim.issueToken(),
+            grantedScopes: sim.allScopes, orgId: sim.orgId)
+        var o = options ?? Backend.options(verbose: verbose)
+        o.operationResolver = { Catalog.shared.match(method: $0, path: $1)?.operation }
+        return Backend(client: DeskClient(connection: connection, transport: sim.transport, options: o), simulator: sim)
+    }
+
+    /// A stored profile (plus ZOHO_* environment overrides) over real HTTP.
+    public static func profile(_ name: String?, orgId: String? = nil, verbose: Bool = false) async throws -> Backend {
+        let store = try SQLiteTokenStore()
+        let connection = try await ConnectionLoader(store: store).load(.init(profile: name, orgId: orgId))
+        let client = DeskClient(connection: connection, transport: HTTPTransport.shared, store: store,
+                                options: options(verbose: verbose))
+        return Backend(client: client, simulator: nil)
+    }
+}

@@ -1,0 +1,52 @@
+import DeskCatalog
+import JSONValue
+
+/// One API call the code attempted, whatever became of it. Scenario tests
+/// read these through `calls()`; plans and summaries are built from them.
+public struct CallRecord: Sendable {
+    public enum Outcome: String, Sendable {
+        case sent, failed, denied, planned, invalid
+    }
+
+    public let sequence: Int
+    public let operationId: String
+    public let calledAs: String
+    public let method: String
+    public let path: String
+    public let query: [String: String]
+    public let body: JSON?
+    public let ids: [String]
+    public let safety: Safety
+    public var outcome: Outcome
+    public var status: Int?
+    public var errorCode: String?
+    public var message: String?
+    public var durationMs: Int?
+
+    public var json: JSON {
+        var o: [String: JSON] = [
+            "seq": .int(Int64(sequence)),
+            "operation": .string(operationId),
+            "called_as": .string(calledAs),
+            "method": .string(method),
+            "path": .string(path),
+            "safety": .string(safety.rawValue),
+            "outcome": .string(outcome.rawValue),
+            "ids": .array(ids.map(JSON.string)),
+        ]
+        if !query.isEmpty { o["query"] = .object(query.mapValues(JSON.string)) }
+        if let body { o["body"] = body }
+        if let status { o["status"] = .int(Int64(status)) }
+        if let errorCode { o["error_code"] = .string(errorCode) }
+        if let message { o["message"] = .string(message) }
+        if let durationMs { o["duration_ms"] = .int(Int64(durationMs)) }
+        return .object(o)
+    }
+}
+
+/// Expands a path template with the call's values, for display and plans.
+func concretePath(_ template: String, _ values: [String: String]) -> String {
+    var out = template
+    for (k, v) in values { out = out.replacingOccurrences(of: "{\(k)}", with: v) }
+    return out
+}

@@ -1,0 +1,85 @@
+import Foundation
+import GRDB
+import JSONValue
+
+/// Completed mutating calls of each run, in SQLite, so that
+/// `zdsh run FILE --resume RUN_ID` can re-run a runbook and skip the calls
+/// that already succeeded instead of repeating them.
+///
+/// A call is identified by operation, concrete path, query and body; the
+/// same call made twice in a run is counted twice, and skipped at most as
+/// many times as it completed.
+public final class Journal: @unchecked Sendable {
+    public let runId: String
+    private let db: DatabaseQueue
+    private let lock = NSLock()
+    private var remaining: [String: Int] = [:]
+
+    /// `$XDG_STATE_HOME/zdsh/journal.sqlite`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        ((AuditLog.defaultPath(environment: environment) as NSString).deletingLastPathComponent as NSString)
+            .appendingPathComponent("journal.sqlite")
+    }
+
+    /// Opens the journal for `runId`; with `resuming`, the calls that
+    /// completed in that run are skipped once each.
+    public init(path: String, runId: String, resuming: Bool) throws {
+        self.runId = runId
+        let dir = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        db = try DatabaseQueue(path: path, configuration: config)
+        chmod(path, 0o600)
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE completed (
+                  run_id TEXT NOT NULL,
+                  call_key TEXT NOT NULL,
+                  time TEXT NOT NULL
+                );
+                CREATE INDEX completed_run ON completed(run_id);
+                """)
+        }
+        try migrator.migrate(db)
+        if resuming {
+            let keys = try db.read { db in
+                try String.fetchAll(db, sql: "SELECT call_key FROM completed WHERE run_id = ?", arguments: [runId])
+            }
+            for k in keys { remaining[k, default: 0] += 1 }
+        }
+    }
+
+    /// Runs that have journal entries, newest first.
+    public func knows(run: String) throws -> Bool {
+        try db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM completed WHERE run_id = ?", arguments: [run]) ?? 0 } > 0
+    }
+
+    static func key(_ call: PreparedCall) -> String {
+        let q = call.query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+        return "\(call.operation.method) \(concretePath(call.operation.path, call.path))?\(q) \(call.body?.encoded() ?? "")"
+    }
+
+    /// True (once per completion) when this call completed in the resumed run.
+    func completed(_ call: PreparedCall) -> Bool {
+        let k = Journal.key(call)
+        lock.lock(); defer { lock.unlock() }
+        guard let n = remaining[k], n > 0 else { return false }
+        remaining[k] = n - 1
+        return true
+    }
+
+    func markCompleted(_ call: PreparedCall) {
+        let k = Journal.key(call)
+        let now = ISO8601DateFormatter().string(from: Date())
+        try? db.write { db in
+            try db.execute(sql: "INSERT INTO completed(run_id, call_key, time) VALUES (?, ?, ?)", arguments: [runId, k, now])
+        }
+    }
+
+    public func integrityCheck() throws -> String {
+        try db.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") ?? "?" }
+    }
+}

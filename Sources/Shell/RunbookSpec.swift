@@ -1,0 +1,156 @@
+import Crypto
+import Foundation
+import JSONValue
+import LuaHost
+
+/// A runbook's declared metadata: name, description, typed parameters, the
+/// destructive operations it may perform, and risk tags.
+///
+/// A runbook file returns `runbook { name = …, params = {…}, destructive = {…},
+/// risk = {…}, main = function(p) … end }`.
+public struct RunbookSpec: Sendable {
+    public struct Parameter: Sendable {
+        public let name: String
+        public let type: String
+        public let required: Bool
+        public let defaultValue: JSON?
+        public let description: String
+    }
+
+    public let name: String
+    public let description: String
+    public let parameters: [Parameter]
+    public let destructive: [String]
+    public let risk: [String]
+
+    public static let parameterTypes = ["string", "id", "integer", "number", "boolean", "list"]
+
+    /// Lua: the `runbook` function checks the shape of a spec and returns it.
+    static let librarySource = #"""
+    local H = ...
+    local type, pairs, ipairs, error = type, pairs, ipairs, error
+    local types = { string = true, id = true, integer = true, number = true, boolean = true, list = true }
+    return function(spec)
+      if type(spec) ~= "table" then error("bad argument #1 to 'runbook' (table expected, got " .. type(spec) .. ")", 2) end
+      if type(spec.name) ~= "string" then error("runbook: 'name' must be a string", 2) end
+      if type(spec.main) ~= "function" then error("runbook: 'main' must be a function", 2) end
+      for k, p in pairs(spec.params or {}) do
+        if type(k) ~= "string" or type(p) ~= "table" then error("runbook: params must map names to tables", 2) end
+        if not types[p.type or "string"] then error("runbook: parameter '" .. k .. "' has unknown type '" .. tostring(p.type) .. "'", 2) end
+      end
+      for _, d in ipairs(spec.destructive or {}) do
+        if type(d) ~= "string" then error("runbook: 'destructive' must list operation names", 2) end
+      end
+      return spec
+    end
+    """#
+
+    /// Lua driver returning the metadata of the runbook source passed in.
+    static let describeDriver = #"""
+    local source, chunkname = ...
+    local f, err = load(source, chunkname, "t")
+    if not f then error(err, 0) end
+    local spec = f()
+    if type(spec) ~= "table" or type(spec.main) ~= "function" then
+      error(chunkname:sub(2) .. ": not a runbook (it must return runbook{ name = ..., main = function(p) ... end })", 0)
+    end
+    local params = {}
+    for k, p in pairs(spec.params or {}) do
+      params[k] = { type = p.type or "string", required = p.required == true, default = p.default,
+                    description = p.description or "" }
+    end
+    return { name = spec.name, description = spec.description or "", params = params,
+             destructive = json.array(spec.destructive or {}), risk = json.array(spec.risk or {}) }
+    """#
+
+    /// Lua driver running the runbook's main with converted parameters.
+    static let runDriver = #"""
+    local source, chunkname, params = ...
+    local f, err = load(source, chunkname, "t")
+    if not f then error(err, 0) end
+    return f().main(params)
+    """#
+
+    init(json: JSON) throws {
+        guard let name = json["name"]?.stringValue else { throw PolicyError("runbook has no name") }
+        self.name = name
+        description = json["description"]?.stringValue ?? ""
+        parameters = (json["params"]?.objectValue ?? [:]).map { key, p in
+            Parameter(name: key, type: p["type"]?.stringValue ?? "string", required: p["required"]?.boolValue ?? false,
+                      defaultValue: p["default"], description: p["description"]?.stringValue ?? "")
+        }.sorted { $0.name < $1.name }
+        destructive = json["destructive"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        risk = json["risk"]?.arrayValue?.compactMap(\.stringValue) ?? []
+    }
+
+    /// Checks and converts `--param key=value` strings; errors are usage errors.
+    public func convert(_ raw: [String: String]) throws -> JSON {
+        var out: [String: JSON] = [:]
+        for key in raw.keys where !parameters.contains(where: { $0.name == key }) {
+            let known = parameters.map(\.name).joined(separator: ", ")
+            throw UsageError("unknown parameter '\(key)' (this runbook takes: \(known.isEmpty ? "none" : known))")
+        }
+        for p in parameters {
+            guard let text = raw[p.name] else {
+                if let d = p.defaultValue { out[p.name] = d; continue }
+                if p.required { throw UsageError("missing parameter '\(p.name)' (\(p.type)\(p.description.isEmpty ? "" : ": \(p.description)")); pass --param \(p.name)=VALUE") }
+                continue
+            }
+            func bad(_ expected: String) -> UsageError {
+                UsageError("parameter '\(p.name)': \(expected) expected, got \"\(text)\"")
+            }
+            switch p.type {
+            case "id":
+                guard !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw bad("an id (digits)") }
+                out[p.name] = .string(text)
+            case "integer":
+                guard let i = Int64(text) else { throw bad("an integer") }
+                out[p.name] = .int(i)
+            case "number":
+                guard let d = Double(text), d.isFinite else { throw bad("a number") }
+                out[p.name] = .double(d)
+            case "boolean":
+                switch text.lowercased() {
+                case "true", "yes", "1", "on": out[p.name] = .bool(true)
+                case "false", "no", "0", "off": out[p.name] = .bool(false)
+                default: throw bad("true or false")
+                }
+            case "list":
+                out[p.name] = .array(text.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) })
+            default:
+                out[p.name] = .string(text)
+            }
+        }
+        return .object(out)
+    }
+
+    public static func sha256(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Human description for `zdsh describe` and `zdsh run FILE --help`.
+    public func describe(file: String) -> String {
+        var lines = ["\(name) — \(file)"]
+        if !description.isEmpty { lines.append("  \(description)") }
+        lines.append("")
+        lines.append("Parameters:")
+        if parameters.isEmpty { lines.append("  (none)") }
+        for p in parameters {
+            var line = "  --param \(p.name)=<\(p.type)>"
+            line += p.required ? "  (required)" : p.defaultValue.map { "  (default \($0.encoded()))" } ?? "  (optional)"
+            if !p.description.isEmpty { line += "  \(p.description)" }
+            lines.append(line)
+        }
+        lines.append("")
+        lines.append("Destructive operations it may perform (each must also be granted with --allow):")
+        if destructive.isEmpty { lines.append("  (none)") }
+        for d in destructive { lines.append("  \(d)") }
+        if !risk.isEmpty { lines.append(""); lines.append("Risk: \(risk.joined(separator: ", "))") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+public struct UsageError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ d: String) { description = d }
+}

@@ -1,0 +1,123 @@
+import DeskCatalog
+import Foundation
+import JSONValue
+
+/// Checks a value against the catalog's schema subset before anything is
+/// sent, and normalises what Zoho expects (ids as digit strings).
+enum SchemaValidator {
+    struct Failure: Error {
+        /// JSON-pointer-like location inside the argument ("" = the argument itself).
+        let path: String
+        let expected: String
+    }
+
+    private static let regexCache = LockedCache<String, NSRegularExpression>()
+
+    static func isIdSchema(_ s: Schema) -> Bool {
+        s.format == "int64" || s.pattern == "([0-9]+)" || s.pattern == "[0-9]+"
+    }
+
+    /// Returns the normalised value or throws where it does not fit.
+    static func check(_ value: JSON, _ schema: Schema, at path: String = "", depth: Int = 0) throws -> JSON {
+        if depth > 20 { return value }
+        var value = value
+        let types = Set(schema.types)
+        // Zoho ids: accept integers and digit strings, send strings.
+        if isIdSchema(schema), types.isEmpty || types.contains("string") {
+            switch value {
+            case .int(let i) where i >= 0:
+                value = .string(String(i))
+            case .string(let s):
+                guard !s.isEmpty, s.allSatisfy(\.isASCII), s.allSatisfy(\.isNumber) else {
+                    throw Failure(path: path, expected: "an id (digit string) expected, got \"\(s.prefix(40))\"")
+                }
+            case .null where types.contains("null"):
+                break
+            default:
+                throw Failure(path: path, expected: "an id (digit string) expected, got \(value.typeName)")
+            }
+            return value
+        }
+        if !types.isEmpty && !matchesType(value, types) {
+            throw Failure(path: path, expected: "\(describe(types)) expected, got \(value.typeName)")
+        }
+        if let e = schema.enumValues, !e.isEmpty, case .string(let s) = value, !e.contains(s) {
+            throw Failure(path: path, expected: "one of \(e.prefix(12).joined(separator: ", "))\(e.count > 12 ? ", …" : "") expected, got \"\(s.prefix(40))\"")
+        }
+        switch value {
+        case .int, .double:
+            let d = value.doubleValue ?? 0
+            if let min = schema.minimum, d < min { throw Failure(path: path, expected: "a value ≥ \(fmt(min)) expected, got \(value)") }
+            if let max = schema.maximum, d > max { throw Failure(path: path, expected: "a value ≤ \(fmt(max)) expected, got \(value)") }
+        case .string(let s):
+            if let min = schema.minLength, s.count < min { throw Failure(path: path, expected: "at least \(min) characters expected") }
+            if let max = schema.maxLength, s.count > max { throw Failure(path: path, expected: "at most \(max) characters expected, got \(s.count)") }
+            if let p = schema.pattern, let re = regex(p),
+               re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) == nil {
+                throw Failure(path: path, expected: "a value matching \(p) expected, got \"\(s.prefix(40))\"")
+            }
+        case .array(let items):
+            if let min = schema.minItems, items.count < min { throw Failure(path: path, expected: "at least \(min) item\(min == 1 ? "" : "s") expected, got \(items.count)") }
+            if let itemSchema = schema.items {
+                value = .array(try items.enumerated().map { n, item in
+                    try check(item, itemSchema, at: "\(path)/\(n)", depth: depth + 1)
+                })
+            }
+        case .object(let fields):
+            var out = fields
+            for name in schema.requiredProperties where fields[name] == nil {
+                throw Failure(path: "\(path)/\(name)", expected: "a value is required")
+            }
+            if let props = schema.properties {
+                for (k, v) in fields {
+                    if let s = props[k] {
+                        out[k] = try check(v, s, at: "\(path)/\(k)", depth: depth + 1)
+                    } else if !schema.additionalProperties {
+                        throw Failure(path: "\(path)/\(k)", expected: "no such field (known: \(props.keys.sorted().prefix(15).joined(separator: ", ")))")
+                    }
+                }
+            }
+            value = .object(out)
+        default:
+            break
+        }
+        return value
+    }
+
+    static func matchesType(_ value: JSON, _ types: Set<String>) -> Bool {
+        switch value {
+        case .null: return types.contains("null")
+        case .bool: return types.contains("boolean")
+        case .int: return types.contains("integer") || types.contains("number")
+        case .double(let d): return types.contains("number") || (types.contains("integer") && d.rounded() == d)
+        case .string: return types.contains("string")
+        case .array: return types.contains("array")
+        case .object: return types.contains("object")
+        }
+    }
+
+    static func describe(_ types: Set<String>) -> String {
+        let named = types.subtracting(["null"]).sorted()
+        return named.isEmpty ? "nil" : named.joined(separator: " or ")
+    }
+
+    static func fmt(_ d: Double) -> String { d.rounded() == d ? String(Int64(d)) : String(d) }
+
+    static func regex(_ pattern: String) -> NSRegularExpression? {
+        if let cached = regexCache[pattern] { return cached }
+        // JSON Schema patterns are unanchored; Zoho's are written to match whole values.
+        guard let re = try? NSRegularExpression(pattern: "^(?:\(pattern))$") else { return nil }
+        regexCache[pattern] = re
+        return re
+    }
+}
+
+/// A small thread-safe memo table.
+final class LockedCache<Key: Hashable, Value>: @unchecked Sendable {
+    private var storage: [Key: Value] = [:]
+    private let lock = NSLock()
+    subscript(key: Key) -> Value? {
+        get { lock.lock(); defer { lock.unlock() }; return storage[key] }
+        set { lock.lock(); storage[key] = newValue; lock.unlock() }
+    }
+}

@@ -1,0 +1,91 @@
+import DeskCatalog
+import DeskCore
+import Foundation
+import JSONValue
+import LuaHost
+
+/// One sandboxed Lua state wired to one Desk client through the call gate:
+/// what `run`, `eval`, the REPL and scenario tests all use.
+public final class Session {
+    public let host: LuaHost
+    public let gate: CallGate
+
+    public init(client: DeskClient, policy: Policy, settings: CallGate.Settings = .init(), audit: AuditLog? = nil,
+                limits: Limits = .defaults, modulePaths: [String] = [],
+                output: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }) throws {
+        host = try LuaHost(options: .init(limits: limits, output: output, modulePaths: modulePaths + [Stdlib.path].compactMap { $0 }))
+        gate = CallGate(client: client, policy: policy, settings: settings, audit: audit)
+        gate.host = host
+        try installLibraries()
+    }
+
+    deinit { host.close() }
+
+    private func installLibraries() throws {
+        let gate = self.gate
+        let functions: [String: HostFunction] = [
+            "call": { call in
+                let name = try call.string(1)
+                var args: [JSON] = []
+                if call.count > 1 {
+                    for i in 2...call.count {
+                        do { args.append(try LuaJSONArgument.read(call, i)) }
+                        catch let e as LuaJSONArgument.Failure {
+                            throw ArgumentError(function: name, position: Int(i) - 1, expected: e.reason)
+                        }
+                    }
+                }
+                return try gate.callBinding(name, args)
+            },
+            "call_api": { call in
+                let id = try call.string(1)
+                let table: JSON
+                do { table = try LuaJSONArgument.read(call, 2) } catch let e as LuaJSONArgument.Failure {
+                    throw ArgumentError(function: "desk.api.\(id)", position: 1, expected: e.reason)
+                }
+                return try gate.callOperation(id, table)
+            },
+            "request": { call in
+                try gate.request(method: try call.string(1), path: try call.string(2), options: try call.json(3))
+            },
+            "binding_info": { call in .value(try gate.bindingInfo(try call.string(1))) },
+            "binding_names": { _ in .value(.array(FriendlyNames.all.map { .string($0.name) })) },
+            "has_operation": { call in .value(.bool(Catalog.shared.operation(id: try call.string(1)) != nil)) },
+            "calls_made": { _ in .value(.array(gate.calls.map(\.json))) },
+        ]
+        try host.install(global: "desk", source: deskLibrarySource(returning: "desk"), functions: functions)
+        try host.install(global: "helpcenter", source: deskLibrarySource(returning: "helpcenter"), functions: functions)
+        try host.install(global: "runbook", source: RunbookSpec.librarySource, functions: [:])
+    }
+
+    public func run(_ source: String, name: String, arguments: [JSON] = []) -> Result<[RunValue], LuaError> {
+        host.run(source, name: name, arguments: arguments)
+    }
+}
+
+/// Reads a binding argument as JSON, with messages fit for "bad argument".
+enum LuaJSONArgument {
+    struct Failure: Error { let reason: String }
+    static func read(_ call: HostCall, _ i: Int32) throws -> JSON {
+        do { return try LuaJSON.read(call.L, i) } catch let e as LuaJSON.ConversionError {
+            throw Failure(reason: e.description)
+        }
+    }
+}
+
+/// Where the Lua files that ship with zdsh live (stdlib/), found next to the
+/// executable's package or through ZDSH_STDLIB.
+public enum Stdlib {
+    public static let path: String? = {
+        if let p = ProcessInfo.processInfo.environment["ZDSH_STDLIB"], !p.isEmpty { return p }
+        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            let candidate = dir.appendingPathComponent("stdlib")
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("zdsh").path) { return candidate.path }
+            dir.deleteLastPathComponent()
+        }
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("stdlib")
+        return FileManager.default.fileExists(atPath: source.path) ? source.path : nil
+    }()
+}
