@@ -45,7 +45,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "zdsh", dependencies: [
-            "Shell", "LuaHost", "DeskCore", "DeskCatalog", "DeskSim",
+            "Shell", "LuaHost", "DeskCore", "DeskCatalog", "DeskSim", "JSONValue",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),

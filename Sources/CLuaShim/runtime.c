@@ -133,11 +133,27 @@ int zd_resume(lua_State *co, lua_State *from, int nargs, int *nres) {
 /* ---------------------------------------------------------------- */
 /* Host functions                                                   */
 
+/* Push the position of the nearest Lua caller that is not zdsh's own
+** trusted library code (chunk names starting with "=zdsh:"), so an error in
+** a binding points at the user's line, not at the wrapper that forwarded it. */
+static void where_user(lua_State *L) {
+  lua_Debug ar;
+  int level;
+  for (level = 1; level < 12 && lua_getstack(L, level, &ar); level++) {
+    if (!lua_getinfo(L, "Sl", &ar)) break;
+    if (ar.currentline <= 0) continue;
+    if (strncmp(ar.source, "=zdsh:", 6) == 0) continue;
+    lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+    return;
+  }
+  lua_pushliteral(L, "");
+}
+
 /* Raise the error on top, prefixed with the calling Lua code's position when
 ** it is a message, like luaL_error does. */
 static int raise_with_where(lua_State *L) {
   if (lua_type(L, -1) == LUA_TSTRING) {
-    luaL_where(L, 1);
+    where_user(L);
     lua_insert(L, -2);
     lua_concat(L, 2);
   }

@@ -120,7 +120,7 @@ public final class LuaHost: @unchecked Sendable {
         scheduler.hostTableRefIndex = hostTableRef
 
         // Run the prelude; it returns the sandbox environment.
-        try loadTrusted(preludeSource, name: "=prelude")
+        try loadTrusted(preludeSource, name: "=zdsh:prelude")
         lua_pushvalue(L, H)
         guard zd_pcall_trusted(L, 1, 1) == LUA_OK else {
             throw LuaError.host("prelude failed: \(stack.string(at: -1) ?? "?")")
@@ -222,7 +222,7 @@ public final class LuaHost: @unchecked Sendable {
                 push(function: body, named: "\(global).\(name)")
                 stack.setRawField(E, name)
             }
-            try loadTrusted(source, name: "=\(global)")
+            try loadTrusted(source, name: "=zdsh:\(global)")
             lua_pushvalue(L, E)
             guard zd_pcall_trusted(L, 1, 1) == LUA_OK else {
                 throw LuaError.host("installing \(global) failed: \(stack.string(at: -1) ?? "?")")

@@ -1,47 +1,27 @@
 import ArgumentParser
 import Foundation
-import LuaHost
 import Shell
 
-struct EvalCommand: ParsableCommand {
+struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Run a chunk of Lua in the sandbox and print what it returns.")
+        abstract: "Run a chunk of Lua in the sandbox and print what it returns.",
+        discussion: "Example: zdsh eval --sim 'return desk.profiles.list()'")
 
     @Argument(help: "Lua code, e.g. 'return 1+1'.")
     var code: String
 
-    @Flag(name: .long, help: "Print results as JSON.")
-    var json = false
-
+    @OptionGroup var target: TargetOptions
     @OptionGroup var sandbox: SandboxOptions
 
-    func run() throws {
-        let status = ChunkRunner(limits: sandbox.limits, json: json).run(source: code, name: "=eval")
-        throw ExitCode(status.rawValue)
-    }
-}
-
-struct RunCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "run",
-        abstract: "Run a Lua file in the sandbox.")
-
-    @Argument(help: "The Lua file to run.")
-    var file: String
-
-    @Flag(name: .long, help: "Print results as JSON.")
-    var json = false
-
-    @OptionGroup var sandbox: SandboxOptions
-
-    func run() throws {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw ValidationError("cannot read \(file)")
+    func run() async throws {
+        var options = Runner.Options()
+        target.apply(to: &options, sandbox: sandbox)
+        // eval without a target needs no connection unless it calls the API.
+        if !target.sim && target.profile == nil && ProcessInfo.processInfo.environment["ZDSH_PROFILE"] == nil
+            && !code.contains("desk") && !code.contains("helpcenter") {
+            throw ExitCode(ChunkRunner(limits: sandbox.limits, json: target.json).run(source: code, name: "=eval").rawValue)
         }
-        let folder = (file as NSString).deletingLastPathComponent
-        let status = ChunkRunner(limits: sandbox.limits, json: json, modulePaths: [folder.isEmpty ? "." : folder])
-            .run(source: String(decoding: data, as: UTF8.self), name: "@\(file)")
-        throw ExitCode(status.rawValue)
+        throw ExitCode(await Runner(.chunk(code), options: options).run().rawValue)
     }
 }

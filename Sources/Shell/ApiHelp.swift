@@ -1,0 +1,60 @@
+import DeskCatalog
+
+/// Catalog facts about one binding or operation, for `zdsh api show` and the
+/// REPL's `:help`.
+public enum ApiHelp {
+    public static func resolve(_ name: String) -> (DeskCatalog.Operation, FriendlyNames.Binding?)? {
+        if let b = FriendlyNames.binding(named: name), let op = Catalog.shared.operation(id: b.operationId) { return (op, b) }
+        let id = name.hasPrefix("desk.api.") ? String(name.dropFirst(9)) : name
+        if let op = Catalog.shared.operation(id: id) { return (op, nil) }
+        return nil
+    }
+
+    public static func describe(_ name: String) -> String? {
+        guard let (op, binding) = resolve(name) else { return nil }
+        var lines: [String] = []
+        lines.append("\(binding?.name ?? "desk.api.\(op.id)")  —  \(op.safety.rawValue.uppercased())")
+        lines.append("  \(op.method) \(op.path)   (operationId \(op.id), \(op.group))")
+        if let b = binding {
+            let args = b.positional.map { "<\($0)>" } + ["{options}"]
+            lines.append("  call: \(b.name)(\(args.joined(separator: ", ")))")
+            if !b.options.isEmpty {
+                lines.append("  options: " + b.options.sorted { $0.key < $1.key }.map { "\($0.key) → \($0.value)" }.joined(separator: ", "))
+            }
+            if let a = b.alias {
+                lines.append("  alias of the earlier client (\(a.oldPath)); use \(a.replacement)")
+                if let u = a.unsupported { lines.append("  unsupported: \(u)") }
+            }
+        } else {
+            lines.append("  call: desk.api.\(op.id){ …arguments by name… }")
+        }
+        let params = op.parameters.filter { $0.location != .header }
+        if !params.isEmpty {
+            lines.append("  parameters:")
+            for p in params {
+                lines.append("    \(p.name) (\(p.location.rawValue), \(typeText(p.schema)))\(p.required ? " required" : "")")
+            }
+        }
+        if let body = op.body {
+            lines.append("  body (\(body.contentType))\(body.required ? " required" : ""):")
+            let req = Set(body.schema.requiredProperties)
+            for (k, s) in (body.schema.properties ?? [:]).sorted(by: { $0.key < $1.key }).prefix(40) {
+                lines.append("    \(k) (\(typeText(s)))\(req.contains(k) ? " required" : "")")
+            }
+        }
+        lines.append("  scopes (any one): \(op.scopes.joined(separator: ", "))")
+        if let page = op.maxPageSize { lines.append("  page size: up to \(page)") }
+        let names = OperationNames.bindings(of: op.id).map(\.name)
+        if !names.isEmpty { lines.append("  reached by: \(names.joined(separator: ", ")), desk.api.\(op.id)") }
+        if op.safety == .destructive { lines.append("  denied unless allowed: --allow \(binding?.name ?? op.id)") }
+        return lines.joined(separator: "\n")
+    }
+
+    static func typeText(_ s: Schema) -> String {
+        var t = ArgumentBinder.describe(s)
+        if let e = s.enumValues, !e.isEmpty { t += ": " + e.prefix(8).joined(separator: "|") + (e.count > 8 ? "|…" : "") }
+        if let max = s.maximum { t += ", ≤ \(SchemaValidator.fmt(max))" }
+        if let max = s.maxItems { t += ", ≤ \(max) items" }
+        return t
+    }
+}

@@ -1,0 +1,39 @@
+import DeskCore
+import DeskSim
+import Foundation
+import JSONValue
+import LuaHost
+
+/// Reads a runbook's metadata without a connection: its top level runs in
+/// the sandbox against an empty simulator, so nothing can reach Zoho.
+public enum RunbookInspector {
+    public static func spec(file: String) throws -> RunbookSpec {
+        guard let data = FileManager.default.contents(atPath: file) else { throw UsageError("cannot read \(file)") }
+        let backend = Backend.simulator(Simulator(fixture: .empty))
+        let folder = (file as NSString).deletingLastPathComponent
+        let session = try Session(client: backend.client, policy: Policy(), limits: Limits(timeout: 10),
+                                  modulePaths: [folder.isEmpty ? "." : folder], output: { _ in })
+        switch session.run(RunbookSpec.describeDriver, name: "=zdsh:describe",
+                           arguments: [.string(String(decoding: data, as: UTF8.self)), .string("@\(file)")]) {
+        case .success(let values):
+            guard case .json(let j)? = values.first else { throw UsageError("\(file): not a runbook") }
+            return try RunbookSpec(json: j)
+        case .failure(let e):
+            throw UsageError("\(e)")
+        }
+    }
+}
+
+extension RunbookSpec {
+    public var json: JSON {
+        .object([
+            "name": .string(name), "description": .string(description),
+            "params": .object(Dictionary(uniqueKeysWithValues: parameters.map { p in
+                (p.name, JSON.object(["type": .string(p.type), "required": .bool(p.required),
+                                      "default": p.defaultValue ?? .null, "description": .string(p.description)]))
+            })),
+            "destructive": .array(destructive.map(JSON.string)),
+            "risk": .array(risk.map(JSON.string)),
+        ])
+    }
+}

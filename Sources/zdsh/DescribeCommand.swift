@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import Shell
+
+struct DescribeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "describe",
+        abstract: "Show a runbook's name, parameters, declared destructive operations and risk tags.")
+
+    @Argument(help: "The runbook file.")
+    var file: String
+
+    @Flag(name: .long, help: "Print as JSON.")
+    var json = false
+
+    func run() throws {
+        throw ExitCode(DescribeCommand.describe(file: file, json: json).rawValue)
+    }
+
+    static func describe(file: String, json: Bool = false) -> ExitStatus {
+        do {
+            let spec = try RunbookInspector.spec(file: file)
+            print(json ? spec.json.encoded(.pretty) : spec.describe(file: file))
+            return .ok
+        } catch let e as UsageError {
+            Terminal.error("zdsh: \(e)")
+            return .usage
+        } catch {
+            Terminal.error("\(error)")
+            return .luaError
+        }
+    }
+}

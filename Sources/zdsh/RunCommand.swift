@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import Shell
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a runbook (or any Lua file) in the sandbox.",
+        discussion: """
+            Destructive operations must be declared by the runbook and granted with --allow.
+            Example: zdsh run stdlib/examples/retire_label.lua --sim --param label=... --allow 'helpcenter.labels.*' --yes
+            """)
+
+    @Argument(help: "The runbook file.")
+    var file: String
+
+    @Option(name: .customLong("param"), help: "A runbook parameter, key=value (repeatable).")
+    var params: [String] = []
+
+    @Option(name: .customLong("plan-out"), help: "With --dry-run: save the plan as JSON for zdsh apply.")
+    var planOut: String?
+
+    @Option(name: .long, help: "Resume run RUN_ID: skip the calls that already succeeded in it.")
+    var resume: String?
+
+    @Flag(name: .customLong("describe"), help: "Show the runbook's parameters and declared operations, then exit.")
+    var describeOnly = false
+
+    @OptionGroup var target: TargetOptions
+    @OptionGroup var sandbox: SandboxOptions
+
+    func run() async throws {
+        if describeOnly {
+            throw ExitCode(DescribeCommand.describe(file: file).rawValue)
+        }
+        var options = Runner.Options()
+        target.apply(to: &options, sandbox: sandbox)
+        options.planOut = planOut
+        options.resume = resume
+        var parsed: [String: String] = [:]
+        for p in params {
+            guard let eq = p.firstIndex(of: "="), eq != p.startIndex else {
+                throw ValidationError("--param expects key=value, got \"\(p)\"")
+            }
+            parsed[String(p[..<eq])] = String(p[p.index(after: eq)...])
+        }
+        options.parameters = parsed
+        if planOut != nil && !target.dryRun { throw ValidationError("--plan-out needs --dry-run") }
+        throw ExitCode(await Runner(.file(file), options: options).run().rawValue)
+    }
+}
+

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Shell
+
+/// Where calls go and what they may do: flags shared by run, eval and repl.
+struct TargetOptions: ParsableArguments {
+    @Flag(name: .long, help: "Run against the built-in simulated Zoho Desk.")
+    var sim = false
+
+    @Option(name: .long, help: "Simulator state to start from (JSON file; with --sim).")
+    var fixture: String?
+
+    @Option(name: .long, help: "Stored profile to use (see zdsh auth).")
+    var profile: String?
+
+    @Option(name: .long, help: "Desk organization id, when the profile reaches several.")
+    var org: String?
+
+    @Option(name: .long, help: "Allow destructive operations matching PATTERN (e.g. helpcenter.labels.*).")
+    var allow: [String] = []
+
+    @Option(name: .long, help: "Deny operations matching PATTERN even if allowed elsewhere.")
+    var deny: [String] = []
+
+    @Option(name: .long, help: "Policy file (JSON: {\"allow\": [...], \"deny\": [...]}).")
+    var policy: String?
+
+    @Flag(name: .customLong("dry-run"), help: "Execute reads; record writes and destructive calls instead of sending them.")
+    var dryRun = false
+
+    @Flag(name: .long, help: "Do not ask before destructive calls.")
+    var yes = false
+
+    @Flag(name: .long, help: "Print results as JSON.")
+    var json = false
+
+    @Option(name: .long, help: "Audit log file (default $XDG_STATE_HOME/zdsh/audit.jsonl).")
+    var audit: String?
+
+    @Option(name: .customLong("max-destructive"), help: "Stop before destructive call N+1.")
+    var maxDestructive: Int = 25
+
+    @Option(name: .customLong("max-calls"), help: "Stop before API call N+1.")
+    var maxCalls: Int?
+
+    @Flag(name: .shortAndLong, help: "Show each request and response on stderr.")
+    var verbose = false
+
+    func apply(to o: inout Runner.Options, sandbox: SandboxOptions) {
+        o.sim = sim; o.fixture = fixture; o.profile = profile; o.org = org
+        o.allow = allow; o.deny = deny; o.policyFile = policy
+        o.dryRun = dryRun; o.yes = yes; o.json = json; o.auditPath = audit
+        o.maxDestructive = maxDestructive; o.maxCalls = maxCalls; o.verbose = verbose
+        o.limits = sandbox.limits
+    }
+
+    func validate() throws {
+        if sim && profile != nil { throw ValidationError("choose --sim or --profile, not both") }
+        if maxDestructive < 0 { throw ValidationError("--max-destructive cannot be negative") }
+        if let m = maxCalls, m < 0 { throw ValidationError("--max-calls cannot be negative") }
+    }
+}
