@@ -39,9 +39,15 @@ public struct Backend {
     }
 
     /// A stored profile (plus ZOHO_* environment overrides) over real HTTP.
-    public static func profile(_ name: String?, orgId: String? = nil, verbose: Bool = false) async throws -> Backend {
+    /// ZDSH_API_URL / ZDSH_ACCOUNTS_URL replace the base URLs, so a run can
+    /// target `zdsh sim serve` (benchmarks, rehearsals) instead of Zoho.
+    public static func profile(_ name: String?, orgId: String? = nil, verbose: Bool = false,
+                               environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Backend {
         let store = try SQLiteTokenStore()
-        let connection = try await ConnectionLoader(store: store).load(.init(profile: name, orgId: orgId))
+        func url(_ key: String) -> String? { environment[key].flatMap { $0.isEmpty ? nil : $0 } }
+        let flags = ConnectionLoader.Flags(profile: name, orgId: orgId,
+                                           apiURL: url("ZDSH_API_URL"), accountsURL: url("ZDSH_ACCOUNTS_URL"))
+        let connection = try await ConnectionLoader(store: store).load(flags)
         let client = DeskClient(connection: connection, transport: HTTPTransport.shared, store: store,
                                 options: options(verbose: verbose))
         return Backend(client: client, simulator: nil)
