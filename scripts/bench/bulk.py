@@ -1,0 +1,93 @@
+"""Benchmark 1 — bulk: remove 2,000 users from a label, one call per user,
+against `zdsh sim serve --latency 20`, 10 calls in flight.
+
+Compares, in one run: zdsh (`desk.each`, concurrency 10, the client's
+limiter at its default 10), the physical limit (2,000 × 20 ms / 10), a
+Python client making one `requests` call at a time, and an asyncio/httpx
+client capped at 10. Prints medians and ratios."""
+import json, os, re, sys, urllib.request
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import *
+
+N, LATENCY_MS, CAP = 2000, 20, 10
+LABEL = "1892000000190001"
+PHYSICAL = N * LATENCY_MS / 1000 / CAP
+
+
+def label_count(sim):
+    req = urllib.request.Request("%s/api/v1/labels/%s" % (sim.base, LABEL),
+                                 headers={"Authorization": "Zoho-oauthtoken " + sim.token, "orgId": sim.org})
+    return int(json.load(urllib.request.urlopen(req, timeout=10))["count"])
+
+
+def serve():
+    return SimServer("--latency", str(LATENCY_MS), "--concurrency", "25", "--credits", "1000000",
+                     "--bulk-label-users", str(N))
+
+
+def measure(name, runs, command_for):
+    """Runs a client `runs` times against one fresh server; the first run
+    must empty the label (later runs repeat the same 2,000 requests, which
+    the simulator answers the same way)."""
+    times, extra = [], []
+    with serve() as sim:
+        before = label_count(sim)
+        for i in range(runs):
+            cmd, env = command_for(sim)
+            t, p = timed(cmd, env=env)
+            if "%d removed, 0 failed" % N not in p.stdout:
+                raise SystemExit("%s: unexpected output: %s %s" % (name, p.stdout, p.stderr[-1000:]))
+            if i == 0:
+                after = label_count(sim)
+                if before - after != N:
+                    raise SystemExit("%s: label went from %d to %d users" % (name, before, after))
+            m = re.search(r"calls .* in ([0-9.]+)s", p.stderr)
+            if m:
+                extra.append(float(m.group(1)))
+            times.append(t)
+    return times, extra
+
+
+def main():
+    ensure_release_build()
+    home = tempdir("zdsh-bench-")
+    script = os.path.join(HERE, "lua", "bulk_remove.lua")
+
+    def zdsh(audit):
+        def command(sim):
+            return ([ZDSH, "run", script, "--profile", "bench", "--allow", "helpcenter.labels.remove_users", "--yes",
+                     "--max-destructive", str(N), "--audit", audit], sim.zdsh_env(home))
+        return command
+
+    def python(client):
+        def command(sim):
+            return ([sys.executable, os.path.join(HERE, client), sim.base, sim.token, sim.org, LABEL, str(N)], None)
+        return command
+
+    print("bulk: %d label removals, one call each, %d ms latency, cap %d — %s" % (N, LATENCY_MS, CAP, machine()))
+    # The audit log (one fsync'd line before and one after each call) on tmpfs,
+    # so the figure is about concurrency; the on-disk variant follows.
+    z, zin = measure("zdsh", RUNS, zdsh(os.path.join(home, "audit.jsonl")))
+    a, _ = measure("asyncio", RUNS, python("bulk_async.py"))
+    sync_runs = int(os.environ.get("BENCH_SYNC_RUNS", "1"))
+    s, _ = measure("sync", sync_runs, python("bulk_sync.py"))
+    disk_audit = os.path.join(ROOT, ".build", "bench-audit.jsonl")
+    zd, zdin = measure("zdsh (audit on disk)", int(os.environ.get("BENCH_DISK_RUNS", "1")), zdsh(disk_audit))
+    try:
+        os.remove(disk_audit)
+    except OSError:
+        pass
+    shutil.rmtree(home, ignore_errors=True)
+
+    zm, am, sm = median(z), median(a), median(s)
+    print("  physical limit (%d × %d ms / %d)   %7.2f s" % (N, LATENCY_MS, CAP, PHYSICAL))
+    print("  zdsh run (desk.each, 10)           %7.2f s   median of %d, whole process; %.2f s inside the run" % (zm, len(z), median(zin) if zin else float("nan")))
+    print("  python asyncio + httpx (cap 10)    %7.2f s   median of %d" % (am, len(a)))
+    print("  python requests, one at a time     %7.2f s   median of %d" % (sm, len(s)))
+    print("  zdsh, audit log on disk (ext4)     %7.2f s   median of %d" % (median(zd), len(zd)))
+    print("  ratios: zdsh / physical = %.3f (target ≤ 1.15)   zdsh / asyncio = %.3f (target ≤ 1.00)   sync / zdsh = %.1f×"
+          % (ratio(zm, PHYSICAL), ratio(zm, am), ratio(sm, zm)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+-- Benchmark 2: start-up. Does nothing.
