@@ -130,6 +130,12 @@ public final class CallGate: @unchecked Sendable {
                              remedy: "--allow desk.request"))
                 : policy.decide(operation: op, calledAs: first.calledAs)
             if case .denied(let reason, let remedy) = decision {
+                if settings.dryRun {
+                    // A plan shows what the code would do; the grant is checked
+                    // again when the plan is applied or the run is repeated.
+                    for p in parts { _ = record(p, .planned, message: "not allowed yet: \(remedy)") }
+                    return .values([placeholder(parts)])
+                }
                 for p in parts { _ = record(p, .denied, message: reason) }
                 throw PolicyDenial(operation: op.id, calledAs: first.calledAs, ids: parts.flatMap(\.ids),
                                    reason: reason, remedy: remedy)
@@ -149,7 +155,12 @@ public final class CallGate: @unchecked Sendable {
         if op.safety == .destructive { destructiveCount += parts.count }
 
         if op.safety != .read && settings.dryRun {
-            for p in parts { _ = record(p, .planned) }
+            for p in parts {
+                _ = record(p, .planned)
+                var r = Self.auditRecord(p, phase: "planned", context: settings.auditContext).objectValue ?? [:]
+                r["dry_run"] = .bool(true)
+                audit?.append(.object(r))
+            }
             return .values([placeholder(parts)])
         }
 

@@ -49,9 +49,11 @@ public struct Plan: Sendable {
             }
             for name in order {
                 let cs = byOp[name]!
-                let ids = cs.flatMap(\.ids)
+                var seen = Set<String>()
+                let ids = cs.flatMap(\.ids).filter { seen.insert($0).inserted }
                 let shown = ids.prefix(20).joined(separator: ", ") + (ids.count > 20 ? ", … (\(ids.count) ids)" : "")
                 lines.append("    \(name) ×\(cs.count)  [\(cs[0].method) \(cs[0].operationId)]\(ids.isEmpty ? "" : "  ids: \(shown)")")
+                if let note = cs.compactMap(\.message).first { lines.append("      \(note)") }
             }
         }
         return lines.joined(separator: "\n")

@@ -16,7 +16,7 @@ struct Zdsh: AsyncParsableCommand {
             3 denied by policy, 4 sandbox limit, 5 Zoho API error.
             """,
         version: "zdsh \(version) (\(LuaHost.luaRelease))",
-        subcommands: [RunCommand.self, EvalCommand.self, DescribeCommand.self, ApiCommand.self, AuthCommand.self, SimCommand.self]
+        subcommands: [RunCommand.self, EvalCommand.self, DescribeCommand.self, ApplyCommand.self, ApiCommand.self, AuditCommand.self, AuthCommand.self, SimCommand.self]
     )
 
     static func main() async {
@@ -31,7 +31,16 @@ struct Zdsh: AsyncParsableCommand {
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
         } catch {
-            exit(withError: error)
+            // --help and --version end here with a success code; every
+            // other parsing or validation failure is a usage error (exit 2).
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                print(message)
+                Foundation.exit(0)
+            }
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            Foundation.exit(code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue)
         }
     }
 }
