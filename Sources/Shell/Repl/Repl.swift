@@ -1,0 +1,208 @@
+import Foundation
+import JSONValue
+import LuaHost
+
+/// `zdsh repl`: an interactive Lua session over one Desk backend.
+///
+/// Every input runs in the same sandboxed state through the same call gate
+/// as runbooks (policy, caps, dry-run, audit, limits per input); globals
+/// persist between inputs and top-level `local`s are kept too (see
+/// `TopLevelLocals`). Expressions print without `return`; `_` is the last
+/// result. Incomplete chunks continue on a `>>` prompt. Without a terminal
+/// on stdin it reads the same way with no prompts or colours.
+public final class Repl {
+    public struct Options {
+        /// Read with libedit and show prompts (stdin is a terminal).
+        public var interactive = isatty(STDIN_FILENO) != 0
+        /// Colour keys and errors (stdout is a terminal too).
+        public var colour = isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0
+        public var historyPath: String? = EditLineInput.defaultHistoryPath()
+        public var limits = Limits.defaults
+        public var auditPath: String?
+        /// Print results as JSON instead of the human layout.
+        public var json = false
+        /// Ask y/N before destructive calls nothing allows (false: `--yes`,
+        /// only grants decide).
+        public var askBeforeDestructive = true
+        public init() {}
+    }
+
+    let session: Session
+    let backend: Backend
+    let options: Options
+    private(set) var input: LineInput = PipeInput()
+    let printer: ReplPrinter
+    let bindings: ConfirmingBindings
+    var sessionNames = Set<String>()
+    var finished = false
+
+    public var gate: CallGate { session.gate }
+
+    public init(backend: Backend, policy: Policy, settings: CallGate.Settings, options: Options) throws {
+        self.backend = backend
+        self.options = options
+        var settings = settings
+        // Confirmation is per call here (ConfirmingBindings), not once per gate.
+        settings.confirm = nil
+        var context: [String: JSON] = [
+            "run_id": .string("repl-" + UUID().uuidString.prefix(8).lowercased()),
+            "operator": .string(ProcessInfo.processInfo.environment["USER"] ?? NSUserName()),
+            "profile": .string(backend.profile),
+            "repl": true,
+        ]
+        if let org = backend.orgId { context["org"] = .string(org) }
+        settings.auditContext = context
+        let audit = try AuditLog(path: options.auditPath ?? AuditLog.defaultPath())
+        session = try Session(client: backend.client, policy: policy, settings: settings, audit: audit,
+                              limits: options.limits, modulePaths: [FileManager.default.currentDirectoryPath],
+                              output: { FileHandle.standardOutput.write(Data($0.utf8)) })
+        printer = ReplPrinter(colour: options.colour)
+        bindings = ConfirmingBindings(gate: session.gate, ask: nil)
+        try ReplLibrary.install(on: session.host)
+        try bindings.install(on: session.host)
+        if options.interactive {
+            let host = session.host
+            let completer = Completer(globals: { ReplLibrary.names(host: host, path: $0) },
+                                      sessionNames: { [unowned self] in Array(self.sessionNames) })
+            input = EditLineInput(historyPath: options.historyPath, completer: completer)
+            if options.askBeforeDestructive {
+                bindings.ask = { [unowned self] question in self.confirm(question) }
+            }
+        }
+    }
+
+    // MARK: - The loop
+
+    /// Reads and runs inputs until end of input or `:quit`.
+    public func run() -> ExitStatus {
+        InterruptHandler.install(host: session.host)
+        defer { InterruptHandler.uninstall() }
+        if options.interactive {
+            let where_ = backend.simulator != nil ? "the built-in simulator (demo org)" : "profile \(backend.profile)"
+            out("zdsh \(LuaHost.luaRelease) on \(where_)\(gate.settings.dryRun ? ", dry-run" : ""). :help for commands, Ctrl-D to exit.")
+        }
+        var status = ExitStatus.ok
+        while !finished {
+            _ = InterruptHandler.take()
+            guard let first = input.read(prompt: options.interactive ? "zdsh> " : "") else {
+                if InterruptHandler.take() { out(""); continue }  // Ctrl-C at the prompt: a fresh line
+                break
+            }
+            let trimmed = first.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { continue }
+            if trimmed.hasPrefix(":") {
+                input.remember(trimmed)
+                command(trimmed)
+                continue
+            }
+            var lines = [first]
+            while true {
+                let chunk = lines.joined(separator: "\n")
+                let outcome = evaluate(chunk)
+                if case .incomplete(let message) = outcome {
+                    guard let more = input.read(prompt: options.interactive ? ">> " : "") else {
+                        if InterruptHandler.take() { out(""); break }  // Ctrl-C abandons the chunk
+                        error(message)
+                        status = .luaError
+                        break
+                    }
+                    lines.append(more)
+                    continue
+                }
+                input.remember(chunk)
+                if case .failed(let s) = outcome { status = s }
+                break
+            }
+        }
+        if options.interactive { out("") }
+        // A script's exit status is that of its last input, like `sh`.
+        return options.interactive ? .ok : status
+    }
+
+    enum Outcome {
+        case ok
+        case failed(ExitStatus)
+        /// Lua stopped at end of input: read another line.
+        case incomplete(String)
+    }
+
+    /// Runs one chunk: as an expression first (`return <chunk>`, like lua.c),
+    /// else as statements with top-level `local`s kept.
+    func evaluate(_ chunk: String) -> Outcome {
+        let expression = "return \(ReplLibrary.global).keep(\(chunk)\n)"
+        switch session.run(expression, name: "=stdin") {
+        case .success(let values):
+            show(values)
+            return .ok
+        case .failure(.syntax):
+            break  // not an expression
+        case .failure(let e):
+            return .failed(report(e))
+        }
+        let rewritten = TopLevelLocals.rewrite(chunk)
+        switch session.run(rewritten.source, name: "=stdin") {
+        case .success(let values):
+            sessionNames.formUnion(rewritten.declared)
+            show(values)
+            return .ok
+        case .failure(.syntax(let m)) where m.hasSuffix("<eof>"):
+            return .incomplete(m)
+        case .failure(let e):
+            // Globals assigned before the error still exist: offer them.
+            sessionNames.formUnion(rewritten.declared)
+            return .failed(report(e))
+        }
+    }
+
+    private func show(_ values: [RunValue]) {
+        guard !values.isEmpty else { return }
+        if options.json { out(ValueFormatter.machine(values)); return }
+        let scalars = values.allSatisfy {
+            if case .json(let j) = $0 { if case .array(let a) = j { return a.isEmpty }; if case .object(let o) = j { return o.isEmpty } }
+            return true
+        }
+        if scalars {
+            out(values.map { printer.render($0) }.joined(separator: "\t"))
+        } else {
+            out(values.map { printer.render($0) }.joined(separator: "\n\n"))
+        }
+    }
+
+    private func report(_ e: LuaError) -> ExitStatus {
+        switch e {
+        case .syntax(let m):
+            error(m); return .luaError
+        case .runtime(let m, _, let value):
+            if case .object(let o) = value, o["zdsh_error"] == "denied" { error(m); return .denied }
+            if case .object(let o) = value, o["zdsh_error"] == "api" { error(m); return .apiError }
+            error(m); return .luaError
+        case .limit(let kind, let m):
+            error(kind == .interrupt ? "interrupted" : "stopped: \(m)")
+            return kind == .host ? .denied : .limit
+        case .host(let m):
+            error("zdsh: \(m)"); return .luaError
+        }
+    }
+
+    /// The y/N question before an unallowed destructive call.
+    private func confirm(_ question: String) -> Bool {
+        out(colourise(question, "33"))
+        _ = InterruptHandler.take()
+        guard let answer = input.read(prompt: "Proceed? [y/N] ") else { out(""); return false }
+        return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
+    }
+
+    // MARK: - Output
+
+    func out(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    func error(_ line: String) {
+        FileHandle.standardError.write(Data((colourise(line, "31") + "\n").utf8))
+    }
+
+    func colourise(_ s: String, _ code: String) -> String {
+        options.colour ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s
+    }
+}

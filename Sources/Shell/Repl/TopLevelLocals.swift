@@ -1,0 +1,93 @@
+/// Makes top-level `local` declarations of a REPL input persist.
+///
+/// Each input is compiled as its own chunk, so in plain Lua `local x = 1`
+/// would be gone by the next prompt. Like most Lua REPLs, zdsh rewrites
+/// `local` declarations that sit at the top level of an input (not inside a
+/// function, loop or block) into global assignments:
+///
+///     local x, y = 1, 2      →  x, y = 1, 2
+///     local t                →  t = nil
+///     local function f() end →  function f() end
+///     local k <const> = 3    →  k = 3        (attributes are dropped)
+///
+/// Locals inside functions and blocks keep their meaning. The names declared
+/// are reported so completion can offer them.
+enum TopLevelLocals {
+    struct Result: Equatable {
+        let source: String
+        let declared: [String]
+    }
+
+    static func rewrite(_ source: String) -> Result {
+        let toks = LuaLexer.tokens(source)
+        var edits: [(start: Int, end: Int, text: String)] = []
+        var declared: [String] = []
+        var depth = 0
+        // Depths at which a `while`/`for` header waits for its `do`.
+        var loopHeaders: [Int] = []
+        var i = 0
+        func isName(_ j: Int) -> Bool { j < toks.count && toks[j].kind == .name && !keywords.contains(toks[j].text) }
+        func isSymbol(_ j: Int, _ s: String) -> Bool { j < toks.count && toks[j].kind == .symbol && toks[j].text == s }
+
+        while i < toks.count {
+            let t = toks[i]
+            guard t.kind == .name else { i += 1; continue }
+            // `a.end` or `a:do` cannot occur (keywords are reserved), so a
+            // keyword token is always a keyword.
+            switch t.text {
+            case "function", "if", "repeat":
+                depth += 1
+            case "while", "for":
+                depth += 1
+                loopHeaders.append(depth)
+            case "do":
+                if loopHeaders.last == depth { loopHeaders.removeLast() } else { depth += 1 }
+            case "end", "until":
+                depth = max(0, depth - 1)
+            case "local" where depth == 0:
+                if i + 1 < toks.count, toks[i + 1].kind == .name, toks[i + 1].text == "function" {
+                    // `local function f` → `function f`
+                    edits.append((t.start, toks[i + 1].start, ""))
+                    if isName(i + 2) { declared.append(toks[i + 2].text) }
+                    i += 1
+                    continue
+                }
+                // `local n1 [<attr>] {, n2 [<attr>]} [= …]`
+                var j = i + 1
+                var names: [String] = []
+                while isName(j) {
+                    names.append(toks[j].text)
+                    j += 1
+                    if isSymbol(j, "<"), isName(j + 1), isSymbol(j + 2, ">") {
+                        edits.append((toks[j - 1].end, toks[j + 2].end, ""))
+                        j += 3
+                    }
+                    if isSymbol(j, ",") { j += 1 } else { break }
+                }
+                guard !names.isEmpty else { break }
+                edits.append((t.start, toks[i + 1].start, ""))
+                if !isSymbol(j, "=") {
+                    let at = toks[j - 1].end
+                    edits.append((at, at, " = nil"))
+                }
+                declared.append(contentsOf: names)
+                i = j
+                continue
+            default:
+                break
+            }
+            i += 1
+        }
+        guard !edits.isEmpty else { return Result(source: source, declared: []) }
+        var bytes = Array(source.utf8)
+        for e in edits.sorted(by: { $0.start > $1.start }) {
+            bytes.replaceSubrange(e.start..<e.end, with: Array(e.text.utf8))
+        }
+        return Result(source: String(decoding: bytes, as: UTF8.self), declared: declared)
+    }
+
+    static let keywords: Set<String> = [
+        "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto", "if", "in",
+        "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
+    ]
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import Shell
+
+/// `zdsh repl`: an interactive session (or, with stdin not a terminal, a
+/// scriptable one: `echo 'return 1+1' | zdsh repl --sim` prints 2).
+struct ReplCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "repl",
+        abstract: "Interactive Lua session over Zoho Desk (or the simulator).",
+        discussion: """
+            Expressions print their value (_ is the last one); top-level locals persist.
+            Destructive calls ask y/N unless allowed (--allow, :allow); --yes means never ask,
+            so only grants decide. Limits apply per input. :help lists the commands.
+            History: $XDG_STATE_HOME/zdsh/history (default ~/.local/state/zdsh/history).
+            """)
+
+    @OptionGroup var target: TargetOptions
+    @OptionGroup var sandbox: SandboxOptions
+
+    func run() async throws {
+        do {
+            var policy = Policy(grants: try target.allow.map(Policy.Pattern.init), denials: try target.deny.map(Policy.Pattern.init))
+            if let file = target.policy {
+                let loaded = try Policy.load(file: file)
+                policy.grants += loaded.grants
+                policy.denials += loaded.denials
+            }
+            if target.fixture != nil && !target.sim { throw ValidationError("--fixture needs --sim") }
+            let backend = target.sim
+                ? try Backend.simulator(fixture: target.fixture, verbose: target.verbose)
+                : try await Backend.profile(target.profile, orgId: target.org, verbose: target.verbose)
+            var settings = CallGate.Settings()
+            settings.dryRun = target.dryRun
+            settings.maxCalls = target.maxCalls
+            settings.maxDestructive = target.maxDestructive
+            var options = Repl.Options()
+            options.limits = sandbox.limits
+            options.auditPath = target.audit
+            options.json = target.json
+            options.askBeforeDestructive = !target.yes
+            let repl = try Repl(backend: backend, policy: policy, settings: settings, options: options)
+            // The loop blocks on terminal reads: give it its own thread rather
+            // than hold one of the few cooperative ones the API calls need.
+            let status: ExitStatus = await withCheckedContinuation { done in
+                let thread = Thread { done.resume(returning: repl.run()) }
+                thread.stackSize = 8 << 20
+                thread.start()
+            }
+            throw ExitCode(status.rawValue)
+        } catch let e as PolicyError {
+            FileHandle.standardError.write(Data("zdsh: \(e)\n".utf8))
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
+    }
+}
