@@ -1,0 +1,220 @@
+import DeskCatalog
+import DeskSim
+import Foundation
+import JSONValue
+import LuaHost
+
+/// One run of a scenario file in a fresh Lua state: the shell session (with
+/// its call gate) over the scenario's backend, plus the testing vocabulary
+/// from `stdlib/zdsh/` and the host functions behind `sim`, `calls`,
+/// `policy`, `runbook.run` and `use_cassette`.
+final class ScenarioSession {
+    let file: String
+    let backend: ScenarioBackend
+    let session: Session
+    let log = ScenarioCallLog()
+    let limits: Limits
+    /// `use_cassette` paths seen while running (resolved).
+    private(set) var requestedCassette: String?
+    private var printed = ""
+    private let printLock = NSLock()
+
+    /// Everything the scenario printed.
+    var output: String { printLock.lock(); defer { printLock.unlock() }; return printed }
+
+    init(file: String, backend: ScenarioBackend, limits: Limits, stdlib: String) throws {
+        self.file = file
+        self.backend = backend
+        self.limits = limits
+        var capture: ((String) -> Void)!
+        let folder = (file as NSString).deletingLastPathComponent
+        session = try Session(client: backend.makeClient(), policy: Policy(grants: [try Policy.Pattern("*")]),
+                              limits: limits, modulePaths: [folder.isEmpty ? "." : folder],
+                              output: { capture($0) })
+        capture = { [weak self] text in
+            guard let self else { return }
+            self.printLock.lock(); self.printed += text; self.printLock.unlock()
+        }
+        log.gate = session.gate
+        try installVocabulary(stdlib: stdlib)
+    }
+
+    deinit { session.host.close() }
+
+    /// Runs the file through the driver: `collect` lists its scenarios,
+    /// `run` executes scenario `index` (1-based).
+    func drive(mode: String, index: Int = 0) -> Result<[RunValue], LuaError> {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            return .failure(.host("cannot read \(file)"))
+        }
+        return session.run(Self.driver, name: "=zdsh.test", arguments: [
+            .string(String(decoding: data, as: UTF8.self)), .string("@\(file)"), .string(mode), .int(Int64(index)),
+        ])
+    }
+
+    static let driver = #"""
+    local source, chunkname, mode, index = ...
+    local f, err = load(source, chunkname, "t")
+    if not f then error(err, 0) end
+    f()
+    if mode == "collect" then return __zdsh_test.list() end
+    return __zdsh_test.run(index)
+    """#
+
+    /// A path a scenario names, relative to the scenario file.
+    func resolve(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        let folder = (file as NSString).deletingLastPathComponent
+        return ((folder.isEmpty ? "." : folder) as NSString).appendingPathComponent(path)
+    }
+
+    // MARK: - Installing the vocabulary
+
+    private func installVocabulary(stdlib: String) throws {
+        func source(_ name: String) throws -> String {
+            let path = (stdlib as NSString).appendingPathComponent("zdsh/\(name).lua")
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw HostError("cannot read \(path) (the zdsh testing library; set ZDSH_STDLIB to the stdlib folder)")
+            }
+            return String(decoding: data, as: UTF8.self)
+        }
+        let host = session.host
+        let stack: [String: HostFunction] = ["frames": StackFrames.frames, "traceback": StackFrames.traceback]
+        try host.install(global: "expect", source: try source("expect"), functions: stack)
+        try host.install(global: "__zdsh_test", source: try source("test"), functions: stack)
+        try host.install(global: "sim", source: try source("harness"), functions: harnessFunctions())
+    }
+
+    private func harnessFunctions() -> [String: HostFunction] {
+        [
+            "sim_seed": { [unowned self] call in
+                try self.sim().seed(try call.json(1))
+                return .none
+            },
+            "sim_load": { [unowned self] call in
+                let path = self.resolve(try call.string(1))
+                try self.sim().reset(try Fixture.load(path: path))
+                return .none
+            },
+            "sim_reset": { [unowned self] call in
+                let sim = try self.sim()
+                if call.isNil(1) { try sim.reset(.demo) } else { try sim.reset(Fixture(json: try call.json(1))) }
+                return .none
+            },
+            "sim_fail": { [unowned self] call in
+                let o = try call.json(1)
+                guard let status = o["status"]?.intValue else { throw HostError("sim.fail: 'status' (an HTTP status) is required") }
+                let op = try Self.operationId(o["op"] ?? o["operation"])
+                let code = o["code"]?.stringValue
+                if let p = o["probability"]?.doubleValue {
+                    try self.sim().fail(op: op, status: Int(status), probability: p, errorCode: code)
+                } else {
+                    try self.sim().fail(op: op, status: Int(status), times: Int(o["times"]?.intValue ?? 1), errorCode: code)
+                }
+                return .none
+            },
+            "sim_reset_connection": { [unowned self] call in
+                let o = try call.json(1)
+                let op = try Self.operationId(o["op"] ?? o["operation"])
+                if let p = o["probability"]?.doubleValue { try self.sim().resetConnection(op: op, probability: p) }
+                else { try self.sim().resetConnection(op: op, times: Int(o["times"]?.intValue ?? 1)) }
+                return .none
+            },
+            "sim_expire_token": { [unowned self] call in
+                let o = try call.json(1)
+                try self.sim().expireToken(op: try Self.operationId(o["op"] ?? o["operation"]), times: Int(o["times"]?.intValue ?? 1))
+                return .none
+            },
+            "sim_expire_tokens": { [unowned self] _ in try self.sim().expireTokens(); return .none },
+            "sim_latency": { [unowned self] call in
+                try self.sim().setLatency(ms: Int(try call.integer(1)), jitterMs: Int(try call.integer(2)))
+                return .none
+            },
+            "sim_state": { [unowned self] _ in .value(try self.sim().state()) },
+            "sim_resource": { [unowned self] call in
+                .value(.array(try self.sim().resource(try call.string(1), orgId: try call.optionalString(2))))
+            },
+            "sim_requests": { [unowned self] _ in
+                .value(.array(try self.sim().requestLog.map { e in
+                    var o: [String: JSON] = ["method": .string(e.method), "path": .string(e.path), "status": .int(Int64(e.status))]
+                    if let op = e.operationId { o["operation"] = .string(op) }
+                    return .object(o)
+                }))
+            },
+            "sim_stats": { [unowned self] _ in
+                let s = try self.sim().stats
+                return .value(["requests": .int(Int64(s.requests)), "credits_used": .int(Int64(s.creditsUsed)),
+                               "peak_in_flight": .int(Int64(s.peakInFlight)), "refreshes": .int(Int64(s.refreshes)),
+                               "faults_injected": .int(Int64(s.faultsInjected))])
+            },
+            "sim_org_id": { [unowned self] _ in .value(.string(try self.sim().orgId)) },
+            "calls_all": { [unowned self] _ in .value(.array(self.log.all)) },
+            "set_policy": { [unowned self] call in
+                try self.setPolicy(try call.json(1))
+                return .none
+            },
+            "use_cassette": { [unowned self] call in
+                let path = self.resolve(try call.string(1))
+                if let current = self.backend.cassettePath {
+                    guard current == path else { throw HostError("use_cassette: this file already replays \(current)") }
+                } else if self.requestedCassette == nil, self.session.gate.calls.isEmpty {
+                    // First pass (listing scenarios): remember it; the runner
+                    // gives every scenario a replay backend with no simulator.
+                    guard FileManager.default.fileExists(atPath: path) else { throw HostError("use_cassette: no cassette at \(path)") }
+                    self.requestedCassette = path
+                } else {
+                    throw HostError("use_cassette: call it at the top of the scenario file, before any API call")
+                }
+                return .none
+            },
+            "run_runbook": { [unowned self] call in
+                let given = try call.string(1)
+                let path = self.resolve(given)
+                let params = try call.json(2)
+                let options = try RunbookUnderTest.Options(try call.json(3))
+                let before = self.session.gate.calls.count
+                let (result, records) = RunbookUnderTest(
+                    path: path, params: params, options: options, backend: self.backend, limits: self.limits,
+                    output: { [weak self] text in
+                        guard let self else { return }
+                        self.printLock.lock(); self.printed += text; self.printLock.unlock()
+                    }).run()
+                self.log.add(runbook: "runbook:" + given, records: records, outerCountBefore: before)
+                return .value(result)
+            },
+        ]
+    }
+
+    private func sim() throws -> Simulator {
+        guard let s = backend.simulator else {
+            throw HostError("sim: this scenario replays a cassette (use_cassette), so there is no simulator to control")
+        }
+        return s
+    }
+
+    /// An operationId, given as one or as a binding name (nil = any operation).
+    static func operationId(_ value: JSON?) throws -> String? {
+        guard let value, !value.isNull else { return nil }
+        guard let name = value.stringValue else { throw HostError("sim: 'op' must be an operationId or binding name") }
+        if Catalog.shared.operation(id: name) != nil { return name }
+        if let b = FriendlyNames.binding(named: name) { return b.operationId }
+        throw HostError("sim: unknown operation '\(name)' (use an operationId such as removeUsersFromLabel, or a binding name)")
+    }
+
+    private func setPolicy(_ o: JSON) throws {
+        let gate = session.gate
+        func patterns(_ key: String) throws -> [Policy.Pattern]? {
+            guard let v = o[key] else { return nil }
+            if let s = v.stringValue { return [try Policy.Pattern(s)] }
+            return try (v.arrayValue ?? []).map {
+                guard let s = $0.stringValue else { throw HostError("policy: '\(key)' must list operation patterns") }
+                return try Policy.Pattern(s)
+            }
+        }
+        if let a = try patterns("allow") { gate.policy.grants = a }
+        if let d = try patterns("deny") { gate.policy.denials = d }
+        if let dry = o["dry_run"]?.boolValue { gate.settings.dryRun = dry }
+        if let m = o["max_destructive"]?.intValue { gate.settings.maxDestructive = Int(m) }
+        if let m = o["max_calls"]?.intValue { gate.settings.maxCalls = Int(m) }
+    }
+}
