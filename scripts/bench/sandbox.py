@@ -12,15 +12,16 @@ def main():
     home = tempdir("zdsh-sandbox-")
     env = dict(os.environ, HOME=home, XDG_STATE_HOME=home, XDG_CONFIG_HOME=home)
     nbody = os.path.join(HERE, "lua", "nbody.lua")
+    nbody_zdsh = os.path.join(HERE, "lua", "nbody_zdsh.lua")
     out = os.path.join(home, "hf.json")
     runs = max(3, RUNS)
     subprocess.run(["hyperfine", "-N", "--warmup", "1", "--runs", str(runs), "--export-json", out,
-                    "%s run %s --sim" % (ZDSH, nbody), "lua5.4 %s" % nbody],
+                    "%s run %s --sim" % (ZDSH, nbody_zdsh), "lua5.4 %s" % nbody],
                    check=True, stdout=subprocess.DEVNULL, env=env)
     z_wall, l_wall = [r["median"] for r in json.load(open(out))["results"]]
     z_cpu, l_cpu = [], []
     for _ in range(runs):
-        _, p = timed([ZDSH, "run", nbody, "--sim"], env=env)
+        _, p = timed([ZDSH, "run", nbody_zdsh, "--sim"], env=env)
         z_cpu.append(float(re.search(r"cpu ([0-9.]+)", p.stdout).group(1)))
         if "-0.169075164" not in p.stdout:
             raise SystemExit("wrong n-body output from zdsh: " + p.stdout)
