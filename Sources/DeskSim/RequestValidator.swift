@@ -131,26 +131,3 @@ enum RequestValidator {
         return false
     }
 }
-
-/// Places where Zoho's OpenAPI files are stricter than the live API; enforcing
-/// them would make the simulator reject calls the real service accepts.
-enum SpecQuirks {
-    /// "operationId.parameter": marked required in the spec, optional in practice
-    /// (tickets list across all departments without `departmentId`).
-    static let optionalQuery: Set<String> = ["getTickets.departmentId"]
-    /// Body fields the spec marks required that Zoho does not insist on
-    /// (`attachmentIds` on a plain comment).
-    static let optionalBody: Set<String> = ["attachmentIds"]
-    /// Query parameters the spec marks required on many lists (`viewId`,
-    /// `departmentId`) although Zoho defaults them.
-    static let optionalQueryNames: Set<String> = ["viewId", "departmentId"]
-    /// Creates whose body schema lists (nearly) every field as required.
-    static let lenientRequired: Set<String> = [
-        "createTicket", "createContact", "createAccount", "createTask", "createProduct", "addDepartment",
-        "addRole", "createLabel", "createArticle", "addAgent",
-    ]
-    /// `additionalProperties: false` is set on schemas that omit fields Zoho
-    /// accepts (a department's `description`, an article's `locale`), so unknown
-    /// fields are let through.
-    static let rejectUnknownFields = false
-}

@@ -132,7 +132,8 @@ enum ArgumentBinder {
             }
         }
 
-        for p in op.parameters where p.required && p.location != .header {
+        for p in op.parameters where p.required && p.location != .header
+            && !(p.location == .query && SpecQuirks.queryMayBeOmitted(op.id, p.name)) {
             let present = p.location == .path ? path[p.name] != nil : query[p.name] != nil
             if !present {
                 throw fail(p.name, nil, "\(describe(p.schema)) expected, got no value")
@@ -141,11 +142,12 @@ enum ArgumentBinder {
 
         var bodyJSON: JSON?
         if let b = op.body {
-            if body.isEmpty && !b.required && b.schema.requiredProperties.isEmpty {
+            let strict = SpecQuirks.enforcesRequiredBody(op)
+            if body.isEmpty && (!b.required || !strict) && (b.schema.requiredProperties.isEmpty || !strict) {
                 bodyJSON = nil
             } else {
                 do {
-                    bodyJSON = try SchemaValidator.check(.object(body), b.schema)
+                    bodyJSON = try SchemaValidator.check(.object(body), b.schema, requireTopLevel: strict)
                 } catch let f as SchemaValidator.Failure {
                     let field = f.path.split(separator: "/").first.map(String.init) ?? ""
                     let position = named.first { $0.wire == field }?.position

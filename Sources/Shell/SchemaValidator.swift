@@ -18,10 +18,13 @@ enum SchemaValidator {
     }
 
     /// Returns the normalised value or throws where it does not fit.
-    static func check(_ value: JSON, _ schema: Schema, at path: String = "", depth: Int = 0) throws -> JSON {
+    static func check(_ value: JSON, _ schema: Schema, at path: String = "", depth: Int = 0,
+                      requireTopLevel: Bool = true) throws -> JSON {
         if depth > 20 { return value }
         var value = value
         let types = Set(schema.types)
+        // An empty Lua table is an object; where a list is expected it is an empty list.
+        if value == .object([:]), types.contains("array"), !types.contains("object") { value = .array([]) }
         // Zoho ids: accept integers and digit strings, send strings.
         if isIdSchema(schema), types.isEmpty || types.contains("string") {
             switch value {
@@ -65,14 +68,15 @@ enum SchemaValidator {
             }
         case .object(let fields):
             var out = fields
-            for name in schema.requiredProperties where fields[name] == nil {
+            for name in schema.requiredProperties where fields[name] == nil
+                && (requireTopLevel || depth > 0) && !SpecQuirks.optionalBody.contains(name) {
                 throw Failure(path: "\(path)/\(name)", expected: "a value is required")
             }
             if let props = schema.properties {
                 for (k, v) in fields {
                     if let s = props[k] {
                         out[k] = try check(v, s, at: "\(path)/\(k)", depth: depth + 1)
-                    } else if !schema.additionalProperties {
+                    } else if !schema.additionalProperties && SpecQuirks.rejectUnknownFields {
                         throw Failure(path: "\(path)/\(k)", expected: "no such field (known: \(props.keys.sorted().prefix(15).joined(separator: ", ")))")
                     }
                 }

@@ -1,0 +1,38 @@
+/// Where Zoho's OpenAPI files are stricter than the live API: fields and
+/// parameters marked required that Zoho defaults or ignores. Both the
+/// client's argument checks and the simulator's request validation use
+/// this one list, so a call the shell lets through is one the simulator
+/// (and, as far as we know, Zoho) accepts.
+public enum SpecQuirks {
+    /// "operationId.parameter": marked required in the spec, optional in practice
+    /// (tickets list across all departments without `departmentId`).
+    public static let optionalQuery: Set<String> = ["getTickets.departmentId"]
+    /// Body fields the spec marks required that Zoho does not insist on
+    /// (`attachmentIds` on a plain comment).
+    public static let optionalBody: Set<String> = ["attachmentIds"]
+    /// Query parameters the spec marks required on many lists (`viewId`,
+    /// `departmentId`) although Zoho defaults them.
+    public static let optionalQueryNames: Set<String> = ["viewId", "departmentId"]
+    /// Creates whose body schema lists (nearly) every field as required.
+    public static let lenientRequired: Set<String> = [
+        "createTicket", "createContact", "createAccount", "createTask", "createProduct", "addDepartment",
+        "addRole", "createLabel", "createArticle", "addAgent",
+    ]
+    /// `additionalProperties: false` is set on schemas that omit fields Zoho
+    /// accepts (a department's `description`, an article's `locale`), so unknown
+    /// fields are let through.
+    public static let rejectUnknownFields = false
+}
+
+extension SpecQuirks {
+    /// Whether a required query parameter may be left out.
+    public static func queryMayBeOmitted(_ operationId: String, _ name: String) -> Bool {
+        optionalQuery.contains("\(operationId).\(name)") || optionalQueryNames.contains(name)
+    }
+
+    /// Whether the top-level required body fields are enforced (not for
+    /// partial updates and the over-specified creates).
+    public static func enforcesRequiredBody(_ operation: Operation) -> Bool {
+        !["PATCH", "PUT"].contains(operation.method) && !lenientRequired.contains(operation.id)
+    }
+}
