@@ -7,3 +7,28 @@ public enum ExitStatus: Int32, Sendable {
     case limit = 4
     case apiError = 5
 }
+
+import LuaHost
+
+extension ExitStatus {
+    /// The status of a run that ended with `result`, given how many calls the
+    /// policy denied: a denial makes the run fail with 3 even when the
+    /// runbook caught the error and went on.
+    public static func of(_ error: LuaError?, denied: Int) -> ExitStatus {
+        var status: ExitStatus = .ok
+        if let error {
+            switch error {
+            case .syntax, .host: status = .luaError
+            case .limit(let kind, _): status = kind == .host ? .denied : .limit
+            case .runtime(_, _, let value):
+                status = .luaError
+                if case .object(let o) = value {
+                    if o["zdsh_error"] == "denied" { status = .denied }
+                    if o["zdsh_error"] == "api" { status = .apiError }
+                }
+            }
+        }
+        if denied > 0 && (status == .ok || status == .luaError) { status = .denied }
+        return status
+    }
+}

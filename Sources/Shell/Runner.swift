@@ -169,7 +169,7 @@ public struct Runner {
         case .success(let values):
             printValues(values)
         case .failure(let e):
-            status = classify(e)
+            status = ExitStatus.of(e, denied: 0)
             _ = ChunkRunner.report(e)
         }
 
@@ -209,20 +209,6 @@ public struct Runner {
             case .json(let j): out(RecordFormatter.format(j))
             case .opaque(let d): out(d)
             }
-        }
-    }
-
-    /// Exit status of a failed run.
-    func classify(_ e: LuaError) -> ExitStatus {
-        switch e {
-        case .syntax, .host: return .luaError
-        case .limit(let kind, _): return kind == .host ? .denied : .limit
-        case .runtime(_, _, let value):
-            if case .object(let o) = value {
-                if o["zdsh_error"] == "denied" { return .denied }
-                if o["zdsh_error"] == "api" { return .apiError }
-            }
-            return .luaError
         }
     }
 

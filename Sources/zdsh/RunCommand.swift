@@ -23,6 +23,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Resume run RUN_ID: skip the calls that already succeeded in it.")
     var resume: String?
 
+    @Option(name: .long, help: "Record every request and response in a cassette file (secrets scrubbed) for replay in zdsh test.")
+    var record: String?
+
     @Flag(name: .customLong("describe"), help: "Show the runbook's parameters and declared operations, then exit.")
     var describeOnly = false
 
@@ -45,6 +48,7 @@ struct RunCommand: AsyncParsableCommand {
             parsed[String(p[..<eq])] = String(p[p.index(after: eq)...])
         }
         options.parameters = parsed
+        if let record { options.wrapTransport = { RecordingTransport(inner: $0, path: record) } }
         if planOut != nil && !target.dryRun { throw ValidationError("--plan-out needs --dry-run") }
         throw ExitCode(await Runner(.file(file), options: options).run().rawValue)
     }

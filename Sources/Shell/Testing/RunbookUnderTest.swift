@@ -92,18 +92,18 @@ struct RunbookUnderTest {
             return (failure("\(error)", exit: .usage), [])
         }
 
-        let outcome = session.run(RunbookSpec.runDriver, name: "=runbook", arguments: [.string(source), .string(chunk), converted])
+        let outcome = session.run(RunbookSpec.runDriver, name: "=zdsh:runbook", arguments: [.string(source), .string(chunk), converted])
         let calls = session.gate.calls
         var r: [String: JSON] = ["denied": .int(Int64(session.gate.deniedCount)),
                                  "calls": .array(calls.map(\.json))]
         switch outcome {
         case .success(let values):
             r["ok"] = .bool(true)
-            r["exit"] = .int(0)
+            r["exit"] = .int(Int64(ExitStatus.of(nil, denied: session.gate.deniedCount).rawValue))
             if case .json(let v)? = values.first { r["value"] = v }
         case .failure(let e):
             r["ok"] = .bool(false)
-            r["exit"] = .int(Int64(Self.exitStatus(e).rawValue))
+            r["exit"] = .int(Int64(ExitStatus.of(e, denied: session.gate.deniedCount).rawValue))
             if case .runtime(_, _, .object(let v)) = e { r["error"] = v } else { r["error"] = .string(e.description) }
         }
         return (.object(r), calls)
@@ -113,22 +113,6 @@ struct RunbookUnderTest {
         ["ok": false, "error": .string(message), "denied": 0, "exit": .int(Int64(exit.rawValue)), "calls": .array([])]
     }
 
-    /// The exit status `zdsh run` gives the same failure.
-    static func exitStatus(_ e: LuaError) -> ExitStatus {
-        switch e {
-        case .syntax, .host: return .luaError
-        case .limit(let kind, _): return kind == .host ? .denied : .limit
-        case .runtime(_, _, let value):
-            if case .object(let o) = value {
-                switch o["zdsh_error"]?.stringValue {
-                case "denied"?: return .denied
-                case "api"?: return .apiError
-                default: break
-                }
-            }
-            return .luaError
-        }
-    }
 }
 
 extension RunbookSpec {
