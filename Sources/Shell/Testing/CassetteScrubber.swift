@@ -16,7 +16,9 @@ enum CassetteScrubber {
     /// Keys whose values are secrets wherever they appear.
     static let secretKeys: Set<String> = ["access_token", "refresh_token", "client_secret", "id_token", "password"]
     /// Keys that are secrets in OAuth requests (a grant `code` elsewhere is data).
-    static let oauthKeys: Set<String> = ["code", "client_assertion"]
+    /// `client_id` is no secret, but replay runs as a different client: it is
+    /// blanked so the recorded refresh matches the replayed one.
+    static let oauthKeys: Set<String> = ["code", "client_assertion", "client_id"]
     /// Response headers worth keeping: what the client reads.
     static let keptResponseHeaders: Set<String> = ["content-type", "retry-after", "location", "content-disposition"]
 

@@ -32,11 +32,13 @@ final class ScenarioBackend: @unchecked Sendable {
         let replay = ReplayTransport(cassette: cassette)
         self.replay = replay
         cassettePath = path
-        // Hosts and headers are not part of a recorded request's identity, so
-        // any stand-in values do; the token never expires, so no refresh is attempted.
+        // Hosts, headers and OAuth secrets are not part of a recorded request's
+        // identity, so stand-ins do. The token only refreshes when the
+        // recording did (a recorded 401), and then against the recorded answer.
         connection = Connection(
             profile: "replay", accountsURL: "https://accounts.zoho.replay", apiURL: "https://desk.zoho.replay",
-            clientId: "replay", accessToken: "replay-access-token", accessTokenExpiry: .distantFuture,
+            clientId: "replay-client", clientSecret: "replay-client-secret", refreshToken: "replay-refresh-token",
+            accessToken: "replay-access-token", accessTokenExpiry: .distantFuture,
             grantedScopes: nil, orgId: "1")
         transport = replay
     }
