@@ -96,19 +96,33 @@ func deskLibrarySource(returning which: String) -> String {
       __metatable = "locked",
     })
 
-    local function each(list, fn, opts)
+    -- desk.each / desk.parallel: up to N worker coroutines take the items
+    -- in turn; each suspends at its API calls, so N calls are in flight,
+    -- bounded again by the org's limiter in the client. Every call still
+    -- goes through the gate on the Lua thread (policy, caps, dry-run,
+    -- audit, journal), and the run's limits count all workers together.
+    -- Results come back in input order; an item's error lands in errors[i]
+    -- and the others' results are kept. H.progress, when the host provides
+    -- it, draws a progress line on a terminal.
+    local progress = H.progress
+    local function each(list, fn, opts, label)
       if type(list) ~= "table" then error("bad argument #1 to 'desk.each' (table expected, got " .. type(list) .. ")", 2) end
       if type(fn) ~= "function" then error("bad argument #2 to 'desk.each' (function expected, got " .. type(fn) .. ")", 2) end
       local n = (type(opts) == "table" and opts.concurrency) or 10
       if type(n) ~= "number" or n < 1 then error("bad argument #3 to 'desk.each' (concurrency must be a positive number)", 2) end
+      label = label or "desk.each"
       local count = #list
-      local results, errors, failed = {}, {}, 0
+      local results, errors, failed, done = {}, {}, 0, 0
       local function one(i)
         local ok, r = pcall(fn, list[i], i)
         if ok then results[i] = r else errors[i] = r; failed = failed + 1 end
+        done = done + 1
+        if progress then progress(label, done, count, failed) end
       end
       if not yieldable() or n == 1 then
-        -- Where a coroutine cannot suspend (sort comparators, metamethods), work in order.
+        -- Where a coroutine cannot suspend (sort comparators, gsub callbacks,
+        -- metamethods called from C), work in order: each call then waits on
+        -- the Lua thread.
         for i = 1, count do one(i) end
       else
         local next_i = 0
@@ -131,7 +145,7 @@ func deskLibrarySource(returning which: String) -> String {
 
     local function parallel(fns, opts)
       if type(fns) ~= "table" then error("bad argument #1 to 'desk.parallel' (table of functions expected)", 2) end
-      return each(fns, function(f) return f() end, opts)
+      return each(fns, function(f) return f() end, opts, "desk.parallel")
     end
 
     local desk = roots.desk

@@ -33,13 +33,29 @@ struct SimCommand: AsyncParsableCommand {
         @Option(help: "Seed for probabilistic faults and latency jitter.")
         var seed: UInt64 = 42
 
+        @Option(name: .customLong("bulk-label-users"),
+                help: ArgumentHelp("Add N help-center users carrying the demo org's first label (benchmarks).", valueName: "n"))
+        var bulkLabelUsers = 0
+
+        @Option(name: .customLong("bulk-tickets"),
+                help: ArgumentHelp("Add N lazily generated tickets to the demo org (benchmarks).", valueName: "n"))
+        var bulkTickets = 0
+
+        func validate() throws {
+            if bulkLabelUsers < 0 || bulkTickets < 0 { throw ValidationError("--bulk-* counts cannot be negative") }
+            if fixture != nil && (bulkLabelUsers > 0 || bulkTickets > 0) {
+                throw ValidationError("--bulk-label-users and --bulk-tickets build on the demo org; drop --fixture")
+            }
+        }
+
         func run() async throws {
             var config = Simulator.Configuration()
             config.concurrencyLimit = concurrency
             config.dailyCredits = credits
             config.seed = seed
             config.latency = Latency(fixedMs: latency)
-            let loaded = try fixture.map { try Fixture.load(path: $0) } ?? .demo
+            let loaded = try fixture.map { try Fixture.load(path: $0) }
+                ?? (bulkLabelUsers > 0 || bulkTickets > 0 ? .bulk(labelUsers: bulkLabelUsers, tickets: bulkTickets) : .demo)
             let sim = Simulator(fixture: loaded, configuration: config)
             let server = SimServer(simulator: sim, port: port)
             try await server.run(handleSignals: true) { port in
