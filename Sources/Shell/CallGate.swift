@@ -136,7 +136,7 @@ public final class CallGate: @unchecked Sendable {
                     for p in parts { _ = record(p, .planned, message: "not allowed yet: \(remedy)") }
                     return .values([placeholder(parts)])
                 }
-                for p in parts { _ = record(p, .denied, message: reason) }
+                for p in parts { _ = record(p, .denied, message: "\(reason); to allow: \(remedy)") }
                 throw PolicyDenial(operation: op.id, calledAs: first.calledAs, ids: parts.flatMap(\.ids),
                                    reason: reason, remedy: remedy)
             }

@@ -35,7 +35,7 @@ struct AuditCommand: ParsableCommand {
     struct Tail: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show the most recent audit records.")
 
-        @Option(name: .shortAndLong, help: "How many records.")
+        @Option(name: [.customShort("n"), .customLong("count")], help: "How many records.")
         var count = 20
 
         @Option(name: .long, help: "Audit log file (default $XDG_STATE_HOME/zdsh/audit.jsonl).")
