@@ -8,7 +8,7 @@ struct ApiCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "api",
         abstract: "Browse the Zoho Desk operations zdsh knows (all 706, from Zoho's OpenAPI description).",
-        subcommands: [List.self, Show.self])
+        subcommands: [List.self, Show.self, Aliases.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List operations whose names match PATTERN.")
@@ -50,6 +50,13 @@ struct ApiCommand: ParsableCommand {
             }
             FileHandle.standardError.write(Data("\(rows.count) operation\(rows.count == 1 ? "" : "s")\n".utf8))
         }
+    }
+
+    struct Aliases: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The earlier Python client's method names: what they called, and the real endpoint zdsh calls.")
+
+        func run() throws { print(FriendlyNames.aliasTableMarkdown(), terminator: "") }
     }
 
     struct Show: ParsableCommand {
