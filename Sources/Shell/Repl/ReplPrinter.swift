@@ -35,7 +35,7 @@ struct ReplPrinter {
             if case .array(let a) = json { return a.contains { $0.objectValue.map(isRecord) ?? false } }
             return false
         }()
-        if !hasRecords, let one = inline(json), one.count <= 100 { return one }
+        if !hasRecords, !isScalar(json), let one = inline(json), one.count <= 100 { return one }
         switch json {
         case .array(let items) where !items.isEmpty:
             list(items, indent: "", depth: 0, into: &lines)

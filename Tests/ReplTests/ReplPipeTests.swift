@@ -1,0 +1,110 @@
+import Foundation
+import JSONValue
+@testable import Shell
+import XCTest
+
+/// `zdsh repl` with stdin not a terminal, plus the pieces that need no terminal.
+final class ReplPipeTests: XCTestCase {
+    private func pipe(_ input: String, _ args: [String] = ["repl", "--sim"]) throws -> (out: String, err: String, status: Int32) {
+        guard FileManager.default.isExecutableFile(atPath: TmuxSession.zdsh) else {
+            throw XCTSkip("\(TmuxSession.zdsh) is missing; run swift build --product zdsh first")
+        }
+        let state = NSTemporaryDirectory() + "zdsh-pipe-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: TmuxSession.zdsh)
+        p.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        env["XDG_STATE_HOME"] = state
+        p.environment = env
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        p.standardInput = stdin; p.standardOutput = stdout; p.standardError = stderr
+        try p.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let out = stdout.fileHandleForReading.readDataToEndOfFile()
+        let err = stderr.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self), p.terminationStatus)
+    }
+
+    func testPipedStdinPrintsResultsWithoutPrompts() throws {
+        let r = try pipe("return 1+1\n")
+        XCTAssertEqual(r.out, "2\n")
+        XCTAssertEqual(r.status, 0)
+    }
+
+    func testPipedSessionKeepsStateAndReadsMultiLineChunks() throws {
+        let r = try pipe("""
+            local n = 20
+            function add(a,
+              b)
+              return a + b
+            end
+            add(n, 22)
+            _ + 1
+            #desk.profiles.list()
+            """ + "\n")
+        XCTAssertEqual(r.out, "42\n43\n4\n", r.err)
+        XCTAssertFalse(r.out.contains("zdsh>"))
+        XCTAssertFalse(r.out.contains("\u{1B}["), "no colours without a terminal")
+    }
+
+    func testPipedDestructiveCallIsRefusedWithoutATerminal() throws {
+        let r = try pipe("""
+            hc = helpcenter.help_centers.list()[1].id
+            helpcenter.labels.delete(hc, helpcenter.labels.list(hc)[1].id)
+            "after"
+            """ + "\n")
+        XCTAssertTrue(r.err.contains("denied"), r.err)
+        XCTAssertEqual(r.out, "after\n")
+        XCTAssertNotEqual(r.status, 0)
+    }
+
+    func testLimitEndsTheInputNotTheSession() throws {
+        let r = try pipe("while true do end\n'next'\n", ["repl", "--sim", "--max-instructions", "100000"])
+        XCTAssertTrue(r.err.contains("stopped"), r.err)
+        XCTAssertEqual(r.out, "next\n")
+    }
+
+    // MARK: - Without a process
+
+    func testTopLevelLocalsBecomeGlobals() {
+        XCTAssertEqual(TopLevelLocals.rewrite("local x, y = 1, 2").source, "x, y = 1, 2")
+        XCTAssertEqual(TopLevelLocals.rewrite("local t").source, "t = nil")
+        XCTAssertEqual(TopLevelLocals.rewrite("local function f() local z = 1 end").source, "function f() local z = 1 end")
+        XCTAssertEqual(TopLevelLocals.rewrite("local k <const> = 3").source, "k = 3")
+        XCTAssertEqual(TopLevelLocals.rewrite("for i = 1, 2 do local a = i end local b = 'local c'").source,
+                       "for i = 1, 2 do local a = i end b = 'local c'")
+        XCTAssertEqual(TopLevelLocals.rewrite("while x do local a = 1 end").declared, [])
+        XCTAssertEqual(TopLevelLocals.rewrite("-- local q\nlocal r = 1").declared, ["r"])
+    }
+
+    func testCompletionNeverNeedsTheAPI() {
+        var walked: [[String]] = []
+        let c = Completer(globals: { path in
+            walked.append(path)
+            return path.isEmpty ? [("desk", "table"), ("mine", "table"), ("__repl", "table")] : [("field", "number")]
+        })
+        XCTAssertEqual(c.complete(word: "desk.prof", line: "desk.prof"), ["desk.profiles"])
+        XCTAssertTrue(c.complete(word: "desk.profiles.", line: "desk.profiles.").contains("desk.profiles.list"))
+        XCTAssertTrue(c.complete(word: "desk.api.getT", line: "desk.api.getT").allSatisfy { $0.hasPrefix("desk.api.getT") })
+        XCTAssertFalse(c.complete(word: "desk.api.getT", line: "desk.api.getT").isEmpty)
+        XCTAssertEqual(c.complete(word: "mine.f", line: "mine.f"), ["mine.field"])
+        XCTAssertEqual(c.complete(word: "__r", line: "__r"), [])
+        XCTAssertEqual(c.complete(word: ":pol", line: ":pol"), [":policy"])
+        XCTAssertEqual(c.complete(word: "string.fo", line: "string.fo"), ["string.format"])
+        // desk.* comes from the catalog: the globals walk only ran for the top level and `mine`.
+        XCTAssertEqual(walked.filter { !$0.isEmpty }, [["mine"]])
+    }
+
+    func testPrinterShowsRecordsLeadingFieldsFirstAndTruncatesLongLists() {
+        let printer = ReplPrinter()
+        let record: JSON = .object(["zeta": .int(1), "email": .string("a@b.c"), "name": .string("Ada"), "id": .string("7")])
+        let text = printer.render(record)
+        XCTAssertTrue(text.hasPrefix("Name:"), text)
+        XCTAssertLessThan(text.range(of: "Email")!.lowerBound, text.range(of: "zeta")!.lowerBound)
+        let many = JSON.array((1...30).map { .object(["id": .int(Int64($0)), "name": .string("n\($0)")]) })
+        XCTAssertTrue(printer.render(many).contains("… 10 more (30 in all)"))
+    }
+}

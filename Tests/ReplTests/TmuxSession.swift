@@ -1,0 +1,101 @@
+import Foundation
+import XCTest
+
+/// Drives `zdsh repl` in a real terminal: a detached tmux session, keys sent
+/// with `send-keys`, the screen read with `capture-pane -p`.
+final class TmuxSession {
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let zdsh = packageRoot.appendingPathComponent(".build/debug/zdsh").path
+
+    static var tmux: String? {
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let p = "\(dir)/tmux"
+            if FileManager.default.isExecutableFile(atPath: p) { return p }
+        }
+        return nil
+    }
+
+    /// Skips the test when tmux or the built binary is missing.
+    static func requirements() throws {
+        guard tmux != nil else { throw XCTSkip("tmux is not installed; the terminal tests need it") }
+        guard FileManager.default.isExecutableFile(atPath: zdsh) else {
+            throw XCTSkip("\(zdsh) is missing; run swift build --product zdsh first")
+        }
+    }
+
+    let name: String
+    let stateHome: String
+
+    /// Starts `zdsh repl --sim` with XDG_STATE_HOME at `stateHome`. The pane
+    /// stays open after zdsh exits (so the last screen can be read).
+    init(stateHome: String, arguments: String = "--sim") throws {
+        name = "zdsh-repl-\(UUID().uuidString.prefix(8))"
+        self.stateHome = stateHome
+        let command = "env XDG_STATE_HOME='\(stateHome)' TERM=xterm '\(Self.zdsh)' repl \(arguments); echo '[exited]'; sleep 60"
+        try Self.run(["new-session", "-d", "-s", name, "-x", "120", "-y", "40", command])
+    }
+
+    deinit { try? Self.run(["kill-session", "-t", name]) }
+
+    @discardableResult
+    static func run(_ args: [String]) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: tmux ?? "/usr/bin/tmux")
+        p.arguments = args
+        let out = Pipe()
+        p.standardOutput = out
+        let err = Pipe()
+        p.standardError = err
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        if p.terminationStatus != 0 {
+            throw TmuxError(message: "tmux \(args.joined(separator: " ")): \(String(decoding: errors, as: UTF8.self))")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Types `text` literally (tmux would read "end" as the End key otherwise).
+    func type(_ text: String) throws { try Self.run(["send-keys", "-t", name, "-l", text]) }
+
+    /// Sends key names: "Enter", "Tab", "C-c", "C-d", "Up", "C-r".
+    func keys(_ names: String...) throws { try Self.run(["send-keys", "-t", name] + names) }
+
+    func line(_ text: String) throws { try type(text); try keys("Enter") }
+
+    var screen: String {
+        do { return try Self.run(["capture-pane", "-p", "-t", name]) } catch { return "\(error)" }
+    }
+
+    /// Waits until the screen satisfies `check`, failing after `timeout`.
+    @discardableResult
+    func waitFor(_ what: String, timeout: TimeInterval = 15, file: StaticString = #filePath, line: UInt = #line,
+                 _ check: (String) -> Bool) -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var s = screen
+        while !check(s) {
+            if Date() > deadline {
+                XCTFail("timed out waiting for \(what); screen:\n\(s)", file: file, line: line)
+                return s
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+            s = screen
+        }
+        return s
+    }
+
+    @discardableResult
+    func waitFor(_ text: String, timeout: TimeInterval = 15, file: StaticString = #filePath, line: UInt = #line) -> String {
+        waitFor("\"\(text)\"", timeout: timeout, file: file, line: line) { $0.contains(text) }
+    }
+
+    /// Number of times `text` occurs on screen.
+    func count(_ text: String) -> Int { screen.components(separatedBy: text).count - 1 }
+}
+
+struct TmuxError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
