@@ -55,6 +55,7 @@ let package = Package(
         .testTarget(name: "DeskSimTests", dependencies: ["DeskSim", "DeskCore", "DeskCatalog", "JSONValue"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "LuaHost", "DeskCore", "DeskSim", "DeskCatalog", "JSONValue"]),
         .testTarget(name: "CLITests", dependencies: []),
+        .testTarget(name: "ReplTests", dependencies: ["Shell"]),
         .testTarget(name: "ReliabilityTests", dependencies: ["Shell", "LuaHost", "DeskCore", "DeskSim", "DeskCatalog", "JSONValue"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Shell", "DeskSim", "JSONValue"]),
     ],
