@@ -19,7 +19,7 @@ def main():
                     "%s run %s --sim" % (ZDSH, nbody_zdsh), "lua5.4 %s" % nbody],
                    check=True, stdout=subprocess.DEVNULL, env=env)
     z_wall, l_wall = [r["median"] for r in json.load(open(out))["results"]]
-    z_cpu, l_cpu = [], []
+    z_cpu, l_cpu, h_cpu = [], [], []
     for _ in range(runs):
         _, p = timed([ZDSH, "run", nbody_zdsh, "--sim"], env=env)
         z_cpu.append(float(re.search(r"cpu ([0-9.]+)", p.stdout).group(1)))
@@ -27,12 +27,17 @@ def main():
             raise SystemExit("wrong n-body output from zdsh: " + p.stdout)
         _, p = timed(["lua5.4", nbody])
         l_cpu.append(float(re.search(r"cpu ([0-9.]+)", p.stdout).group(1)))
+        # Attribution: plain lua5.4 with the sandbox's kind of count hook.
+        _, p = timed(["lua5.4", os.path.join(HERE, "lua", "nbody_hooked.lua")])
+        h_cpu.append(float(re.search(r"cpu ([0-9.]+)", p.stdout).group(1)))
     shutil.rmtree(home, ignore_errors=True)
     zc, lc = median(z_cpu), median(l_cpu)
     print("sandbox: n-body 1,000,000 steps (median of %d) — %s" % (runs, machine()))
     print("  zdsh run nbody.lua --sim   wall %6.3f s   loop cpu %6.3f s" % (z_wall, zc))
     print("  lua5.4 nbody.lua           wall %6.3f s   loop cpu %6.3f s" % (l_wall, lc))
+    print("  lua5.4 + empty count hook (every 1,000 instructions)   loop cpu %6.3f s" % median(h_cpu))
     print("  ratios: loop cpu zdsh / lua5.4 = %.3f (target < 1.10)   wall = %.3f" % (ratio(zc, lc), ratio(z_wall, l_wall)))
+    print("  the count hook alone costs lua5.4 %.2f×" % ratio(median(h_cpu), lc))
 
 
 if __name__ == "__main__":
