@@ -120,8 +120,11 @@ final class ReplTerminalTests: XCTestCase {
         let second = try start()
         try second.keys("Up")
         second.waitFor("zdsh> history_marker = 12345")
-        // Ctrl-R searches it too.
-        try second.keys("C-u")
+        // Ctrl-R searches it too (run the recalled line so the search starts
+        // from the newest entry).
+        try second.keys("Enter")
+        try second.line("1 + 1")
+        second.waitFor("\n2\n")
         try second.keys("C-r")
         try second.type("marker")
         // libedit shows the incremental search as "bck:marker" under the match.
