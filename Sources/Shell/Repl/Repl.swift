@@ -115,7 +115,7 @@ public final class Repl {
             }
         }
         if options.interactive { out("") }
-        // A script's exit status is that of its last input, like `sh`.
+        // Scripted: non-zero (the last failure's status) if any input failed.
         return options.interactive ? .ok : status
     }
 
