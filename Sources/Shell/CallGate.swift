@@ -19,6 +19,10 @@ public final class CallGate: @unchecked Sendable {
         /// Asked once before the first destructive call; nil = no prompt needed
         /// (`--yes`, or tests). Returns false to refuse.
         public var confirm: (@Sendable (PreparedCall) -> Bool)?
+        /// Interactive sessions (the REPL): asked before each destructive call
+        /// that nothing grants, with a description of the call; "yes" lets
+        /// that one call through. Nil: such calls are denied.
+        public var askWhenUngranted: ((String) -> Bool)?
         /// Fields copied into every audit record (run id, operator, profile,
         /// org, runbook path and sha256, parameters).
         public var auditContext: [String: JSON] = [:]
@@ -126,19 +130,31 @@ public final class CallGate: @unchecked Sendable {
         if op.safety == .destructive {
             let decision: Policy.Decision = raw
                 ? (policy.grants.contains { $0.matches("desk.request") } ? .allowed
-                   : .denied(reason: "desk.request \(op.method) \(op.path) is not in the catalog and counts as destructive",
-                             remedy: "--allow desk.request"))
+                   : .ungranted(reason: "desk.request \(op.method) \(op.path) is not in the catalog and counts as destructive",
+                                remedy: "--allow desk.request"))
                 : policy.decide(operation: op, calledAs: first.calledAs)
-            if case .denied(let reason, let remedy) = decision {
+            if let (reason, remedy) = decision.refusal {
                 if settings.dryRun {
                     // A plan shows what the code would do; the grant is checked
                     // again when the plan is applied or the run is repeated.
                     for p in parts { _ = record(p, .planned, message: "not allowed yet: \(remedy)") }
                     return .values([placeholder(parts)])
                 }
-                for p in parts { _ = record(p, .denied, message: "\(reason); to allow: \(remedy)") }
-                throw PolicyDenial(operation: op.id, calledAs: first.calledAs, ids: parts.flatMap(\.ids),
-                                   reason: reason, remedy: remedy)
+                var allowedByUser = false
+                if case .ungranted = decision, let ask = settings.askWhenUngranted {
+                    guard ask(describe(parts)) else {
+                        for p in parts { _ = record(p, .denied, message: "declined at the confirmation prompt") }
+                        throw PolicyDenial(operation: op.id, calledAs: first.calledAs, ids: parts.flatMap(\.ids),
+                                           reason: "declined at the confirmation prompt",
+                                           remedy: "answer y, or :allow \(first.calledAs) for the rest of the session")
+                    }
+                    allowedByUser = true
+                }
+                if !allowedByUser {
+                    for p in parts { _ = record(p, .denied, message: "\(reason); to allow: \(remedy)") }
+                    throw PolicyDenial(operation: op.id, calledAs: first.calledAs, ids: parts.flatMap(\.ids),
+                                       reason: reason, remedy: remedy)
+                }
             }
         }
 
@@ -214,6 +230,15 @@ public final class CallGate: @unchecked Sendable {
             }
             return [Self.luaValue(results, envelope: op.envelope)]
         }
+    }
+
+    /// "helpcenter.labels.delete is destructive: DELETE /api/v1/labels/1 (ids: 1)".
+    private func describe(_ parts: [PreparedCall]) -> String {
+        let first = parts[0], op = first.operation
+        let ids = parts.flatMap(\.ids)
+        var text = "\(first.calledAs) is destructive: \(op.method) \(concretePath(op.path, first.path))"
+        if !ids.isEmpty { text += " (ids: \(ids.prefix(10).joined(separator: ", "))\(ids.count > 10 ? ", … \(ids.count) in all" : ""))" }
+        return text
     }
 
     private func placeholder(_ parts: [PreparedCall]) -> JSON {

@@ -72,8 +72,8 @@ public struct PlanApplier {
         var prepared: [(JSON, DeskCatalog.Operation?)] = []
         for c in calls {
             let op = c["operation"]?.stringValue.flatMap { Catalog.shared.operation(id: $0) }
-            if let op, case .denied(let reason, let remedy) = policy.decide(operation: op, calledAs: c["called_as"]?.stringValue ?? op.id) {
-                throw PlanRefusal(reason: "\(reason); allow it with \(remedy)")
+            if let op, let refusal = policy.decide(operation: op, calledAs: c["called_as"]?.stringValue ?? op.id).refusal {
+                throw PlanRefusal(reason: "\(refusal.reason); allow it with \(refusal.remedy)")
             }
             prepared.append((c, op))
         }

@@ -23,6 +23,16 @@ public struct Policy: Sendable, Equatable {
         case allowed
         /// Why, and the flag or declaration that would allow it.
         case denied(reason: String, remedy: String)
+        /// Refused only because nothing grants it, where nothing is declared
+        /// (eval, REPL): an interactive session may ask the user instead.
+        case ungranted(reason: String, remedy: String)
+
+        public var refusal: (reason: String, remedy: String)? {
+            switch self {
+            case .allowed: return nil
+            case .denied(let r, let m), .ungranted(let r, let m): return (r, m)
+            }
+        }
     }
 
     public func decide(operation: DeskCatalog.Operation, calledAs name: String) -> Decision {
@@ -32,6 +42,7 @@ public struct Policy: Sendable, Equatable {
             return .denied(reason: "\(name) is destructive and explicitly denied", remedy: "remove the --deny/policy rule")
         }
         guard grants.contains(where: { p in names.contains { p.matches($0) } }) else {
+            if declared == nil { return .ungranted(reason: "\(name) is destructive and not allowed", remedy: "--allow \(name)") }
             return .denied(reason: "\(name) is destructive and not allowed", remedy: "--allow \(name)")
         }
         if let declared, !declared.contains(where: { p in names.contains { p.matches($0) } }) {

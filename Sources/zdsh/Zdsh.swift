@@ -21,6 +21,7 @@ struct Zdsh: AsyncParsableCommand {
 
     static func main() async {
         LuaFloor.check()
+        RunbookHelp.showIfAsked(CommandLine.arguments)
         do {
             var command = try parseAsRoot()
             if var async = command as? AsyncParsableCommand {
@@ -56,5 +57,17 @@ enum LuaFloor {
             FileHandle.standardError.write(Data("zdsh: \(LuaHost.luaRelease) is too old; zdsh needs Lua \(m) or newer (apt-get install liblua5.4-dev)\n".utf8))
             Foundation.exit(ExitStatus.usage.rawValue)
         }
+    }
+}
+
+/// `zdsh run FILE --help` shows the runbook's own parameters and declared
+/// operations before the command's flags.
+enum RunbookHelp {
+    static func showIfAsked(_ arguments: [String]) {
+        let args = Array(arguments.dropFirst())
+        guard args.first == "run", args.contains("--help") || args.contains("-h"),
+              let file = args.dropFirst().first(where: { !$0.hasPrefix("-") && FileManager.default.fileExists(atPath: $0) })
+        else { return }
+        if DescribeCommand.describe(file: file) == .ok { print("") }
     }
 }

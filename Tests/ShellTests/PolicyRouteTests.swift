@@ -12,7 +12,7 @@ final class PolicyRouteTests: XCTestCase {
 
     /// Each route removes the same user from the same label.
     var routes: [(String, String)] {
-        let hc = "1892000000170001"
+        let hc = "1892000000150001"
         return [
             ("friendly name", "helpcenter.labels.remove_users('\(hc)', '\(label)', {'\(user)'})"),
             ("desk.api", "desk.api.removeLabelsFromUsers{labelId = '\(label)', userIds = {'\(user)'}}"),
@@ -52,7 +52,7 @@ final class PolicyRouteTests: XCTestCase {
 
     func testDenialNamesOperationIdsAndFlag() throws {
         let s = try SimSession()
-        guard case .runtime(let m, _, _)? = s.error("helpcenter.labels.delete('1892000000170001', '\(label)')") else { return XCTFail() }
+        guard case .runtime(let m, _, _)? = s.error("helpcenter.labels.delete('1892000000150001', '\(label)')") else { return XCTFail() }
         XCTAssertTrue(m.contains("helpcenter.labels.delete"), m)
         XCTAssertTrue(m.contains(label), m)
         XCTAssertTrue(m.contains("--allow helpcenter.labels.delete"), m)
@@ -61,18 +61,18 @@ final class PolicyRouteTests: XCTestCase {
     func testPatternsMatchAnyNameOfTheOperation() throws {
         for grant in ["helpcenter.labels.*", "removeLabelsFromUsers", "desk.api.removeLabelsFromUsers", "*"] {
             let s = try SimSession(allow: [grant])
-            XCTAssertNotNil(s.value("return helpcenter.labels.remove_users('1892000000170001', '\(label)', {'\(user)'})"), grant)
+            XCTAssertNotNil(s.value("return helpcenter.labels.remove_users('1892000000150001', '\(label)', {'\(user)'})"), grant)
             XCTAssertEqual(s.mutatingRequests.count, 1, grant)
         }
         let s = try SimSession(allow: ["helpcenter.groups.*"])
-        XCTAssertNotNil(s.error("helpcenter.labels.remove_users('1892000000170001', '\(label)', {'\(user)'})"))
+        XCTAssertNotNil(s.error("helpcenter.labels.remove_users('1892000000150001', '\(label)', {'\(user)'})"))
     }
 
     func testDeclaredIntersectGranted() throws {
         let s = try SimSession(allow: ["helpcenter.labels.*"])
         s.session.gate.policy.declared = [try Policy.Pattern("helpcenter.labels.remove_users")]
-        XCTAssertNotNil(s.value("return helpcenter.labels.remove_users('1892000000170001', '\(label)', {'\(user)'})"))
-        guard case .runtime(let m, _, _)? = s.error("helpcenter.labels.delete('1892000000170001', '\(label)')") else { return XCTFail() }
+        XCTAssertNotNil(s.value("return helpcenter.labels.remove_users('1892000000150001', '\(label)', {'\(user)'})"))
+        guard case .runtime(let m, _, _)? = s.error("helpcenter.labels.delete('1892000000150001', '\(label)')") else { return XCTFail() }
         XCTAssertTrue(m.contains("does not declare"), m)
         XCTAssertEqual(s.mutatingRequests.count, 1)
     }
@@ -97,7 +97,7 @@ final class PolicyRouteTests: XCTestCase {
         let code = """
             local ok = pcall(function()
               for _, u in ipairs({'1892000000180001', '1892000000180002', '1892000000180003'}) do
-                helpcenter.labels.remove_users('1892000000170001', '\(label)', {u})
+                helpcenter.labels.remove_users('1892000000150001', '\(label)', {u})
               end
             end)
             return 'survived'
@@ -125,14 +125,14 @@ final class PolicyRouteTests: XCTestCase {
         let planned = s.session.gate.calls.filter { $0.outcome == .planned }
         XCTAssertEqual(planned.filter { $0.operationId == "deleteLabel" }.count, 1)
         XCTAssertEqual(planned.filter { $0.operationId == "removeLabelsFromUsers" }.count, 4)
-        XCTAssertEqual(s.value("return helpcenter.labels.delete('1892000000170001', '\(label)').dry_run"), true)
+        XCTAssertEqual(s.value("return helpcenter.labels.delete('1892000000150001', '\(label)').dry_run"), true)
     }
 
     func testConfirmationRefusalDeniesAndSendsNothing() throws {
         var settings = CallGate.Settings()
         settings.confirm = { _ in false }
         let s = try SimSession(allow: ["*"], settings: settings)
-        guard case .runtime(let m, _, _)? = s.error("helpcenter.labels.delete('1892000000170001', '\(label)')") else { return XCTFail() }
+        guard case .runtime(let m, _, _)? = s.error("helpcenter.labels.delete('1892000000150001', '\(label)')") else { return XCTFail() }
         XCTAssertTrue(m.contains("declined"), m)
         XCTAssertTrue(s.mutatingRequests.isEmpty)
     }

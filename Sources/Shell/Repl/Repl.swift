@@ -32,7 +32,6 @@ public final class Repl {
     let options: Options
     private(set) var input: LineInput = PipeInput()
     let printer: ReplPrinter
-    let bindings: ConfirmingBindings
     var sessionNames = Set<String>()
     var finished = false
 
@@ -42,7 +41,8 @@ public final class Repl {
         self.backend = backend
         self.options = options
         var settings = settings
-        // Confirmation is per call here (ConfirmingBindings), not once per gate.
+        // The REPL asks before each ungranted destructive call (askWhenUngranted),
+        // not once per session.
         settings.confirm = nil
         var context: [String: JSON] = [
             "run_id": .string("repl-" + UUID().uuidString.prefix(8).lowercased()),
@@ -57,16 +57,14 @@ public final class Repl {
                               limits: options.limits, modulePaths: [FileManager.default.currentDirectoryPath],
                               output: { FileHandle.standardOutput.write(Data($0.utf8)) })
         printer = ReplPrinter(colour: options.colour)
-        bindings = ConfirmingBindings(gate: session.gate, ask: nil)
         try ReplLibrary.install(on: session.host)
-        try bindings.install(on: session.host)
         if options.interactive {
             let host = session.host
             let completer = Completer(globals: { ReplLibrary.names(host: host, path: $0) },
                                       sessionNames: { [unowned self] in Array(self.sessionNames) })
             input = EditLineInput(historyPath: options.historyPath, completer: completer)
             if options.askBeforeDestructive {
-                bindings.ask = { [unowned self] question in self.confirm(question) }
+                session.gate.settings.askWhenUngranted = { [unowned self] question in self.confirm(question) }
             }
         }
     }
