@@ -439,24 +439,9 @@ static int nospecials (const char *p, size_t l) {
 
 /* Charge ZD_MATCH_STEP calls to the shared budget and stop if a limit tripped. */
 static void charge(MatchState *ms) {
-  zd_runtime *rt = ms->rt;
   ms->steps = ZD_MATCH_STEP;
-  rt->instructions += ZD_MATCH_STEP;
-  if (rt->tripped == ZD_TRIP_NONE) {
-    if (rt->interrupt == ZD_TRIP_TIMEOUT)
-      zd_trip_set(rt, ZD_TRIP_TIMEOUT, "time limit exceeded (raise it with --timeout)");
-    else if (rt->interrupt != ZD_TRIP_NONE)
-      zd_trip_set(rt, rt->interrupt, "interrupted");
-    else if (rt->max_instructions != 0 && rt->instructions > rt->max_instructions) {
-      char msg[160];
-      snprintf(msg, sizeof msg,
-               "instruction limit of %lld exceeded (raise it with --max-instructions)",
-               (long long)rt->max_instructions);
-      zd_trip_set(rt, ZD_TRIP_INSTRUCTIONS, msg);
-    }
-  }
-  if (rt->tripped != ZD_TRIP_NONE)
-    luaL_error(ms->L, "%s", rt->trip_message);
+  if (zd_charge(ms->rt, ZD_MATCH_STEP) != ZD_TRIP_NONE)
+    luaL_error(ms->L, "%s", ms->rt->trip_message);
 }
 
 static void prepstate (MatchState *ms, lua_State *L,

@@ -76,11 +76,8 @@ static int raise_trip(lua_State *L, zd_runtime *rt) {
   return lua_error(L);
 }
 
-static void zd_hook(lua_State *L, lua_Debug *ar) {
-  zd_runtime *rt = zd_runtime_of(L);
-  int step = lua_gethookcount(L);
-  (void)ar;
-  rt->instructions += step;
+int zd_charge(zd_runtime *rt, int64_t steps) {
+  rt->instructions += steps;
   if (rt->tripped == ZD_TRIP_NONE) {
     int interrupt = rt->interrupt;
     if (interrupt != ZD_TRIP_NONE) {
@@ -99,6 +96,14 @@ static void zd_hook(lua_State *L, lua_Debug *ar) {
       zd_trip_set(rt, ZD_TRIP_INSTRUCTIONS, msg);
     }
   }
+  return rt->tripped;
+}
+
+static void zd_hook(lua_State *L, lua_Debug *ar) {
+  zd_runtime *rt = zd_runtime_of(L);
+  int step = lua_gethookcount(L);
+  (void)ar;
+  zd_charge(rt, step);
   if (rt->tripped == ZD_TRIP_NONE && step != ZD_HOOK_STEP) {
     /* A thread that tripped in an earlier input (REPL) runs normally again. */
     lua_sethook(L, zd_hook, LUA_MASKCOUNT, ZD_HOOK_STEP);

@@ -87,6 +87,10 @@ int zd_str_match(lua_State *L);
 int zd_str_gmatch(lua_State *L);
 int zd_str_gsub(lua_State *L);
 
+/* Add executed steps to the shared budget and check every limit; returns
+** the trip (ZD_TRIP_NONE while the run may go on). Does not raise. */
+int zd_charge(zd_runtime *rt, int64_t steps);
+
 /* Record a trip (from C or Swift; does not raise). */
 void zd_trip_set(zd_runtime *rt, int kind, const char *message);
 
