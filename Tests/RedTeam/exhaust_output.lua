@@ -1,0 +1,2 @@
+-- expect: limit
+while true do print(string.rep("y", 1000)) end
