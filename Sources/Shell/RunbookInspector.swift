@@ -16,7 +16,9 @@ public enum RunbookInspector {
         switch session.run(RunbookSpec.describeDriver, name: "=zdsh:describe",
                            arguments: [.string(String(decoding: data, as: UTF8.self)), .string("@\(file)")]) {
         case .success(let values):
-            guard case .json(let j)? = values.first else { throw UsageError("\(file): not a runbook") }
+            guard case .json(let j)? = values.first, j != RunbookSpec.plainMarker else {
+                throw UsageError("\(file): not a runbook (it must return runbook{ name = ..., main = function(p) ... end })")
+            }
             return try RunbookSpec(json: j)
         case .failure(let e):
             throw UsageError("\(e)")

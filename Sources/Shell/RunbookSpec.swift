@@ -45,14 +45,18 @@ public struct RunbookSpec: Sendable {
     end
     """#
 
-    /// Lua driver returning the metadata of the runbook source passed in.
+    /// Lua driver that runs the file's top level once. A runbook returns
+    /// `runbook{…}`: the driver answers its metadata (main runs later with
+    /// checked parameters). Any other file is a plain script, and this run
+    /// was the real one: the driver answers "zdsh:plain" and its results.
     static let describeDriver = #"""
     local source, chunkname = ...
     local f, err = load(source, chunkname, "t")
     if not f then error(err, 0) end
-    local spec = f()
-    if type(spec) ~= "table" or type(spec.main) ~= "function" then
-      error(chunkname:sub(2) .. ": not a runbook (it must return runbook{ name = ..., main = function(p) ... end })", 0)
+    local results = table.pack(f())
+    local spec = results[1]
+    if results.n ~= 1 or type(spec) ~= "table" or type(rawget(spec, "main")) ~= "function" or type(rawget(spec, "name")) ~= "string" then
+      return "zdsh:plain", table.unpack(results, 1, results.n)
     end
     local params = {}
     for k, p in pairs(spec.params or {}) do
@@ -62,6 +66,9 @@ public struct RunbookSpec: Sendable {
     return { name = spec.name, description = spec.description or "", params = params,
              destructive = json.array(spec.destructive or {}), risk = json.array(spec.risk or {}) }
     """#
+
+    /// The marker the describe driver returns first for a plain script.
+    static let plainMarker = JSON.string("zdsh:plain")
 
     /// Lua driver running the runbook's main with converted parameters.
     static let runDriver = #"""

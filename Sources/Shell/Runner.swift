@@ -127,43 +127,36 @@ public struct Runner {
                                   limits: options.limits, modulePaths: modulePaths,
                                   output: { FileHandle.standardOutput.write(Data($0.utf8)) })
 
-        // Runbooks: metadata, parameters, declared destructive operations.
-        var spec: RunbookSpec?
-        var params: JSON = .object([:])
-        if case .file(let path) = source {
-            switch session.run(RunbookSpec.describeDriver, name: "=zdsh:describe", arguments: [.string(sourceText), .string(chunkName)]) {
-            case .success(let values):
-                if case .json(let j)? = values.first { spec = try RunbookSpec(json: j) }
-            case .failure(let e):
-                if case .runtime(let m, _, _) = e, m.contains("not a runbook") {
-                    spec = nil  // a plain script: runs like eval, grants alone decide
-                } else {
-                    return ChunkRunner.report(e)
-                }
-            }
-            if let spec {
-                params = try spec.convert(options.parameters)
-                session.gate.policy.declared = try spec.destructive.map(Policy.Pattern.init)
-                context["parameters"] = params
-                _ = path
-            } else if !options.parameters.isEmpty {
-                throw UsageError("\(path) is not a runbook, so it takes no --param")
-            }
-        }
         session.gate.settings.auditContext = context
-        if options.resume != nil || spec != nil && !options.dryRun {
+        if case .file = source, options.resume != nil || !options.dryRun {
             session.gate.journal = try Journal(path: Journal.defaultPath(), runId: runId, resuming: options.resume != nil)
         }
-        if spec != nil && !options.dryRun { err("zdsh: run \(runId)\(options.resume != nil ? " (resuming)" : "")") }
 
-        let result: Result<[RunValue], LuaError>
-        if spec != nil {
-            result = session.run(RunbookSpec.runDriver, name: "=zdsh:runbook",
-                                 arguments: [.string(sourceText), .string(chunkName), params])
+        // A file's top level runs once: a runbook answers its metadata (its
+        // main then runs with checked parameters); a plain script has just
+        // run for real, and its results are the run's results.
+        var result: Result<[RunValue], LuaError>
+        var params: JSON = .object([:])
+        if case .file(let path) = source {
+            result = session.run(RunbookSpec.describeDriver, name: "=zdsh:describe", arguments: [.string(sourceText), .string(chunkName)])
+            if case .success(let values) = result {
+                if case .json(let j)? = values.first, j == RunbookSpec.plainMarker {
+                    if !options.parameters.isEmpty { throw UsageError("\(path) is not a runbook, so it takes no --param") }
+                    result = .success(Array(values.dropFirst()))
+                } else if case .json(let j)? = values.first {
+                    let spec = try RunbookSpec(json: j)
+                    params = try spec.convert(options.parameters)
+                    session.gate.policy.declared = try spec.destructive.map(Policy.Pattern.init)
+                    context["parameters"] = params
+                    session.gate.settings.auditContext = context
+                    if !options.dryRun { err("zdsh: run \(runId)\(options.resume != nil ? " (resuming)" : "")") }
+                    result = session.run(RunbookSpec.runDriver, name: "=zdsh:runbook",
+                                         arguments: [.string(sourceText), .string(chunkName), params])
+                }
+            }
         } else {
             result = session.run(sourceText, name: chunkName)
         }
-
         var status: ExitStatus = .ok
         switch result {
         case .success(let values):

@@ -52,6 +52,7 @@ public final class Session {
             "binding_names": { _ in .value(.array(FriendlyNames.all.map { .string($0.name) })) },
             "has_operation": { call in .value(.bool(Catalog.shared.operation(id: try call.string(1)) != nil)) },
             "calls_made": { _ in .value(.array(gate.calls.map(\.json))) },
+            "progress": ProgressBar.hostFunction(ProgressBar.standardError()),
         ]
         try host.install(global: "desk", source: deskLibrarySource(returning: "desk"), functions: functions)
         try host.install(global: "helpcenter", source: deskLibrarySource(returning: "helpcenter"), functions: functions)
