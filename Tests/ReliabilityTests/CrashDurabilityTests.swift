@@ -29,7 +29,7 @@ final class CrashDurabilityTests: XCTestCase {
             let env = Zdsh.environment(home: dir)
             let (p, out, err) = try Zdsh.launch(["run", runbook, "--sim", "--fixture", fixture, "--audit", audit,
                                                  "--allow", "helpcenter.labels.*", "--yes", "--max-destructive", "100000",
-                                                 "--param", "label=\(label)", "--param", "hc=\(hc)", "--param", "concurrency=\(r.int(1...10))"],
+                                                 "--param", "label=\(label)", "--param", "hc=\(hc)", "--param", "concurrency=\(r.int(4...10))"],
                                                 env: env)
             // Drain pipes so the child never blocks on a full pipe.
             DispatchQueue.global().async { _ = out.fileHandleForReading.readDataToEndOfFile() }
