@@ -148,3 +148,26 @@ final class RunbookTests: XCTestCase {
 
 import DeskCatalog
 func DeskCatalog_op(_ id: String) -> DeskCatalog.Operation? { Catalog.shared.operation(id: id) }
+
+/// Splitting long id lists, on a synthetic operation whose body caps the list.
+final class IdListSplitTests: XCTestCase {
+    func testIdListsLongerThanMaxItemsBecomeSeveralRequests() throws {
+        let ids = Schema(types: ["string"], format: "int64")
+        let body = Body(contentType: "application/json", required: true,
+                        schema: Schema(types: ["object"], properties: ["userIds": Schema(types: ["array"], items: ids, maxItems: 50)],
+                                       requiredProperties: ["userIds"]))
+        let op = DeskCatalog.Operation(id: "removeThings", group: "T", method: "POST", path: "/api/v1/things/{thingId}/remove",
+                                       parameters: [Parameter(name: "thingId", location: .path, required: true, schema: ids)],
+                                       body: body, scopes: [], successCodes: [204], envelope: .empty, maxPageSize: nil, safety: .destructive)
+        let users = (1...120).map { JSON.string(String(1000 + $0)) }
+        let parts = try ArgumentBinder.bind(operation: op, table: ["thingId": "7", "userIds": .array(users)])
+        XCTAssertEqual(parts.count, 3)
+        XCTAssertEqual(parts.map { $0.body?["userIds"]?.arrayValue?.count }, [50, 50, 20])
+        XCTAssertEqual(parts.flatMap { $0.body?["userIds"]?.arrayValue ?? [] }, users, "every id once, in order")
+        XCTAssertTrue(parts.allSatisfy { $0.path == ["thingId": "7"] })
+        // Mass-action results of the parts are merged into one list.
+        let merged = CallGate.luaValue([.json(["results": [["id": "1", "success": true]]]), .json(["results": [["id": "2", "success": true]]])],
+                                       envelope: .results)
+        XCTAssertEqual(merged["results"]?.arrayValue?.count, 2)
+    }
+}
