@@ -82,8 +82,9 @@ final class SleepRecorder: @unchecked Sendable {
 
 enum Fixtures {
     static let clientSecret = "SEKRET-client-9f8e7d6c5b4a"
-    static let refreshToken = "1000.feedfacefeedface0123456789abcdef.0123456789abcdef0123456789abcdef"
-    static let accessToken = "1000.cafebabecafebabe0123456789abcdef.fedcba9876543210fedcba9876543210"
+    // Shaped like Zoho tokens (so the redactor's pattern applies) but one digit short of a real one.
+    static let refreshToken = "1000.feedfacefeedface0123456789abcde.0123456789abcdef0123456789abcde"
+    static let accessToken = "1000.cafebabecafebabe0123456789abcde.fedcba9876543210fedcba987654321"
 
     static func connection(orgId: String? = "60001234", accessToken: String? = Fixtures.accessToken,
                            expiresIn: TimeInterval = 3600, scopes: [String]? = nil,
