@@ -52,4 +52,22 @@ public struct Backend {
                                 options: options(verbose: verbose))
         return Backend(client: client, simulator: nil)
     }
+
+    /// No connection at all: every call fails with `reason` (why loading the
+    /// profile failed). `zdsh eval` uses it so code that never calls the API
+    /// needs no profile, and code that does gets the reason at the call.
+    public static func offline(reason: String) -> Backend {
+        let client = DeskClient(connection: Connection(profile: "none"), transport: OfflineTransport(reason: reason),
+                                options: options(verbose: false))
+        return Backend(client: client, simulator: nil)
+    }
+}
+
+/// The transport of an offline backend: refuses every request.
+struct OfflineTransport: Transport {
+    let reason: String
+    func send(_ request: WireRequest) async throws -> WireResponse {
+        throw DeskError(kind: .configuration, message: "no connection to Zoho Desk: \(reason)",
+                        hint: "pass --sim for the built-in simulator, --profile P, or run zdsh auth login")
+    }
 }

@@ -33,6 +33,9 @@ public struct Runner {
         public var maxCalls: Int?
         public var resume: String?
         public var verbose = false
+        /// Without --sim or --profile, defer a missing profile to the first
+        /// API call instead of failing at start (eval: code may not call it).
+        public var connectLazily = false
         /// Wraps the transport (cassette recording); set by the command line.
         public var wrapTransport: ((Transport) -> Transport)?
         public var interactive = isatty(STDIN_FILENO) != 0 && isatty(STDERR_FILENO) != 0
@@ -98,6 +101,12 @@ public struct Runner {
             backend = try Backend.simulator(fixture: options.fixture, verbose: options.verbose)
         } else if options.fixture != nil {
             throw UsageError("--fixture needs --sim")
+        } else if options.connectLazily && options.profile == nil {
+            do {
+                backend = try await Backend.profile(nil, orgId: options.org, verbose: options.verbose)
+            } catch {
+                backend = Backend.offline(reason: "\(error)")
+            }
         } else {
             backend = try await Backend.profile(options.profile, orgId: options.org, verbose: options.verbose)
         }
@@ -163,7 +172,7 @@ public struct Runner {
             printValues(values)
         case .failure(let e):
             status = ExitStatus.of(e, denied: 0)
-            _ = ChunkRunner.report(e)
+            Terminal.report(e)
         }
 
         let calls = session.gate.calls
@@ -186,6 +195,8 @@ public struct Runner {
         let writes = calls.filter { $0.safety == .write && $0.outcome != .denied }.count
         let destructive = calls.filter { $0.safety == .destructive && $0.outcome != .denied }.count
         let seconds = Date().timeIntervalSince(started)
+        // The summary is for runbook files and for code that called the API.
+        if case .file = source {} else if calls.isEmpty { return status }
         err(String(format: "zdsh: %d call%@ (%d write%@, %d destructive, %d denied%@) in %.2fs",
                    calls.count, calls.count == 1 ? "" : "s", writes, writes == 1 ? "" : "s", destructive, denied.count,
                    options.dryRun ? ", dry run" : "", seconds))

@@ -17,11 +17,7 @@ struct EvalCommand: AsyncParsableCommand {
     func run() async throws {
         var options = Runner.Options()
         target.apply(to: &options, sandbox: sandbox)
-        // eval without a target needs no connection unless it calls the API.
-        if !target.sim && target.profile == nil && ProcessInfo.processInfo.environment["ZDSH_PROFILE"] == nil
-            && !code.contains("desk") && !code.contains("helpcenter") {
-            throw ExitCode(ChunkRunner(limits: sandbox.limits, json: target.json).run(source: code, name: "=eval").rawValue)
-        }
+        options.connectLazily = true
         throw ExitCode(await Runner(.chunk(code), options: options).run().rawValue)
     }
 }
