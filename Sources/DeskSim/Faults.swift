@@ -35,11 +35,12 @@ public struct Latency: Sendable, Hashable {
 
 /// SplitMix64: tiny, fast and the same on every platform, which is what
 /// "deterministic by seed" needs (SystemRandomNumberGenerator is not seedable).
-struct SeededRandom {
+/// Public so property tests draw from the same generator.
+public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -48,7 +49,7 @@ struct SeededRandom {
     }
 
     /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
 
 /// The active rules and the random stream they draw from. Guarded by the
