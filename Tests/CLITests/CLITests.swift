@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The command line as a person uses it: the built binary as a subprocess.
@@ -10,25 +11,13 @@ final class CLITests: XCTestCase {
 
     func zdsh(_ args: [String], env: [String: String] = [:], file: StaticString = #filePath, line: UInt = #line) throws -> Outcome {
         guard FileManager.default.isExecutableFile(atPath: Self.zdsh) else { throw XCTSkip("build zdsh first (swift build)") }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.zdsh)
-        p.arguments = args
-        p.currentDirectoryURL = Self.root
         var environment = ProcessInfo.processInfo.environment
         environment["XDG_STATE_HOME"] = NSTemporaryDirectory() + "zdsh-cli-\(UUID().uuidString)"
         environment["XDG_CONFIG_HOME"] = NSTemporaryDirectory() + "zdsh-cli-\(UUID().uuidString)"
         for (k, v) in env { environment[k] = v }
-        p.environment = environment
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        p.standardInput = FileHandle.nullDevice
         let start = Date()
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Outcome(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self),
-                       err: String(decoding: e, as: UTF8.self), seconds: Date().timeIntervalSince(start))
+        let r = try ChildProcess.run(Self.zdsh, args, environment: environment, directory: Self.root.path)
+        return Outcome(status: r.status, out: r.out, err: r.err, seconds: Date().timeIntervalSince(start))
     }
 
     func testEvalPrintsResult() throws {

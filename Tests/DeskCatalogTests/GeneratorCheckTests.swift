@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The committed generated files must be exactly what scripts/gen-catalog produces
@@ -9,17 +10,8 @@ final class GeneratorCheckTests: XCTestCase {
         guard RepoPaths.specDirectory != nil else {
             throw XCTSkip("../shared/zoho-desk-oas is absent; cannot regenerate the catalog here")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", root.appendingPathComponent("scripts/gen-catalog").path, "--check"]
-        process.currentDirectoryURL = root
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        XCTAssertEqual(process.terminationStatus, 0, "gen-catalog --check failed:\n\(text)")
+        let r = try ChildProcess.run("/usr/bin/env", ["python3", root.appendingPathComponent("scripts/gen-catalog").path, "--check"],
+                                     directory: root.path)
+        XCTAssertEqual(r.status, 0, "gen-catalog --check failed:\n\(r.out)\(r.err)")
     }
 }

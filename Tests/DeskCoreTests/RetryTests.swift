@@ -1,5 +1,6 @@
 @testable import DeskCore
 import Foundation
+import TestSupport
 import JSONValue
 import XCTest
 
@@ -162,13 +163,8 @@ final class HTTPTransportLiveTests: XCTestCase {
         let dir = Fixtures.tempDir()
         try Data(#"{"id":"1892000000056096"}"#.utf8).write(to: URL(fileURLWithPath: dir + "/thing.json"))
         let port = Int.random(in: 20000..<40000)
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        server.arguments = ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", dir]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        defer { server.terminate() }
+        let server = try ChildProcess("/usr/bin/python3", ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", dir])
+        defer { server.send(SIGKILL); _ = server.wait(timeout: 5) }
         try await HTTPTransport.withTransport { transport in
             var response: WireResponse?
             for _ in 0..<50 {

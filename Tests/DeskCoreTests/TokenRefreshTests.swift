@@ -1,5 +1,6 @@
 @testable import DeskCore
 import Foundation
+import TestSupport
 import JSONValue
 import XCTest
 
@@ -105,22 +106,13 @@ final class TokenRefreshTests: XCTestCase {
         try await SQLiteTokenStore(path: path).save(Fixtures.connection(accessToken: nil))
         let counter = dir + "/token-endpoint-calls"
         FileManager.default.createFile(atPath: counter, contents: nil)
-        var children: [Process] = []
-        for _ in 0..<3 {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: executable)
-            p.arguments = ProcessInfo.processInfo.arguments.count > 1 && ProcessInfo.processInfo.arguments[1].hasSuffix(".xctest")
-                ? [ProcessInfo.processInfo.arguments[1], "DeskCoreTests.TokenRefreshTests/testChildProcessRefresh"]
-                : ["DeskCoreTests.TokenRefreshTests/testChildProcessRefresh"]
-            p.environment = ProcessInfo.processInfo.environment.merging(
-                ["ZDSH_TEST_CHILD_STORE": path, "ZDSH_TEST_CHILD_COUNTER": counter]) { _, b in b }
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            children.append(p)
-        }
-        for p in children { p.waitUntilExit() }
-        XCTAssertEqual(children.map(\.terminationStatus), [0, 0, 0])
+        let arguments = ProcessInfo.processInfo.arguments.count > 1 && ProcessInfo.processInfo.arguments[1].hasSuffix(".xctest")
+            ? [ProcessInfo.processInfo.arguments[1], "DeskCoreTests.TokenRefreshTests/testChildProcessRefresh"]
+            : ["DeskCoreTests.TokenRefreshTests/testChildProcessRefresh"]
+        let environment = ProcessInfo.processInfo.environment.merging(
+            ["ZDSH_TEST_CHILD_STORE": path, "ZDSH_TEST_CHILD_COUNTER": counter]) { _, b in b }
+        let children = try (0..<3).map { _ in try ChildProcess(executable, arguments, environment: environment) }
+        XCTAssertEqual(children.map { $0.wait(timeout: 60).status }, [0, 0, 0])
         let calls = try String(contentsOfFile: counter, encoding: .utf8).filter { $0 == "x" }.count
         XCTAssertEqual(calls, 1, "three processes, one refresh")
     }

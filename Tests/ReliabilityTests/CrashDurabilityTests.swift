@@ -1,5 +1,6 @@
 import DeskSim
 import Foundation
+import TestSupport
 import JSONValue
 @testable import Shell
 import XCTest
@@ -27,13 +28,10 @@ final class CrashDurabilityTests: XCTestCase {
             let dir = home + "/t\(trial)"
             let audit = dir + "/audit.jsonl"
             let env = Zdsh.environment(home: dir)
-            let (p, out, err) = try Zdsh.launch(["run", runbook, "--sim", "--fixture", fixture, "--audit", audit,
+            let p = try Zdsh.launch(["run", runbook, "--sim", "--fixture", fixture, "--audit", audit,
                                                  "--allow", "helpcenter.labels.*", "--yes", "--max-destructive", "100000",
                                                  "--param", "label=\(label)", "--param", "hc=\(hc)", "--param", "concurrency=\(r.int(4...10))"],
                                                 env: env)
-            // Drain pipes so the child never blocks on a full pipe.
-            DispatchQueue.global().async { _ = out.fileHandleForReading.readDataToEndOfFile() }
-            DispatchQueue.global().async { _ = err.fileHandleForReading.readDataToEndOfFile() }
             // Kill once the run has started writing, at a seeded moment.
             let startWait = Date()
             while p.isRunning, (try? FileManager.default.attributesOfItem(atPath: audit)[.size] as? Int) ?? 0 == 0,
@@ -41,8 +39,8 @@ final class CrashDurabilityTests: XCTestCase {
             let delay = r.int(0...400)
             delays.append(delay)
             usleep(UInt32(delay) * 1000)
-            if p.isRunning { kill(p.processIdentifier, SIGKILL) } else { finished += 1 }
-            p.waitUntilExit()
+            if p.isRunning { kill(p.pid, SIGKILL) } else { finished += 1 }
+            _ = p.wait(timeout: 30)
 
             // Audit: complete lines parse; a torn last line is counted (expected never).
             let data = FileManager.default.contents(atPath: audit) ?? Data()

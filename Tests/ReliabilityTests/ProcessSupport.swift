@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Runs the built `zdsh` binary (`.build/debug/zdsh`, built by `swift build --build-tests`).
@@ -28,42 +29,14 @@ enum Zdsh {
         return env
     }
 
-    static func launch(_ args: [String], env: [String: String], stdin: String? = nil) throws -> (Process, Pipe, Pipe) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = args
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        try p.run()
-        return (p, out, err)
+    /// Starts zdsh; its output is drained in the background (see ChildProcess).
+    static func launch(_ args: [String], env: [String: String]) throws -> ChildProcess {
+        try ChildProcess(binary, args, environment: env)
     }
 
     /// Runs to completion (killed after `timeout` seconds).
     static func run(_ args: [String], env: [String: String], timeout: Double = 60) throws -> Output {
-        let (p, out, err) = try launch(args, env: env)
-        let outData = Locked<Data>(Data()), errData = Locked<Data>(Data())
-        let group = DispatchGroup()
-        group.enter(); DispatchQueue.global().async { outData.value = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.enter(); DispatchQueue.global().async { errData.value = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let deadline = Date().addingTimeInterval(timeout)
-        while p.isRunning && Date() < deadline { usleep(10_000) }
-        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
-        p.waitUntilExit()
-        group.wait()
-        return Output(status: p.terminationStatus, stdout: String(decoding: outData.value, as: UTF8.self),
-                      stderr: String(decoding: errData.value, as: UTF8.self), signaled: p.terminationReason == .uncaughtSignal)
-    }
-}
-
-final class Locked<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var v: T
-    init(_ v: T) { self.v = v }
-    var value: T {
-        get { lock.lock(); defer { lock.unlock() }; return v }
-        set { lock.lock(); v = newValue; lock.unlock() }
+        let r = try launch(args, env: env).wait(timeout: timeout)
+        return Output(status: r.status, stdout: r.out, stderr: r.err, signaled: r.signal != nil)
     }
 }

@@ -1,5 +1,6 @@
 import DeskSim
 import Foundation
+import TestSupport
 import XCTest
 
 /// Eight `zdsh` processes sharing one token store start at once with no
@@ -28,15 +29,12 @@ final class TokenCoordinationTests: XCTestCase {
             let procs = try (0..<8).map { _ in
                 try Zdsh.launch(["eval", "--profile", "shared", "return #desk.tickets.list({limit = 3})"], env: env)
             }
-            for (p, out, err) in procs {
-                DispatchQueue.global().async { _ = out.fileHandleForReading.readDataToEndOfFile() }
-                DispatchQueue.global().async { _ = err.fileHandleForReading.readDataToEndOfFile() }
-                let deadline = Date().addingTimeInterval(60)
-                while p.isRunning && Date() < deadline { try await Task.sleep(nanoseconds: 10_000_000) }
-                if p.isRunning { kill(p.processIdentifier, SIGKILL) }
-                p.waitUntilExit()
+            var statuses: [Int32] = []
+            for p in procs {
+                while p.isRunning { try await Task.sleep(nanoseconds: 10_000_000) }
+                statuses.append(p.wait(timeout: 60).status)
             }
-            XCTAssertEqual(procs.map { $0.0.terminationStatus }, Array(repeating: 0, count: 8), "round \(round)")
+            XCTAssertEqual(statuses, Array(repeating: 0, count: 8), "round \(round)")
             perRound.append(sim.refreshCount - before)
         }
         await server.stop()

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import JSONValue
 @testable import Shell
 import XCTest
@@ -11,21 +12,10 @@ final class ReplPipeTests: XCTestCase {
         }
         let state = NSTemporaryDirectory() + "zdsh-pipe-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: state) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: TmuxSession.zdsh)
-        p.arguments = args
         var env = ProcessInfo.processInfo.environment
         env["XDG_STATE_HOME"] = state
-        p.environment = env
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        p.standardInput = stdin; p.standardOutput = stdout; p.standardError = stderr
-        try p.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self), p.terminationStatus)
+        let r = try ChildProcess.run(TmuxSession.zdsh, args, environment: env, input: .data(Data(input.utf8)), timeout: 60)
+        return (r.out, r.err, r.status)
     }
 
     func testPipedStdinPrintsResultsWithoutPrompts() throws {

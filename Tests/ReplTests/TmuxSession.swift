@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Drives `zdsh repl` in a real terminal: a detached tmux session, keys sent
@@ -40,21 +41,13 @@ final class TmuxSession {
 
     @discardableResult
     static func run(_ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tmux ?? "/usr/bin/tmux")
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        let err = Pipe()
-        p.standardError = err
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        if p.terminationStatus != 0 {
-            throw TmuxError(message: "tmux \(args.joined(separator: " ")): \(String(decoding: errors, as: UTF8.self))")
+        // tmux's first command forks the server, which keeps inherited
+        // descriptors: ChildProcess reaps by pid, so that cannot stall us.
+        let r = try ChildProcess.run(tmux ?? "/usr/bin/tmux", args, timeout: 30)
+        if r.status != 0 {
+            throw TmuxError(message: "tmux \(args.joined(separator: " ")): \(r.err)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return r.out
     }
 
     /// Types `text` literally (tmux would read "end" as the End key otherwise).

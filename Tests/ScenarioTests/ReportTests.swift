@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -90,18 +91,9 @@ final class ReportTests: XCTestCase {
     }
 
     private func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Repo.binary)
-        p.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["ZDSH_STDLIB"] = Repo.stdlib
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = try ChildProcess.run(Repo.binary, arguments, environment: env)
+        return (r.status, r.out)
     }
 }
