@@ -3,6 +3,7 @@
 ** trampoline. Everything here may longjmp, which is why it is C: Swift frames
 ** are never on the C stack when lua_error or lua_yieldk runs.
 */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
@@ -104,35 +105,119 @@ static void zd_hook(lua_State *L, lua_Debug *ar) {
   int step = lua_gethookcount(L);
   (void)ar;
   zd_charge(rt, step);
-  if (rt->tripped == ZD_TRIP_NONE && step != ZD_HOOK_STEP) {
-    /* A thread that tripped in an earlier input (REPL) runs normally again. */
-    lua_sethook(L, zd_hook, LUA_MASKCOUNT, ZD_HOOK_STEP);
-  }
   if (rt->tripped != ZD_TRIP_NONE) {
     /* From now on this thread fails at every instruction, so no handler
     ** that catches the error gets to run more than one instruction. */
     lua_sethook(L, zd_hook, LUA_MASKCOUNT, 1);
     raise_trip(L, rt);
   }
+  /* A poke, or a trip in an earlier input (REPL): back to the base hook. */
+  if (step != (rt->max_instructions != 0 ? ZD_HOOK_STEP : 0)) zd_sethook_base(L);
+}
+
+void zd_sethook_base(lua_State *L) {
+  if (zd_runtime_of(L)->max_instructions != 0)
+    lua_sethook(L, zd_hook, LUA_MASKCOUNT, ZD_HOOK_STEP);
+  else
+    lua_sethook(L, NULL, 0, 0);
 }
 
 lua_State *zd_newstate(zd_runtime *rt) {
-  lua_State *L = lua_newstate(zd_alloc, rt);
-  if (L == NULL) return NULL;
-  /* Installed on the main thread before any code runs, the hook is copied
-  ** into every coroutine created later (lua_newthread copies it). */
-  lua_sethook(L, zd_hook, LUA_MASKCOUNT, ZD_HOOK_STEP);
-  return L;
+  return lua_newstate(zd_alloc, rt);
+}
+
+/* ---------------------------------------------------------------- */
+/* Pokes                                                            */
+
+/* The runtime whose state lives on this OS thread (one state per thread). */
+static __thread zd_runtime *thread_runtime = NULL;
+
+/* Runs on the Lua thread, between two of its instructions or inside Swift
+** or C code; lua_sethook is the one Lua call that is safe here. */
+static void on_poke(int sig) {
+  zd_runtime *rt = thread_runtime;
+  lua_State *L;
+  (void)sig;
+  if (rt == NULL) return;
+  L = rt->running;
+  if (L != NULL) lua_sethook(L, zd_hook, LUA_MASKCOUNT, 1);
+}
+
+static pthread_once_t poke_handler_once = PTHREAD_ONCE_INIT;
+
+static void install_poke_handler(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_poke;
+  sa.sa_flags = SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  sigaction(ZD_POKE_SIGNAL, &sa, NULL);
+}
+
+void zd_bind_thread(zd_runtime *rt) {
+  sigset_t poke;
+  pthread_once(&poke_handler_once, install_poke_handler);
+  /* Threads inherit their creator's mask; a dispatch worker blocks nearly
+  ** every signal. */
+  sigemptyset(&poke);
+  sigaddset(&poke, ZD_POKE_SIGNAL);
+  pthread_sigmask(SIG_UNBLOCK, &poke, NULL);
+  thread_runtime = rt;
+  rt->os_thread = pthread_self();
+  rt->bound = 1;
+}
+
+void zd_poke(zd_runtime *rt) {
+  if (rt->bound) pthread_kill(rt->os_thread, ZD_POKE_SIGNAL);
 }
 
 int zd_resume(lua_State *co, lua_State *from, int nargs, int *nres) {
   zd_runtime *rt = zd_runtime_of(co);
+  lua_State *outer = rt->running;
   int saved = rt->enforce;
   int status;
   rt->enforce = 1;
+  rt->running = co;
   status = lua_resume(co, from, nargs, nres);
+  rt->running = outer;
   rt->enforce = saved;
   return status;
+}
+
+/* coroutine.resume and coroutine.close run Lua code in another thread; the
+** library's own functions do the work, these keep rt->running pointing at
+** the thread that runs. Nothing between setting and restoring it raises. */
+static lua_CFunction original_resume = NULL, original_close = NULL;
+
+void zd_set_coroutine_originals(lua_CFunction resume, lua_CFunction close) {
+  original_resume = resume;
+  original_close = close;
+}
+
+static int run_in(lua_State *L, lua_State *co, lua_CFunction f) {
+  zd_runtime *rt = zd_runtime_of(L);
+  lua_State *outer = rt->running;
+  int n;
+  rt->running = co;
+  n = f(L);
+  rt->running = outer;
+  return n;
+}
+
+int zd_co_resume(lua_State *L) {
+  lua_State *co = lua_tothread(L, 1);
+  luaL_argexpected(L, co != NULL, 1, "coroutine");
+  return run_in(L, co, original_resume);
+}
+
+int zd_co_close(lua_State *L) {
+  lua_Debug ar;
+  lua_State *co = lua_tothread(L, 1);
+  luaL_argexpected(L, co != NULL, 1, "coroutine");
+  /* Closing a running or normal coroutine is an error the library raises. */
+  if (co == L || (lua_status(co) == LUA_OK && lua_getstack(co, 0, &ar)))
+    return original_close(L);
+  return run_in(L, co, original_close);
 }
 
 /* ---------------------------------------------------------------- */
@@ -244,6 +329,11 @@ static int openlibs(lua_State *L) {
     luaL_requiref(L, lib->name, lib->func, 1);
     lua_pop(L, 1);
   }
+  lua_getglobal(L, LUA_COLIBNAME);
+  lua_getfield(L, -1, "resume");
+  lua_getfield(L, -2, "close");
+  zd_set_coroutine_originals(lua_tocfunction(L, -2), lua_tocfunction(L, -1));
+  lua_pop(L, 3);
   return 0;
 }
 

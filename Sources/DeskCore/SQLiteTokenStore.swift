@@ -33,7 +33,7 @@ public final class SQLiteTokenStore: TokenStore, Sendable {
         config.label = "zdsh.connections"
         do {
             pool = try DatabasePool(path: path, configuration: config)
-            try SQLiteTokenStore.migrator.migrate(pool)
+            try SQLiteTokenStore.migrate(pool)
         } catch {
             throw DeskError(kind: .configuration, message: "cannot open the connection store at \(path): \(error)")
         }
@@ -54,6 +54,19 @@ public final class SQLiteTokenStore: TokenStore, Sendable {
         }
         fchmod(fd, 0o600)
         close(fd)
+    }
+
+    /// GRDB reads which migrations are applied before it starts the one
+    /// that applies them, so two processes opening a new store at once can
+    /// both try to create its tables; the loser sees "already exists". The
+    /// winner has committed by then: reading again finds nothing left to do.
+    static func migrate(_ pool: DatabasePool) throws {
+        for attempt in 1... {
+            do { return try migrator.migrate(pool) } catch let error as DatabaseError where attempt < 5 {
+                _ = error
+                usleep(UInt32(attempt) * 20_000)
+            }
+        }
     }
 
     static let migrator: DatabaseMigrator = {

@@ -38,9 +38,9 @@ public final class LuaHost: @unchecked Sendable {
     private(set) var L: OpaquePointer!
     private var closed = false
 
-    // Host functions by id; the id lives in the Lua closure's upvalue.
-    private var functions: [Int64: (name: String, body: HostFunction)] = [:]
-    private var nextFunctionID: Int64 = 1
+    // Host functions; the index lives in the Lua closure's upvalue. An array,
+    // not a dictionary: every host call looks its function up here.
+    private var functions: ContiguousArray<(name: String, body: HostFunction)> = []
     private var hostTableRef: Int32 = 0
     private var envRef: Int32 = 0
     private var outputWritten = 0
@@ -56,6 +56,7 @@ public final class LuaHost: @unchecked Sendable {
         runtime.initialize(to: zd_runtime())
         scheduler = Scheduler()
         scheduler.host = self
+        try thread.sync { [runtime] in zd_bind_thread(runtime) }
         try thread.sync { try self.setUp() }
     }
 
@@ -109,6 +110,7 @@ public final class LuaHost: @unchecked Sendable {
             ("pcall", zd_pcall), ("xpcall", zd_xpcall), ("load", zd_load),
             ("find", zd_str_find), ("match", zd_str_match), ("gmatch", zd_str_gmatch), ("gsub", zd_str_gsub),
             ("raise_if_tripped", zd_raise_if_tripped), ("tripped", zd_tripped),
+            ("co_resume", zd_co_resume), ("co_close", zd_co_close),
         ]
         for (name, f) in cfunctions {
             lua_pushcclosure(L, f, 0)
@@ -168,7 +170,10 @@ public final class LuaHost: @unchecked Sendable {
             }),
             ("json_decode", { call in
                 let text = try call.string(1)
-                do { return .value(try JSON.parse(text)) } catch {
+                do {
+                    LuaJSON.push(call.L, try JSON.parse(text))
+                    return .pushed(1)
+                } catch {
                     throw HostError("json.decode: \(error)")
                 }
             }),
@@ -183,10 +188,8 @@ public final class LuaHost: @unchecked Sendable {
 
     /// Pushes a Lua function that calls `body`.
     func push(function body: @escaping HostFunction, named name: String) {
-        let id = nextFunctionID
-        nextFunctionID += 1
-        functions[id] = (name, body)
-        zd_pushhostfunction(L, id)
+        functions.append((name, body))
+        zd_pushhostfunction(L, Int64(functions.count - 1))
     }
 
     /// Makes `body` available to Lua as the global `name` (rarely wanted:
@@ -234,10 +237,11 @@ public final class LuaHost: @unchecked Sendable {
     }
 
     func dispatch(_ L: OpaquePointer, _ fnid: Int64, _ nyield: UnsafeMutablePointer<Int32>) -> Int32 {
-        guard let entry = functions[fnid] else {
+        guard fnid >= 0 && fnid < functions.count else {
             LuaStack(L).push("unknown host function")
             return ZD_HOST_ERROR
         }
+        let entry = functions[Int(fnid)]
         let call = HostCall(L: L, name: entry.name, host: self)
         do {
             switch try entry.body(call) {
@@ -374,6 +378,7 @@ public final class LuaHost: @unchecked Sendable {
         rt.pointee.interrupt = Int32(ZD_TRIP_NONE.rawValue)
         rt.pointee.instructions = 0
         rt.pointee.max_instructions = limits.maxInstructions
+        zd_sethook_base(L)
         rt.pointee.mem_limit = limits.maxMemory
         rt.pointee.mem_peak = rt.pointee.mem_used
         outputWritten = 0
@@ -391,15 +396,9 @@ public final class LuaHost: @unchecked Sendable {
         }
         for a in arguments { LuaJSON.push(L, a) }
 
-        var deadline: Date?
-        var watchdog: DispatchWorkItem?
-        if let timeout = limits.timeout {
-            deadline = Date(timeIntervalSinceNow: timeout)
-            let item = DispatchWorkItem { rt.pointee.interrupt = Int32(ZD_TRIP_TIMEOUT.rawValue) }
-            DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: item)
-            watchdog = item
-        }
-        defer { watchdog?.cancel() }
+        let deadline = limits.timeout.map { Date(timeIntervalSinceNow: $0) }
+        let watchdog = Watchdog(runtime: rt, deadline: deadline)
+        defer { watchdog.stop() }
         return scheduler.runMain(nargs: Int32(arguments.count), deadline: deadline)
     }
 

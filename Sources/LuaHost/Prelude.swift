@@ -11,9 +11,11 @@ local assert, error, next, pairs, ipairs, select, type, rawequal, rawget, rawlen
 local setmetatable, getmetatable, tostring, tonumber = setmetatable, getmetatable, tostring, tonumber
 local pack, unpack, concat = table.pack, table.unpack, table.concat
 local smatch, sgsub, sfind, sformat = string.match, string.gsub, string.find, string.format
+-- resume and close come from the host: they tell the watchdog which
+-- coroutine runs, so a runaway one can be stopped (see zd_poke).
 local co_create, co_resume, co_yield, co_status, co_running, co_isyieldable, co_close =
-      coroutine.create, coroutine.resume, coroutine.yield, coroutine.status,
-      coroutine.running, coroutine.isyieldable, coroutine.close
+      coroutine.create, H.co_resume, coroutine.yield, coroutine.status,
+      coroutine.running, coroutine.isyieldable, H.co_close
 local SUSPEND, NULL = H.SUSPEND, H.NULL
 local hostthreads = H.hostthreads          -- coroutines owned by the scheduler
 H.co_isyieldable = co_isyieldable
@@ -148,7 +150,9 @@ local CO = {
   end,
   close = function(co)
     if type(co) == "thread" then owned(co, "close") end
-    return co_close(co)
+    local r = pack(co_close(co))
+    H.raise_if_tripped()
+    return unpack(r, 1, r.n)
   end,
   wrap = function(f)
     local co = co_create(f)

@@ -150,7 +150,12 @@ final class Scheduler {
                 guard let task = tasks[id] else { continue }
                 step(task)
                 if case .failed(let error) = task.state, id == mainID { return .failure(error) }
-                if case .done = task.state, id == mainID { return .success(results(of: task)) }
+                if case .done = task.state, id == mainID {
+                    // A limit that tripped where the error could be caught
+                    // (a coroutine's __close handler) still fails the run.
+                    if let kind = host.trippedKind { return .failure(.limit(kind, host.tripMessage)) }
+                    return .success(results(of: task))
+                }
                 continue
             }
             if let stop = checkLimitsWhileWaiting() {

@@ -23,6 +23,19 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(mode(dir), 0o700)
     }
 
+    /// Eight processes starting on a machine with no store yet all open it:
+    /// creating its tables must not fail for the ones that lose the race.
+    func testConcurrentFirstOpensAllSucceed() throws {
+        for round in 0..<10 {
+            let path = Fixtures.tempDir() + "/connections.sqlite"
+            let failures = LockedBox<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 8) { _ in
+                do { _ = try SQLiteTokenStore(path: path) } catch { failures.mutate { $0.append("\(error)") } }
+            }
+            XCTAssertEqual(failures.get(), [], "round \(round)")
+        }
+    }
+
     func testLooseExistingFileIsTightened() throws {
         let path = Fixtures.tempDir() + "/connections.sqlite"
         FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o644])

@@ -144,6 +144,38 @@ final class SandboxTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(start), 3)
     }
 
+    /// Without an instruction limit no hook runs; the watchdog's pokes must
+    /// still reach runaway code wherever it runs: nested coroutines, code
+    /// that catches the trip and loops again, close handlers, callbacks
+    /// from C, metamethods.
+    func testTimeoutReachesEveryPlaceCodeRuns() throws {
+        let h = try Harness(limits: Limits(timeout: 0.3, maxMemory: 64 << 20))
+        let runaways = [
+            "coroutine.wrap(function() while true do end end)()",
+            "while true do coroutine.resume(coroutine.create(function() while true do end end)) end",
+            "while true do pcall(function() while true do end end) end",
+            "while true do xpcall(function() while true do end end, function() while true do end end) end",
+            """
+            local co = coroutine.create(function()
+              local x <close> = setmetatable({}, {__close = function() while true do end end})
+              coroutine.yield()
+            end)
+            coroutine.resume(co)
+            coroutine.close(co)
+            """,
+            "table.sort({3, 2, 1, 5, 4}, function(a, b) while true do end end)",
+            "local t = setmetatable({}, {__index = function() while true do end end}) return t.x",
+            "string.gsub('aaa', 'a', function() while true do end end)",
+            "local co = coroutine.wrap(function() while true do coroutine.yield() end end) while true do co() end",
+        ]
+        for code in runaways {
+            let start = Date()
+            XCTAssertEqual(h.limit(code), .timeout, code)
+            XCTAssertLessThan(Date().timeIntervalSince(start), 2, code)
+        }
+        XCTAssertEqual(h.value("return 'still alive'"), "still alive")
+    }
+
     func testTimeoutStopsWaitsOnHostWork() throws {
         let h = try Harness(limits: Limits(timeout: 0.5, maxMemory: 64 << 20))
         h.host.register(global: "hang") { _ in .suspend { try await Task.sleep(nanoseconds: 30_000_000_000); return [] } }

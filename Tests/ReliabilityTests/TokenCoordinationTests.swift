@@ -29,12 +29,14 @@ final class TokenCoordinationTests: XCTestCase {
             let procs = try (0..<8).map { _ in
                 try Zdsh.launch(["eval", "--profile", "shared", "return #desk.tickets.list({limit = 3})"], env: env)
             }
-            var statuses: [Int32] = []
+            var statuses: [Int32] = [], errors: [String] = []
             for p in procs {
                 while p.isRunning { try await Task.sleep(nanoseconds: 10_000_000) }
-                statuses.append(p.wait(timeout: 60).status)
+                let exit = p.wait(timeout: 60)
+                statuses.append(exit.status)
+                if exit.status != 0 { errors.append(exit.err) }
             }
-            XCTAssertEqual(statuses, Array(repeating: 0, count: 8), "round \(round)")
+            XCTAssertEqual(statuses, Array(repeating: 0, count: 8), "round \(round): \(errors)")
             perRound.append(sim.refreshCount - before)
         }
         await server.stop()

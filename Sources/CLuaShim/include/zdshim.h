@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <lua5.4/lua.h>
 #include <lua5.4/lauxlib.h>
 
@@ -38,6 +39,10 @@ typedef struct zd_runtime {
   int64_t max_instructions;/* 0 = unlimited */
   /* set from other threads (watchdog, signal handler) */
   volatile int interrupt;  /* zd_trip to raise at the next hook */
+  /* the innermost Lua thread being resumed, which a poke hooks */
+  lua_State *volatile running;
+  pthread_t os_thread;     /* the OS thread the state lives on */
+  int bound;               /* os_thread is set (zd_bind_thread) */
   /* the verdict */
   int tripped;             /* zd_trip */
   char trip_message[256];
@@ -55,9 +60,30 @@ typedef struct zd_runtime {
 typedef int (*zd_dispatch_fn)(lua_State *L, int64_t fnid, int *nyield);
 void zd_set_dispatch(zd_dispatch_fn fn);
 
-/* Instructions between two hook calls: small enough to react fast, large
-** enough that the hook costs nothing measurable. */
+/* Instructions between two hook calls when an instruction limit is set:
+** small enough to react fast, large enough that the hook itself is cheap.
+** Without an instruction limit no hook runs at all (a count hook makes the
+** VM check every instruction, which doubles the cost of tight loops); the
+** other limits are enforced by pokes (zd_poke). */
 #define ZD_HOOK_STEP 1000
+
+/* The signal a poke sends to the Lua thread. */
+#define ZD_POKE_SIGNAL SIGURG
+
+/* Record the calling OS thread as the state's own and let pokes reach it:
+** installs the signal handler (once per process) and unblocks the signal in
+** this thread. Call on the Lua thread before any code runs. */
+void zd_bind_thread(zd_runtime *rt);
+
+/* Make the running Lua code check its limits at its next instruction, from
+** any thread: the Lua thread's signal handler installs a one-instruction
+** hook on the innermost running coroutine, as lua.c does on Ctrl-C. The
+** hook raises the trip if one is pending and removes itself otherwise. */
+void zd_poke(zd_runtime *rt);
+
+/* Install the hook a run starts with on L: a count hook when an instruction
+** limit is set, none otherwise. */
+void zd_sethook_base(lua_State *L);
 
 /* A new state using the runtime's allocator and hook. NULL on failure. */
 lua_State *zd_newstate(zd_runtime *rt);
@@ -68,6 +94,12 @@ void zd_pushhostfunction(lua_State *L, int64_t fnid);
 
 /* Resume a coroutine with the memory limit enforced. */
 int zd_resume(lua_State *co, lua_State *from, int nargs, int *nres);
+
+/* coroutine.resume and coroutine.close that keep rt->running up to date.
+** Install with zd_set_coroutine_originals first (the library's functions). */
+void zd_set_coroutine_originals(lua_CFunction resume, lua_CFunction close);
+int zd_co_resume(lua_State *L);
+int zd_co_close(lua_State *L);
 
 /* Load a chunk in text mode only; name is the chunkname ("@file" or "=name"). */
 int zd_loadtext(lua_State *L, const char *code, size_t len, const char *name);
