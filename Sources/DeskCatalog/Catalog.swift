@@ -21,18 +21,27 @@ public struct PathMatch: Sendable {
 /// to any accessor, once, under a lock.
 public final class Catalog: @unchecked Sendable {
     /// The catalog generated from Zoho's OpenAPI files (Generated/CatalogData.swift).
-    public static let shared = Catalog(json: catalogJSON)
+    public static let shared = Catalog(json: catalogJSON, scopes: catalogScopes)
 
     /// The generated JSON text itself (for a fresh, unshared Catalog, e.g. to time a load).
     public static var embeddedJSON: String { catalogJSON }
 
     private let source: String
+    private let knownScopes: [String]?
     private let lock = NSLock()
     private var storage: Storage?
     private var loadSeconds: Double?
 
     /// A catalog over other JSON in the generated format (tests, experiments).
-    public init(json: String) { self.source = json }
+    public init(json: String) { self.source = json; self.knownScopes = nil }
+
+    init(json: String, scopes: [String]) { self.source = json; self.knownScopes = scopes }
+
+    /// Every scope some operation asks for, sorted. For the shared catalog
+    /// this is generated alongside the JSON and costs no load.
+    public var scopes: [String] {
+        knownScopes ?? Array(Set(operations.flatMap(\.scopes))).sorted()
+    }
 
     /// Whether the JSON has been parsed yet (nothing is parsed until first use).
     public var isLoaded: Bool { lock.withLock { storage != nil } }

@@ -108,7 +108,7 @@ public final class Simulator: @unchecked Sendable {
     /// Every scope any catalog operation asks for, as `.ALL` grants: a token with
     /// these can call anything.
     public var allScopes: [String] {
-        let groups = Set(catalog.operations.flatMap(\.scopes).map { s -> String in
+        let groups = Set(catalog.scopes.map { s -> String in
             let parts = s.split(separator: ".")
             return parts.dropLast().joined(separator: ".") + ".ALL"
         })

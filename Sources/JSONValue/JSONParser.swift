@@ -14,7 +14,9 @@ extension JSON {
     public static let maxDepth = 200
 
     public static func parse(_ text: String) throws -> JSON {
-        try parse(Array(text.utf8))
+        var text = text
+        // Native strings parse in place; only bridged ones are copied.
+        return try text.withUTF8 { try parseBuffer($0) }
     }
 
     public static func parse<C: Collection>(_ bytes: C) throws -> JSON where C.Element == UInt8 {
@@ -139,11 +141,29 @@ private struct Parser {
             guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
+        if isInteger, let i = integer(start..<index) { return .int(i) }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        if isInteger, let i = Int64(text) { return .int(i) }
         // Integers beyond Int64 fall back to the nearest double, as Lua would.
         guard let d = Double(text) else { throw JSONParseError(offset: start, reason: "invalid number") }
         return .double(d)
+    }
+
+    /// The integer spelled by `range` (an optional "-" then digits, already
+    /// checked), or nil when it does not fit in Int64.
+    func integer(_ range: Range<Int>) -> Int64? {
+        var i = range.lowerBound
+        let negative = bytes[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        var value: Int64 = 0   // accumulated negatively: Int64.min has no positive twin
+        while i < range.upperBound {
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (next, o2) = times10.subtractingReportingOverflow(Int64(bytes[i] &- UInt8(ascii: "0")))
+            if o1 || o2 { return nil }
+            value = next
+            i += 1
+        }
+        if negative { return value }
+        return value == .min ? nil : -value
     }
 
     func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }

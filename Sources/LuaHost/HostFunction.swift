@@ -26,12 +26,14 @@ public enum HostResult {
     public static func value(_ v: JSON) -> HostResult { .values([v]) }
 }
 
-/// The arguments of one host-function call.
+/// The arguments of one host-function call. Valid only during the call.
 public struct HostCall {
     public let L: OpaquePointer
     /// The Lua-visible name, used in argument errors.
     public let name: String
-    public let host: LuaHost
+    /// Not retained: every host call would pay for it, and the host outlives
+    /// its calls (the state belongs to it).
+    public unowned(unsafe) let host: LuaHost
 
     public var count: Int32 { lua_gettop(L) }
     public var stack: LuaStack { LuaStack(L) }

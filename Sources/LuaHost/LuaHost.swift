@@ -140,8 +140,8 @@ public final class LuaHost: @unchecked Sendable {
     private static let installDispatcher: Void = {
         zd_set_dispatch { L, fnid, nyield in
             guard let L, let raw = zd_extraspace(L).pointee else { return ZD_HOST_ERROR }
-            let host = Unmanaged<LuaHost>.fromOpaque(raw).takeUnretainedValue()
-            return host.dispatch(L, fnid, nyield!)
+            // The state cannot outlive its host: no retain on the hot path.
+            return Unmanaged<LuaHost>.fromOpaque(raw)._withUnsafeGuaranteedRef { $0.dispatch(L, fnid, nyield!) }
         }
     }()
 
@@ -169,9 +169,16 @@ public final class LuaHost: @unchecked Sendable {
                 return .value(.string(value.encoded(call.boolean(2) ? .pretty : [])))
             }),
             ("json_decode", { call in
-                let text = try call.string(1)
+                let type = lua_type(call.L, 1)
+                guard type == LUA_TSTRING || type == LUA_TNUMBER else { throw call.fail(1, "string") }
+                var length = 0
+                let bytes = lua_tolstring(call.L, 1, &length)!
                 do {
-                    LuaJSON.push(call.L, try JSON.parse(text))
+                    // Parsed straight from Lua's copy of the string.
+                    let value = try bytes.withMemoryRebound(to: UInt8.self, capacity: length) {
+                        try JSON.parse(UnsafeBufferPointer(start: $0, count: length))
+                    }
+                    LuaJSON.push(call.L, value)
                     return .pushed(1)
                 } catch {
                     throw HostError("json.decode: \(error)")

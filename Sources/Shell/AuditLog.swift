@@ -5,10 +5,18 @@ import JSONValue
 /// line before sending (intent) and one after (outcome), each flushed to
 /// disk before the program goes on, so a killed run still shows what it
 /// was about to do.
+///
+/// Flushing is a group commit: concurrent calls append their lines, then one
+/// of them syncs the file for all lines written so far while the others wait
+/// for a sync that covers theirs. Each caller still returns only once its own
+/// line is on disk, but ten calls in flight cost one sync, not ten.
 public final class AuditLog: @unchecked Sendable {
     public let path: String
     private let handle: FileHandle
-    private let lock = NSLock()
+    private let condition = NSCondition()
+    private var written = 0      // lines appended
+    private var synced = 0       // lines known to be on disk
+    private var syncing = false  // a caller is syncing right now
 
     /// `$XDG_STATE_HOME/zdsh/audit.jsonl` (default `~/.local/state/zdsh/`).
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
@@ -39,10 +47,26 @@ public final class AuditLog: @unchecked Sendable {
     public func append(_ record: JSON) {
         var line = record.encoded()
         line += "\n"
-        lock.lock()
-        defer { lock.unlock() }
-        handle.write(Data(line.utf8))
-        try? handle.synchronize()
+        let data = Data(line.utf8)
+        condition.lock()
+        defer { condition.unlock() }
+        handle.write(data)   // one writer at a time: lines never interleave
+        written += 1
+        let mine = written
+        while synced < mine {
+            if syncing {
+                condition.wait()
+                continue
+            }
+            syncing = true
+            let upTo = written
+            condition.unlock()
+            _ = fdatasync(handle.fileDescriptor)
+            condition.lock()
+            syncing = false
+            synced = upTo
+            condition.broadcast()
+        }
     }
 
     /// Reads the last `count` records of a log.

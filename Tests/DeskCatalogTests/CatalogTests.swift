@@ -99,6 +99,11 @@ final class CatalogTests: XCTestCase {
         XCTAssertEqual(limit.schema.maximum, 200)
     }
 
+    func testGeneratedScopeListIsTheOperationsScopes() {
+        XCTAssertEqual(Catalog.shared.scopes, Array(Set(Catalog.shared.operations.flatMap(\.scopes))).sorted())
+        XCTAssertEqual(Catalog(json: Catalog.embeddedJSON).scopes, Catalog.shared.scopes)
+    }
+
     func testOperationsWithoutSecurityDoNotRequireAuth() {
         let open = Catalog.shared.operations.filter { !$0.requiresAuth }
         XCTAssertFalse(open.isEmpty)

@@ -16,6 +16,13 @@ final class JSONTests: XCTestCase {
         XCTAssertEqual(try JSON.parse("1e3"), .double(1000))
         XCTAssertEqual(try JSON.parse("123456789012345678901234567890"), .double(1.2345678901234568e29))
         XCTAssertEqual(JSON.double(2).encoded(), "2.0")
+        // Integers are read digit by digit; the Int64 edges stay exact.
+        XCTAssertEqual(try JSON.parse("9223372036854775807"), .int(.max))
+        XCTAssertEqual(try JSON.parse("-9223372036854775808"), .int(.min))
+        XCTAssertEqual(try JSON.parse("9223372036854775808"), .double(9223372036854775808))
+        XCTAssertEqual(try JSON.parse("-9223372036854775809"), .double(-9223372036854775809))
+        XCTAssertEqual(try JSON.parse("-0"), .int(0))
+        XCTAssertEqual(try JSON.parse("[0,-7,1892000000190001]"), .array([.int(0), .int(-7), .int(1892000000190001)]))
     }
 
     func testSurrogatePairs() throws {

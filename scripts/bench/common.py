@@ -12,8 +12,10 @@ def ensure_release_build():
     """Builds the release binary unless ZDSH_BIN points at one (or SKIP_BUILD=1)."""
     if os.environ.get("ZDSH_BIN") or os.environ.get("SKIP_BUILD") == "1":
         return
-    subprocess.run(["swift", "build", "-c", "release", "--product", "zdsh"], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+    # The Swift runtime and Foundation linked in, as a shipped binary would be:
+    # no dynamic loading of libFoundation and ICU at every start.
+    subprocess.run(["swift", "build", "-c", "release", "--product", "zdsh", "--static-swift-stdlib"], cwd=ROOT,
+                   check=True, stdout=subprocess.DEVNULL)
 
 
 def machine():
