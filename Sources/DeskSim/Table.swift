@@ -94,11 +94,42 @@ final class Table {
         var out: [Row] = []
         var skipped = 0
         guard limit > 0 else { return [] }
+        if match == nil { return unfilteredPage(start: start, limit: limit) }
         forEach { row in
             guard match?(row) ?? true else { return true }
             if skipped < start { skipped += 1; return true }
             out.append(row)
             return out.count < limit
+        }
+        return out
+    }
+
+    /// Without a filter, rows before `start` are skipped without being built:
+    /// paging through 100,000 generated tickets stays linear.
+    private func unfilteredPage(start: Int, limit: Int) -> [Row] {
+        var out: [Row] = []
+        var position = 0
+        if let lazy {
+            var i = 0
+            if lazyRemoved.isEmpty {
+                i = min(start, lazy.count)
+                position = i
+            }
+            while i < lazy.count && out.count < limit {
+                if !lazyRemoved.contains(i) {
+                    if position >= start {
+                        let id = String(lazy.firstId + Int64(i))
+                        out.append(rows[id] ?? lazy.make(i, id))
+                    }
+                    position += 1
+                }
+                i += 1
+            }
+        }
+        var k = max(0, start - position)
+        while k < order.count && out.count < limit {
+            out.append(rows[order[k]]!)
+            k += 1
         }
         return out
     }
