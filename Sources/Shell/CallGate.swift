@@ -255,7 +255,7 @@ public final class CallGate: @unchecked Sendable {
     static func auditRecord(_ p: PreparedCall, phase: String, context: [String: JSON], status: Int? = nil,
                             errorCode: String? = nil, durationMs: Int? = nil) -> JSON {
         var o = context
-        o["time"] = .string(ISO8601DateFormatter().string(from: Date()))
+        o["time"] = .string(UTCTimestamp.string())
         o["phase"] = .string(phase)
         o["operation"] = .string(p.operation.id)
         o["called_as"] = .string(p.calledAs)

@@ -73,7 +73,7 @@ public final class Journal: @unchecked Sendable {
 
     func markCompleted(_ call: PreparedCall) {
         let k = Journal.key(call)
-        let now = ISO8601DateFormatter().string(from: Date())
+        let now = UTCTimestamp.string()
         try? db.write { db in
             try db.execute(sql: "INSERT INTO completed(run_id, call_key, time) VALUES (?, ?, ?)", arguments: [runId, k, now])
         }

@@ -20,7 +20,7 @@ public struct Plan: Sendable {
             "parameters": parameters,
             "profile": .string(profile),
             "grants": .array(grants.map(JSON.string)),
-            "created": .string(ISO8601DateFormatter().string(from: Date())),
+            "created": .string(UTCTimestamp.string()),
             "calls": .array(calls.map { c in
                 var j = c.json.objectValue ?? [:]
                 j["path_template"] = Catalog.shared.operation(id: c.operationId).map { .string($0.path) }

@@ -93,7 +93,7 @@ public struct PlanApplier {
             let query = (c["query"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
             var record: [String: JSON] = ["phase": "intent", "plan": .string(planPath), "method": .string(method), "path": .string(path),
                                           "operation": c["operation"] ?? .null, "profile": .string(backend.profile),
-                                          "time": .string(ISO8601DateFormatter().string(from: Date())), "dry_run": false]
+                                          "time": .string(UTCTimestamp.string()), "dry_run": false]
             audit.append(.object(record))
             do {
                 _ = try await backend.client.raw(method: method, path: path, query: query, body: c["body"])

@@ -37,3 +37,14 @@ final class AuditLogTests: XCTestCase {
         XCTAssertEqual((attributes[.posixPermissions] as? Int).map { $0 & 0o777 }, 0o600)
     }
 }
+
+final class UTCTimestampTests: XCTestCase {
+    func testMatchesISO8601DateFormatter() {
+        let formatter = ISO8601DateFormatter()
+        for seconds in [0.0, 86_399.9, 951_782_400, 1_795_456_085.5, 4_102_444_799] {
+            let date = Date(timeIntervalSince1970: seconds)
+            XCTAssertEqual(UTCTimestamp.string(from: date), formatter.string(from: date))
+        }
+        XCTAssertEqual(UTCTimestamp.compact(from: Date(timeIntervalSince1970: 1_795_456_085)), "20261123-174805")
+    }
+}

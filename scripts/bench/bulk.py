@@ -82,7 +82,7 @@ def main():
     print("  zdsh run (desk.each, 10)           %7.2f s   median of %d, whole process; %.2f s inside the run" % (zm, len(z), median(zin) if zin else float("nan")))
     print("  python asyncio + httpx (cap 10)    %7.2f s   median of %d" % (am, len(a)))
     print("  python requests, one at a time     %7.2f s   median of %d" % (sm, len(s)))
-    print("  zdsh, audit + journal on disk      %7.2f s   median of %d (fsync per audit line)" % (median(zd), len(zd)))
+    print("  zdsh, audit + journal on disk      %7.2f s   median of %d (each audit line on disk before its call goes on; group commit)" % (median(zd), len(zd)))
     print("  ratios: zdsh / physical = %.3f (target ≤ 1.15)   zdsh / asyncio = %.3f (target ≤ 1.00)   sync / zdsh = %.1f×"
           % (ratio(zm, PHYSICAL), ratio(zm, am), ratio(sm, zm)))
 
