@@ -64,6 +64,12 @@ extension JSON {
 
     static func writeString(_ s: String, to out: inout String) {
         out += "\""
+        if !needsEscaping(s) {
+            // The common case (ids, names, timestamps): copied in one piece.
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -83,6 +89,14 @@ extension JSON {
             }
         }
         out += "\""
+    }
+}
+
+extension JSON {
+    /// Whether any byte of `s` needs an escape: a quote, a backslash, a
+    /// control character, or U+2028/U+2029 (E2 80 A8/A9 in UTF-8).
+    static func needsEscaping(_ s: String) -> Bool {
+        s.utf8.contains { b in b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b == 0xE2 }
     }
 }
 

@@ -44,6 +44,15 @@ final class JSONTests: XCTestCase {
         XCTAssertThrowsError(try JSON.parse([0x22, 0xFF, 0x22]))
     }
 
+    func testStringsAreEscapedOnlyWhereNeeded() {
+        XCTAssertEqual(JSON.string("plain é ✓ 1892000000190001").encoded(), "\"plain é ✓ 1892000000190001\"")
+        XCTAssertEqual(JSON.string("q\"b\\n\nt\tc\u{01}").encoded(), #""q\"b\\n\nt\tc\u0001""#)
+        XCTAssertEqual(JSON.string("a\u{2028}b\u{2029}c – d").encoded(), #""a\u2028b\u2029c – d""#)
+        for text in ["", "x", "ünïcödé", "\u{7F}", "tab\there", "– en dash"] {
+            XCTAssertEqual(try JSON.parse(JSON.string(text).encoded()), .string(text))
+        }
+    }
+
     func testEncodingIsDeterministic() {
         let v: JSON = ["b": 1, "a": ["z": 1, "y": 2]]
         XCTAssertEqual(v.encoded(), #"{"a":{"y":2,"z":1},"b":1}"#)
