@@ -64,16 +64,29 @@ public struct ConnectionLoader: Sendable {
         if let v = flags.accountsURL { c.accountsURL = Connection.trimmed(v) }
 
         if stored == nil, c.refreshToken == nil, c.accessToken == nil {
-            let known = try await store.profileNames()
-            throw DeskError(kind: .configuration,
-                            message: "no credentials for profile '\(name)'"
-                                + (known.isEmpty ? "" : " (stored profiles: \(known.joined(separator: ", ")))"),
-                            hint: "Run `zdsh auth login`, or set ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET and ZOHO_REFRESH_TOKEN.")
+            throw Self.noCredentials(profile: name, known: try await store.profileNames())
         }
         return c
     }
 
-    private func nonEmpty(_ key: String) -> String? {
+    public static func noCredentials(profile name: String, known: [String]) -> DeskError {
+        DeskError(kind: .configuration,
+                  message: "no credentials for profile '\(name)'"
+                      + (known.isEmpty ? "" : " (stored profiles: \(known.joined(separator: ", ")))"),
+                  hint: "Run `zdsh auth login`, or set ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET and ZOHO_REFRESH_TOKEN.")
+    }
+
+    /// Why `load` would fail, known without opening the store: there is no
+    /// store file and no refresh token in the environment. nil when it may
+    /// succeed. Lets `zdsh eval` skip creating a store it will not use.
+    public static func certainlyMissing(environment: [String: String] = ProcessInfo.processInfo.environment) -> DeskError? {
+        let loader = ConnectionLoader(store: InMemoryTokenStore(), environment: environment)
+        guard loader.nonEmpty("ZOHO_REFRESH_TOKEN") == nil,
+              !FileManager.default.fileExists(atPath: SQLiteTokenStore.defaultPath(environment: environment)) else { return nil }
+        return noCredentials(profile: loader.profileName(), known: [])
+    }
+
+    func nonEmpty(_ key: String) -> String? {
         guard let v = environment[key]?.trimmingCharacters(in: .whitespacesAndNewlines), !v.isEmpty else { return nil }
         return v
     }

@@ -153,6 +153,10 @@ public final class DeskClient: Sendable {
                 outcome = .success(response)
             } catch is CancellationError {
                 throw CancellationError()
+            } catch let error as DeskError where error.kind == .configuration {
+                // A transport that cannot send at all (an offline backend):
+                // nothing to retry, and its own message says why.
+                throw error
             } catch {
                 outcome = .failure(error)
             }

@@ -57,7 +57,11 @@ public struct Backend {
     /// profile failed). `zdsh eval` uses it so code that never calls the API
     /// needs no profile, and code that does gets the reason at the call.
     public static func offline(reason: String) -> Backend {
-        let client = DeskClient(connection: Connection(profile: "none"), transport: OfflineTransport(reason: reason),
+        // A stand-in token and org id, so a call goes straight to the
+        // transport, which explains why nothing can be sent (rather than the
+        // client asking for a token or an org it cannot have).
+        let connection = Connection(profile: "none", accessToken: "offline", accessTokenExpiry: .distantFuture, orgId: "0")
+        let client = DeskClient(connection: connection, transport: OfflineTransport(reason: reason),
                                 options: options(verbose: false))
         return Backend(client: client, simulator: nil)
     }

@@ -102,10 +102,16 @@ public struct Runner {
         } else if options.fixture != nil {
             throw UsageError("--fixture needs --sim")
         } else if options.connectLazily && options.profile == nil {
-            do {
-                backend = try await Backend.profile(nil, orgId: options.org, verbose: options.verbose)
-            } catch {
-                backend = Backend.offline(reason: "\(error)")
+            // No store and no token in the environment: say so at the first
+            // API call, without creating a store this chunk may never use.
+            if let missing = ConnectionLoader.certainlyMissing() {
+                backend = Backend.offline(reason: "\(missing)")
+            } else {
+                do {
+                    backend = try await Backend.profile(nil, orgId: options.org, verbose: options.verbose)
+                } catch {
+                    backend = Backend.offline(reason: "\(error)")
+                }
             }
         } else {
             backend = try await Backend.profile(options.profile, orgId: options.org, verbose: options.verbose)

@@ -26,6 +26,21 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(r.out, "2\n")
     }
 
+    /// Without --sim or --profile and nothing configured: code that never
+    /// calls the API runs, a call fails at once saying why, and no
+    /// connection store is created on the way.
+    func testEvalWithoutAProfileFailsAtTheFirstCallOnly() throws {
+        let config = NSTemporaryDirectory() + "zdsh-cli-\(UUID().uuidString)"
+        let env = ["XDG_CONFIG_HOME": config, "ZOHO_REFRESH_TOKEN": "", "ZDSH_PROFILE": ""]
+        XCTAssertEqual(try zdsh(["eval", "return 1+1"], env: env).out, "2\n")
+        let r = try zdsh(["eval", "return desk.tickets.list()"], env: env)
+        XCTAssertEqual(r.status, 5)
+        XCTAssertTrue(r.err.contains("no credentials for profile 'default'"), r.err)
+        XCTAssertFalse(r.err.contains("attempt"), "not retried: \(r.err)")
+        XCTAssertLessThan(r.seconds, 2)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: config + "/zdsh/connections.sqlite"))
+    }
+
     func testVersionNamesLua() throws {
         let r = try zdsh(["--version"])
         XCTAssertEqual(r.status, 0)
