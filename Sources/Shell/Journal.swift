@@ -30,8 +30,13 @@ public final class Journal: @unchecked Sendable {
                                                 attributes: [.posixPermissions: 0o700])
         var config = Configuration()
         config.busyMode = .timeout(10)
+        // Write-ahead log, synced at checkpoints only: a commit survives the
+        // process being killed (what --resume is for) without an fsync per
+        // call; the audit log, not the journal, is the durable record.
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         db = try DatabaseQueue(path: path, configuration: config)
-        chmod(path, 0o600)
+        try db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
+        for suffix in ["", "-wal", "-shm"] { chmod(path + suffix, 0o600) }
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """
