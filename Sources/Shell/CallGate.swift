@@ -22,7 +22,7 @@ public final class CallGate: @unchecked Sendable {
         /// Interactive sessions (the REPL): asked before each destructive call
         /// that nothing grants, with a description of the call; "yes" lets
         /// that one call through. Nil: such calls are denied.
-        public var askWhenUngranted: ((String) -> Bool)?
+        public var askWhenUngranted: (@Sendable (String) -> Bool)?
         /// Fields copied into every audit record (run id, operator, profile,
         /// org, runbook path and sha256, parameters).
         public var auditContext: [String: JSON] = [:]
