@@ -32,8 +32,7 @@ public final class SQLiteTokenStore: TokenStore, Sendable {
         config.busyMode = .timeout(15)
         config.label = "zdsh.connections"
         do {
-            pool = try DatabasePool(path: path, configuration: config)
-            try SQLiteTokenStore.migrate(pool)
+            pool = try SQLiteTokenStore.openPool(path: path, configuration: config)
         } catch {
             throw DeskError(kind: .configuration, message: "cannot open the connection store at \(path): \(error)")
         }
@@ -56,17 +55,24 @@ public final class SQLiteTokenStore: TokenStore, Sendable {
         close(fd)
     }
 
-    /// GRDB reads which migrations are applied before it starts the one
-    /// that applies them, so two processes opening a new store at once can
-    /// both try to create its tables; the loser sees "already exists". The
-    /// winner has committed by then: reading again finds nothing left to do.
-    static func migrate(_ pool: DatabasePool) throws {
+    /// Opens the pool and brings the schema up to date, retrying when
+    /// another process is doing the same to a new store: switching it to WAL
+    /// can meet "database is locked" (the busy timeout does not cover it),
+    /// and GRDB reads which migrations are applied before it starts applying
+    /// them, so the loser of that race sees "already exists". By the retry
+    /// the winner has committed, and there is nothing left to do.
+    static func openPool(path: String, configuration: Configuration) throws -> DatabasePool {
         for attempt in 1... {
-            do { return try migrator.migrate(pool) } catch let error as DatabaseError where attempt < 5 {
+            do {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                try migrator.migrate(pool)
+                return pool
+            } catch let error as DatabaseError where attempt < 8 {
                 _ = error
                 usleep(UInt32(attempt) * 20_000)
             }
         }
+        fatalError("unreachable: the last attempt throws")
     }
 
     static let migrator: DatabaseMigrator = {

@@ -29,11 +29,13 @@ public enum HostResult {
 /// The arguments of one host-function call. Valid only during the call.
 public struct HostCall {
     public let L: OpaquePointer
-    /// The Lua-visible name, used in argument errors.
-    public let name: String
     /// Not retained: every host call would pay for it, and the host outlives
     /// its calls (the state belongs to it).
     public unowned(unsafe) let host: LuaHost
+    let index: Int
+
+    /// The Lua-visible name, used in argument errors (looked up only then).
+    public var name: String { host.functionName(at: index) }
 
     public var count: Int32 { lua_gettop(L) }
     public var stack: LuaStack { LuaStack(L) }

@@ -193,6 +193,8 @@ public final class LuaHost: @unchecked Sendable {
 
     // MARK: - Host functions
 
+    func functionName(at index: Int) -> String { functions[index].name }
+
     /// Pushes a Lua function that calls `body`.
     func push(function body: @escaping HostFunction, named name: String) {
         functions.append((name, body))
@@ -248,10 +250,13 @@ public final class LuaHost: @unchecked Sendable {
             LuaStack(L).push("unknown host function")
             return ZD_HOST_ERROR
         }
-        let entry = functions[Int(fnid)]
-        let call = HostCall(L: L, name: entry.name, host: self)
+        let index = Int(fnid)
+        let call = HostCall(L: L, host: self, index: index)
         do {
-            switch try entry.body(call) {
+            // Copied out: a host function may register more functions (lazy
+            // bindings), which must not overlap an access to the table.
+            let body = functions[index].body
+            switch try body(call) {
             case .values(let values):
                 _ = lua_checkstack(L, Int32(values.count) + 4)
                 for v in values { LuaJSON.push(L, v) }
