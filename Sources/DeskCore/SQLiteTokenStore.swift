@@ -62,17 +62,17 @@ public final class SQLiteTokenStore: TokenStore, Sendable {
     /// them, so the loser of that race sees "already exists". By the retry
     /// the winner has committed, and there is nothing left to do.
     static func openPool(path: String, configuration: Configuration) throws -> DatabasePool {
-        for attempt in 1... {
+        var attempt: UInt32 = 1
+        while true {
             do {
                 let pool = try DatabasePool(path: path, configuration: configuration)
                 try migrator.migrate(pool)
                 return pool
-            } catch let error as DatabaseError where attempt < 8 {
-                _ = error
-                usleep(UInt32(attempt) * 20_000)
+            } catch is DatabaseError where attempt < 8 {
+                usleep(attempt * 20_000)
+                attempt += 1
             }
         }
-        fatalError("unreachable: the last attempt throws")
     }
 
     static let migrator: DatabaseMigrator = {

@@ -1,3 +1,4 @@
+import DeskCore
 import Foundation
 import JSONValue
 
@@ -13,7 +14,7 @@ enum DemoFixture {
     static func id(_ kind: Int, _ n: Int) -> String { "1892000000\(String(format: "%02d%04d", kind, n))" }
 
     static func json(now: Date) -> JSON {
-        func ago(days: Double, hours: Double = 0) -> JSON { .string(Timestamp.iso(now - days * 86_400 - hours * 3600)) }
+        func ago(days: Double, hours: Double = 0) -> JSON { .string(UTCTimestamp.milliseconds(from: now - days * 86_400 - hours * 3600)) }
         let permissionsTemplate = ResourceShapes.template("profiles")["permissions"]?.objectValue ?? [:]
         func permissions(_ allow: (String) -> Bool) -> JSON {
             .object(permissionsTemplate.mapValues { group in
@@ -229,7 +230,7 @@ enum BulkFixture {
         var users = root["users"]?.arrayValue ?? []
         var pairs = root["labelUsers"]?.arrayValue ?? []
         let hc = DemoFixture.id(15, 1), label = DemoFixture.id(19, 1)
-        let time = JSON.string(Timestamp.iso(now))
+        let time = JSON.string(UTCTimestamp.milliseconds(from: now))
         for n in 0..<labelUsers {
             let uid = String(1_892_100_000_000_000 + Int64(n))
             users.append(["id": .string(uid), "name": .string("Bulk User \(n)"), "emailAddress": .string("bulk\(n)@example.org"),
@@ -246,7 +247,7 @@ enum BulkFixture {
         let base = newRecord("tickets", [
             "departmentId": .string(DemoFixture.id(12, 1)), "contactId": .string(DemoFixture.id(16, 1)),
             "priority": "Medium", "channel": "Email", "threadCount": "0", "commentCount": "0", "language": "English",
-        ], id: "0", now: Timestamp.iso(now))
+        ], id: "0", now: UTCTimestamp.milliseconds(from: now))
         let statuses: [JSON] = ["Open", "On Hold", "Closed"]
         let statusTypes: [JSON] = ["Open", "On Hold", "Closed"]
         let start = now.timeIntervalSince1970
@@ -257,7 +258,7 @@ enum BulkFixture {
             row["subject"] = .string("Bulk ticket \(i)")
             row["status"] = statuses[i % 3]
             row["statusType"] = statusTypes[i % 3]
-            row["createdTime"] = .string(Timestamp.iso(Date(timeIntervalSince1970: start - Double(i) * 60)))
+            row["createdTime"] = .string(UTCTimestamp.milliseconds(from: Date(timeIntervalSince1970: start - Double(i) * 60)))
             return row
         }
     }

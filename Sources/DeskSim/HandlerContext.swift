@@ -1,4 +1,5 @@
 import DeskCatalog
+import DeskCore
 import Foundation
 import JSONValue
 
@@ -14,7 +15,7 @@ struct Ctx {
     let body: JSON?
     let now: Date
 
-    var timestamp: String { Timestamp.iso(now) }
+    var timestamp: String { UTCTimestamp.milliseconds(from: now) }
 
     func param(_ name: String) -> String { params[name] ?? "" }
 

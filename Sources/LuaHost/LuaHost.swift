@@ -411,7 +411,7 @@ public final class LuaHost: @unchecked Sendable {
         let deadline = limits.timeout.map { Date(timeIntervalSinceNow: $0) }
         let watchdog = Watchdog(runtime: rt, deadline: deadline)
         defer { watchdog.stop() }
-        return scheduler.runMain(nargs: Int32(arguments.count), deadline: deadline)
+        return scheduler.runMain(nargs: Int32(arguments.count))
     }
 
     var trippedKind: LimitKind? { LimitKind(code: runtime.pointee.tripped) }

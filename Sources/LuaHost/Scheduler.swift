@@ -34,7 +34,6 @@ final class Scheduler {
     private var readyQueue: [Int] = []
     /// Join tickets waiting for sets of tasks.
     private var joins: [Int: [Int]] = [:]
-    private var deadline: Date?
 
     private var L: OpaquePointer { host.L }
 
@@ -87,15 +86,9 @@ final class Scheduler {
 
     /// Returns a message when the run must stop while the Lua thread waits.
     private func checkLimitsWhileWaiting() -> String? {
-        let rt = host.runtime
-        if rt.pointee.tripped == Int32(ZD_TRIP_NONE.rawValue) {
-            let interrupt = rt.pointee.interrupt
-            if interrupt == Int32(ZD_TRIP_INTERRUPT.rawValue) {
-                host.trip(.interrupt, "interrupted")
-            } else if interrupt == Int32(ZD_TRIP_TIMEOUT.rawValue) || (deadline.map { Date() >= $0 } ?? false) {
-                host.trip(.timeout, "time limit exceeded (raise it with --timeout)")
-            }
-        }
+        // The watchdog raises `interrupt` (deadline, Ctrl-C); zd_charge turns
+        // it into the trip, exactly as the hook does while Lua runs.
+        zd_charge(host.runtime, 0)
         return host.trippedKind == nil ? nil : host.tripMessage
     }
 
@@ -135,8 +128,7 @@ final class Scheduler {
 
     /// Runs the function on the main stack, followed by its `nargs`
     /// arguments, as the main task until it finishes.
-    func runMain(nargs: Int32, deadline: Date?) -> Result<[RunValue], LuaError> {
-        self.deadline = deadline
+    func runMain(nargs: Int32) -> Result<[RunValue], LuaError> {
         let L = self.L
         let mainID = newTask { co in
             lua_xmove(L, co, nargs + 1)
@@ -288,6 +280,5 @@ final class Scheduler {
         readyQueue.removeAll()
         joins.removeAll()
         arrived.removeAll()
-        deadline = nil
     }
 }

@@ -140,17 +140,15 @@ public final class CallGate: @unchecked Sendable {
                     for p in parts { _ = record(p, .planned, message: "not allowed yet: \(remedy)") }
                     return .values([placeholder(parts)])
                 }
-                var allowedByUser = false
                 if case .ungranted = decision, let ask = settings.askWhenUngranted {
+                    // The user may let this one call through.
                     guard ask(describe(parts)) else {
                         for p in parts { _ = record(p, .denied, message: "declined at the confirmation prompt") }
                         throw PolicyDenial(operation: op.id, calledAs: first.calledAs, ids: parts.flatMap(\.ids),
                                            reason: "declined at the confirmation prompt",
                                            remedy: "answer y, or :allow \(first.calledAs) for the rest of the session")
                     }
-                    allowedByUser = true
-                }
-                if !allowedByUser {
+                } else {
                     for p in parts { _ = record(p, .denied, message: "\(reason); to allow: \(remedy)") }
                     throw PolicyDenial(operation: op.id, calledAs: first.calledAs, ids: parts.flatMap(\.ids),
                                        reason: reason, remedy: remedy)

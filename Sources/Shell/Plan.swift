@@ -1,4 +1,5 @@
 import DeskCatalog
+import DeskCore
 import Foundation
 import JSONValue
 

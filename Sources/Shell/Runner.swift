@@ -136,13 +136,13 @@ public struct Runner {
         ]
         if let org = backend.orgId { context["org"] = .string(org) }
         if case .file(let path) = source { context["runbook"] = .string(path); context["sha256"] = .string(sha) }
+        settings.auditContext = context
 
         let audit = try AuditLog(path: options.auditPath ?? AuditLog.defaultPath())
         let session = try Session(client: backend.client, policy: policy, settings: settings, audit: audit,
                                   limits: options.limits, modulePaths: modulePaths,
                                   output: { FileHandle.standardOutput.write(Data($0.utf8)) })
 
-        session.gate.settings.auditContext = context
         if case .file = source, options.resume != nil || !options.dryRun {
             session.gate.journal = try Journal(path: Journal.defaultPath(), runId: runId, resuming: options.resume != nil)
         }
@@ -162,8 +162,7 @@ public struct Runner {
                     let spec = try RunbookSpec(json: j)
                     params = try spec.convert(options.parameters)
                     session.gate.policy.declared = try spec.destructive.map(Policy.Pattern.init)
-                    context["parameters"] = params
-                    session.gate.settings.auditContext = context
+                    session.gate.settings.auditContext["parameters"] = params
                     if !options.dryRun { err("zdsh: run \(runId)\(options.resume != nil ? " (resuming)" : "")") }
                     result = session.run(RunbookSpec.runDriver, name: "=zdsh:runbook",
                                          arguments: [.string(sourceText), .string(chunkName), params])

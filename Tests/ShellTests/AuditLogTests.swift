@@ -1,3 +1,4 @@
+import DeskCore
 import Foundation
 import JSONValue
 @testable import Shell

@@ -15,7 +15,7 @@ import Glibc
 /// are reset, the child leads its own process group (a timeout kills the whole
 /// group), and output is read until end-of-file or a short grace after exit.
 public final class ChildProcess: @unchecked Sendable {
-    public enum Input { case null, data(Data), pipe }
+    public enum Input { case null, data(Data) }
 
     public struct Exit {
         /// The exit code, or 128 + signal number when a signal ended the child.
@@ -38,7 +38,6 @@ public final class ChildProcess: @unchecked Sendable {
     public let pid: pid_t
     private let lock = NSLock()
     private var waitStatus: Int32?
-    private var inputFD: Int32 = -1
     private let stdoutReader: PipeReader
     private let stderrReader: PipeReader
 
@@ -55,7 +54,7 @@ public final class ChildProcess: @unchecked Sendable {
         switch input {
         case .null:
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        case .data, .pipe:
+        case .data:
             guard Self.makePipe(&inPipe) else { throw SpawnError(description: "pipe: \(String(cString: strerror(errno)))") }
             posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
         }
@@ -92,10 +91,8 @@ public final class ChildProcess: @unchecked Sendable {
         pid = child
         stdoutReader = PipeReader(fd: outPipe[0])
         stderrReader = PipeReader(fd: errPipe[0])
-        inputFD = inPipe[1]
         if case .data(let data) = input {
-            let fd = inputFD
-            inputFD = -1
+            let fd = inPipe[1]
             Thread.detachNewThread {
                 ChildProcess.writeAll(fd, data)
                 close(fd)
@@ -104,7 +101,6 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     deinit {
-        if inputFD >= 0 { close(inputFD) }
         if isRunning { kill(-pid, SIGKILL); kill(pid, SIGKILL); _ = reap(block: true) }
     }
 
@@ -119,17 +115,6 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Sends `signal` to the child (not to its group).
     public func send(_ signal: Int32) { if isRunning { kill(pid, signal) } }
-
-    /// Writes to the child's standard input (`input: .pipe` only).
-    public func write(_ text: String) {
-        lock.lock(); let fd = inputFD; lock.unlock()
-        if fd >= 0 { ChildProcess.writeAll(fd, Data(text.utf8)) }
-    }
-
-    public func closeInput() {
-        lock.lock(); defer { lock.unlock() }
-        if inputFD >= 0 { close(inputFD); inputFD = -1 }
-    }
 
     /// Waits for the child to exit, killing its process group after `timeout`
     /// seconds, then collects what it wrote.
@@ -147,7 +132,6 @@ public final class ChildProcess: @unchecked Sendable {
             usleep(delay)
             delay = min(delay * 2, 20_000)
         }
-        closeInput()
         // A grandchild may hold the pipes open; don't wait on it for long.
         let grace = Date().addingTimeInterval(timedOut ? 0.5 : 3)
         let out = stdoutReader.finish(by: grace), err = stderrReader.finish(by: grace)

@@ -1,3 +1,4 @@
+import DeskCore
 import Foundation
 import JSONValue
 
@@ -31,6 +32,9 @@ enum Tickets {
         }
     }
 
+    /// The query parameters `matches` filters on.
+    static let filterParameters = ["status", "departmentId", "channel", "assignee", "receivedInDays"]
+
     static func matches(_ t: Row, _ c: Ctx) -> Bool {
         if let s = c.query["status"] {
             let wanted = Set(s.split(separator: ",").map { $0.lowercased() })
@@ -43,7 +47,7 @@ enum Tickets {
             else if !a.split(separator: ",").map(String.init).contains(idString(t["assigneeId"]) ?? "") { return false }
         }
         if let days = c.query["receivedInDays"].flatMap(Double.init) {
-            guard let created = t["createdTime"]?.stringValue.flatMap(Timestamp.parse),
+            guard let created = t["createdTime"]?.stringValue.flatMap(UTCTimestamp.parse),
                   created >= c.now - days * 86_400 else { return false }
         }
         return true
@@ -66,7 +70,7 @@ enum Tickets {
         [
             "getTickets": { c in
                 // No filter asked for: let the table page without testing rows.
-                let filtered = ["status", "departmentId", "channel", "assignee", "receivedInDays"].contains { c.query[$0] != nil }
+                let filtered = filterParameters.contains { c.query[$0] != nil }
                 return try (filtered ? tickets.list(where: matches) : tickets.list())(c)
             },
             "getTicket": tickets.get(),
