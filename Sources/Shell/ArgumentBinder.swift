@@ -12,6 +12,22 @@ public struct PreparedCall: Sendable {
     public var body: JSON?
     /// Path ids and id lists involved, for plans, audit records and denials.
     public var ids: [String]
+    /// A `desk.request` to a path outside the catalog (its operation is a
+    /// stand-in named "request").
+    public var uncatalogued = false
+
+    /// What the call does, by its operation and, where an effect rule says
+    /// so, its arguments: the policy, caps and plans go by this.
+    public var effect: CallClassification {
+        if uncatalogued {
+            return CallClassification(safety: operation.method == "GET" ? .read : .destructive, rule: nil, unbounded: false)
+        }
+        return operation.classify(query: query, body: body)
+    }
+
+    /// How many records the call affects, for the blast-radius caps: its ids
+    /// (at least one); nil when the set is unbounded ("all", empty the bin).
+    public var records: Int? { effect.unbounded ? nil : max(1, ids.count) }
 }
 
 /// Turns Lua arguments into path, query and body values by the catalog, and
@@ -59,6 +75,39 @@ enum ArgumentBinder {
         }
         let named = fields.sorted { $0.key < $1.key }.map { (wire: $0.key, value: $0.value, position: Int?.none) }
         return try assemble(op, calledAs: fname, named: named, target: { defaultTarget($0, op) })
+    }
+
+    /// A request given as method + path (`desk.request`, a plan being
+    /// applied): every value is checked where it was given — path values
+    /// against the path parameters, query values against the query
+    /// parameters, the body against the body schema — so a raw route gets
+    /// the same validation as the binding, and nothing can change place.
+    static func bind(operation op: DeskCatalog.Operation, calledAs fname: String, path: [String: String],
+                     query: [String: String], body: JSON?) throws -> [PreparedCall] {
+        var named: [(wire: String, value: JSON, position: Int?)] = []
+        var targets: [String: FriendlyNames.ArgumentTarget] = [:]
+        for (k, v) in path.sorted(by: { $0.key < $1.key }) {
+            named.append((k, .string(v), nil)); targets[k] = .path
+        }
+        for (k, v) in query.sorted(by: { $0.key < $1.key }) {
+            guard op.parameters.contains(where: { $0.name == k && $0.location == .query }) else {
+                throw ArgumentError(function: fname, name: k, expected: "no such query parameter for \(op.method) \(op.path)")
+            }
+            named.append((k, .string(v), nil)); targets[k] = .query
+        }
+        switch body {
+        case nil, .null?: break
+        case .object(let fields)?:
+            for (k, v) in fields.sorted(by: { $0.key < $1.key }) {
+                if targets[k] != nil {
+                    throw ArgumentError(function: fname, name: k, expected: "one value: \(k) is given both in the body and in the path or query")
+                }
+                named.append((k, v, nil)); targets[k] = .body
+            }
+        case let other?:
+            throw ArgumentError(function: fname, name: "body", expected: "a table of body fields expected, got \(other.typeName)")
+        }
+        return try assemble(op, calledAs: fname, named: named, target: { targets[$0] ?? .body })
     }
 
     static func defaultTarget(_ wire: String, _ op: DeskCatalog.Operation) -> FriendlyNames.ArgumentTarget {

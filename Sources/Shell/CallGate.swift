@@ -14,10 +14,15 @@ public final class CallGate: @unchecked Sendable {
         public var dryRun = false
         /// Stop before call number maxCalls + 1 (nil = no cap).
         public var maxCalls: Int?
-        /// Stop before destructive call number maxDestructive + 1.
+        /// Stop before a destructive call that would take the records
+        /// affected by destructive calls past maxDestructive.
         public var maxDestructive: Int = 25
-        /// Asked once before the first destructive call; nil = no prompt needed
-        /// (`--yes`, or tests). Returns false to refuse.
+        /// Let destructive calls that affect an unbounded set of records
+        /// (empty the recycle bin, "all") through the cap (`--allow-unbounded`).
+        public var allowUnbounded = false
+        /// Asked before the first destructive call of each operation not
+        /// yet confirmed; nil = no prompt needed (`--yes`, or tests).
+        /// Returns false to refuse.
         public var confirm: (@Sendable (PreparedCall) -> Bool)?
         /// Interactive sessions (the REPL): asked before each destructive call
         /// that nothing grants, with a description of the call; "yes" lets
@@ -38,12 +43,20 @@ public final class CallGate: @unchecked Sendable {
 
     private let lock = NSLock()
     private var records: [CallRecord] = []
-    private var confirmed = false
+    /// Operations the operator confirmed: a confirmation covers what it
+    /// showed, and a destructive call of any other operation asks again.
+    private var confirmedOperations: Set<String> = []
+    /// Records affected by destructive calls so far (the cap counts these).
     private(set) var destructiveCount = 0
     private(set) var callCount = 0
 
     public init(client: DeskClient, policy: Policy, settings: Settings = Settings(), audit: AuditLog? = nil) {
         self.client = client; self.policy = policy; self.settings = settings; self.audit = audit
+    }
+
+    /// Marks operations as confirmed by a prompt shown before the run.
+    public func markConfirmed(_ operationIds: [String]) {
+        lock.lock(); confirmedOperations.formUnion(operationIds); lock.unlock()
     }
 
     // MARK: - Records
@@ -54,10 +67,12 @@ public final class CallGate: @unchecked Sendable {
     private func record(_ call: PreparedCall, _ outcome: CallRecord.Outcome, message: String? = nil) -> Int {
         lock.lock(); defer { lock.unlock() }
         let seq = records.count + 1
+        let effect = call.effect
         records.append(CallRecord(sequence: seq, operationId: call.operation.id, calledAs: call.calledAs,
                                   method: call.operation.method, path: concretePath(call.operation.path, call.path),
-                                  query: call.query, body: call.body, ids: call.ids, safety: call.operation.safety,
-                                  outcome: outcome, status: nil, errorCode: nil, message: message, durationMs: nil))
+                                  query: call.query, body: call.body, ids: call.ids, safety: effect.safety,
+                                  outcome: outcome, status: nil, errorCode: nil, message: message, durationMs: nil,
+                                  rule: effect.rule?.id, records: call.records))
         return seq
     }
 
@@ -86,26 +101,41 @@ public final class CallGate: @unchecked Sendable {
         return try invoke(try ArgumentBinder.bind(operation: op, table: table))
     }
 
+    /// `desk.request(method, path, {query=…, body=…})`: a path the catalog
+    /// knows becomes a call of that operation — the same validation, policy
+    /// and records as its binding, the path values checked as ids; any other
+    /// path is an uncatalogued request, destructive unless a GET.
     func request(method: String, path: String, options: JSON) throws -> HostResult {
         let method = method.uppercased()
-        let bare = path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? path
+        guard ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(method) else {
+            throw ArgumentError(function: "desk.request", position: 1, expected: "GET, POST, PUT, PATCH or DELETE expected, got \(method)")
+        }
+        var bare = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? path
         var query: [String: String] = [:]
+        if path.contains("?"), let items = URLComponents(string: path)?.queryItems {
+            for item in items { query[item.name] = item.value ?? "" }
+        }
         if case .object(let q)? = options["query"] {
             for (k, v) in q { query[k] = ArgumentBinder.scalarString(v) ?? v.encoded() }
         }
+        guard bare.hasPrefix("/"), !bare.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false }) else {
+            throw ArgumentError(function: "desk.request", position: 2, expected: "an absolute path such as /api/v1/tickets expected")
+        }
+        if bare.count > 1, bare.hasSuffix("/") { bare.removeLast() }
         let body = options["body"]
         if let match = Catalog.shared.match(method: method, path: bare) {
-            let call = PreparedCall(operation: match.operation, calledAs: "desk.request", path: match.pathParameters,
-                                    query: query, body: body, ids: match.pathParameters.values.sorted())
-            return try invoke([call])
+            return try invoke(try ArgumentBinder.bind(operation: match.operation, calledAs: "desk.request",
+                                                       path: match.pathParameters, query: query, body: body))
         }
-        // Unknown to the catalog: anything but a GET counts as destructive.
+        if bare.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) || bare.contains("%") {
+            throw ArgumentError(function: "desk.request", position: 2, expected: "a plain path without '.', '..' or percent-escapes expected, got \(Terminal.visible(bare))")
+        }
         let op = DeskCatalog.Operation(
             id: "request", group: "raw", method: method, path: bare, parameters: [], body: nil, scopes: [],
             successCodes: [200], envelope: .object, maxPageSize: nil,
             safety: method == "GET" ? .read : .destructive)
-        return try invoke([PreparedCall(operation: op, calledAs: "desk.request", path: [:], query: query, body: body, ids: [])],
-                          raw: true)
+        return try invoke([PreparedCall(operation: op, calledAs: "desk.request", path: [:], query: query, body: body,
+                                        ids: [], uncatalogued: true)])
     }
 
     /// Lua-visible facts about a binding, for pagination helpers.
@@ -123,16 +153,28 @@ public final class CallGate: @unchecked Sendable {
 
     // MARK: - The gate
 
-    private func invoke(_ parts: [PreparedCall], raw: Bool = false) throws -> HostResult {
+    /// The strictest effect among the parts of one call (a long id list may
+    /// be split into several requests).
+    private static func effect(of parts: [PreparedCall]) -> CallClassification {
+        let effects = parts.map(\.effect)
+        let rank: [Safety: Int] = [.read: 0, .write: 1, .destructive: 2]
+        let worst = effects.max { rank[$0.safety]! < rank[$1.safety]! }!
+        return CallClassification(safety: worst.safety, rule: effects.compactMap(\.rule).first ?? worst.rule,
+                                  unbounded: effects.contains { $0.unbounded })
+    }
+
+    private func invoke(_ parts: [PreparedCall]) throws -> HostResult {
         guard let first = parts.first else { return .values([.bool(true)]) }
         let op = first.operation
+        let uncatalogued = first.uncatalogued
+        let effect = Self.effect(of: parts)
+        let ids = parts.flatMap(\.ids)
 
-        if op.safety == .destructive {
-            let decision: Policy.Decision = raw
-                ? (policy.grants.contains { $0.matches("desk.request") } ? .allowed
-                   : .ungranted(reason: "desk.request \(op.method) \(op.path) is not in the catalog and counts as destructive",
-                                remedy: "--allow desk.request"))
-                : policy.decide(operation: op, calledAs: first.calledAs)
+        if effect.safety == .destructive {
+            let decision: Policy.Decision = uncatalogued
+                ? policy.decide(uncatalogued: op.method, path: op.path)
+                : policy.decide(destructive: op.id, calledAs: first.calledAs,
+                                because: effect.rule.map { "rule \($0.id): \($0.reason)" })
             if let (reason, remedy) = decision.refusal {
                 if settings.dryRun {
                     // A plan shows what the code would do; the grant is checked
@@ -144,31 +186,46 @@ public final class CallGate: @unchecked Sendable {
                     // The user may let this one call through.
                     guard ask(describe(parts)) else {
                         for p in parts { _ = record(p, .denied, message: "declined at the confirmation prompt") }
-                        throw PolicyDenial(operation: op.id, calledAs: first.calledAs, ids: parts.flatMap(\.ids),
+                        throw PolicyDenial(operation: op.id, calledAs: first.calledAs, ids: ids,
                                            reason: "declined at the confirmation prompt",
-                                           remedy: "answer y, or :allow \(first.calledAs) for the rest of the session")
+                                           remedy: "answer y, or :allow \(uncatalogued ? "'\(op.method) \(Policy.routeSuggestion(op.path))'" : OperationNames.preferred(op.id)) for the rest of the session")
                     }
                 } else {
                     for p in parts { _ = record(p, .denied, message: "\(reason); to allow: \(remedy)") }
-                    throw PolicyDenial(operation: op.id, calledAs: first.calledAs, ids: parts.flatMap(\.ids),
-                                       reason: reason, remedy: remedy)
+                    throw PolicyDenial(operation: op.id, calledAs: first.calledAs, ids: ids, reason: reason, remedy: remedy)
                 }
             }
         }
 
-        // Blast-radius caps stop the run before the call, uncatchably.
+        // Blast-radius caps stop the run before the call, uncatchably. The
+        // destructive cap counts records, and an unbounded set exceeds any cap.
         if let max = settings.maxCalls, callCount + parts.count > max {
             host?.trip(.host, "call cap of \(max) reached before \(first.calledAs) (raise it with --max-calls)")
             throw HostError("call cap reached")
         }
-        if op.safety == .destructive, destructiveCount + parts.count > settings.maxDestructive {
-            host?.trip(.host, "destructive-call cap of \(settings.maxDestructive) reached before \(first.calledAs) (raise it with --max-destructive)")
-            throw HostError("destructive cap reached")
+        var affected = 0
+        if effect.safety == .destructive {
+            if effect.unbounded && !settings.allowUnbounded {
+                if settings.dryRun {
+                    for p in parts { _ = record(p, .planned, message: "affects an unbounded set of records: needs --allow-unbounded") }
+                    return .values([placeholder(parts)])
+                }
+                for p in parts { _ = record(p, .denied, message: "affects an unbounded set of records; to allow: --allow-unbounded") }
+                host?.trip(.host, "\(first.calledAs) affects an unbounded set of records, which exceeds the destructive cap of \(settings.maxDestructive) (allow it with --allow-unbounded)")
+                throw HostError("destructive cap reached")
+            }
+            affected = effect.unbounded ? 0 : parts.reduce(0) { $0 + ($1.records ?? 0) }
+            if destructiveCount + affected > settings.maxDestructive {
+                for p in parts { _ = record(p, .denied, message: "destructive cap of \(settings.maxDestructive) records reached") }
+                host?.trip(.host, "destructive cap of \(settings.maxDestructive) records reached before \(first.calledAs) on \(affected) record\(affected == 1 ? "" : "s") (\(destructiveCount) affected so far; raise it with --max-destructive)")
+                throw HostError("destructive cap reached")
+            }
         }
         callCount += parts.count
-        if op.safety == .destructive { destructiveCount += parts.count }
+        destructiveCount += affected
 
-        if op.safety != .read && settings.dryRun {
+        // Dry runs send no write, and no request at all outside the catalog.
+        if settings.dryRun && (effect.safety != .read || uncatalogued) {
             for p in parts {
                 _ = record(p, .planned)
                 var r = Self.auditRecord(p, phase: "planned", context: settings.auditContext).objectValue ?? [:]
@@ -178,24 +235,28 @@ public final class CallGate: @unchecked Sendable {
             return .values([placeholder(parts)])
         }
 
-        if op.safety == .destructive, !confirmed, let confirm = settings.confirm {
-            guard confirm(first) else {
-                for p in parts { _ = record(p, .denied, message: "declined at the confirmation prompt") }
-                throw PolicyDenial(operation: op.id, calledAs: first.calledAs, ids: parts.flatMap(\.ids),
-                                   reason: "declined at the confirmation prompt", remedy: "answer y, or pass --yes")
+        if effect.safety == .destructive, let confirm = settings.confirm {
+            let key = uncatalogued ? "\(op.method) \(op.path)" : op.id
+            lock.lock(); let already = confirmedOperations.contains(key); lock.unlock()
+            if !already {
+                guard confirm(first) else {
+                    for p in parts { _ = record(p, .denied, message: "declined at the confirmation prompt") }
+                    throw PolicyDenial(operation: op.id, calledAs: first.calledAs, ids: ids,
+                                       reason: "declined at the confirmation prompt", remedy: "answer y, or pass --yes")
+                }
+                markConfirmed([key])
             }
-            confirmed = true
         }
 
         // Resume: a mutating call that already succeeded in the run being resumed is skipped.
-        if op.safety != .read, let journal, parts.allSatisfy({ journal.completed($0) }) {
+        if effect.safety != .read, let journal, parts.allSatisfy({ journal.completed($0) }) {
             for p in parts { _ = record(p, .sent, message: "skipped: completed in the resumed run") }
             return .values([.object(["skipped": .bool(true), "operation": .string(op.id)])])
         }
 
         let sequences = parts.map { record($0, .sent) }
         let client = self.client
-        let audit = op.safety == .read ? nil : self.audit
+        let audit = effect.safety == .read ? nil : self.audit
         let journal = self.journal
         let context = settings.auditContext
         return .suspend { [weak self] in
@@ -205,7 +266,7 @@ public final class CallGate: @unchecked Sendable {
                 let start = Date()
                 do {
                     let r: DeskResult
-                    if raw {
+                    if p.uncatalogued {
                         r = try await client.raw(method: p.operation.method, path: p.operation.path, query: p.query, body: p.body)
                     } else {
                         r = try await client.call(p.operation, path: p.path, query: p.query, body: p.body)
@@ -213,7 +274,7 @@ public final class CallGate: @unchecked Sendable {
                     let ms = Int(Date().timeIntervalSince(start) * 1000)
                     self?.update(seq) { $0.status = r == .empty ? 204 : 200; $0.durationMs = ms }
                     audit?.append(Self.auditRecord(p, phase: "outcome", context: context, status: r == .empty ? 204 : 200, durationMs: ms))
-                    if p.operation.safety != .read { journal?.markCompleted(p) }
+                    if p.effect.safety != .read { journal?.markCompleted(p) }
                     results.append(r)
                 } catch let e as DeskError {
                     let ms = Int(Date().timeIntervalSince(start) * 1000)
@@ -257,7 +318,10 @@ public final class CallGate: @unchecked Sendable {
         o["phase"] = .string(phase)
         o["operation"] = .string(p.operation.id)
         o["called_as"] = .string(p.calledAs)
-        o["safety"] = .string(p.operation.safety.rawValue)
+        let effect = p.effect
+        o["safety"] = .string(effect.safety.rawValue)
+        if let rule = effect.rule { o["rule"] = .string(rule.id) }
+        if effect.safety == .destructive { o["records"] = p.records.map { .int(Int64($0)) } ?? .string("unbounded") }
         o["method"] = .string(p.operation.method)
         o["path"] = .string(concretePath(p.operation.path, p.path))
         o["ids"] = .array(p.ids.map(JSON.string))

@@ -22,6 +22,10 @@ public struct CallRecord: Sendable {
     public var errorCode: String?
     public var message: String?
     public var durationMs: Int?
+    /// The effect rule that made this call destructive, when one did.
+    public var rule: String? = nil
+    /// Records the call affects (nil: an unbounded set).
+    public var records: Int? = 1
 
     public var json: JSON {
         var o: [String: JSON] = [
@@ -40,6 +44,8 @@ public struct CallRecord: Sendable {
         if let errorCode { o["error_code"] = .string(errorCode) }
         if let message { o["message"] = .string(message) }
         if let durationMs { o["duration_ms"] = .int(Int64(durationMs)) }
+        if let rule { o["rule"] = .string(rule) }
+        o["records"] = records.map { .int(Int64($0)) } ?? .string("unbounded")
         return .object(o)
     }
 }

@@ -85,6 +85,19 @@ public final class Journal: @unchecked Sendable {
         }
     }
 
+    /// Keys recorded under this run id (apply's own bookkeeping: one key
+    /// per plan call, and one for the plan as a whole).
+    func completedKeys() throws -> Set<String> {
+        Set(try db.read { try String.fetchAll($0, sql: "SELECT call_key FROM completed WHERE run_id = ?", arguments: [runId]) })
+    }
+
+    func markCompleted(key: String) throws {
+        let now = UTCTimestamp.string()
+        try db.write { db in
+            try db.execute(sql: "INSERT INTO completed(run_id, call_key, time) VALUES (?, ?, ?)", arguments: [runId, key, now])
+        }
+    }
+
     public func integrityCheck() throws -> String {
         try db.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") ?? "?" }
     }

@@ -4,23 +4,28 @@ import Foundation
 import JSONValue
 
 /// What a dry run recorded: the write and destructive calls a runbook would
-/// make, with everything `zdsh apply` needs to make exactly those calls
-/// later — and to refuse when the runbook, parameters, profile or org changed.
+/// make, and where (runbook, parameters, target). A plan is data, never
+/// authority: `zdsh apply` re-derives every call from its method and path,
+/// re-validates it and checks it against apply's own policy; the signature
+/// only tells an edited or foreign plan apart early (see PlanSignature).
 public struct Plan: Sendable {
+    public static let version: Int64 = 2
+
+    /// The run id of the dry run that made it; apply journals under it.
+    public var id: String
+    /// Absolute path of the runbook (nil for `eval`).
     public var runbook: String?
     public var sha256: String?
     public var parameters: JSON
-    public var profile: String
-    public var orgId: String?
-    public var grants: [String]
+    public var target: PlanTarget
     public var calls: [CallRecord]
 
     public var json: JSON {
         var o: [String: JSON] = [
-            "version": 1,
+            "version": .int(Self.version),
+            "id": .string(id),
             "parameters": parameters,
-            "profile": .string(profile),
-            "grants": .array(grants.map(JSON.string)),
+            "target": target.json,
             "created": .string(UTCTimestamp.string()),
             "calls": .array(calls.map { c in
                 var j = c.json.objectValue ?? [:]
@@ -30,7 +35,6 @@ public struct Plan: Sendable {
         ]
         if let runbook { o["runbook"] = .string(runbook) }
         if let sha256 { o["sha256"] = .string(sha256) }
-        if let orgId { o["org"] = .string(orgId) }
         return .object(o)
     }
 
@@ -61,7 +65,44 @@ public struct Plan: Sendable {
     }
 
     public static func load(path: String) throws -> JSON {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              (attributes[.size] as? NSNumber)?.intValue ?? 0 <= 64 << 20 else {
+            throw UsageError("cannot read plan \(path) (missing, or larger than 64 MB)")
+        }
         guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("cannot read plan \(path)") }
         do { return try JSON.parse(Array(data)) } catch { throw UsageError("plan \(path) is not valid JSON: \(error)") }
+    }
+}
+
+/// Where a plan's calls go: the built-in simulator (with its fixture) or a
+/// stored profile and org. Apply uses it unless told otherwise, and refuses
+/// a different one.
+public struct PlanTarget: Sendable, Equatable {
+    public var simulator: Bool
+    public var fixture: String?
+    public var profile: String
+    public var org: String?
+
+    public init(simulator: Bool, fixture: String?, profile: String, org: String?) {
+        self.simulator = simulator; self.fixture = fixture; self.profile = profile; self.org = org
+    }
+
+    public var json: JSON {
+        var o: [String: JSON] = ["simulator": .bool(simulator), "profile": .string(profile)]
+        if let fixture { o["fixture"] = .string(fixture) }
+        if let org { o["org"] = .string(org) }
+        return .object(o)
+    }
+
+    public init?(json: JSON?) {
+        guard case .object(let o)? = json, case .bool(let sim)? = o["simulator"], let profile = o["profile"]?.stringValue else { return nil }
+        simulator = sim; self.profile = profile
+        fixture = o["fixture"]?.stringValue; org = o["org"]?.stringValue
+    }
+
+    /// "the simulator (fixture F)" / "profile prod, org 123 — PRODUCTION".
+    public var described: String {
+        if simulator { return "the built-in simulator" + (fixture.map { " (fixture \(Terminal.visible($0)))" } ?? " (demo org)") }
+        return "profile \(Terminal.visible(profile))" + (org.map { ", org \(Terminal.visible($0))" } ?? "") + " — a real Zoho Desk org"
     }
 }

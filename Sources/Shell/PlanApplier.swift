@@ -3,12 +3,19 @@ import DeskCore
 import Foundation
 import JSONValue
 
-/// `zdsh apply PLAN`: sends exactly the calls a dry run recorded — after
-/// confirmation, and only if the runbook, parameters, profile and org are
-/// still those the plan was made with.
+/// `zdsh apply PLAN`: sends the calls a dry run recorded — but a plan is
+/// data, never authority. Before anything is sent, every call is re-derived
+/// from its method and path through the catalog, its arguments re-validated,
+/// its effect classified and checked against the policy of apply's own
+/// command line intersected with what the (re-read, hash-checked) runbook
+/// declares, and the caps applied to the whole plan. One refused call
+/// refuses the plan: nothing is partly applied because of something
+/// knowable at the start.
 public struct PlanApplier {
     public var planPath: String
     public var options: Runner.Options
+    /// Re-apply a plan that was already applied completely.
+    public var force = false
 
     public init(planPath: String, options: Runner.Options) {
         self.planPath = planPath; self.options = options
@@ -18,9 +25,12 @@ public struct PlanApplier {
         do { return try await applyThrowing() } catch let e as UsageError {
             Terminal.error("zdsh: \(e)")
             return .usage
+        } catch let e as PolicyError {
+            Terminal.error("zdsh: \(e)")
+            return .usage
         } catch let e as PlanRefusal {
-            Terminal.error("zdsh: refusing to apply \(planPath): \(e.reason)")
-            return .denied
+            Terminal.error("zdsh: refusing to apply \(Terminal.visible(planPath)): \(e.reason); nothing was sent")
+            return e.status
         } catch let e as DeskError {
             Terminal.error("zdsh: \(e)")
             return .apiError
@@ -30,85 +40,236 @@ public struct PlanApplier {
         }
     }
 
-    struct PlanRefusal: Error { let reason: String }
+    struct PlanRefusal: Error {
+        let reason: String
+        var status: ExitStatus = .denied
+    }
+
+    /// One planned call, as apply re-derived it.
+    struct Step {
+        let index: Int
+        let call: PreparedCall
+    }
 
     private func applyThrowing() async throws -> ExitStatus {
         let plan = try Plan.load(path: planPath)
-        guard plan["version"] == 1, let calls = plan["calls"]?.arrayValue else { throw UsageError("\(planPath) is not a zdsh plan") }
-
-        if let runbook = plan["runbook"]?.stringValue {
-            guard let data = FileManager.default.contents(atPath: runbook) else {
-                throw PlanRefusal(reason: "the runbook \(runbook) it was made from is gone")
-            }
-            let sha = RunbookSpec.sha256(String(decoding: data, as: UTF8.self))
-            if sha != plan["sha256"]?.stringValue {
-                throw PlanRefusal(reason: "\(runbook) changed since the plan was made (sha256 \(sha.prefix(12))… ≠ \(plan["sha256"]?.stringValue?.prefix(12) ?? "?")…); make a new plan")
-            }
-            if !options.parameters.isEmpty {
-                let spec = try RunbookInspector.spec(file: runbook)
-                let given = try spec.convert(options.parameters)
-                if given != plan["parameters"] {
-                    throw PlanRefusal(reason: "the parameters differ from the plan's \(plan["parameters"]?.encoded() ?? "{}")")
-                }
-            }
+        guard case .object(let fields) = plan, fields["version"] == .int(Plan.version),
+              let calls = fields["calls"]?.arrayValue, let planId = fields["id"]?.stringValue,
+              planId.count <= 80, planId.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+            throw UsageError("\(planPath) is not a zdsh plan of version \(Plan.version) (make a new one with zdsh run … --dry-run --plan-out)")
         }
+        switch PlanSignature.verify(plan) {
+        case .valid: break
+        case .unsigned: throw PlanRefusal(reason: "it carries no signature (make a new plan with zdsh run … --dry-run --plan-out)")
+        case .mismatch: throw PlanRefusal(reason: "it was edited after it was made, or made by another user or machine (its signature does not match); make a new plan")
+        case .noKey: throw PlanRefusal(reason: "it was made by another user or machine (this one holds no plan key); make a new plan here")
+        }
+
+        // The runbook: re-read, hash-checked, its declarations the policy's other half.
+        var declared: [Policy.Pattern]?
+        var runbookPath: String?
+        let sha = fields["sha256"]?.stringValue
+        if let runbook = fields["runbook"]?.stringValue {
+            guard runbook.hasPrefix("/") else { throw PlanRefusal(reason: "its runbook path \(Terminal.visible(runbook)) is not absolute") }
+            guard let data = FileManager.default.contents(atPath: runbook) else {
+                throw PlanRefusal(reason: "the runbook \(Terminal.visible(runbook)) it was made from is gone")
+            }
+            let now = RunbookSpec.sha256(String(decoding: data, as: UTF8.self))
+            guard now == sha else {
+                throw PlanRefusal(reason: "\(Terminal.visible(runbook)) changed since the plan was made (sha256 \(now.prefix(12))… ≠ \(Terminal.visible(String((sha ?? "?").prefix(12))))…); make a new plan")
+            }
+            let spec = try RunbookInspector.spec(file: runbook, source: data)
+            if !options.parameters.isEmpty, try spec.convert(options.parameters) != fields["parameters"] {
+                throw PlanRefusal(reason: "the parameters differ from the plan's \(Terminal.visible(fields["parameters"]?.encoded() ?? "{}"))", status: .usage)
+            }
+            declared = try spec.destructive.map(Policy.Pattern.init)
+            runbookPath = runbook
+        }
+
+        // The target: the plan's own, unless the command line names one — which must agree.
+        guard let target = PlanTarget(json: fields["target"]) else { throw PlanRefusal(reason: "it names no target") }
+        try checkTarget(target)
+
+        var policy = try Policy.fromCommandLine(allow: options.allow, deny: options.deny, file: options.policyFile,
+                                                allowAllDestructive: options.allowAllDestructive)
+        policy.declared = declared
+        let steps = try derive(calls, policy: policy)
+
+        let journal = try Journal(path: Journal.defaultPath(), runId: "plan-\(planId)", resuming: false)
+        let done = try journal.completedKeys()
+        if done.contains("complete") && !force {
+            throw PlanRefusal(reason: "it was already applied completely (pass --force to apply it again)", status: .usage)
+        }
+        let pending = force && done.contains("complete") ? steps : steps.filter { !done.contains("call \($0.index)") }
 
         let backend: Backend
-        if options.sim {
-            backend = try Backend.simulator(fixture: options.fixture, verbose: options.verbose)
+        if target.simulator {
+            backend = try Backend.simulator(fixture: target.fixture, verbose: options.verbose)
         } else {
-            backend = try await Backend.profile(options.profile, orgId: options.org, verbose: options.verbose)
-        }
-        if let planned = plan["profile"]?.stringValue, planned != backend.profile {
-            throw PlanRefusal(reason: "it was made for profile \(planned), not \(backend.profile)")
-        }
-        if let planned = plan["org"]?.stringValue, let org = backend.orgId, planned != org {
-            throw PlanRefusal(reason: "it was made for org \(planned), not \(org)")
-        }
-
-        var policy = Policy(grants: try (options.allow + (plan["grants"]?.arrayValue?.compactMap(\.stringValue) ?? []))
-            .map(Policy.Pattern.init))
-        if let file = options.policyFile { policy.grants += try Policy.load(file: file).grants }
-        var prepared: [(JSON, DeskCatalog.Operation?)] = []
-        for c in calls {
-            let op = c["operation"]?.stringValue.flatMap { Catalog.shared.operation(id: $0) }
-            if let op, let refusal = policy.decide(operation: op, calledAs: c["called_as"]?.stringValue ?? op.id).refusal {
-                throw PlanRefusal(reason: "\(refusal.reason); allow it with \(refusal.remedy)")
+            backend = try await Backend.profile(target.profile, orgId: target.org, verbose: options.verbose)
+            if let planned = target.org, let org = backend.orgId, planned != org {
+                throw PlanRefusal(reason: "it was made for org \(Terminal.visible(planned)), not \(org)", status: .usage)
             }
-            prepared.append((c, op))
         }
 
-        Terminal.error("Applying \(calls.count) planned call\(calls.count == 1 ? "" : "s") from \(planPath) to \(backend.profile)\(backend.orgId.map { " (org \($0))" } ?? "").")
+        Terminal.error(summary(pending, of: steps.count, target: target, runbook: runbookPath))
+        if pending.isEmpty { return .ok }
         if !options.yes {
             guard options.interactive else { throw PlanRefusal(reason: "no terminal to confirm on; pass --yes") }
-            FileHandle.standardError.write(Data("Proceed? [y/N] ".utf8))
+            FileHandle.standardError.write(Data("Apply these \(pending.count) call\(pending.count == 1 ? "" : "s")? [y/N] ".utf8))
             let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
             guard answer == "y" || answer == "yes" else { throw PlanRefusal(reason: "not confirmed") }
         }
 
+        var context: [String: JSON] = [
+            "run_id": .string("plan-\(planId)"),
+            "plan": .string(planPath),
+            "operator": .string(ProcessInfo.processInfo.environment["USER"] ?? NSUserName()),
+            "profile": .string(backend.profile),
+            "sim": .bool(target.simulator),
+            "parameters": fields["parameters"] ?? .object([:]),
+        ]
+        if let org = backend.orgId { context["org"] = .string(org) }
+        if let runbookPath { context["runbook"] = .string(runbookPath); context["sha256"] = sha.map(JSON.string) ?? .null }
         let audit = try AuditLog(path: options.auditPath ?? AuditLog.defaultPath())
+
         var sent = 0
-        for (c, op) in prepared {
-            guard let method = c["method"]?.stringValue, let path = c["path"]?.stringValue else { continue }
-            let query = (c["query"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
-            var record: [String: JSON] = ["phase": "intent", "plan": .string(planPath), "method": .string(method), "path": .string(path),
-                                          "operation": c["operation"] ?? .null, "profile": .string(backend.profile),
-                                          "time": .string(UTCTimestamp.string()), "dry_run": false]
-            audit.append(.object(record))
+        for step in pending {
+            let p = step.call
+            audit.append(CallGate.auditRecord(p, phase: "intent", context: context))
+            let start = Date()
             do {
-                _ = try await backend.client.raw(method: method, path: path, query: query, body: c["body"])
-                record["phase"] = "outcome"; record["status"] = .int(200)
-                audit.append(.object(record))
+                let r = try await backend.client.call(p.operation, path: p.path, query: p.query, body: p.body)
+                let ms = Int(Date().timeIntervalSince(start) * 1000)
+                audit.append(CallGate.auditRecord(p, phase: "outcome", context: context, status: r == .empty ? 204 : 200, durationMs: ms))
+                try journal.markCompleted(key: "call \(step.index)")
                 sent += 1
             } catch let e as DeskError {
-                record["phase"] = "outcome"; record["status"] = e.status.map { .int(Int64($0)) } ?? .null
-                record["error_code"] = e.errorCode.map(JSON.string) ?? .null
-                audit.append(.object(record))
-                Terminal.error("zdsh: applied \(sent) of \(calls.count); \(op?.id ?? path) failed")
-                throw e
+                let ms = Int(Date().timeIntervalSince(start) * 1000)
+                audit.append(CallGate.auditRecord(p, phase: "outcome", context: context, status: e.status,
+                                                  errorCode: e.errorCode ?? e.kind.rawValue, durationMs: ms))
+                Terminal.error("zdsh: applied \(sent) of \(pending.count); call \(step.index) (\(p.operation.id)) failed: \(e)")
+                Terminal.error("zdsh: the rest stays pending — run zdsh apply \(Terminal.visible(planPath)) again to resume")
+                return .apiError
             }
         }
+        try journal.markCompleted(key: "complete")
         Terminal.error("zdsh: applied \(sent) call\(sent == 1 ? "" : "s")")
         return .ok
     }
+
+    /// A target on the command line must be the plan's.
+    private func checkTarget(_ target: PlanTarget) throws {
+        if options.sim && !target.simulator {
+            throw PlanRefusal(reason: "it was made for \(target.described), not the simulator", status: .usage)
+        }
+        if let profile = options.profile, target.simulator || profile != target.profile {
+            throw PlanRefusal(reason: "it was made for \(target.described), not profile \(Terminal.visible(profile))", status: .usage)
+        }
+        if let org = options.org, org != target.org {
+            throw PlanRefusal(reason: "it was made for \(target.described), not org \(Terminal.visible(org))", status: .usage)
+        }
+        if let fixture = options.fixture, absolute(fixture) != target.fixture {
+            throw PlanRefusal(reason: "it was made for \(target.described), not fixture \(Terminal.visible(fixture))", status: .usage)
+        }
+    }
+
+    /// Every recorded call, derived again from method + path and checked;
+    /// throws on the first that disagrees or is not allowed.
+    func derive(_ calls: [JSON], policy: Policy) throws -> [Step] {
+        var steps: [Step] = []
+        var destructiveRecords = 0
+        for (n, c) in calls.enumerated() {
+            let index = n + 1
+            func refuse(_ why: String) -> PlanRefusal { PlanRefusal(reason: "call \(index) \(why)") }
+            guard case .object(let o) = c, let method = o["method"]?.stringValue, let path = o["path"]?.stringValue else {
+                throw refuse("has no method and path")
+            }
+            guard ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(method) else { throw refuse("has an unknown method \(Terminal.visible(method))") }
+            guard path.hasPrefix("/"), !path.contains("?"), !path.contains(where: { $0.isWhitespace }) else {
+                throw refuse("has a malformed path \(Terminal.visible(path))")
+            }
+            guard let match = Catalog.shared.match(method: method, path: path) else {
+                throw refuse("(\(method) \(Terminal.visible(path))) resolves to no Zoho Desk operation; plans may only hold catalog operations")
+            }
+            let op = match.operation
+            guard o["operation"]?.stringValue == op.id else {
+                throw refuse("claims operation \(Terminal.visible(o["operation"]?.stringValue ?? "(none)")) but \(method) \(Terminal.visible(path)) is \(op.id)")
+            }
+            var query: [String: String] = [:]
+            switch o["query"] {
+            case nil, .null?: break
+            case .object(let q)?:
+                for (k, v) in q {
+                    guard let s = v.stringValue else { throw refuse("has a query value for \(Terminal.visible(k)) that is not a string") }
+                    query[k] = s
+                }
+            default: throw refuse("has a query that is not an object")
+            }
+            let parts: [PreparedCall]
+            do {
+                parts = try ArgumentBinder.bind(operation: op, calledAs: OperationNames.preferred(op.id),
+                                                path: match.pathParameters, query: query, body: o["body"])
+            } catch {
+                throw refuse("has arguments \(op.id) does not accept: \(Terminal.visible("\(error)"))")
+            }
+            guard parts.count == 1, let call = parts.first else {
+                throw refuse("holds more ids than one \(op.id) request accepts")
+            }
+            let recordedIds = o["ids"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            if recordedIds.sorted() != call.ids.sorted() {
+                throw refuse("lists ids \(Terminal.visible(recordedIds.joined(separator: ","))) but its path and body name \(call.ids.joined(separator: ","))")
+            }
+            let effect = call.effect
+            if effect.safety == .read {
+                throw refuse("is a read (\(op.id)); plans hold only writes")
+            }
+            if o["safety"]?.stringValue != effect.safety.rawValue {
+                throw refuse("is recorded as \(Terminal.visible(o["safety"]?.stringValue ?? "(none)")) but \(op.id) with these arguments is \(effect.safety.rawValue)")
+            }
+            if effect.safety == .destructive {
+                let decision = policy.decide(destructive: op.id, calledAs: OperationNames.preferred(op.id),
+                                             because: effect.rule.map { "rule \($0.id): \($0.reason)" })
+                if let (reason, remedy) = decision.refusal {
+                    throw refuse("(\(op.id) \(call.ids.prefix(5).joined(separator: ", "))) is denied: \(reason); to allow it: \(remedy)")
+                }
+                guard let records = call.records else {
+                    if options.allowUnbounded { steps.append(Step(index: index, call: call)); continue }
+                    throw refuse("(\(op.id)) affects an unbounded set of records; allow it with --allow-unbounded")
+                }
+                destructiveRecords += records
+                if destructiveRecords > options.maxDestructive {
+                    throw PlanRefusal(reason: "its destructive calls affect more than \(options.maxDestructive) records (raise the cap with --max-destructive)")
+                }
+            }
+            steps.append(Step(index: index, call: call))
+        }
+        return steps
+    }
+
+    /// What is about to happen, from the re-derived calls (never from the
+    /// plan's own text): the target said plainly, destructive calls first.
+    private func summary(_ pending: [Step], of total: Int, target: PlanTarget, runbook: String?) -> String {
+        var lines = ["Plan \(Terminal.visible(planPath))" + (runbook.map { " from \(Terminal.visible($0))" } ?? "") + " → \(target.described)"]
+        if pending.count < total { lines.append("  \(total - pending.count) of \(total) calls were applied before; \(pending.count) remain") }
+        if pending.isEmpty { lines.append("  nothing left to apply"); return lines.joined(separator: "\n") }
+        for safety in [Safety.destructive, .write] {
+            let group = pending.filter { $0.call.effect.safety == safety }
+            guard !group.isEmpty else { continue }
+            lines.append("  \(safety == .destructive ? "DESTRUCTIVE" : "writes") (\(group.count)):")
+            for s in group.prefix(50) {
+                let c = s.call
+                let ids = c.ids.prefix(10).joined(separator: ", ") + (c.ids.count > 10 ? ", … \(c.ids.count) ids" : "")
+                lines.append("    \(s.index). \(OperationNames.preferred(c.operation.id))  \(c.operation.method) \(Terminal.visible(concretePath(c.operation.path, c.path)))"
+                             + (ids.isEmpty ? "" : "  ids: \(ids)") + (c.effect.rule.map { "  [rule \($0.id)]" } ?? ""))
+            }
+            if group.count > 50 { lines.append("    … \(group.count - 50) more") }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+func absolute(_ path: String) -> String {
+    if path.hasPrefix("/") { return (path as NSString).standardizingPath }
+    return ((FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path) as NSString).standardizingPath
 }

@@ -7,8 +7,10 @@ import LuaHost
 /// Reads a runbook's metadata without a connection: its top level runs in
 /// the sandbox against an empty simulator, so nothing can reach Zoho.
 public enum RunbookInspector {
-    public static func spec(file: String) throws -> RunbookSpec {
-        guard let data = FileManager.default.contents(atPath: file) else { throw UsageError("cannot read \(file)") }
+    /// `source`: the bytes already read (and hash-checked) by the caller, so
+    /// the spec comes from exactly those bytes.
+    public static func spec(file: String, source: Data? = nil) throws -> RunbookSpec {
+        guard let data = source ?? FileManager.default.contents(atPath: file) else { throw UsageError("cannot read \(file)") }
         let backend = Backend.simulator(Simulator(fixture: .empty))
         let folder = (file as NSString).deletingLastPathComponent
         let session = try Session(client: backend.client, policy: Policy(), limits: Limits(timeout: 10),

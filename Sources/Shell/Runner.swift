@@ -31,6 +31,11 @@ public struct Runner {
         public var limits = Limits.defaults
         public var maxDestructive = 25
         public var maxCalls: Int?
+        /// `--allow-all-destructive`: the one grant of everything, spelled out.
+        public var allowAllDestructive = false
+        /// `--allow-unbounded`: destructive calls on an unbounded set of
+        /// records (empty the bin, "all") may pass the destructive cap.
+        public var allowUnbounded = false
         public var resume: String?
         public var verbose = false
         /// Without --sim or --profile, defer a missing profile to the first
@@ -88,13 +93,9 @@ public struct Runner {
             chunkName = "=eval"
         }
 
-        // The policy: grants from flags and files.
-        var policy = Policy(grants: try options.allow.map(Policy.Pattern.init), denials: try options.deny.map(Policy.Pattern.init))
-        if let file = options.policyFile {
-            let loaded = try Policy.load(file: file)
-            policy.grants += loaded.grants
-            policy.denials += loaded.denials
-        }
+        // The policy: grants from flags and files, checked for ambiguity.
+        let policy = try Policy.fromCommandLine(allow: options.allow, deny: options.deny, file: options.policyFile,
+                                                allowAllDestructive: options.allowAllDestructive)
 
         var backend: Backend
         if options.sim {
@@ -127,6 +128,7 @@ public struct Runner {
         settings.dryRun = options.dryRun
         settings.maxCalls = options.maxCalls
         settings.maxDestructive = options.maxDestructive
+        settings.allowUnbounded = options.allowUnbounded
         settings.confirm = confirmation()
         let sha = Runbook.sha(sourceText)
         var context: [String: JSON] = [
@@ -182,12 +184,16 @@ public struct Runner {
 
         let calls = session.gate.calls
         if options.dryRun {
-            let plan = Plan(runbook: { if case .file(let p) = source { return p } else { return nil } }(),
-                            sha256: sha, parameters: params, profile: backend.profile, orgId: backend.orgId,
-                            grants: options.allow, calls: calls.filter { $0.outcome == .planned })
+            var runbookPath: String?
+            if case .file(let p) = source { runbookPath = absolute(p) }
+            let target = PlanTarget(simulator: backend.simulator != nil, fixture: options.fixture.map(absolute),
+                                    profile: backend.profile, org: backend.orgId)
+            let plan = Plan(id: runId, runbook: runbookPath, sha256: sha, parameters: params, target: target,
+                            calls: calls.filter { $0.outcome == .planned })
             err(plan.render())
             if let out = options.planOut {
-                try Data((plan.json.encoded(.pretty) + "\n").utf8).write(to: URL(fileURLWithPath: out))
+                let signed = try PlanSignature.sign(plan.json)
+                try Data((signed.encoded(.pretty) + "\n").utf8).write(to: URL(fileURLWithPath: out))
                 err("zdsh: plan saved to \(out) — apply it with: zdsh apply \(out)")
             }
         }

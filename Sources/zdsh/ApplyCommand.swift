@@ -6,13 +6,23 @@ struct ApplyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apply",
         abstract: "Send exactly the calls of a saved plan (zdsh run … --dry-run --plan-out PLAN).",
-        discussion: "Refuses when the runbook's content, the parameters, the profile or the org differ from the plan's.")
+        discussion: """
+            A plan is data, not authority: every call is derived again from its method and path through the \
+            catalog, re-validated, and checked against this command's own --allow/--deny/--policy intersected \
+            with what the runbook declares. A plan that was edited, names a call that disagrees with itself, \
+            or holds a call that is not allowed is refused whole (exit 3) before anything is sent. The plan's \
+            target (simulator or profile and org) is used unless --sim/--profile/--org name the same one. A \
+            plan applies once; a partly failed apply resumes where it stopped when run again.
+            """)
 
     @Argument(help: "The plan file.")
     var plan: String
 
     @Option(name: .customLong("param"), help: "Expected runbook parameter, key=value (checked against the plan).")
     var params: [String] = []
+
+    @Flag(name: .long, help: "Apply a plan again that was already applied completely.")
+    var force = false
 
     @OptionGroup var target: TargetOptions
     @OptionGroup var sandbox: SandboxOptions
@@ -24,7 +34,9 @@ struct ApplyCommand: AsyncParsableCommand {
             guard let eq = p.firstIndex(of: "=") else { throw ValidationError("--param expects key=value") }
             options.parameters[String(p[..<eq])] = String(p[p.index(after: eq)...])
         }
-        throw ExitCode(await PlanApplier(planPath: plan, options: options).apply().rawValue)
+        var applier = PlanApplier(planPath: plan, options: options)
+        applier.force = force
+        throw ExitCode(await applier.apply().rawValue)
     }
 }
 

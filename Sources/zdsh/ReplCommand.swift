@@ -20,12 +20,8 @@ struct ReplCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            var policy = Policy(grants: try target.allow.map(Policy.Pattern.init), denials: try target.deny.map(Policy.Pattern.init))
-            if let file = target.policy {
-                let loaded = try Policy.load(file: file)
-                policy.grants += loaded.grants
-                policy.denials += loaded.denials
-            }
+            let policy = try Policy.fromCommandLine(allow: target.allow, deny: target.deny, file: target.policy,
+                                                    allowAllDestructive: target.allowAllDestructive)
             if target.fixture != nil && !target.sim { throw ValidationError("--fixture needs --sim") }
             let backend = target.sim
                 ? try Backend.simulator(fixture: target.fixture, verbose: target.verbose)
@@ -34,6 +30,7 @@ struct ReplCommand: AsyncParsableCommand {
             settings.dryRun = target.dryRun
             settings.maxCalls = target.maxCalls
             settings.maxDestructive = target.maxDestructive
+            settings.allowUnbounded = target.allowUnbounded
             var options = Repl.Options()
             options.limits = sandbox.limits
             options.auditPath = target.audit

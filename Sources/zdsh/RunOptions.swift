@@ -25,6 +25,12 @@ struct TargetOptions: ParsableArguments {
     @Option(name: .long, help: "Policy file (JSON: {\"allow\": [...], \"deny\": [...]}).")
     var policy: String?
 
+    @Flag(name: .customLong("allow-all-destructive"), help: "Grant every destructive operation (a runbook still gets only what it declares). A glob such as '*' is refused: say this instead.")
+    var allowAllDestructive = false
+
+    @Flag(name: .customLong("allow-unbounded"), help: "Let destructive calls that affect an unbounded set of records (empty the recycle bin, \"all\") pass the --max-destructive cap.")
+    var allowUnbounded = false
+
     @Flag(name: .customLong("dry-run"), help: "Execute reads; record writes and destructive calls instead of sending them.")
     var dryRun = false
 
@@ -37,7 +43,7 @@ struct TargetOptions: ParsableArguments {
     @Option(name: .long, help: "Audit log file (default $XDG_STATE_HOME/zdsh/audit.jsonl).")
     var audit: String?
 
-    @Option(name: .customLong("max-destructive"), help: "Stop before destructive call N+1.")
+    @Option(name: .customLong("max-destructive"), help: "Stop before destructive calls affect more than N records (ids), counted across the run.")
     var maxDestructive: Int = 25
 
     @Option(name: .customLong("max-calls"), help: "Stop before API call N+1.")
@@ -49,6 +55,7 @@ struct TargetOptions: ParsableArguments {
     func apply(to o: inout Runner.Options, sandbox: SandboxOptions) {
         o.sim = sim; o.fixture = fixture; o.profile = profile; o.org = org
         o.allow = allow; o.deny = deny; o.policyFile = policy
+        o.allowAllDestructive = allowAllDestructive; o.allowUnbounded = allowUnbounded
         o.dryRun = dryRun; o.yes = yes; o.json = json; o.auditPath = audit
         o.maxDestructive = maxDestructive; o.maxCalls = maxCalls; o.verbose = verbose
         o.limits = sandbox.limits

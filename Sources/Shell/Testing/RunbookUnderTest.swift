@@ -14,6 +14,8 @@ struct RunbookUnderTest {
         var yes = false
         var maxDestructive: Int?
         var maxCalls: Int?
+        var allowAllDestructive = false
+        var allowUnbounded = false
 
         init(_ json: JSON) throws {
             func list(_ key: String) throws -> [String] {
@@ -32,6 +34,8 @@ struct RunbookUnderTest {
             yes = json["yes"]?.boolValue ?? false
             maxDestructive = json["max_destructive"]?.intValue.map(Int.init)
             maxCalls = json["max_calls"]?.intValue.map(Int.init)
+            allowAllDestructive = json["allow_all_destructive"]?.boolValue ?? false
+            allowUnbounded = json["allow_unbounded"]?.boolValue ?? false
         }
     }
 
@@ -50,7 +54,8 @@ struct RunbookUnderTest {
         let source = String(decoding: data, as: UTF8.self)
         let policy: Policy
         do {
-            policy = Policy(grants: try options.allow.map(Policy.Pattern.init), denials: try options.deny.map(Policy.Pattern.init))
+            policy = try Policy.fromCommandLine(allow: options.allow, deny: options.deny, file: nil,
+                                                allowAllDestructive: options.allowAllDestructive)
         } catch {
             return (failure("\(error)", exit: .usage), [])
         }
@@ -58,6 +63,7 @@ struct RunbookUnderTest {
         settings.dryRun = options.dryRun
         if let m = options.maxDestructive { settings.maxDestructive = m }
         settings.maxCalls = options.maxCalls
+        settings.allowUnbounded = options.allowUnbounded
         // No terminal here: without `yes`, the confirmation prompt says no.
         if !options.yes { settings.confirm = { @Sendable _ in false } }
         settings.auditContext = ["runbook": .string(path), "runbook_sha256": .string(RunbookSpec.sha256(source))]

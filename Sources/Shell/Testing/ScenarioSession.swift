@@ -28,7 +28,7 @@ final class ScenarioSession {
         self.limits = limits
         var capture: ((String) -> Void)!
         let folder = (file as NSString).deletingLastPathComponent
-        session = try Session(client: backend.makeClient(), policy: Policy(grants: [try Policy.Pattern("*")]),
+        session = try Session(client: backend.makeClient(), policy: { var p = Policy(); p.grantsEverything = true; return p }(),
                               limits: limits, modulePaths: [folder.isEmpty ? "." : folder],
                               output: { capture($0) })
         capture = { [weak self] text in
@@ -211,7 +211,9 @@ final class ScenarioSession {
                 return try Policy.Pattern(s)
             }
         }
-        if let a = try patterns("allow") { gate.policy.grants = a }
+        if let a = try patterns("allow") { gate.policy.grants = a; gate.policy.grantsEverything = false }
+        if let everything = o["allow_all_destructive"]?.boolValue { gate.policy.grantsEverything = everything }
+        if let unbounded = o["allow_unbounded"]?.boolValue { gate.settings.allowUnbounded = unbounded }
         if let d = try patterns("deny") { gate.policy.denials = d }
         if let dry = o["dry_run"]?.boolValue { gate.settings.dryRun = dry }
         if let m = o["max_destructive"]?.intValue { gate.settings.maxDestructive = Int(m) }
