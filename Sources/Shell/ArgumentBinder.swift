@@ -27,7 +27,13 @@ public struct PreparedCall: Sendable {
 
     /// How many records the call affects, for the blast-radius caps: its ids
     /// (at least one); nil when the set is unbounded ("all", empty the bin).
-    public var records: Int? { effect.unbounded ? nil : max(1, ids.count) }
+    /// Path ids locate the record (a label, a ticket's comment); ids listed
+    /// in the body are the records a mass action touches.
+    public var records: Int? {
+        if effect.unbounded { return nil }
+        let located = Set(path.values)
+        return max(1, ids.filter { !located.contains($0) }.count)
+    }
 }
 
 /// Turns Lua arguments into path, query and body values by the catalog, and

@@ -104,14 +104,16 @@ final class CLITests: XCTestCase {
 
     func testDryRunPlanAndApply() throws {
         let plan = NSTemporaryDirectory() + "zdsh-plan-\(UUID().uuidString).json"
+        // One user's state across the commands: the plan is signed with its key.
+        let state = ["XDG_STATE_HOME": NSTemporaryDirectory() + "zdsh-cli-\(UUID().uuidString)"]
         let dry = try zdsh(["run", "stdlib/examples/retire_label.lua", "--sim", "--param", "label=1892000000190001",
-                            "--dry-run", "--plan-out", plan])
+                            "--dry-run", "--plan-out", plan], env: state)
         XCTAssertEqual(dry.status, 0, dry.err)
         XCTAssertTrue(dry.err.contains("DESTRUCTIVE (5 calls)"), dry.err)
         XCTAssertTrue(FileManager.default.fileExists(atPath: plan))
-        let refused = try zdsh(["apply", plan, "--sim", "--yes"])
+        let refused = try zdsh(["apply", plan, "--sim", "--yes"], env: state)
         XCTAssertEqual(refused.status, 3, "no grant: \(refused.err)")
-        let applied = try zdsh(["apply", plan, "--sim", "--yes", "--allow", "helpcenter.labels.*"])
+        let applied = try zdsh(["apply", plan, "--sim", "--yes", "--allow", "helpcenter.labels.*"], env: state)
         XCTAssertEqual(applied.status, 0, applied.err)
         XCTAssertTrue(applied.err.contains("applied 5 calls"), applied.err)
     }
@@ -123,9 +125,10 @@ final class CLITests: XCTestCase {
         try String(contentsOfFile: Self.root.path + "/stdlib/examples/retire_label.lua", encoding: .utf8)
             .write(toFile: book, atomically: true, encoding: .utf8)
         let plan = dir + "/plan.json"
-        XCTAssertEqual(try zdsh(["run", book, "--sim", "--param", "label=1892000000190001", "--dry-run", "--plan-out", plan]).status, 0)
+        let state = ["XDG_STATE_HOME": dir + "/state"]
+        XCTAssertEqual(try zdsh(["run", book, "--sim", "--param", "label=1892000000190001", "--dry-run", "--plan-out", plan], env: state).status, 0)
         try (String(contentsOfFile: book, encoding: .utf8) + "\n-- edited\n").write(toFile: book, atomically: true, encoding: .utf8)
-        let r = try zdsh(["apply", plan, "--sim", "--yes", "--allow", "*"])
+        let r = try zdsh(["apply", plan, "--sim", "--yes", "--allow", "helpcenter.labels.*"], env: state)
         XCTAssertEqual(r.status, 3)
         XCTAssertTrue(r.err.contains("changed since the plan was made"), r.err)
     }

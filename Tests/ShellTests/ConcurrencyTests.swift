@@ -201,7 +201,7 @@ final class ConcurrencyTests: XCTestCase {
             """)
         guard case .failure(.limit(let kind, let message)) = result else { return XCTFail("expected a limit stop, got \(result)") }
         XCTAssertEqual(kind, .host)
-        XCTAssertTrue(message.contains("destructive-call cap of 7"), message)
+        XCTAssertTrue(message.contains("destructive cap of 7 records"), message)
         // Seven calls passed the gate; the eighth tripped the cap before it was
         // sent. Those seven may still be in flight when the run stops (no
         // worker waits for another), so give them a moment to land.
