@@ -163,8 +163,33 @@ public struct Runner {
                 } else if case .json(let j)? = values.first {
                     let spec = try RunbookSpec(json: j)
                     params = try spec.convert(options.parameters)
-                    session.gate.policy.declared = try spec.destructive.map(Policy.Pattern.init)
+                    let declared = try spec.destructive.map(Policy.Pattern.init)
+                    session.gate.policy.declared = declared
                     session.gate.settings.auditContext["parameters"] = params
+                    if !options.dryRun, !declared.isEmpty {
+                        let preflight = Preflight(runbookName: spec.name, runbookPath: absolute(path), sha256: sha, parameters: params,
+                                                  declared: declared, policy: session.gate.policy,
+                                                  target: PlanTarget(simulator: backend.simulator != nil, fixture: options.fixture.map(absolute),
+                                                                     profile: backend.profile, org: backend.orgId),
+                                                  settings: session.gate.settings)
+                        let ops = try preflight.operations()
+                        if let refusal = Preflight.refusalMessage(ops, runbook: path) {
+                            err(refusal)
+                            return .denied
+                        }
+                        if !options.yes {
+                            guard options.interactive else {
+                                err("zdsh: refusing to start \(Terminal.visible(path)): it declares destructive operations (\(ops.map(\.display).joined(separator: ", "))) and there is no terminal to confirm on; pass --yes. Nothing was sent.")
+                                return .denied
+                            }
+                            guard TerminalPrompt.yesNo(preflight.picture(ops) + "\nProceed? [y/N] ") else {
+                                err("zdsh: not confirmed; nothing was sent.")
+                                return .denied
+                            }
+                        }
+                        // Confirmed with the whole picture: no second prompt for these.
+                        session.gate.markConfirmed(ops.map(\.key))
+                    }
                     if !options.dryRun { err("zdsh: run \(runId)\(options.resume != nil ? " (resuming)" : "")") }
                     result = session.run(RunbookSpec.runDriver, name: "=zdsh:runbook",
                                          arguments: [.string(sourceText), .string(chunkName), params])
@@ -227,8 +252,9 @@ public struct Runner {
         }
     }
 
-    /// The confirmation before the first destructive call: a y/N prompt on a
-    /// terminal; without one (and without --yes) destructive calls are refused.
+    /// The confirmation before the first destructive call of an operation
+    /// not confirmed before the run: a y/N prompt on a terminal; without one
+    /// (and without --yes) such calls are refused.
     func confirmation() -> (@Sendable (PreparedCall) -> Bool)? {
         if options.yes || options.dryRun { return nil }
         if !options.interactive {
@@ -239,13 +265,9 @@ public struct Runner {
         }
         let cap = options.maxDestructive
         return { call in
-            let ids = call.ids.prefix(10).joined(separator: ", ")
-            let text = "About to call \(call.calledAs) [\(call.operation.method) \(call.operation.path)]\(ids.isEmpty ? "" : " on \(ids)").\nThis run may make up to \(cap) destructive calls. Proceed? [y/N] "
-            FileHandle.standardError.write(Data(text.utf8))
-            guard let tty = FileHandle(forReadingAtPath: "/dev/tty") else { return false }
-            var line = ""
-            while let byte = try? tty.read(upToCount: 1), let b = byte.first, b != 0x0A { line.append(Character(UnicodeScalar(b))) }
-            return ["y", "yes"].contains(line.trimmingCharacters(in: .whitespaces).lowercased())
+            let ids = call.ids.prefix(10).map(Terminal.visible).joined(separator: ", ")
+            let path = Terminal.visible(concretePath(call.operation.path, call.path))
+            return TerminalPrompt.yesNo("About to call \(call.calledAs) [\(call.operation.method) \(path)]\(ids.isEmpty ? "" : " on \(ids)").\nThis run may affect up to \(cap) records with destructive calls. Proceed? [y/N] ")
         }
     }
 

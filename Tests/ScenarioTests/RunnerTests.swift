@@ -47,8 +47,8 @@ final class RunnerTests: XCTestCase {
     }
 
     func testFilterSelectsByFullName() throws {
-        let suite = try runScenarios([Repo.scenario("passing")], filter: "runbook under test .*denied")
-        XCTAssertEqual(suite.results.map(\.name), ["runbook under test is denied without a grant, and the spy sees the denied call"])
+        let suite = try runScenarios([Repo.scenario("passing")], filter: "runbook under test .*without a grant")
+        XCTAssertEqual(suite.results.map(\.name), ["runbook under test is refused before its first call without a grant"])
         XCTAssertEqual(suite.summaryLine, "1 passed, 0 failed")
     }
 
@@ -64,29 +64,29 @@ final class RunnerTests: XCTestCase {
         local HC, GOLD = "1892000000150001", "1892000000190001"
         local U = { "1892000000180001", "1892000000180002", "1892000000180003" }
         it("sees denied and planned calls", function()
-          -- denied: the runbook declares the call, nothing grants it
-          local denied = runbook.run("runbooks/remove_label_users.lua", { label = GOLD, users = U }, { yes = true })
-          expect(denied.exit).to_be(3)
+          -- refused before its first call: the runbook declares the call, nothing grants it
+          local refused = runbook.run("runbooks/remove_label_users.lua", { label = GOLD, users = U }, { yes = true })
+          expect(refused.exit).to_be(3)
           -- planned: granted, but a dry run
           local planned = runbook.run("runbooks/remove_label_users.lua", { label = GOLD, users = U },
                                       { allow = { "helpcenter.labels.remove_users" }, dry_run = true })
           expect(planned.ok).to_be(true)
-          -- the scenario's own gate in dry-run too
-          policy{ dry_run = true }
+          -- denied at call time by the scenario's own gate, then planned by it
+          policy{ allow = { "helpcenter.labels.remove_users" } }
+          local ok = pcall(helpcenter.labels.delete, HC, GOLD)
+          expect(ok).to_be(false)
+          policy{ dry_run = true, allow = { "helpcenter.labels.*" } }
           helpcenter.labels.delete(HC, GOLD)
           local all = calls()
           local outcomes = {}
           for _, c in ipairs(all) do outcomes[#outcomes + 1] = c.outcome .. " " .. c.operation end
           expect(outcomes).to_equal({
-            "sent getUsersByLabel", "denied removeLabelsFromUsers",
             "sent getUsersByLabel", "planned removeLabelsFromUsers",
-            "planned deleteLabel" })
+            "denied deleteLabel", "planned deleteLabel" })
           local destructive = calls{ safety = "destructive" }
           expect(destructive).to_have_length(3)
-          for _, u in ipairs(U) do
-            expect(destructive[1].ids).to_contain(u)
-            expect(destructive[2].ids).to_contain(u)
-          end
+          for _, u in ipairs(U) do expect(destructive[1].ids).to_contain(u) end
+          expect(destructive[2].source).to_be("scenario")
           expect(destructive[3].source).to_be("scenario")
           expect(#sim.resource("labels")).to_be(3)
         end)

@@ -20,11 +20,19 @@ describe("offboard_user", function()
     expect(calls{ safety = "destructive", outcome = "sent" }).to_have_length(3)
   end)
 
-  it("is denied without the grants", function()
+  it("is refused before its first call without the grants", function()
     local r = runbook.run(RUNBOOK, { user = USER }, { yes = true })
     expect(r.exit).to_be(3)
-    expect(calls{ outcome = "denied" }).to_have_length(1)
-    expect(calls{ safety = "destructive", outcome = "sent" }).to_have_length(0)
+    expect(r.error).to_contain("--allow helpcenter.users.remove_labels")
+    expect(calls()).to_have_length(0) -- not even the reads: nothing is left half done
+  end)
+
+  it("is refused before its first call when one grant of three is missing", function()
+    local r = runbook.run(RUNBOOK, { user = USER }, { allow = { GRANT[1], GRANT[2] }, yes = true })
+    expect(r.exit).to_be(3)
+    expect(r.error).to_contain("--allow helpcenter.users.remove_badges")
+    expect(calls()).to_have_length(0)
+    expect(held("groupUsers")).never.to_be(0)
   end)
 
   it("plans the three removals in dry-run", function()

@@ -98,6 +98,25 @@ struct RunbookUnderTest {
             return (failure("\(error)", exit: .usage), [])
         }
 
+        // The same check as `zdsh run` before the first call: everything
+        // declared is granted, and there is a way to confirm.
+        if !options.dryRun, let declared = session.gate.policy.declared, !declared.isEmpty {
+            let preflight = Preflight(runbookName: spec.name, runbookPath: path, sha256: RunbookSpec.sha256(source),
+                                      parameters: converted, declared: declared, policy: session.gate.policy,
+                                      target: PlanTarget(simulator: true, fixture: nil, profile: "sim", org: nil),
+                                      settings: session.gate.settings)
+            do {
+                let ops = try preflight.operations()
+                if let refusal = Preflight.refusalMessage(ops, runbook: path) { return (failure(refusal, exit: .denied), []) }
+                guard options.yes else {
+                    return (failure("refusing to start \(path): it declares destructive operations and there is no terminal to confirm on; pass yes = true", exit: .denied), [])
+                }
+                session.gate.markConfirmed(ops.map(\.key))
+            } catch {
+                return (failure("\(error)", exit: .usage), [])
+            }
+        }
+
         let outcome = session.run(RunbookSpec.runDriver, name: "=zdsh:runbook", arguments: [.string(source), .string(chunk), converted])
         let calls = session.gate.calls
         var r: [String: JSON] = ["denied": .int(Int64(session.gate.deniedCount)),
