@@ -254,6 +254,15 @@ public final class CallGate: @unchecked Sendable {
             return .values([.object(["skipped": .bool(true), "operation": .string(op.id)])])
         }
 
+        // A call the resumed run sent but never heard back from: repeating an
+        // idempotent one is harmless; any other is left for the operator.
+        if effect.safety != .read, let journal, parts.contains(where: { journal.outcomeUnknown($0) }),
+           !["PUT", "PATCH", "DELETE"].contains(op.method) {
+            let message = "the outcome of this call in run \(journal.runId) is unknown (the run stopped while it was in flight), and \(op.method) is not safe to repeat: check \(first.calledAs) \(ids.prefix(10).joined(separator: ", ")) by hand, then run again without --resume"
+            for p in parts { _ = record(p, .failed, message: message) }
+            throw HostError("\(first.calledAs): \(message)")
+        }
+
         let sequences = parts.map { record($0, .sent) }
         let client = self.client
         let audit = effect.safety == .read ? nil : self.audit
@@ -263,6 +272,7 @@ public final class CallGate: @unchecked Sendable {
             var results: [DeskResult] = []
             for (p, seq) in zip(parts, sequences) {
                 audit?.append(Self.auditRecord(p, phase: "intent", context: context))
+                if p.effect.safety != .read { journal?.markInFlight(p) }
                 let start = Date()
                 do {
                     let r: DeskResult
@@ -278,6 +288,8 @@ public final class CallGate: @unchecked Sendable {
                     results.append(r)
                 } catch let e as DeskError {
                     let ms = Int(Date().timeIntervalSince(start) * 1000)
+                    // Zoho answered: the outcome is known (no change), unless nothing came back at all.
+                    if e.status != nil { journal?.markSettled(p) }
                     self?.update(seq) { $0.outcome = .failed; $0.status = e.status; $0.errorCode = e.errorCode; $0.message = e.message; $0.durationMs = ms }
                     audit?.append(Self.auditRecord(p, phase: "outcome", context: context, status: e.status, errorCode: e.errorCode ?? e.kind.rawValue, durationMs: ms))
                     throw APIError(e)

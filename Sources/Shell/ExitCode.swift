@@ -6,6 +6,10 @@ public enum ExitStatus: Int32, Sendable {
     case denied = 3
     case limit = 4
     case apiError = 5
+    /// Stopped by Ctrl-C (128 + SIGINT), after its summary and resume hint.
+    case interrupted = 130
+    /// Stopped by SIGTERM (128 + SIGTERM), likewise.
+    case terminated = 143
 }
 
 import LuaHost

@@ -26,35 +26,16 @@ public final class Journal: @unchecked Sendable {
     /// completed in that run are skipped once each.
     public init(path: String, runId: String, resuming: Bool) throws {
         self.runId = runId
-        let dir = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        var config = Configuration()
-        config.busyMode = .timeout(10)
-        // Write-ahead log, synced at checkpoints only: a commit survives the
-        // process being killed (what --resume is for) without an fsync per
-        // call; the audit log, not the journal, is the durable record.
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
-        db = try DatabaseQueue(path: path, configuration: config)
-        try db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
-        for suffix in ["", "-wal", "-shm"] { chmod(path + suffix, 0o600) }
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE completed (
-                  run_id TEXT NOT NULL,
-                  call_key TEXT NOT NULL,
-                  time TEXT NOT NULL
-                );
-                CREATE INDEX completed_run ON completed(run_id);
-                """)
-        }
-        try migrator.migrate(db)
+        db = try JournalDatabase.open(path: path)
         if resuming {
             let keys = try db.read { db in
                 try String.fetchAll(db, sql: "SELECT call_key FROM completed WHERE run_id = ?", arguments: [runId])
             }
             for k in keys { remaining[k, default: 0] += 1 }
+            let pending = try db.read { db in
+                try String.fetchAll(db, sql: "SELECT call_key FROM inflight WHERE run_id = ?", arguments: [runId])
+            }
+            for k in pending { unknown[k, default: 0] += 1 }
         }
     }
 
@@ -82,7 +63,40 @@ public final class Journal: @unchecked Sendable {
         let now = UTCTimestamp.string()
         try? db.write { db in
             try db.execute(sql: "INSERT INTO completed(run_id, call_key, time) VALUES (?, ?, ?)", arguments: [runId, k, now])
+            try db.execute(sql: "DELETE FROM inflight WHERE rowid IN (SELECT rowid FROM inflight WHERE run_id = ? AND call_key = ? LIMIT 1)",
+                           arguments: [runId, k])
         }
+    }
+
+    /// Written before a mutating call is sent: a record left here after the
+    /// process died is a call whose outcome is unknown.
+    func markInFlight(_ call: PreparedCall) {
+        let k = Journal.key(call)
+        let now = UTCTimestamp.string()
+        try? db.write { db in
+            try db.execute(sql: "INSERT INTO inflight(run_id, call_key, time) VALUES (?, ?, ?)", arguments: [runId, k, now])
+        }
+    }
+
+    /// The call failed with a known answer: it is no longer in flight.
+    func markSettled(_ call: PreparedCall) {
+        let k = Journal.key(call)
+        try? db.write { db in
+            try db.execute(sql: "DELETE FROM inflight WHERE rowid IN (SELECT rowid FROM inflight WHERE run_id = ? AND call_key = ? LIMIT 1)",
+                           arguments: [runId, k])
+        }
+    }
+
+    /// Calls of the resumed run whose outcome is unknown (sent, never answered).
+    private(set) var unknown: [String: Int] = [:]
+
+    /// True (once per record) when this call's outcome in the resumed run is unknown.
+    func outcomeUnknown(_ call: PreparedCall) -> Bool {
+        let k = Journal.key(call)
+        lock.lock(); defer { lock.unlock() }
+        guard let n = unknown[k], n > 0 else { return false }
+        unknown[k] = n - 1
+        return true
     }
 
     /// Keys recorded under this run id (apply's own bookkeeping: one key
@@ -100,5 +114,69 @@ public final class Journal: @unchecked Sendable {
 
     public func integrityCheck() throws -> String {
         try db.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") ?? "?" }
+    }
+}
+
+/// The SQLite file shared by the journal and the run registry, with its
+/// schema. One migrator for both, so neither meets a migration it does not know.
+enum JournalDatabase {
+    static func open(path: String) throws -> DatabaseQueue {
+        let dir = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        // Write-ahead log, synced at checkpoints only: a commit survives the
+        // process being killed (what --resume is for) without an fsync per
+        // call; the audit log, not the journal, is the durable record.
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        let db = try DatabaseQueue(path: path, configuration: config)
+        try db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
+        for suffix in ["", "-wal", "-shm"] { chmod(path + suffix, 0o600) }
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE completed (
+                  run_id TEXT NOT NULL,
+                  call_key TEXT NOT NULL,
+                  time TEXT NOT NULL
+                );
+                CREATE INDEX completed_run ON completed(run_id);
+                """)
+        }
+        migrator.registerMigration("v2-runs") { db in
+            try db.execute(sql: """
+                CREATE TABLE runs (
+                  run_id TEXT PRIMARY KEY,
+                  runbook TEXT NOT NULL,
+                  sha256 TEXT NOT NULL,
+                  parameters TEXT NOT NULL,
+                  profile TEXT NOT NULL,
+                  org TEXT,
+                  sim INTEGER NOT NULL,
+                  started TEXT NOT NULL,
+                  finished TEXT,
+                  state TEXT NOT NULL,
+                  pid INTEGER NOT NULL,
+                  summary TEXT
+                );
+                CREATE TABLE inflight (
+                  run_id TEXT NOT NULL,
+                  call_key TEXT NOT NULL,
+                  time TEXT NOT NULL
+                );
+                CREATE INDEX inflight_run ON inflight(run_id);
+                """)
+        }
+        // Another process may be creating the same tables right now.
+        var attempt = 0
+        while true {
+            do { try migrator.migrate(db); break } catch {
+                attempt += 1
+                if attempt >= 5 { throw error }
+                usleep(UInt32(20_000 * attempt))
+            }
+        }
+        return db
     }
 }

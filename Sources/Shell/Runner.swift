@@ -124,13 +124,23 @@ public struct Runner {
         }
 
         let runId = options.resume ?? Runner.newRunId()
+        let sha = Runbook.sha(sourceText)
+        var registry: RunRegistry?
+        var resumed: RunRegistry.Run?
+        if case .file = source {
+            registry = try RunRegistry()
+            if let id = options.resume {
+                resumed = try Self.checkResumable(id, registry: registry!, sha: sha, backend: backend, simulator: options.sim)
+            }
+        } else if options.resume != nil {
+            throw UsageError("--resume is for runbook files")
+        }
         var settings = CallGate.Settings()
         settings.dryRun = options.dryRun
         settings.maxCalls = options.maxCalls
         settings.maxDestructive = options.maxDestructive
         settings.allowUnbounded = options.allowUnbounded
         settings.confirm = confirmation()
-        let sha = Runbook.sha(sourceText)
         var context: [String: JSON] = [
             "run_id": .string(runId),
             "operator": .string(ProcessInfo.processInfo.environment["USER"] ?? NSUserName()),
@@ -154,6 +164,7 @@ public struct Runner {
         // run for real, and its results are the run's results.
         var result: Result<[RunValue], LuaError>
         var params: JSON = .object([:])
+        var interruptedBy: Int32?
         if case .file(let path) = source {
             result = session.run(RunbookSpec.describeDriver, name: "=zdsh:describe", arguments: [.string(sourceText), .string(chunkName)])
             if case .success(let values) = result {
@@ -163,6 +174,9 @@ public struct Runner {
                 } else if case .json(let j)? = values.first {
                     let spec = try RunbookSpec(json: j)
                     params = try spec.convert(options.parameters)
+                    if let resumed, resumed.parameters != params {
+                        throw UsageError("run \(runId) ran with parameters \(Terminal.visible(resumed.parameters.encoded())), not \(Terminal.visible(params.encoded())); nothing was sent")
+                    }
                     let declared = try spec.destructive.map(Policy.Pattern.init)
                     session.gate.policy.declared = declared
                     session.gate.settings.auditContext["parameters"] = params
@@ -191,8 +205,13 @@ public struct Runner {
                         session.gate.markConfirmed(ops.map(\.key))
                     }
                     if !options.dryRun { err("zdsh: run \(runId)\(options.resume != nil ? " (resuming)" : "")") }
+                    try registry?.start(id: runId, runbook: absolute(path), sha256: sha, parameters: params,
+                                        profile: backend.profile, org: backend.orgId, simulator: backend.simulator != nil,
+                                        dryRun: options.dryRun)
+                    let signals = SignalWatch(host: session.host)
                     result = session.run(RunbookSpec.runDriver, name: "=zdsh:runbook",
                                          arguments: [.string(sourceText), .string(chunkName), params])
+                    interruptedBy = signals.stop()
                 }
             }
         } else {
@@ -233,9 +252,25 @@ public struct Runner {
         let seconds = Date().timeIntervalSince(started)
         // The summary is for runbook files and for code that called the API.
         if case .file = source {} else if calls.isEmpty { return status }
-        err(String(format: "zdsh: %d call%@ (%d write%@, %d destructive, %d denied%@) in %.2fs",
-                   calls.count, calls.count == 1 ? "" : "s", writes, writes == 1 ? "" : "s", destructive, denied.count,
-                   options.dryRun ? ", dry run" : "", seconds))
+        let summary = String(format: "%d call%@ (%d write%@, %d destructive, %d denied%@) in %.2fs",
+                             calls.count, calls.count == 1 ? "" : "s", writes, writes == 1 ? "" : "s", destructive, denied.count,
+                             options.dryRun ? ", dry run" : "", seconds)
+        err("zdsh: " + summary)
+        if let signo = interruptedBy {
+            let unknown = calls.filter { $0.outcome == .sent && $0.status == nil && $0.safety != .read }
+            err("zdsh: interrupted by \(signo == SIGTERM ? "SIGTERM" : "SIGINT"); \(unknown.isEmpty ? "no call was left in flight" : "\(unknown.count) call\(unknown.count == 1 ? " was" : "s were") in flight, outcome unknown:")")
+            for u in unknown.prefix(20) {
+                err("  \(u.calledAs) \(u.method) \(Terminal.visible(u.path))")
+            }
+            if !options.dryRun, case .file = source {
+                err("zdsh: to finish the job: \(Self.resumeCommand(runId))")
+            }
+            registry?.finish(id: runId, state: .interrupted, summary: summary)
+            return signo == SIGTERM ? .terminated : .interrupted
+        }
+        if registry != nil, case .file = source {
+            registry?.finish(id: runId, state: options.dryRun ? .dryRun : status == .ok ? .complete : .failed, summary: summary)
+        }
         return status
     }
 
@@ -269,6 +304,46 @@ public struct Runner {
             let path = Terminal.visible(concretePath(call.operation.path, call.path))
             return TerminalPrompt.yesNo("About to call \(call.calledAs) [\(call.operation.method) \(path)]\(ids.isEmpty ? "" : " on \(ids)").\nThis run may affect up to \(cap) records with destructive calls. Proceed? [y/N] ")
         }
+    }
+
+    /// `--resume ID` fails closed: an unknown id, a finished or dry run, a
+    /// changed runbook or another target is refused before anything is sent.
+    static func checkResumable(_ id: String, registry: RunRegistry, sha: String, backend: Backend, simulator: Bool) throws -> RunRegistry.Run {
+        guard let run = try registry.run(id: id) else {
+            throw UsageError("no run \(Terminal.visible(id)) to resume (zdsh runs lists them); nothing was sent")
+        }
+        switch run.state {
+        case .complete: throw UsageError("run \(id) completed; there is nothing to resume")
+        case .dryRun: throw UsageError("run \(id) was a dry run; it sent nothing to resume (apply its plan, or run without --resume)")
+        default: break
+        }
+        if run.sha256 != sha {
+            throw UsageError("run \(id) ran a different version of this runbook (sha256 \(run.sha256.prefix(12))… ≠ \(sha.prefix(12))…); nothing was sent")
+        }
+        if run.simulator != (backend.simulator != nil) || run.profile != backend.profile || (run.org != nil && backend.orgId != nil && run.org != backend.orgId) {
+            let was = run.simulator ? "the simulator" : "profile \(run.profile)\(run.org.map { ", org \($0)" } ?? "")"
+            throw UsageError("run \(id) ran against \(was), not \(backend.simulator != nil ? "the simulator" : "profile \(backend.profile)\(backend.orgId.map { ", org \($0)" } ?? "")"); nothing was sent")
+        }
+        return run
+    }
+
+    /// The command that resumes this run: the same arguments, with --resume.
+    static func resumeCommand(_ runId: String, arguments: [String] = CommandLine.arguments) -> String {
+        var args: [String] = []
+        var skip = false
+        for a in arguments {
+            if skip { skip = false; continue }
+            if a == "--resume" { skip = true; continue }
+            if a.hasPrefix("--resume=") || a == "--yes" && false { continue }
+            args.append(a)
+        }
+        args += ["--resume", runId]
+        return args.map(shellQuoted).joined(separator: " ")
+    }
+
+    static func shellQuoted(_ s: String) -> String {
+        if !s.isEmpty, s.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_./=:,+@%".contains($0)) }) { return s }
+        return "'" + Terminal.visible(s).replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     static func newRunId() -> String {

@@ -32,7 +32,9 @@ struct ApplyCommand: AsyncParsableCommand {
         target.apply(to: &options, sandbox: sandbox)
         for p in params {
             guard let eq = p.firstIndex(of: "=") else { throw ValidationError("--param expects key=value") }
-            options.parameters[String(p[..<eq])] = String(p[p.index(after: eq)...])
+            let key = String(p[..<eq])
+            guard options.parameters[key] == nil else { throw ValidationError("--param \(key) is given twice; give each parameter once") }
+            options.parameters[key] = String(p[p.index(after: eq)...])
         }
         var applier = PlanApplier(planPath: plan, options: options)
         applier.force = force

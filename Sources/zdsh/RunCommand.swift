@@ -45,7 +45,9 @@ struct RunCommand: AsyncParsableCommand {
             guard let eq = p.firstIndex(of: "="), eq != p.startIndex else {
                 throw ValidationError("--param expects key=value, got \"\(p)\"")
             }
-            parsed[String(p[..<eq])] = String(p[p.index(after: eq)...])
+            let key = String(p[..<eq])
+            guard parsed[key] == nil else { throw ValidationError("--param \(key) is given twice; give each parameter once") }
+            parsed[key] = String(p[p.index(after: eq)...])
         }
         options.parameters = parsed
         if let record { options.wrapTransport = { RecordingTransport(inner: $0, path: record) } }

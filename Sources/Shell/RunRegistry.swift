@@ -1,0 +1,79 @@
+import DeskCore
+import Foundation
+import GRDB
+import JSONValue
+
+/// Every `zdsh run` of a runbook file: what ran where, when, and how it
+/// ended — so `zdsh runs` can show what to resume, and `--resume` can
+/// refuse anything that is not the same job (fail closed).
+public final class RunRegistry: @unchecked Sendable {
+    public enum State: String, Sendable {
+        case running, complete, failed, interrupted, denied
+        case dryRun = "dry run"
+    }
+
+    public struct Run: Sendable {
+        public let id: String
+        public let runbook: String
+        public let sha256: String
+        public let parameters: JSON
+        public let profile: String
+        public let org: String?
+        public let simulator: Bool
+        public let started: String
+        public let finished: String?
+        public let state: State
+        public let pid: Int32
+        public let summary: String?
+
+        /// A run recorded as running whose process is gone was killed.
+        public var effectiveState: String {
+            if state == .running && kill(pid, 0) != 0 && errno == ESRCH { return "interrupted (killed)" }
+            return state.rawValue
+        }
+    }
+
+    private let db: DatabaseQueue
+
+    public init(path: String = Journal.defaultPath()) throws {
+        db = try JournalDatabase.open(path: path)
+    }
+
+    public func start(id: String, runbook: String, sha256: String, parameters: JSON, profile: String, org: String?,
+                      simulator: Bool, dryRun: Bool) throws {
+        try db.write { db in
+            try db.execute(sql: """
+                INSERT INTO runs(run_id, runbook, sha256, parameters, profile, org, sim, started, state, pid)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(run_id) DO UPDATE SET state = excluded.state, pid = excluded.pid, finished = NULL
+                """, arguments: [id, runbook, sha256, parameters.encoded(), profile, org, simulator ? 1 : 0,
+                                 UTCTimestamp.string(), (dryRun ? State.dryRun : .running).rawValue, getpid()])
+        }
+    }
+
+    public func finish(id: String, state: State, summary: String?) {
+        try? db.write { db in
+            try db.execute(sql: "UPDATE runs SET state = ?, finished = ?, summary = ? WHERE run_id = ?",
+                           arguments: [state.rawValue, UTCTimestamp.string(), summary, id])
+        }
+    }
+
+    public func run(id: String) throws -> Run? {
+        try db.read { db in try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE run_id = ?", arguments: [id]) }.map(Self.decode)
+    }
+
+    public func recent(limit: Int = 20) throws -> [Run] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY started DESC, rowid DESC LIMIT ?", arguments: [limit])
+        }.map(Self.decode)
+    }
+
+    private static func decode(_ row: Row) -> Run {
+        let params: String = row["parameters"]
+        return Run(id: row["run_id"], runbook: row["runbook"], sha256: row["sha256"],
+                   parameters: (try? JSON.parse(Array(params.utf8))) ?? .object([:]),
+                   profile: row["profile"], org: row["org"], simulator: (row["sim"] as Int) != 0,
+                   started: row["started"], finished: row["finished"],
+                   state: State(rawValue: row["state"]) ?? .failed, pid: Int32(row["pid"] as Int), summary: row["summary"])
+    }
+}
