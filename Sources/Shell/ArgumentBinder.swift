@@ -25,6 +25,25 @@ public struct PreparedCall: Sendable {
         return operation.classify(query: query, body: body)
     }
 
+    /// The same call without some of its listed ids (resume: the ids that
+    /// already succeeded); nil when no listed id remains.
+    func without(ids done: Set<String>) -> PreparedCall? {
+        guard case .object(var fields)? = body else { return self }
+        var removed = false
+        for (key, value) in fields {
+            guard key.hasSuffix("Ids") || key == "ids", case .array(let items) = value else { continue }
+            let kept = items.filter { ArgumentBinder.scalarString($0).map { !done.contains($0) } ?? true }
+            if kept.count != items.count { fields[key] = .array(kept); removed = true }
+            if kept.isEmpty { return nil }
+        }
+        guard removed else { return self }
+        var copy = self
+        copy.body = .object(fields)
+        let located = Set(path.values)
+        copy.ids = ids.filter { located.contains($0) || !done.contains($0) }
+        return copy
+    }
+
     /// How many records the call affects, for the blast-radius caps: its ids
     /// (at least one); nil when the set is unbounded ("all", empty the bin).
     /// Path ids locate the record (a label, a ticket's comment); ids listed

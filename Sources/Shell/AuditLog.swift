@@ -25,6 +25,13 @@ public final class AuditLog: @unchecked Sendable {
         return (base as NSString).appendingPathComponent("zdsh/audit.jsonl")
     }
 
+    /// Simulator runs: `$XDG_STATE_HOME/zdsh/audit-sim.jsonl`, so rehearsals
+    /// never mix with the record of what happened to a real org.
+    public static func simulatorPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        ((defaultPath(environment: environment) as NSString).deletingLastPathComponent as NSString)
+            .appendingPathComponent("audit-sim.jsonl")
+    }
+
     public init(path: String) throws {
         self.path = path
         let dir = (path as NSString).deletingLastPathComponent

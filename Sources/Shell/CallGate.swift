@@ -65,6 +65,12 @@ public final class CallGate: @unchecked Sendable {
     public var deniedCount: Int { calls.filter { $0.outcome == .denied }.count }
 
     private func record(_ call: PreparedCall, _ outcome: CallRecord.Outcome, message: String? = nil) -> Int {
+        if outcome == .denied {
+            // Refusals are part of the record too: what was attempted and why it did not go.
+            var r = Self.auditRecord(call, phase: "denied", context: settings.auditContext).objectValue ?? [:]
+            if let message { r["reason"] = .string(message) }
+            audit?.append(.object(r))
+        }
         lock.lock(); defer { lock.unlock() }
         let seq = records.count + 1
         let effect = call.effect
@@ -93,12 +99,35 @@ public final class CallGate: @unchecked Sendable {
         guard let op = Catalog.shared.operation(id: binding.operationId) else {
             throw HostError("\(name): operation \(binding.operationId) is missing from the catalog")
         }
-        return try invoke(try ArgumentBinder.bind(binding: binding, operation: op, arguments: arguments))
+        var arguments = arguments
+        var partial = false
+        if case .object(var options)? = arguments.last, options["partial"] != nil {
+            partial = try Self.partialFlag(options["partial"]!, function: name)
+            options["partial"] = nil
+            arguments[arguments.count - 1] = .object(options)
+        }
+        return try invoke(try ArgumentBinder.bind(binding: binding, operation: op, arguments: arguments), partial: partial)
+    }
+
+    /// `{ partial = true }`: the runbook takes per-id results of a mass action
+    /// instead of an error when some ids fail. No Zoho field is named so.
+    private static func partialFlag(_ value: JSON, function: String) throws -> Bool {
+        guard case .bool(let b) = value else {
+            throw ArgumentError(function: function, name: "partial", expected: "a boolean expected, got \(value.typeName)")
+        }
+        return b
     }
 
     func callOperation(_ id: String, _ table: JSON) throws -> HostResult {
         guard let op = Catalog.shared.operation(id: id) else { throw HostError("desk.api has no operation \(id)") }
-        return try invoke(try ArgumentBinder.bind(operation: op, table: table))
+        var table = table
+        var partial = false
+        if case .object(var fields) = table, let flag = fields["partial"] {
+            partial = try Self.partialFlag(flag, function: "desk.api.\(id)")
+            fields["partial"] = nil
+            table = .object(fields)
+        }
+        return try invoke(try ArgumentBinder.bind(operation: op, table: table), partial: partial)
     }
 
     /// `desk.request(method, path, {query=…, body=…})`: a path the catalog
@@ -123,9 +152,10 @@ public final class CallGate: @unchecked Sendable {
         }
         if bare.count > 1, bare.hasSuffix("/") { bare.removeLast() }
         let body = options["body"]
+        let partial = try options["partial"].map { try Self.partialFlag($0, function: "desk.request") } ?? false
         if let match = Catalog.shared.match(method: method, path: bare) {
             return try invoke(try ArgumentBinder.bind(operation: match.operation, calledAs: "desk.request",
-                                                       path: match.pathParameters, query: query, body: body))
+                                                       path: match.pathParameters, query: query, body: body), partial: partial)
         }
         if bare.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) || bare.contains("%") {
             throw ArgumentError(function: "desk.request", position: 2, expected: "a plain path without '.', '..' or percent-escapes expected, got \(Terminal.visible(bare))")
@@ -163,7 +193,7 @@ public final class CallGate: @unchecked Sendable {
                                   unbounded: effects.contains { $0.unbounded })
     }
 
-    private func invoke(_ parts: [PreparedCall]) throws -> HostResult {
+    private func invoke(_ parts: [PreparedCall], partial: Bool = false) throws -> HostResult {
         guard let first = parts.first else { return .values([.bool(true)]) }
         let op = first.operation
         let uncatalogued = first.uncatalogued
@@ -254,6 +284,30 @@ public final class CallGate: @unchecked Sendable {
             return .values([.object(["skipped": .bool(true), "operation": .string(op.id)])])
         }
 
+        // Resume after a partly failed mass action: send it again for the
+        // ids that failed, and only those.
+        var parts = parts
+        if effect.safety != .read, let journal {
+            parts = parts.compactMap { p in
+                var current: PreparedCall? = p
+                for _ in 0..<16 {
+                    guard let c = current, let done = journal.succeededBefore(c) else { break }
+                    let narrowed = c.without(ids: done)
+                    if narrowed.map(Journal.key) == Journal.key(c) { break }
+                    current = narrowed
+                }
+                return current
+            }
+            if parts.isEmpty {
+                _ = record(first, .sent, message: "skipped: every id succeeded in the resumed run")
+                return .values([.object(["skipped": .bool(true), "operation": .string(op.id)])])
+            }
+            if parts.allSatisfy({ journal.completed($0) }) {
+                for p in parts { _ = record(p, .sent, message: "skipped: completed in the resumed run") }
+                return .values([.object(["skipped": .bool(true), "operation": .string(op.id)])])
+            }
+        }
+
         // A call the resumed run sent but never heard back from: repeating an
         // idempotent one is harmless; any other is left for the operator.
         if effect.safety != .read, let journal, parts.contains(where: { journal.outcomeUnknown($0) }),
@@ -270,6 +324,7 @@ public final class CallGate: @unchecked Sendable {
         let context = settings.auditContext
         return .suspend { [weak self] in
             var results: [DeskResult] = []
+            var allOutcomes = RecordOutcomes()
             for (p, seq) in zip(parts, sequences) {
                 audit?.append(Self.auditRecord(p, phase: "intent", context: context))
                 if p.effect.safety != .read { journal?.markInFlight(p) }
@@ -282,9 +337,18 @@ public final class CallGate: @unchecked Sendable {
                         r = try await client.call(p.operation, path: p.path, query: p.query, body: p.body)
                     }
                     let ms = Int(Date().timeIntervalSince(start) * 1000)
-                    self?.update(seq) { $0.status = r == .empty ? 204 : 200; $0.durationMs = ms }
-                    audit?.append(Self.auditRecord(p, phase: "outcome", context: context, status: r == .empty ? 204 : 200, durationMs: ms))
-                    if p.effect.safety != .read { journal?.markCompleted(p) }
+                    let outcomes = p.effect.safety == .read ? nil : RecordOutcomes(r)
+                    self?.update(seq) { $0.status = r == .empty ? 204 : 200; $0.durationMs = ms; $0.outcomes = outcomes }
+                    audit?.append(Self.auditRecord(p, phase: "outcome", context: context, status: r == .empty ? 204 : 200,
+                                                   durationMs: ms, outcomes: outcomes))
+                    if let outcomes, outcomes.isPartial {
+                        journal?.markPartial(p, succeeded: outcomes.succeeded)
+                        allOutcomes.succeeded += outcomes.succeeded
+                        allOutcomes.failed += outcomes.failed
+                    } else if p.effect.safety != .read {
+                        journal?.markCompleted(p)
+                        allOutcomes.succeeded += outcomes?.succeeded ?? []
+                    }
                     results.append(r)
                 } catch let e as DeskError {
                     let ms = Int(Date().timeIntervalSince(start) * 1000)
@@ -298,6 +362,9 @@ public final class CallGate: @unchecked Sendable {
                     audit?.append(Self.auditRecord(p, phase: "outcome", context: context, errorCode: "\(error)"))
                     throw error
                 }
+            }
+            if allOutcomes.isPartial && !partial {
+                throw PartialFailure(operation: op.id, calledAs: first.calledAs, outcomes: allOutcomes)
             }
             return [Self.luaValue(results, envelope: op.envelope)]
         }
@@ -324,7 +391,7 @@ public final class CallGate: @unchecked Sendable {
     }
 
     static func auditRecord(_ p: PreparedCall, phase: String, context: [String: JSON], status: Int? = nil,
-                            errorCode: String? = nil, durationMs: Int? = nil) -> JSON {
+                            errorCode: String? = nil, durationMs: Int? = nil, outcomes: RecordOutcomes? = nil) -> JSON {
         var o = context
         o["time"] = .string(UTCTimestamp.string())
         o["phase"] = .string(phase)
@@ -341,6 +408,11 @@ public final class CallGate: @unchecked Sendable {
         if let status { o["status"] = .int(Int64(status)) }
         if let errorCode { o["error_code"] = .string(errorCode) }
         if let durationMs { o["duration_ms"] = .int(Int64(durationMs)) }
+        if let outcomes {
+            o["succeeded"] = outcomes.json["succeeded"]
+            o["failed"] = outcomes.json["failed"]
+            if outcomes.isPartial { o["partial"] = .bool(true) }
+        }
         return .object(o)
     }
 

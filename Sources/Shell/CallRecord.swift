@@ -26,6 +26,8 @@ public struct CallRecord: Sendable {
     public var rule: String? = nil
     /// Records the call affects (nil: an unbounded set).
     public var records: Int? = 1
+    /// Per-id outcomes of a mass action, when Zoho reported them.
+    public var outcomes: RecordOutcomes? = nil
 
     public var json: JSON {
         var o: [String: JSON] = [
@@ -45,6 +47,7 @@ public struct CallRecord: Sendable {
         if let message { o["message"] = .string(message) }
         if let durationMs { o["duration_ms"] = .int(Int64(durationMs)) }
         if let rule { o["rule"] = .string(rule) }
+        if let outcomes { o["succeeded"] = outcomes.json["succeeded"]; o["failed"] = outcomes.json["failed"] }
         o["records"] = records.map { .int(Int64($0)) } ?? .string("unbounded")
         return .object(o)
     }

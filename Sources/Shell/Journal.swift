@@ -36,6 +36,13 @@ public final class Journal: @unchecked Sendable {
                 try String.fetchAll(db, sql: "SELECT call_key FROM inflight WHERE run_id = ?", arguments: [runId])
             }
             for k in pending { unknown[k, default: 0] += 1 }
+            let rows = try db.read { db in
+                try Row.fetchAll(db, sql: "SELECT call_key, succeeded FROM partial WHERE run_id = ?", arguments: [runId])
+            }
+            for row in rows {
+                let ids = (try? JSON.parse(Array((row["succeeded"] as String).utf8)))?.arrayValue?.compactMap(\.stringValue) ?? []
+                partials[row["call_key"], default: []].formUnion(ids)
+            }
         }
     }
 
@@ -86,6 +93,28 @@ public final class Journal: @unchecked Sendable {
                            arguments: [runId, k])
         }
     }
+
+    /// A mass action in which some ids failed: the ids that succeeded, so a
+    /// resumed run sends the same call for the failed ids only.
+    func markPartial(_ call: PreparedCall, succeeded: [String]) {
+        let k = Journal.key(call)
+        let now = UTCTimestamp.string()
+        let ids = JSON.array(succeeded.map(JSON.string)).encoded()
+        try? db.write { db in
+            try db.execute(sql: "INSERT INTO partial(run_id, call_key, succeeded, time) VALUES (?, ?, ?, ?)", arguments: [runId, k, ids, now])
+            try db.execute(sql: "DELETE FROM inflight WHERE rowid IN (SELECT rowid FROM inflight WHERE run_id = ? AND call_key = ? LIMIT 1)",
+                           arguments: [runId, k])
+        }
+    }
+
+    /// Ids that already succeeded in the resumed run for this call (nil: none recorded).
+    func succeededBefore(_ call: PreparedCall) -> Set<String>? {
+        let k = Journal.key(call)
+        lock.lock(); defer { lock.unlock() }
+        return partials[k]
+    }
+
+    private var partials: [String: Set<String>] = [:]
 
     /// Calls of the resumed run whose outcome is unknown (sent, never answered).
     private(set) var unknown: [String: Int] = [:]
@@ -166,6 +195,17 @@ enum JournalDatabase {
                   time TEXT NOT NULL
                 );
                 CREATE INDEX inflight_run ON inflight(run_id);
+                """)
+        }
+        migrator.registerMigration("v3-partial") { db in
+            try db.execute(sql: """
+                CREATE TABLE partial (
+                  run_id TEXT NOT NULL,
+                  call_key TEXT NOT NULL,
+                  succeeded TEXT NOT NULL,
+                  time TEXT NOT NULL
+                );
+                CREATE INDEX partial_run ON partial(run_id);
                 """)
         }
         // Another process may be creating the same tables right now.

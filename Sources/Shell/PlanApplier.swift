@@ -131,7 +131,7 @@ public struct PlanApplier {
         ]
         if let org = backend.orgId { context["org"] = .string(org) }
         if let runbookPath { context["runbook"] = .string(runbookPath); context["sha256"] = sha.map(JSON.string) ?? .null }
-        let audit = try AuditLog(path: options.auditPath ?? AuditLog.defaultPath())
+        let audit = try AuditLog(path: options.auditPath ?? (target.simulator ? AuditLog.simulatorPath() : AuditLog.defaultPath()))
 
         var sent = 0
         for step in pending {

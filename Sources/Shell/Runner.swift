@@ -145,12 +145,14 @@ public struct Runner {
             "run_id": .string(runId),
             "operator": .string(ProcessInfo.processInfo.environment["USER"] ?? NSUserName()),
             "profile": .string(backend.profile),
+            "sim": .bool(backend.simulator != nil),
         ]
         if let org = backend.orgId { context["org"] = .string(org) }
         if case .file(let path) = source { context["runbook"] = .string(path); context["sha256"] = .string(sha) }
         settings.auditContext = context
 
-        let audit = try AuditLog(path: options.auditPath ?? AuditLog.defaultPath())
+        // Rehearsals on the simulator keep their own log, apart from production's.
+        let audit = try AuditLog(path: options.auditPath ?? (backend.simulator != nil ? AuditLog.simulatorPath() : AuditLog.defaultPath()))
         let session = try Session(client: backend.client, policy: policy, settings: settings, audit: audit,
                                   limits: options.limits, modulePaths: modulePaths,
                                   output: { FileHandle.standardOutput.write(Data($0.utf8)) })
@@ -252,9 +254,11 @@ public struct Runner {
         let seconds = Date().timeIntervalSince(started)
         // The summary is for runbook files and for code that called the API.
         if case .file = source {} else if calls.isEmpty { return status }
-        let summary = String(format: "%d call%@ (%d write%@, %d destructive, %d denied%@) in %.2fs",
+        let partial = calls.compactMap(\.outcomes).filter(\.isPartial)
+        let partialNote = partial.isEmpty ? "" : ", \(partial.count) partly failed (\(partial.reduce(0) { $0 + $1.failed.count }) ids)"
+        let summary = String(format: "%d call%@ (%d write%@, %d destructive, %d denied%@%@) in %.2fs",
                              calls.count, calls.count == 1 ? "" : "s", writes, writes == 1 ? "" : "s", destructive, denied.count,
-                             options.dryRun ? ", dry run" : "", seconds)
+                             partialNote, options.dryRun ? ", dry run" : "", seconds)
         err("zdsh: " + summary)
         if let signo = interruptedBy {
             let unknown = calls.filter { $0.outcome == .sent && $0.status == nil && $0.safety != .read }

@@ -212,8 +212,15 @@ final class PlanAndGrantAttackTests: XCTestCase {
             return runbook { name = "sneaky", destructive = { "desk.request" }, main = function() \(delete.replacingOccurrences(of: "return ", with: "")) end }
             """)
         let declared = try zdsh(["run", book, "--yes", "--allow-all-destructive"])
-        XCTAssertEqual(declared.status, 3, declared.stderr)
-        XCTAssertTrue(declared.stderr.contains("does not declare"), declared.stderr)
+        XCTAssertEqual(declared.status, 2, declared.stderr)
+        XCTAssertTrue(declared.stderr.contains("names no destructive operation"), declared.stderr)
+        // Declared next to a real operation, the raw route is still checked as what it calls.
+        let book2 = try write("declares-labels.lua", """
+            return runbook { name = "sneaky2", destructive = { "helpcenter.labels.delete" }, main = function() \(delete.replacingOccurrences(of: "return ", with: "")) end }
+            """)
+        let other = try zdsh(["run", book2, "--yes", "--allow-all-destructive"])
+        XCTAssertEqual(other.status, 3, other.stderr)
+        XCTAssertTrue(other.stderr.contains("does not declare"), other.stderr)
         // Outside the catalog: only a route grant naming method and path.
         let outside = "return desk.request('POST', '/api/v1/custom/42/wipe', { body = { all = true } })"
         let hint = try zdsh(["eval", outside, "--yes"])

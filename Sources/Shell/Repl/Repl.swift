@@ -49,10 +49,11 @@ public final class Repl {
             "operator": .string(ProcessInfo.processInfo.environment["USER"] ?? NSUserName()),
             "profile": .string(backend.profile),
             "repl": true,
+            "sim": .bool(backend.simulator != nil),
         ]
         if let org = backend.orgId { context["org"] = .string(org) }
         settings.auditContext = context
-        let audit = try AuditLog(path: options.auditPath ?? AuditLog.defaultPath())
+        let audit = try AuditLog(path: options.auditPath ?? (backend.simulator != nil ? AuditLog.simulatorPath() : AuditLog.defaultPath()))
         session = try Session(client: backend.client, policy: policy, settings: settings, audit: audit,
                               limits: options.limits, modulePaths: [FileManager.default.currentDirectoryPath],
                               output: { FileHandle.standardOutput.write(Data($0.utf8)) })
