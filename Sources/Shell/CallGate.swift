@@ -27,12 +27,22 @@ public final class CallGate: @unchecked Sendable {
         /// Interactive sessions (the REPL): asked before each destructive call
         /// that nothing grants, with a description of the call; "yes" lets
         /// that one call through. Nil: such calls are denied.
-        public var askWhenUngranted: (@Sendable (String) -> Bool)?
+        public var askWhenUngranted: (@Sendable (UngrantedQuestion) -> Answer)?
         /// Fields copied into every audit record (run id, operator, profile,
         /// org, runbook path and sha256, parameters).
         public var auditContext: [String: JSON] = [:]
         public init() {}
     }
+
+    /// What an interactive session is asked about a call nothing grants.
+    public struct UngrantedQuestion: Sendable {
+        /// "helpcenter.labels.delete is destructive: DELETE /api/v1/labels/1 (ids: 1)".
+        public let text: String
+        /// The grant that "yes to all" adds: the operation's name, or the route.
+        public let grant: String
+    }
+
+    public enum Answer: Sendable { case no, once, always }
 
     public let client: DeskClient
     public var policy: Policy
@@ -213,12 +223,17 @@ public final class CallGate: @unchecked Sendable {
                     return .values([placeholder(parts)])
                 }
                 if case .ungranted = decision, let ask = settings.askWhenUngranted {
-                    // The user may let this one call through.
-                    guard ask(describe(parts)) else {
+                    // The user may let this call through, or every call of this operation.
+                    let grant = uncatalogued ? "\(op.method) \(Policy.routeSuggestion(op.path))" : OperationNames.preferred(op.id)
+                    switch ask(UngrantedQuestion(text: describe(parts), grant: grant)) {
+                    case .once: break
+                    case .always:
+                        if let pattern = try? Policy.Pattern(grant) { policy.grants.append(pattern) }
+                    case .no:
                         for p in parts { _ = record(p, .denied, message: "declined at the confirmation prompt") }
                         throw PolicyDenial(operation: op.id, calledAs: first.calledAs, ids: ids,
                                            reason: "declined at the confirmation prompt",
-                                           remedy: "answer y, or :allow \(uncatalogued ? "'\(op.method) \(Policy.routeSuggestion(op.path))'" : OperationNames.preferred(op.id)) for the rest of the session")
+                                           remedy: "answer y, or :allow \(uncatalogued ? "'\(grant)'" : grant) for the rest of the session")
                     }
                 } else {
                     for p in parts { _ = record(p, .denied, message: "\(reason); to allow: \(remedy)") }
@@ -374,8 +389,8 @@ public final class CallGate: @unchecked Sendable {
     private func describe(_ parts: [PreparedCall]) -> String {
         let first = parts[0], op = first.operation
         let ids = parts.flatMap(\.ids)
-        var text = "\(first.calledAs) is destructive: \(op.method) \(concretePath(op.path, first.path))"
-        if !ids.isEmpty { text += " (ids: \(ids.prefix(10).joined(separator: ", "))\(ids.count > 10 ? ", … \(ids.count) in all" : ""))" }
+        var text = "\(first.calledAs) is destructive: \(op.method) \(Terminal.visible(concretePath(op.path, first.path)))"
+        if !ids.isEmpty { text += " (ids: \(ids.prefix(10).map(Terminal.visible).joined(separator: ", "))\(ids.count > 10 ? ", … \(ids.count) in all" : ""))" }
         return text
     }
 

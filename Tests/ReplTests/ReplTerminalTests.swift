@@ -77,12 +77,12 @@ final class ReplTerminalTests: XCTestCase {
         try t.line("hc = helpcenter.help_centers.list()[1].id")
         try t.line("labels = helpcenter.labels.list(hc)")
         try t.line("helpcenter.labels.delete(hc, labels[3].id)")
-        t.waitFor("Proceed? [y/N]")
+        t.waitFor("Proceed? [y]es once")
         XCTAssertTrue(t.screen.contains("helpcenter.labels.delete is destructive: DELETE"), t.screen)
         try t.line("n")
         t.waitFor("declined at the confirmation prompt")
         try t.line("helpcenter.labels.delete(hc, labels[3].id)")
-        t.waitFor("two prompts") { $0.components(separatedBy: "Proceed? [y/N]").count == 3 }
+        t.waitFor("two prompts") { $0.components(separatedBy: "Proceed? [y]es once").count == 3 }
         try t.line("y")
         t.waitFor("true")
         // Allowed for the session: no more questions.
@@ -91,8 +91,42 @@ final class ReplTerminalTests: XCTestCase {
         try t.line("helpcenter.labels.delete(hc, labels[2].id)")
         try t.line(":calls")
         let s = t.waitFor("API credits used")
-        XCTAssertEqual(s.components(separatedBy: "Proceed? [y/N]").count, 3, s)
+        XCTAssertEqual(s.components(separatedBy: "Proceed? [y]es once").count, 3, s)
         XCTAssertEqual(s.components(separatedBy: "sent  helpcenter.labels.delete").count, 3, s)
+    }
+
+    /// "a" answers yes for every call of that operation this session; a cap
+    /// reached is raised with :cap and a :deny taken back with :undeny,
+    /// without restarting.
+    func testYesToAllCapsAndUndenyWithoutRestarting() throws {
+        let t = try start()
+        try t.line("hc = helpcenter.help_centers.list()[1].id")
+        try t.line("labels = helpcenter.labels.list(hc)")
+        try t.line("helpcenter.labels.delete(hc, labels[3].id)")
+        t.waitFor("Proceed? [y]es once")
+        try t.line("a")
+        t.waitFor("allowed for this session: helpcenter.labels.delete")
+        try t.line("helpcenter.labels.delete(hc, labels[2].id)")
+        try t.line(":calls")
+        var s = t.waitFor("API credits used")
+        XCTAssertEqual(s.components(separatedBy: "Proceed? [y]es once").count, 2, "asked once: \(s)")
+        XCTAssertEqual(s.components(separatedBy: "sent  helpcenter.labels.delete").count, 3, s)
+        try t.line(":deny helpcenter.labels.delete")
+        try t.line("helpcenter.labels.delete(hc, labels[1].id)")
+        t.waitFor("explicitly denied")
+        try t.line(":undeny helpcenter.labels.delete")
+        t.waitFor("no longer denied")
+        try t.line(":cap destructive 2")
+        t.waitFor("destructive cap: 2 records")
+        try t.line(":allow helpcenter.labels.delete")
+        try t.line("helpcenter.labels.delete(hc, labels[1].id)")
+        t.waitFor("destructive cap of 2 records reached")
+        try t.line(":cap destructive 10")
+        t.waitFor("destructive cap: 10 records")
+        try t.keys("C-l")
+        try t.line("helpcenter.labels.delete(hc, labels[1].id)")
+        s = t.waitFor("\ntrue")
+        XCTAssertFalse(s.contains("Proceed?"), s)
     }
 
     func testCtrlCInterruptsTheRunningInputOnly() throws {

@@ -184,11 +184,19 @@ public final class Repl {
     }
 
     /// The y/N question before an unallowed destructive call.
-    private func confirm(_ question: String) -> Bool {
-        out(colourise(question, "33"))
+    /// y: this call; a: every call of this operation for the rest of the
+    /// session (as :allow would); anything else: no.
+    private func confirm(_ question: CallGate.UngrantedQuestion) -> CallGate.Answer {
+        out(colourise(question.text, "33"))
         _ = InterruptHandler.take()
-        guard let answer = input.read(prompt: "Proceed? [y/N] ") else { out(""); return false }
-        return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
+        guard let answer = input.read(prompt: "Proceed? [y]es once, [a]ll \(question.grant) calls this session, [N]o: ") else { out(""); return .no }
+        switch answer.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "y", "yes": return .once
+        case "a", "all":
+            out("allowed for this session: \(question.grant) (:deny \(question.grant) takes it back)")
+            return .always
+        default: return .no
+        }
     }
 
     // MARK: - Output

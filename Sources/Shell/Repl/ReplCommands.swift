@@ -9,6 +9,8 @@ extension Repl {
         :help [NAME]        this list, or a binding's method, path, arguments, scopes and safety
         :allow PATTERN      allow destructive calls matching PATTERN without asking (e.g. helpcenter.labels.*)
         :deny PATTERN       refuse destructive calls matching PATTERN
+        :undeny PATTERN     take a :deny back (destructive calls then ask again)
+        :cap destructive N  raise or lower the destructive-record cap (:cap calls N for the call cap; off = none)
         :policy             the session's grants and denials
         :dry-run on|off     plan writes instead of sending them
         :plan               calls recorded while in dry-run
@@ -25,10 +27,29 @@ extension Repl {
         switch parts[0] {
         case ":help", ":h", ":?":
             out(arg.isEmpty ? Self.commandHelp : help(for: arg))
+        case ":undeny":
+            guard !arg.isEmpty else { error("usage: :undeny PATTERN"); return }
+            let before = gate.policy.denials.count
+            gate.policy.denials.removeAll { $0.text == arg.trimmingCharacters(in: .whitespaces) }
+            out(gate.policy.denials.count < before ? "no longer denied: \(arg)" : "\(arg) was not denied (:policy lists the denials)")
+        case ":cap":
+            let words = arg.split(separator: " ").map(String.init)
+            guard words.count == 2, ["destructive", "calls"].contains(words[0]) else {
+                error("usage: :cap destructive N | :cap calls N|off"); return
+            }
+            if words[0] == "calls" && words[1] == "off" { gate.settings.maxCalls = nil; out("call cap: none"); return }
+            guard let n = Int(words[1]), n >= 0 else { error(":cap \(words[0]) needs a number"); return }
+            if words[0] == "destructive" {
+                gate.settings.maxDestructive = n
+                out("destructive cap: \(n) records (\(gate.destructiveCount) affected so far this session)")
+            } else {
+                gate.settings.maxCalls = n
+                out("call cap: \(n) calls (\(gate.callCount) made so far this session)")
+            }
         case ":allow", ":deny":
             guard !arg.isEmpty else { error("usage: \(parts[0]) PATTERN"); return }
             do {
-                let p = try Policy.Pattern(arg)
+                let p = try Policy.checked(arg, flag: parts[0])
                 if parts[0] == ":allow" {
                     gate.policy.grants.append(p)
                     gate.policy.denials.removeAll { $0 == p }
