@@ -1,6 +1,6 @@
 -- expect: limit
--- limits: timeout=5 memory=48 instructions=0
+-- limits: timeout=5 memory=32 instructions=0
 -- Fits in Lua, but not a second time as Swift values plus the text: charged to the same budget.
 local t = {}
-for i = 1, 5e5 do t[i] = string.format("%020d", i) end
+for i = 1, 3e5 do t[i] = string.format("%020d", i) end
 return #json.encode(t)
