@@ -399,9 +399,57 @@ int zd_openlibs(lua_State *L) {
 
 struct traceback_args { lua_State *co; const char *msg; int level; };
 
+/* Beyond this depth a traceback shows only the innermost frames. */
+#define ZD_TRACEBACK_DEEP 1000
+#define ZD_TRACEBACK_SHOWN 10
+
+/* How one frame reads in a short traceback: its name when the calling code
+** gives one, otherwise what kind of function it is. */
+static void describe_frame(lua_State *L, lua_Debug *ar) {
+  if (*ar->namewhat != '\0') lua_pushfstring(L, "%s '%s'", ar->namewhat, ar->name);
+  else if (*ar->what == 'm') lua_pushliteral(L, "main chunk");
+  else if (*ar->what == 'C') lua_pushliteral(L, "?");
+  else lua_pushfstring(L, "function <%s:%d>", ar->short_src, ar->linedefined);
+}
+
+/*
+** The innermost frames of a very deep stack, and a note that the rest are
+** left out. luaL_traceback first looks for the last level, and each probe
+** (lua_getstack) walks the frames from the top, so on a runaway recursion
+** half a million frames deep it took seconds after the error, past the
+** run's deadline.
+*/
+static void short_traceback(lua_State *L, lua_State *co, const char *msg, int level) {
+  luaL_Buffer b;
+  lua_Debug ar;
+  int shown;
+  luaL_buffinit(L, &b);
+  if (msg != NULL) {
+    luaL_addstring(&b, msg);
+    luaL_addchar(&b, '\n');
+  }
+  luaL_addstring(&b, "stack traceback:");
+  for (shown = 0; shown < ZD_TRACEBACK_SHOWN && lua_getstack(co, level + shown, &ar); shown++) {
+    lua_getinfo(co, "Slnt", &ar);
+    if (ar.currentline > 0) lua_pushfstring(L, "\n\t%s:%d: in ", ar.short_src, ar.currentline);
+    else lua_pushfstring(L, "\n\t%s: in ", ar.short_src);
+    luaL_addvalue(&b);
+    describe_frame(L, &ar);
+    luaL_addvalue(&b);
+    if (ar.istailcall) luaL_addstring(&b, "\n\t(...tail calls...)");
+  }
+  lua_pushfstring(L, "\n\t...\t(more than %d levels; the rest are not shown)", ZD_TRACEBACK_DEEP);
+  luaL_addvalue(&b);
+  luaL_pushresult(&b);
+}
+
 static int traceback(lua_State *L) {
   struct traceback_args *a = (struct traceback_args *)lua_touserdata(L, 1);
-  luaL_traceback(L, a->co, a->msg, a->level);
+  lua_Debug ar;
+  if (lua_getstack(a->co, a->level + ZD_TRACEBACK_DEEP, &ar))
+    short_traceback(L, a->co, a->msg, a->level);
+  else
+    luaL_traceback(L, a->co, a->msg, a->level);
   return 1;
 }
 

@@ -315,17 +315,24 @@ public final class LuaHost: @unchecked Sendable {
     // MARK: - Built-in host functions
 
     private func write(_ call: HostCall) throws -> HostResult {
-        guard let bytes = call.stack.bytes(at: 1) else { throw call.fail(1, "string") }
+        guard lua_type(call.L, 1) == LUA_TSTRING else { throw call.fail(1, "string") }
+        var length = 0
+        guard let text = lua_tolstring(call.L, 1, &length) else { throw call.fail(1, "string") }
         let cap = options.limits.maxOutput
-        if cap > 0 && outputWritten + bytes.count > cap {
-            let room = max(0, cap - outputWritten)
-            options.output(String(decoding: bytes.prefix(room), as: UTF8.self))
+        let over = cap > 0 && outputWritten + length > cap
+        // Only what may be written is copied out of Lua: printing a 100 MB
+        // string with 10 KB left costs 10 KB.
+        let shown = over ? max(0, cap - outputWritten) : length
+        let piece = text.withMemoryRebound(to: UInt8.self, capacity: length) {
+            String(decoding: UnsafeBufferPointer(start: $0, count: shown), as: UTF8.self)
+        }
+        options.output(piece)
+        if over {
             outputWritten = cap
             trip(.output, "output limit of \(cap >> 10) KB exceeded (raise it with --max-output)")
             return .none
         }
-        outputWritten += bytes.count
-        options.output(String(decoding: bytes, as: UTF8.self))
+        outputWritten += length
         return .none
     }
 

@@ -46,6 +46,22 @@ final class LimitSlipTests: XCTestCase {
         }
     }
 
+    /// A stack overflow at the bottom of a huge stack is reported at once:
+    /// the traceback shows the innermost frames, not a walk of all of them.
+    func testTracebacksOfDeepStacksAreShort() throws {
+        let h = try Harness(limits: Limits(timeout: 5, maxMemory: 256 << 20))
+        let start = Date()
+        guard case .runtime(let m, let traceback, _)? = h.error("local function f() return f() + 1 end return f()") else { return XCTFail() }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 2)
+        XCTAssertTrue(m.contains("stack overflow"), m)
+        XCTAssertTrue(traceback.contains("in upvalue 'f'"), traceback)
+        XCTAssertTrue(traceback.contains("more than 1000 levels"), traceback)
+        XCTAssertLessThan(traceback.split(separator: "\n").count, 15)
+        guard case .runtime(_, let shallow, _)? = h.error("local function f(n) if n == 0 then error('x') end return 1 + f(n - 1) end return f(50)") else { return XCTFail() }
+        XCTAssertTrue(shallow.contains("skipping"), shallow)
+        XCTAssertFalse(shallow.contains("more than 1000 levels"), shallow)
+    }
+
     /// The request that crosses the memory limit fails at once, even when
     /// Lua's emergency collection frees a little before it asks again.
     func testTheAllocationThatCrossesTheLimitFails() throws {
