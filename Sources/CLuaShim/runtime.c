@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
-#include "zdshim.h"
+#include "internal.h"
 #include <lua5.4/lualib.h>
 
 /* Headroom granted after a memory trip so unwinding and reporting can finish. */
@@ -43,6 +43,17 @@ zd_runtime *zd_runtime_of(lua_State *L) {
   return (zd_runtime *)ud;
 }
 
+static void trip_memory(zd_runtime *rt) {
+  char msg[160];
+  snprintf(msg, sizeof msg,
+           "memory limit of %zu MB exceeded (raise it with --max-memory)",
+           rt->mem_limit >> 20);
+  zd_trip_set(rt, ZD_TRIP_MEMORY, msg);
+}
+
+/* Bytes in use against the budget: Lua's own and what Swift holds for it. */
+static size_t budget_used(const zd_runtime *rt) { return rt->mem_used + rt->host_used; }
+
 static void *zd_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   zd_runtime *rt = (zd_runtime *)ud;
   if (ptr == NULL) osize = 0;  /* osize encodes the object type then */
@@ -53,16 +64,27 @@ static void *zd_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   }
   if (nsize > osize && rt->mem_limit != 0 && rt->enforce) {
     size_t limit = rt->mem_limit;
-    if (rt->tripped == ZD_TRIP_MEMORY) limit += ZD_MEM_HEADROOM;
-    if (rt->mem_used - osize + nsize > limit) {
-      char msg[160];
-      snprintf(msg, sizeof msg,
-               "memory limit of %zu MB exceeded (raise it with --max-memory)",
-               rt->mem_limit >> 20);
-      zd_trip_set(rt, ZD_TRIP_MEMORY, msg);
-      return NULL;  /* Lua raises LUA_ERRMEM; the hook makes it final */
+    /* Lua answers a refusal with an emergency collection and asks again.
+    ** The headroom below is for reporting the error once it is raised; if
+    ** it also served that retry, the request that crossed the limit would
+    ** succeed, nothing would be raised, and the run would go on until the
+    ** watchdog's poke, possibly much deeper into a recursion. */
+    int retry = rt->refusal_pending && ptr == rt->refused_ptr
+                && osize == rt->refused_osize && nsize == rt->refused_nsize;
+    rt->refusal_pending = 0;
+    if (rt->tripped == ZD_TRIP_MEMORY && !retry) limit += ZD_MEM_HEADROOM;
+    if (retry || budget_used(rt) - osize + nsize > limit) {
+      trip_memory(rt);
+      if (!retry) {
+        rt->refusal_pending = 1;
+        rt->refused_ptr = ptr;
+        rt->refused_osize = osize;
+        rt->refused_nsize = nsize;
+      }
+      return NULL;  /* Lua raises LUA_ERRMEM; pcall and the hook make it final */
     }
   }
+  else rt->refusal_pending = 0;
   void *p = realloc(ptr, nsize);
   if (p == NULL) return NULL;
   rt->mem_used = rt->mem_used - osize + nsize;
@@ -72,9 +94,26 @@ static void *zd_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
 
 /* Raise the trip error. Its message is interned at trip time only if memory
 ** allows; otherwise Lua's preallocated "not enough memory" is used. */
-static int raise_trip(lua_State *L, zd_runtime *rt) {
+int zd_raise_trip(lua_State *L, zd_runtime *rt) {
   lua_pushstring(L, rt->trip_message);
   return lua_error(L);
+}
+
+int zd_host_charge(zd_runtime *rt, size_t bytes) {
+  rt->host_used += bytes;
+  if (rt->mem_limit != 0 && budget_used(rt) > rt->mem_limit) trip_memory(rt);
+  return rt->tripped == ZD_TRIP_MEMORY ? ZD_TRIP_MEMORY : ZD_TRIP_NONE;
+}
+
+void zd_host_release(zd_runtime *rt, size_t bytes) {
+  rt->host_used = bytes > rt->host_used ? 0 : rt->host_used - bytes;
+}
+
+int zd_memory_room(zd_runtime *rt, size_t bytes) {
+  if (rt->mem_limit == 0) return 1;
+  if (budget_used(rt) <= rt->mem_limit && bytes <= rt->mem_limit - budget_used(rt)) return 1;
+  trip_memory(rt);
+  return 0;
 }
 
 int zd_charge(zd_runtime *rt, int64_t steps) {
@@ -100,6 +139,26 @@ int zd_charge(zd_runtime *rt, int64_t steps) {
   return rt->tripped;
 }
 
+void zd_checkpoint(lua_State *L, zd_runtime *rt) {
+  if (zd_charge(rt, 0) != ZD_TRIP_NONE) zd_raise_trip(L, rt);
+}
+
+static void zd_hook(lua_State *L, lua_Debug *ar);
+
+/*
+** Give L the one-instruction hook, unless it has it already. lua_sethook
+** marks every Lua frame of the thread (settraps in ldebug.c), which takes
+** time in proportion to the call depth: tens of milliseconds at the depth a
+** runaway recursion reaches, longer than the watchdog's tick. Re-arming an
+** armed thread on every poke kept such a run inside signal handlers, each
+** walking the frames again, for tens of seconds after its limit tripped.
+** Only reads fields, so it is safe in the signal handler.
+*/
+static void arm(lua_State *L) {
+  if (lua_gethook(L) == zd_hook && lua_gethookmask(L) == LUA_MASKCOUNT && lua_gethookcount(L) == 1) return;
+  lua_sethook(L, zd_hook, LUA_MASKCOUNT, 1);
+}
+
 static void zd_hook(lua_State *L, lua_Debug *ar) {
   zd_runtime *rt = zd_runtime_of(L);
   int step = lua_gethookcount(L);
@@ -108,8 +167,8 @@ static void zd_hook(lua_State *L, lua_Debug *ar) {
   if (rt->tripped != ZD_TRIP_NONE) {
     /* From now on this thread fails at every instruction, so no handler
     ** that catches the error gets to run more than one instruction. */
-    lua_sethook(L, zd_hook, LUA_MASKCOUNT, 1);
-    raise_trip(L, rt);
+    arm(L);
+    zd_raise_trip(L, rt);
   }
   /* A poke, or a trip in an earlier input (REPL): back to the base hook. */
   if (step != (rt->max_instructions != 0 ? ZD_HOOK_STEP : 0)) zd_sethook_base(L);
@@ -140,7 +199,7 @@ static void on_poke(int sig) {
   (void)sig;
   if (rt == NULL) return;
   L = rt->running;
-  if (L != NULL) lua_sethook(L, zd_hook, LUA_MASKCOUNT, 1);
+  if (L != NULL) arm(L);
 }
 
 static pthread_once_t poke_handler_once = PTHREAD_ONCE_INIT;
@@ -226,7 +285,7 @@ int zd_co_close(lua_State *L) {
 /* Push the position of the nearest Lua caller that is not zdsh's own
 ** trusted library code (chunk names starting with "=zdsh:"), so an error in
 ** a binding points at the user's line, not at the wrapper that forwarded it. */
-static void where_user(lua_State *L) {
+void zd_push_where_user(lua_State *L) {
   lua_Debug ar;
   int level;
   for (level = 1; level < 12 && lua_getstack(L, level, &ar); level++) {
@@ -243,7 +302,7 @@ static void where_user(lua_State *L) {
 ** it is a message, like luaL_error does. */
 static int raise_with_where(lua_State *L) {
   if (lua_type(L, -1) == LUA_TSTRING) {
-    where_user(L);
+    zd_push_where_user(L);
     lua_insert(L, -2);
     lua_concat(L, 2);
   }
@@ -254,7 +313,7 @@ static int zd_continue(lua_State *L, int status, lua_KContext ctx) {
   zd_runtime *rt = zd_runtime_of(L);
   int n = lua_gettop(L);
   (void)status; (void)ctx;
-  if (rt->tripped != ZD_TRIP_NONE) return raise_trip(L, rt);
+  if (rt->tripped != ZD_TRIP_NONE) return zd_raise_trip(L, rt);
   /* The scheduler resumes a suspended host call with (ok, ...). */
   if (n == 0 || !lua_toboolean(L, 1)) {
     lua_settop(L, 2);
@@ -269,21 +328,17 @@ static int zd_trampoline(lua_State *L) {
   int nyield = 0;
   int saved = rt->enforce;
   int r;
-  if (rt->tripped != ZD_TRIP_NONE) return raise_trip(L, rt);
+  if (rt->tripped != ZD_TRIP_NONE) return zd_raise_trip(L, rt);
   if (dispatch == NULL) return luaL_error(L, "host is not ready");
   /* Swift code may allocate freely (pushing results); the limit is checked
   ** once it has returned, here, where raising is safe. */
   rt->enforce = 0;
   r = dispatch(L, fnid, &nyield);
   rt->enforce = saved;
-  if (rt->tripped != ZD_TRIP_NONE) return raise_trip(L, rt);
-  if (rt->mem_limit != 0 && rt->mem_used > rt->mem_limit) {
-    char msg[160];
-    snprintf(msg, sizeof msg,
-             "memory limit of %zu MB exceeded (raise it with --max-memory)",
-             rt->mem_limit >> 20);
-    zd_trip_set(rt, ZD_TRIP_MEMORY, msg);
-    return raise_trip(L, rt);
+  if (rt->tripped != ZD_TRIP_NONE) return zd_raise_trip(L, rt);
+  if (rt->mem_limit != 0 && budget_used(rt) > rt->mem_limit) {
+    trip_memory(rt);
+    return zd_raise_trip(L, rt);
   }
   if (r == ZD_HOST_ERROR) return raise_with_where(L);
   if (r == ZD_HOST_YIELD) {
@@ -344,9 +399,57 @@ int zd_openlibs(lua_State *L) {
 
 struct traceback_args { lua_State *co; const char *msg; int level; };
 
+/* Beyond this depth a traceback shows only the innermost frames. */
+#define ZD_TRACEBACK_DEEP 1000
+#define ZD_TRACEBACK_SHOWN 10
+
+/* How one frame reads in a short traceback: its name when the calling code
+** gives one, otherwise what kind of function it is. */
+static void describe_frame(lua_State *L, lua_Debug *ar) {
+  if (*ar->namewhat != '\0') lua_pushfstring(L, "%s '%s'", ar->namewhat, ar->name);
+  else if (*ar->what == 'm') lua_pushliteral(L, "main chunk");
+  else if (*ar->what == 'C') lua_pushliteral(L, "?");
+  else lua_pushfstring(L, "function <%s:%d>", ar->short_src, ar->linedefined);
+}
+
+/*
+** The innermost frames of a very deep stack, and a note that the rest are
+** left out. luaL_traceback first looks for the last level, and each probe
+** (lua_getstack) walks the frames from the top, so on a runaway recursion
+** half a million frames deep it took seconds after the error, past the
+** run's deadline.
+*/
+static void short_traceback(lua_State *L, lua_State *co, const char *msg, int level) {
+  luaL_Buffer b;
+  lua_Debug ar;
+  int shown;
+  luaL_buffinit(L, &b);
+  if (msg != NULL) {
+    luaL_addstring(&b, msg);
+    luaL_addchar(&b, '\n');
+  }
+  luaL_addstring(&b, "stack traceback:");
+  for (shown = 0; shown < ZD_TRACEBACK_SHOWN && lua_getstack(co, level + shown, &ar); shown++) {
+    lua_getinfo(co, "Slnt", &ar);
+    if (ar.currentline > 0) lua_pushfstring(L, "\n\t%s:%d: in ", ar.short_src, ar.currentline);
+    else lua_pushfstring(L, "\n\t%s: in ", ar.short_src);
+    luaL_addvalue(&b);
+    describe_frame(L, &ar);
+    luaL_addvalue(&b);
+    if (ar.istailcall) luaL_addstring(&b, "\n\t(...tail calls...)");
+  }
+  lua_pushfstring(L, "\n\t...\t(more than %d levels; the rest are not shown)", ZD_TRACEBACK_DEEP);
+  luaL_addvalue(&b);
+  luaL_pushresult(&b);
+}
+
 static int traceback(lua_State *L) {
   struct traceback_args *a = (struct traceback_args *)lua_touserdata(L, 1);
-  luaL_traceback(L, a->co, a->msg, a->level);
+  lua_Debug ar;
+  if (lua_getstack(a->co, a->level + ZD_TRACEBACK_DEEP, &ar))
+    short_traceback(L, a->co, a->msg, a->level);
+  else
+    luaL_traceback(L, a->co, a->msg, a->level);
   return 1;
 }
 

@@ -7,11 +7,33 @@
 #include <string.h>
 #include "zdshim.h"
 
-/* After a limit trips, every protected call re-raises: the user's handler
-** never sees "success" and a loop around pcall cannot keep the run alive. */
+/* A coroutine abandoned by a trip (see finishpcall) that is resumed
+** anyway, e.g. in a later REPL input that kept a reference to it. */
+static int stay_stopped(lua_State *L, int status, lua_KContext ctx) {
+  (void)status; (void)ctx;
+  lua_pushliteral(L, "cannot resume a coroutine that a limit stopped");
+  return lua_error(L);
+}
+
+/*
+** After a limit trips, no protected call returns to the user's code: the
+** user's handler never sees "success" and a loop around pcall cannot keep
+** the run alive.
+**
+** Where the coroutine can yield, it is suspended for good instead of the
+** error being raised again. Re-raising means one recovery per enclosing
+** pcall, and Lua shrinks the stack at each recovery (walking every frame
+** below it), so a recursion through pcall a hundred thousand levels deep
+** took minutes to unwind after its limit tripped: quadratic in the depth.
+** A yield leaves at once; the scheduler, or the sandbox's coroutine.resume,
+** sees the trip and ends the run, and the collector frees the abandoned
+** frames. Where it cannot yield (under a C call such as a sort comparator)
+** the C stack bounds the nesting, so raising stays cheap.
+*/
 static int finishpcall(lua_State *L, int status, lua_KContext extra) {
   zd_runtime *rt = zd_runtime_of(L);
   if (rt->tripped != ZD_TRIP_NONE) {
+    if (lua_isyieldable(L)) return lua_yieldk(L, 0, 0, stay_stopped);
     lua_pushstring(L, rt->trip_message);
     return lua_error(L);
   }

@@ -116,6 +116,12 @@ public final class LuaHost: @unchecked Sendable {
             lua_pushcclosure(L, f, 0)
             stack.setRawField(H, name)
         }
+        // json.decode builds its result in C, inside the run's limits (see
+        // json_decode.c); it needs the null token and the array marker.
+        stack.pushLightUserdata(LuaHost.nullToken)
+        stack.rawField(LUA_REGISTRY, LuaJSON.arrayMarkerKey)
+        zd_push_json_decode(L)
+        stack.setRawField(H, "json_decode")
         registerBuiltins(into: H)
         lua_pushvalue(L, H)
         hostTableRef = luaL_ref(L, LUA_REGISTRY)
@@ -166,23 +172,14 @@ public final class LuaHost: @unchecked Sendable {
             }),
             ("json_encode", { call in
                 let value = try call.json(1)
-                return .value(.string(value.encoded(call.boolean(2) ? .pretty : [])))
-            }),
-            ("json_decode", { call in
-                let type = lua_type(call.L, 1)
-                guard type == LUA_TSTRING || type == LUA_TNUMBER else { throw call.fail(1, "string") }
-                var length = 0
-                let bytes = lua_tolstring(call.L, 1, &length)!
-                do {
-                    // Parsed straight from Lua's copy of the string.
-                    let value = try bytes.withMemoryRebound(to: UInt8.self, capacity: length) {
-                        try JSON.parse(UnsafeBufferPointer(start: $0, count: length))
-                    }
-                    LuaJSON.push(call.L, value)
-                    return .pushed(1)
-                } catch {
-                    throw HostError("json.decode: \(error)")
-                }
+                let pretty = call.boolean(2)
+                // The text is held twice (Swift's, then Lua's copy): both
+                // must fit before either is made.
+                let budget = RunBudget(call.L)
+                let size = try EncodedSize.of(value, pretty: pretty, budget: budget)
+                try budget.charge(size)
+                try budget.ensureRoom(LuaCost.string(size))
+                return .value(.string(value.encoded(pretty ? .pretty : [])))
             }),
         ]
         for (name, body) in builtins {
@@ -252,6 +249,11 @@ public final class LuaHost: @unchecked Sendable {
         }
         let index = Int(fnid)
         let call = HostCall(L: L, host: self, index: index)
+        // What the call charged to the run's budget was for values it has
+        // dropped or handed to Lua (which counts them itself) by now.
+        let budget = RunBudget(runtime: runtime)
+        let held = budget.held
+        defer { budget.restore(held) }
         do {
             // Copied out: a host function may register more functions (lazy
             // bindings), which must not overlap an access to the table.
@@ -313,17 +315,24 @@ public final class LuaHost: @unchecked Sendable {
     // MARK: - Built-in host functions
 
     private func write(_ call: HostCall) throws -> HostResult {
-        guard let bytes = call.stack.bytes(at: 1) else { throw call.fail(1, "string") }
+        guard lua_type(call.L, 1) == LUA_TSTRING else { throw call.fail(1, "string") }
+        var length = 0
+        guard let text = lua_tolstring(call.L, 1, &length) else { throw call.fail(1, "string") }
         let cap = options.limits.maxOutput
-        if cap > 0 && outputWritten + bytes.count > cap {
-            let room = max(0, cap - outputWritten)
-            options.output(String(decoding: bytes.prefix(room), as: UTF8.self))
+        let over = cap > 0 && outputWritten + length > cap
+        // Only what may be written is copied out of Lua: printing a 100 MB
+        // string with 10 KB left costs 10 KB.
+        let shown = over ? max(0, cap - outputWritten) : length
+        let piece = text.withMemoryRebound(to: UInt8.self, capacity: length) {
+            String(decoding: UnsafeBufferPointer(start: $0, count: shown), as: UTF8.self)
+        }
+        options.output(piece)
+        if over {
             outputWritten = cap
             trip(.output, "output limit of \(cap >> 10) KB exceeded (raise it with --max-output)")
             return .none
         }
-        outputWritten += bytes.count
-        options.output(String(decoding: bytes, as: UTF8.self))
+        outputWritten += length
         return .none
     }
 
@@ -362,6 +371,18 @@ public final class LuaHost: @unchecked Sendable {
         runtime.pointee.interrupt = Int32(ZD_TRIP_INTERRUPT.rawValue)
     }
 
+    /// The deadline of the latest run (nil without a timeout).
+    public private(set) var runDeadline: Date?
+
+    /// What is left of the latest run's limits for showing its results:
+    /// the output it may still write and its deadline. Printing the values
+    /// a chunk returned is part of the run, so it stops at the same limits.
+    public var resultBudget: OutputBudget {
+        let cap = options.limits.maxOutput
+        return OutputBudget(bytes: cap > 0 ? max(0, cap - outputWritten) : nil, deadline: runDeadline,
+                            capacity: cap > 0 ? cap : nil)
+    }
+
     public var statistics: Statistics {
         Statistics(instructions: runtime.pointee.instructions, memoryInUse: runtime.pointee.mem_used,
                    memoryPeak: runtime.pointee.mem_peak)
@@ -392,8 +413,11 @@ public final class LuaHost: @unchecked Sendable {
         rt.pointee.max_instructions = limits.maxInstructions
         zd_sethook_base(L)
         rt.pointee.mem_limit = limits.maxMemory
+        rt.pointee.host_used = 0
         rt.pointee.mem_peak = rt.pointee.mem_used
         outputWritten = 0
+        let deadline = limits.timeout.map { Date(timeIntervalSinceNow: $0) }
+        runDeadline = deadline
         defer { lua_settop(L, 0) }
 
         let chunkName = name.hasPrefix("=") || name.hasPrefix("@") ? name : "@\(name)"
@@ -407,8 +431,9 @@ public final class LuaHost: @unchecked Sendable {
             return .failure(.syntax(message))
         }
         for a in arguments { LuaJSON.push(L, a) }
+        // Arguments too big for the budget stop the run before it starts.
+        if let kind = trippedKind { return .failure(.limit(kind, tripMessage)) }
 
-        let deadline = limits.timeout.map { Date(timeIntervalSinceNow: $0) }
         let watchdog = Watchdog(runtime: rt, deadline: deadline)
         defer { watchdog.stop() }
         return scheduler.runMain(nargs: Int32(arguments.count))

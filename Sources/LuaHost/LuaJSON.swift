@@ -18,6 +18,11 @@ import JSONValue
 ///
 /// JSON → Lua rules: null object fields are left out (a missing field reads
 /// as nil), null array elements become `json.null` so positions are kept.
+///
+/// Both directions work for the running chunk, so both stay inside its
+/// limits (see `RunBudget`): reading charges the Swift values it builds to
+/// the run's memory budget and stops at the deadline; pushing checks for
+/// room before each large value and stops when the run must.
 public enum LuaJSON {
     public static let maxDepth = 100
 
@@ -31,15 +36,19 @@ public enum LuaJSON {
     static let arrayMarkerKey = "zdsh.json.array"
     static let nullKey = "zdsh.json.null"
 
-    /// Reads the value at `index` as JSON.
+    /// Reads the value at `index` as JSON. Throws `ConversionError` for
+    /// values JSON cannot hold and `LimitReached` when the run hits a limit
+    /// on the way (the bytes of the result stay charged to the run until the
+    /// host call or the run ends).
     public static func read(_ L: OpaquePointer, _ index: Int32, path: String = "") throws -> JSON {
         var visiting = Set<UnsafeRawPointer>()
-        return try read(L, lua_absindex(L, index), path: path, depth: 0, visiting: &visiting)
+        return try read(L, lua_absindex(L, index), path: path, depth: 0, visiting: &visiting, budget: RunBudget(L))
     }
 
     private static func read(_ L: OpaquePointer, _ i: Int32, path: String, depth: Int,
-                             visiting: inout Set<UnsafeRawPointer>) throws -> JSON {
+                             visiting: inout Set<UnsafeRawPointer>, budget: RunBudget) throws -> JSON {
         let stack = LuaStack(L)
+        try budget.checkpoint()
         switch lua_type(L, i) {
         case LUA_TNIL, LUA_TNONE:
             return .null
@@ -53,8 +62,14 @@ public enum LuaJSON {
             }
             return .double(d)
         case LUA_TSTRING:
-            let bytes = stack.bytes(at: i) ?? []
-            guard let s = String(validating: bytes, as: UTF8.self) else {
+            var length = 0
+            guard let text = lua_tolstring(L, i, &length) else { return .string("") }
+            try budget.charge(HostCost.string(length))
+            // Validated straight from Lua's bytes: one copy, not two.
+            let s = text.withMemoryRebound(to: UInt8.self, capacity: length) {
+                String(validating: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+            }
+            guard let s else {
                 throw ConversionError(path: path, reason: "string is not valid UTF-8")
             }
             return .string(s)
@@ -62,14 +77,14 @@ public enum LuaJSON {
             if isNull(L, i) { return .null }
             throw ConversionError(path: path, reason: "cannot convert a userdata to JSON")
         case LUA_TTABLE:
-            return try readTable(L, i, path: path, depth: depth, visiting: &visiting)
+            return try readTable(L, i, path: path, depth: depth, visiting: &visiting, budget: budget)
         default:
             throw ConversionError(path: path, reason: "cannot convert a \(stack.typeName(at: i)) to JSON")
         }
     }
 
     private static func readTable(_ L: OpaquePointer, _ t: Int32, path: String, depth: Int,
-                                  visiting: inout Set<UnsafeRawPointer>) throws -> JSON {
+                                  visiting: inout Set<UnsafeRawPointer>, budget: RunBudget) throws -> JSON {
         guard depth < maxDepth else {
             throw ConversionError(path: path, reason: "nesting deeper than \(maxDepth) levels")
         }
@@ -90,6 +105,9 @@ public enum LuaJSON {
         lua_pushnil(L)
         while lua_next(L, t) != 0 {
             count += 1
+            if count % 4096 == 0 {
+                do { try budget.checkpoint() } catch { lua_settop(L, -3); throw error }
+            }
             switch lua_type(L, -2) {
             case LUA_TSTRING:
                 stringKeys += 1
@@ -114,15 +132,17 @@ public enum LuaJSON {
             guard maxIndex == Int64(count) else {
                 throw ConversionError(path: path, reason: "array is sparse or does not start at 1 (\(count) items, highest index \(maxIndex))")
             }
+            try budget.charge(HostCost.array(count))
             var items: [JSON] = []
             items.reserveCapacity(count)
             for n in 1...count {
                 lua_rawgeti(L, t, lua_Integer(n))
                 defer { lua_settop(L, -2) }
-                items.append(try read(L, lua_gettop(L), path: "\(path)[\(n)]", depth: depth + 1, visiting: &visiting))
+                items.append(try read(L, lua_gettop(L), path: "\(path)[\(n)]", depth: depth + 1, visiting: &visiting, budget: budget))
             }
             return .array(items)
         }
+        try budget.charge(HostCost.object(count))
         var object: [String: JSON] = [:]
         object.reserveCapacity(count)
         lua_pushnil(L)
@@ -134,7 +154,8 @@ public enum LuaJSON {
             }
             let childPath = path.isEmpty ? key : "\(path).\(key)"
             do {
-                object[key] = try read(L, lua_gettop(L), path: childPath, depth: depth + 1, visiting: &visiting)
+                try budget.charge(HostCost.string(keyBytes.count))
+                object[key] = try read(L, lua_gettop(L), path: childPath, depth: depth + 1, visiting: &visiting, budget: budget)
             } catch {
                 lua_settop(L, -3)
                 throw error
@@ -161,21 +182,36 @@ public enum LuaJSON {
     }
 
     /// Pushes a JSON value. Top-level null pushes nil.
+    ///
+    /// When the run hits a limit on the way (the value would not fit in its
+    /// memory budget, or its time is up), pushes nil instead and leaves the
+    /// trip recorded: the next step of the run — the trampoline after a host
+    /// call, the continuation of a resumed call — raises the limit error.
     public static func push(_ L: OpaquePointer, _ value: JSON) {
-        push(L, value, inArray: false)
+        let top = lua_gettop(L)
+        do {
+            try push(L, value, inArray: false, budget: RunBudget(L))
+        } catch {
+            lua_settop(L, top)
+            lua_pushnil(L)
+        }
     }
 
-    private static func push(_ L: OpaquePointer, _ value: JSON, inArray: Bool) {
+    private static func push(_ L: OpaquePointer, _ value: JSON, inArray: Bool, budget: RunBudget) throws {
         let stack = LuaStack(L)
-        _ = lua_checkstack(L, 4)
+        try budget.checkpoint()
+        guard lua_checkstack(L, 4) != 0 else { throw ConversionError(path: "", reason: "Lua stack exhausted") }
         switch value {
         case .null:
             if inArray { stack.rawField(LUA_REGISTRY, nullKey) } else { lua_pushnil(L) }
         case .bool(let b): stack.push(b)
         case .int(let i): stack.push(i)
         case .double(let d): stack.push(d)
-        case .string(let s): stack.push(s)
+        case .string(let s):
+            try budget.ensureRoom(LuaCost.string(s.utf8.count))
+            stack.push(s)
         case .array(let items):
+            try budget.ensureRoom(LuaCost.array(items.count))
             lua_createtable(L, Int32(clamping: items.count), 0)
             if items.isEmpty {
                 // Keep "[]" distinct from "{}" when the value goes back to JSON.
@@ -183,15 +219,17 @@ public enum LuaJSON {
                 lua_setmetatable(L, -2)
             }
             for (n, item) in items.enumerated() {
-                push(L, item, inArray: true)
+                try push(L, item, inArray: true, budget: budget)
                 lua_rawseti(L, -2, lua_Integer(n + 1))
             }
         case .object(let fields):
+            try budget.ensureRoom(LuaCost.object(fields.count))
             lua_createtable(L, 0, Int32(clamping: fields.count))
             for (key, field) in fields {
                 if case .null = field { continue }
+                try budget.ensureRoom(LuaCost.string(key.utf8.count))
                 stack.push(key)
-                push(L, field, inArray: false)
+                try push(L, field, inArray: false, budget: budget)
                 lua_rawset(L, -3)
             }
         }

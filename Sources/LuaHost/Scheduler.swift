@@ -142,11 +142,13 @@ final class Scheduler {
                 guard let task = tasks[id] else { continue }
                 step(task)
                 if case .failed(let error) = task.state, id == mainID { return .failure(error) }
+                // A limit ends the run whichever task tripped it.
+                if case .failed(.limit(let kind, let message)) = task.state { return .failure(.limit(kind, message)) }
                 if case .done = task.state, id == mainID {
                     // A limit that tripped where the error could be caught
                     // (a coroutine's __close handler) still fails the run.
                     if let kind = host.trippedKind { return .failure(.limit(kind, host.tripMessage)) }
-                    return .success(results(of: task))
+                    return results(of: task)
                 }
                 continue
             }
@@ -166,6 +168,14 @@ final class Scheduler {
         guard case .ready(let nargs) = task.state else { return }
         var nres: Int32 = 0
         let status = zd_resume(task.co, L, nargs, &nres)
+        // After a trip a protected call suspends its coroutine for good
+        // (see finishpcall in sandbox.c): whatever the status, the task is over.
+        if let kind = host.trippedKind, status == LUA_YIELD {
+            lua_settop(task.co, 0)
+            task.state = .failed(.limit(kind, host.tripMessage))
+            finished(task)
+            return
+        }
         switch status {
         case LUA_YIELD:
             if nres == 2, lua_touserdata(task.co, -2) == LuaHost.suspendToken {
@@ -220,14 +230,28 @@ final class Scheduler {
         return .runtime(message: message, traceback: traceback, value: value)
     }
 
-    private func results(of task: Task) -> [RunValue] {
+    /// The main task's return values, converted while the watchdog still
+    /// runs: a huge value stops at the run's deadline and memory budget like
+    /// the code that built it.
+    private func results(of task: Task) -> Result<[RunValue], LuaError> {
         let co = task.co
         let n = lua_gettop(co)
-        guard n > 0 else { return [] }
-        return (1...n).map { i in
-            if let json = try? LuaJSON.read(co, i) { return .json(json) }
-            return .opaque(LuaStack(co).typeName(at: i))
+        guard n > 0 else { return .success([]) }
+        let budget = RunBudget(co)
+        let held = budget.held
+        // Handed over to the caller: no longer the run's to carry.
+        defer { budget.restore(held) }
+        var values: [RunValue] = []
+        for i in 1...n {
+            do {
+                values.append(.json(try LuaJSON.read(co, i)))
+            } catch let stop as LimitReached {
+                return .failure(.limit(stop.kind, stop.message))
+            } catch {
+                values.append(.opaque(LuaStack(co).typeName(at: i)))
+            }
         }
+        return .success(values)
     }
 
     private func finished(_ task: Task) {

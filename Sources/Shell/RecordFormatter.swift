@@ -1,9 +1,13 @@
 import JSONValue
+import LuaHost
 
 /// The human layout of Zoho records: the fields people look for first (Name,
 /// Email, Status, Subject, Owner/Agent) on their own lines, then the rest;
 /// empty values and internal ids skipped. Lists of records are separated by
 /// blank lines; long lists are truncated with a count.
+///
+/// Like `ValueFormatter`, it writes into a `BoundedText`, so a returned value
+/// of any size is shown within --max-output and --timeout.
 public enum RecordFormatter {
     static let leading: [(label: String, keys: [String])] = [
         ("Name", ["name", "fullName", "displayName", "companyName", "accountName", "productName", "title", "firstName"]),
@@ -19,44 +23,63 @@ public enum RecordFormatter {
     }
 
     public static func format(_ value: JSON, maxItems: Int = 50) -> String {
+        var text = BoundedText()
+        format(value, maxItems: maxItems, into: &text)
+        return text.text
+    }
+
+    public static func format(_ value: JSON, maxItems: Int = 50, into text: inout BoundedText) {
         switch value {
         case .array(let items) where items.contains(where: { $0.objectValue != nil }):
-            var blocks = items.prefix(maxItems).map { format(record: $0) }
-            if items.count > maxItems { blocks.append("… \(items.count - maxItems) more (\(items.count) in all)") }
-            return blocks.joined(separator: "\n\n")
+            for (n, item) in items.prefix(maxItems).enumerated() {
+                guard !text.isFull else { return }
+                if n > 0 { text.append("\n\n") }
+                format(record: item, into: &text)
+            }
+            if items.count > maxItems { text.append("\n\n… \(items.count - maxItems) more (\(items.count) in all)") }
         case .object(let o) where o["dry_run"] == nil && o["results"] == nil:
-            return format(record: value)
+            format(record: value, into: &text)
         default:
-            return ValueFormatter.human(value)
+            ValueFormatter.human(value, into: &text)
         }
     }
 
     static func format(record: JSON) -> String {
-        guard case .object(let o) = record else { return ValueFormatter.human(record) }
-        var lines: [String] = []
+        var text = BoundedText()
+        format(record: record, into: &text)
+        return text.text
+    }
+
+    static func format(record: JSON, into text: inout BoundedText) {
+        guard case .object(let o) = record else { return ValueFormatter.human(record, into: &text) }
+        var lines = 0
+        // Values are clipped to what can still be shown before the line is built.
+        func line(_ label: String, _ value: String, _ text: inout BoundedText) {
+            guard !text.isFull else { return }
+            if lines > 0 { text.append("\n") }
+            lines += 1
+            text.append(label)
+            text.append(ValueFormatter.clip(value, to: text.room))
+        }
         var used = Set<String>()
-        if let id = o["id"].flatMap(scalar) { lines.append("id: \(id)"); used.insert("id") }
+        if let id = o["id"].flatMap(scalar) { line("id: ", id, &text); used.insert("id") }
         for (label, keys) in leading {
             for key in keys {
-                guard let v = o[key], let text = scalar(v) ?? nested(v) else { continue }
+                guard let v = o[key], let value = scalar(v) ?? nested(v) else { continue }
                 if label == "Name", key == "firstName", let last = o["lastName"].flatMap(scalar) {
-                    lines.append("\(label): \(text) \(last)"); used.formUnion(["firstName", "lastName"])
+                    line("\(label): ", "\(value) \(last)", &text); used.formUnion(["firstName", "lastName"])
                 } else {
-                    lines.append("\(label): \(text)")
+                    line("\(label): ", value, &text)
                 }
                 used.insert(key)
                 break
             }
         }
         for key in o.keys.sorted() where !used.contains(key) && !isInternal(key) {
-            guard let v = o[key] else { continue }
-            if let text = scalar(v) {
-                lines.append("  \(key): \(text)")
-            } else if let text = nested(v) {
-                lines.append("  \(key): \(text)")
-            }
+            guard !text.isFull else { return }
+            guard let v = o[key], let value = scalar(v) ?? nested(v) else { continue }
+            line("  \(key): ", value, &text)
         }
-        return lines.joined(separator: "\n")
     }
 
     static func scalar(_ v: JSON) -> String? {

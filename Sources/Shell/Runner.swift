@@ -222,7 +222,7 @@ public struct Runner {
         var status: ExitStatus = .ok
         switch result {
         case .success(let values):
-            printValues(values)
+            if printValues(values, within: session.host.resultBudget) { status = .limit }
         case .failure(let e):
             status = ExitStatus.of(e, denied: 0)
             Terminal.report(e)
@@ -278,17 +278,31 @@ public struct Runner {
         return status
     }
 
-    private func printValues(_ values: [RunValue]) {
+    /// Prints the chunk's results within what is left of the run's limits:
+    /// showing them is part of the run, so a huge value is cut at
+    /// --max-output (with a marker) and at the deadline. Returns whether a
+    /// limit cut it short (the run then ends with the limit status).
+    private func printValues(_ values: [RunValue], within budget: OutputBudget) -> Bool {
+        guard !values.isEmpty else { return false }
+        var text = BoundedText(budget)
         if options.json {
-            if !values.isEmpty { out(ValueFormatter.machine(values)) }
-            return
-        }
-        for v in values {
-            switch v {
-            case .json(let j): out(RecordFormatter.format(j))
-            case .opaque(let d): out(d)
+            ValueFormatter.machine(values, into: &text)
+        } else {
+            for (n, v) in values.enumerated() {
+                if n > 0 { text.append("\n") }
+                switch v {
+                case .json(let j): RecordFormatter.format(j, into: &text)
+                case .opaque(let d): text.append(d)
+                }
             }
         }
+        guard let marker = text.marker, let message = text.limitMessage, let kind = text.stop else {
+            out(text.text)
+            return false
+        }
+        out(text.text + "\n" + marker)
+        Terminal.report(.limit(kind, message))
+        return true
     }
 
     /// The confirmation before the first destructive call of an operation

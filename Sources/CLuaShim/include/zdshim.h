@@ -30,10 +30,17 @@ typedef enum {
 */
 typedef struct zd_runtime {
   /* memory */
-  size_t mem_used;
-  size_t mem_limit;        /* 0 = unlimited */
+  size_t mem_used;         /* by Lua's allocator */
+  size_t host_used;        /* by Swift on the run's behalf (zd_host_charge) */
+  size_t mem_limit;        /* 0 = unlimited; covers mem_used + host_used */
   size_t mem_peak;
   int enforce;             /* the limit applies only while Lua code runs */
+  /* the request the allocator refused last, until the next request: Lua
+  ** retries a refused request once after an emergency collection, and that
+  ** retry must be refused too (see zd_alloc) */
+  int refusal_pending;
+  void *refused_ptr;
+  size_t refused_osize, refused_nsize;
   /* instructions */
   int64_t instructions;    /* executed so far, in hook steps */
   int64_t max_instructions;/* 0 = unlimited */
@@ -125,6 +132,22 @@ int zd_charge(zd_runtime *rt, int64_t steps);
 
 /* Record a trip (from C or Swift; does not raise). */
 void zd_trip_set(zd_runtime *rt, int kind, const char *message);
+
+/* Charge bytes that Swift holds for the run (decoded or converted values,
+** formatted text) to the run's memory budget, shared with Lua's allocator.
+** Returns ZD_TRIP_NONE, or ZD_TRIP_MEMORY after recording the trip when
+** the budget cannot hold them (the bytes are charged either way; the host
+** gives them back with zd_host_release once it has dropped them). */
+int zd_host_charge(zd_runtime *rt, size_t bytes);
+void zd_host_release(zd_runtime *rt, size_t bytes);
+
+/* Whether bytes more (from Lua or Swift) would still fit in the budget.
+** Records the memory trip and returns 0 when they would not. */
+int zd_memory_room(zd_runtime *rt, size_t bytes);
+
+/* Push json.decode, a C closure, with two upvalues already pushed: the
+** json.null token and the array marker metatable. */
+void zd_push_json_decode(lua_State *L);
 
 /* Build "msg\nstack traceback: ..." for a (possibly dead) coroutine. Protected. */
 int zd_traceback(lua_State *L, lua_State *co, const char *msg, int level);
