@@ -7,7 +7,7 @@ import JSONValue
 ///              sc scopes, ok success codes, env envelope, maxPage, safety, noAuth,
 ///              reach ("unbounded" or absent), fx effect rules
 ///   effect rule: id, c condition text, loc body|query, f field path, t test
-///              (in|eq|ne|present|count), v its value, s safety, u unbounded, r reason
+///              (in|notin|eq|ne|present|count), v its value, s safety, u unbounded, r reason
 ///   parameter: n name, in location, r required, s schema
 ///   body:      ct content type, r required, s schema
 ///   schema:    t types, f format, e enum, min, max, minL, maxL, p pattern, i items,
@@ -69,6 +69,7 @@ public enum CatalogDecoder {
         let test: EffectCondition.Test
         switch (j["t"]?.stringValue, j["v"]) {
         case ("in", .array(let values)?): test = .isOneOf(values.compactMap(\.stringValue))
+        case ("notin", .array(let values)?): test = .isNoneOf(values.compactMap(\.stringValue))
         case ("eq", .bool(let b)?): test = .equals(b)
         case ("ne", .bool(let b)?): test = .differs(b)
         case ("present", _): test = .present

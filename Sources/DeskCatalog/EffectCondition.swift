@@ -11,6 +11,8 @@ public struct EffectCondition: Sendable, Hashable, CustomStringConvertible {
     public enum Test: Sendable, Hashable {
         /// A string equal to one of these, ignoring case, width and invisible characters.
         case isOneOf([String])
+        /// A string equal to none of these (same matching); absent or null is not a value.
+        case isNoneOf([String])
         /// A boolean (or the string "true"/"false") equal to this one.
         case equals(Bool)
         /// Anything but this boolean, including an absent field.
@@ -45,6 +47,7 @@ public struct EffectCondition: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch test {
         case .isOneOf(let values): return "\(field) in \(values.joined(separator: ","))"
+        case .isNoneOf(let values): return "\(field) not in \(values.joined(separator: ","))"
         case .equals(let b): return "\(field) = \(b)"
         case .differs(let b): return "\(field) != \(b)"
         case .present: return "\(field) present"

@@ -54,12 +54,14 @@ enum EffectConditionEvaluator {
 
     private static func decide(_ test: EffectCondition.Test, _ values: [JSON]) -> EffectCondition.Verdict {
         switch test {
-        case .isOneOf(let accepted):
-            let wanted = Set(accepted.map(normalized))
+        case .isOneOf(let listed), .isNoneOf(let listed):
+            let wanted = Set(listed.map(normalized))
+            let holdsWhenListed: Bool
+            if case .isOneOf = test { holdsWhenListed = true } else { holdsWhenListed = false }
             return combine(values.map { value in
                 switch value {
                 case .null: return .doesNotHold
-                case .string(let s): return wanted.contains(normalized(s)) ? .holds : .doesNotHold
+                case .string(let s): return wanted.contains(normalized(s)) == holdsWhenListed ? .holds : .doesNotHold
                 default: return .undecidable
                 }
             })

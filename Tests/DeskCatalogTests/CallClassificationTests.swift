@@ -94,6 +94,26 @@ final class CallClassificationTests: XCTestCase {
                        .destructive)
     }
 
+    func testSwitchingARuleGroupOffInAnyDepartmentIsDestructive() {
+        let on: JSON = ["id": "1", "ruleGroupStatus": "ACTIVE"]
+        let off: JSON = ["id": "2", "ruleGroupStatus": "Inactive"]
+        XCTAssertEqual(classify("updateRuleGroup", ["name": "n", "departmentProperties": [on, on]]).safety, .write)
+        let c = classify("updateRuleGroup", ["name": "n", "departmentProperties": [on, off]])
+        XCTAssertEqual(c.safety, .destructive)
+        XCTAssertEqual(c.rule?.id, "rule-group-switched-off")
+        XCTAssertEqual(classify("updateRuleGroup", ["departmentProperties": [["id": "1"]]]).safety, .write,
+                       "a status left out changes nothing")
+        XCTAssertTrue(classify("updateRuleGroup", ["departmentProperties": [["ruleGroupStatus": false]]]).conservative)
+    }
+
+    func testDroppingAnOldPermalinkIsDestructive() {
+        for id in ["updateArticleTranslationPermalink", "addKBRootCategoryPermalink"] {
+            XCTAssertEqual(classify(id, ["permalink": "new", "isOldPermalinkNeeded": true]).safety, .write, id)
+            XCTAssertEqual(classify(id, ["permalink": "new", "isOldPermalinkNeeded": false]).safety, .destructive, id)
+            XCTAssertEqual(classify(id, ["permalink": "new"]).safety, .destructive, id)
+        }
+    }
+
     func testStaticallyUnboundedOperations() {
         for id in ["deleteAllEntities", "deleteAllSpamTickets", "sarEraseAll", "revokeBlueprintForAllEntities",
                    "replaceTag", "scheduleAgentReassignment", "clearEmailFailureAlerts"] {

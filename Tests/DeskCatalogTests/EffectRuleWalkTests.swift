@@ -20,7 +20,7 @@ final class EffectRuleWalkTests: XCTestCase {
     }
 
     func testRulesAreUniqueAndBelongToTheirOperation() {
-        XCTAssertGreaterThanOrEqual(rules.count, 27)
+        XCTAssertGreaterThanOrEqual(rules.count, 33)
         XCTAssertEqual(Set(rules.map(\.id)).count, rules.count, "rule ids must be unique")
         for op in Catalog.shared.operations {
             for rule in op.effectRules {
@@ -45,7 +45,7 @@ final class EffectRuleWalkTests: XCTestCase {
                     XCTAssertNotNil(op.body.flatMap { Self.schema(at: c.path, in: $0.schema) },
                                     "\(rule.id): \(op.id) has no \(c.field)")
                 }
-                if case .isOneOf(let values) = c.test, c.location == .body,
+                if case .isOneOf(let values) = c.test, c.location == .body,  // typos would never match
                    let allowed = op.body.flatMap({ Self.schema(at: c.path, in: $0.schema) })?.enumValues {
                     let known = Set(allowed.map { $0.lowercased() })
                     for v in values { XCTAssertTrue(known.contains(v.lowercased()), "\(rule.id): \(v) not in \(allowed)") }
@@ -102,6 +102,7 @@ final class EffectRuleWalkTests: XCTestCase {
         case .isOneOf(let values): return .string(values[0])
         case .equals(let b): return .bool(b)
         case .differs(let b): return .bool(!b)
+        case .isNoneOf(let values): return .string("zdsh-not-\(values[0])")
         case .present: return .string("someone@example.com")
         case .countAbove(let n): return .array((0...n).map { .string("10000000000\($0)") })
         }
@@ -113,6 +114,7 @@ final class EffectRuleWalkTests: XCTestCase {
             let taken = Set(values.map { $0.lowercased() })
             let allowed = op.body.flatMap { schema(at: rule.condition.path, in: $0.schema) }?.enumValues ?? []
             return .string(allowed.first { !taken.contains($0.lowercased()) } ?? "zdsh-no-such-value")
+        case .isNoneOf(let values): return .string(values[0])
         case .equals(let b): return .bool(!b)
         case .differs(let b): return .bool(b)
         case .present: return nil

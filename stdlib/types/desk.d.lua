@@ -231,7 +231,7 @@ function desk.api.addKBRootCategoryModerators(args) end
 ---@field isOldPermalinkNeeded boolean body
 ---@field permalink string body
 
----POST /api/v1/kbRootCategories/{rootCategoryId}/translations/{locale}/permalinks/add (write)
+---POST /api/v1/kbRootCategories/{rootCategoryId}/translations/{locale}/permalinks/add (write; destructive if body.isOldPermalinkNeeded != true)
 ---@param args desk.api.addKBRootCategoryPermalink.args
 ---@return any
 function desk.api.addKBRootCategoryPermalink(args) end
@@ -6498,7 +6498,7 @@ function desk.api.updateArticleTranslationComment(args) end
 ---@field isOldPermalinkNeeded? boolean body
 ---@field permalink string body
 
----POST /api/v1/articles/{id}/translations/{locale}/permalinks/add (write)
+---POST /api/v1/articles/{id}/translations/{locale}/permalinks/add (write; destructive if body.isOldPermalinkNeeded != true)
 ---@param args desk.api.updateArticleTranslationPermalink.args
 ---@return any
 function desk.api.updateArticleTranslationPermalink(args) end
@@ -7177,7 +7177,7 @@ function desk.api.updateRoutingPreference(args) end
 ---@field name? string body
 ---@field rules table[] body
 
----PUT /api/v1/rulegroups/{id} (write)
+---PUT /api/v1/rulegroups/{id} (write; destructive if body.departmentProperties.ruleGroupStatus not in ACTIVE)
 ---@param args desk.api.updateRuleGroup.args
 ---@return any
 function desk.api.updateRuleGroup(args) end
