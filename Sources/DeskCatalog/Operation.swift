@@ -23,17 +23,26 @@ public struct Operation: Sendable, Hashable {
     public let envelope: Envelope
     /// Maximum `limit` for list operations, when documented.
     public let maxPageSize: Int?
+    /// The reviewed class of a call with no effect rule met (catalog/safety-review.tsv).
+    /// A call's own class comes from `classify(query:body:)`.
     public let safety: Safety
     /// False for the few operations the spec marks without security (logos).
     public let requiresAuth: Bool
+    /// Every call reaches records it does not list (empty, delete all, reassign everything).
+    public let unbounded: Bool
+    /// Reviewed rules that raise a call's class or reach by its arguments
+    /// (catalog/effect-rules.tsv), in review order.
+    public let effectRules: [EffectRule]
 
     public init(id: String, group: String, method: String, path: String, parameters: [Parameter],
                 body: Body?, scopes: [String], successCodes: [Int], envelope: Envelope,
-                maxPageSize: Int?, safety: Safety, requiresAuth: Bool = true) {
+                maxPageSize: Int?, safety: Safety, requiresAuth: Bool = true,
+                unbounded: Bool = false, effectRules: [EffectRule] = []) {
         self.id = id; self.group = group; self.method = method; self.path = path
         self.parameters = parameters; self.body = body; self.scopes = scopes
         self.successCodes = successCodes; self.envelope = envelope
         self.maxPageSize = maxPageSize; self.safety = safety; self.requiresAuth = requiresAuth
+        self.unbounded = unbounded; self.effectRules = effectRules
     }
 }
 

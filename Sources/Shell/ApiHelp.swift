@@ -13,7 +13,8 @@ public enum ApiHelp {
     public static func describe(_ name: String) -> String? {
         guard let (op, binding) = resolve(name) else { return nil }
         var lines: [String] = []
-        lines.append("\(binding?.name ?? "desk.api.\(op.id)")  —  \(op.safety.rawValue.uppercased())")
+        let conditional = op.safety != .destructive && op.mayBeDestructive ? " (DESTRUCTIVE under some arguments: see effect rules)" : ""
+        lines.append("\(binding?.name ?? "desk.api.\(op.id)")  —  \(op.safety.rawValue.uppercased())\(op.unbounded ? ", UNBOUNDED" : "")\(conditional)")
         lines.append("  \(op.method) \(op.path)   (operationId \(op.id), \(op.group))")
         if let b = binding {
             let args = b.positional.map { "<\($0)>" } + ["{options}"]
@@ -46,8 +47,26 @@ public enum ApiHelp {
         if let page = op.maxPageSize { lines.append("  page size: up to \(page)") }
         let names = OperationNames.bindings(of: op.id).map(\.name)
         if !names.isEmpty { lines.append("  reached by: \(names.joined(separator: ", ")), desk.api.\(op.id)") }
-        if op.safety == .destructive { lines.append("  denied unless allowed: --allow \(binding?.name ?? op.id)") }
+        lines += effectLines(op)
+        if op.mayBeDestructive {
+            let when = op.safety == .destructive ? "" : " (calls the rules above make destructive)"
+            lines.append("  denied unless allowed\(when): --allow \(binding?.name ?? op.id)")
+        }
         return lines.joined(separator: "\n")
+    }
+
+    /// When a call is more than the operation's class: reach, and each reviewed
+    /// effect rule with its condition and reason.
+    static func effectLines(_ op: DeskCatalog.Operation) -> [String] {
+        var lines: [String] = []
+        if op.unbounded { lines.append("  unbounded: every call reaches records it does not list, so caps cannot count them") }
+        if !op.effectRules.isEmpty {
+            lines.append("  effect rules (a call that meets one takes its class):")
+            for rule in op.effectRules {
+                lines.append("    \(op.effectNote(for: rule))  [\(rule.id)]: \(rule.reason)")
+            }
+        }
+        return lines
     }
 
     static func typeText(_ s: Schema) -> String {

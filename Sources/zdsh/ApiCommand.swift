@@ -16,7 +16,7 @@ struct ApiCommand: ParsableCommand {
         @Argument(help: "Substring or glob (*) matched against operationIds, friendly names and paths.")
         var pattern: String?
 
-        @Flag(name: .long, help: "Only destructive operations (denied unless allowed).")
+        @Flag(name: .long, help: "Only operations that are destructive, as such or under some arguments (denied unless allowed).")
         var destructive = false
 
         @Flag(name: .long, help: "Print as JSON.")
@@ -27,7 +27,7 @@ struct ApiCommand: ParsableCommand {
             let glob = try needle.flatMap { $0.contains("*") ? try Policy.Pattern($0) : nil }
             var rows: [[String]] = []
             for op in Catalog.shared.operations {
-                if destructive && op.safety != .destructive { continue }
+                if destructive && !op.mayBeDestructive { continue }
                 let names = OperationNames.names(of: op.id)
                 if let needle {
                     let hay = names + [op.path]
@@ -35,21 +35,37 @@ struct ApiCommand: ParsableCommand {
                         ?? hay.contains { $0.lowercased().contains(needle) }
                     if !hit { continue }
                 }
-                rows.append([op.safety.rawValue, op.method, op.path, OperationNames.preferred(op.id), op.id])
+                rows.append([op.safety.rawValue, op.method, op.path, OperationNames.preferred(op.id), op.id, ApiCommand.effects(op)])
             }
             if json {
                 print(JSON.array(rows.map { r in
-                    ["safety": .string(r[0]), "method": .string(r[1]), "path": .string(r[2]), "name": .string(r[3]), "operation": .string(r[4])]
+                    var o: [String: JSON] = ["safety": .string(r[0]), "method": .string(r[1]), "path": .string(r[2]),
+                                             "name": .string(r[3]), "operation": .string(r[4])]
+                    if let op = Catalog.shared.operation(id: r[4]) {
+                        o["unbounded"] = .bool(op.unbounded)
+                        o["effectRules"] = .array(op.effectRules.map { rule in
+                            ["id": .string(rule.id), "when": .string(rule.condition.description),
+                             "safety": .string(rule.safety.rawValue), "unbounded": .bool(rule.unbounded),
+                             "reason": .string(rule.reason)]
+                        })
+                    }
+                    return .object(o)
                 }).encoded(.pretty))
                 return
             }
             let w = [12, 6, min(60, rows.map { $0[2].count }.max() ?? 10)]
             for r in rows {
                 print(r[0].padding(toLength: w[0], withPad: " ", startingAt: 0) + r[1].padding(toLength: w[1] + 1, withPad: " ", startingAt: 0)
-                      + r[2].padding(toLength: w[2] + 2, withPad: " ", startingAt: 0) + r[3])
+                      + r[2].padding(toLength: w[2] + 2, withPad: " ", startingAt: 0) + r[3] + r[5])
             }
             FileHandle.standardError.write(Data("\(rows.count) operation\(rows.count == 1 ? "" : "s")\n".utf8))
         }
+    }
+
+    /// "  (unbounded; destructive if body.status in DISABLED)", or nothing.
+    static func effects(_ op: DeskCatalog.Operation) -> String {
+        let notes = (op.unbounded ? ["unbounded"] : []) + op.effectRules.map(op.effectNote(for:))
+        return notes.isEmpty ? "" : "  (" + notes.joined(separator: "; ") + ")"
     }
 
     struct Aliases: ParsableCommand {

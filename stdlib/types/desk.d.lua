@@ -231,7 +231,7 @@ function desk.api.addKBRootCategoryModerators(args) end
 ---@field isOldPermalinkNeeded boolean body
 ---@field permalink string body
 
----POST /api/v1/kbRootCategories/{rootCategoryId}/translations/{locale}/permalinks/add (write)
+---POST /api/v1/kbRootCategories/{rootCategoryId}/translations/{locale}/permalinks/add (write; destructive if body.isOldPermalinkNeeded != true)
 ---@param args desk.api.addKBRootCategoryPermalink.args
 ---@return any
 function desk.api.addKBRootCategoryPermalink(args) end
@@ -417,7 +417,7 @@ function desk.api.associateAccountsWithContact(args) end
 ---@field associate boolean body
 ---@field ids (integer|string)[] body
 
----POST /api/v1/products/{productId}/associateAccounts (write)
+---POST /api/v1/products/{productId}/associateAccounts (write; destructive if body.associate != true)
 ---@param args desk.api.associateAccountsWithProduct.args
 ---@return any
 function desk.api.associateAccountsWithProduct(args) end
@@ -436,7 +436,7 @@ function desk.api.associateAgentsToDepartment(args) end
 ---@field slaId integer|string path
 ---@field associate boolean body
 
----POST /api/v1/accounts/{accountId}/sla/{slaId} (destructive)
+---POST /api/v1/accounts/{accountId}/sla/{slaId} (write; destructive if body.associate != true)
 ---@param args desk.api.associateAndDisassociateSlaInAccount.args
 ---@return any
 function desk.api.associateAndDisassociateSlaInAccount(args) end
@@ -465,7 +465,7 @@ function desk.api.associateBadgesToUsers(args) end
 ---@field associate boolean body
 ---@field ids (integer|string)[] body
 
----POST /api/v1/products/{productId}/associateContacts (write)
+---POST /api/v1/products/{productId}/associateContacts (write; destructive if body.associate != true)
 ---@param args desk.api.associateContactsWithProduct.args
 ---@return any
 function desk.api.associateContactsWithProduct(args) end
@@ -485,7 +485,7 @@ function desk.api.associateGroupsToUsers(args) end
 ---@field departmentId? integer|string body
 ---@field ids (integer|string)[] body
 
----POST /api/v1/accounts/{accountId}/associateProducts (write)
+---POST /api/v1/accounts/{accountId}/associateProducts (write; destructive if body.associate != true)
 ---@param args desk.api.associateProductsWithAccount.args
 ---@return any
 function desk.api.associateProductsWithAccount(args) end
@@ -496,7 +496,7 @@ function desk.api.associateProductsWithAccount(args) end
 ---@field departmentId? integer|string body
 ---@field ids (integer|string)[] body
 
----POST /api/v1/contacts/{contactId}/associateProducts (write)
+---POST /api/v1/contacts/{contactId}/associateProducts (write; destructive if body.associate != true)
 ---@param args desk.api.associateProductsWithContact.args
 ---@return any
 function desk.api.associateProductsWithContact(args) end
@@ -525,7 +525,7 @@ function desk.api.associateTicketTags(args) end
 ---@field ids (integer|string)[] body
 ---@field isCustomField? boolean body
 
----POST /api/v1/accounts/updateMany (write)
+---POST /api/v1/accounts/updateMany (write; destructive if body.ids count > 1)
 ---@param args desk.api.bulkUpdateAccounts.args
 ---@return any
 function desk.api.bulkUpdateAccounts(args) end
@@ -536,7 +536,7 @@ function desk.api.bulkUpdateAccounts(args) end
 ---@field ids (integer|string)[] body
 ---@field isCustomField? boolean body
 
----POST /api/v1/calls/updateMany (write)
+---POST /api/v1/calls/updateMany (write; destructive if body.ids count > 1)
 ---@param args desk.api.bulkUpdateCalls.args
 ---@return any
 function desk.api.bulkUpdateCalls(args) end
@@ -547,7 +547,7 @@ function desk.api.bulkUpdateCalls(args) end
 ---@field ids (integer|string)[] body
 ---@field isCustomField? boolean body
 
----POST /api/v1/contacts/updateMany (write)
+---POST /api/v1/contacts/updateMany (write; destructive if body.ids count > 1)
 ---@param args desk.api.bulkUpdateContacts.args
 ---@return any
 function desk.api.bulkUpdateContacts(args) end
@@ -558,7 +558,7 @@ function desk.api.bulkUpdateContacts(args) end
 ---@field ids (integer|string)[] body
 ---@field isCustomField? boolean body
 
----POST /api/v1/events/updateMany (write)
+---POST /api/v1/events/updateMany (write; destructive if body.ids count > 1)
 ---@param args desk.api.bulkUpdateEvents.args
 ---@return any
 function desk.api.bulkUpdateEvents(args) end
@@ -569,7 +569,7 @@ function desk.api.bulkUpdateEvents(args) end
 ---@field ids (integer|string)[] body
 ---@field isCustomField? boolean body
 
----POST /api/v1/tasks/updateMany (write)
+---POST /api/v1/tasks/updateMany (write; destructive if body.ids count > 1)
 ---@param args desk.api.bulkUpdateTasks.args
 ---@return any
 function desk.api.bulkUpdateTasks(args) end
@@ -580,7 +580,7 @@ function desk.api.bulkUpdateTasks(args) end
 ---@field ids (integer|string)[] body
 ---@field isCustomField? boolean body
 
----POST /api/v1/tickets/updateMany (write)
+---POST /api/v1/tickets/updateMany (write; destructive if body.ids count > 1)
 ---@param args desk.api.bulkUpdateTickets.args
 ---@return any
 function desk.api.bulkUpdateTickets(args) end
@@ -624,7 +624,7 @@ function desk.api.checkPermalinkAvailability(args) end
 ---@class desk.api.clearEmailFailureAlerts.args
 ---@field department integer|string query
 
----PATCH /api/v1/emailFailureAlerts (destructive)
+---PATCH /api/v1/emailFailureAlerts (destructive, unbounded)
 ---@param args desk.api.clearEmailFailureAlerts.args
 ---@return any
 function desk.api.clearEmailFailureAlerts(args) end
@@ -1348,7 +1348,7 @@ function desk.api.deactivateAgents(args) end
 ---@field layoutId integer|string path
 ---@field transferToLayoutId? integer|string body
 
----POST /api/v1/layouts/{layoutId}/deactivate (destructive)
+---POST /api/v1/layouts/{layoutId}/deactivate (destructive, unbounded)
 ---@param args desk.api.deactivateLayout.args
 ---@return any
 function desk.api.deactivateLayout(args) end
@@ -1381,7 +1381,7 @@ function desk.api.deleteAccountComment(args) end
 
 ---@class desk.api.deleteAllEntities.args
 
----POST /api/v1/recycleBin/deleteAll (destructive)
+---POST /api/v1/recycleBin/deleteAll (destructive, unbounded)
 ---@param args desk.api.deleteAllEntities.args
 ---@return any
 function desk.api.deleteAllEntities(args) end
@@ -1389,7 +1389,7 @@ function desk.api.deleteAllEntities(args) end
 ---@class desk.api.deleteAllSpamCalls.args
 ---@field departmentId integer|string body
 
----POST /api/v1/calls/emptySpam (destructive)
+---POST /api/v1/calls/emptySpam (destructive, unbounded)
 ---@param args desk.api.deleteAllSpamCalls.args
 ---@return any
 function desk.api.deleteAllSpamCalls(args) end
@@ -1397,7 +1397,7 @@ function desk.api.deleteAllSpamCalls(args) end
 ---@class desk.api.deleteAllSpamEvents.args
 ---@field departmentId integer|string body
 
----POST /api/v1/events/emptySpam (destructive)
+---POST /api/v1/events/emptySpam (destructive, unbounded)
 ---@param args desk.api.deleteAllSpamEvents.args
 ---@return any
 function desk.api.deleteAllSpamEvents(args) end
@@ -1405,7 +1405,7 @@ function desk.api.deleteAllSpamEvents(args) end
 ---@class desk.api.deleteAllSpamTasks.args
 ---@field departmentId integer|string body
 
----POST /api/v1/tasks/emptySpam (destructive)
+---POST /api/v1/tasks/emptySpam (destructive, unbounded)
 ---@param args desk.api.deleteAllSpamTasks.args
 ---@return any
 function desk.api.deleteAllSpamTasks(args) end
@@ -1413,7 +1413,7 @@ function desk.api.deleteAllSpamTasks(args) end
 ---@class desk.api.deleteAllSpamTickets.args
 ---@field departmentId integer|string body
 
----POST /api/v1/tickets/emptySpam (destructive)
+---POST /api/v1/tickets/emptySpam (destructive, unbounded)
 ---@param args desk.api.deleteAllSpamTickets.args
 ---@return any
 function desk.api.deleteAllSpamTickets(args) end
@@ -1731,7 +1731,7 @@ function desk.api.deleteProductAttachment(args) end
 ---@field profileId integer|string path
 ---@field transferToProfileId integer|string body
 
----POST /api/v1/profiles/{profileId}/delete (destructive)
+---POST /api/v1/profiles/{profileId}/delete (destructive, unbounded)
 ---@param args desk.api.deleteProfile.args
 ---@return any
 function desk.api.deleteProfile(args) end
@@ -1740,7 +1740,7 @@ function desk.api.deleteProfile(args) end
 ---@field roleId integer|string path
 ---@field transferToRoleId integer|string body
 
----POST /api/v1/roles/{roleId}/delete (destructive)
+---POST /api/v1/roles/{roleId}/delete (destructive, unbounded)
 ---@param args desk.api.deleteRole.args
 ---@return any
 function desk.api.deleteRole(args) end
@@ -1764,7 +1764,7 @@ function desk.api.deleteSkillType(args) end
 ---@class desk.api.deleteSpamActivities.args
 ---@field departmentId integer|string body
 
----POST /api/v1/activities/emptySpam (destructive)
+---POST /api/v1/activities/emptySpam (destructive, unbounded)
 ---@param args desk.api.deleteSpamActivities.args
 ---@return any
 function desk.api.deleteSpamActivities(args) end
@@ -1841,7 +1841,7 @@ function desk.api.deleteTaskAttachment(args) end
 ---@field ticketNewAgent integer|string body
 ---@field ticketNewTeam integer|string body
 
----POST /api/v1/teams/{team_id}/deleteTeam (destructive)
+---POST /api/v1/teams/{team_id}/deleteTeam (destructive, unbounded)
 ---@param args desk.api.deleteTeam.args
 ---@return any
 function desk.api.deleteTeam(args) end
@@ -2001,7 +2001,7 @@ function desk.api.disableCommunityCategory(args) end
 ---@field agentNewDepartment integer|string body
 ---@field emailNewDepartment? integer|string body
 
----POST /api/v1/departments/{departmentId}/disable (destructive)
+---POST /api/v1/departments/{departmentId}/disable (destructive, unbounded)
 ---@param args desk.api.disableDepartment.args
 ---@return any
 function desk.api.disableDepartment(args) end
@@ -2143,7 +2143,7 @@ function desk.api.enableDepartment(args) end
 ---@field executionType? "ASYNC"|"SYNC" body
 ---@field moduleId integer|string body
 
----POST /api/v1/actions/{id}/execute (write)
+---POST /api/v1/actions/{id}/execute (destructive)
 ---@param args desk.api.executeAction.args
 ---@return any
 function desk.api.executeAction(args) end
@@ -5522,7 +5522,7 @@ function desk.api.mapSkillsWithAgent(args) end
 ---@field topicId integer|string path
 ---@field reason string body
 
----POST /api/v1/communityTopics/{topicId}/comments/{commentId}/markSpam (write)
+---POST /api/v1/communityTopics/{topicId}/comments/{commentId}/markSpam (destructive)
 ---@param args desk.api.markACommentAsSpam.args
 ---@return any
 function desk.api.markACommentAsSpam(args) end
@@ -5531,7 +5531,7 @@ function desk.api.markACommentAsSpam(args) end
 ---@field topicId integer|string path
 ---@field reason string body
 
----POST /api/v1/communityTopics/{topicId}/markSpam (write)
+---POST /api/v1/communityTopics/{topicId}/markSpam (destructive)
 ---@param args desk.api.markATopicAsSpam.args
 ---@return any
 function desk.api.markATopicAsSpam(args) end
@@ -5540,7 +5540,7 @@ function desk.api.markATopicAsSpam(args) end
 ---@field commentIds (integer|string)[] body
 ---@field reason string body
 
----POST /api/v1/community/markAllCommentsAsSpam (write)
+---POST /api/v1/community/markAllCommentsAsSpam (destructive)
 ---@param args desk.api.markAllCommentsAsSpam.args
 ---@return any
 function desk.api.markAllCommentsAsSpam(args) end
@@ -5549,7 +5549,7 @@ function desk.api.markAllCommentsAsSpam(args) end
 ---@field reason string body
 ---@field topicIds (integer|string)[] body
 
----POST /api/v1/community/markAllTopicsAsSpam (write)
+---POST /api/v1/community/markAllTopicsAsSpam (destructive)
 ---@param args desk.api.markAllTopicsAsSpam.args
 ---@return any
 function desk.api.markAllTopicsAsSpam(args) end
@@ -5559,7 +5559,7 @@ function desk.api.markAllTopicsAsSpam(args) end
 ---@field ids (integer|string)[] body
 ---@field isSpam boolean body
 
----POST /api/v1/contacts/markSpam (write)
+---POST /api/v1/contacts/markSpam (write; destructive if body.isSpam != false; unbounded if body.handleExistingTickets = true)
 ---@param args desk.api.markContactsAsSpam.args
 ---@return any
 function desk.api.markContactsAsSpam(args) end
@@ -5585,7 +5585,7 @@ function desk.api.markTicketAsRead(args) end
 ---@field ids (integer|string)[] body
 ---@field isSpam boolean body
 
----POST /api/v1/tickets/markSpam (write)
+---POST /api/v1/tickets/markSpam (write; destructive if body.isSpam != false)
 ---@param args desk.api.markTicketAsSpam.args
 ---@return any
 function desk.api.markTicketAsSpam(args) end
@@ -5825,7 +5825,7 @@ function desk.api.reorderSkills(args) end
 ---@field newValue string body
 ---@field oldValue string body
 
----POST /api/v1/layouts/{layoutId}/replaceValues (destructive)
+---POST /api/v1/layouts/{layoutId}/replaceValues (destructive, unbounded)
 ---@param args desk.api.replacePickListValue.args
 ---@return any
 function desk.api.replacePickListValue(args) end
@@ -5834,7 +5834,7 @@ function desk.api.replacePickListValue(args) end
 ---@field currentTagId integer|string path
 ---@field id integer|string body
 
----PATCH /api/v1/tags/{currentTagId}/replace (destructive)
+---PATCH /api/v1/tags/{currentTagId}/replace (destructive, unbounded)
 ---@param args desk.api.replaceTag.args
 ---@return any
 function desk.api.replaceTag(args) end
@@ -5848,7 +5848,7 @@ function desk.api.resetCurrentDomain(args) end
 
 ---@class desk.api.restoreAllEntities.args
 
----POST /api/v1/recycleBin/restoreAll (write)
+---POST /api/v1/recycleBin/restoreAll (write, unbounded)
 ---@param args desk.api.restoreAllEntities.args
 ---@return any
 function desk.api.restoreAllEntities(args) end
@@ -5881,7 +5881,7 @@ function desk.api.revokeBlueprintForATicket(args) end
 ---@class desk.api.revokeBlueprintForAllEntities.args
 ---@field blueprint_id integer|string path
 
----POST /api/v1/blueprints/{blueprint_id}/revoke (destructive)
+---POST /api/v1/blueprints/{blueprint_id}/revoke (destructive, unbounded)
 ---@param args desk.api.revokeBlueprintForAllEntities.args
 ---@return any
 function desk.api.revokeBlueprintForAllEntities(args) end
@@ -5902,7 +5902,7 @@ function desk.api.sarErase(args) end
 ---@field module "allEntities"|"contacts"|"tickets" body
 ---@field referenceTicketNumber? integer|string body
 
----POST /api/v1/subjectAccessRequests/eraseAll (destructive)
+---POST /api/v1/subjectAccessRequests/eraseAll (destructive, unbounded)
 ---@param args desk.api.sarEraseAll.args
 ---@return any
 function desk.api.sarEraseAll(args) end
@@ -5964,7 +5964,7 @@ function desk.api.saveTimeTrackingSettings(args) end
 ---@field agentId integer|string path
 ---@field agentReassignment table[] body
 
----POST /api/v1/agents/{agentId}/reassignment (write)
+---POST /api/v1/agents/{agentId}/reassignment (destructive, unbounded)
 ---@param args desk.api.scheduleAgentReassignment.args
 ---@return any
 function desk.api.scheduleAgentReassignment(args) end
@@ -6425,7 +6425,7 @@ function desk.api.updateAccountContactMappingInfo(args) end
 ---@field rolePermissionType? "Admin"|"AgentPersonal"|"AgentPublic"|"AgentTeamPersonal"|"Custom"|"Light" body
 ---@field status? "ACTIVE"|"DISABLED" body
 
----PATCH /api/v1/agents/{agentId} (write)
+---PATCH /api/v1/agents/{agentId} (write; destructive if body.status in DISABLED; destructive if body.emailId present)
 ---@param args desk.api.updateAgent.args
 ---@return any
 function desk.api.updateAgent(args) end
@@ -6447,7 +6447,7 @@ function desk.api.updateAgent(args) end
 ---@field tags? string[] body
 ---@field title? string body
 
----PATCH /api/v1/articles/{id} (write)
+---PATCH /api/v1/articles/{id} (write; destructive if body.status in Unpublished)
 ---@param args desk.api.updateArticle.args
 ---@return any
 function desk.api.updateArticle(args) end
@@ -6473,7 +6473,7 @@ function desk.api.updateArticle(args) end
 ---@field title? string body
 ---@field translationState? "AUTO-TRANSLATE FAILED"|"OUTDATED"|"UP-TO-DATE" body
 
----PATCH /api/v1/articles/{articleId}/translations/{locale} (write)
+---PATCH /api/v1/articles/{articleId}/translations/{locale} (write; destructive if body.status in Unpublished)
 ---@param args desk.api.updateArticleTranslation.args
 ---@return any
 function desk.api.updateArticleTranslation(args) end
@@ -6498,7 +6498,7 @@ function desk.api.updateArticleTranslationComment(args) end
 ---@field isOldPermalinkNeeded? boolean body
 ---@field permalink string body
 
----POST /api/v1/articles/{id}/translations/{locale}/permalinks/add (write)
+---POST /api/v1/articles/{id}/translations/{locale}/permalinks/add (write; destructive if body.isOldPermalinkNeeded != true)
 ---@param args desk.api.updateArticleTranslationPermalink.args
 ---@return any
 function desk.api.updateArticleTranslationPermalink(args) end
@@ -6529,7 +6529,7 @@ function desk.api.updateArticleTranslationPermalink(args) end
 ---@field transitions? table[] body
 ---@field type? "CONTINUOUS"|"NON_CONTINUOUS" body
 
----PATCH /api/v1/blueprints/{blueprint_id} (write)
+---PATCH /api/v1/blueprints/{blueprint_id} (write; destructive if body.active = false)
 ---@param args desk.api.updateBlueprint.args
 ---@return any
 function desk.api.updateBlueprint(args) end
@@ -6543,7 +6543,7 @@ function desk.api.updateBlueprint(args) end
 ---@field timeZoneId? string body
 ---@field type? "24X7"|"CUSTOM"|"SPECIFIC" body
 
----PATCH /api/v1/businessHours/{businessHourId} (write)
+---PATCH /api/v1/businessHours/{businessHourId} (write; destructive if body.status in INACTIVE)
 ---@param args desk.api.updateBusinessHour.args
 ---@return any
 function desk.api.updateBusinessHour(args) end
@@ -6908,7 +6908,7 @@ function desk.api.updateHelpCenterUserGroup(args) end
 ---@field name? string body
 ---@field status? "ACTIVE"|"INACTIVE" body
 
----PATCH /api/v1/holidayList/{holidayListId} (write)
+---PATCH /api/v1/holidayList/{holidayListId} (write; destructive if body.status in INACTIVE)
 ---@param args desk.api.updateHolidayList.args
 ---@return any
 function desk.api.updateHolidayList(args) end
@@ -6949,7 +6949,7 @@ function desk.api.updateKBCategoryLogo(args) end
 ---@field translations? table[] body
 ---@field visibility? "AGENTS"|"ALL_USERS"|"GROUP_USERS"|"NONE"|"PRIVATE_IP" body
 
----PATCH /api/v1/kbSections/{sectionId} (write)
+---PATCH /api/v1/kbSections/{sectionId} (write; destructive if body.status in HIDE_IN_HELPCENTER)
 ---@param args desk.api.updateKBSection.args
 ---@return any
 function desk.api.updateKBSection(args) end
@@ -7009,7 +7009,7 @@ function desk.api.updateLayoutField(args) end
 ---@field status? "active"|"deactive" body
 ---@field systemGenerated? boolean body
 
----PATCH /api/v1/layouts/{layoutId}/layoutRules/{layoutRuleId} (write)
+---PATCH /api/v1/layouts/{layoutId}/layoutRules/{layoutRuleId} (write; destructive if body.status in deactive)
 ---@param args desk.api.updateLayoutRule.args
 ---@return any
 function desk.api.updateLayoutRule(args) end
@@ -7020,7 +7020,7 @@ function desk.api.updateLayoutRule(args) end
 ---@field ids (integer|string)[] body
 ---@field isCustomField boolean body
 
----POST /api/v1/contracts/updateMany (write)
+---POST /api/v1/contracts/updateMany (write; destructive if body.ids count > 1)
 ---@param args desk.api.updateMany.args
 ---@return any
 function desk.api.updateMany(args) end
@@ -7177,7 +7177,7 @@ function desk.api.updateRoutingPreference(args) end
 ---@field name? string body
 ---@field rules table[] body
 
----PUT /api/v1/rulegroups/{id} (write)
+---PUT /api/v1/rulegroups/{id} (write; destructive if body.departmentProperties.ruleGroupStatus not in ACTIVE)
 ---@param args desk.api.updateRuleGroup.args
 ---@return any
 function desk.api.updateRuleGroup(args) end
@@ -7201,7 +7201,7 @@ function desk.api.updateSignatures(args) end
 ---@field skillTypeId? integer|string body
 ---@field status? "ACTIVE"|"INACTIVE" body
 
----PATCH /api/v1/skills/{skillId} (write)
+---PATCH /api/v1/skills/{skillId} (write; destructive if body.status in INACTIVE)
 ---@param args desk.api.updateSkill.args
 ---@return any
 function desk.api.updateSkill(args) end
@@ -7251,7 +7251,7 @@ function desk.api.updateSupportEmailAddressDomain(args) end
 ---@field status? "ACTIVE"|"DISCONTINUED" body
 ---@field supportType? "HOURS"|"PRICE"|"TICKETS"|"UNLIMITED_SUPPORT" body
 
----PATCH /api/v1/supportPlans/{supportPlanId} (write)
+---PATCH /api/v1/supportPlans/{supportPlanId} (write; destructive if body.status in DISCONTINUED)
 ---@param args desk.api.updateSupportPlan.args
 ---@return any
 function desk.api.updateSupportPlan(args) end
@@ -7512,7 +7512,7 @@ function desk.api.updateUnFollowersToCommunityUser(args) end
 ---@field email? table[] body
 ---@field status? "ACTIVE"|"DELETED"|"DISABLED" body
 
----PATCH /api/v1/users/{userId} (write)
+---PATCH /api/v1/users/{userId} (write; destructive if body.status in DELETED,DISABLED; destructive if body.email present)
 ---@param args desk.api.updateUserDetails.args
 ---@return any
 function desk.api.updateUserDetails(args) end
@@ -7531,7 +7531,7 @@ function desk.api.updateUserDetails(args) end
 ---@field status? "active"|"deactive" body
 ---@field systemGenerated? boolean body
 
----PATCH /api/v1/layouts/{layoutId}/validationRules/{validationRuleId} (write)
+---PATCH /api/v1/layouts/{layoutId}/validationRules/{validationRuleId} (write; destructive if body.status in deactive)
 ---@param args desk.api.updateValidationRule.args
 ---@return any
 function desk.api.updateValidationRule(args) end
@@ -7546,7 +7546,7 @@ function desk.api.updateValidationRule(args) end
 ---@field subscriptions table body
 ---@field url? string body
 
----PATCH /api/v1/webhooks/{webhookId} (write)
+---PATCH /api/v1/webhooks/{webhookId} (write; destructive if body.isEnabled = false)
 ---@param args desk.api.updateWebhook.args
 ---@return any
 function desk.api.updateWebhook(args) end
@@ -7712,7 +7712,7 @@ function desk.profiles.clone(profileId, opts) end
 ---@class desk.profiles.delete.opts: desk.api.deleteProfile.args
 ---@field transfer_to? integer|string → transferToProfileId
 
----POST /api/v1/profiles/{profileId}/delete (destructive) — desk.api.deleteProfile
+---POST /api/v1/profiles/{profileId}/delete (destructive, unbounded) — desk.api.deleteProfile
 ---@param profileId integer|string
 ---@param opts? desk.profiles.delete.opts|table
 ---@return any
@@ -7760,7 +7760,7 @@ function desk.roles.update(roleId, opts) end
 ---@class desk.roles.delete.opts: desk.api.deleteRole.args
 ---@field transfer_to? integer|string → transferToRoleId
 
----POST /api/v1/roles/{roleId}/delete (destructive) — desk.api.deleteRole
+---POST /api/v1/roles/{roleId}/delete (destructive, unbounded) — desk.api.deleteRole
 ---@param roleId integer|string
 ---@param opts? desk.roles.delete.opts|table
 ---@return any
@@ -7804,7 +7804,7 @@ function desk.agents.get_mine(opts) end
 ---@return any
 function desk.agents.create(opts) end
 
----PATCH /api/v1/agents/{agentId} (write) — desk.api.updateAgent
+---PATCH /api/v1/agents/{agentId} (write; destructive if body.status in DISABLED; destructive if body.emailId present) — desk.api.updateAgent
 ---@param agentId integer|string
 ---@param opts? desk.api.updateAgent.args|table
 ---@return any
@@ -7889,7 +7889,7 @@ function desk.departments.enable(departmentId, opts) end
 ---@field move_agents_to? integer|string → agentNewDepartment
 ---@field move_emails_to? integer|string → emailNewDepartment
 
----POST /api/v1/departments/{departmentId}/disable (destructive) — desk.api.disableDepartment
+---POST /api/v1/departments/{departmentId}/disable (destructive, unbounded) — desk.api.disableDepartment
 ---@param departmentId integer|string
 ---@param opts? desk.departments.disable.opts|table
 ---@return any
@@ -7943,7 +7943,7 @@ function desk.teams.create(opts) end
 ---@return any
 function desk.teams.update(team_id, opts) end
 
----POST /api/v1/teams/{team_id}/deleteTeam (destructive) — desk.api.deleteTeam
+---POST /api/v1/teams/{team_id}/deleteTeam (destructive, unbounded) — desk.api.deleteTeam
 ---@param team_id integer|string
 ---@param opts? desk.api.deleteTeam.args|table
 ---@return any
@@ -7982,7 +7982,7 @@ function desk.tickets.create(opts) end
 ---@return any
 function desk.tickets.update(ticketId, opts) end
 
----POST /api/v1/tickets/updateMany (write) — desk.api.bulkUpdateTickets
+---POST /api/v1/tickets/updateMany (write; destructive if body.ids count > 1) — desk.api.bulkUpdateTickets
 ---@param opts? desk.api.bulkUpdateTickets.args|table
 ---@return any
 function desk.tickets.update_many(opts) end
@@ -8013,7 +8013,7 @@ function desk.tickets.move(ticketId, departmentId, opts) end
 ---@return any
 function desk.tickets.close(ids, opts) end
 
----POST /api/v1/tickets/markSpam (write) — desk.api.markTicketAsSpam
+---POST /api/v1/tickets/markSpam (write; destructive if body.isSpam != false) — desk.api.markTicketAsSpam
 ---@param ids (integer|string)[]
 ---@param opts? desk.api.markTicketAsSpam.args|table
 ---@return any
@@ -8025,7 +8025,7 @@ function desk.tickets.mark_spam(ids, opts) end
 ---@return any
 function desk.tickets.delete_spam(ticketIds, opts) end
 
----POST /api/v1/tickets/emptySpam (destructive) — desk.api.deleteAllSpamTickets
+---POST /api/v1/tickets/emptySpam (destructive, unbounded) — desk.api.deleteAllSpamTickets
 ---@param departmentId integer|string
 ---@param opts? desk.api.deleteAllSpamTickets.args|table
 ---@return any
@@ -8138,7 +8138,7 @@ function desk.contacts.create(opts) end
 ---@return any
 function desk.contacts.update(contactId, opts) end
 
----POST /api/v1/contacts/updateMany (write) — desk.api.bulkUpdateContacts
+---POST /api/v1/contacts/updateMany (write; destructive if body.ids count > 1) — desk.api.bulkUpdateContacts
 ---@param opts? desk.api.bulkUpdateContacts.args|table
 ---@return any
 function desk.contacts.update_many(opts) end
@@ -8156,7 +8156,7 @@ function desk.contacts.move_to_trash(contactIds, opts) end
 ---@return any
 function desk.contacts.merge(contactId, ids, opts) end
 
----POST /api/v1/contacts/markSpam (write) — desk.api.markContactsAsSpam
+---POST /api/v1/contacts/markSpam (write; destructive if body.isSpam != false; unbounded if body.handleExistingTickets = true) — desk.api.markContactsAsSpam
 ---@param ids (integer|string)[]
 ---@param opts? desk.api.markContactsAsSpam.args|table
 ---@return any
@@ -8208,7 +8208,7 @@ function desk.accounts.create(opts) end
 ---@return any
 function desk.accounts.update(accountId, opts) end
 
----POST /api/v1/accounts/updateMany (write) — desk.api.bulkUpdateAccounts
+---POST /api/v1/accounts/updateMany (write; destructive if body.ids count > 1) — desk.api.bulkUpdateAccounts
 ---@param opts? desk.api.bulkUpdateAccounts.args|table
 ---@return any
 function desk.accounts.update_many(opts) end
@@ -8270,7 +8270,7 @@ function desk.tasks.create(opts) end
 ---@return any
 function desk.tasks.update(taskId, opts) end
 
----POST /api/v1/tasks/updateMany (write) — desk.api.bulkUpdateTasks
+---POST /api/v1/tasks/updateMany (write; destructive if body.ids count > 1) — desk.api.bulkUpdateTasks
 ---@param opts? desk.api.bulkUpdateTasks.args|table
 ---@return any
 function desk.tasks.update_many(opts) end
@@ -8340,7 +8340,7 @@ function desk.articles.search(opts) end
 ---@return any
 function desk.articles.create(opts) end
 
----PATCH /api/v1/articles/{id} (write) — desk.api.updateArticle
+---PATCH /api/v1/articles/{id} (write; destructive if body.status in Unpublished) — desk.api.updateArticle
 ---@param id integer|string
 ---@param opts? desk.api.updateArticle.args|table
 ---@return any
@@ -8363,7 +8363,7 @@ function desk.recycle_bin.list(opts) end
 ---@return any
 function desk.recycle_bin.restore(ids, opts) end
 
----POST /api/v1/recycleBin/restoreAll (write) — desk.api.restoreAllEntities
+---POST /api/v1/recycleBin/restoreAll (write, unbounded) — desk.api.restoreAllEntities
 ---@param opts? desk.api.restoreAllEntities.args|table
 ---@return any
 function desk.recycle_bin.restore_all(opts) end
@@ -8374,7 +8374,7 @@ function desk.recycle_bin.restore_all(opts) end
 ---@return any
 function desk.recycle_bin.delete(ids, opts) end
 
----POST /api/v1/recycleBin/deleteAll (destructive) — desk.api.deleteAllEntities
+---POST /api/v1/recycleBin/deleteAll (destructive, unbounded) — desk.api.deleteAllEntities
 ---@param opts? desk.api.deleteAllEntities.args|table
 ---@return any
 function desk.recycle_bin.delete_all(opts) end
@@ -8403,7 +8403,7 @@ function helpcenter.users.list(helpCenterId, opts) end
 ---@return any
 function helpcenter.users.get(helpCenterId, userId, opts) end
 
----PATCH /api/v1/users/{userId} (write) — desk.api.updateUserDetails
+---PATCH /api/v1/users/{userId} (write; destructive if body.status in DELETED,DISABLED; destructive if body.email present) — desk.api.updateUserDetails
 ---@param helpCenterId string|integer
 ---@param userId integer|string
 ---@param opts? desk.api.updateUserDetails.args|table
@@ -8607,7 +8607,7 @@ function helpcenter.badges.list(helpCenterId, opts) end
 ---@class desk.delete_profile.opts: desk.api.deleteProfile.args
 ---@field transfer_to? integer|string → transferToProfileId
 
----Earlier client's `delete_profile`; now desk.profiles.delete: POST /api/v1/profiles/{profileId}/delete (destructive).
+---Earlier client's `delete_profile`; now desk.profiles.delete: POST /api/v1/profiles/{profileId}/delete (destructive, unbounded).
 ---@param profileId integer|string
 ---@param p? desk.delete_profile.opts|table
 ---@return any
