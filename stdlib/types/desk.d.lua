@@ -1348,7 +1348,7 @@ function desk.api.deactivateAgents(args) end
 ---@field layoutId integer|string path
 ---@field transferToLayoutId? integer|string body
 
----POST /api/v1/layouts/{layoutId}/deactivate (destructive, unbounded)
+---POST /api/v1/layouts/{layoutId}/deactivate (destructive)
 ---@param args desk.api.deactivateLayout.args
 ---@return any
 function desk.api.deactivateLayout(args) end
@@ -1731,7 +1731,7 @@ function desk.api.deleteProductAttachment(args) end
 ---@field profileId integer|string path
 ---@field transferToProfileId integer|string body
 
----POST /api/v1/profiles/{profileId}/delete (destructive, unbounded)
+---POST /api/v1/profiles/{profileId}/delete (destructive)
 ---@param args desk.api.deleteProfile.args
 ---@return any
 function desk.api.deleteProfile(args) end
@@ -1740,7 +1740,7 @@ function desk.api.deleteProfile(args) end
 ---@field roleId integer|string path
 ---@field transferToRoleId integer|string body
 
----POST /api/v1/roles/{roleId}/delete (destructive, unbounded)
+---POST /api/v1/roles/{roleId}/delete (destructive)
 ---@param args desk.api.deleteRole.args
 ---@return any
 function desk.api.deleteRole(args) end
@@ -1841,7 +1841,7 @@ function desk.api.deleteTaskAttachment(args) end
 ---@field ticketNewAgent integer|string body
 ---@field ticketNewTeam integer|string body
 
----POST /api/v1/teams/{team_id}/deleteTeam (destructive, unbounded)
+---POST /api/v1/teams/{team_id}/deleteTeam (destructive)
 ---@param args desk.api.deleteTeam.args
 ---@return any
 function desk.api.deleteTeam(args) end
@@ -2001,7 +2001,7 @@ function desk.api.disableCommunityCategory(args) end
 ---@field agentNewDepartment integer|string body
 ---@field emailNewDepartment? integer|string body
 
----POST /api/v1/departments/{departmentId}/disable (destructive, unbounded)
+---POST /api/v1/departments/{departmentId}/disable (destructive)
 ---@param args desk.api.disableDepartment.args
 ---@return any
 function desk.api.disableDepartment(args) end
@@ -7712,7 +7712,7 @@ function desk.profiles.clone(profileId, opts) end
 ---@class desk.profiles.delete.opts: desk.api.deleteProfile.args
 ---@field transfer_to? integer|string → transferToProfileId
 
----POST /api/v1/profiles/{profileId}/delete (destructive, unbounded) — desk.api.deleteProfile
+---POST /api/v1/profiles/{profileId}/delete (destructive) — desk.api.deleteProfile
 ---@param profileId integer|string
 ---@param opts? desk.profiles.delete.opts|table
 ---@return any
@@ -7760,7 +7760,7 @@ function desk.roles.update(roleId, opts) end
 ---@class desk.roles.delete.opts: desk.api.deleteRole.args
 ---@field transfer_to? integer|string → transferToRoleId
 
----POST /api/v1/roles/{roleId}/delete (destructive, unbounded) — desk.api.deleteRole
+---POST /api/v1/roles/{roleId}/delete (destructive) — desk.api.deleteRole
 ---@param roleId integer|string
 ---@param opts? desk.roles.delete.opts|table
 ---@return any
@@ -7889,7 +7889,7 @@ function desk.departments.enable(departmentId, opts) end
 ---@field move_agents_to? integer|string → agentNewDepartment
 ---@field move_emails_to? integer|string → emailNewDepartment
 
----POST /api/v1/departments/{departmentId}/disable (destructive, unbounded) — desk.api.disableDepartment
+---POST /api/v1/departments/{departmentId}/disable (destructive) — desk.api.disableDepartment
 ---@param departmentId integer|string
 ---@param opts? desk.departments.disable.opts|table
 ---@return any
@@ -7943,7 +7943,7 @@ function desk.teams.create(opts) end
 ---@return any
 function desk.teams.update(team_id, opts) end
 
----POST /api/v1/teams/{team_id}/deleteTeam (destructive, unbounded) — desk.api.deleteTeam
+---POST /api/v1/teams/{team_id}/deleteTeam (destructive) — desk.api.deleteTeam
 ---@param team_id integer|string
 ---@param opts? desk.api.deleteTeam.args|table
 ---@return any
@@ -8607,7 +8607,7 @@ function helpcenter.badges.list(helpCenterId, opts) end
 ---@class desk.delete_profile.opts: desk.api.deleteProfile.args
 ---@field transfer_to? integer|string → transferToProfileId
 
----Earlier client's `delete_profile`; now desk.profiles.delete: POST /api/v1/profiles/{profileId}/delete (destructive, unbounded).
+---Earlier client's `delete_profile`; now desk.profiles.delete: POST /api/v1/profiles/{profileId}/delete (destructive).
 ---@param profileId integer|string
 ---@param p? desk.delete_profile.opts|table
 ---@return any
