@@ -105,10 +105,6 @@ int zd_host_charge(zd_runtime *rt, size_t bytes) {
   return rt->tripped == ZD_TRIP_MEMORY ? ZD_TRIP_MEMORY : ZD_TRIP_NONE;
 }
 
-void zd_host_release(zd_runtime *rt, size_t bytes) {
-  rt->host_used = bytes > rt->host_used ? 0 : rt->host_used - bytes;
-}
-
 int zd_memory_room(zd_runtime *rt, size_t bytes) {
   if (rt->mem_limit == 0) return 1;
   if (budget_used(rt) <= rt->mem_limit && bytes <= rt->mem_limit - budget_used(rt)) return 1;

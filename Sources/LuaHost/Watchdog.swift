@@ -9,7 +9,9 @@ import Foundation
 /// for, or a limit tripped, it pokes the Lua thread (`zd_poke`) until the run
 /// ends: the innermost running coroutine gets a one-instruction hook that
 /// raises the trip. Poking again on every tick reaches code that caught the
-/// error in another coroutine.
+/// error in another coroutine; a coroutine that is already armed is left as
+/// it is (arming walks all its frames, which at the depth of a runaway
+/// recursion took longer than a tick: see `arm` in runtime.c).
 final class Watchdog: @unchecked Sendable {
     static let tick: DispatchTimeInterval = .milliseconds(10)
 

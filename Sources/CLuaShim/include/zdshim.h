@@ -137,9 +137,8 @@ void zd_trip_set(zd_runtime *rt, int kind, const char *message);
 ** formatted text) to the run's memory budget, shared with Lua's allocator.
 ** Returns ZD_TRIP_NONE, or ZD_TRIP_MEMORY after recording the trip when
 ** the budget cannot hold them (the bytes are charged either way; the host
-** gives them back with zd_host_release once it has dropped them). */
+** resets host_used once it has dropped or handed on the values). */
 int zd_host_charge(zd_runtime *rt, size_t bytes);
-void zd_host_release(zd_runtime *rt, size_t bytes);
 
 /* Whether bytes more (from Lua or Swift) would still fit in the budget.
 ** Records the memory trip and returns 0 when they would not. */
