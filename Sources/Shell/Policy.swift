@@ -104,25 +104,25 @@ public struct Policy: Sendable, Equatable {
 
         public init(_ text: String) throws {
             let trimmed = text.trimmingCharacters(in: .whitespaces)
-            guard !trimmed.isEmpty, trimmed.count <= 300 else {
-                throw PolicyError("invalid pattern \"\(text)\": use an operation name (desk.profiles.delete, helpcenter.labels.*, deleteProfile) or a route ('POST /api/v1/foo/*')")
+            guard !trimmed.isEmpty, trimmed.count <= 200 else {
+                throw PolicyError("invalid operation pattern \"\(text)\": use an operation name (desk.profiles.delete, helpcenter.labels.*, deleteProfile) or a route ('POST /api/v1/foo/*')")
             }
             let parts = trimmed.split(separator: " ", omittingEmptySubsequences: true)
             if parts.count == 2, parts[1].hasPrefix("/") {
                 let method = parts[0].uppercased()
                 guard ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(method) else {
-                    throw PolicyError("invalid route pattern \"\(text)\": the method must be one of GET, POST, PUT, PATCH, DELETE")
+                    throw PolicyError("invalid operation pattern \"\(text)\": a route's method must be one of GET, POST, PUT, PATCH, DELETE")
                 }
                 let path = String(parts[1])
                 guard path.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "/_-.*".contains($0)) }) else {
-                    throw PolicyError("invalid route pattern \"\(text)\": a path may hold letters, digits, / _ - . and *")
+                    throw PolicyError("invalid operation pattern \"\(text)\": a route's path may hold letters, digits, / _ - . and *")
                 }
                 self.text = "\(method) \(path)"
                 kind = .route(method: method)
                 regex = Self.compile(path, separator: "/")
             } else {
                 guard trimmed.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._*".contains($0)) }) else {
-                    throw PolicyError("invalid pattern \"\(text)\": use an operation name (desk.profiles.delete, helpcenter.labels.*, deleteProfile) or a route ('POST /api/v1/foo/*')")
+                    throw PolicyError("invalid operation pattern \"\(text)\": use an operation name (desk.profiles.delete, helpcenter.labels.*, deleteProfile) or a route ('POST /api/v1/foo/*')")
                 }
                 self.text = trimmed
                 kind = .name

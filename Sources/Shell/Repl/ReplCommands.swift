@@ -121,7 +121,7 @@ extension Repl {
             if let u = alias.unsupported { lines.append("  unsupported: \(u)") }
         }
         lines.append("  method:  \(op.method) \(op.path)")
-        lines.append("  safety:  \(op.safety.rawValue)\(op.safety == .destructive ? " (asks y/N unless :allow)" : "")")
+        lines.append("  safety:  \(op.safetySummary)\(op.mayBeDestructive ? " (destructive calls ask y/N unless :allow)" : "")")
         if let b = binding, !b.positional.isEmpty {
             lines.append("  call:    \(b.name)(\((b.positional + ["{options}"]).joined(separator: ", ")))")
         } else {
