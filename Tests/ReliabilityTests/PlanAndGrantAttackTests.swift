@@ -236,6 +236,37 @@ final class PlanAndGrantAttackTests: XCTestCase {
         XCTAssertFalse(profileExists)
     }
 
+    /// Issue 13 §3: a "write" whose arguments make it destructive is denied
+    /// without a grant, whatever route reached it; plans and audit name the rule.
+    func testDestructiveEffectsThroughWritesNeedTheirGrant() throws {
+        let agent = "1892000000130002", user = "1892000000180001", contact = "1892000000160001"
+        let cases: [(String, String, String)] = [
+            ("desk.api.updateAgent{ agentId = '\(agent)', status = 'DISABLED' }", "updateAgent", "agent-disabled"),
+            ("desk.request('PATCH', '/api/v1/agents/\(agent)', { body = { status = 'DISABLED' } })", "updateAgent", "agent-disabled"),
+            ("desk.api.updateUserDetails{ userId = '\(user)', status = 'DELETED' }", "updateUserDetails", "user-deleted-or-disabled"),
+            ("desk.api.markContactsAsSpam{ ids = { '\(contact)' }, isSpam = true }", "markContactsAsSpam", "contacts-marked-spam"),
+        ]
+        let audit = home + "/effects.jsonl"
+        for (code, op, rule) in cases {
+            sim.clearRequestLog()
+            let denied = try Zdsh.run(["eval", "return " + code, "--yes", "--profile", "attack", "--audit", audit], env: env)
+            XCTAssertEqual(denied.status, 3, "\(code): \(denied.stderr)")
+            XCTAssertTrue(denied.stderr.contains(rule), "\(code) names its rule: \(denied.stderr)")
+            XCTAssertTrue(mutating.isEmpty, "\(code): \(mutating)")
+            let dry = try Zdsh.run(["eval", "return " + code, "--dry-run", "--profile", "attack", "--audit", audit], env: env)
+            XCTAssertEqual(dry.status, 0, dry.stderr)
+            XCTAssertTrue(dry.stderr.contains("DESTRUCTIVE"), dry.stderr)
+            let allowed = try Zdsh.run(["eval", "return " + code, "--yes", "--allow", op, "--profile", "attack", "--audit", audit], env: env)
+            XCTAssertNotEqual(allowed.status, 3, "\(code) with --allow \(op): \(allowed.stderr)")
+        }
+        let records = try String(contentsOfFile: audit, encoding: .utf8).split(separator: "\n").compactMap { try? JSON.parse(Array($0.utf8)) }
+        XCTAssertTrue(records.contains { $0["phase"] == "denied" && $0["rule"] == "agent-disabled" }, "denials are audited with their rule")
+        XCTAssertTrue(records.contains { $0["phase"] == "outcome" && $0["rule"] == "agent-disabled" && $0["safety"] == "destructive" })
+        // The same operation without the effect stays a write.
+        let plain = try zdsh(["eval", "return desk.api.updateAgent{ agentId = '\(agent)', status = 'ACTIVE' }", "--yes"])
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+    }
+
     func testDryRunSendsNothingOutsideTheCatalog() throws {
         let r = try zdsh(["eval", "--dry-run", "return desk.request('GET', '/api/v1/custom/secret')"])
         XCTAssertEqual(r.status, 0, r.stderr)
