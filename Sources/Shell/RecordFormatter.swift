@@ -51,9 +51,9 @@ public enum RecordFormatter {
         for key in o.keys.sorted() where !used.contains(key) && !isInternal(key) {
             guard let v = o[key] else { continue }
             if let text = scalar(v) {
-                lines.append("  \(key): \(text)")
+                lines.append("  \(Terminal.visible(key)): \(text)")
             } else if let text = nested(v) {
-                lines.append("  \(key): \(text)")
+                lines.append("  \(Terminal.visible(key)): \(text)")
             }
         }
         return lines.joined(separator: "\n")
@@ -61,7 +61,7 @@ public enum RecordFormatter {
 
     static func scalar(_ v: JSON) -> String? {
         switch v {
-        case .string(let s): return s.isEmpty ? nil : s
+        case .string(let s): return s.isEmpty ? nil : Terminal.visible(s)  // API text: one line, nothing the terminal obeys
         case .int, .double: return v.encoded()
         case .bool(let b): return b ? "yes" : "no"
         default: return nil

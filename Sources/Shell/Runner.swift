@@ -46,7 +46,7 @@ public struct Runner {
     public var options: Options
     /// Lines for stdout and stderr (injectable for tests).
     public var out: (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
-    public var err: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    public var err: (String) -> Void = { Terminal.error($0) }
 
     public init(_ source: Source, options: Options) {
         self.source = source
@@ -57,16 +57,16 @@ public struct Runner {
         do {
             return try await runThrowing()
         } catch let e as UsageError {
-            err("zdsh: \(e)")
+            err("zdsh: \(Terminal.visible("\(e)"))")
             return .usage
         } catch let e as PolicyError {
-            err("zdsh: \(e)")
+            err("zdsh: \(Terminal.visible("\(e)"))")
             return .usage
         } catch let e as DeskError {
-            err("zdsh: \(e)")
+            err("zdsh: \(Terminal.visible("\(e)"))")
             return .apiError
         } catch {
-            err("zdsh: \(error)")
+            err("zdsh: \(Terminal.visible("\(error)"))")
             return .luaError
         }
     }
@@ -141,7 +141,7 @@ public struct Runner {
         let audit = try AuditLog(path: options.auditPath ?? AuditLog.defaultPath())
         let session = try Session(client: backend.client, policy: policy, settings: settings, audit: audit,
                                   limits: options.limits, modulePaths: modulePaths,
-                                  output: { FileHandle.standardOutput.write(Data($0.utf8)) })
+                                  output: RunbookOutput.write)
 
         if case .file = source, options.resume != nil || !options.dryRun {
             session.gate.journal = try Journal(path: Journal.defaultPath(), runId: runId, resuming: options.resume != nil)
@@ -194,7 +194,9 @@ public struct Runner {
         let denied = calls.filter { $0.outcome == .denied }
         if !denied.isEmpty {
             err("zdsh: \(denied.count) call\(denied.count == 1 ? " was" : "s were") denied by policy:")
-            for d in denied.prefix(20) { err("  \(d.calledAs) \(d.ids.prefix(10).joined(separator: ", ")) — \(d.message ?? "")") }
+            for d in denied.prefix(20) {
+                err("  \(d.calledAs) \(d.ids.prefix(10).map { Terminal.visible($0) }.joined(separator: ", ")) — \(Terminal.visible(d.message ?? ""))")
+            }
             if status == .ok || status == .luaError { status = .denied }
         }
         let writes = calls.filter { $0.safety == .write && $0.outcome != .denied }.count
@@ -210,13 +212,13 @@ public struct Runner {
 
     private func printValues(_ values: [RunValue]) {
         if options.json {
-            if !values.isEmpty { out(ValueFormatter.machine(values)) }
+            if !values.isEmpty { out(RunbookOutput.forStdout(ValueFormatter.machine(values))) }
             return
         }
         for v in values {
             switch v {
-            case .json(let j): out(RecordFormatter.format(j))
-            case .opaque(let d): out(d)
+            case .json(let j): out(RunbookOutput.forStdout(RecordFormatter.format(j)))
+            case .opaque(let d): out(RunbookOutput.forStdout(d))
             }
         }
     }
@@ -227,15 +229,15 @@ public struct Runner {
         if options.yes || options.dryRun { return nil }
         if !options.interactive {
             return { call in
-                FileHandle.standardError.write(Data("zdsh: refusing \(call.calledAs): destructive calls need confirmation; there is no terminal to ask on, so pass --yes\n".utf8))
+                Terminal.error("zdsh: refusing \(call.calledAs): destructive calls need confirmation; there is no terminal to ask on, so pass --yes")
                 return false
             }
         }
         let cap = options.maxDestructive
         return { call in
-            let ids = call.ids.prefix(10).joined(separator: ", ")
-            let text = "About to call \(call.calledAs) [\(call.operation.method) \(call.operation.path)]\(ids.isEmpty ? "" : " on \(ids)").\nThis run may make up to \(cap) destructive calls. Proceed? [y/N] "
-            FileHandle.standardError.write(Data(text.utf8))
+            let ids = call.ids.prefix(10).map { Terminal.visible($0) }.joined(separator: ", ")
+            let text = "About to call \(call.calledAs) [\(call.operation.method) \(Terminal.visible(call.operation.path))]\(ids.isEmpty ? "" : " on \(ids)").\nThis run may make up to \(cap) destructive calls. Proceed? [y/N] "
+            Terminal.prompt(text)
             guard let tty = FileHandle(forReadingAtPath: "/dev/tty") else { return false }
             var line = ""
             while let byte = try? tty.read(upToCount: 1), let b = byte.first, b != 0x0A { line.append(Character(UnicodeScalar(b))) }

@@ -55,7 +55,7 @@ public final class Repl {
         let audit = try AuditLog(path: options.auditPath ?? AuditLog.defaultPath())
         session = try Session(client: backend.client, policy: policy, settings: settings, audit: audit,
                               limits: options.limits, modulePaths: [FileManager.default.currentDirectoryPath],
-                              output: { FileHandle.standardOutput.write(Data($0.utf8)) })
+                              output: RunbookOutput.write)
         printer = ReplPrinter(colour: options.colour)
         try ReplLibrary.install(on: session.host)
         if options.interactive {
@@ -169,13 +169,14 @@ public final class Repl {
     private func report(_ e: LuaError) -> ExitStatus {
         switch e {
         case .syntax(let m):
-            error(m); return .luaError
+            error(Terminal.visible(m)); return .luaError
         case .runtime(let m, _, let value):
-            if case .object(let o) = value, o["zdsh_error"] == "denied" { error(m); return .denied }
-            if case .object(let o) = value, o["zdsh_error"] == "api" { error(m); return .apiError }
-            error(m); return .luaError
+            // `.object`: an error the host raised; a Lua-built look-alike is `.table`.
+            if case .object(let o) = value, o["zdsh_error"] == "denied" { error(Terminal.visible(m)); return .denied }
+            if case .object(let o) = value, o["zdsh_error"] == "api" { error(Terminal.visible(m)); return .apiError }
+            error(Terminal.visible(m)); return .luaError
         case .limit(let kind, let m):
-            error(kind == .interrupt ? "interrupted" : "stopped: \(m)")
+            error(kind == .interrupt ? "interrupted" : "stopped: \(Terminal.visible(m))")
             return kind == .host ? .denied : .limit
         case .host(let m):
             error("zdsh: \(m)"); return .luaError
@@ -184,7 +185,8 @@ public final class Repl {
 
     /// The y/N question before an unallowed destructive call.
     private func confirm(_ question: String) -> Bool {
-        out(colourise(question, "33"))
+        let reset = isatty(STDOUT_FILENO) != 0 ? Terminal.resetAttributes : ""
+        out(reset + colourise(Terminal.visible(question, multiline: true), "33"))
         _ = InterruptHandler.take()
         guard let answer = input.read(prompt: "Proceed? [y/N] ") else { out(""); return false }
         return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
@@ -197,7 +199,8 @@ public final class Repl {
     }
 
     func error(_ line: String) {
-        FileHandle.standardError.write(Data((colourise(line, "31") + "\n").utf8))
+        let reset = isatty(STDERR_FILENO) != 0 ? Terminal.resetAttributes : ""
+        FileHandle.standardError.write(Data((reset + colourise(Terminal.visible(line, multiline: true), "31") + "\n").utf8))
     }
 
     func colourise(_ s: String, _ code: String) -> String {
