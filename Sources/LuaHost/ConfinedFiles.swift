@@ -16,6 +16,8 @@ public struct ConfinedFiles: Sendable {
     public enum Refusal: Error, Equatable, Sendable {
         /// The real path lies outside every root (through a link, or `..`).
         case outside
+        /// A symbolic link to nothing (or a path that cannot be resolved).
+        case dangling
         /// A folder, device, FIFO or socket.
         case notARegularFile
         case tooLarge(limit: Int)
@@ -25,6 +27,7 @@ public struct ConfinedFiles: Sendable {
         public var reason: String {
             switch self {
             case .outside: return "it leads outside the allowed folders through a symbolic link"
+            case .dangling: return "it is a symbolic link that leads nowhere"
             case .notARegularFile: return "it is not a regular file"
             case .tooLarge(let limit): return "it is larger than \(limit >> 20) MB"
             case .unreadable(let why): return why
@@ -69,7 +72,8 @@ public struct ConfinedFiles: Sendable {
     /// the file is outside the roots or cannot be read as a regular file.
     public func read(_ path: String) throws -> Data? {
         guard Self.exists(path) else { return nil }
-        guard let real = Self.realPath(path), contains(realPath: real) else { throw Refusal.outside }
+        guard let real = Self.realPath(path) else { throw Refusal.dangling }
+        guard contains(realPath: real) else { throw Refusal.outside }
         // No link is followed from here on, and the descriptor is checked
         // again: a link swapped in after the check above cannot redirect the read.
         let fd = open(real, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)

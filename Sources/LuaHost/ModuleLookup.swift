@@ -48,6 +48,8 @@ struct ModuleLookup {
         case .outside:
             return "bad argument #1 to 'require' (module '\(name)' is refused: '\(path)' leads outside the folders modules "
                 + "may come from (\(folders.joined(separator: ", "))) through a symbolic link; require loads only files inside them)"
+        case .dangling:
+            return "bad argument #1 to 'require' (module '\(name)' is refused: '\(path)' is a symbolic link that leads nowhere)"
         case .notARegularFile:
             return "bad argument #1 to 'require' (module '\(name)' is refused: '\(path)' is not a regular file)"
         case .tooLarge(let limit):

@@ -19,7 +19,7 @@ public struct PlanApplier {
             Terminal.error("zdsh: \(e)")
             return .usage
         } catch let e as PlanRefusal {
-            Terminal.error("zdsh: refusing to apply \(planPath): \(e.reason)")
+            Terminal.error("zdsh: refusing to apply \(planPath): \(Terminal.visible(e.reason))")
             return .denied
         } catch let e as DeskError {
             Terminal.error("zdsh: \(e)")
@@ -104,7 +104,7 @@ public struct PlanApplier {
                 record["phase"] = "outcome"; record["status"] = e.status.map { .int(Int64($0)) } ?? .null
                 record["error_code"] = e.errorCode.map(JSON.string) ?? .null
                 audit.append(.object(record))
-                Terminal.error("zdsh: applied \(sent) of \(calls.count); \(op?.id ?? path) failed")
+                Terminal.error("zdsh: applied \(sent) of \(calls.count); \(Terminal.visible(op?.id ?? path)) failed")
                 throw e
             }
         }

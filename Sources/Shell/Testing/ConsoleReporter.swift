@@ -23,7 +23,7 @@ public enum ConsoleReporter {
         var lines: [String] = []
         let shown = { (line: Substring) in Terminal.visible(String(line), multiline: true) }
         let message = f.message.split(separator: "\n", omittingEmptySubsequences: false).map(shown)
-        if let loc = f.location.map { Terminal.visible($0) }, !(message.first?.hasPrefix(loc) ?? false) {
+        if let loc = f.location.map({ Terminal.visible($0) }), !(message.first?.hasPrefix(loc) ?? false) {
             lines.append("      at \(loc)")
         }
         lines += message.map { "      \($0)" }
