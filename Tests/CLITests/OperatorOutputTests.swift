@@ -85,7 +85,7 @@ final class OperatorOutputTests: XCTestCase {
             print(ok, e)
             require "leak"
             """.write(to: folder.appendingPathComponent("main.lua"), atomically: true, encoding: .utf8)
-        let r = try zdsh(["run", folder.appendingPathComponent("main.lua").path])
+        let r = try zdsh(["run", folder.appendingPathComponent("main.lua").path, "--sim"])
         XCTAssertEqual(r.status, 1, r.err)
         XCTAssertFalse(r.out.contains("5ecret") || r.err.contains("5ecret"), "\(r.out)\n\(r.err)")
         XCTAssertTrue(r.err.contains("bad argument #1 to 'require'"), r.err)
