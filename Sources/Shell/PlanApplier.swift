@@ -81,7 +81,7 @@ public struct PlanApplier {
         Terminal.error("Applying \(calls.count) planned call\(calls.count == 1 ? "" : "s") from \(planPath) to \(backend.profile)\(backend.orgId.map { " (org \($0))" } ?? "").")
         if !options.yes {
             guard options.interactive else { throw PlanRefusal(reason: "no terminal to confirm on; pass --yes") }
-            FileHandle.standardError.write(Data("Proceed? [y/N] ".utf8))
+            Terminal.prompt("Proceed? [y/N] ")
             let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
             guard answer == "y" || answer == "yes" else { throw PlanRefusal(reason: "not confirmed") }
         }
