@@ -111,6 +111,19 @@ final class OperatorOutputTests: XCTestCase {
         XCTAssertTrue(r.out.contains("/api/v1/labels/1\\r\\nT0"), r.out)
     }
 
+    /// The review's case: an id carrying ESC sequences hid the DESTRUCTIVE
+    /// lines of a dry-run plan; CR/LF in it could forge plan lines.
+    func testHostileIdsCannotHideOrForgePlanLines() throws {
+        let r = try zdsh(["eval", "--sim", "--dry-run",
+                          #"desk.request('DELETE', '/api/v1/labels/1\27[1A\27[2K\27[8m\r\n  writes (1 call):\226\128\174')"#])
+        XCTAssertEqual(r.status, 0, r.err)
+        assertNoTerminalCommands(r.err, "plan")
+        let lines = r.err.split(separator: "\n")
+        XCTAssertTrue(lines.contains { $0.hasPrefix("  DESTRUCTIVE (1 call)") }, r.err)
+        XCTAssertFalse(lines.contains { $0.hasPrefix("  writes") }, r.err)
+        XCTAssertTrue(r.err.contains(#"ids: 1\x1B[1A\x1B[2K\x1B[8m\r\n  writes (1 call):\u{202E}"#), r.err)
+    }
+
     func testPrintPassesThroughToAPipeUnchanged() throws {
         let r = try zdsh(["eval", #"print("a\27[8mb\rc\td")"#])
         XCTAssertEqual(r.status, 0, r.err)
