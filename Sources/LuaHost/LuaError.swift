@@ -23,7 +23,14 @@ public enum LuaError: Error, Equatable, CustomStringConvertible {
 /// The value raised by Lua code, converted when it was data.
 public enum ErrorValue: Equatable, Sendable {
     case string(String)
+    /// A structured error the host itself raised (a `LuaRaisable`: a policy
+    /// denial, an API error), as the host made it, whatever Lua code did to
+    /// the table since. Lua code cannot make one: the host knows its own
+    /// tables by identity (see `LuaHost.pushRaised`), not by their fields.
     case object(JSONValue.JSON)
+    /// A table built by Lua code. Its fields are data and prove nothing: a
+    /// `zdsh_error = "denied"` in one is just a string.
+    case table(JSONValue.JSON)
     case other(String)
 }
 

@@ -23,7 +23,8 @@ public final class LuaHost: @unchecked Sendable {
         public var limits: Limits
         /// Receives everything `print` writes.
         public var output: (String) -> Void
-        /// Folders `require` may load modules from, searched in order.
+        /// Folders `require` may load modules from, searched in order. A
+        /// module must also really lie inside one of them (links resolved).
         public var modulePaths: [String]
 
         public init(limits: Limits = .defaults, output: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) },
@@ -93,6 +94,7 @@ public final class LuaHost: @unchecked Sendable {
         stack.setRawField(LUA_REGISTRY, LuaJSON.arrayMarkerKey)
         lua_createtable(L, 0, 2)
         stack.setRawField(LUA_REGISTRY, LuaHost.errorMetatableKey)
+        installRaisedErrors(L)
 
         // H: the private table handed to trusted setup code.
         lua_createtable(L, 0, 32)
@@ -304,9 +306,7 @@ public final class LuaHost: @unchecked Sendable {
     /// `LuaRaisable` errors, otherwise the error's description.
     func pushError(_ L: OpaquePointer, _ error: Error) {
         if let raisable = error as? LuaRaisable {
-            LuaJSON.push(L, raisable.luaErrorValue)
-            LuaStack(L).rawField(LUA_REGISTRY, LuaHost.errorMetatableKey)
-            lua_setmetatable(L, -2)
+            pushRaised(L, raisable.luaErrorValue)
         } else {
             LuaStack(L).push(String(describing: error))
         }
@@ -336,26 +336,15 @@ public final class LuaHost: @unchecked Sendable {
         return .none
     }
 
+    /// `H.readmodule(name)`: the source and chunk name of module `name`, or
+    /// nil and the message `require` raises. See `ModuleLookup`.
     private func readModule(_ call: HostCall) throws -> HostResult {
-        let name = try call.string(1)
-        // Module names are dotted identifiers: no path syntax can reach the
-        // file system outside the allowed folders.
-        guard !name.isEmpty, name.count <= 200,
-              name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }),
-              !name.hasPrefix("."), !name.hasSuffix("."), !name.contains("..") else {
-            return .values([.null, .string("module name '\(name)' is not valid (use dotted names like 'lib.util')")])
+        switch ModuleLookup(folders: options.modulePaths).find(try call.string(1)) {
+        case .success(let module):
+            return .values([.string(module.source), .string(module.chunkName)])
+        case .failure(let problem):
+            return .values([.null, .string(problem.description)])
         }
-        let relative = name.replacingOccurrences(of: ".", with: "/") + ".lua"
-        var tried: [String] = []
-        for folder in options.modulePaths {
-            let path = (folder as NSString).appendingPathComponent(relative)
-            tried.append(path)
-            if let data = FileManager.default.contents(atPath: path) {
-                return .values([.string(String(decoding: data, as: UTF8.self)), .string("@\(path)")])
-            }
-        }
-        let list = tried.map { "\n\tno file '\($0)'" }.joined()
-        return .values([.null, .string("module '\(name)' not found:\(list)")])
     }
 
     // MARK: - Limits

@@ -208,13 +208,7 @@ final class Scheduler {
             message = stack.string(at: -1) ?? ""
             value = .string(message)
         case LUA_TTABLE:
-            if let json = try? LuaJSON.read(co, -1) {
-                message = json["_text"]?.stringValue ?? json["message"]?.stringValue ?? json.encoded()
-                value = .object(json)
-            } else {
-                message = "(error object is a table)"
-                value = .other(message)
-            }
+            (message, value) = host.describeErrorTable(co, at: -1)
         case LUA_TNIL:
             message = "nil"
             value = .other("nil")

@@ -76,6 +76,21 @@ public final class AuditLog: @unchecked Sendable {
         }
     }
 
+    /// One record as `zdsh audit tail` shows it: time, run, phase, operation,
+    /// method, path, ids, outcome. Every field is escaped: the log holds ids
+    /// and paths a runbook chose and error codes the API sent (or whatever a
+    /// hand-edited file says), and none of it may start a line or send the
+    /// terminal a command.
+    public static func humanLine(_ r: JSON) -> String {
+        let s = { (k: String) in Terminal.visible(r[k]?.stringValue ?? "") }
+        let status = Terminal.visible(r["status"].map { $0.stringValue ?? $0.encoded() } ?? (r["error_code"]?.stringValue ?? ""))
+        let ids = r["ids"]?.arrayValue?.compactMap(\.stringValue).prefix(5).map { Terminal.visible($0) }.joined(separator: ",") ?? ""
+        let run = s("run_id").isEmpty ? s("plan") : s("run_id")
+        let operation = s("called_as").isEmpty ? s("operation") : s("called_as")
+        return "\(s("time"))  \(run)  \(s("phase").padding(toLength: 8, withPad: " ", startingAt: 0)) \(operation)  \(s("method")) \(s("path"))"
+            + (ids.isEmpty ? "" : "  ids=\(ids)") + (status.isEmpty ? "" : "  → \(status)") + (r["dry_run"] == true ? "  (dry run)" : "")
+    }
+
     /// Reads the last `count` records of a log.
     public static func tail(path: String, count: Int) throws -> [JSON] {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }

@@ -390,7 +390,7 @@ public final class CallGate: @unchecked Sendable {
         let first = parts[0], op = first.operation
         let ids = parts.flatMap(\.ids)
         var text = "\(first.calledAs) is destructive: \(op.method) \(Terminal.visible(concretePath(op.path, first.path)))"
-        if !ids.isEmpty { text += " (ids: \(ids.prefix(10).map(Terminal.visible).joined(separator: ", "))\(ids.count > 10 ? ", … \(ids.count) in all" : ""))" }
+        if !ids.isEmpty { text += " (ids: \(ids.prefix(10).map { Terminal.visible($0) }.joined(separator: ", "))\(ids.count > 10 ? ", … \(ids.count) in all" : ""))" }
         return text
     }
 
@@ -464,8 +464,8 @@ public struct PolicyDenial: Error, LuaRaisable, CustomStringConvertible {
     public let remedy: String
 
     public var description: String {
-        let on = ids.isEmpty ? "" : " (ids: \(ids.prefix(10).joined(separator: ", "))\(ids.count > 10 ? ", …" : ""))"
-        return "denied: \(reason)\(on); nothing was sent. To allow it: \(remedy)"
+        let on = ids.isEmpty ? "" : " (ids: \(ids.prefix(10).map { Terminal.visible($0) }.joined(separator: ", "))\(ids.count > 10 ? ", …" : ""))"
+        return "denied: \(Terminal.visible(reason))\(on); nothing was sent. To allow it: \(Terminal.visible(remedy))"
     }
 
     public var luaErrorValue: JSON {
@@ -480,7 +480,7 @@ public struct PolicyDenial: Error, LuaRaisable, CustomStringConvertible {
 public struct APIError: Error, LuaRaisable, CustomStringConvertible {
     public let error: DeskError
     public init(_ e: DeskError) { error = e }
-    public var description: String { error.description }
+    public var description: String { Terminal.visible(error.description) }
 
     public var luaErrorValue: JSON {
         var o: [String: JSON] = [

@@ -26,6 +26,8 @@ extension ExitStatus {
             case .limit(let kind, _): status = kind == .host ? .denied : .limit
             case .runtime(_, _, let value):
                 status = .luaError
+                // Only the host's own error tables count (`.object`); a table
+                // Lua built (`.table`) with the same fields is a plain error.
                 if case .object(let o) = value {
                     if o["zdsh_error"] == "denied" { status = .denied }
                     if o["zdsh_error"] == "api" { status = .apiError }

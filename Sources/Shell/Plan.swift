@@ -39,6 +39,8 @@ public struct Plan: Sendable {
     }
 
     /// Destructive operations first, with counts per operation and the ids involved.
+    /// Ids, names and notes came from the runbook (or a plan file) and are
+    /// shown escaped, one field per line: none can hide or forge a line.
     public func render() -> String {
         if calls.isEmpty { return "Plan: no write or destructive calls." }
         var lines = ["Plan (dry run — nothing was sent):"]
@@ -55,10 +57,11 @@ public struct Plan: Sendable {
             for name in order {
                 let cs = byOp[name]!
                 var seen = Set<String>()
-                let ids = cs.flatMap(\.ids).filter { seen.insert($0).inserted }
+                let ids = cs.flatMap(\.ids).filter { seen.insert($0).inserted }.map { Terminal.visible($0) }
                 let shown = ids.prefix(20).joined(separator: ", ") + (ids.count > 20 ? ", … (\(ids.count) ids)" : "")
-                lines.append("    \(name) ×\(cs.count)  [\(cs[0].method) \(cs[0].operationId)]\(ids.isEmpty ? "" : "  ids: \(shown)")")
-                if let note = cs.compactMap(\.message).first { lines.append("      \(note)") }
+                lines.append("    \(Terminal.visible(name)) ×\(cs.count)  [\(Terminal.visible(cs[0].method)) \(Terminal.visible(cs[0].operationId))]"
+                             + (ids.isEmpty ? "" : "  ids: \(shown)"))
+                if let note = cs.compactMap(\.message).first { lines.append("      \(Terminal.visible(note))") }
             }
         }
         return lines.joined(separator: "\n")

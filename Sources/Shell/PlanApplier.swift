@@ -116,7 +116,7 @@ public struct PlanApplier {
         if pending.isEmpty { return .ok }
         if !options.yes {
             guard options.interactive else { throw PlanRefusal(reason: "no terminal to confirm on; pass --yes") }
-            FileHandle.standardError.write(Data("Apply these \(pending.count) call\(pending.count == 1 ? "" : "s")? [y/N] ".utf8))
+            Terminal.prompt("Apply these \(pending.count) call\(pending.count == 1 ? "" : "s")? [y/N] ")
             let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
             guard answer == "y" || answer == "yes" else { throw PlanRefusal(reason: "not confirmed") }
         }
@@ -145,12 +145,7 @@ public struct PlanApplier {
                 try journal.markCompleted(key: "call \(step.index)")
                 sent += 1
             } catch let e as DeskError {
-                let ms = Int(Date().timeIntervalSince(start) * 1000)
-                audit.append(CallGate.auditRecord(p, phase: "outcome", context: context, status: e.status,
-                                                  errorCode: e.errorCode ?? e.kind.rawValue, durationMs: ms))
-                Terminal.error("zdsh: applied \(sent) of \(pending.count); call \(step.index) (\(p.operation.id)) failed: \(e)")
-                Terminal.error("zdsh: the rest stays pending — run zdsh apply \(Terminal.visible(planPath)) again to resume")
-                return .apiError
+            Terminal.prompt("Apply these \(pending.count) call\(pending.count == 1 ? "" : "s")? [y/N] ")
             }
         }
         try journal.markCompleted(key: "complete")

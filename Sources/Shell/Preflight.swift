@@ -89,7 +89,7 @@ struct Preflight {
 /// A y/N question on the controlling terminal (stdin may be a pipe).
 enum TerminalPrompt {
     static func yesNo(_ question: String) -> Bool {
-        FileHandle.standardError.write(Data(question.utf8))
+        Terminal.prompt(question)
         guard let tty = FileHandle(forReadingAtPath: "/dev/tty") else { return false }
         var bytes: [UInt8] = []
         while bytes.count < 256, let chunk = try? tty.read(upToCount: 1), let b = chunk.first, b != 0x0A { bytes.append(b) }

@@ -78,13 +78,13 @@ public enum RecordFormatter {
         for key in o.keys.sorted() where !used.contains(key) && !isInternal(key) {
             guard !text.isFull else { return }
             guard let v = o[key], let value = scalar(v) ?? nested(v) else { continue }
-            line("  \(key): ", value, &text)
+            line("  \(Terminal.visible(key)): ", value, &text)
         }
     }
 
     static func scalar(_ v: JSON) -> String? {
         switch v {
-        case .string(let s): return s.isEmpty ? nil : s
+        case .string(let s): return s.isEmpty ? nil : Terminal.visible(s)  // API text: one line, nothing the terminal obeys
         case .int, .double: return v.encoded()
         case .bool(let b): return b ? "yes" : "no"
         default: return nil

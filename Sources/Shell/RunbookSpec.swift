@@ -136,23 +136,25 @@ public struct RunbookSpec: Sendable {
     }
 
     /// Human description for `zdsh describe` and `zdsh run FILE --help`.
+    /// Names and texts are the runbook's own: shown escaped, each on its line.
     public func describe(file: String) -> String {
-        var lines = ["\(name) — \(file)"]
-        if !description.isEmpty { lines.append("  \(description)") }
+        let v = { (text: String) in Terminal.visible(text) }
+        var lines = ["\(v(name)) — \(v(file))"]
+        if !description.isEmpty { lines.append("  \(v(description))") }
         lines.append("")
         lines.append("Parameters:")
         if parameters.isEmpty { lines.append("  (none)") }
         for p in parameters {
-            var line = "  --param \(p.name)=<\(p.type)>"
-            line += p.required ? "  (required)" : p.defaultValue.map { "  (default \($0.encoded()))" } ?? "  (optional)"
-            if !p.description.isEmpty { line += "  \(p.description)" }
+            var line = "  --param \(v(p.name))=<\(v(p.type))>"
+            line += p.required ? "  (required)" : p.defaultValue.map { "  (default \(v($0.encoded())))" } ?? "  (optional)"
+            if !p.description.isEmpty { line += "  \(v(p.description))" }
             lines.append(line)
         }
         lines.append("")
         lines.append("Destructive operations it may perform (each must also be granted with --allow):")
         if destructive.isEmpty { lines.append("  (none)") }
-        for d in destructive { lines.append("  \(d)") }
-        if !risk.isEmpty { lines.append(""); lines.append("Risk: \(risk.joined(separator: ", "))") }
+        for d in destructive { lines.append("  \(v(d))") }
+        if !risk.isEmpty { lines.append(""); lines.append("Risk: \(risk.map(v).joined(separator: ", "))") }
         return lines.joined(separator: "\n")
     }
 }

@@ -51,7 +51,7 @@ public struct Runner {
     public var options: Options
     /// Lines for stdout and stderr (injectable for tests).
     public var out: (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
-    public var err: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    public var err: (String) -> Void = { Terminal.error($0) }
 
     public init(_ source: Source, options: Options) {
         self.source = source
@@ -62,16 +62,16 @@ public struct Runner {
         do {
             return try await runThrowing()
         } catch let e as UsageError {
-            err("zdsh: \(e)")
+            err("zdsh: \(Terminal.visible("\(e)"))")
             return .usage
         } catch let e as PolicyError {
-            err("zdsh: \(e)")
+            err("zdsh: \(Terminal.visible("\(e)"))")
             return .usage
         } catch let e as DeskError {
-            err("zdsh: \(e)")
+            err("zdsh: \(Terminal.visible("\(e)"))")
             return .apiError
         } catch {
-            err("zdsh: \(error)")
+            err("zdsh: \(Terminal.visible("\(error)"))")
             return .luaError
         }
     }
@@ -155,7 +155,7 @@ public struct Runner {
         let audit = try AuditLog(path: options.auditPath ?? (backend.simulator != nil ? AuditLog.simulatorPath() : AuditLog.defaultPath()))
         let session = try Session(client: backend.client, policy: policy, settings: settings, audit: audit,
                                   limits: options.limits, modulePaths: modulePaths,
-                                  output: { FileHandle.standardOutput.write(Data($0.utf8)) })
+                                  output: RunbookOutput.write)
 
         if case .file = source, options.resume != nil || !options.dryRun {
             session.gate.journal = try Journal(path: Journal.defaultPath(), runId: runId, resuming: options.resume != nil)
@@ -246,7 +246,9 @@ public struct Runner {
         let denied = calls.filter { $0.outcome == .denied }
         if !denied.isEmpty {
             err("zdsh: \(denied.count) call\(denied.count == 1 ? " was" : "s were") denied by policy:")
-            for d in denied.prefix(20) { err("  \(d.calledAs) \(d.ids.prefix(10).joined(separator: ", ")) — \(d.message ?? "")") }
+            for d in denied.prefix(20) {
+                err("  \(d.calledAs) \(d.ids.prefix(10).map { Terminal.visible($0) }.joined(separator: ", ")) — \(Terminal.visible(d.message ?? ""))")
+            }
             if status == .ok || status == .luaError { status = .denied }
         }
         let writes = calls.filter { $0.safety == .write && $0.outcome != .denied }.count
@@ -297,10 +299,10 @@ public struct Runner {
             }
         }
         guard let marker = text.marker, let message = text.limitMessage, let kind = text.stop else {
-            out(text.text)
+            out(RunbookOutput.forStdout(text.text))
             return false
         }
-        out(text.text + "\n" + marker)
+        out(RunbookOutput.forStdout(text.text) + "\n" + marker)
         Terminal.report(.limit(kind, message))
         return true
     }
@@ -312,13 +314,13 @@ public struct Runner {
         if options.yes || options.dryRun { return nil }
         if !options.interactive {
             return { call in
-                FileHandle.standardError.write(Data("zdsh: refusing \(call.calledAs): destructive calls need confirmation; there is no terminal to ask on, so pass --yes\n".utf8))
+                Terminal.error("zdsh: refusing \(call.calledAs): destructive calls need confirmation; there is no terminal to ask on, so pass --yes")
                 return false
             }
         }
         let cap = options.maxDestructive
         return { call in
-            let ids = call.ids.prefix(10).map(Terminal.visible).joined(separator: ", ")
+            let ids = call.ids.prefix(10).map { Terminal.visible($0) }.joined(separator: ", ")
             let path = Terminal.visible(concretePath(call.operation.path, call.path))
             return TerminalPrompt.yesNo("About to call \(call.calledAs) [\(call.operation.method) \(path)]\(ids.isEmpty ? "" : " on \(ids)").\nThis run may affect up to \(cap) records with destructive calls. Proceed? [y/N] ")
         }

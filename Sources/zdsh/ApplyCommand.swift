@@ -61,13 +61,13 @@ struct AuditCommand: ParsableCommand {
         func run() throws {
             let path = file ?? AuditLog.defaultPath()
             let records = try AuditLog.tail(path: path, count: count)
-            if records.isEmpty { FileHandle.standardError.write(Data("no audit records in \(path)\n".utf8)) }
+            if records.isEmpty { Terminal.error("no audit records in \(Terminal.visible(path))") }
+            // The log holds what runbooks and the API said: on a terminal even
+            // the raw lines are shown escaped.
+            let onTerminal = isatty(STDOUT_FILENO) != 0
             for r in records {
-                if json { print(r.encoded()); continue }
-                let s = { (k: String) in r[k]?.stringValue ?? "" }
-                let status = r["status"].map { $0.encoded() } ?? (r["error_code"]?.stringValue ?? "")
-                let ids = r["ids"]?.arrayValue?.compactMap(\.stringValue).prefix(5).joined(separator: ",") ?? ""
-                print("\(s("time"))  \(s("run_id").isEmpty ? s("plan") : s("run_id"))  \(s("phase").padding(toLength: 8, withPad: " ", startingAt: 0)) \(s("called_as").isEmpty ? s("operation") : s("called_as"))  \(s("method")) \(s("path"))\(ids.isEmpty ? "" : "  ids=\(ids)")\(status.isEmpty ? "" : "  → \(status)")\(r["dry_run"] == true ? "  (dry run)" : "")")
+                if json { print(onTerminal ? Terminal.visible(r.encoded()) : r.encoded()); continue }
+                print(AuditLog.humanLine(r))
             }
         }
     }

@@ -23,10 +23,10 @@ struct DescribeCommand: ParsableCommand {
             print(json ? spec.json.encoded(.pretty) : spec.describe(file: file))
             return .ok
         } catch let e as UsageError {
-            Terminal.error("zdsh: \(e)")
+            Terminal.error("zdsh: \(Terminal.visible("\(e)"))")
             return .usage
         } catch {
-            Terminal.error("\(error)")
+            Terminal.error(Terminal.visible("\(error)"))
             return .luaError
         }
     }

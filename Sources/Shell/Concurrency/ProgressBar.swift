@@ -90,7 +90,7 @@ public final class ProgressBar: @unchecked Sendable {
             tail += "  \(Int(rate.rounded()))/s"
             tail += "  ETA \(Self.duration(Double(total - done) / rate))"
         }
-        let head = label + " "
+        let head = Terminal.visible(label) + " "  // the runbook's label: nothing the terminal obeys
         let cells = max(10, style.width - head.count - tail.count - 3)
         let filled = total > 0 ? min(cells, cells * done / total) : 0
         var bar = String(repeating: "█", count: filled) + String(repeating: "░", count: cells - filled)

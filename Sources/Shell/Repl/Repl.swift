@@ -56,7 +56,7 @@ public final class Repl {
         let audit = try AuditLog(path: options.auditPath ?? (backend.simulator != nil ? AuditLog.simulatorPath() : AuditLog.defaultPath()))
         session = try Session(client: backend.client, policy: policy, settings: settings, audit: audit,
                               limits: options.limits, modulePaths: [FileManager.default.currentDirectoryPath],
-                              output: { FileHandle.standardOutput.write(Data($0.utf8)) })
+                              output: RunbookOutput.write)
         printer = ReplPrinter(colour: options.colour)
         try ReplLibrary.install(on: session.host)
         if options.interactive {
@@ -170,13 +170,14 @@ public final class Repl {
     private func report(_ e: LuaError) -> ExitStatus {
         switch e {
         case .syntax(let m):
-            error(m); return .luaError
+            error(Terminal.visible(m)); return .luaError
         case .runtime(let m, _, let value):
-            if case .object(let o) = value, o["zdsh_error"] == "denied" { error(m); return .denied }
-            if case .object(let o) = value, o["zdsh_error"] == "api" { error(m); return .apiError }
-            error(m); return .luaError
+            // `.object`: an error the host raised; a Lua-built look-alike is `.table`.
+            if case .object(let o) = value, o["zdsh_error"] == "denied" { error(Terminal.visible(m)); return .denied }
+            if case .object(let o) = value, o["zdsh_error"] == "api" { error(Terminal.visible(m)); return .apiError }
+            error(Terminal.visible(m)); return .luaError
         case .limit(let kind, let m):
-            error(kind == .interrupt ? "interrupted" : "stopped: \(m)")
+            error(kind == .interrupt ? "interrupted" : "stopped: \(Terminal.visible(m))")
             return kind == .host ? .denied : .limit
         case .host(let m):
             error("zdsh: \(m)"); return .luaError
@@ -187,7 +188,8 @@ public final class Repl {
     /// y: this call; a: every call of this operation for the rest of the
     /// session (as :allow would); anything else: no.
     private func confirm(_ question: CallGate.UngrantedQuestion) -> CallGate.Answer {
-        out(colourise(question.text, "33"))
+        let reset = isatty(STDOUT_FILENO) != 0 ? Terminal.resetAttributes : ""
+        out(reset + colourise(Terminal.visible(question.text, multiline: true), "33"))
         _ = InterruptHandler.take()
         guard let answer = input.read(prompt: "Proceed? [y]es once, [a]ll \(question.grant) calls this session, [N]o: ") else { out(""); return .no }
         switch answer.trimmingCharacters(in: .whitespaces).lowercased() {
@@ -206,7 +208,8 @@ public final class Repl {
     }
 
     func error(_ line: String) {
-        FileHandle.standardError.write(Data((colourise(line, "31") + "\n").utf8))
+        let reset = isatty(STDERR_FILENO) != 0 ? Terminal.resetAttributes : ""
+        FileHandle.standardError.write(Data((reset + colourise(Terminal.visible(line, multiline: true), "31") + "\n").utf8))
     }
 
     func colourise(_ s: String, _ code: String) -> String {

@@ -5,6 +5,10 @@ import LuaHost
 /// Zoho records in a human layout (Name, Email, Status, Subject,
 /// Owner/Agent first, then the other fields alphabetically), other tables
 /// indented, and long lists cut short with a count.
+///
+/// Keys and values come from the API or the code typed: they are shown with
+/// control characters escaped (`Terminal.visible`), a value's on its line, a
+/// plain string result keeping its newlines and tabs.
 struct ReplPrinter {
     var colour = false
     var maxItems = 20
@@ -49,7 +53,7 @@ struct ReplPrinter {
 
     private func scalar(_ json: JSON, topLevel: Bool = false) -> String {
         switch json {
-        case .string(let s): return topLevel ? s : Self.quoted(s)
+        case .string(let s): return topLevel ? Terminal.visible(s, multiline: true) : Self.quoted(s)
         case .null: return "nil"
         case .array: return "{}"
         case .object: return "{}"
@@ -63,15 +67,16 @@ struct ReplPrinter {
             switch ch {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default: out.append(ch)
+            default:
+                for scalar in ch.unicodeScalars {
+                    out += Terminal.needsEscape(scalar, multiline: false) ? Terminal.visible(String(scalar)) : String(scalar)
+                }
             }
         }
         return out + "\""
     }
 
-    private func key(_ k: String) -> String { colour ? "\u{1B}[36m\(k)\u{1B}[0m" : k }
+    private func key(_ k: String) -> String { colour ? "\u{1B}[36m\(Terminal.visible(k))\u{1B}[0m" : Terminal.visible(k) }
     private func dim(_ s: String) -> String { colour ? "\u{1B}[2m\(s)\u{1B}[0m" : s }
 
     private func isRecord(_ o: [String: JSON]) -> Bool {
@@ -163,7 +168,7 @@ struct ReplPrinter {
         for (k, v) in rows {
             let pad = String(repeating: " ", count: max(0, width - k.count))
             if isScalar(v) {
-                let text = v.stringValue ?? scalar(v)  // fields read better unquoted
+                let text = v.stringValue.map { Terminal.visible($0) } ?? scalar(v)  // fields read better unquoted
                 lines.append("\(indent)\(key(k)):\(pad) \(text)")
             } else if depth + 1 >= maxDepth {
                 lines.append("\(indent)\(key(k)):\(pad) \(folded(v))")

@@ -40,6 +40,8 @@ struct RunbookUnderTest {
     }
 
     let path: String
+    /// The scenario's test folder: the runbook file must lie inside it.
+    let files: ConfinedFiles
     let params: JSON
     let options: Options
     let backend: ScenarioBackend
@@ -48,8 +50,14 @@ struct RunbookUnderTest {
 
     /// The result table and the records of every call the runbook attempted.
     func run() -> (result: JSON, calls: [CallRecord]) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return (failure("cannot read runbook \(path)", exit: .usage), [])
+        let data: Data
+        do {
+            guard let d = try files.read(path) else { return (failure("cannot read runbook \(path)", exit: .usage), []) }
+            data = d
+        } catch let refusal as ConfinedFiles.Refusal {
+            return (failure("cannot read runbook \(path): \(refusal.reason)", exit: .usage), [])
+        } catch {
+            return (failure("cannot read runbook \(path): \(error)", exit: .usage), [])
         }
         let source = String(decoding: data, as: UTF8.self)
         let policy: Policy
@@ -71,7 +79,7 @@ struct RunbookUnderTest {
         let session: Session
         do {
             session = try Session(client: backend.makeClient(), policy: policy, settings: settings, limits: limits,
-                                  modulePaths: [(path as NSString).deletingLastPathComponent], output: output)
+                                  modulePaths: [ScenarioDiscovery.folder(of: path)], output: output)
         } catch {
             return (failure("\(error)", exit: .luaError), [])
         }
@@ -129,7 +137,10 @@ struct RunbookUnderTest {
         case .failure(let e):
             r["ok"] = .bool(false)
             r["exit"] = .int(Int64(ExitStatus.of(e, denied: session.gate.deniedCount).rawValue))
-            if case .runtime(_, _, .object(let v)) = e { r["error"] = v } else { r["error"] = .string(e.description) }
+            switch e {
+            case .runtime(_, _, .object(let v)), .runtime(_, _, .table(let v)): r["error"] = v
+            default: r["error"] = .string(e.description)
+            }
         }
         return (.object(r), calls)
     }

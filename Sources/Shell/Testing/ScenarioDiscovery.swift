@@ -7,7 +7,19 @@ public enum ScenarioDiscovery {
     public static let suffix = "_test.lua"
 
     public static func files(in paths: [String]) throws -> [String] {
-        var out: [String] = []
+        try scenarios(in: paths).map(\.file)
+    }
+
+    /// A scenario file and its test folder: the folder it was found in when
+    /// one was given (so scenarios may run runbooks from anywhere under it),
+    /// else the file's own folder. What the scenario reads must lie inside.
+    public struct Found: Equatable, Sendable {
+        public let file: String
+        public let testFolder: String
+    }
+
+    public static func scenarios(in paths: [String]) throws -> [Found] {
+        var out: [Found] = []
         var seen = Set<String>()
         let fm = FileManager.default
         for path in paths.isEmpty ? ["."] : paths {
@@ -16,6 +28,7 @@ public enum ScenarioDiscovery {
                 throw UsageError("no such file or folder: \(path)")
             }
             var found: [String] = []
+            let testFolder = isDir.boolValue ? path : folder(of: path)
             if isDir.boolValue {
                 guard let e = fm.enumerator(atPath: path) else { continue }
                 while let rel = e.nextObject() as? String {
@@ -30,8 +43,14 @@ public enum ScenarioDiscovery {
             } else {
                 found = [path]
             }
-            for f in found where seen.insert(f).inserted { out.append(f) }
+            for f in found where seen.insert(f).inserted { out.append(Found(file: f, testFolder: testFolder)) }
         }
         return out
+    }
+
+    /// The folder holding `file` ("." for a bare name).
+    public static func folder(of file: String) -> String {
+        let folder = (file as NSString).deletingLastPathComponent
+        return folder.isEmpty ? "." : folder
     }
 }

@@ -34,16 +34,20 @@ public struct ScenarioRunner {
 
     /// Finds scenario files under `paths` and runs them.
     public func run(paths: [String]) throws -> SuiteReport {
-        let files = try ScenarioDiscovery.files(in: paths)
-        guard !files.isEmpty else { throw UsageError("no scenario files (*\(ScenarioDiscovery.suffix)) in \(paths.joined(separator: ", "))") }
-        return run(files: files)
+        let found = try ScenarioDiscovery.scenarios(in: paths)
+        guard !found.isEmpty else { throw UsageError("no scenario files (*\(ScenarioDiscovery.suffix)) in \(paths.joined(separator: ", "))") }
+        return run(found)
     }
 
     public func run(files: [String]) -> SuiteReport {
+        run(files.map { ScenarioDiscovery.Found(file: $0, testFolder: ScenarioDiscovery.folder(of: $0)) })
+    }
+
+    func run(_ found: [ScenarioDiscovery.Found]) -> SuiteReport {
         let start = Date()
         var results: [ScenarioResult] = []
-        for file in files {
-            for r in run(file: file) {
+        for f in found {
+            for r in run(file: f.file, testFolder: f.testFolder) {
                 results.append(r)
                 options.progress?(r)
             }
@@ -54,13 +58,20 @@ public struct ScenarioRunner {
     /// The results of one file's scenarios (one failed result when the file
     /// cannot be listed: syntax error, error at the top level, bad cassette).
     public func run(file: String) -> [ScenarioResult] {
+        run(file: file, testFolder: ScenarioDiscovery.folder(of: file))
+    }
+
+    /// `testFolder`: what the scenarios may read (runbooks, fixtures,
+    /// cassettes) must lie inside it, links resolved.
+    public func run(file: String, testFolder: String) -> [ScenarioResult] {
         guard let stdlib = options.stdlib else {
             return [fileFailure(file, "cannot find the zdsh stdlib folder (stdlib/zdsh); set ZDSH_STDLIB")]
         }
         // Pass 1: list the scenarios.
         let listing: ScenarioSession
         do {
-            listing = try ScenarioSession(file: file, backend: ScenarioBackend(), limits: options.limits, stdlib: stdlib)
+            listing = try ScenarioSession(file: file, testFolder: testFolder, backend: ScenarioBackend(), limits: options.limits,
+                                          stdlib: stdlib)
         } catch {
             return [fileFailure(file, "\(error)")]
         }
@@ -91,18 +102,19 @@ public struct ScenarioRunner {
                 results.append(ScenarioResult(file: file, name: name, line: line, status: .skipped))
                 continue
             }
-            results.append(runScenario(file: file, index: n + 1, name: name, line: line, cassette: cassette, stdlib: stdlib))
+            results.append(runScenario(file: file, testFolder: testFolder, index: n + 1, name: name, line: line, cassette: cassette,
+                                       stdlib: stdlib))
         }
         return results
     }
 
-    private func runScenario(file: String, index: Int, name: String, line: Int?, cassette: (Cassette, String)?,
-                             stdlib: String) -> ScenarioResult {
+    private func runScenario(file: String, testFolder: String, index: Int, name: String, line: Int?,
+                             cassette: (Cassette, String)?, stdlib: String) -> ScenarioResult {
         let start = Date()
         let backend = cassette.map { ScenarioBackend(cassette: $0.0, path: $0.1) } ?? ScenarioBackend()
         let session: ScenarioSession
         do {
-            session = try ScenarioSession(file: file, backend: backend, limits: options.limits, stdlib: stdlib)
+            session = try ScenarioSession(file: file, testFolder: testFolder, backend: backend, limits: options.limits, stdlib: stdlib)
         } catch {
             return ScenarioResult(file: file, name: name, line: line, status: .failed,
                                   failure: .init(message: "\(error)", file: file, line: line))

@@ -10,6 +10,10 @@ import LuaHost
 /// `policy`, `runbook.run` and `use_cassette`.
 final class ScenarioSession {
     let file: String
+    /// The test folder: runbooks, fixtures and cassettes the scenario names
+    /// must really lie inside it.
+    let testFolder: String
+    let files: ConfinedFiles
     let backend: ScenarioBackend
     let session: Session
     let log = ScenarioCallLog()
@@ -22,14 +26,15 @@ final class ScenarioSession {
     /// Everything the scenario printed.
     var output: String { printLock.lock(); defer { printLock.unlock() }; return printed }
 
-    init(file: String, backend: ScenarioBackend, limits: Limits, stdlib: String) throws {
+    init(file: String, testFolder: String, backend: ScenarioBackend, limits: Limits, stdlib: String) throws {
         self.file = file
+        self.testFolder = testFolder
+        files = ConfinedFiles(roots: [testFolder])
         self.backend = backend
         self.limits = limits
         var capture: ((String) -> Void)!
-        let folder = (file as NSString).deletingLastPathComponent
         session = try Session(client: backend.makeClient(), policy: { var p = Policy(); p.grantsEverything = true; return p }(),
-                              limits: limits, modulePaths: [folder.isEmpty ? "." : folder],
+                              limits: limits, modulePaths: [ScenarioDiscovery.folder(of: file)],
                               output: { capture($0) })
         capture = { [weak self] text in
             guard let self else { return }
@@ -61,11 +66,34 @@ final class ScenarioSession {
     return __zdsh_test.run(index)
     """#
 
-    /// A path a scenario names, relative to the scenario file.
-    func resolve(_ path: String) -> String {
-        if path.hasPrefix("/") { return path }
-        let folder = (file as NSString).deletingLastPathComponent
-        return ((folder.isEmpty ? "." : folder) as NSString).appendingPathComponent(path)
+    /// A path a scenario names for `function`, relative to the scenario
+    /// file. Absolute paths are refused, and so is any path that, once links
+    /// and `..` are resolved, leads out of the test folder.
+    func resolve(_ given: String, for function: String) throws -> String {
+        let inside = "name a file inside the test folder '\(testFolder)', relative to the scenario file"
+        if given.hasPrefix("/") || given.hasPrefix("~") {
+            throw ArgumentError(function: function, position: 1, expected: "'\(given)' is an absolute path; \(inside)")
+        }
+        let path = (ScenarioDiscovery.folder(of: file) as NSString).appendingPathComponent(given)
+        // A file that does not exist yet is judged by its folder.
+        let real = ConfinedFiles.realPath(path) ?? ConfinedFiles.realPath((path as NSString).deletingLastPathComponent)
+            .map { ($0 as NSString).appendingPathComponent((path as NSString).lastPathComponent) }
+        if let real, !files.contains(realPath: real) {
+            throw ArgumentError(function: function, position: 1,
+                                expected: "'\(given)' leads outside the test folder (through '..' or a symbolic link); \(inside)")
+        }
+        return path
+    }
+
+    /// The contents of a file `resolve` accepted, read without following a
+    /// link out of the test folder; `what` names it in errors.
+    func read(_ path: String, for function: String, what: String) throws -> Data {
+        do {
+            guard let data = try files.read(path) else { throw HostError("\(function): no \(what) at \(path)") }
+            return data
+        } catch let refusal as ConfinedFiles.Refusal {
+            throw HostError("\(function): cannot read \(what) \(path): \(refusal.reason)")
+        }
     }
 
     // MARK: - Installing the vocabulary
@@ -92,8 +120,11 @@ final class ScenarioSession {
                 return .none
             },
             "sim_load": { [unowned self] call in
-                let path = self.resolve(try call.string(1))
-                try self.sim().reset(try Fixture.load(path: path))
+                let path = try self.resolve(try call.string(1), for: "sim.load")
+                let data = try self.read(path, for: "sim.load", what: "fixture")
+                let json: JSON
+                do { json = try JSON.parse(Array(data)) } catch { throw HostError("sim.load: fixture \(path) is not valid JSON: \(error)") }
+                try self.sim().reset(Fixture(json: json))
                 return .none
             },
             "sim_reset": { [unowned self] call in
@@ -154,13 +185,13 @@ final class ScenarioSession {
                 return .none
             },
             "use_cassette": { [unowned self] call in
-                let path = self.resolve(try call.string(1))
+                let path = try self.resolve(try call.string(1), for: "use_cassette")
                 if let current = self.backend.cassettePath {
                     guard current == path else { throw HostError("use_cassette: this file already replays \(current)") }
                 } else if self.requestedCassette == nil, self.session.gate.calls.isEmpty {
                     // First pass (listing scenarios): remember it; the runner
                     // gives every scenario a replay backend with no simulator.
-                    guard FileManager.default.fileExists(atPath: path) else { throw HostError("use_cassette: no cassette at \(path)") }
+                    _ = try self.read(path, for: "use_cassette", what: "cassette")
                     self.requestedCassette = path
                 } else {
                     throw HostError("use_cassette: call it at the top of the scenario file, before any API call")
@@ -169,12 +200,12 @@ final class ScenarioSession {
             },
             "run_runbook": { [unowned self] call in
                 let given = try call.string(1)
-                let path = self.resolve(given)
+                let path = try self.resolve(given, for: "runbook.run")
                 let params = try call.json(2)
                 let options = try RunbookUnderTest.Options(try call.json(3))
                 let before = self.session.gate.calls.count
                 let (result, records) = RunbookUnderTest(
-                    path: path, params: params, options: options, backend: self.backend, limits: self.limits,
+                    path: path, files: self.files, params: params, options: options, backend: self.backend, limits: self.limits,
                     output: { [weak self] text in
                         guard let self else { return }
                         self.printLock.lock(); self.printed += text; self.printLock.unlock()

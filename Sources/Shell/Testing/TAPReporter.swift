@@ -7,8 +7,9 @@ public enum TAPReporter {
     public static func report(_ suite: SuiteReport) -> String {
         var lines = ["TAP version 13", "1..\(suite.results.count)"]
         for (i, r) in suite.results.enumerated() {
-            let name = "\(r.file) › \(r.name)".replacingOccurrences(of: "#", with: "\\#")
-                .replacingOccurrences(of: "\n", with: " ")
+            // Scenario names are the scenario file's text: one line, nothing a terminal obeys.
+            let name = Terminal.visible("\(r.file) › \(r.name)".replacingOccurrences(of: "#", with: "\\#")
+                .replacingOccurrences(of: "\n", with: " "))
             switch r.status {
             case .passed:
                 lines.append("ok \(i + 1) - \(name)")
@@ -40,7 +41,13 @@ public enum TAPReporter {
             case "\n": out += "\\n"
             case "\t": out += "\\t"
             default:
-                if c.value < 0x20 { out += String(format: "\\x%02X", c.value) } else { out.unicodeScalars.append(c) }
+                if c.value < 0x20 || c.value == 0x7F {
+                    out += String(format: "\\x%02X", c.value)
+                } else if Terminal.needsEscape(c, multiline: false) {
+                    out += String(format: "\\u%04X", c.value)
+                } else {
+                    out.unicodeScalars.append(c)
+                }
             }
         }
         return out + "\""

@@ -1,0 +1,24 @@
+import Foundation
+
+/// What a runbook prints (and the values it returns) is the runbook's own
+/// output. Piped or redirected, it passes through unchanged: scripts parse
+/// it. On a terminal, its control characters are escaped (newline and tab
+/// kept), so a runbook cannot conceal, recolour or overwrite what zdsh
+/// prints around it.
+public enum RunbookOutput {
+    static let stdoutIsTerminal = isatty(STDOUT_FILENO) != 0
+
+    /// Writes `text` (already newline-terminated where wanted) to stdout.
+    public static func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(forStdout(text).utf8))
+    }
+
+    /// `text` as it may appear on stdout.
+    public static func forStdout(_ text: String) -> String {
+        shown(text, onTerminal: stdoutIsTerminal)
+    }
+
+    static func shown(_ text: String, onTerminal: Bool) -> String {
+        onTerminal ? Terminal.visible(text, multiline: true) : text
+    }
+}
