@@ -84,11 +84,24 @@ public final class AuditLog: @unchecked Sendable {
     public static func humanLine(_ r: JSON) -> String {
         let s = { (k: String) in Terminal.visible(r[k]?.stringValue ?? "") }
         let status = Terminal.visible(r["status"].map { $0.stringValue ?? $0.encoded() } ?? (r["error_code"]?.stringValue ?? ""))
-        let ids = r["ids"]?.arrayValue?.compactMap(\.stringValue).prefix(5).map { Terminal.visible($0) }.joined(separator: ",") ?? ""
+        let allIds = r["ids"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        // Never cut a list without saying so: the full list is in --json.
+        var ids = allIds.prefix(5).map { Terminal.visible($0) }.joined(separator: ",")
+        if allIds.count > 5 { ids += ",… (\(allIds.count) ids; --json shows all)" }
         let run = s("run_id").isEmpty ? s("plan") : s("run_id")
         let operation = s("called_as").isEmpty ? s("operation") : s("called_as")
-        return "\(s("time"))  \(run)  \(s("phase").padding(toLength: 8, withPad: " ", startingAt: 0)) \(operation)  \(s("method")) \(s("path"))"
-            + (ids.isEmpty ? "" : "  ids=\(ids)") + (status.isEmpty ? "" : "  → \(status)") + (r["dry_run"] == true ? "  (dry run)" : "")
+        let target = r["sim"] == true ? "sim" : s("profile") + (s("org").isEmpty ? "" : "/" + s("org"))
+        var line = "\(s("time"))  \(run)  \(target)  \(s("phase").padding(toLength: 8, withPad: " ", startingAt: 0)) \(operation)  \(s("method")) \(s("path"))"
+        if !ids.isEmpty { line += "  ids=\(ids)" }
+        if !status.isEmpty { line += "  → \(status)" }
+        if let failed = r["failed"]?.arrayValue, !failed.isEmpty {
+            line += "  (\(failed.count) id\(failed.count == 1 ? "" : "s") failed: " + failed.prefix(3).map { Terminal.visible($0["id"]?.stringValue ?? "?") }.joined(separator: ",")
+                + (failed.count > 3 ? ",…" : "") + ")"
+        }
+        if let rule = r["rule"]?.stringValue { line += "  [rule \(Terminal.visible(rule))]" }
+        if let reason = r["reason"]?.stringValue, r["phase"] == "denied" { line += "  — \(Terminal.visible(reason))" }
+        if r["dry_run"] == true { line += "  (dry run)" }
+        return line
     }
 
     /// Reads the last `count` records of a log.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JSONValue
 import Shell
 
 struct ApplyCommand: AsyncParsableCommand {
@@ -47,7 +48,9 @@ struct AuditCommand: ParsableCommand {
         commandName: "audit", abstract: "Read the audit log.", subcommands: [Tail.self])
 
     struct Tail: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the most recent audit records.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show the most recent audit records.",
+            discussion: "Production runs are in audit.jsonl, simulator runs in audit-sim.jsonl (--sim).")
 
         @Option(name: [.customShort("n"), .customLong("count")], help: "How many records.")
         var count = 20
@@ -55,20 +58,38 @@ struct AuditCommand: ParsableCommand {
         @Option(name: .long, help: "Audit log file (default $XDG_STATE_HOME/zdsh/audit.jsonl).")
         var file: String?
 
+        @Flag(name: .long, help: "Read the simulator's log (audit-sim.jsonl).")
+        var sim = false
+
+        @Option(name: .customLong("run"), help: "Only records of this run id (zdsh runs lists them).")
+        var runId: String?
+
+        @Option(name: .long, help: "Only records of this profile.")
+        var profile: String?
+
+        @Option(name: .long, help: "Only records of this operation (operationId or the name it was called as).")
+        var operation: String?
+
+        @Flag(name: [.customShort("f"), .long], help: "Keep printing records as they are appended (Ctrl-C to stop).")
+        var follow = false
+
         @Flag(name: .long, help: "Print the raw JSON lines.")
         var json = false
 
         func run() throws {
-            let path = file ?? AuditLog.defaultPath()
-            let records = try AuditLog.tail(path: path, count: count)
-            if records.isEmpty { Terminal.error("no audit records in \(Terminal.visible(path))") }
+            let path = file ?? (sim ? AuditLog.simulatorPath() : AuditLog.defaultPath())
+            let query = AuditQuery(run: runId, profile: profile, operation: operation, count: count)
+            let (records, end) = try query.tail(path: path)
+            if records.isEmpty && !follow { Terminal.error("no matching audit records in \(Terminal.visible(path))") }
             // The log holds what runbooks and the API said: on a terminal even
             // the raw lines are shown escaped.
             let onTerminal = isatty(STDOUT_FILENO) != 0
-            for r in records {
-                if json { print(onTerminal ? Terminal.visible(r.encoded()) : r.encoded()); continue }
-                print(AuditLog.humanLine(r))
+            func show(_ r: JSON) {
+                print(json ? (onTerminal ? Terminal.visible(r.encoded()) : r.encoded()) : AuditLog.humanLine(r))
+                fflush(stdout)
             }
+            records.forEach(show)
+            if follow { query.follow(path: path, from: end, emit: show) }
         }
     }
 }

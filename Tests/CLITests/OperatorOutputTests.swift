@@ -112,16 +112,20 @@ final class OperatorOutputTests: XCTestCase {
     }
 
     /// The review's case: an id carrying ESC sequences hid the DESTRUCTIVE
-    /// lines of a dry-run plan; CR/LF in it could forge plan lines.
+    /// lines of a dry-run plan; CR/LF in it could forge plan lines. Ids are
+    /// now validated before they are recorded or shown: such a path is a bad
+    /// argument (raw or percent-encoded), and its error is shown escaped.
     func testHostileIdsCannotHideOrForgePlanLines() throws {
-        let r = try zdsh(["eval", "--sim", "--dry-run",
-                          #"desk.request('DELETE', '/api/v1/labels/1\27[1A\27[2K\27[8m\r\n  writes (1 call):\226\128\174')"#])
-        XCTAssertEqual(r.status, 0, r.err)
-        assertNoTerminalCommands(r.err, "plan")
-        let lines = r.err.split(separator: "\n")
-        XCTAssertTrue(lines.contains { $0.hasPrefix("  DESTRUCTIVE (1 call)") }, r.err)
-        XCTAssertFalse(lines.contains { $0.hasPrefix("  writes") }, r.err)
-        XCTAssertTrue(r.err.contains(#"ids: 1\x1B[1A\x1B[2K\x1B[8m\r\n  writes (1 call):\u{202E}"#), r.err)
+        let paths = [#"/api/v1/labels/1\27[1A\27[2K\27[8m\r\n  writes (1 call):\226\128\174"#,
+                     "/api/v1/labels/1%1B%5B1A%1B%5B8m%0D%0A%20%20writes%20(1%20call)%3A"]
+        for path in paths {
+            let r = try zdsh(["eval", "--sim", "--dry-run", "desk.request('DELETE', '\(path)')"])
+            XCTAssertEqual(r.status, 1, r.err)
+            assertNoTerminalCommands(r.err, "plan")
+            let lines = r.err.split(separator: "\n")
+            XCTAssertFalse(lines.contains { $0.hasPrefix("  writes") || $0.hasPrefix("Plan") && $0.contains("writes") }, r.err)
+            XCTAssertTrue(r.err.contains("bad argument"), r.err)
+        }
     }
 
     func testPrintPassesThroughToAPipeUnchanged() throws {

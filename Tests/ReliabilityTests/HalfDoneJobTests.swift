@@ -162,6 +162,37 @@ final class HalfDoneJobTests: XCTestCase {
         XCTAssertTrue(apiRequests.isEmpty, "\(apiRequests)")
     }
 
+    func testAuditTailFiltersFollowsAndNeverCutsIdsSilently() throws {
+        let log = home + "/tail.jsonl"
+        let ids = (1...8).map { "18920000001800\($0)" }
+        func record(_ run: String, _ op: String, _ profile: String, ids: [String] = ["1"]) -> String {
+            JSON.object(["time": "T", "run_id": .string(run), "phase": "outcome", "operation": .string(op), "called_as": .string(op),
+                         "profile": .string(profile), "method": "POST", "path": "/api/v1/x", "ids": .array(ids.map(JSON.string)),
+                         "status": 200]).encoded()
+        }
+        let lines = [record("r1", "deleteLabel", "prod"), record("r2", "removeLabelsFromUsers", "prod", ids: ids),
+                     record("r2", "deleteLabel", "staging"), record("r3", "updateTicket", "prod")]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: log, atomically: true, encoding: .utf8)
+        let byRun = try zdsh(["audit", "tail", "--file", log, "--run", "r2"], profile: false)
+        XCTAssertEqual(byRun.stdout.split(separator: "\n").count, 2, byRun.stdout)
+        XCTAssertTrue(byRun.stdout.contains("(8 ids; --json shows all)"), "a cut list says so: \(byRun.stdout)")
+        let byOp = try zdsh(["audit", "tail", "--file", log, "--operation", "deleteLabel", "--profile", "staging"], profile: false)
+        XCTAssertEqual(byOp.stdout.split(separator: "\n").count, 1, byOp.stdout)
+        XCTAssertTrue(byOp.stdout.contains("staging"), byOp.stdout)
+
+        let follower = try Zdsh.launch(["audit", "tail", "-f", "--file", log, "--run", "r4", "--json"], env: env)
+        usleep(700_000)
+        let handle = FileHandle(forWritingAtPath: log)!
+        handle.seekToEndOfFile()
+        handle.write(Data((record("r4", "deleteLabel", "prod") + "\n" + record("r5", "deleteLabel", "prod") + "\n").utf8))
+        try handle.close()
+        usleep(1_200_000)
+        kill(follower.pid, SIGTERM)
+        let followed = try follower.wait(timeout: 10)
+        let got = followed.out.split(separator: "\n").compactMap { try? JSON.parse(Array($0.utf8)) }
+        XCTAssertEqual(got.map { $0["run_id"] }, ["r4"], followed.out)
+    }
+
     func testPartialFailuresAreRaisedAuditedAndRetriedByResume() throws {
         // The user carries gold but not silver: Zoho answers 200 with silver failed.
         let book = try write("labels.lua", """

@@ -30,10 +30,10 @@ final class TmuxSession {
 
     /// Starts `zdsh repl --sim` with XDG_STATE_HOME at `stateHome`. The pane
     /// stays open after zdsh exits (so the last screen can be read).
-    init(stateHome: String, arguments: String = "--sim") throws {
+    init(stateHome: String, arguments: String = "--sim", subcommand: String = "repl") throws {
         name = "zdsh-repl-\(UUID().uuidString.prefix(8))"
         self.stateHome = stateHome
-        let command = "env XDG_STATE_HOME='\(stateHome)' TERM=xterm '\(Self.zdsh)' repl \(arguments); echo '[exited]'; sleep 60"
+        let command = "env XDG_STATE_HOME='\(stateHome)' TERM=xterm '\(Self.zdsh)' \(subcommand) \(arguments); echo '[exited]'; sleep 60"
         try Self.run(["new-session", "-d", "-s", name, "-x", "120", "-y", "40", command])
     }
 
