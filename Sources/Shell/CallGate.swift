@@ -323,13 +323,18 @@ public final class CallGate: @unchecked Sendable {
             }
         }
 
-        // A call the resumed run sent but never heard back from: repeating an
-        // idempotent one is harmless; any other is left for the operator.
-        if effect.safety != .read, let journal, parts.contains(where: { journal.outcomeUnknown($0) }),
-           !["PUT", "PATCH", "DELETE"].contains(op.method) {
-            let message = "the outcome of this call in run \(journal.runId) is unknown (the run stopped while it was in flight), and \(op.method) is not safe to repeat: check \(first.calledAs) \(ids.prefix(10).joined(separator: ", ")) by hand, then run again without --resume"
-            for p in parts { _ = record(p, .failed, message: message) }
-            throw HostError("\(first.calledAs): \(message)")
+        // A call the resumed run sent but never heard back from: a deletion
+        // is re-checked by reading the record; repeating an idempotent call
+        // is harmless; any other is left for the operator.
+        var verifyFirst: DeskCatalog.Operation?
+        if effect.safety != .read, let journal, parts.contains(where: { journal.outcomeUnknown($0) }) {
+            if let read = OutcomeCheck.verifier(for: op), parts.count == 1 {
+                verifyFirst = read
+            } else if !["PUT", "PATCH", "DELETE"].contains(op.method) {
+                let message = "the outcome of this call in run \(journal.runId) is unknown (the run stopped while it was in flight), and \(op.method) is not safe to repeat: check \(first.calledAs) \(ids.prefix(10).joined(separator: ", ")) by hand, then run again without --resume"
+                for p in parts { _ = record(p, .failed, message: message) }
+                throw HostError("\(first.calledAs): \(message)")
+            }
         }
 
         let sequences = parts.map { record($0, .sent) }
@@ -338,6 +343,20 @@ public final class CallGate: @unchecked Sendable {
         let journal = self.journal
         let context = settings.auditContext
         return .suspend { [weak self] in
+            if let read = verifyFirst, let p = parts.first {
+                switch await OutcomeCheck.check(p, with: read, client: client) {
+                case .applied:
+                    journal?.markCompleted(p)
+                    self?.update(sequences[0]) { $0.message = "skipped: the resumed run's call was applied (\(read.id) finds no record)" }
+                    return [.object(["skipped": .bool(true), "operation": .string(op.id)])]
+                case .notApplied:
+                    break  // the record is still there: send the call
+                case .unknown:
+                    let message = "the outcome of this call in run \(journal?.runId ?? "") is unknown and reading \(read.id) did not tell; check \(first.calledAs) \(ids.prefix(10).joined(separator: ", ")) by hand, then run again without --resume"
+                    self?.update(sequences[0]) { $0.outcome = .failed; $0.message = message }
+                    throw HostError("\(first.calledAs): \(message)")
+                }
+            }
             var results: [DeskResult] = []
             var allOutcomes = RecordOutcomes()
             for (p, seq) in zip(parts, sequences) {
