@@ -13,28 +13,18 @@ final class HalfDoneJobTests: XCTestCase {
     static let user = "1892000000180001"
     static let gold = "1892000000190001", silver = "1892000000190002"
 
-    var sim: Simulator!
-    var server: SimServer!
-    var home: String!
-    var env: [String: String] = [:]
+    var served: ServedSimulator!
+    var sim: Simulator { served.sim }
+    var home: String { served.home }
+    var env: [String: String] { served.env }
 
     override func setUp() async throws {
-        sim = Simulator()
-        server = SimServer(simulator: sim)
-        let port = try await server.start()
-        let base = "http://127.0.0.1:\(port)"
-        sim.setBaseURL(api: base, accounts: base)
-        home = Zdsh.tempDir("halfdone")
-        env = Zdsh.environment(home: home, extra: [
-            "ZOHO_CLIENT_ID": Simulator.defaultClientId, "ZOHO_CLIENT_SECRET": Simulator.defaultClientSecret,
-            "ZOHO_REFRESH_TOKEN": sim.issueRefreshToken(), "ZOHO_DESK_ORG_ID": sim.orgId,
-            "ZDSH_API_URL": base, "ZDSH_ACCOUNTS_URL": base,
-        ])
+        served = ServedSimulator(tag: "halfdone")
+        try await served.start()
     }
 
     override func tearDown() async throws {
-        await server.stop()
-        try? FileManager.default.removeItem(atPath: home)
+        await served.stop()
     }
 
     func zdsh(_ args: [String], profile: Bool = true) throws -> Zdsh.Output {
@@ -44,11 +34,7 @@ final class HalfDoneJobTests: XCTestCase {
     var apiRequests: [SimLogEntry] { sim.requestLog.filter { $0.path.hasPrefix("/api/") } }
     var mutating: [SimLogEntry] { apiRequests.filter { $0.method != "GET" } }
 
-    func write(_ name: String, _ text: String) throws -> String {
-        let path = home + "/" + name
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
+    func write(_ name: String, _ text: String) throws -> String { try served.write(name, text) }
 
     /// The offboarding shape: writes first, destructive calls after.
     func offboardRunbook() throws -> String {

@@ -14,42 +14,28 @@ final class PlanAndGrantAttackTests: XCTestCase {
     static let profile = "1892000000100004", otherProfile = "1892000000100002"
     static let hc = "1892000000150001", label = "1892000000190001"
 
-    var sim: Simulator!
-    var server: SimServer!
-    var home: String!
-    var env: [String: String] = [:]
+    var served: ServedSimulator!
+    var sim: Simulator { served.sim }
+    var home: String { served.home }
+    var env: [String: String] { served.env }
 
     override func setUp() async throws {
-        sim = Simulator()
-        server = SimServer(simulator: sim)
-        let port = try await server.start()
-        let base = "http://127.0.0.1:\(port)"
-        sim.setBaseURL(api: base, accounts: base)
-        home = Zdsh.tempDir("attack")
-        env = Zdsh.environment(home: home, extra: [
-            "ZOHO_CLIENT_ID": Simulator.defaultClientId, "ZOHO_CLIENT_SECRET": Simulator.defaultClientSecret,
-            "ZOHO_REFRESH_TOKEN": sim.issueRefreshToken(), "ZOHO_DESK_ORG_ID": sim.orgId,
-            "ZDSH_API_URL": base, "ZDSH_ACCOUNTS_URL": base,
-        ])
+        served = ServedSimulator(tag: "attack")
+        try await served.start()
     }
 
     override func tearDown() async throws {
-        await server.stop()
-        try? FileManager.default.removeItem(atPath: home)
+        await served.stop()
     }
 
     func zdsh(_ args: [String]) throws -> Zdsh.Output {
         try Zdsh.run(args + ["--profile", "attack", "--audit", home + "/audit.jsonl"], env: env, timeout: 60)
     }
 
-    var mutating: [SimLogEntry] { sim.requestLog.filter { $0.method != "GET" && $0.operationId != nil } }
+    var mutating: [SimLogEntry] { served.mutating }
     var profileExists: Bool { sim.resource("profiles").contains { $0["id"]?.stringValue == Self.profile } }
 
-    func write(_ name: String, _ text: String) throws -> String {
-        let path = home + "/" + name
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
+    func write(_ name: String, _ text: String) throws -> String { try served.write(name, text) }
 
     /// A plan from a harmless ticket update, made by zdsh itself.
     func harmlessPlan() throws -> (path: String, json: [String: JSON]) {
