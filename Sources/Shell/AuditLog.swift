@@ -91,7 +91,8 @@ public final class AuditLog: @unchecked Sendable {
         let run = s("run_id").isEmpty ? s("plan") : s("run_id")
         let operation = s("called_as").isEmpty ? s("operation") : s("called_as")
         let target = r["sim"] == true ? "sim" : s("profile") + (s("org").isEmpty ? "" : "/" + s("org"))
-        var line = "\(s("time"))  \(run)  \(target)  \(s("phase").padding(toLength: 8, withPad: " ", startingAt: 0)) \(operation)  \(s("method")) \(s("path"))"
+        var line = "\(s("time"))  \(run)  " + (target.isEmpty ? "" : "\(target)  ")
+            + "\(s("phase").padding(toLength: 8, withPad: " ", startingAt: 0)) \(operation)  \(s("method")) \(s("path"))"
         if !ids.isEmpty { line += "  ids=\(ids)" }
         if !status.isEmpty { line += "  → \(status)" }
         if let failed = r["failed"]?.arrayValue, !failed.isEmpty {

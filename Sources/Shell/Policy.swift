@@ -175,7 +175,7 @@ public struct Policy: Sendable, Equatable {
         public var destructiveOperations: [String] {
             guard kind == .name else { return [] }
             return Catalog.shared.operations.filter { op in
-                (op.safety == .destructive || !op.effectRules.isEmpty) && matches(names: OperationNames.names(of: op.id))
+                op.mayBeDestructive && matches(names: OperationNames.names(of: op.id))
             }.map(\.id)
         }
 
@@ -211,7 +211,9 @@ public struct Policy: Sendable, Equatable {
             throw PolicyError("\(flag) desk.request: a raw request is granted by what it calls — name the operation (--allow deleteProfile) or, for a path outside the catalog, its method and path (--allow 'POST /api/v1/foo/*')")
         }
         let p = try Pattern(text)
-        if p.isMasterKey {
+        // A glob that reaches every destructive operation (`*`, `desk.*` and
+        // `desk.api.*` through the `desk.api.<id>` names) is a master key too.
+        if p.isMasterKey || (p.kind == .name && Set(p.destructiveOperations) == allMayBeDestructive) {
             throw PolicyError("\(flag) '\(p.text)' would name every operation; to grant every destructive operation, say so with --allow-all-destructive")
         }
         if !p.namesSomeOperation {
@@ -219,6 +221,8 @@ public struct Policy: Sendable, Equatable {
         }
         return p
     }
+
+    static let allMayBeDestructive = Set(Catalog.shared.operations.filter(\.mayBeDestructive).map(\.id))
 
     /// Reads a policy file: JSON `{"allow": [...], "deny": [...]}`.
     public static func load(file: String) throws -> Policy {

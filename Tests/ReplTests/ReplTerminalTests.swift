@@ -50,6 +50,8 @@ final class ReplTerminalTests: XCTestCase {
         // Globals defined in the session (top-level locals too) complete.
         try t.keys("C-u")
         try t.line("local my_results = {count = 1}")
+        // Type only at the next prompt: keys sent earlier land in the old line's redraw.
+        t.waitFor("the next prompt") { $0.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("zdsh>") }
         try t.type("my_res")
         try t.keys("Tab")
         t.waitFor("zdsh> my_results")
