@@ -31,6 +31,8 @@ public final class CallGate: @unchecked Sendable {
         /// Fields copied into every audit record (run id, operator, profile,
         /// org, runbook path and sha256, parameters).
         public var auditContext: [String: JSON] = [:]
+        /// Set while only reads may pass (a runbook's top level), with why.
+        public var refuseMutations: String?
         public init() {}
     }
 
@@ -209,6 +211,11 @@ public final class CallGate: @unchecked Sendable {
         let uncatalogued = first.uncatalogued
         let effect = Self.effect(of: parts)
         let ids = parts.flatMap(\.ids)
+
+        if effect.safety != .read || uncatalogued, let why = settings.refuseMutations {
+            for p in parts { _ = record(p, .denied, message: why) }
+            throw PolicyDenial(operation: op.id, calledAs: first.calledAs, ids: ids, reason: why, remedy: "move the call into main")
+        }
 
         if effect.safety == .destructive {
             let decision: Policy.Decision = uncatalogued

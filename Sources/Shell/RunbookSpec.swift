@@ -23,6 +23,12 @@ public struct RunbookSpec: Sendable {
     public let destructive: [String]
     public let risk: [String]
 
+    /// Whether a file's text calls `runbook{…}` / `runbook(…)`: such a file's
+    /// top level is held to reads (see CallGate.Settings.refuseMutations).
+    static func looksLikeRunbook(_ text: String) -> Bool {
+        text.range(of: #"(^|[^A-Za-z0-9_.])runbook\s*[{(]"#, options: .regularExpression) != nil
+    }
+
     public static let parameterTypes = ["string", "id", "integer", "number", "boolean", "list"]
 
     /// Lua: the `runbook` function checks the shape of a spec and returns it.

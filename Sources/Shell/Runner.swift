@@ -168,7 +168,13 @@ public struct Runner {
         var params: JSON = .object([:])
         var interruptedBy: Int32?
         if case .file(let path) = source {
+            // A runbook's top level runs before the checks made before its
+            // first call, so it may read but not change anything.
+            if RunbookSpec.looksLikeRunbook(sourceText) {
+                session.gate.settings.refuseMutations = "a runbook's top level may only read; make changes in its main function, which runs after the grants are checked"
+            }
             result = session.run(RunbookSpec.describeDriver, name: "=zdsh:describe", arguments: [.string(sourceText), .string(chunkName)])
+            session.gate.settings.refuseMutations = nil
             if case .success(let values) = result {
                 if case .json(let j)? = values.first, j == RunbookSpec.plainMarker {
                     if !options.parameters.isEmpty { throw UsageError("\(path) is not a runbook, so it takes no --param") }

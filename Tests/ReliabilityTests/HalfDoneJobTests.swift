@@ -74,6 +74,21 @@ final class HalfDoneJobTests: XCTestCase {
         XCTAssertEqual(mutating.count, 7)
     }
 
+    func testARunbooksTopLevelCannotChangeAnythingBeforeTheChecks() throws {
+        let book = try write("top.lua", """
+            desk.tickets.update("1892000000220001", { subject = "before the checks" })
+            return runbook { name = "top", main = function() return 1 end }
+            """)
+        let r = try zdsh(["run", book, "--yes"])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        XCTAssertTrue(r.stderr.contains("top level may only read"), r.stderr)
+        XCTAssertTrue(mutating.isEmpty, "\(mutating)")
+        // A plain script (no runbook{}) is code like eval: its writes go through.
+        let plain = try write("plain.lua", "return desk.tickets.update('1892000000220001', { subject = 'plain' }).subject")
+        XCTAssertEqual(try zdsh(["run", plain]).status, 0)
+        XCTAssertEqual(mutating.count, 1)
+    }
+
     func testAmbiguityIsAnError() throws {
         let book = try offboardRunbook()
         XCTAssertEqual(try zdsh(["run", book, "--param", "user=1", "--param", "user=2", "--yes"]).status, 2)

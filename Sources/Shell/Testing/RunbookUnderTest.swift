@@ -87,6 +87,7 @@ struct RunbookUnderTest {
         let chunk = "@\(path)"
 
         let spec: RunbookSpec
+        session.gate.settings.refuseMutations = "a runbook's top level may only read; make changes in its main function"
         switch session.run(RunbookSpec.describeDriver, name: "=describe", arguments: [.string(source), .string(chunk)]) {
         case .success(let values):
             guard case .json(let j)? = values.first, let s = try? RunbookSpec(json: j) else {
@@ -96,6 +97,7 @@ struct RunbookUnderTest {
         case .failure(let e):
             return (failure(e.description, exit: .luaError), [])
         }
+        session.gate.settings.refuseMutations = nil
         do {
             session.gate.policy.declared = try spec.destructive.map(Policy.Pattern.init)
         } catch {
