@@ -18,6 +18,14 @@ final class ReplPipeTests: XCTestCase {
         return (r.out, r.err, r.status)
     }
 
+    /// A huge result is shown within --max-output, cut on a character with a mark.
+    func testResultsAreShownWithinMaxOutput() throws {
+        let r = try pipe("return string.rep('é', 100000)\n", ["repl", "--sim", "--max-output", "16"])
+        XCTAssertLessThan(r.out.utf8.count, 16 * 1024 + 200)
+        XCTAssertTrue(r.out.contains("[truncated: output limit of 16 KB reached]"), String(r.out.suffix(200)))
+        XCTAssertEqual(Repl.bounded("aé", bytes: 2), "a\n… [truncated: output limit of 0 KB reached]")
+    }
+
     func testPipedStdinPrintsResultsWithoutPrompts() throws {
         let r = try pipe("return 1+1\n")
         XCTAssertEqual(r.out, "2\n")

@@ -160,11 +160,17 @@ public final class Repl {
             if case .json(let j) = $0 { if case .array(let a) = j { return a.isEmpty }; if case .object(let o) = j { return o.isEmpty } }
             return true
         }
-        if scalars {
-            out(values.map { printer.render($0) }.joined(separator: "\t"))
-        } else {
-            out(values.map { printer.render($0) }.joined(separator: "\n\n"))
-        }
+        let text = scalars ? values.map { printer.render($0) }.joined(separator: "\t")
+                           : values.map { printer.render($0) }.joined(separator: "\n\n")
+        out(Self.bounded(text, bytes: options.limits.maxOutput))
+    }
+
+    /// A result shown within `--max-output`, cut on a character boundary with a mark.
+    static func bounded(_ text: String, bytes limit: Int) -> String {
+        guard limit > 0, text.utf8.count > limit else { return text }
+        var cut = text.utf8.index(text.utf8.startIndex, offsetBy: limit)
+        while cut > text.startIndex, cut.samePosition(in: text) == nil { cut = text.utf8.index(before: cut) }
+        return String(text[..<cut]) + "\n… [truncated: output limit of \(limit / 1024) KB reached]"
     }
 
     private func report(_ e: LuaError) -> ExitStatus {
