@@ -56,11 +56,20 @@ public final class Session {
         ]
         try host.install(global: "desk", source: deskLibrarySource(returning: "desk"), functions: functions)
         try host.install(global: "helpcenter", source: deskLibrarySource(returning: "helpcenter"), functions: functions)
-        try host.install(global: "runbook", source: RunbookSpec.librarySource, functions: [:])
+        try host.install(global: "runbook", source: RunbookSpec.librarySource, functions: ["where": RunbookSpecLocation.hostFunction])
     }
 
     public func run(_ source: String, name: String, arguments: [JSON] = []) -> Result<[RunValue], LuaError> {
         host.run(source, name: name, arguments: arguments)
+    }
+
+    /// Runs `source`'s bytes, or a driver with compiled chunks as arguments.
+    public func run(_ source: LuaSource, arguments: [RunArgument] = []) -> Result<[RunValue], LuaError> {
+        host.run(source, arguments: arguments)
+    }
+
+    public func run(_ driver: (LuaSource, [RunArgument])) -> Result<[RunValue], LuaError> {
+        host.run(driver.0, arguments: driver.1)
     }
 }
 
