@@ -16,9 +16,10 @@ enum RunbookSpecLocation {
     static let hostFunction: HostFunction = { call in
         let L = call.L
         var ar = lua_Debug()
-        // Level 0 is this host function, 1 the `runbook` function, 2 its caller.
-        if lua_getstack(L, 1, &ar) != 0, lua_getinfo(L, "t", &ar) != 0, ar.istailcall == 0,
-           lua_getstack(L, 2, &ar) != 0, lua_getinfo(L, "Sl", &ar) != 0, let place = userPlace(&ar, line: ar.currentline) {
+        // Level 0 is this host function, 1 the library's `bad`, 2 the
+        // `runbook` function, 3 its caller.
+        if lua_getstack(L, 2, &ar) != 0, lua_getinfo(L, "t", &ar) != 0, ar.istailcall == 0,
+           lua_getstack(L, 3, &ar) != 0, lua_getinfo(L, "Sl", &ar) != 0, let place = userPlace(&ar, line: ar.currentline) {
             return .value(.string(place))
         }
         if lua_type(L, 1) == LUA_TTABLE {
@@ -29,7 +30,7 @@ enum RunbookSpecLocation {
             lua_settop(L, 1)
         }
         // The driver holds the runbook's compiled chunk as its first local.
-        var level: Int32 = 2
+        var level: Int32 = 3
         while lua_getstack(L, level, &ar) != 0 {
             if lua_getlocal(L, &ar, 1) != nil {
                 if lua_type(L, -1) == LUA_TFUNCTION, lua_getinfo(L, ">S", &ar) != 0, let place = userPlace(&ar, line: -1) {
