@@ -26,6 +26,10 @@ public final class LuaHost: @unchecked Sendable {
         /// Folders `require` may load modules from, searched in order. A
         /// module must also really lie inside one of them (links resolved).
         public var modulePaths: [String]
+        /// When set, receives what `print` writes as bytes, exactly as the
+        /// Lua strings held them (`output` then gets nothing): a runbook's
+        /// output to a pipe is its own, byte for byte, as with `lua`.
+        public var rawOutput: (([UInt8]) -> Void)?
 
         public init(limits: Limits = .defaults, output: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) },
                     modulePaths: [String] = []) {
@@ -342,10 +346,10 @@ public final class LuaHost: @unchecked Sendable {
         // Only what may be written is copied out of Lua: printing a 100 MB
         // string with 10 KB left costs 10 KB.
         let shown = over ? max(0, cap - outputWritten) : length
-        let piece = text.withMemoryRebound(to: UInt8.self, capacity: length) {
-            String(decoding: UnsafeBufferPointer(start: $0, count: shown), as: UTF8.self)
+        text.withMemoryRebound(to: UInt8.self, capacity: length) {
+            let bytes = UnsafeBufferPointer(start: $0, count: shown)
+            if let raw = options.rawOutput { raw(Array(bytes)) } else { options.output(String(decoding: bytes, as: UTF8.self)) }
         }
-        options.output(piece)
         if over {
             outputWritten = cap
             trip(.output, "output limit of \(cap >> 10) KB exceeded (raise it with --max-output)")

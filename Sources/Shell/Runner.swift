@@ -162,7 +162,7 @@ public struct Runner {
         let audit = try AuditLog(path: options.auditPath ?? (backend.simulator != nil ? AuditLog.simulatorPath() : AuditLog.defaultPath()))
         let session = try Session(client: backend.client, policy: policy, settings: settings, audit: audit,
                                   limits: options.limits, modulePaths: modulePaths,
-                                  output: RunbookOutput.write)
+                                  output: RunbookOutput.write, rawOutput: RunbookOutput.write(bytes:))
 
         if case .file = source, options.resume != nil || !options.dryRun {
             session.gate.journal = try Journal(path: Journal.defaultPath(), runId: runId, resuming: options.resume != nil)

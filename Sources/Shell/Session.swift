@@ -12,8 +12,11 @@ public final class Session {
 
     public init(client: DeskClient, policy: Policy, settings: CallGate.Settings = .init(), audit: AuditLog? = nil,
                 limits: Limits = .defaults, modulePaths: [String] = [],
-                output: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }) throws {
-        host = try LuaHost(options: .init(limits: limits, output: output, modulePaths: modulePaths + [Stdlib.path].compactMap { $0 }))
+                output: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) },
+                rawOutput: (([UInt8]) -> Void)? = nil) throws {
+        var options = LuaHost.Options(limits: limits, output: output, modulePaths: modulePaths + [Stdlib.path].compactMap { $0 })
+        options.rawOutput = rawOutput
+        host = try LuaHost(options: options)
         gate = CallGate(client: client, policy: policy, settings: settings, audit: audit)
         gate.host = host
         try installLibraries()

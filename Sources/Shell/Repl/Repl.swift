@@ -56,7 +56,7 @@ public final class Repl {
         let audit = try AuditLog(path: options.auditPath ?? (backend.simulator != nil ? AuditLog.simulatorPath() : AuditLog.defaultPath()))
         session = try Session(client: backend.client, policy: policy, settings: settings, audit: audit,
                               limits: options.limits, modulePaths: [FileManager.default.currentDirectoryPath],
-                              output: RunbookOutput.write)
+                              output: RunbookOutput.write, rawOutput: RunbookOutput.write(bytes:))
         printer = ReplPrinter(colour: options.colour)
         try ReplLibrary.install(on: session.host)
         if options.interactive {
