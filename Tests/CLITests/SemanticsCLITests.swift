@@ -64,6 +64,14 @@ final class SemanticsCLITests: XCTestCase {
         XCTAssertEqual(r.out, "1\n225\n")
     }
 
+    /// print writes its strings' bytes to a pipe, as lua does.
+    func testPrintWritesBytesToAPipe() throws {
+        let dir = try folder(["pb.lua": Self.text("print('\\225x')\n")])
+        let r = try run("/bin/sh", ["-c", #""$0" run pb.lua | od -An -tx1"#, CLITests.zdsh], in: dir)
+        XCTAssertEqual(r.out.split(separator: " ").map(String.init).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                        .filter { !$0.isEmpty }, ["e1", "78", "0a"], r.err)
+    }
+
     func testAByteInAReplLineStaysOneByte() throws {
         let dir = try folder(["input.txt": Self.text("local s = \"") + [0xE1] + Self.text("\"\nprint(#s)\n")])
         let r = try run("/bin/sh", ["-c", #"exec "$0" repl --sim < input.txt"#, CLITests.zdsh], in: dir)
