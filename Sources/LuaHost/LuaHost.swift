@@ -26,6 +26,10 @@ public final class LuaHost: @unchecked Sendable {
         /// Folders `require` may load modules from, searched in order. A
         /// module must also really lie inside one of them (links resolved).
         public var modulePaths: [String]
+        /// When set, receives what `print` writes as bytes, exactly as the
+        /// Lua strings held them (`output` then gets nothing): a runbook's
+        /// output to a pipe is its own, byte for byte, as with `lua`.
+        public var rawOutput: (([UInt8]) -> Void)?
 
         public init(limits: Limits = .defaults, output: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) },
                     modulePaths: [String] = []) {
@@ -47,6 +51,13 @@ public final class LuaHost: @unchecked Sendable {
     private var outputWritten = 0
 
     let scheduler: Scheduler
+
+    /// Where an empty chunk's bytes "are" (an empty array may have no address).
+    static let emptyCode: UnsafeMutablePointer<CChar> = {
+        let p = UnsafeMutablePointer<CChar>.allocate(capacity: 1)
+        p.pointee = 0
+        return p
+    }()
 
     static let suspendToken = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
     static let nullToken = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
@@ -154,7 +165,13 @@ public final class LuaHost: @unchecked Sendable {
     }()
 
     private func loadTrusted(_ source: String, name: String) throws {
-        let status = source.withCString { zd_loadtext(L, $0, strlen($0), name) }
+        try loadTrusted(Array(source.utf8), name: name)
+    }
+
+    private func loadTrusted(_ source: [UInt8], name: String) throws {
+        let status = source.withUnsafeBufferPointer { buf in
+            buf.withMemoryRebound(to: CChar.self) { zd_loadtext(L, $0.baseAddress ?? UnsafePointer(LuaHost.emptyCode), $0.count, name) }
+        }
         guard status == LUA_OK else {
             throw LuaError.host("cannot load \(name): \(LuaStack(L).string(at: -1) ?? "?")")
         }
@@ -165,6 +182,7 @@ public final class LuaHost: @unchecked Sendable {
         let builtins: [(String, HostFunction)] = [
             ("write", { [unowned self] call in try self.write(call) }),
             ("readmodule", { [unowned self] call in try self.readModule(call) }),
+            ("runnumber", { [unowned self] _ in .value(.int(self.runNumber)) }),
             ("await", { [unowned self] call in try self.scheduler.awaitCall(call) }),
             ("spawn", { [unowned self] call in try self.scheduler.spawnCall(call) }),
             ("join", { call in
@@ -216,6 +234,11 @@ public final class LuaHost: @unchecked Sendable {
     /// `SUSPEND`, …) plus `functions`. Its return value becomes the global
     /// `global` (the source should return a `lock`ed table).
     public func install(global: String, source: String, functions extra: [String: HostFunction]) throws {
+        try install(global: global, source: Array(source.utf8), functions: extra)
+    }
+
+    /// `install` for source read from a file: its bytes, as Lua reads them.
+    public func install(global: String, source: [UInt8], functions extra: [String: HostFunction]) throws {
         try thread.sync { [self] in
             let stack = LuaStack(L)
             defer { lua_settop(L, 0) }
@@ -323,10 +346,10 @@ public final class LuaHost: @unchecked Sendable {
         // Only what may be written is copied out of Lua: printing a 100 MB
         // string with 10 KB left costs 10 KB.
         let shown = over ? max(0, cap - outputWritten) : length
-        let piece = text.withMemoryRebound(to: UInt8.self, capacity: length) {
-            String(decoding: UnsafeBufferPointer(start: $0, count: shown), as: UTF8.self)
+        text.withMemoryRebound(to: UInt8.self, capacity: length) {
+            let bytes = UnsafeBufferPointer(start: $0, count: shown)
+            if let raw = options.rawOutput { raw(Array(bytes)) } else { options.output(String(decoding: bytes, as: UTF8.self)) }
         }
-        options.output(piece)
         if over {
             outputWritten = cap
             trip(.output, "output limit of \(cap >> 10) KB exceeded (raise it with --max-output)")
@@ -341,7 +364,11 @@ public final class LuaHost: @unchecked Sendable {
     private func readModule(_ call: HostCall) throws -> HostResult {
         switch ModuleLookup(folders: options.modulePaths).find(try call.string(1)) {
         case .success(let module):
-            return .values([.string(module.source), .string(module.chunkName)])
+            // The file's bytes as they are: a module is loaded like Lua loads it.
+            let stack = LuaStack(call.L)
+            stack.push(bytes: module.source.bytes)
+            stack.push(module.source.name)
+            return .pushed(2)
         case .failure(let problem):
             return .values([.null, .string(problem.description)])
         }
@@ -389,12 +416,25 @@ public final class LuaHost: @unchecked Sendable {
     /// the limits in `options`. `name` is the chunk name shown in errors
     /// (a file path, or "=eval").
     public func run(_ source: String, name: String, arguments: [JSON] = []) -> Result<[RunValue], LuaError> {
-        thread.sync { self.runOnThread(source, name: name, arguments: arguments) }
+        run(LuaSource(text: source, name: name), arguments: arguments.map(RunArgument.value))
     }
 
-    private func runOnThread(_ source: String, name: String, arguments: [JSON]) -> Result<[RunValue], LuaError> {
+    /// Compiles and runs `source` (bytes, exactly as Lua reads a file) as the
+    /// main coroutine of a new run. `.chunk` arguments are compiled first and
+    /// passed as functions, so a driver can run a user's file while errors
+    /// still name that file and line.
+    public func run(_ source: LuaSource, arguments: [RunArgument] = []) -> Result<[RunValue], LuaError> {
+        thread.sync { self.runOnThread(source, arguments: arguments) }
+    }
+
+    /// Counts runs, so trusted Lua can tell state left by an earlier run
+    /// (a REPL line that stopped half-way) from its own.
+    private var runNumber: Int64 = 0
+
+    private func runOnThread(_ source: LuaSource, arguments: [RunArgument]) -> Result<[RunValue], LuaError> {
         let limits = options.limits
         let rt = runtime
+        runNumber += 1
         rt.pointee.tripped = Int32(ZD_TRIP_NONE.rawValue)
         rt.pointee.trip_message.0 = 0
         rt.pointee.interrupt = Int32(ZD_TRIP_NONE.rawValue)
@@ -409,23 +449,35 @@ public final class LuaHost: @unchecked Sendable {
         runDeadline = deadline
         defer { lua_settop(L, 0) }
 
-        let chunkName = name.hasPrefix("=") || name.hasPrefix("@") ? name : "@\(name)"
-        let bytes = Array(source.utf8)
-        let status = bytes.withUnsafeBufferPointer { buf in
-            buf.withMemoryRebound(to: CChar.self) { zd_loadtext(L, $0.baseAddress, $0.count, chunkName) }
+        if let failure = load(source) { return .failure(failure) }
+        for a in arguments {
+            switch a {
+            case .value(let v): LuaJSON.push(L, v)
+            case .bytes(let b): LuaStack(L).push(bytes: b)
+            case .chunk(let chunk):
+                if let failure = load(chunk) { return .failure(failure) }
+            }
         }
-        guard status == LUA_OK else {
-            let message = LuaStack(L).string(at: -1) ?? "syntax error"
-            if let kind = trippedKind { return .failure(.limit(kind, tripMessage)) }
-            return .failure(.syntax(message))
-        }
-        for a in arguments { LuaJSON.push(L, a) }
         // Arguments too big for the budget stop the run before it starts.
         if let kind = trippedKind { return .failure(.limit(kind, tripMessage)) }
 
         let watchdog = Watchdog(runtime: rt, deadline: deadline)
         defer { watchdog.stop() }
         return scheduler.runMain(nargs: Int32(arguments.count))
+    }
+
+    /// Compiles `source` onto the stack (text only, never a binary chunk);
+    /// on failure, the error the run ends with.
+    private func load(_ source: LuaSource) -> LuaError? {
+        let status = source.bytes.withUnsafeBufferPointer { buf in
+            buf.withMemoryRebound(to: CChar.self) { zd_loadtext(L, $0.baseAddress ?? UnsafePointer(LuaHost.emptyCode), $0.count, source.name) }
+        }
+        guard status == LUA_OK else {
+            let message = LuaStack(L).string(at: -1) ?? "syntax error"
+            if let kind = trippedKind { return .limit(kind, tripMessage) }
+            return .syntax(message)
+        }
+        return nil
     }
 
     var trippedKind: LimitKind? { LimitKind(code: runtime.pointee.tripped) }

@@ -10,8 +10,8 @@ import Foundation
 /// would hide the attempt.
 struct ModuleLookup {
     struct Module {
-        let source: String
-        let chunkName: String
+        /// The file's bytes and "@path".
+        let source: LuaSource
     }
 
     struct Problem: Error, CustomStringConvertible {
@@ -33,7 +33,7 @@ struct ModuleLookup {
             tried.append(path)
             do {
                 guard let data = try files.read(path) else { continue }
-                return .success(Module(source: String(decoding: data, as: UTF8.self), chunkName: "@\(path)"))
+                return .success(Module(source: LuaSource(data, name: "@\(path)")))
             } catch let refusal as ConfinedFiles.Refusal {
                 return .failure(Problem(description: Self.message(refusal, name: name, path: path, folders: folders)))
             } catch {

@@ -9,7 +9,7 @@ local H = ...
 local assert, error, next, pairs, ipairs, select, type, rawequal, rawget, rawlen, rawset =
       assert, error, next, pairs, ipairs, select, type, rawequal, rawget, rawlen, rawset
 local setmetatable, getmetatable, tostring, tonumber = setmetatable, getmetatable, tostring, tonumber
-local pack, unpack, concat = table.pack, table.unpack, table.concat
+local pack, unpack, concat, tinsert = table.pack, table.unpack, table.concat, table.insert
 local smatch, sgsub, sfind, sformat = string.match, string.gsub, string.find, string.format
 -- resume and close come from the host: they tell the watchdog which
 -- coroutine runs, so a runaway one can be stopped (see zd_poke).
@@ -205,9 +205,22 @@ env.rawset = function(t, k, v)
   if locked[t] then error("bad argument #1 to 'rawset' (table is read-only)", 2) end
   return rawset(t, k, v)
 end
-env.collectgarbage = function(opt)
-  if opt == "count" then return collectgarbage("count") end
-  error("bad argument #1 to 'collectgarbage' (only \"count\" is available in the sandbox)", 2)
+-- The collector serves every run on this state (and every REPL line), so a
+-- runbook may ask it to work, never to change how it works: "stop" would let
+-- garbage pile up until the memory limit, and "incremental"/"generational"
+-- (or the old "setpause"/"setstepmul") would retune it for later runs too.
+local gc_allowed = { collect = true, count = true, step = true, isrunning = true }
+env.collectgarbage = function(opt, arg)
+  if opt == nil then opt = "collect" end
+  if gc_allowed[opt] then
+    if opt == "step" then return collectgarbage("step", tonumber(arg) or 0) end
+    return collectgarbage(opt)
+  end
+  if type(opt) ~= "string" then
+    error("bad argument #1 to 'collectgarbage' (string expected, got " .. type(opt) .. ")", 2)
+  end
+  error(sformat("bad argument #1 to 'collectgarbage' (option '%s' is not available in the sandbox; "
+    .. "only \"collect\", \"count\", \"step\" and \"isrunning\" are)", opt), 2)
 end
 env.print = function(...)
   local n = select("#", ...)
@@ -216,21 +229,72 @@ env.print = function(...)
   H.write(concat(parts, "\t") .. "\n")
 end
 
+-- require -------------------------------------------------------------------
+-- As in Lua, what is already loaded comes first: the standard libraries are
+-- loaded under their own names (filled in below), so `require "utf8"` is the
+-- library, never a utf8.lua lying next to the runbook. A module required
+-- while it is still loading (itself, or through a cycle) is an error: plain
+-- Lua would recurse until the C stack overflows.
+
 local loaded = {}
+-- Standard libraries the sandbox leaves out: refused by name rather than
+-- looked for as files, so an io.lua cannot pose as the io library.
+local unavailable = { io = true, debug = true, package = true }
+local runnumber = H.runnumber
+local loading = {}                                  -- name -> mark
+local innermost = setmetatable({}, {__mode = "k"})  -- coroutine -> mark
+
+local function cycle_through(mark, name)
+  local names = {}
+  while mark do
+    tinsert(names, 1, mark.name)
+    if mark.name == name then break end
+    mark = mark.parent
+  end
+  names[#names + 1] = name
+  return concat(names, " -> ")
+end
+
+-- Entered by a tail call, so a traceback shows the module as the main chunk
+-- it is (not as this file's local).
+local function enter_module(f, name, file) return f(name, file) end
+
 env.require = function(name)
   if type(name) ~= "string" then
     error("bad argument #1 to 'require' (string expected, got " .. type(name) .. ")", 2)
   end
   local m = loaded[name]
   if m ~= nil then return m end
+  if unavailable[name] then
+    error(sformat("bad argument #1 to 'require' (module '%s' is a standard library the sandbox does not offer)", name), 2)
+  end
+  local co = co_running()
+  local mark = loading[name]
+  -- A mark left by a coroutine that died, or by an earlier run (a REPL line
+  -- stopped by a limit), is stale: the load it marked is over.
+  if mark and mark.run == runnumber() and co_status(mark.co) ~= "dead" then
+    if mark.co == co then
+      error(sformat("module '%s' is required while it is still loading (require cycle: %s)",
+                    name, cycle_through(innermost[co], name)), 2)
+    end
+    error(sformat("module '%s' is still loading in another coroutine or task; require it before starting them", name), 2)
+  end
   local source, chunkname = H.readmodule(name)
   if not source then error(chunkname, 2) end
   local f, err = H.load(source, chunkname, "t", env)
   if not f then error(err, 2) end
-  local r = f(name)
+  mark = { name = name, co = co, run = runnumber(), parent = innermost[co] }
+  loading[name], innermost[co] = mark, mark
+  -- Closed however the load ends, an error caught by pcall included.
+  local _ <close> = setmetatable({}, { __close = function()
+    if loading[name] == mark then loading[name] = nil end
+    innermost[co] = mark.parent
+  end })
+  local file = sgsub(chunkname, "^@", "")
+  local r = enter_module(f, name, file)
   if r == nil then r = true end
   loaded[name] = r
-  return r
+  return r, file
 end
 
 env.string = lock(S, "string")
@@ -241,6 +305,9 @@ env.os = lock(OS, "os")
 env.coroutine = lock(CO, "coroutine")
 env.json = lock(JSON, "json")
 env._G = env
+for _, k in ipairs{"string", "table", "math", "utf8", "os", "coroutine", "_G"} do
+  loaded[k] = env[k]
+end
 
 H.env = env
 return env

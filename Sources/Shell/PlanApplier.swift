@@ -74,7 +74,7 @@ public struct PlanApplier {
             guard let data = FileManager.default.contents(atPath: runbook) else {
                 throw PlanRefusal(reason: "the runbook \(Terminal.visible(runbook)) it was made from is gone")
             }
-            let now = RunbookSpec.sha256(String(decoding: data, as: UTF8.self))
+            let now = RunbookSpec.sha256(data)
             guard now == sha else {
                 throw PlanRefusal(reason: "\(Terminal.visible(runbook)) changed since the plan was made (sha256 \(now.prefix(12))… ≠ \(Terminal.visible(String((sha ?? "?").prefix(12))))…); make a new plan")
             }

@@ -15,8 +15,7 @@ public enum RunbookInspector {
         let folder = (file as NSString).deletingLastPathComponent
         let session = try Session(client: backend.client, policy: Policy(), limits: Limits(timeout: 10),
                                   modulePaths: [folder.isEmpty ? "." : folder], output: { _ in })
-        switch session.run(RunbookSpec.describeDriver, name: "=zdsh:describe",
-                           arguments: [.string(String(decoding: data, as: UTF8.self)), .string("@\(file)")]) {
+        switch session.run(RunbookSpec.describe(LuaSource(data, name: "@\(file)"))) {
         case .success(let values):
             guard case .json(let j)? = values.first, j != RunbookSpec.plainMarker else {
                 throw UsageError("\(file): not a runbook (it must return runbook{ name = ..., main = function(p) ... end })")

@@ -13,6 +13,16 @@ public enum RunbookOutput {
         FileHandle.standardOutput.write(Data(forStdout(text).utf8))
     }
 
+    /// Writes what `print` wrote: the bytes unchanged to a pipe or file (as
+    /// `lua` would), escaped as text on a terminal.
+    public static func write(bytes: [UInt8]) {
+        if stdoutIsTerminal {
+            write(String(decoding: bytes, as: UTF8.self))
+        } else {
+            FileHandle.standardOutput.write(Data(bytes))
+        }
+    }
+
     /// `text` as it may appear on stdout.
     public static func forStdout(_ text: String) -> String {
         shown(text, onTerminal: stdoutIsTerminal)

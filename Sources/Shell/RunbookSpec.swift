@@ -25,8 +25,8 @@ public struct RunbookSpec: Sendable {
 
     /// Whether a file's text calls `runbook{…}` / `runbook(…)`: such a file's
     /// top level is held to reads (see CallGate.Settings.refuseMutations).
-    static func looksLikeRunbook(_ text: String) -> Bool {
-        text.range(of: #"(^|[^A-Za-z0-9_.])runbook\s*[{(]"#, options: .regularExpression) != nil
+    static func looksLikeRunbook(_ bytes: [UInt8]) -> Bool {
+        String(decoding: bytes, as: UTF8.self).range(of: #"(^|[^A-Za-z0-9_.])runbook\s*[{(]"#, options: .regularExpression) != nil
     }
 
     public static let parameterTypes = ["string", "id", "integer", "number", "boolean", "list"]
@@ -34,18 +34,23 @@ public struct RunbookSpec: Sendable {
     /// Lua: the `runbook` function checks the shape of a spec and returns it.
     static let librarySource = #"""
     local H = ...
-    local type, pairs, ipairs, error = type, pairs, ipairs, error
+    local type, pairs, ipairs, error, tostring = type, pairs, ipairs, error, tostring
+    local where = H.where
     local types = { string = true, id = true, integer = true, number = true, boolean = true, list = true }
+    -- Spec errors name the runbook's file and line (see RunbookSpecLocation).
+    local function bad(spec, message)
+      error(where(spec) .. "runbook: " .. message, 0)
+    end
     return function(spec)
       if type(spec) ~= "table" then error("bad argument #1 to 'runbook' (table expected, got " .. type(spec) .. ")", 2) end
-      if type(spec.name) ~= "string" then error("runbook: 'name' must be a string", 2) end
-      if type(spec.main) ~= "function" then error("runbook: 'main' must be a function", 2) end
+      if type(spec.name) ~= "string" then bad(spec, "'name' must be a string") end
+      if type(spec.main) ~= "function" then bad(spec, "'main' must be a function") end
       for k, p in pairs(spec.params or {}) do
-        if type(k) ~= "string" or type(p) ~= "table" then error("runbook: params must map names to tables", 2) end
-        if not types[p.type or "string"] then error("runbook: parameter '" .. k .. "' has unknown type '" .. tostring(p.type) .. "'", 2) end
+        if type(k) ~= "string" or type(p) ~= "table" then bad(spec, "params must map names to tables") end
+        if not types[p.type or "string"] then bad(spec, "parameter '" .. k .. "' has unknown type '" .. tostring(p.type) .. "'") end
       end
       for _, d in ipairs(spec.destructive or {}) do
-        if type(d) ~= "string" then error("runbook: 'destructive' must list operation names", 2) end
+        if type(d) ~= "string" then bad(spec, "'destructive' must list operation names") end
       end
       return spec
     end
@@ -55,11 +60,14 @@ public struct RunbookSpec: Sendable {
     /// `runbook{…}`: the driver answers its metadata (main runs later with
     /// checked parameters). Any other file is a plain script, and this run
     /// was the real one: the driver answers "zdsh:plain" and its results.
+    ///
+    /// The file arrives compiled (a `.chunk` argument), so a syntax error
+    /// names the file and line. It is entered by a tail call, so tracebacks
+    /// show it as the main chunk it is, not as the driver's local.
     static let describeDriver = #"""
-    local source, chunkname = ...
-    local f, err = load(source, chunkname, "t")
-    if not f then error(err, 0) end
-    local results = table.pack(f())
+    local f = ...
+    local function top() return f() end
+    local results = table.pack(top())
     local spec = results[1]
     if results.n ~= 1 or type(spec) ~= "table" or type(rawget(spec, "main")) ~= "function" or type(rawget(spec, "name")) ~= "string" then
       return "zdsh:plain", table.unpack(results, 1, results.n)
@@ -78,11 +86,22 @@ public struct RunbookSpec: Sendable {
 
     /// Lua driver running the runbook's main with converted parameters.
     static let runDriver = #"""
-    local source, chunkname, params = ...
-    local f, err = load(source, chunkname, "t")
-    if not f then error(err, 0) end
-    return f().main(params)
+    local f, params = ...
+    local function top() return f() end
+    -- Not a tail call: tracebacks then show main as the spec's field.
+    local results = table.pack(top().main(params))
+    return table.unpack(results, 1, results.n)
     """#
+
+    /// The describe driver over a runbook's bytes.
+    static func describe(_ runbook: LuaSource) -> (LuaSource, [RunArgument]) {
+        (LuaSource(text: describeDriver, name: "=zdsh:describe"), [.chunk(runbook)])
+    }
+
+    /// The run driver over a runbook's bytes and its converted parameters.
+    static func run(_ runbook: LuaSource, parameters: JSON) -> (LuaSource, [RunArgument]) {
+        (LuaSource(text: runDriver, name: "=zdsh:runbook"), [.chunk(runbook), .value(parameters)])
+    }
 
     init(json: JSON) throws {
         guard let name = json["name"]?.stringValue else { throw PolicyError("runbook has no name") }
@@ -137,8 +156,9 @@ public struct RunbookSpec: Sendable {
         return .object(out)
     }
 
-    public static func sha256(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    /// The hash of a runbook's bytes, as read from its file.
+    public static func sha256<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        SHA256.hash(data: Data(bytes)).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Human description for `zdsh describe` and `zdsh run FILE --help`.

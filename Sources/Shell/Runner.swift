@@ -12,6 +12,8 @@ public struct Runner {
     public enum Source {
         case file(String)
         case chunk(String)
+        /// Code given as bytes (an `eval` argument exactly as in argv).
+        case bytes([UInt8])
     }
 
     public struct Options {
@@ -78,19 +80,19 @@ public struct Runner {
 
     private func runThrowing() async throws -> ExitStatus {
         let started = Date()
-        var sourceText: String
-        var chunkName: String
+        // Bytes, as Lua reads a file: never decoded and re-encoded on the way.
+        let code: LuaSource
         var modulePaths: [String] = []
         switch source {
         case .file(let path):
             guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("cannot read \(path)") }
-            sourceText = String(decoding: data, as: UTF8.self)
-            chunkName = "@\(path)"
+            code = LuaSource(data, name: "@\(path)")
             let folder = (path as NSString).deletingLastPathComponent
             modulePaths = [folder.isEmpty ? "." : folder]
-        case .chunk(let code):
-            sourceText = code
-            chunkName = "=eval"
+        case .chunk(let text):
+            code = LuaSource(text: text, name: "=eval")
+        case .bytes(let bytes):
+            code = LuaSource(bytes: bytes, name: "=eval")
         }
 
         // The policy: grants from flags and files, checked for ambiguity.
@@ -98,6 +100,9 @@ public struct Runner {
                                                 allowAllDestructive: options.allowAllDestructive)
 
         var backend: Backend
+        // Why there is no connection, when it was deferred: a runbook (which
+        // exists to call the API) still fails with it before it starts.
+        var deferred: Error?
         if options.sim {
             backend = try Backend.simulator(fixture: options.fixture, verbose: options.verbose)
         } else if options.fixture != nil {
@@ -107,11 +112,13 @@ public struct Runner {
             // API call, without creating a store this chunk may never use.
             if let missing = ConnectionLoader.certainlyMissing() {
                 backend = Backend.offline(reason: "\(missing)")
+                deferred = missing
             } else {
                 do {
                     backend = try await Backend.profile(nil, orgId: options.org, verbose: options.verbose)
                 } catch {
                     backend = Backend.offline(reason: "\(error)")
+                    deferred = error
                 }
             }
         } else {
@@ -124,7 +131,7 @@ public struct Runner {
         }
 
         let runId = options.resume ?? Runner.newRunId()
-        let sha = Runbook.sha(sourceText)
+        let sha = RunbookSpec.sha256(code.bytes)
         var registry: RunRegistry?
         var resumed: RunRegistry.Run?
         if case .file = source {
@@ -155,7 +162,7 @@ public struct Runner {
         let audit = try AuditLog(path: options.auditPath ?? (backend.simulator != nil ? AuditLog.simulatorPath() : AuditLog.defaultPath()))
         let session = try Session(client: backend.client, policy: policy, settings: settings, audit: audit,
                                   limits: options.limits, modulePaths: modulePaths,
-                                  output: RunbookOutput.write)
+                                  output: RunbookOutput.write, rawOutput: RunbookOutput.write(bytes:))
 
         if case .file = source, options.resume != nil || !options.dryRun {
             session.gate.journal = try Journal(path: Journal.defaultPath(), runId: runId, resuming: options.resume != nil)
@@ -167,19 +174,22 @@ public struct Runner {
         var result: Result<[RunValue], LuaError>
         var params: JSON = .object([:])
         var interruptedBy: Int32?
+        var isRunbook = false
         if case .file(let path) = source {
             // A runbook's top level runs before the checks made before its
             // first call, so it may read but not change anything.
-            if RunbookSpec.looksLikeRunbook(sourceText) {
+            if RunbookSpec.looksLikeRunbook(code.bytes) {
                 session.gate.settings.refuseMutations = "a runbook's top level may only read; make changes in its main function, which runs after the grants are checked"
             }
-            result = session.run(RunbookSpec.describeDriver, name: "=zdsh:describe", arguments: [.string(sourceText), .string(chunkName)])
+            result = session.run(RunbookSpec.describe(code))
             session.gate.settings.refuseMutations = nil
             if case .success(let values) = result {
                 if case .json(let j)? = values.first, j == RunbookSpec.plainMarker {
                     if !options.parameters.isEmpty { throw UsageError("\(path) is not a runbook, so it takes no --param") }
                     result = .success(Array(values.dropFirst()))
                 } else if case .json(let j)? = values.first {
+                    if let deferred { throw deferred }
+                    isRunbook = true
                     let spec = try RunbookSpec(json: j)
                     params = try spec.convert(options.parameters)
                     if let resumed, resumed.parameters != params {
@@ -217,13 +227,12 @@ public struct Runner {
                                         profile: backend.profile, org: backend.orgId, simulator: backend.simulator != nil,
                                         dryRun: options.dryRun)
                     let signals = SignalWatch(host: session.host)
-                    result = session.run(RunbookSpec.runDriver, name: "=zdsh:runbook",
-                                         arguments: [.string(sourceText), .string(chunkName), params])
+                    result = session.run(RunbookSpec.run(code, parameters: params))
                     interruptedBy = signals.stop()
                 }
             }
         } else {
-            result = session.run(sourceText, name: chunkName)
+            result = session.run(code)
         }
         var status: ExitStatus = .ok
         switch result {
@@ -260,8 +269,9 @@ public struct Runner {
         let writes = calls.filter { $0.safety == .write && $0.outcome != .denied }.count
         let destructive = calls.filter { $0.safety == .destructive && $0.outcome != .denied }.count
         let seconds = Date().timeIntervalSince(started)
-        // The summary is for runbook files and for code that called the API.
-        if case .file = source {} else if calls.isEmpty { return status }
+        // The summary is for runbooks (their run is registered) and for code
+        // that called the API; a plain script that made no call just ran.
+        if calls.isEmpty && !isRunbook { return status }
         let partial = calls.compactMap(\.outcomes).filter(\.isPartial)
         let partialNote = partial.isEmpty ? "" : ", \(partial.count) partly failed (\(partial.reduce(0) { $0 + $1.failed.count }) ids)"
         let summary = String(format: "%d call%@ (%d write%@, %d destructive, %d denied%@%@) in %.2fs",
@@ -378,5 +388,6 @@ public struct Runner {
 }
 
 public enum Runbook {
-    public static func sha(_ text: String) -> String { RunbookSpec.sha256(text) }
+    /// The sha256 of a runbook's bytes (plans and resumed runs compare it).
+    public static func sha<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 { RunbookSpec.sha256(bytes) }
 }

@@ -12,8 +12,11 @@ public final class Session {
 
     public init(client: DeskClient, policy: Policy, settings: CallGate.Settings = .init(), audit: AuditLog? = nil,
                 limits: Limits = .defaults, modulePaths: [String] = [],
-                output: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }) throws {
-        host = try LuaHost(options: .init(limits: limits, output: output, modulePaths: modulePaths + [Stdlib.path].compactMap { $0 }))
+                output: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) },
+                rawOutput: (([UInt8]) -> Void)? = nil) throws {
+        var options = LuaHost.Options(limits: limits, output: output, modulePaths: modulePaths + [Stdlib.path].compactMap { $0 })
+        options.rawOutput = rawOutput
+        host = try LuaHost(options: options)
         gate = CallGate(client: client, policy: policy, settings: settings, audit: audit)
         gate.host = host
         try installLibraries()
@@ -56,11 +59,20 @@ public final class Session {
         ]
         try host.install(global: "desk", source: deskLibrarySource(returning: "desk"), functions: functions)
         try host.install(global: "helpcenter", source: deskLibrarySource(returning: "helpcenter"), functions: functions)
-        try host.install(global: "runbook", source: RunbookSpec.librarySource, functions: [:])
+        try host.install(global: "runbook", source: RunbookSpec.librarySource, functions: ["where": RunbookSpecLocation.hostFunction])
     }
 
     public func run(_ source: String, name: String, arguments: [JSON] = []) -> Result<[RunValue], LuaError> {
         host.run(source, name: name, arguments: arguments)
+    }
+
+    /// Runs `source`'s bytes, or a driver with compiled chunks as arguments.
+    public func run(_ source: LuaSource, arguments: [RunArgument] = []) -> Result<[RunValue], LuaError> {
+        host.run(source, arguments: arguments)
+    }
+
+    public func run(_ driver: (LuaSource, [RunArgument])) -> Result<[RunValue], LuaError> {
+        host.run(driver.0, arguments: driver.1)
     }
 }
 

@@ -43,7 +43,9 @@ public enum Terminal {
         switch error {
         case .syntax(let m):
             return visible(m)
-        case .runtime(let m, let traceback, _):
+        case .runtime(let m, let full, _):
+            // Only the user's frames: zdsh's wrappers and drivers are noise.
+            let traceback = UserTraceback.filter(full)
             guard !traceback.isEmpty else { return visible(m) }
             return visible(m) + "\n" + indentedTraceback(traceback)
         case .limit(_, let m):

@@ -18,6 +18,6 @@ struct EvalCommand: AsyncParsableCommand {
         var options = Runner.Options()
         target.apply(to: &options, sandbox: sandbox)
         options.connectLazily = true
-        throw ExitCode(await Runner(.chunk(code), options: options).run().rawValue)
+        throw ExitCode(await Runner(.bytes(ArgvBytes.of(code)), options: options).run().rawValue)
     }
 }

@@ -39,6 +39,9 @@ struct RunCommand: AsyncParsableCommand {
         var options = Runner.Options()
         target.apply(to: &options, sandbox: sandbox)
         options.planOut = planOut
+        // A plain script that calls no API needs no profile; a runbook still
+        // fails before it starts when there is none (see Runner).
+        options.connectLazily = true
         options.resume = resume
         var parsed: [String: String] = [:]
         for p in params {

@@ -182,7 +182,7 @@ final class SandboxFilesTests: XCTestCase {
         try write("util.lua", "return 'the real util'")
         let (result, _) = try run("""
             package = {loaded = {util = 'fake'}, preload = {util = function() return 'fake' end}}
-            return require('util')
+            return (require('util'))
             """)
         XCTAssertEqual(result, .success([.json(.string("the real util"))]))
     }

@@ -47,13 +47,12 @@ final class SimSession {
 
     /// Runs a runbook file's main with parameters, declaring its destructive list.
     func runbook(_ path: String, _ params: JSON) throws -> Result<[RunValue], LuaError> {
-        let source = try String(contentsOfFile: path, encoding: .utf8)
-        guard case .success(let meta) = session.run(RunbookSpec.describeDriver, name: "=zdsh:describe",
-                                                    arguments: [.string(source), .string("@\(path)")]),
+        let source = LuaSource(try Data(contentsOf: URL(fileURLWithPath: path)), name: "@\(path)")
+        guard case .success(let meta) = session.run(RunbookSpec.describe(source)),
               case .json(let j)? = meta.first else { throw HostError("not a runbook") }
         let spec = try RunbookSpec(json: j)
         session.gate.policy.declared = try spec.destructive.map(Policy.Pattern.init)
-        return session.run(RunbookSpec.runDriver, name: "=zdsh:runbook", arguments: [.string(source), .string("@\(path)"), params])
+        return session.run(RunbookSpec.run(source, parameters: params))
     }
 
     var mutatingRequests: [SimLogEntry] { sim.requestLog.filter { $0.method != "GET" } }

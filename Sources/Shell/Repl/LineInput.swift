@@ -3,19 +3,43 @@ import Foundation
 
 /// Where REPL input comes from: a terminal (libedit, with history and
 /// completion) or a pipe (plain lines, no prompts).
+///
+/// Lines are bytes: Lua code typed or piped in reaches the compiler exactly
+/// as given (a byte such as 0xE1 in a string literal stays one byte).
 protocol LineInput: AnyObject {
     /// The next line without its newline; nil at end of input.
-    func read(prompt: String) -> String?
+    func readBytes(prompt: String) -> [UInt8]?
     /// Remembers a complete input (possibly several lines).
-    func remember(_ entry: String)
+    func remember(_ entry: [UInt8])
     var isInteractive: Bool { get }
+}
+
+extension LineInput {
+    /// The next line as text (commands and answers, not Lua code).
+    func read(prompt: String) -> String? {
+        readBytes(prompt: prompt).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    func remember(_ entry: String) { remember(Array(entry.utf8)) }
 }
 
 /// Lines from a pipe or file: no prompts, no history.
 final class PipeInput: LineInput {
     var isInteractive: Bool { false }
-    func read(prompt: String) -> String? { Swift.readLine(strippingNewline: true) }
-    func remember(_ entry: String) {}
+
+    func readBytes(prompt: String) -> [UInt8]? {
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(line) }
+        let n = getline(&line, &capacity, stdin)
+        guard n >= 0, let line else { return nil }
+        var bytes = Array(UnsafeBufferPointer(start: UnsafeRawPointer(line).assumingMemoryBound(to: UInt8.self), count: n))
+        if bytes.last == 10 { bytes.removeLast() }
+        if bytes.last == 13 { bytes.removeLast() }
+        return bytes
+    }
+
+    func remember(_ entry: [UInt8]) {}
 }
 
 /// libedit's readline-compatible API: arrow keys, Ctrl-R search, history
@@ -65,15 +89,17 @@ final class EditLineInput: LineInput {
         }
     }
 
-    func read(prompt: String) -> String? {
+    func readBytes(prompt: String) -> [UInt8]? {
         guard let p = readline(prompt) else { return nil }
         defer { free(p) }
-        return String(cString: p)
+        return Array(UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: strlen(p)))
     }
 
-    func remember(_ entry: String) {
-        guard !entry.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
-        add_history(entry)
+    func remember(_ entry: [UInt8]) {
+        guard entry.contains(where: { ![32, 9, 10, 13].contains($0) }), !entry.contains(0) else { return }
+        (entry + [0]).withUnsafeBufferPointer { buf in
+            buf.withMemoryRebound(to: CChar.self) { _ = add_history($0.baseAddress) }
+        }
         if let historyPath { _ = write_history(historyPath) }
     }
 

@@ -12,8 +12,9 @@ struct LuaToken: Equatable {
 }
 
 enum LuaLexer {
-    static func tokens(_ source: String) -> [LuaToken] {
-        let b = Array(source.utf8)
+    static func tokens(_ source: String) -> [LuaToken] { tokens(Array(source.utf8)) }
+
+    static func tokens(_ b: [UInt8]) -> [LuaToken] {
         var out: [LuaToken] = []
         var i = 0
         func isNameStart(_ c: UInt8) -> Bool { c == 95 || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c >= 128 }

@@ -56,7 +56,7 @@ public final class Repl {
         let audit = try AuditLog(path: options.auditPath ?? (backend.simulator != nil ? AuditLog.simulatorPath() : AuditLog.defaultPath()))
         session = try Session(client: backend.client, policy: policy, settings: settings, audit: audit,
                               limits: options.limits, modulePaths: [FileManager.default.currentDirectoryPath],
-                              output: RunbookOutput.write)
+                              output: RunbookOutput.write, rawOutput: RunbookOutput.write(bytes:))
         printer = ReplPrinter(colour: options.colour)
         try ReplLibrary.install(on: session.host)
         if options.interactive {
@@ -83,23 +83,23 @@ public final class Repl {
         var status = ExitStatus.ok
         while !finished {
             _ = InterruptHandler.take()
-            guard let first = input.read(prompt: options.interactive ? "zdsh> " : "") else {
+            guard let firstBytes = input.readBytes(prompt: options.interactive ? "zdsh> " : "") else {
                 if InterruptHandler.take() { out(""); continue }  // Ctrl-C at the prompt: a fresh line
                 break
             }
-            let trimmed = first.trimmingCharacters(in: .whitespaces)
+            let trimmed = String(decoding: firstBytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { continue }
             if trimmed.hasPrefix(":") {
                 input.remember(trimmed)
                 command(trimmed)
                 continue
             }
-            var lines = [first]
+            var lines = [firstBytes]
             while true {
-                let chunk = lines.joined(separator: "\n")
+                let chunk = Array(lines.joined(separator: [10]))
                 let outcome = evaluate(chunk)
                 if case .incomplete(let message) = outcome {
-                    guard let more = input.read(prompt: options.interactive ? ">> " : "") else {
+                    guard let more = input.readBytes(prompt: options.interactive ? ">> " : "") else {
                         if InterruptHandler.take() { out(""); break }  // Ctrl-C abandons the chunk
                         error(message)
                         status = .luaError
@@ -127,9 +127,9 @@ public final class Repl {
 
     /// Runs one chunk: as an expression first (`return <chunk>`, like lua.c),
     /// else as statements with top-level `local`s kept.
-    func evaluate(_ chunk: String) -> Outcome {
-        let expression = "return \(ReplLibrary.global).keep(\(chunk)\n)"
-        switch session.run(expression, name: "=stdin") {
+    func evaluate(_ chunk: [UInt8]) -> Outcome {
+        let expression = Array("return \(ReplLibrary.global).keep(".utf8) + chunk + Array("\n)".utf8)
+        switch session.run(LuaSource(bytes: expression, name: "=stdin")) {
         case .success(let values):
             show(values)
             return .ok
@@ -139,7 +139,7 @@ public final class Repl {
             return .failed(report(e))
         }
         let rewritten = TopLevelLocals.rewrite(chunk)
-        switch session.run(rewritten.source, name: "=stdin") {
+        switch session.run(LuaSource(bytes: rewritten.bytes, name: "=stdin")) {
         case .success(let values):
             sessionNames.formUnion(rewritten.declared)
             show(values)

@@ -14,11 +14,16 @@
 /// are reported so completion can offer them.
 enum TopLevelLocals {
     struct Result: Equatable {
-        let source: String
+        /// The rewritten input, bytes as typed apart from the edits.
+        let bytes: [UInt8]
         let declared: [String]
+
+        var source: String { String(decoding: bytes, as: UTF8.self) }
     }
 
-    static func rewrite(_ source: String) -> Result {
+    static func rewrite(_ source: String) -> Result { rewrite(Array(source.utf8)) }
+
+    static func rewrite(_ source: [UInt8]) -> Result {
         let toks = LuaLexer.tokens(source)
         var edits: [(start: Int, end: Int, text: String)] = []
         var declared: [String] = []
@@ -78,12 +83,12 @@ enum TopLevelLocals {
             }
             i += 1
         }
-        guard !edits.isEmpty else { return Result(source: source, declared: []) }
-        var bytes = Array(source.utf8)
+        guard !edits.isEmpty else { return Result(bytes: source, declared: []) }
+        var bytes = source
         for e in edits.sorted(by: { $0.start > $1.start }) {
             bytes.replaceSubrange(e.start..<e.end, with: Array(e.text.utf8))
         }
-        return Result(source: String(decoding: bytes, as: UTF8.self), declared: declared)
+        return Result(bytes: bytes, declared: declared)
     }
 
     static let keywords: Set<String> = [

@@ -59,7 +59,7 @@ struct RunbookUnderTest {
         } catch {
             return (failure("cannot read runbook \(path): \(error)", exit: .usage), [])
         }
-        let source = String(decoding: data, as: UTF8.self)
+        let source = LuaSource(data, name: "@\(path)")
         let policy: Policy
         do {
             policy = try Policy.fromCommandLine(allow: options.allow, deny: options.deny, file: nil,
@@ -74,7 +74,7 @@ struct RunbookUnderTest {
         settings.allowUnbounded = options.allowUnbounded
         // No terminal here: without `yes`, the confirmation prompt says no.
         if !options.yes { settings.confirm = { @Sendable _ in false } }
-        settings.auditContext = ["runbook": .string(path), "runbook_sha256": .string(RunbookSpec.sha256(source))]
+        settings.auditContext = ["runbook": .string(path), "runbook_sha256": .string(RunbookSpec.sha256(source.bytes))]
 
         let session: Session
         do {
@@ -84,11 +84,10 @@ struct RunbookUnderTest {
             return (failure("\(error)", exit: .luaError), [])
         }
         defer { session.host.close() }
-        let chunk = "@\(path)"
 
         let spec: RunbookSpec
         session.gate.settings.refuseMutations = "a runbook's top level may only read; make changes in its main function"
-        switch session.run(RunbookSpec.describeDriver, name: "=describe", arguments: [.string(source), .string(chunk)]) {
+        switch session.run(RunbookSpec.describe(source)) {
         case .success(let values):
             guard case .json(let j)? = values.first, let s = try? RunbookSpec(json: j) else {
                 return (failure("\(path): not a runbook", exit: .luaError), [])
@@ -111,7 +110,7 @@ struct RunbookUnderTest {
         // The same check as `zdsh run` before the first call: everything
         // declared is granted, and there is a way to confirm.
         if !options.dryRun, let declared = session.gate.policy.declared, !declared.isEmpty {
-            let preflight = Preflight(runbookName: spec.name, runbookPath: path, sha256: RunbookSpec.sha256(source),
+            let preflight = Preflight(runbookName: spec.name, runbookPath: path, sha256: RunbookSpec.sha256(source.bytes),
                                       parameters: converted, declared: declared, policy: session.gate.policy,
                                       target: PlanTarget(simulator: true, fixture: nil, profile: "sim", org: nil),
                                       settings: session.gate.settings)
@@ -127,7 +126,7 @@ struct RunbookUnderTest {
             }
         }
 
-        let outcome = session.run(RunbookSpec.runDriver, name: "=zdsh:runbook", arguments: [.string(source), .string(chunk), converted])
+        let outcome = session.run(RunbookSpec.run(source, parameters: converted))
         let calls = session.gate.calls
         var r: [String: JSON] = ["denied": .int(Int64(session.gate.deniedCount)),
                                  "calls": .array(calls.map(\.json))]

@@ -165,10 +165,10 @@ public struct ScenarioRunner {
     /// and the runner's xpcall below the scenario body are noise.
     static func userFrames(_ traceback: String) -> String {
         var kept: [String] = []
-        for line in traceback.split(separator: "\n").map(String.init) {
+        for line in UserTraceback.filter(traceback).split(separator: "\n").map(String.init) {
             let t = line.trimmingCharacters(in: .whitespaces)
             if t.hasPrefix("[C]: in upvalue 'xpcall'") || t.hasPrefix("[C]: in function 'xpcall'") { break }
-            if t.hasPrefix("zdsh:") || t.hasPrefix("[C]: in field 'traceback'") || t.hasPrefix("(...tail calls...)") { continue }
+            if t.hasPrefix("[C]: in field 'traceback'") { continue }
             kept.append(line)
         }
         return kept.count <= 1 ? "" : kept.joined(separator: "\n")
@@ -184,7 +184,7 @@ public struct ScenarioRunner {
     /// A Lua error as a failure, its location read from a "file:line:" prefix.
     static func failure(_ e: LuaError, file: String, line: Int?) -> ScenarioResult.Failure {
         var f = ScenarioResult.Failure(message: message(e), file: file, line: line)
-        if case .runtime(_, let tb, _) = e { f.traceback = tb }
+        if case .runtime(_, let tb, _) = e { f.traceback = UserTraceback.filter(tb) }
         let text = e.description
         if let m = text.range(of: #"^[^\s:]+\.lua:\d+:"#, options: .regularExpression) {
             let parts = text[m].dropLast().split(separator: ":")

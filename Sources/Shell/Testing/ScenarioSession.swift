@@ -52,16 +52,16 @@ final class ScenarioSession {
         guard let data = FileManager.default.contents(atPath: file) else {
             return .failure(.host("cannot read \(file)"))
         }
-        return session.run(Self.driver, name: "=zdsh.test", arguments: [
-            .string(String(decoding: data, as: UTF8.self)), .string("@\(file)"), .string(mode), .int(Int64(index)),
+        // The file's bytes, compiled by the host: a syntax error names it.
+        return session.run(LuaSource(text: Self.driver, name: "=zdsh:test"), arguments: [
+            .chunk(LuaSource(data, name: "@\(file)")), .value(.string(mode)), .value(.int(Int64(index))),
         ])
     }
 
     static let driver = #"""
-    local source, chunkname, mode, index = ...
-    local f, err = load(source, chunkname, "t")
-    if not f then error(err, 0) end
-    f()
+    local f, mode, index = ...
+    local function top() return f() end
+    top()
     if mode == "collect" then return __zdsh_test.list() end
     return __zdsh_test.run(index)
     """#
@@ -99,12 +99,12 @@ final class ScenarioSession {
     // MARK: - Installing the vocabulary
 
     private func installVocabulary(stdlib: String) throws {
-        func source(_ name: String) throws -> String {
+        func source(_ name: String) throws -> [UInt8] {
             let path = (stdlib as NSString).appendingPathComponent("zdsh/\(name).lua")
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw HostError("cannot read \(path) (the zdsh testing library; set ZDSH_STDLIB to the stdlib folder)")
             }
-            return String(decoding: data, as: UTF8.self)
+            return [UInt8](data)
         }
         let host = session.host
         let stack: [String: HostFunction] = ["frames": StackFrames.frames, "traceback": StackFrames.traceback]
