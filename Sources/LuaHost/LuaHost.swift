@@ -453,7 +453,6 @@ public final class LuaHost: @unchecked Sendable {
         for a in arguments {
             switch a {
             case .value(let v): LuaJSON.push(L, v)
-            case .bytes(let b): LuaStack(L).push(bytes: b)
             case .chunk(let chunk):
                 if let failure = load(chunk) { return .failure(failure) }
             }

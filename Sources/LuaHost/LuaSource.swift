@@ -32,8 +32,6 @@ public struct LuaSource: Sendable, Equatable {
 public enum RunArgument: Sendable {
     /// A value, converted as `LuaJSON.push` does.
     case value(JSON)
-    /// A string made of exactly these bytes.
-    case bytes([UInt8])
     /// A chunk compiled before the run starts and passed as a function; a
     /// syntax error in it fails the run as `.syntax`, naming its own file.
     case chunk(LuaSource)

@@ -118,6 +118,14 @@ final class SemanticsTests: XCTestCase {
         XCTAssertEqual(h.value("return require('flaky')"), 3)
     }
 
+    /// A load stopped by a limit (a REPL line) leaves no mark for the next run.
+    func testALoadStoppedByALimitIsNotStillLoadingInTheNextRun() throws {
+        let dir = try folder(["slow.lua": Array("if not again then again = true while true do end end return 5".utf8)])
+        let h = try Harness(limits: Limits(timeout: 0.5, maxMemory: 64 << 20), modulePaths: [dir.path])
+        XCTAssertEqual(h.limit("require('slow')"), .timeout)
+        XCTAssertEqual(h.value("return require('slow')"), 5)
+    }
+
     func testDiamondRequiresAreNotCycles() throws {
         let dir = try folder(["top.lua": Array("return require('left') + require('right')".utf8),
                               "left.lua": Array("return require('base') + 1".utf8),
