@@ -612,9 +612,8 @@ typedef struct zd_gmatch {
 } zd_gmatch;
 
 static int zd_gmatchstep(lua_State *L) {
-  size_t ls, lp;
+  size_t ls;
   const char *s = lua_tolstring(L, lua_upvalueindex(1), &ls);
-  const char *p = lua_tolstring(L, lua_upvalueindex(2), &lp);
   zd_gmatch *gm = (zd_gmatch *)lua_touserdata(L, lua_upvalueindex(3));
   zd_match ms;
   ms.L = L;
@@ -623,14 +622,13 @@ static int zd_gmatchstep(lua_State *L) {
   ms.end = s + ls;
   ms.pg = &gm->pg;
   ms.steps = ZD_MATCH_STEP;
-  (void)p;
-  for (const char *at = s + gm->pos; at <= ms.end; at++) {
-    const char *e = zd_run(&ms, at);
+  for (size_t at = gm->pos; at <= ls; at++) {
+    const char *e = zd_run(&ms, s + at);
     /* An empty match right where the last one ended would repeat it. */
     if (e != NULL && (e - s) != gm->last) {
       gm->pos = (size_t)(e - s);
       gm->last = e - s;
-      return zd_pushcaps(&ms, at, e);
+      return zd_pushcaps(&ms, s + at, e);
     }
   }
   gm->pos = ls + 1;  /* done: later calls return nothing at once */

@@ -14,7 +14,7 @@ import XCTest
 /// by `scripts/fuzz`) sets the number of cases, `ZDSH_FUZZ_SEED` the seed.
 final class PatternDiffTests: XCTestCase {
     static let env = ProcessInfo.processInfo.environment
-    static var iterations: Int { env["ZDSH_FUZZ_ITERATIONS"].flatMap { Int($0) } ?? 6000 }
+    static var iterations: Int { env["ZDSH_FUZZ_ITERATIONS"].flatMap { Int($0) } ?? 30000 }
     static var seed: UInt64 { env["ZDSH_FUZZ_SEED"].flatMap { UInt64($0) } ?? 0x9A77_E54 }
 
     /// SplitMix64: small, seedable, the same sequence on every platform.
