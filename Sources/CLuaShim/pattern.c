@@ -314,9 +314,21 @@ static int zd_raiseitem(lua_State *L, const zd_item *it) {
 ** error carrying the trip message (the hook keeps failing the thread, so a
 ** pcall around the match cannot go on). No runtime: a plain state. */
 static void zd_matchcharge(zd_match *ms) {
+  int64_t used = (int64_t)ZD_MATCH_STEP - ms->steps;
   ms->steps = ZD_MATCH_STEP;
-  if (ms->rt != NULL && zd_charge(ms->rt, ZD_MATCH_STEP) != ZD_TRIP_NONE)
+  if (ms->rt != NULL && zd_charge(ms->rt, used) != ZD_TRIP_NONE)
     luaL_error(ms->L, "%s", ms->rt->trip_message);
+}
+
+/* A scan over n bytes inside one item (a greedy run, %b) costs a step per
+** ZD_SCAN_BYTES: "a*a*b" against a long run of a's rescans the run at every
+** backtrack, and the wall clock must still be looked at every so often. */
+#define ZD_SCAN_BYTES 64
+static inline void zd_chargescan(zd_match *ms, size_t n) {
+  if (n >= ZD_SCAN_BYTES) {
+    ms->steps -= (int)((n > ((size_t)1 << 30) ? ((size_t)1 << 30) : n) / ZD_SCAN_BYTES);
+    if (ms->steps <= 0) zd_matchcharge(ms);
+  }
 }
 
 static inline int zd_single(const zd_item *it, const char *s, const char *end) {
@@ -379,6 +391,7 @@ static const char *zd_run(zd_match *ms, const char *s) {
             }
             if (it->q == Q_PLUS) from = s + 1;
             while (zd_single(it, from + n, end)) n++;
+            zd_chargescan(ms, n);
             top->s = from; top->n = n; top->pc = pc; top->calls = calls; top++;
             ENTER();
             s = from + n; pc++;
@@ -403,12 +416,14 @@ static const char *zd_run(zd_match *ms, const char *s) {
         continue;
       case OP_BAL: {
         int depth = 1;
+        const char *from = s;
         if (s >= end || (unsigned char)*s != it->c) goto fail;
         /* The closer is tested first, so %baa pairs neighbours. */
         while (++s < end) {
           if ((unsigned char)*s == it->d) { if (--depth == 0) break; }
           else if ((unsigned char)*s == it->c) depth++;
         }
+        zd_chargescan(ms, (size_t)(s - from));
         if (s >= end) goto fail;
         s++; pc++;
         continue;

@@ -313,5 +313,11 @@ final class PatternDiffTests: XCTestCase {
         XCTAssertEqual(h.limit("return string.find(string.rep('a', 40), string.rep('a*', 30) .. 'b')"), .instructions)
         let t = try Harness(limits: Limits(timeout: 0.5, maxMemory: 64 << 20, maxInstructions: 0, maxOutput: 1 << 20))
         XCTAssertEqual(t.limit("return pcall(string.find, string.rep('a', 40), string.rep('a*', 30) .. 'b')"), .timeout)
+        // Few items over a long run: quadratic work in long greedy scans and
+        // their backtracks; the deadline still stops it in time.
+        let u = try Harness(limits: Limits(timeout: 0.5, maxMemory: 64 << 20, maxInstructions: 0, maxOutput: 1 << 20))
+        let start = Date()
+        XCTAssertEqual(u.limit("return string.find(string.rep('a', 300000), 'a*a*b')"), .timeout)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 2.5)
     }
 }
