@@ -1,13 +1,13 @@
 /*
 ** Replacements for base functions that the sandbox must control in C:
 ** pcall/xpcall that cannot swallow a tripped limit, and load that only ever
-** accepts text. Adapted from Lua 5.4.4's lbaselib.c (MIT licence,
-** Copyright (C) 1994-2022 Lua.org, PUC-Rio).
+** accepts text. Their behaviour towards scripts is the standard library's
+** (same results, same messages); what differs is said where it is done.
 */
 #include <string.h>
 #include "zdshim.h"
 
-/* A coroutine abandoned by a trip (see finishpcall) that is resumed
+/* A coroutine abandoned by a trip (see settle) that is resumed
 ** anyway, e.g. in a later REPL input that kept a reference to it. */
 static int stay_stopped(lua_State *L, int status, lua_KContext ctx) {
   (void)status; (void)ctx;
@@ -29,61 +29,70 @@ static int stay_stopped(lua_State *L, int status, lua_KContext ctx) {
 ** sees the trip and ends the run, and the collector frees the abandoned
 ** frames. Where it cannot yield (under a C call such as a sort comparator)
 ** the C stack bounds the nesting, so raising stays cheap.
+**
+** Otherwise this turns the protected call's outcome into pcall's results.
+** It runs twice over: directly when the call returns, and as the
+** continuation Lua calls when the call yielded and later finished. keep:
+** how many stack slots under the leading true are not results.
 */
-static int finishpcall(lua_State *L, int status, lua_KContext extra) {
+static int settle(lua_State *L, int status, lua_KContext keep) {
   zd_runtime *rt = zd_runtime_of(L);
   if (rt->tripped != ZD_TRIP_NONE) {
     if (lua_isyieldable(L)) return lua_yieldk(L, 0, 0, stay_stopped);
     lua_pushstring(L, rt->trip_message);
     return lua_error(L);
   }
-  if (status != LUA_OK && status != LUA_YIELD) {
-    lua_pushboolean(L, 0);
-    lua_pushvalue(L, -2);
-    return 2;
-  }
-  return lua_gettop(L) - (int)extra;
+  if (status == LUA_OK || status == LUA_YIELD)
+    return lua_gettop(L) - (int)keep;  /* true, then whatever the call returned */
+  /* Failed: the error object is on top; answer false, error. */
+  lua_pushboolean(L, 0);
+  lua_rotate(L, -2, 1);
+  return 2;
 }
 
+/* pcall(f, ...): a true goes under f, so on success the results already
+** read true, r1, r2, ... in place. */
 int zd_pcall(lua_State *L) {
-  int status;
+  int nargs;
   luaL_checkany(L, 1);
+  nargs = lua_gettop(L) - 1;
   lua_pushboolean(L, 1);
-  lua_insert(L, 1);
-  status = lua_pcallk(L, lua_gettop(L) - 2, LUA_MULTRET, 0, 0, finishpcall);
-  return finishpcall(L, status, 0);
+  lua_rotate(L, 1, 1);
+  return settle(L, lua_pcallk(L, nargs, LUA_MULTRET, 0, 0, settle), 0);
 }
 
 /*
 ** The user's message handler runs before the stack unwinds. When the error
 ** came from the instruction hook, Lua has not yet re-enabled hooks, so a
 ** handler that loops could never be stopped: after a trip the handler is
-** skipped and the trip message is the result.
+** skipped and the trip message is the result. The handler gets the error
+** object alone and its one result replaces it.
 */
-static int msgh(lua_State *L) {
+static int guarded_handler(lua_State *L) {
   zd_runtime *rt = zd_runtime_of(L);
   if (rt->tripped != ZD_TRIP_NONE) {
     lua_pushstring(L, rt->trip_message);
     return 1;
   }
   lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, 1);
+  lua_pushvalue(L, 1);
+  lua_call(L, 1, 1);
   return 1;
 }
 
+/* xpcall(f, handler, ...): the stack becomes f, guard, true, f, args...;
+** slot 2 (the guard around the handler) is the message handler of the
+** call, and the two slots under true are not results. */
 int zd_xpcall(lua_State *L) {
-  int status;
-  int n = lua_gettop(L);
+  int nargs = lua_gettop(L) - 2;
   luaL_checktype(L, 2, LUA_TFUNCTION);
-  lua_pushvalue(L, 2);
-  lua_pushcclosure(L, msgh, 1);
-  lua_replace(L, 2);
   lua_pushboolean(L, 1);
   lua_pushvalue(L, 1);
   lua_rotate(L, 3, 2);
-  status = lua_pcallk(L, n - 2, LUA_MULTRET, 2, 2, finishpcall);
-  return finishpcall(L, status, 2);
+  lua_pushvalue(L, 2);
+  lua_pushcclosure(L, guarded_handler, 1);
+  lua_replace(L, 2);
+  return settle(L, lua_pcallk(L, nargs, LUA_MULTRET, 2, 2, settle), 2);
 }
 
 int zd_tripped(lua_State *L) {
@@ -102,9 +111,13 @@ int zd_raise_if_tripped(lua_State *L) {
   return 0;
 }
 
-#define RESERVEDSLOT 5
+/* Where load's reader keeps the piece a reader function returned last: the
+** parser reads it after the reader returns, so it must stay referenced. */
+#define PIECE_SLOT 5
 
-static const char *generic_reader(lua_State *L, void *ud, size_t *size) {
+/* lua_load's reader for load(f): the next piece of text from f; nil (or an
+** empty string) ends the chunk, anything but a string is an error. */
+static const char *read_piece(lua_State *L, void *ud, size_t *size) {
   (void)ud;
   luaL_checkstack(L, 2, "too many nested functions");
   lua_pushvalue(L, 1);
@@ -114,48 +127,42 @@ static const char *generic_reader(lua_State *L, void *ud, size_t *size) {
     *size = 0;
     return NULL;
   }
-  else if (!lua_isstring(L, -1))
-    luaL_error(L, "reader function must return a string");
-  lua_replace(L, RESERVEDSLOT);
-  return lua_tolstring(L, RESERVEDSLOT, size);
-}
-
-static int load_aux(lua_State *L, int status, int envidx) {
-  if (status == LUA_OK) {
-    if (envidx != 0) {
-      lua_pushvalue(L, envidx);
-      if (!lua_setupvalue(L, -2, 1))
-        lua_pop(L, 1);
-    }
-    return 1;
-  }
-  luaL_pushfail(L);
-  lua_insert(L, -2);
-  return 2;
+  if (!lua_isstring(L, -1)) luaL_error(L, "reader function must return a string");
+  lua_replace(L, PIECE_SLOT);
+  return lua_tolstring(L, PIECE_SLOT, size);
 }
 
 /*
 ** load(chunk [, chunkname [, mode [, env]]]) — the mode argument is ignored:
 ** binary chunks are refused whatever the caller asks for, since a crafted
 ** bytecode chunk can break out of the VM. Without env, the chunk gets the
-** state's global table, which the host has replaced by the sandbox's.
+** state's global table, which the host has replaced by the sandbox's; an
+** env given (even nil) becomes the chunk's _ENV, its first upvalue.
+** Returns the function, or fail and the message.
 */
 int zd_load(lua_State *L) {
+  size_t len;
+  const char *text = lua_tolstring(L, 1, &len);
+  int has_env = !lua_isnone(L, 4);
   int status;
-  size_t l;
-  const char *s = lua_tolstring(L, 1, &l);
-  int env = (!lua_isnone(L, 4) ? 4 : 0);
-  if (env != 0 && !lua_istable(L, 4) && !lua_isnil(L, 4))
+  if (has_env && !lua_istable(L, 4) && !lua_isnil(L, 4))
     return luaL_argerror(L, 4, "table expected");
-  if (s != NULL) {
-    const char *chunkname = luaL_optstring(L, 2, s);
-    status = luaL_loadbufferx(L, s, l, chunkname, "t");
-  }
+  if (text != NULL)  /* a string names itself unless a name is given */
+    status = luaL_loadbufferx(L, text, len, luaL_optstring(L, 2, text), "t");
   else {
-    const char *chunkname = luaL_optstring(L, 2, "=(load)");
+    const char *name = luaL_optstring(L, 2, "=(load)");
     luaL_checktype(L, 1, LUA_TFUNCTION);
-    lua_settop(L, RESERVEDSLOT);
-    status = lua_load(L, generic_reader, NULL, chunkname, "t");
+    lua_settop(L, PIECE_SLOT);
+    status = lua_load(L, read_piece, NULL, name, "t");
   }
-  return load_aux(L, status, env);
+  if (status != LUA_OK) {
+    luaL_pushfail(L);
+    lua_rotate(L, -2, 1);
+    return 2;
+  }
+  if (has_env) {
+    lua_pushvalue(L, 4);
+    if (lua_setupvalue(L, -2, 1) == NULL) lua_pop(L, 1);
+  }
+  return 1;
 }
