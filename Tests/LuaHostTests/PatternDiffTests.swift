@@ -2,6 +2,7 @@ import CLua
 import Foundation
 import JSONValue
 import LuaHost
+import TestSupport
 import XCTest
 
 /// Differential test of the sandbox's pattern matcher (Sources/CLuaShim/
@@ -17,20 +18,7 @@ final class PatternDiffTests: XCTestCase {
     static var iterations: Int { env["ZDSH_FUZZ_ITERATIONS"].flatMap { Int($0) } ?? 30000 }
     static var seed: UInt64 { env["ZDSH_FUZZ_SEED"].flatMap { UInt64($0) } ?? 0x9A77_E54 }
 
-    /// SplitMix64: small, seedable, the same sequence on every platform.
-    struct Rng {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func chance(_ percent: Int) -> Bool { int(100) < percent }
-        mutating func pick<T>(_ xs: [T]) -> T { xs[int(xs.count)] }
-    }
+    typealias Rng = SplitMix64
 
     // MARK: - Generators
 
@@ -258,7 +246,7 @@ final class PatternDiffTests: XCTestCase {
     }
 
     func testRandomPatternsMatchSystemLua() throws {
-        var r = Rng(state: Self.seed)
+        var r = Rng(seed: Self.seed)
         let total = Self.iterations
         var failures = 0, done = 0, errors = 0, misses = 0
         let start = Date()

@@ -2,6 +2,7 @@ import Foundation
 import JSONValue
 import LuaHost
 @testable import Shell
+import TestSupport
 import XCTest
 
 /// Results are printed through `BoundedText` (within --max-output and the
@@ -9,16 +10,7 @@ import XCTest
 /// bounded, they are a prefix of that, cut on a character boundary, with
 /// the stop recorded.
 final class BoundedFormattingTests: XCTestCase {
-    private struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    private typealias Generator = SplitMix64
 
     private func randomJSON(_ depth: Int, _ g: inout Generator) -> JSON {
         let strings = ["", "a", "name", "é", "line\nbreak", "quote\"", "tab\t", "\u{1}", "😀", "long " + String(repeating: "x", count: 40)]
@@ -37,7 +29,7 @@ final class BoundedFormattingTests: XCTestCase {
     }
 
     func testUnboundedRenderingsAreUnchanged() {
-        var g = Generator(state: 0x5EED)
+        var g = Generator(seed: 0x5EED)
         for _ in 0..<500 {
             let v = randomJSON(0, &g)
             XCTAssertEqual(ValueFormatter.machine([.json(v)]), v.encoded(.pretty))
@@ -56,7 +48,7 @@ final class BoundedFormattingTests: XCTestCase {
     }
 
     func testBoundedRenderingsArePrefixesWithAStop() {
-        var g = Generator(state: 0xC0FFEE)
+        var g = Generator(seed: 0xC0FFEE)
         for _ in 0..<300 {
             let v = randomJSON(0, &g)
             for cap in [0, 1, 5, 37, 200, 5000] {
