@@ -27,11 +27,11 @@ enum DemoFixture {
         let profiles: [JSON] = [
             ["id": .string(id(10, 1)), "name": "Administrator", "type": "Administrator", "default": true, "isVisible": true,
              "description": "Full access to every module and setting", "permissions": permissions { _ in true }],
-            ["id": .string(id(10, 2)), "name": "Support Agent", "type": "Agent", "default": true, "isVisible": true,
+            ["id": .string(id(10, 2)), "name": "Support Agent", "type": "Standard", "default": true, "isVisible": true,
              "description": "Front-line agents", "permissions": permissions { $0 != "delete" && $0 != "import" }],
-            ["id": .string(id(10, 3)), "name": "Light Agent", "type": "LightAgent", "default": true, "isVisible": true,
+            ["id": .string(id(10, 3)), "name": "Light Agent", "type": "Light", "default": true, "isVisible": true,
              "description": "Read-only collaborators", "permissions": permissions { $0 == "view" }],
-            ["id": .string(id(10, 4)), "name": "Contractors", "type": "Agent", "default": false, "isVisible": true,
+            ["id": .string(id(10, 4)), "name": "Contractors", "type": "Custom", "default": false, "isVisible": true,
              "description": "External contractors (to be retired)", "permissions": permissions { $0 == "view" || $0 == "edit" }],
         ]
         let roles: [JSON] = [
@@ -79,7 +79,7 @@ enum DemoFixture {
         let helpCenters: [JSON] = [
             ["id": .string(hc), "name": "Acme Help Center", "isDefault": true, "url": "https://help.acme.test/portal/",
              "status": "ACTIVE", "departmentIds": [.string(support), .string(billing)], "primaryLocale": "en",
-             "helpCenterLocales": [["locale": "en", "name": "English", "status": "ACTIVE", "type": "PRIMARY"]], "locales": ["en"], "isMultilingualEnabled": false,
+             "helpCenterLocales": [["locale": "en", "name": "English", "status": "ACCESIBLE_IN_HELPCENTER", "type": "DEFAULT"]], "locales": ["en"], "isMultilingualEnabled": false,
              "logoUrl": .null, "isEncodedPermalinkAllowed": false],
         ]
         let firstNames = ["Jo", "Ravi", "Mei", "Tom", "Ana", "Kofi", "Liam", "Sara", "Noor", "Ivan", "Zoe", "Omar"]

@@ -12,13 +12,14 @@ struct SchemaInstance {
     var newId: () -> String
     /// Zoho's timestamp text ("2024-05-01T10:00:00.000Z").
     var timestamp: String
-    /// Values for fields the caller knows better (the path's id, the request's fields).
+    /// Values for top-level fields the caller knows better (the path's id, the
+    /// request's fields); used where they meet the field's schema.
     var known: [String: JSON] = [:]
 
     private static let maxDepth = 10
 
     func value(_ s: Schema, name: String = "", depth: Int = 0) -> JSON {
-        if let v = known[name], SchemaFit.fits(v, s) { return v }
+        if depth == 1, let v = known[name], SchemaFit.fits(v, s) { return v }
         let types = s.types.filter { $0 != "null" }
         if s.types == ["null"] || depth > Self.maxDepth { return .null }
         let type = types.first { $0 == "object" && s.properties != nil } ?? types.first { $0 == "array" && s.items != nil }
@@ -62,8 +63,12 @@ struct SchemaInstance {
             else if lower.contains("email") { guess = ["someone@acme.test"] }
             else if lower.contains("url") || lower.contains("link") { guess = ["https://acme.test/"] }
             else { guess = [] }
+            // Shapes the spec's patterns ask for: domains, UUIDs, 37-character workspace ids,
+            // "hh:mm hrs" durations, date patterns, opacities and delays.
             candidates = guess + [timestamp, String(timestamp.prefix(10)), newId(), "1", "en", "en_US", "sample",
-                                  "someone@acme.test", "https://acme.test/", "#FFFFFF", "10:00", "true", "0.0", "a"]
+                                  "someone@acme.test", "https://acme.test/", "#FFFFFF", "10:00", "true", "0.0", "a",
+                                  "help.acme.test", "3f2b8c1e-5d4a-4e6b-9c7d-1a2b3c4d5e6f",
+                                  "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a", "01:30 hrs", "yyyy-MM-dd", "0.5", "60", "10S"]
         }
         let minL = s.minLength ?? 0, maxL = s.maxLength ?? Int.max
         let fitting = candidates.filter { $0.count >= minL && $0.count <= maxL }

@@ -318,13 +318,25 @@ public final class Simulator: @unchecked Sendable {
         return locked {
             guard let org = store.org(orgId) else { return SimError.orgMismatch.reply }
             guard let handler = HandlerRegistry.all[op.id] else {
-                return Synthesizer.reply(op, pathParameters: match.pathParameters, body: body, newId: store.newId)
+                if PathResources.missing(match.pathParameters, in: org, state: store) != nil { return SimError.notFound.reply }
+                return Synthesizer.reply(Synthesizer.Input(op: op, pathParameters: match.pathParameters, body: body,
+                                                           timestamp: UTCTimestamp.milliseconds(from: clock.now()),
+                                                           newId: store.newId))
             }
             let ctx = Ctx(state: store, org: org, op: op, params: match.pathParameters, query: req.query, body: body, now: clock.now())
-            do { return try handler(ctx) } catch let e as SimError { return e.reply } catch {
+            do { return shaped(try handler(ctx), op) } catch let e as SimError { return e.reply } catch {
                 return SimError(status: 500, code: "INTERNAL_SERVER_ERROR", message: "\(error)").reply
             }
         }
+    }
+
+    /// A handler's JSON success answer, fitted to the documented schema (see `ResponseShaper`).
+    /// Call with the lock held.
+    private func shaped(_ reply: Reply, _ op: DeskCatalog.Operation) -> Reply {
+        guard case .json(let value, let status) = reply, (200..<300).contains(status),
+              let schema = ResponseSchemas.shared.schema(op.id, status: status) else { return reply }
+        let instance = SchemaInstance(newId: store.newId, timestamp: UTCTimestamp.milliseconds(from: clock.now()))
+        return .json(ResponseShaper(instance: instance).shape(value, schema), status: status)
     }
 
     private func finish(_ req: SimRequest, _ op: DeskCatalog.Operation?, _ org: String?, admitted: Bool, _ reply: Reply) -> WireResponse {

@@ -58,7 +58,7 @@ enum Profiles {
                 return .ok(profiles.view(try profiles.row(c, id: pid), c))
             },
             "getLightAgentProfile": { c in
-                guard let p = c.org.table("profiles").first(where: { $0["type"]?.stringValue == "LightAgent" }) else { throw SimError.notFound }
+                guard let p = c.org.table("profiles").first(where: { $0["type"]?.stringValue == "Light" }) else { throw SimError.notFound }
                 return .ok(profiles.view(p, c))
             },
         ]
