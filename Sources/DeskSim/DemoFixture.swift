@@ -168,7 +168,7 @@ enum DemoFixture {
                     "id": .string(id(23, n * 10 + t)), "_ticketId": .string(ticketId), "channel": "EMAIL",
                     "direction": .string(t % 2 == 0 ? "in" : "out"), "summary": .string(t == 0 ? subject : "Re: \(subject)"),
                     "content": .string(t == 0 ? "Hello, \(subject.lowercased())." : "Thanks, we are looking into it."),
-                    "contentType": "text/plain", "createdTime": ago(days: days, hours: -Double(t)), "visibility": "public",
+                    "contentType": "plainText", "createdTime": ago(days: days, hours: -Double(t)), "visibility": "public",
                     "fromEmailAddress": .string(t % 2 == 0 ? "customer@example.org" : "support@acme.test"), "isForward": false,
                     "hasAttach": false, "attachmentCount": "0", "status": "SUCCESS",
                 ])

@@ -34,6 +34,9 @@ struct SchemaInstance {
         case "array"?:
             let n = s.minItems ?? 0
             return .array((0..<n).map { _ in value(s.items ?? Schema(), name: name, depth: depth + 1) })
+        case "integer"?, "number"? where s.types.contains("string") && (s.format == "int64" || s.format == "int32"):
+            // Zoho sends ids and counts as digit strings where the schema allows both.
+            return .string(digits(s, name: name))
         case "integer"?, "number"?:
             if let e = s.enumValues?.first, let i = Int64(e) { return .int(i) }
             if let m = s.minimum { return type == "integer" ? .int(Int64(m.rounded(.up))) : .double(m) }
@@ -49,11 +52,18 @@ struct SchemaInstance {
         }
     }
 
+    private func digits(_ s: Schema, name: String) -> String {
+        if let e = s.enumValues?.first { return e }
+        let lower = name.lowercased()
+        let isId = lower.hasSuffix("id") || lower.hasSuffix("ids") || lower.hasSuffix("by") || lower == "zuid"
+        return isId ? newId() : String(Int64(s.minimum ?? 0))
+    }
+
     private func string(_ s: Schema, name: String) -> String {
         if let e = s.enumValues?.first { return e }
         let candidates: [String]
         switch s.format {
-        case "int64"?, "int32"?: candidates = [newId()]
+        case "int64"?, "int32"?: candidates = [digits(s, name: name)]
         case "date-time"?: candidates = [timestamp]
         default:
             let lower = name.lowercased()
@@ -65,7 +75,7 @@ struct SchemaInstance {
             else { guess = [] }
             // Shapes the spec's patterns ask for: domains, UUIDs, 37-character workspace ids,
             // "hh:mm hrs" durations, date patterns, opacities and delays.
-            candidates = guess + [timestamp, String(timestamp.prefix(10)), newId(), "1", "en", "en_US", "sample",
+            candidates = guess + (s.pattern == nil ? ["sample"] : []) + [timestamp, String(timestamp.prefix(10)), newId(), "1", "en", "en_US", "sample",
                                   "someone@acme.test", "https://acme.test/", "#FFFFFF", "10:00", "true", "0.0", "a",
                                   "help.acme.test", "3f2b8c1e-5d4a-4e6b-9c7d-1a2b3c4d5e6f",
                                   "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a", "01:30 hrs", "yyyy-MM-dd", "0.5", "60", "10S"]

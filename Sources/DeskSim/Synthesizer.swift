@@ -51,13 +51,20 @@ enum Synthesizer {
             return results(schema, ids: input.body.map(firstIdList) ?? [], instance)
         }
         var v = instance.value(schema)
+        guard case .object(var o) = v, let props = schema.properties else { return v }
+        // A record the answer documents an id for has one, required or not: the path's for
+        // reads and updates, a new one for creates.
+        if o["id"] == nil, let idSchema = props["id"] {
+            let id = JSON.string(known["id"]?.stringValue ?? input.newId())
+            if SchemaFit.fits(id, idSchema) { o["id"] = id }
+        }
         // Creates and updates answer with what they were given, where the answer documents it.
-        if case .object(var o) = v, case .object(let given)? = input.body, let props = schema.properties {
+        if case .object(let given)? = input.body {
             for (k, given) in given where k != "id" {
                 if let sub = props[k], SchemaFit.fits(given, sub) { o[k] = given }
             }
-            v = .object(o)
         }
+        v = .object(o)
         return v
     }
 

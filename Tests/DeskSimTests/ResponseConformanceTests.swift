@@ -36,7 +36,8 @@ final class ResponseConformanceTests: XCTestCase {
                 let req = walk.request(op, sim, unknownIds: false, token: t)
                 let r = try await HTTPTransport.shared.send(req)
                 count += 1
-                violations += ResponseChecker().check(operationId: op.id, status: r.status, body: r.body)
+                let routed = sim.requestLog.last?.operationId ?? op.id
+                violations += ResponseChecker().check(operationId: routed, status: r.status, body: r.body)
             }
         }
         print("conformance (HTTP): \(count) answers, \(violations.count) violations")

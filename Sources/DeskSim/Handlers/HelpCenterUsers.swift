@@ -62,7 +62,8 @@ enum Users {
                     u["name"] = .string(c.string("anonymizedName") ?? "Anonymous User")
                     u["emailAddress"] = .null
                     u["email"] = .null
-                    u["status"] = "ANONYMIZED"
+                    // The user schema's status takes ACTIVE, DELETED or DISABLED: an anonymized end user is DELETED.
+                    u["status"] = "DELETED"
                 }
                 c.org.labelUsers.removeRight(id)
                 c.org.groupUsers.removeRight(id)
