@@ -146,7 +146,7 @@ public final class Simulator: @unchecked Sendable {
     // MARK: state
 
     /// Upserts records and relations (see `StateIO` for the format).
-    public func seed(_ json: JSON) throws { try locked { try StateIO.load(json, into: store) } }
+    public func seed(_ json: JSON) throws { try locked { try StateIO.load(json, into: store, now: UTCTimestamp.milliseconds(from: clock.now())) } }
 
     /// Throws the state away and loads `fixture`.
     public func reset(_ fixture: Fixture = .demo) throws {

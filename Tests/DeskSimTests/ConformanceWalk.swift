@@ -29,12 +29,12 @@ struct ConformanceWalk {
 
     /// `send` gets a fresh simulator's request; a fresh simulator per operation
     /// keeps one operation's deletes from changing what the next one sees.
-    func run(operations: [DeskCatalog.Operation] = Catalog.shared.operations,
+    func run(operations: [DeskCatalog.Operation] = Catalog.shared.operations, fixture: Fixture = .demo,
              send: (Simulator, WireRequest) async throws -> WireResponse) async throws -> Report {
         var report = Report()
         for op in operations {
             report.operations += 1
-            let sim = Simulator()
+            let sim = Simulator(fixture: fixture)
             var variants: [(label: String, request: WireRequest, expect: Int?)] = [
                 ("valid", request(op, sim, unknownIds: false, token: sim.issueToken()), nil),
                 ("no token", request(op, sim, unknownIds: false, token: nil), op.requiresAuth ? 401 : nil),
