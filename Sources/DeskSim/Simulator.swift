@@ -321,7 +321,8 @@ public final class Simulator: @unchecked Sendable {
                 if PathResources.missing(match.pathParameters, in: org, state: store) != nil { return SimError.notFound.reply }
                 return Synthesizer.reply(Synthesizer.Input(op: op, pathParameters: match.pathParameters, body: body,
                                                            timestamp: UTCTimestamp.milliseconds(from: clock.now()),
-                                                           newId: store.newId))
+                                                           newId: store.newId,
+                                                           exists: { table, id in org.table(table).contains(id) }))
             }
             let ctx = Ctx(state: store, org: org, op: op, params: match.pathParameters, query: req.query, body: body, now: clock.now())
             do { return shaped(try handler(ctx), op) } catch let e as SimError { return e.reply } catch {

@@ -15,6 +15,8 @@ enum Synthesizer {
         let body: JSON?
         let timestamp: String
         let newId: () -> String
+        /// Whether the org has record `id` in `table` (mass actions fail unknown ids one by one).
+        var exists: (_ table: String, _ id: String) -> Bool = { _, _ in true }
     }
 
     static func reply(_ input: Input, schemas: ResponseSchemas = .shared) -> Reply {
@@ -48,7 +50,10 @@ enum Synthesizer {
         if let pathId = lastPathId(op, input.pathParameters) { known["id"] = .string(pathId) }
         let instance = SchemaInstance(newId: input.newId, timestamp: input.timestamp, known: known)
         if op.envelope == .results {
-            return results(schema, ids: input.body.map(firstIdList) ?? [], instance)
+            let table = MassActionTargets.tableByOperation[op.id]
+            return results(schema, ids: input.body.map(firstIdList) ?? [], instance) { id in
+                table.map { !input.exists($0, id) } ?? false
+            }
         }
         var v = instance.value(schema)
         guard case .object(var o) = v, let props = schema.properties else { return v }
@@ -69,10 +74,12 @@ enum Synthesizer {
     }
 
     /// A mass action's `results`: one success per id the request listed.
-    private static func results(_ schema: Schema, ids: [String], _ instance: SchemaInstance) -> JSON {
+    private static func results(_ schema: Schema, ids: [String], _ instance: SchemaInstance,
+                                failed: (String) -> Bool) -> JSON {
         var v = instance.value(schema)
         guard case .object(var o) = v, let itemSchema = schema.properties?["results"]?.items else { return v }
         o["results"] = .array(ids.map { id in
+            if failed(id) { return resultEntry(id, error: MassActionTargets.unknownId) }
             var item = instance.value(itemSchema, depth: 1)
             if case .object(var fields) = item {
                 fields["id"] = .string(id)

@@ -60,4 +60,15 @@ final class SynthesizedAnswerTests: XCTestCase {
         XCTAssertEqual(tooMany.status, 422)
         XCTAssertEqual(ResponseChecker().check(operationId: "getContacts", status: 422, body: tooMany.raw.body), [])
     }
+
+    func testMassActionFailsUnknownIdsOneByOneWith200() async throws {
+        let h = SimHarness()
+        let known = demo.id(16, 1)
+        let r = try await h.call("POST", "/api/v1/contacts/markSpam", body: ["ids": [.string(known), "1892999999999999"], "isSpam": true])
+        XCTAssertEqual(r.status, 200)
+        let results = try XCTUnwrap(r.json?["results"]?.arrayValue)
+        XCTAssertEqual(results.map { $0["success"] }, [true, false])
+        XCTAssertEqual(results[1]["errors"]?["errorCode"], "INVALID_DATA")
+        XCTAssertEqual(ResponseChecker().check(operationId: "markContactsAsSpam", status: 200, body: r.raw.body), [])
+    }
 }
