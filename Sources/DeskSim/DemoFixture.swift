@@ -13,6 +13,12 @@ enum DemoFixture {
     /// Stable ids: 1892000000 + two-digit kind + four-digit serial.
     static func id(_ kind: Int, _ n: Int) -> String { "1892000000\(String(format: "%02d%04d", kind, n))" }
 
+    /// A thread's summary is a snippet of its content in the characters the thread
+    /// schema's pattern allows (letters, digits, spaces and . ? _ - ,).
+    static func threadSummary(_ content: String) -> String {
+        String(content.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0.isWhitespace || ".?_-,".contains($0)) }.prefix(100))
+    }
+
     static func json(now: Date) -> JSON {
         func ago(days: Double, hours: Double = 0) -> JSON { .string(UTCTimestamp.milliseconds(from: now - days * 86_400 - hours * 3600)) }
         let permissionsTemplate = ResourceShapes.template("profiles")["permissions"]?.objectValue ?? [:]
@@ -166,7 +172,7 @@ enum DemoFixture {
             for t in 0..<threadCount {
                 threads.append([
                     "id": .string(id(23, n * 10 + t)), "_ticketId": .string(ticketId), "channel": "EMAIL",
-                    "direction": .string(t % 2 == 0 ? "in" : "out"), "summary": .string(t == 0 ? subject : "Re: \(subject)"),
+                    "direction": .string(t % 2 == 0 ? "in" : "out"), "summary": .string(threadSummary(t == 0 ? "Hello, \(subject.lowercased())." : "Thanks, we are looking into it.")),
                     "content": .string(t == 0 ? "Hello, \(subject.lowercased())." : "Thanks, we are looking into it."),
                     "contentType": "plainText", "createdTime": ago(days: days, hours: -Double(t)), "visibility": "public",
                     "fromEmailAddress": .string(t % 2 == 0 ? "customer@example.org" : "support@acme.test"), "isForward": false,

@@ -249,7 +249,7 @@ public final class Simulator: @unchecked Sendable {
                 return .connectionReset
             case .status(let status, let code)?:
                 let e = SimError(status: status, code: code ?? SimError.code(forStatus: status), message: "Injected fault.")
-                return .response(finish(req, op, org, admitted: true, e.reply))
+                return .response(finish(req, op, org, admitted: true, documented(e, op).reply))
             case .expireToken?:
                 locked { oauth.expire(authorization: req.header("Authorization"), now: clock.now()) }
                 return .response(finish(req, op, org, admitted: true, SimError.invalidOAuth.reply))
@@ -325,7 +325,7 @@ public final class Simulator: @unchecked Sendable {
                                                            exists: { table, id in org.table(table).contains(id) }))
             }
             let ctx = Ctx(state: store, org: org, op: op, params: match.pathParameters, query: req.query, body: body, now: clock.now())
-            do { return shaped(try handler(ctx), op) } catch let e as SimError { return e.reply } catch {
+            do { return shaped(try handler(ctx), op) } catch let e as SimError { return documented(e, op).reply } catch {
                 return SimError(status: 500, code: "INTERNAL_SERVER_ERROR", message: "\(error)").reply
             }
         }
@@ -338,6 +338,17 @@ public final class Simulator: @unchecked Sendable {
               let schema = ResponseSchemas.shared.schema(op.id, status: status) else { return reply }
         let instance = SchemaInstance(newId: store.newId, timestamp: UTCTimestamp.milliseconds(from: clock.now()))
         return .json(ResponseShaper(instance: instance).shape(value, schema), status: status)
+    }
+
+    /// A handler's error as the operation documents it: where its schema for that status
+    /// requires `errors[]` (271 operations' 422), an error raised without field details
+    /// gets one entry for the whole request.
+    private func documented(_ e: SimError, _ op: DeskCatalog.Operation) -> SimError {
+        guard e.errors.isEmpty, let schema = ResponseSchemas.shared.schema(op.id, status: e.status),
+              schema.requiredProperties.contains("errors") else { return e }
+        var out = e
+        out.errors = [FieldError(fieldName: "/", errorType: "invalid", errorMessage: e.message)]
+        return out
     }
 
     private func finish(_ req: SimRequest, _ op: DeskCatalog.Operation?, _ org: String?, admitted: Bool, _ reply: Reply) -> WireResponse {

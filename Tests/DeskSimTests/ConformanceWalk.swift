@@ -94,10 +94,46 @@ struct ConformanceWalk {
         var body: [UInt8]?
         if let b = op.body, b.contentType.contains("json") {
             headers.append(Header("Content-Type", "application/json"))
-            body = instance.value(b.schema).encodedBytes()
+            body = unknownIds ? instance.value(b.schema).encodedBytes() : withStoredIds(instance.value(b.schema), sim, op).encodedBytes()
         }
         let url = sim.apiURL + path + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
         return WireRequest(method: op.method, url: url, headers: headers, body: body)
+    }
+
+    /// Body fields naming stored records, and the table each one names.
+    static let bodyTables: [String: String] = [
+        "profileId": "profiles", "roleId": "roles", "departmentId": "departments", "helpCenterId": "helpCenters",
+        "accountId": "accounts", "contactId": "contacts", "ticketId": "tickets", "assigneeId": "agents",
+        "agentNewDepartment": "departments", "transferToProfileId": "profiles", "transferToRoleId": "roles",
+        "userIds": "users", "users": "users", "labelIds": "labels", "labels": "labels", "groupIds": "groups",
+        "groups": "groups", "badgeIds": "badges", "agentIds": "agents", "ticketIds": "tickets", "contactIds": "contacts",
+        "accountIds": "accounts", "productIds": "products", "entityIds": "tasks", "reportsTo": "roles",
+    ]
+
+    /// The generated body with ids of records the org has, so the valid request reaches the
+    /// operation's success path. A transfer target differs from the record in the path.
+    func withStoredIds(_ body: JSON, _ sim: Simulator, _ op: DeskCatalog.Operation) -> JSON {
+        guard case .object(var o) = body else { return body }
+        let pathIds = Set(op.parameters.filter { $0.location == .path }.compactMap { p in
+            PathResources.tableByParameter[p.name].flatMap { sim.resource($0).first?["id"]?.stringValue } })
+        func stored(_ table: String) -> JSON? {
+            let ids = sim.resource(table).compactMap { $0["id"]?.stringValue }
+            return (ids.first { !pathIds.contains($0) } ?? ids.first).map(JSON.string)
+        }
+        for (k, v) in o {
+            if k == "id", op.id == "updateDefaultOrganizaion" { o[k] = .string(sim.orgId); continue }
+            guard let table = Self.bodyTables[k], let id = stored(table) else { continue }
+            switch v {
+            case .string, .int: o[k] = id
+            case .array(let items):
+                o[k] = .array((items.isEmpty ? [.null] : items).map { item in
+                    if case .object(var e) = item { e["id"] = id; return .object(e) }
+                    return id
+                })
+            default: continue
+            }
+        }
+        return .object(o)
     }
 
     private func text(_ v: JSON) -> String {
