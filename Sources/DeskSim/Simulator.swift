@@ -318,7 +318,7 @@ public final class Simulator: @unchecked Sendable {
         return locked {
             guard let org = store.org(orgId) else { return SimError.orgMismatch.reply }
             guard let handler = HandlerRegistry.all[op.id] else {
-                if PathResources.missing(match.pathParameters, in: org, state: store) != nil { return SimError.notFound.reply }
+                if PathResources.missing(match.pathParameters, template: op.path, in: org, state: store) != nil { return SimError.notFound.reply }
                 return Synthesizer.reply(Synthesizer.Input(op: op, pathParameters: match.pathParameters, body: body,
                                                            timestamp: UTCTimestamp.milliseconds(from: clock.now()),
                                                            newId: store.newId,

@@ -39,7 +39,7 @@ struct ConformanceWalk {
                 ("valid", request(op, sim, unknownIds: false, token: sim.issueToken()), nil),
                 ("no token", request(op, sim, unknownIds: false, token: nil), op.requiresAuth ? 401 : nil),
             ]
-            if names(op).contains(where: { PathResources.tableByParameter[$0] != nil || $0 == "organizationId" }) {
+            if names(op).contains(where: { PathResources.table(for: $0, in: op.path) != nil || $0 == "organizationId" }) {
                 variants.append(("unknown id", request(op, sim, unknownIds: true, token: sim.issueToken()), 404))
             }
             for v in variants {
@@ -76,8 +76,13 @@ struct ConformanceWalk {
             let value: String
             if p.name == "organizationId" {
                 value = unknownIds ? Self.unknownId : sim.orgId
-            } else if let table = PathResources.tableByParameter[p.name] {
-                value = unknownIds ? Self.unknownId : (sim.resource(table).first?["id"]?.stringValue ?? Self.unknownId)
+            } else if let table = PathResources.table(for: p.name, in: op.path) {
+                // Untrashed records: a trashed one answers 404 like an unknown id.
+                let live = sim.resource(table).first { $0["isTrashed"]?.boolValue != true && $0["_trashed"] == nil }
+                value = unknownIds ? Self.unknownId : (live?["id"]?.stringValue ?? Self.unknownId)
+            } else if p.name == "commentId", !unknownIds {
+                let ticket = sim.resource("tickets").first?["id"]?.stringValue
+                value = sim.resource("comments").first { idString($0["_ticketId"]) == ticket }?["id"]?.stringValue ?? Self.unknownId
             } else {
                 value = text(instance.value(p.schema, name: p.name))
             }
@@ -115,7 +120,7 @@ struct ConformanceWalk {
     func withStoredIds(_ body: JSON, _ sim: Simulator, _ op: DeskCatalog.Operation) -> JSON {
         guard case .object(var o) = body else { return body }
         let pathIds = Set(op.parameters.filter { $0.location == .path }.compactMap { p in
-            PathResources.tableByParameter[p.name].flatMap { sim.resource($0).first?["id"]?.stringValue } })
+            PathResources.table(for: p.name, in: op.path).flatMap { sim.resource($0).first?["id"]?.stringValue } })
         func stored(_ table: String) -> JSON? {
             let ids = sim.resource(table).compactMap { $0["id"]?.stringValue }
             return (ids.first { !pathIds.contains($0) } ?? ids.first).map(JSON.string)
@@ -126,7 +131,8 @@ struct ConformanceWalk {
             switch v {
             case .string, .int: o[k] = id
             case .array(let items):
-                o[k] = .array((items.isEmpty ? [.null] : items).map { item in
+                let wantsObjects = op.body?.schema.properties?[k]?.items?.types.contains("object") ?? false
+                o[k] = .array((items.isEmpty ? [wantsObjects ? .object([:]) : .null] : items).map { item in
                     if case .object(var e) = item { e["id"] = id; return .object(e) }
                     return id
                 })
