@@ -39,8 +39,8 @@ struct SchemaInstance {
             return .string(digits(s, name: name))
         case "integer"?, "number"?:
             if let e = s.enumValues?.first, let i = Int64(e) { return .int(i) }
-            if let m = s.minimum { return type == "integer" ? .int(Int64(m.rounded(.up))) : .double(m) }
-            if let m = s.maximum, m < 0 { return .int(Int64(m)) }
+            if let m = s.minimum { return type == "integer" ? .int(Self.clamped(m.rounded(.up))) : .double(m) }
+            if let m = s.maximum, m < 0 { return .int(Self.clamped(m.rounded(.down))) }
             return .int(type == "integer" && name.lowercased().hasSuffix("id") ? Int64(newId()) ?? 1 : 0)
         case "boolean"?:
             if let e = s.enumValues?.first { return .bool(e == "true") }
@@ -52,11 +52,19 @@ struct SchemaInstance {
         }
     }
 
+    /// A schema bound as an Int64 without trapping on bounds beyond its range (or NaN).
+    static func clamped(_ d: Double) -> Int64 {
+        guard d.isFinite else { return 0 }
+        if d >= 9.2e18 { return Int64.max }
+        if d <= -9.2e18 { return Int64.min }
+        return Int64(d)
+    }
+
     private func digits(_ s: Schema, name: String) -> String {
         if let e = s.enumValues?.first { return e }
         let lower = name.lowercased()
         let isId = lower.hasSuffix("id") || lower.hasSuffix("ids") || lower.hasSuffix("by") || lower == "zuid"
-        return isId ? newId() : String(Int64(s.minimum ?? 0))
+        return isId ? newId() : String(Self.clamped((s.minimum ?? 0).rounded(.up)))
     }
 
     private func string(_ s: Schema, name: String) -> String {
