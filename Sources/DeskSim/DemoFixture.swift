@@ -13,6 +13,12 @@ enum DemoFixture {
     /// Stable ids: 1892000000 + two-digit kind + four-digit serial.
     static func id(_ kind: Int, _ n: Int) -> String { "1892000000\(String(format: "%02d%04d", kind, n))" }
 
+    /// A thread's summary is a snippet of its content in the characters the thread
+    /// schema's pattern allows (letters, digits, spaces and . ? _ - ,).
+    static func threadSummary(_ content: String) -> String {
+        String(content.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0.isWhitespace || ".?_-,".contains($0)) }.prefix(100))
+    }
+
     static func json(now: Date) -> JSON {
         func ago(days: Double, hours: Double = 0) -> JSON { .string(UTCTimestamp.milliseconds(from: now - days * 86_400 - hours * 3600)) }
         let permissionsTemplate = ResourceShapes.template("profiles")["permissions"]?.objectValue ?? [:]
@@ -27,11 +33,11 @@ enum DemoFixture {
         let profiles: [JSON] = [
             ["id": .string(id(10, 1)), "name": "Administrator", "type": "Administrator", "default": true, "isVisible": true,
              "description": "Full access to every module and setting", "permissions": permissions { _ in true }],
-            ["id": .string(id(10, 2)), "name": "Support Agent", "type": "Agent", "default": true, "isVisible": true,
+            ["id": .string(id(10, 2)), "name": "Support Agent", "type": "Standard", "default": true, "isVisible": true,
              "description": "Front-line agents", "permissions": permissions { $0 != "delete" && $0 != "import" }],
-            ["id": .string(id(10, 3)), "name": "Light Agent", "type": "LightAgent", "default": true, "isVisible": true,
+            ["id": .string(id(10, 3)), "name": "Light Agent", "type": "Light", "default": true, "isVisible": true,
              "description": "Read-only collaborators", "permissions": permissions { $0 == "view" }],
-            ["id": .string(id(10, 4)), "name": "Contractors", "type": "Agent", "default": false, "isVisible": true,
+            ["id": .string(id(10, 4)), "name": "Contractors", "type": "Custom", "default": false, "isVisible": true,
              "description": "External contractors (to be retired)", "permissions": permissions { $0 == "view" || $0 == "edit" }],
         ]
         let roles: [JSON] = [
@@ -79,7 +85,7 @@ enum DemoFixture {
         let helpCenters: [JSON] = [
             ["id": .string(hc), "name": "Acme Help Center", "isDefault": true, "url": "https://help.acme.test/portal/",
              "status": "ACTIVE", "departmentIds": [.string(support), .string(billing)], "primaryLocale": "en",
-             "helpCenterLocales": [["locale": "en", "name": "English", "status": "ACTIVE", "type": "PRIMARY"]], "locales": ["en"], "isMultilingualEnabled": false,
+             "helpCenterLocales": [["locale": "en", "name": "English", "status": "ACCESIBLE_IN_HELPCENTER", "type": "DEFAULT"]], "locales": ["en"], "isMultilingualEnabled": false,
              "logoUrl": .null, "isEncodedPermalinkAllowed": false],
         ]
         let firstNames = ["Jo", "Ravi", "Mei", "Tom", "Ana", "Kofi", "Liam", "Sara", "Noor", "Ivan", "Zoe", "Omar"]
@@ -166,9 +172,9 @@ enum DemoFixture {
             for t in 0..<threadCount {
                 threads.append([
                     "id": .string(id(23, n * 10 + t)), "_ticketId": .string(ticketId), "channel": "EMAIL",
-                    "direction": .string(t % 2 == 0 ? "in" : "out"), "summary": .string(t == 0 ? subject : "Re: \(subject)"),
+                    "direction": .string(t % 2 == 0 ? "in" : "out"), "summary": .string(threadSummary(t == 0 ? "Hello, \(subject.lowercased())." : "Thanks, we are looking into it.")),
                     "content": .string(t == 0 ? "Hello, \(subject.lowercased())." : "Thanks, we are looking into it."),
-                    "contentType": "text/plain", "createdTime": ago(days: days, hours: -Double(t)), "visibility": "public",
+                    "contentType": "plainText", "createdTime": ago(days: days, hours: -Double(t)), "visibility": "public",
                     "fromEmailAddress": .string(t % 2 == 0 ? "customer@example.org" : "support@acme.test"), "isForward": false,
                     "hasAttach": false, "attachmentCount": "0", "status": "SUCCESS",
                 ])

@@ -1,4 +1,5 @@
 import Foundation
+import DeskCore
 import JSONValue
 
 /// Initial state for a simulator: JSON in the `StateIO` format, plus an
@@ -41,7 +42,7 @@ public struct Fixture: Sendable {
     }
 
     func apply(to state: SimState, now: Date) throws {
-        try StateIO.load(build(now), into: state)
+        try StateIO.load(build(now), into: state, now: UTCTimestamp.milliseconds(from: now))
         if lazyTickets > 0, let org = state.org(state.defaultOrgId) {
             let existing = org.table("tickets")
             let generated = Table(lazy: BulkFixture.lazyTickets(count: lazyTickets, org: org, now: now))

@@ -146,7 +146,7 @@ public final class Simulator: @unchecked Sendable {
     // MARK: state
 
     /// Upserts records and relations (see `StateIO` for the format).
-    public func seed(_ json: JSON) throws { try locked { try StateIO.load(json, into: store) } }
+    public func seed(_ json: JSON) throws { try locked { try StateIO.load(json, into: store, now: UTCTimestamp.milliseconds(from: clock.now())) } }
 
     /// Throws the state away and loads `fixture`.
     public func reset(_ fixture: Fixture = .demo) throws {
@@ -249,7 +249,7 @@ public final class Simulator: @unchecked Sendable {
                 return .connectionReset
             case .status(let status, let code)?:
                 let e = SimError(status: status, code: code ?? SimError.code(forStatus: status), message: "Injected fault.")
-                return .response(finish(req, op, org, admitted: true, e.reply))
+                return .response(finish(req, op, org, admitted: true, documented(e, op).reply))
             case .expireToken?:
                 locked { oauth.expire(authorization: req.header("Authorization"), now: clock.now()) }
                 return .response(finish(req, op, org, admitted: true, SimError.invalidOAuth.reply))
@@ -318,13 +318,37 @@ public final class Simulator: @unchecked Sendable {
         return locked {
             guard let org = store.org(orgId) else { return SimError.orgMismatch.reply }
             guard let handler = HandlerRegistry.all[op.id] else {
-                return Synthesizer.reply(op, pathParameters: match.pathParameters, body: body, newId: store.newId)
+                if PathResources.missing(match.pathParameters, template: op.path, in: org, state: store) != nil { return SimError.notFound.reply }
+                return Synthesizer.reply(Synthesizer.Input(op: op, pathParameters: match.pathParameters, body: body,
+                                                           timestamp: UTCTimestamp.milliseconds(from: clock.now()),
+                                                           newId: store.newId,
+                                                           exists: { table, id in org.table(table).contains(id) }))
             }
             let ctx = Ctx(state: store, org: org, op: op, params: match.pathParameters, query: req.query, body: body, now: clock.now())
-            do { return try handler(ctx) } catch let e as SimError { return e.reply } catch {
+            do { return shaped(try handler(ctx), op) } catch let e as SimError { return documented(e, op).reply } catch {
                 return SimError(status: 500, code: "INTERNAL_SERVER_ERROR", message: "\(error)").reply
             }
         }
+    }
+
+    /// A handler's JSON success answer, fitted to the documented schema (see `ResponseShaper`).
+    /// Call with the lock held.
+    private func shaped(_ reply: Reply, _ op: DeskCatalog.Operation) -> Reply {
+        guard case .json(let value, let status) = reply, (200..<300).contains(status),
+              let schema = ResponseSchemas.shared.schema(op.id, status: status) else { return reply }
+        let instance = SchemaInstance(newId: store.newId, timestamp: UTCTimestamp.milliseconds(from: clock.now()))
+        return .json(ResponseShaper(instance: instance).shape(value, schema), status: status)
+    }
+
+    /// A handler's error as the operation documents it: where its schema for that status
+    /// requires `errors[]` (271 operations' 422), an error raised without field details
+    /// gets one entry for the whole request.
+    private func documented(_ e: SimError, _ op: DeskCatalog.Operation) -> SimError {
+        guard e.errors.isEmpty, let schema = ResponseSchemas.shared.schema(op.id, status: e.status),
+              schema.requiredProperties.contains("errors") else { return e }
+        var out = e
+        out.errors = [FieldError(fieldName: "/", errorType: "invalid", errorMessage: e.message)]
+        return out
     }
 
     private func finish(_ req: SimRequest, _ op: DeskCatalog.Operation?, _ org: String?, admitted: Bool, _ reply: Reply) -> WireResponse {

@@ -19,13 +19,15 @@ public struct SimStateError: Error, CustomStringConvertible, Sendable {
 /// For convenience a label or group row may carry `userIds` and a user row
 /// `labelIds`, `groupIds` or `badgeIds`; they become relations.
 enum StateIO {
-    static func load(_ json: JSON, into state: SimState) throws {
+    /// `now` stamps `createdTime`/`modifiedTime` of rows the input leaves without them
+    /// (an empty string would break the spec's timestamp pattern).
+    static func load(_ json: JSON, into state: SimState, now: String) throws {
         guard case .object(let root) = json else { throw SimStateError(description: "state must be a JSON object") }
         if let orgs = root["organizations"] {
             for row in try rows(orgs, "organizations") {
                 let id = idString(row["id"]) ?? state.newId()
                 state.noteExistingId(id)
-                var merged = state.organizations.get(id) ?? newRecord("organizations", [:], id: id, now: "")
+                var merged = state.organizations.get(id) ?? newRecord("organizations", [:], id: id, now: now)
                 for (k, v) in row { merged[k] = v }
                 merged["id"] = .string(id)
                 state.organizations.put(merged)
@@ -37,18 +39,18 @@ enum StateIO {
         }
         if state.defaultOrgId.isEmpty {
             let id = state.newId()
-            state.organizations.put(newRecord("organizations", ["companyName": "Simulated Org", "isDefault": true], id: id, now: ""))
+            state.organizations.put(newRecord("organizations", ["companyName": "Simulated Org", "isDefault": true], id: id, now: now))
             _ = state.addOrg(id)
             state.defaultOrgId = id
         }
-        try loadOrg(root, into: state.addOrg(state.defaultOrgId), state)
+        try loadOrg(root, into: state.addOrg(state.defaultOrgId), state, now: now)
         if case .object(let more)? = root["orgs"] {
             for (id, data) in more {
                 guard state.organizations.contains(id) else {
                     throw SimStateError(description: "orgs.\(id): no such organization in \"organizations\"")
                 }
                 guard case .object(let o) = data else { throw SimStateError(description: "orgs.\(id) must be an object") }
-                try loadOrg(o, into: state.addOrg(id), state)
+                try loadOrg(o, into: state.addOrg(id), state, now: now)
             }
         }
     }
@@ -63,7 +65,7 @@ enum StateIO {
 
     static let reserved: Set<String> = ["organizations", "orgs", "meAgentId", "labelUsers", "groupUsers", "userBadges"]
 
-    private static func loadOrg(_ root: [String: JSON], into org: OrgState, _ state: SimState) throws {
+    private static func loadOrg(_ root: [String: JSON], into org: OrgState, _ state: SimState, now: String) throws {
         if let me = idString(root["meAgentId"]) { org.meAgentId = me }
         for (resource, value) in root.sorted(by: { $0.key < $1.key }) where !reserved.contains(resource) {
             let table = org.table(resource)
@@ -75,7 +77,7 @@ enum StateIO {
                         acc[k] = ids.compactMap(idString)
                     }
                 }
-                var merged = table.get(id) ?? newRecord(resource, [:], id: id, now: "")
+                var merged = table.get(id) ?? newRecord(resource, [:], id: id, now: now)
                 for (k, v) in row { merged[k] = v }
                 merged["id"] = .string(id)
                 table.put(merged)

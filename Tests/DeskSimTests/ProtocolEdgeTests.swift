@@ -143,6 +143,6 @@ final class ProtocolEdgeTests: XCTestCase {
         XCTAssertEqual(bad.status, 422)
         let created = try await h.call("POST", "/api/v1/webhooks", body: ["url": "https://example.org/hook", "subscriptions": ["Ticket_Add": .null]])
         XCTAssertEqual(created.status, 200)
-        XCTAssertNotNil(created.json?["id"]?.stringValue)
+        XCTAssertNotNil(created.json?["id"]?.stringValue, created.json?.description ?? "")
     }
 }

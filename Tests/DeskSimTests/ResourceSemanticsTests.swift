@@ -33,7 +33,7 @@ final class ResourceSemanticsTests: XCTestCase {
         XCTAssertEqual(results.map { $0["success"] }, [true, false, false])
         XCTAssertEqual(results[0]["errors"], .null)
         XCTAssertEqual(results[1]["errors"]?["httpCode"], "422", "not assigned")
-        XCTAssertEqual(results[2]["errors"]?["errorCode"], "URL_NOT_FOUND")
+        XCTAssertEqual(results[2]["errors"]?["errorCode"], "INVALID_DATA", "unknown id: mass-action errors carry no URL_NOT_FOUND")
         let labelSide = try await h.call("GET", "/api/v1/labels/\(gold)/users")
         XCTAssertFalse(ids(labelSide.json).contains(user))
         let userSide = try await h.call("GET", "/api/v1/users/\(user)/labels")

@@ -12,7 +12,10 @@ enum Agents {
         let include = Set((c.query["include"] ?? "").split(separator: ",").map(String.init))
         if include.contains("profile"), let p = r["profileId"]?.stringValue, let prof = c.org.table("profiles").get(p) {
             var embed = ResourceShapes.template("agentProfileEmbed")
-            embed["id"] = .string(p); embed["name"] = prof["name"] ?? .null; embed["type"] = prof["type"] ?? .null
+            embed["id"] = .string(p); embed["name"] = prof["name"] ?? .null
+            // Agent.json spells the embedded profile's type in capitals (ADMIN, STANDARD, …)
+            // where Profile.json has Administrator, Standard, …: the same value, two spellings.
+            embed["type"] = prof["type"]?.stringValue.map { .string(embeddedProfileType($0)) } ?? .null
             r["profile"] = .object(embed)
         }
         if include.contains("role"), let id = r["roleId"]?.stringValue, let role = c.org.table("roles").get(id) {
@@ -212,4 +215,9 @@ enum Teams {
             },
         ]
     }
+}
+
+/// A profile's `type` as Agent.json's embedded profile spells it.
+func embeddedProfileType(_ type: String) -> String {
+    type == "Administrator" ? "ADMIN" : type.uppercased()
 }

@@ -37,7 +37,9 @@ enum Users {
         .ok(["results": .array(ids.map { resultEntry($0, error: apply($0)) })])
     }
 
-    static let notFound = SimError.notFound
+    /// A per-id failure for an id nobody has: mass-action errors only carry the codes
+    /// MassActionError.json lists (no URL_NOT_FOUND/404), so Zoho reports it as invalid data.
+    static let notFound = SimError(status: 422, code: "INVALID_DATA", message: "No record with this id.")
     static let notAssociated = SimError.unprocessable("The record is not associated with this user.")
 
     static var handlers: [String: Handler] {
@@ -60,7 +62,8 @@ enum Users {
                     u["name"] = .string(c.string("anonymizedName") ?? "Anonymous User")
                     u["emailAddress"] = .null
                     u["email"] = .null
-                    u["status"] = "ANONYMIZED"
+                    // The user schema's status takes ACTIVE, DELETED or DISABLED: an anonymized end user is DELETED.
+                    u["status"] = "DELETED"
                 }
                 c.org.labelUsers.removeRight(id)
                 c.org.groupUsers.removeRight(id)

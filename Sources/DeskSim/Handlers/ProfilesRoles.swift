@@ -34,7 +34,10 @@ enum Profiles {
                 guard target != id else {
                     throw SimError.invalid(field: "/transferToProfileId", "invalid", "Agents cannot be transferred to the profile being deleted")
                 }
-                if profile["default"]?.boolValue == true { throw SimError.unprocessable("Default profiles cannot be deleted") }
+                // deleteProfile documents its 422 with errors[] (invalidDataErrorResponse).
+                if profile["default"]?.boolValue == true {
+                    throw SimError.invalid(field: "profileId", "invalid", "Default profiles cannot be deleted")
+                }
                 let agents = c.org.table("agents")
                 for a in agents.all(where: { $0["profileId"]?.stringValue == id }) {
                     agents.update(a["id"]!.stringValue!) { $0["profileId"] = .string(target) }
@@ -58,7 +61,7 @@ enum Profiles {
                 return .ok(profiles.view(try profiles.row(c, id: pid), c))
             },
             "getLightAgentProfile": { c in
-                guard let p = c.org.table("profiles").first(where: { $0["type"]?.stringValue == "LightAgent" }) else { throw SimError.notFound }
+                guard let p = c.org.table("profiles").first(where: { $0["type"]?.stringValue == "Light" }) else { throw SimError.notFound }
                 return .ok(profiles.view(p, c))
             },
         ]
