@@ -53,6 +53,11 @@ struct TestCommand: ParsableCommand {
         } else {
             print(suite.summaryLine)
         }
+        // A filter that selects nothing is a mistake, not a pass (as busted and pytest say).
+        if let filter, suite.results.isEmpty {
+            Terminal.error("zdsh test: no scenario matches --filter \(Terminal.visible(filter))")
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
         if let junit {
             do {
                 try Data(JUnitReporter.report(suite).utf8).write(to: URL(fileURLWithPath: junit), options: .atomic)

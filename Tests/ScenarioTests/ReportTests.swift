@@ -88,6 +88,10 @@ final class ReportTests: XCTestCase {
 
         let usage = try run(["test", "/nonexistent/folder"])
         XCTAssertEqual(usage.status, 2)
+
+        // A filter that matches nothing is an error, not a silent pass.
+        let nothing = try run(["test", "--filter", "zzz-no-such-scenario", Repo.scenario("passing")])
+        XCTAssertEqual(nothing.status, 2, nothing.output)
     }
 
     private func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
