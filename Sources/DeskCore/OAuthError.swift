@@ -12,7 +12,14 @@ public struct OAuthError: Error, Sendable, Hashable, CustomStringConvertible, Lo
     public let detail: String?
 
     public init(code: String, status: Int? = nil, detail: String? = nil) {
-        self.code = code; self.status = status; self.detail = detail
+        self.code = Self.normalized(code); self.status = status; self.detail = detail
+    }
+
+    /// Zoho spells some codes as words: its token throttling answers
+    /// `"error": "Access Denied"`, which is `access_denied`.
+    static func normalized(_ code: String) -> String {
+        code.trimmingCharacters(in: .whitespaces).lowercased()
+            .replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
     }
 
     /// An explanation a person can act on.

@@ -22,6 +22,21 @@ final class OAuthTests: XCTestCase {
         }
     }
 
+    /// Zoho's token throttling answers with words, not a code (issue 16).
+    func testTokenThrottlingIsRecognised() async throws {
+        let (client, _) = oauth { _ in
+            .json(["error": "Access Denied", "error_description": "You have made too many requests continuously. Please try again after some time."])
+        }
+        do {
+            _ = try await client.refresh(refreshToken: Secret(Fixtures.refreshToken), clientId: "id",
+                                         clientSecret: Secret(Fixtures.clientSecret))
+            XCTFail("expected an OAuthError")
+        } catch let error as OAuthError {
+            XCTAssertEqual(error.code, "access_denied")
+            XCTAssertTrue(error.explanation.contains("at most 10 per 10 minutes"), error.explanation)
+        }
+    }
+
     func testInvalidCodeExplainsCodeLifetime() async throws {
         let (client, _) = oauth { _ in .json(["error": "invalid_code"]) }
         do {
