@@ -51,11 +51,11 @@ let package = Package(
         // Test-only: child processes spawned and reaped without Foundation's Process.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),
-        .testTarget(name: "LuaHostTests", dependencies: ["TestSupport", "LuaHost", "JSONValue", "CLua", "CLuaShim"]),
+        .testTarget(name: "LuaHostTests", dependencies: ["DeskSim", "LuaHost", "JSONValue", "CLua", "CLuaShim"]),
         .testTarget(name: "DeskCatalogTests", dependencies: ["TestSupport", "DeskCatalog"]),
         .testTarget(name: "DeskCoreTests", dependencies: ["TestSupport", "DeskCore", "DeskCatalog", "JSONValue"]),
         .testTarget(name: "DeskSimTests", dependencies: ["DeskSim", "DeskCore", "DeskCatalog", "JSONValue"]),
-        .testTarget(name: "ShellTests", dependencies: ["TestSupport", "Shell", "LuaHost", "DeskCore", "DeskSim", "DeskCatalog", "JSONValue"]),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "LuaHost", "DeskCore", "DeskSim", "DeskCatalog", "JSONValue"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "ReplTests", dependencies: ["TestSupport", "Shell"]),
         .testTarget(name: "ReliabilityTests", dependencies: ["TestSupport", "Shell", "LuaHost", "DeskCore", "DeskSim", "DeskCatalog", "JSONValue"]),

@@ -50,6 +50,11 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 
     /// Uniform in [0, 1).
     public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+
+    /// 0 ..< n.
+    public mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    public mutating func chance(_ percent: Int) -> Bool { int(100) < percent }
+    public mutating func pick<T>(_ xs: [T]) -> T { xs[int(xs.count)] }
 }
 
 /// The active rules and the random stream they draw from. Guarded by the

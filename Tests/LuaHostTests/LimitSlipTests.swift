@@ -1,7 +1,7 @@
+import DeskSim
 import Foundation
 import JSONValue
 import LuaHost
-import TestSupport
 import XCTest
 
 /// Every limit stops a run within a small bound of its setting, wherever the
@@ -131,7 +131,7 @@ final class LimitSlipTests: XCTestCase {
         ]
         // Mutations of a document with every kind of value, seeded.
         let sample = #"{"id":"123","n":-12.5e3,"ok":true,"none":null,"list":[1,"two",null,{"x":[]}],"s":"a\"b\\c\u00e9\ud83d\ude00"}"#
-        var rng = SeededGenerator(seed: 0x5EED)
+        var rng = SeededRandom(seed: 0x5EED)
         let bytes = Array(sample.utf8)
         for _ in 0..<300 {
             var mutated = bytes
@@ -265,5 +265,3 @@ final class LimitSlipTests: XCTestCase {
     }
 }
 
-/// A small deterministic generator (SplitMix64) for reproducible mutations.
-typealias SeededGenerator = SplitMix64

@@ -1,8 +1,8 @@
 import CLua
+import DeskSim
 import Foundation
 import JSONValue
 import LuaHost
-import TestSupport
 import XCTest
 
 /// Differential test of the sandbox's pattern matcher (Sources/CLuaShim/
@@ -18,7 +18,6 @@ final class PatternDiffTests: XCTestCase {
     static var iterations: Int { env["ZDSH_FUZZ_ITERATIONS"].flatMap { Int($0) } ?? 30000 }
     static var seed: UInt64 { env["ZDSH_FUZZ_SEED"].flatMap { UInt64($0) } ?? 0x9A77_E54 }
 
-    typealias Rng = SplitMix64
 
     // MARK: - Generators
 
@@ -29,7 +28,7 @@ final class PatternDiffTests: XCTestCase {
     static let classLetters: [UInt8] = Array("adlsuwxpcgADLSUWXPCGz".utf8)
     static let escapedBytes: [UInt8] = Array("%.-[]()^$*+?a".utf8) + [0]
 
-    static func subject(_ r: inout Rng) -> [UInt8] {
+    static func subject(_ r: inout SeededRandom) -> [UInt8] {
         let n = r.chance(10) ? r.int(40) : r.int(14)
         if r.chance(15) {
             // Runs of a few bytes make backtracking and %b/%f interesting.
@@ -39,7 +38,7 @@ final class PatternDiffTests: XCTestCase {
         return (0..<n).map { _ in r.pick(subjectBytes) }
     }
 
-    static func setText(_ r: inout Rng) -> [UInt8] {
+    static func setText(_ r: inout SeededRandom) -> [UInt8] {
         var out: [UInt8] = [UInt8(ascii: "[")]
         if r.chance(30) { out.append(UInt8(ascii: "^")) }
         if r.chance(8) { out.append(UInt8(ascii: "]")) }
@@ -55,7 +54,7 @@ final class PatternDiffTests: XCTestCase {
         return out
     }
 
-    static func single(_ r: inout Rng) -> [UInt8] {
+    static func single(_ r: inout SeededRandom) -> [UInt8] {
         switch r.int(10) {
         case 0, 1, 2: return [r.pick(literalBytes)]
         case 3: return [UInt8(ascii: ".")]
@@ -65,7 +64,7 @@ final class PatternDiffTests: XCTestCase {
         }
     }
 
-    static func pattern(_ r: inout Rng) -> [UInt8] {
+    static func pattern(_ r: inout SeededRandom) -> [UInt8] {
         var out: [UInt8] = []
         if r.chance(20) { out.append(UInt8(ascii: "^")) }
         var open = 0
@@ -107,12 +106,12 @@ final class PatternDiffTests: XCTestCase {
         return s + "\""
     }
 
-    static func initArg(_ r: inout Rng) -> String {
+    static func initArg(_ r: inout SeededRandom) -> String {
         r.chance(50) ? "nil" : String(r.int(30) - 12)
     }
 
     /// One case as a Lua table constructor: {op, subject, pattern, a3, a4}.
-    static func caseLiteral(_ r: inout Rng) -> String {
+    static func caseLiteral(_ r: inout SeededRandom) -> String {
         let s = lit(subject(&r)), p = lit(pattern(&r))
         switch r.int(4) {
         case 0: return "{'find', \(s), \(p), \(initArg(&r)), \(r.chance(15) ? "true" : "nil")}"
@@ -246,7 +245,7 @@ final class PatternDiffTests: XCTestCase {
     }
 
     func testRandomPatternsMatchSystemLua() throws {
-        var r = Rng(seed: Self.seed)
+        var r = SeededRandom(seed: Self.seed)
         let total = Self.iterations
         var failures = 0, done = 0, errors = 0, misses = 0
         let start = Date()

@@ -1,8 +1,8 @@
+import DeskSim
 import Foundation
 import JSONValue
 import LuaHost
 @testable import Shell
-import TestSupport
 import XCTest
 
 /// Results are printed through `BoundedText` (within --max-output and the
@@ -10,9 +10,8 @@ import XCTest
 /// bounded, they are a prefix of that, cut on a character boundary, with
 /// the stop recorded.
 final class BoundedFormattingTests: XCTestCase {
-    private typealias Generator = SplitMix64
 
-    private func randomJSON(_ depth: Int, _ g: inout Generator) -> JSON {
+    private func randomJSON(_ depth: Int, _ g: inout SeededRandom) -> JSON {
         let strings = ["", "a", "name", "é", "line\nbreak", "quote\"", "tab\t", "\u{1}", "😀", "long " + String(repeating: "x", count: 40)]
         switch Int(g.next() % (depth > 3 ? 6 : 8)) {
         case 0: return .null
@@ -29,7 +28,7 @@ final class BoundedFormattingTests: XCTestCase {
     }
 
     func testUnboundedRenderingsAreUnchanged() {
-        var g = Generator(seed: 0x5EED)
+        var g = SeededRandom(seed: 0x5EED)
         for _ in 0..<500 {
             let v = randomJSON(0, &g)
             XCTAssertEqual(ValueFormatter.machine([.json(v)]), v.encoded(.pretty))
@@ -48,7 +47,7 @@ final class BoundedFormattingTests: XCTestCase {
     }
 
     func testBoundedRenderingsArePrefixesWithAStop() {
-        var g = Generator(seed: 0xC0FFEE)
+        var g = SeededRandom(seed: 0xC0FFEE)
         for _ in 0..<300 {
             let v = randomJSON(0, &g)
             for cap in [0, 1, 5, 37, 200, 5000] {
