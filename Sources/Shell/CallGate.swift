@@ -300,14 +300,8 @@ public final class CallGate: @unchecked Sendable {
             }
         }
 
-        // Resume: a mutating call that already succeeded in the run being resumed is skipped.
-        if effect.safety != .read, let journal, parts.allSatisfy({ journal.completed($0) }) {
-            for p in parts { _ = record(p, .sent, message: "skipped: completed in the resumed run") }
-            return .values([.object(["skipped": .bool(true), "operation": .string(op.id)])])
-        }
-
-        // Resume after a partly failed mass action: send it again for the
-        // ids that failed, and only those.
+        // Resume: a mass action that partly failed is sent again for the ids
+        // that failed, and only those; a call that completed is skipped.
         var parts = parts
         if effect.safety != .read, let journal {
             parts = parts.compactMap { p in

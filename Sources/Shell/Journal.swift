@@ -70,9 +70,15 @@ public final class Journal: @unchecked Sendable {
         let now = UTCTimestamp.string()
         try? db.write { db in
             try db.execute(sql: "INSERT INTO completed(run_id, call_key, time) VALUES (?, ?, ?)", arguments: [runId, k, now])
-            try db.execute(sql: "DELETE FROM inflight WHERE rowid IN (SELECT rowid FROM inflight WHERE run_id = ? AND call_key = ? LIMIT 1)",
-                           arguments: [runId, k])
+            try Journal.clearInFlight(db, runId: runId, key: k)
         }
+    }
+
+    /// One in-flight mark of this call is settled (the same call may be in
+    /// flight more than once).
+    private static func clearInFlight(_ db: Database, runId: String, key: String) throws {
+        try db.execute(sql: "DELETE FROM inflight WHERE rowid IN (SELECT rowid FROM inflight WHERE run_id = ? AND call_key = ? LIMIT 1)",
+                       arguments: [runId, key])
     }
 
     /// Written before a mutating call is sent: a record left here after the
@@ -89,8 +95,7 @@ public final class Journal: @unchecked Sendable {
     func markSettled(_ call: PreparedCall) {
         let k = Journal.key(call)
         try? db.write { db in
-            try db.execute(sql: "DELETE FROM inflight WHERE rowid IN (SELECT rowid FROM inflight WHERE run_id = ? AND call_key = ? LIMIT 1)",
-                           arguments: [runId, k])
+            try Journal.clearInFlight(db, runId: runId, key: k)
         }
     }
 
@@ -102,8 +107,7 @@ public final class Journal: @unchecked Sendable {
         let ids = JSON.array(succeeded.map(JSON.string)).encoded()
         try? db.write { db in
             try db.execute(sql: "INSERT INTO partial(run_id, call_key, succeeded, time) VALUES (?, ?, ?, ?)", arguments: [runId, k, ids, now])
-            try db.execute(sql: "DELETE FROM inflight WHERE rowid IN (SELECT rowid FROM inflight WHERE run_id = ? AND call_key = ? LIMIT 1)",
-                           arguments: [runId, k])
+            try Journal.clearInFlight(db, runId: runId, key: k)
         }
     }
 

@@ -40,13 +40,12 @@ struct Preflight {
                     let name = OperationNames.preferred(id)
                     out.append(Declared(key: id, display: name, refusal: policy.decide(destructive: id, calledAs: name).refusal))
                 }
-            case .route(let method):
+            case .route:
                 guard seen.insert(d.text).inserted else { continue }
                 let granted = policy.grantsEverything || policy.grants.contains { $0 == d }
                 let denied = policy.denials.contains { $0 == d }
                 let refusal: (String, String)? = denied ? ("\(d.text) is explicitly denied", "remove the --deny/policy rule")
                     : granted ? nil : ("\(d.text) is not allowed", "--allow '\(d.text)'")
-                _ = method
                 out.append(Declared(key: d.text, display: d.text, refusal: refusal))
             }
         }

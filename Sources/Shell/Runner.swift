@@ -370,7 +370,7 @@ public struct Runner {
         for a in arguments {
             if skip { skip = false; continue }
             if a == "--resume" { skip = true; continue }
-            if a.hasPrefix("--resume=") || a == "--yes" && false { continue }
+            if a.hasPrefix("--resume=") { continue }
             args.append(a)
         }
         args += ["--resume", runId]

@@ -31,12 +31,7 @@ struct ApplyCommand: AsyncParsableCommand {
     func run() async throws {
         var options = Runner.Options()
         target.apply(to: &options, sandbox: sandbox)
-        for p in params {
-            guard let eq = p.firstIndex(of: "=") else { throw ValidationError("--param expects key=value") }
-            let key = String(p[..<eq])
-            guard options.parameters[key] == nil else { throw ValidationError("--param \(key) is given twice; give each parameter once") }
-            options.parameters[key] = String(p[p.index(after: eq)...])
-        }
+        options.parameters = try ParameterArguments.parse(params)
         var applier = PlanApplier(planPath: plan, options: options)
         applier.force = force
         throw ExitCode(await applier.apply().rawValue)

@@ -43,16 +43,7 @@ struct RunCommand: AsyncParsableCommand {
         // fails before it starts when there is none (see Runner).
         options.connectLazily = true
         options.resume = resume
-        var parsed: [String: String] = [:]
-        for p in params {
-            guard let eq = p.firstIndex(of: "="), eq != p.startIndex else {
-                throw ValidationError("--param expects key=value, got \"\(p)\"")
-            }
-            let key = String(p[..<eq])
-            guard parsed[key] == nil else { throw ValidationError("--param \(key) is given twice; give each parameter once") }
-            parsed[key] = String(p[p.index(after: eq)...])
-        }
-        options.parameters = parsed
+        options.parameters = try ParameterArguments.parse(params)
         if let record { options.wrapTransport = { RecordingTransport(inner: $0, path: record) } }
         if planOut != nil && !target.dryRun { throw ValidationError("--plan-out needs --dry-run") }
         throw ExitCode(await Runner(.file(file), options: options).run().rawValue)
