@@ -110,8 +110,10 @@ final class OAuthServer {
     }
 
     private func grant(_ p: [String: String], now: Date) -> Reply {
-        if p["grant_type"] == "refresh_token", let r = p["refresh_token"], refreshTokens[r] != nil,
-           clients[p["client_id"] ?? ""]?.secret == p["client_secret"], !throttle.admit(r, now: now) {
+        // Only a refresh that would succeed counts against (or meets) the limit.
+        if p["grant_type"] == "refresh_token", let r = p["refresh_token"], let owner = refreshTokens[r]?.clientId,
+           owner == p["client_id"], let secret = p["client_secret"], clients[owner]?.secret == secret,
+           !throttle.admit(r, now: now) {
             throttledCount += 1
             return .json(.object(TokenThrottle.refusal.mapValues { .string($0) }), status: 400)
         }
