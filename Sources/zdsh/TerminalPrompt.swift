@@ -26,9 +26,11 @@ enum TerminalPrompt {
             cc[Int(VMIN)] = 1
             cc[Int(VTIME)] = 0
         }
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw)
+        // TCSANOW, not TCSAFLUSH: answers typed or pasted ahead must survive
+        // from one question to the next.
+        tcsetattr(STDIN_FILENO, TCSANOW, &raw)
         defer {
-            tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
+            tcsetattr(STDIN_FILENO, TCSANOW, &saved)
             FileHandle.standardError.write(Data("\n".utf8))
         }
         var line = LineBuffer(echo: !secret)

@@ -35,7 +35,8 @@ final class AuthLoginTerminalTests: XCTestCase {
             for (key, name, status) in [("C-c", "Ctrl-C", 130), ("C-d", "Ctrl-D", 1)] {
                 let t = try login("")
                 t.waitFor("Generate Code")
-                for answer in answers.prefix(index) {
+                for (answer, question) in zip(answers.prefix(index), prompts) {
+                    t.waitFor(question)
                     try t.line(answer)
                 }
                 t.waitFor(prompt)
@@ -49,6 +50,17 @@ final class AuthLoginTerminalTests: XCTestCase {
             }
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: store), "nothing stored, not even an empty store")
+    }
+
+    /// Answers pasted in one go, ahead of the questions, are all taken.
+    func testAnswersTypedAheadAreKept() throws {
+        let t = try login("--accounts-url http://127.0.0.1:9 --api-url http://127.0.0.1:9")
+        t.waitFor("Client id:")
+        try t.type("1000.CLIENT\rnot-a-real-secret\r")
+        let screen = t.waitFor("Grant code")
+        XCTAssertFalse(screen.contains("required"), screen)
+        try t.keys("C-c")
+        t.waitFor("[exited]")
     }
 
     func testPromptSaysWhereTheGrantCodeComesFrom() throws {
