@@ -158,7 +158,8 @@ public struct ProfileStatus: Sendable, Hashable, CustomStringConvertible {
         ]
         if let expiry = accessTokenExpiry {
             let left = Int(expiry.timeIntervalSinceNow)
-            lines.append("access token: " + (left > 0 ? "valid for \(left / 60) min \(left % 60) s" : "expired (refreshed on next call)"))
+            let renewal = refreshBlockedUntil == nil ? "refreshed on next call" : "no refresh until the back-off below ends"
+            lines.append("access token: " + (left > 0 ? "valid for \(left / 60) min \(left % 60) s" : "expired (\(renewal))"))
         } else {
             lines.append("access token: none cached")
         }

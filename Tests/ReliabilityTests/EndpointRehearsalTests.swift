@@ -33,10 +33,17 @@ final class EndpointRehearsalTests: XCTestCase {
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertTrue(run.stdout.contains("3"), run.stdout)
         let calls = sim.requestLog
-        await server.stop()
         XCTAssertEqual(calls.map(\.path), ["/api/v1/tickets"], "one call, no token refresh: \(calls)")
         XCTAssertEqual(calls.first?.status, 200, "accepted with the token minted at login")
         XCTAssertEqual(sim.refreshCount, 0)
+
+        // The REPL takes the same flags; a flag naming the same server is accepted.
+        sim.clearRequestLog()
+        let repl = try ChildProcess.run(Zdsh.binary, ["repl", "--profile", "rehearsal", "--api-url", base],
+                                        environment: env, input: .data(Data("return #desk.agents.list()\n".utf8)), timeout: 60)
+        XCTAssertEqual(repl.status, 0, repl.err)
+        XCTAssertEqual(sim.requestLog.map(\.status), [200], "\(sim.requestLog)")
+        await server.stop()
     }
 
     func testEndpointFlagsRefuseCleartextToOtherHosts() throws {
