@@ -47,6 +47,8 @@ public actor TokenManager {
     private let holder = "\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
     private var current: CachedToken?
     private var inflight: Task<CachedToken, Error>?
+    /// The last token a 401 INVALID_OAUTH refused.
+    private var lastRejected: Secret?
     /// Refreshes this process performed (not ones it picked up from the store).
     public private(set) var refreshesPerformed = 0
 
@@ -70,7 +72,11 @@ public actor TokenManager {
 
     /// A token that is not about to expire and is not `rejected` (the one a
     /// 401 INVALID_OAUTH just refused).
-    public func token(rejecting rejected: Secret? = nil) async throws -> Issued {
+    public func token(rejecting rejectedNow: Secret? = nil) async throws -> Issued {
+        // A token Zoho refused stays refused: while no refresh succeeds (a
+        // back-off), later calls must not send it again just to hear 401.
+        if let rejectedNow { lastRejected = rejectedNow }
+        let rejected = rejectedNow ?? lastRejected
         if let current, usable(current, rejected: rejected) { return issued(current) }
         if let task = inflight {
             let token = try await task.value
@@ -134,7 +140,8 @@ public actor TokenManager {
             try? await store.abandonRefresh(profile: connection.profile, holder: holder)
             return error
         }
-        let backoff = RefreshBackoff(until: settings.now().addingTimeInterval(settings.throttleBackoff),
+        // Wall-clock time, like the store's leases: other processes compare it with theirs.
+        let backoff = RefreshBackoff(until: Date().addingTimeInterval(settings.throttleBackoff),
                                      code: refused.code, detail: refused.detail, refreshFingerprint: fingerprint)
         do {
             try await store.failRefresh(profile: connection.profile, holder: holder, backoff: backoff)
