@@ -45,6 +45,10 @@ public actor InMemoryTokenStore: TokenStore {
         if leases[profile]?.holder == holder { leases[profile] = nil }
     }
 
+    public func discardToken(profile: String, accessToken: Secret) {
+        if tokens[profile]?.accessToken == accessToken { tokens[profile] = nil }
+    }
+
     public func failRefresh(profile: String, holder: String, backoff: RefreshBackoff) {
         backoffs[profile] = backoff
         if leases[profile]?.holder == holder { leases[profile] = nil }

@@ -245,6 +245,13 @@ public final class SQLiteTokenStore: TokenStore, Sendable {
         }
     }
 
+    public func discardToken(profile: String, accessToken: Secret) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE tokens SET access_token = NULL, expires_at = NULL WHERE profile = ? AND access_token = ?",
+                           arguments: [profile, accessToken.reveal])
+        }
+    }
+
     public func failRefresh(profile: String, holder: String, backoff b: RefreshBackoff) async throws {
         try await immediate { db in
             try db.execute(sql: """

@@ -75,7 +75,10 @@ public actor TokenManager {
     public func token(rejecting rejectedNow: Secret? = nil) async throws -> Issued {
         // A token Zoho refused stays refused: while no refresh succeeds (a
         // back-off), later calls must not send it again just to hear 401.
-        if let rejectedNow { lastRejected = rejectedNow }
+        if let rejectedNow, rejectedNow != lastRejected {
+            lastRejected = rejectedNow
+            try? await store.discardToken(profile: connection.profile, accessToken: rejectedNow)
+        }
         let rejected = rejectedNow ?? lastRejected
         if let current, usable(current, rejected: rejected) { return issued(current) }
         if let task = inflight {

@@ -84,6 +84,9 @@ public protocol TokenStore: Sendable {
     /// Stores the token, clears any back-off and drops the lease.
     func completeRefresh(profile: String, holder: String, token: CachedToken) async throws
     func abandonRefresh(profile: String, holder: String) async throws
+    /// Forgets the cached access token if it is `accessToken`: Zoho refused
+    /// it (401), so no process should load and send it again.
+    func discardToken(profile: String, accessToken: Secret) async throws
     /// Records a refused refresh and drops the lease, in one step.
     func failRefresh(profile: String, holder: String, backoff: RefreshBackoff) async throws
     /// The back-off in force or last recorded for the profile (status display).

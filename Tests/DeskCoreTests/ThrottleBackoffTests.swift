@@ -70,6 +70,30 @@ final class ThrottleBackoffTests: XCTestCase {
         XCTAssertTrue(status.description.contains("token refresh: throttled by Zoho"), status.description)
     }
 
+    /// A token refused with 401 while refresh is throttled is not handed to
+    /// the next process either: it fails fast without sending anything.
+    func testRefusedTokenIsNotLoadedByTheNextProcess() async throws {
+        let path = Fixtures.tempDir() + "/connections.sqlite"
+        let first = try SQLiteTokenStore(path: path)
+        try await first.save(Fixtures.connection())
+        let zoho = FakeZoho(desk: { _ in .error(401, "INVALID_OAUTH") })
+        zoho.tokenAnswer = { _ in Self.throttled }
+        let a = Fixtures.client(zoho, connection: try await first.load(profile: "default")!, store: first)
+        _ = try? await a.call(Fixtures.op())
+        XCTAssertEqual(zoho.transport.deskRequests.count, 1)
+        XCTAssertEqual(zoho.issued, 1)
+
+        let second = try SQLiteTokenStore(path: path)
+        let loaded = try await second.load(profile: "default")!
+        XCTAssertNil(loaded.accessToken, "the refused token is forgotten")
+        let b = Fixtures.client(zoho, connection: loaded, store: second)
+        await XCTAssertThrowsDeskError(try await b.call(Fixtures.op())) { error in
+            XCTAssertTrue(error.message.contains("Retry after"), error.message)
+        }
+        XCTAssertEqual(zoho.transport.deskRequests.count, 1, "nothing sent by the second process")
+        XCTAssertEqual(zoho.issued, 1)
+    }
+
     func testBackoffEndsAndTheNextRefreshClearsIt() async throws {
         let store = InMemoryTokenStore([Fixtures.connection(accessToken: nil)])
         let fingerprint = Fingerprint.of(Secret(Fixtures.refreshToken))
