@@ -106,7 +106,7 @@ public struct PlanApplier {
         if target.simulator {
             backend = try Backend.simulator(fixture: target.fixture, verbose: options.verbose)
         } else {
-            backend = try await Backend.profile(target.profile, orgId: target.org, verbose: options.verbose)
+            backend = try await Backend.profile(target.profile, orgId: target.org, endpoints: options.endpoints, verbose: options.verbose)
             if let planned = target.org, let org = backend.orgId, planned != org {
                 throw PlanRefusal(reason: "it was made for org \(Terminal.visible(planned)), not \(org)", status: .usage)
             }

@@ -40,6 +40,8 @@ public struct Runner {
         public var allowUnbounded = false
         public var resume: String?
         public var verbose = false
+        /// `--api-url` / `--accounts-url`: where a profile's calls go.
+        public var endpoints = Endpoints()
         /// Without --sim or --profile, defer a missing profile to the first
         /// API call instead of failing at start (eval: code may not call it).
         public var connectLazily = false
@@ -115,14 +117,14 @@ public struct Runner {
                 deferred = missing
             } else {
                 do {
-                    backend = try await Backend.profile(nil, orgId: options.org, verbose: options.verbose)
+                    backend = try await Backend.profile(nil, orgId: options.org, endpoints: options.endpoints, verbose: options.verbose)
                 } catch {
                     backend = Backend.offline(reason: "\(error)")
                     deferred = error
                 }
             }
         } else {
-            backend = try await Backend.profile(options.profile, orgId: options.org, verbose: options.verbose)
+            backend = try await Backend.profile(options.profile, orgId: options.org, endpoints: options.endpoints, verbose: options.verbose)
         }
         if let wrap = options.wrapTransport {
             backend = Backend(client: DeskClient(connection: backend.client.connection, transport: wrap(backend.client.transport),
