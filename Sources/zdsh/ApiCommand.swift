@@ -38,7 +38,7 @@ struct ApiCommand: ParsableCommand {
                 rows.append([op.safety.rawValue, op.method, op.path, OperationNames.preferred(op.id), op.id, ApiCommand.effects(op)])
             }
             if json {
-                print(JSON.array(rows.map { r in
+                CommandOutput.document(JSON.array(rows.map { r in
                     var o: [String: JSON] = ["safety": .string(r[0]), "method": .string(r[1]), "path": .string(r[2]),
                                              "name": .string(r[3]), "operation": .string(r[4])]
                     if let op = Catalog.shared.operation(id: r[4]) {
@@ -50,10 +50,11 @@ struct ApiCommand: ParsableCommand {
                         })
                     }
                     return .object(o)
-                }).encoded(.pretty))
+                }))
                 return
             }
-            let w = [12, 6, min(60, rows.map { $0[2].count }.max() ?? 10)]
+            // Every column as wide as its widest cell: a long path never pushes a name out of line.
+            let w = [12, 6, rows.map { $0[2].count }.max() ?? 10]
             for r in rows {
                 print(r[0].padding(toLength: w[0], withPad: " ", startingAt: 0) + r[1].padding(toLength: w[1] + 1, withPad: " ", startingAt: 0)
                       + r[2].padding(toLength: w[2] + 2, withPad: " ", startingAt: 0) + r[3] + r[5])
@@ -81,11 +82,14 @@ struct ApiCommand: ParsableCommand {
         @Argument(help: "A binding (desk.profiles.delete), alias (delete_profile), desk.api.<id> or operationId.")
         var name: String
 
+        @Flag(name: .long, help: "Print as JSON.")
+        var json = false
+
         func run() throws {
-            guard let text = ApiHelp.describe(name) else {
-                throw ValidationError("no operation or binding named \(name) (try: zdsh api list \(name.split(separator: ".").last ?? ""))")
+            guard let text = ApiHelp.describe(name), let data = ApiHelp.json(name) else {
+                throw ValidationError("no operation or binding named \(Terminal.visible(name)) (try: zdsh api list \(Terminal.visible(String(name.split(separator: ".").last ?? ""))))")
             }
-            print(text)
+            if json { CommandOutput.document(data) } else { print(text) }
         }
     }
 }

@@ -102,10 +102,14 @@ struct AuthCommand: AsyncParsableCommand {
 
         @OptionGroup var common: Common
 
+        @Flag(name: .long, help: "Print as JSON.")
+        var json = false
+
         func run() async throws {
-            try await AuthCommand.reportingErrors {
+            try await AuthCommand.reportingErrors(json: json) {
                 let service = AuthService(store: try common.openStore(), transport: NoNetwork(), log: common.log)
-                print(try await service.status(profile: common.profileName))
+                let status = try await service.status(profile: common.profileName)
+                if json { CommandOutput.document(status.json) } else { print(status) }
             }
         }
     }
@@ -143,11 +147,15 @@ struct AuthCommand: AsyncParsableCommand {
 
     /// Desk errors are printed (they are written for people and carry no
     /// secrets) and exit with 5, zdsh's code for Zoho API errors.
-    static func reportingErrors(_ body: () async throws -> Void) async throws {
+    static func reportingErrors(json: Bool = false, _ body: () async throws -> Void) async throws {
         do {
             try await body()
         } catch let error as DeskError {
-            FileHandle.standardError.write(Data("zdsh: \(error)\n".utf8))
+            if json {
+                ErrorDocument.from(thrown: error, code: .apiError).emit()
+            } else {
+                FileHandle.standardError.write(Data("zdsh: \(error)\n".utf8))
+            }
             throw ExitCode(5)
         }
     }
