@@ -29,6 +29,9 @@ public struct Runner {
         public var planOut: String?
         public var yes = false
         public var json = false
+        /// `-o/--output`: how results are shown to people (nil: table for
+        /// records on a terminal, else text).
+        public var output: OutputFormat?
         public var auditPath: String?
         public var limits = Limits.defaults
         public var maxDestructive = 25
@@ -322,7 +325,7 @@ public struct Runner {
         for (n, v) in values.enumerated() {
             if n > 0 { text.append("\n") }
             switch v {
-            case .json(let j): RecordFormatter.format(j, into: &text)
+            case .json(let j): ResultPrinter.format(j, as: options.output, onTerminal: RunbookOutput.stdoutIsTerminal, into: &text)
             case .opaque(let d): text.append(d)
             }
         }

@@ -22,6 +22,8 @@ struct ApiCommand: ParsableCommand {
         @Flag(name: .long, help: "Print as JSON.")
         var json = false
 
+        @OptionGroup var colour: ColorOptions
+
         func run() throws {
             let needle = pattern?.lowercased()
             let glob = try needle.flatMap { $0.contains("*") ? try Policy.Pattern($0) : nil }
@@ -55,8 +57,10 @@ struct ApiCommand: ParsableCommand {
             }
             // Every column as wide as its widest cell: a long path never pushes a name out of line.
             let w = [12, 6, rows.map { $0[2].count }.max() ?? 10]
+            let paint = colour.colour
             for r in rows {
-                print(r[0].padding(toLength: w[0], withPad: " ", startingAt: 0) + r[1].padding(toLength: w[1] + 1, withPad: " ", startingAt: 0)
+                let safety = Safety(rawValue: r[0]) ?? .read
+                print(paint.safety(r[0].padding(toLength: w[0], withPad: " ", startingAt: 0), safety) + r[1].padding(toLength: w[1] + 1, withPad: " ", startingAt: 0)
                       + r[2].padding(toLength: w[2] + 2, withPad: " ", startingAt: 0) + r[3] + r[5])
             }
             FileHandle.standardError.write(Data("\(rows.count) operation\(rows.count == 1 ? "" : "s")\n".utf8))

@@ -71,6 +71,8 @@ struct AuditCommand: ParsableCommand {
         @Flag(name: .long, help: "Print one JSON array of the records (with -f: one JSON record per line).")
         var json = false
 
+        @OptionGroup var colour: ColorOptions
+
         func run() throws {
             let path = file ?? (sim ? AuditLog.simulatorPath() : AuditLog.defaultPath())
             let query = AuditQuery(run: runId, profile: profile, operation: operation, count: count)
@@ -84,7 +86,7 @@ struct AuditCommand: ParsableCommand {
             // the raw lines are shown escaped.
             let onTerminal = isatty(STDOUT_FILENO) != 0
             func show(_ r: JSON) {
-                print(json ? (onTerminal ? Terminal.visible(r.encoded()) : r.encoded()) : AuditLog.humanLine(r))
+                print(json ? (onTerminal ? Terminal.visible(r.encoded()) : r.encoded()) : AuditLog.humanLine(r, colour: colour.colour))
                 fflush(stdout)
             }
             records.forEach(show)

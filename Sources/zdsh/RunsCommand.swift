@@ -15,6 +15,8 @@ struct RunsCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON array of runs.")
     var json = false
 
+    @OptionGroup var colour: ColorOptions
+
     func run() throws {
         let path = Journal.defaultPath()
         guard FileManager.default.fileExists(atPath: path) else {
@@ -30,7 +32,8 @@ struct RunsCommand: ParsableCommand {
         }
         for r in runs {
             let target = r.simulator ? "simulator" : "\(r.profile)" + (r.org.map { "/\($0)" } ?? "")
-            let line = [r.id, r.started, r.effectiveState.padding(toLength: 20, withPad: " ", startingAt: 0),
+            let state = colour.colour.outcome(r.effectiveState.padding(toLength: 20, withPad: " ", startingAt: 0))
+            let line = [r.id, r.started, state,
                         target, Terminal.visible(r.runbook)].joined(separator: "  ")
             print(line)
         }
