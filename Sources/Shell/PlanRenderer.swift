@@ -50,7 +50,7 @@ struct PlanRenderer {
         if !roles.isEmpty {
             head += "  " + roles.map { "\(Terminal.visible($0.role)): \(shown($0.ids))" }.joined(separator: "; ")
         } else if !cs.flatMap(\.ids).isEmpty {
-            head += "  ids: " + shown(unique(cs.flatMap(\.ids)))
+            head += "  ids: " + shown(PlanRoles.unique(cs.flatMap(\.ids)))
         }
         var lines = [head]
         if first.safety == .write { lines += changeLines(cs) }
@@ -92,11 +92,6 @@ struct PlanRenderer {
     }
 }
 
-func unique(_ xs: [String]) -> [String] {
-    var seen = Set<String>()
-    return xs.filter { seen.insert($0).inserted }
-}
-
 /// Which ids a call touches in which role: the path's placeholders
 /// (`{labelId}` → label) and the body's id lists (`userIds` → users).
 enum PlanRoles {
@@ -115,7 +110,13 @@ enum PlanRoles {
                 }
             }
         }
-        return order.map { ($0, unique(ids[$0]!)) }
+        return order.map { role -> (role: String, ids: [String]) in (role, unique(ids[role]!)) }
+    }
+
+    /// `xs` without repeats, in first-seen order.
+    static func unique(_ xs: [String]) -> [String] {
+        var seen = Set<String>()
+        return xs.filter { seen.insert($0).inserted }
     }
 
     /// `{labelId}` in the template against the concrete path.

@@ -59,7 +59,7 @@ public struct ErrorDocument: Sendable, Equatable {
         var doc = ErrorDocument(code: code, message: "\(error)")
         if let desk = error as? DeskError {
             doc.operation = desk.operationId
-            doc.status = desk.status.map(Int64.init)
+            doc.status = desk.status.map { Int64($0) }
             doc.errorCode = desk.errorCode
         }
         return doc

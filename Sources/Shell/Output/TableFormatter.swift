@@ -25,31 +25,42 @@ public enum TableFormatter {
         return items.allSatisfy { $0.objectValue != nil }
     }
 
+    /// A column: its header and how a record's cell is found.
+    typealias Column = (header: String, value: ([String: JSON]) -> JSON?)
+
     public static func format(_ value: JSON, columns picked: [String]? = nil, into text: inout BoundedText) {
         guard case .array(let items) = value else { return RecordFormatter.format(value, into: &text) }
         let records = items.compactMap(\.objectValue)
-        let chosen: [(header: String, key: (([String: JSON]) -> JSON?))] = picked.map { names in
-            names.map { name in (name.uppercased(), { lookup($0, path: name) }) }
-        } ?? automatic(records)
-        let rows = records.map { r in chosen.map { cell($0.key(r)) } }
+        var chosen: [Column] = []
+        if let picked {
+            for name in picked { chosen.append((name.uppercased(), { lookup($0, path: name) })) }
+        } else {
+            chosen = automatic(records)
+        }
+        let rows = records.map { r in chosen.map { cell($0.value(r)) } }
         let headers = chosen.map(\.header)
         let widths = headers.indices.map { i in ([headers[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
         for (n, row) in ([headers] + rows).enumerated() {
             guard !text.isFull else { return }
             if n > 0 { text.append("\n") }
-            let line = row.enumerated().map { i, c in
+            let padded = row.enumerated().map { i, c in
                 i == row.count - 1 ? c : c + String(repeating: " ", count: widths[i] - c.count)
-            }.joined(separator: "   ")
-            text.append(ValueFormatter.clip(line, to: text.room))
+            }
+            text.append(ValueFormatter.clip(padded.joined(separator: "   "), to: text.room))
         }
     }
 
     /// The columns the records have a value for, in the usual order.
-    static func automatic(_ records: [[String: JSON]]) -> [(header: String, key: ([String: JSON]) -> JSON?)] {
-        columns.compactMap { column in
-            guard records.contains(where: { r in column.keys.contains { present(r[$0]) } }) else { return nil }
-            return (column.header, { r in column.keys.lazy.compactMap { r[$0] }.first(where: present) })
+    static func automatic(_ records: [[String: JSON]]) -> [Column] {
+        var out: [Column] = []
+        for column in columns where records.contains(where: { r in column.keys.contains { present(r[$0]) } }) {
+            let keys = column.keys
+            out.append((column.header, { r in
+                for k in keys where present(r[k]) { return r[k] }
+                return nil
+            }))
         }
+        return out
     }
 
     static func present(_ v: JSON?) -> Bool {
@@ -70,6 +81,16 @@ public enum TableFormatter {
         return current
     }
 
+    /// A nested record by what names it: name, first and last name, email, id.
+    static func personOrThing(_ o: [String: JSON]) -> String? {
+        if let name = o["name"]?.stringValue { return name }
+        if let first = o["firstName"]?.stringValue {
+            return [first, o["lastName"]?.stringValue].compactMap { $0 }.joined(separator: " ")
+        }
+        if let last = o["lastName"]?.stringValue { return last }
+        return o["email"]?.stringValue ?? o["id"]?.stringValue
+    }
+
     /// One cell: a scalar as text, a person or thing by its name, a list by its size.
     static func cell(_ v: JSON?) -> String {
         let text: String
@@ -78,9 +99,7 @@ public enum TableFormatter {
         case .string(let s)?: text = s
         case .bool(let b)?: text = b ? "true" : "false"
         case .object(let o)?:
-            let name = [o["name"], o["firstName"].map { f in .string([f.stringValue, o["lastName"]?.stringValue].compactMap { $0 }.joined(separator: " ")) },
-                        o["email"], o["id"]].compactMap { $0?.stringValue }.first
-            text = name ?? "{\(InlineValue.count(o.count, "field"))}"
+            text = personOrThing(o) ?? "{\(InlineValue.count(o.count, "field"))}"
         case .array(let a)?:
             text = a.allSatisfy({ $0.stringValue != nil }) && a.count <= 3
                 ? a.compactMap(\.stringValue).joined(separator: ",") : InlineValue.count(a.count, "item")
