@@ -29,21 +29,21 @@ public struct PlanApplier {
     }
 
     private func applyReporting() async -> ExitStatus {
-        let status: ExitStatus
-        var message = "zdsh: \(error)"
-        do { return try await applyThrowing() } catch let e as PlanRefusal {
-            status = e.status
-            message = "zdsh: refusing to apply \(Terminal.visible(planPath)): \(e.reason); nothing was sent"
-        } catch is UsageError, is PolicyError {
-            status = .usage
-        } catch is DeskError {
-            status = .apiError
-        } catch {
-            status = .luaError
+        do { return try await applyThrowing() } catch {
+            let status: ExitStatus
+            var message = "zdsh: \(error)"
+            switch error {
+            case let refusal as PlanRefusal:
+                status = refusal.status
+                message = "zdsh: refusing to apply \(Terminal.visible(planPath)): \(refusal.reason); nothing was sent"
+            case is UsageError, is PolicyError: status = .usage
+            case is DeskError: status = .apiError
+            default: status = .luaError
+            }
+            Terminal.error(message)
+            report.error = ErrorDocument(code: status, message: message)
+            return status
         }
-        Terminal.error(message)
-        report.error = ErrorDocument(code: status, message: message)
-        return status
     }
 
     struct PlanRefusal: Error {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import DeskCore
 import Foundation
+import JSONValue
+import Shell
 
 /// `zdsh auth login|status|logout|profiles`. Thin: the work is in
 /// `DeskCore.AuthService`; this file only gathers input and prints results.
@@ -137,9 +139,13 @@ struct AuthCommand: AsyncParsableCommand {
 
         @OptionGroup var common: Common
 
+        @Flag(name: .long, help: "Print one JSON array of names.")
+        var json = false
+
         func run() async throws {
-            try await AuthCommand.reportingErrors {
+            try await AuthCommand.reportingErrors(json: json) {
                 let names = try await AuthService(store: try common.openStore(), transport: NoNetwork()).profiles()
+                if json { return CommandOutput.document(.array(names.map(JSON.string))) }
                 print(names.isEmpty ? "(no profiles; run `zdsh auth login`)" : names.joined(separator: "\n"))
             }
         }

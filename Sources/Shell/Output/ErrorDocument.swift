@@ -66,7 +66,7 @@ public struct ErrorDocument: Sendable, Equatable {
     }
 
     /// Ids the failure concerns: the failed ids of a partial failure, the ids of a denied call.
-    static func failedIds(_ o: [String: JSON]) -> [String]? {
+    static func failedIds(_ o: JSON) -> [String]? {
         if let failed = o["failed"]?.arrayValue {
             return failed.compactMap { $0.objectValue?["id"]?.stringValue ?? $0.stringValue }
         }
