@@ -44,7 +44,7 @@ final class OutputTerminalTests: XCTestCase {
     }
 
     func testColourFollowsTheTerminalAndNoColorAndDumbTerm() throws {
-        let coloured = try session("api", "list labels")
+        let coloured = try session("api", "list labels", environment: ["COLUMNS": "120"])
         coloured.waitFor("[exited]")
         XCTAssertTrue(coloured.colouredScreen.contains(Self.sgr), coloured.colouredScreen)
         for environment in [["NO_COLOR": "1"], ["TERM": "dumb"]] {
@@ -52,7 +52,7 @@ final class OutputTerminalTests: XCTestCase {
             plain.waitFor("[exited]")
             XCTAssertFalse(plain.colouredScreen.contains(Self.sgr), "\(environment): \(plain.colouredScreen)")
         }
-        let never = try session("api", "list labels --color never")
+        let never = try session("api", "list labels --color never", environment: ["COLUMNS": "120"])
         never.waitFor("[exited]")
         XCTAssertFalse(never.colouredScreen.contains(Self.sgr), never.colouredScreen)
     }
@@ -64,7 +64,7 @@ final class OutputTerminalTests: XCTestCase {
         let s = paged.waitFor("[exited]")
         XCTAssertTrue(s.contains("paged:"), s)
         // less, the default, waits for the reader; q leaves it.
-        let less = try session("eval", code)
+        let less = try session("eval", code, environment: ["COLUMNS": "120"])
         less.waitFor("the pager") { $0.contains("ID") && !$0.contains("[exited]") }
         try less.keys("q")
         less.waitFor("[exited]")

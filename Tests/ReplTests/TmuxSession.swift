@@ -35,7 +35,10 @@ final class TmuxSession {
         name = "zdsh-repl-\(UUID().uuidString.prefix(8))"
         self.stateHome = stateHome
         let extra = environment.sorted { $0.key < $1.key }.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
-        let command = "env XDG_STATE_HOME='\(stateHome)' TERM=xterm \(extra) '\(Self.zdsh)' \(subcommand) \(arguments); echo '[exited]'; sleep 60"
+        // Variables the tmux server may have picked up from whoever started
+        // it (NO_COLOR, PAGER) are cleared when a test sets its own.
+        let clear = environment.isEmpty ? "" : "-u NO_COLOR -u PAGER -u ZDSH_PAGER -u LESS "
+        let command = "env \(clear)XDG_STATE_HOME='\(stateHome)' TERM=xterm \(extra) '\(Self.zdsh)' \(subcommand) \(arguments); echo '[exited]'; sleep 60"
         try Self.run(["new-session", "-d", "-s", name, "-x", "120", "-y", "40", command])
     }
 

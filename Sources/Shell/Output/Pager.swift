@@ -35,22 +35,37 @@ public enum Pager {
     }
 
     /// Runs the pager with `text` on its stdin and waits for it. `LESS`
-    /// gets git's defaults when the user set none.
+    /// gets git's defaults when the user set none. The pager is spawned in
+    /// zdsh's own process group (not through Foundation's Process, which
+    /// starts a new session): a pager outside the terminal's foreground
+    /// group cannot read the keys that scroll it.
     static func run(_ command: String, text: String, environment: [String: String]) -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
         var env = environment
         if env["LESS"] == nil { env["LESS"] = "FRX" }
-        process.environment = env
-        let input = Pipe()
-        process.standardInput = input
-        do { try process.run() } catch { return false }
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { return false }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, fds[0], STDIN_FILENO)
+        posix_spawn_file_actions_addclose(&actions, fds[1])
+        let words: [String] = ["/bin/sh", "-c", command]
+        let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, "/bin/sh", &actions, nil, argv, envp) == 0 else {
+            close(fds[0]); close(fds[1])
+            return false
+        }
+        close(fds[0])
         // A pager that quits early (q) closes the pipe: a write must not kill zdsh.
         signal(SIGPIPE, SIG_IGN)
-        try? input.fileHandleForWriting.write(contentsOf: Data(text.utf8))
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
+        let output = FileHandle(fileDescriptor: fds[1], closeOnDealloc: true)
+        try? output.write(contentsOf: Data(text.utf8))
+        try? output.close()
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         return true
     }
 }
