@@ -77,7 +77,22 @@ struct ApiCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The earlier Python client's method names: what they called, and the real endpoint zdsh calls.")
 
-        func run() throws { print(FriendlyNames.aliasTableMarkdown(), terminator: "") }
+        @Flag(name: .long, help: "Print one JSON array of the aliases.")
+        var json = false
+
+        func run() throws {
+            guard json else { return print(FriendlyNames.aliasTableMarkdown(), terminator: "") }
+            CommandOutput.document(.array(FriendlyNames.all.compactMap { b -> JSON? in
+                guard let a = b.alias else { return nil }
+                var o: [String: JSON] = ["name": .string(a.oldName), "old_call": .string(a.oldPath), "use_instead": .string(a.replacement)]
+                if let unsupported = a.unsupported {
+                    o["unsupported"] = .string(unsupported)
+                } else if let op = Catalog.shared.operation(id: b.operationId) {
+                    o["method"] = .string(op.method); o["path"] = .string(op.path); o["operation"] = .string(op.id)
+                }
+                return .object(o)
+            }))
+        }
     }
 
     struct Show: ParsableCommand {
