@@ -16,27 +16,33 @@ public struct PlanApplier {
     public var options: Runner.Options
     /// Re-apply a plan that was already applied completely.
     public var force = false
+    /// Under --json: the document apply writes (see RunReport).
+    public let report = RunReport()
 
     public init(planPath: String, options: Runner.Options) {
         self.planPath = planPath; self.options = options
     }
 
     public func apply() async -> ExitStatus {
-        do { return try await applyThrowing() } catch let e as UsageError {
-            Terminal.error("zdsh: \(e)")
-            return .usage
-        } catch let e as PolicyError {
-            Terminal.error("zdsh: \(e)")
-            return .usage
-        } catch let e as PlanRefusal {
-            Terminal.error("zdsh: refusing to apply \(Terminal.visible(planPath)): \(e.reason); nothing was sent")
-            return e.status
-        } catch let e as DeskError {
-            Terminal.error("zdsh: \(e)")
-            return .apiError
-        } catch {
-            Terminal.error("zdsh: \(error)")
-            return .luaError
+        let status = await applyReporting()
+        return options.json ? report.finish(status: status) : status
+    }
+
+    private func applyReporting() async -> ExitStatus {
+        do { return try await applyThrowing() } catch {
+            let status: ExitStatus
+            var message = "zdsh: \(error)"
+            switch error {
+            case let refusal as PlanRefusal:
+                status = refusal.status
+                message = "zdsh: refusing to apply \(Terminal.visible(planPath)): \(refusal.reason); nothing was sent"
+            case is UsageError, is PolicyError: status = .usage
+            case is DeskError: status = .apiError
+            default: status = .luaError
+            }
+            Terminal.error(message)
+            report.error = ErrorDocument(code: status, message: message)
+            return status
         }
     }
 
@@ -150,6 +156,7 @@ public struct PlanApplier {
         }
         try journal.markCompleted(key: "complete")
         Terminal.error("zdsh: applied \(sent) call\(sent == 1 ? "" : "s")")
+        report.summary = ["plan": .string(planId), "calls": .int(Int64(steps.count)), "applied": .int(Int64(sent))]
         return .ok
     }
 

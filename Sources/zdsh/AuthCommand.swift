@@ -1,6 +1,8 @@
 import ArgumentParser
 import DeskCore
 import Foundation
+import JSONValue
+import Shell
 
 /// `zdsh auth login|status|logout|profiles`. Thin: the work is in
 /// `DeskCore.AuthService`; this file only gathers input and prints results.
@@ -87,10 +89,14 @@ struct AuthCommand: AsyncParsableCommand {
 
         @OptionGroup var common: Common
 
+        @Flag(name: .long, help: "Print as JSON.")
+        var json = false
+
         func run() async throws {
-            try await AuthCommand.reportingErrors {
+            try await AuthCommand.reportingErrors(json: json) {
                 let service = AuthService(store: try common.openStore(), transport: NoNetwork(), log: common.log)
-                print(try await service.status(profile: common.profileName))
+                let status = try await service.status(profile: common.profileName)
+                if json { CommandOutput.document(status.json) } else { print(status) }
             }
         }
     }
@@ -118,9 +124,13 @@ struct AuthCommand: AsyncParsableCommand {
 
         @OptionGroup var common: Common
 
+        @Flag(name: .long, help: "Print one JSON array of names.")
+        var json = false
+
         func run() async throws {
-            try await AuthCommand.reportingErrors {
+            try await AuthCommand.reportingErrors(json: json) {
                 let names = try await AuthService(store: try common.openStore(), transport: NoNetwork()).profiles()
+                if json { return CommandOutput.document(.array(names.map(JSON.string))) }
                 print(names.isEmpty ? "(no profiles; run `zdsh auth login`)" : names.joined(separator: "\n"))
             }
         }
@@ -128,11 +138,15 @@ struct AuthCommand: AsyncParsableCommand {
 
     /// Desk errors are printed (they are written for people and carry no
     /// secrets) and exit with 5, zdsh's code for Zoho API errors.
-    static func reportingErrors(_ body: () async throws -> Void) async throws {
+    static func reportingErrors(json: Bool = false, _ body: () async throws -> Void) async throws {
         do {
             try await body()
         } catch let error as DeskError {
-            FileHandle.standardError.write(Data("zdsh: \(error)\n".utf8))
+            if json {
+                ErrorDocument.from(thrown: error, code: .apiError).emit()
+            } else {
+                FileHandle.standardError.write(Data("zdsh: \(error)\n".utf8))
+            }
             throw ExitCode(5)
         }
     }
