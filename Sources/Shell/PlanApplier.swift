@@ -151,7 +151,13 @@ public struct PlanApplier {
                 try journal.markCompleted(key: "call \(step.index)")
                 sent += 1
             } catch let e as DeskError {
-            Terminal.prompt("Apply these \(pending.count) call\(pending.count == 1 ? "" : "s")? [y/N] ")
+                let ms = Int(Date().timeIntervalSince(start) * 1000)
+                audit.append(CallGate.auditRecord(p, phase: "outcome", context: context, status: e.status,
+                                                  errorCode: e.errorCode, durationMs: ms))
+                // Completed calls are journalled, so applying again resumes here.
+                Terminal.error("zdsh: applied \(sent) of \(pending.count); call \(step.index) (\(p.operation.id)) failed; "
+                               + "`zdsh apply` again resumes at it")
+                throw e
             }
         }
         try journal.markCompleted(key: "complete")
