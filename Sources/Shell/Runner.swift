@@ -40,6 +40,8 @@ public struct Runner {
         public var allowUnbounded = false
         public var resume: String?
         public var verbose = false
+        /// `--files-dir`: folders uploads may read from besides the runbook's.
+        public var filesDirs: [String] = []
         /// Without --sim or --profile, defer a missing profile to the first
         /// API call instead of failing at start (eval: code may not call it).
         public var connectLazily = false
@@ -163,6 +165,7 @@ public struct Runner {
         let session = try Session(client: backend.client, policy: policy, settings: settings, audit: audit,
                                   limits: options.limits, modulePaths: modulePaths,
                                   output: RunbookOutput.write, rawOutput: RunbookOutput.write(bytes:))
+        session.gate.uploadRoots = modulePaths + options.filesDirs
 
         if case .file = source, options.resume != nil || !options.dryRun {
             session.gate.journal = try Journal(path: Journal.defaultPath(), runId: runId, resuming: options.resume != nil)

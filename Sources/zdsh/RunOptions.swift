@@ -59,6 +59,7 @@ struct TargetOptions: ParsableArguments {
         o.dryRun = dryRun; o.yes = yes; o.json = json; o.auditPath = audit
         o.maxDestructive = maxDestructive; o.maxCalls = maxCalls; o.verbose = verbose
         o.limits = sandbox.limits
+        o.filesDirs = sandbox.filesDir
     }
 
     func validate() throws {
