@@ -1,3 +1,4 @@
+import Foundation
 import MultipartKit
 import NIOCore
 import NIOHTTP1
@@ -48,5 +49,29 @@ public struct MultipartBody: Sendable {
             i += 1
         }
         return false
+    }
+}
+
+extension MultipartBody {
+    /// The body with its random boundary replaced by a fixed one, so a
+    /// recorded upload matches its replay (cassettes compare bodies).
+    public static func normalized(_ bytes: [UInt8], contentType: String) -> [UInt8] {
+        guard let range = contentType.range(of: "boundary=") else { return bytes }
+        let boundary = Array(contentType[range.upperBound...].prefix { $0 != ";" }.trimmingCharacters(in: .init(charactersIn: "\" ")).utf8)
+        guard !boundary.isEmpty else { return bytes }
+        let fixed = Array("zdsh-recorded-boundary".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == boundary[0], i + boundary.count <= bytes.count, bytes[i..<(i + boundary.count)].elementsEqual(boundary) {
+                out += fixed
+                i += boundary.count
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return out
     }
 }

@@ -42,7 +42,7 @@ public enum UploadFileName {
     public static func sanitizedContentType(_ type: String) -> String {
         let allowed = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$&^_.+-"
         let parts = type.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.count <= 64 && $0.allSatisfy(allowed.contains) }) else {
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.count <= 64 && $0.allSatisfy { allowed.contains($0) } }) else {
             return "application/octet-stream"
         }
         return type.lowercased()

@@ -3,6 +3,7 @@ import DeskCore
 import Foundation
 import JSONValue
 import MultipartKit
+import NIOCore
 
 /// Reads the multipart/form-data body of an upload operation the way Zoho
 /// does: another media type is 415 UNSUPPORTED_MEDIA_TYPE (a JSON body
