@@ -1,4 +1,5 @@
 import DeskCatalog
+import DeskCore
 import JSONValue
 import LuaHost
 
