@@ -33,8 +33,9 @@ enum UploadIntake {
         }
         let limit = UploadLimits.maximumBytes(for: op.id)
         let raw = req.body ?? []
-        // The whole body may carry a little framing beyond the file itself.
-        if raw.count > limit + 64 << 10 { return .failure(tooLarge(limit)) }
+        // A form larger than the limit plus its framing (boundaries and part
+        // headers: well under 16 KB) is refused before it is parsed.
+        if raw.count > limit + 16 << 10 { return .failure(tooLarge(limit)) }
         guard let parts = parse(raw, boundary: boundary) else {
             return .failure(.invalid(field: "/", "invalid", "The multipart body could not be parsed"))
         }

@@ -45,7 +45,7 @@ final class UploadIntakeTests: XCTestCase {
 
     func testOversizeFileIsResourceSizeExceeded() async throws {
         let file = UploadFile(field: "file", fileName: "big.bin", contentType: "application/octet-stream",
-                              bytes: [UInt8](repeating: 0x41, count: UploadLimits.defaultMaximumBytes + 1))
+                              bytes: [UInt8](repeating: 0x41, count: UploadLimits.defaultMaximumBytes + 32 << 10))
         let r = try await send(try MultipartBody(files: [file]), path: "/api/v1/uploads")
         XCTAssertEqual(r.status, 413)
         XCTAssertEqual(r.errorCode, "RESOURCE_SIZE_EXCEEDED")
