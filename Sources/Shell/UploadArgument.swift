@@ -10,6 +10,9 @@ import LuaHost
 enum UploadArgument: Sendable, Hashable {
     case path(String, name: String?, type: String?)
     case content([UInt8], name: String, type: String?)
+    /// An upload a dry run recorded (`{ upload = { path, name, sha256, … } }`):
+    /// the file is read again and must still have that sha256.
+    case planned(path: String, name: String?, type: String?, sha256: String)
 
     static let expected = "a file expected: \"relative/path\", { path = \"relative/path\" } or { name = \"x.txt\", content = \"…\" }"
 
@@ -19,8 +22,11 @@ enum UploadArgument: Sendable, Hashable {
         case .string(let path):
             return .path(path, name: nil, type: nil)
         case .object(let o):
-            if o["upload"] != nil {
-                throw bad("an upload recorded by a dry run keeps the file's name, size and sha256, never its content, so it cannot be sent from a plan; run the runbook instead")
+            if let recorded = o["upload"] {
+                guard o.count == 1, let path = recorded["path"]?.stringValue, let sha = recorded["sha256"]?.stringValue else {
+                    throw bad("an upload of a Lua string recorded by a dry run keeps the content's name, size and sha256, never the content, so it cannot be sent from a plan; run the runbook instead")
+                }
+                return .planned(path: path, name: recorded["name"]?.stringValue, type: recorded["content_type"]?.stringValue, sha256: sha)
             }
             let known: Set<String> = ["path", "name", "content", "type"]
             if let extra = o.keys.sorted().first(where: { !known.contains($0) }) {

@@ -31,6 +31,12 @@ struct UploadFiles: Sendable {
             let fileName = name ?? (path as NSString).lastPathComponent
             return UploadFile(field: field, fileName: fileName, contentType: type ?? UploadFileName.guessedContentType(for: fileName),
                               bytes: bytes)
+        case .planned(let path, let name, let type, let sha256):
+            let file = try load(.path(path, name: name, type: type), field: field, operation: operation, function: function)
+            guard Self.sha256(file.bytes) == sha256 else {
+                throw refuse("file '\(Terminal.visible(path))' changed since the plan was made (its sha256 differs); make a new plan")
+            }
+            return file
         }
     }
 
@@ -60,6 +66,10 @@ struct UploadFiles: Sendable {
         throw refuse("no file \(shown) under \(roots.map { "'\(Terminal.visible($0))'" }.joined(separator: ", ")); nothing was sent")
     }
 
+    static func sha256(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+
     /// Why `path` cannot name a file under the allowed folders, or nil.
     static func spellingProblem(_ path: String) -> String? {
         if path.isEmpty { return "the path is empty" }
@@ -74,11 +84,12 @@ struct UploadFiles: Sendable {
         var o: [String: JSON] = [
             "name": .string(file.fileName),
             "size": .int(Int64(file.bytes.count)),
-            "sha256": .string(SHA256.hash(data: file.bytes).map { String(format: "%02x", $0) }.joined()),
+            "sha256": .string(sha256(file.bytes)),
             "content_type": .string(file.contentType),
         ]
         switch argument {
         case .path(let path, _, _): o["path"] = .string(path)
+        case .planned(let path, _, _, _): o["path"] = .string(path)
         case .content: o["source"] = "lua string"
         }
         return ["upload": .object(o)]

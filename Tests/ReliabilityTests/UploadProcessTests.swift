@@ -29,7 +29,7 @@ final class UploadProcessTests: XCTestCase {
           params = { ticket = { type = "id", required = true } },
           main = function(p)
             local r = desk.api.createTicketAttachment{ ticketId = p.ticket, file = { path = "\(path)" } }
-            print("attached " .. r.name .. " " .. r.size)
+            print("attached " .. tostring(r.name) .. " " .. tostring(r.size))
           end,
         }
         """
@@ -89,6 +89,28 @@ final class UploadProcessTests: XCTestCase {
         }
         XCTAssertTrue(served.mutating.isEmpty, "\(served.mutating)")
         XCTAssertTrue(sim.resource("uploads").isEmpty)
+    }
+
+    func testPlannedUploadIsReadAgainAndMustMatchItsHash() throws {
+        try FileManager.default.createDirectory(atPath: home + "/plan", withIntermediateDirectories: true)
+        let file = try served.write("plan/report.txt", "version one")
+        let book = try served.write("plan/attach.lua", runbook("report.txt"))
+        let plan = home + "/plan.json"
+        let dry = try zdsh(["run", book, "--param", "ticket=\(ticket)", "--dry-run", "--plan-out", plan])
+        XCTAssertEqual(dry.status, 0, dry.stderr)
+        let planText = try String(contentsOfFile: plan, encoding: .utf8)
+        XCTAssertTrue(planText.contains("\"sha256\"") && !planText.contains("version one"), planText)
+        XCTAssertTrue(served.mutating.isEmpty)
+
+        let applied = try zdsh(["apply", plan, "--yes"])
+        XCTAssertEqual(applied.status, 0, applied.stderr)
+        XCTAssertEqual(sim.resource("uploads").first?["_content"], .string(Data("version one".utf8).base64EncodedString()))
+
+        try "version two".write(toFile: file, atomically: true, encoding: .utf8)
+        let changed = try zdsh(["apply", plan, "--yes", "--force"])
+        XCTAssertNotEqual(changed.status, 0)
+        XCTAssertTrue(changed.stderr.contains("changed since the plan was made"), changed.stderr)
+        XCTAssertEqual(sim.resource("uploads").count, 1, "nothing more was sent")
     }
 
     /// `zdsh sim serve` in its own process; the upload is checked through
