@@ -135,6 +135,12 @@ final class UploadTests: XCTestCase {
         XCTAssertEqual(s.mutatingRequests.count, 0)
     }
 
+    func testApiShowDescribesTheFilePart() throws {
+        let text = try XCTUnwrap(ApiHelp.describe("createTicketAttachment"))
+        XCTAssertTrue(text.contains("body (multipart/form-data)"), text)
+        XCTAssertTrue(text.contains("file (a file: \"path\", { path = … } or { name = …, content = … }; at most 20 MB) required"), text)
+    }
+
     func testBadFileArgumentsNameTheBindingAndArgument() throws {
         let s = try session()
         let t = ticket(s)
