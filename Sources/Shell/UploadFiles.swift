@@ -44,7 +44,7 @@ struct UploadFiles: Sendable {
         let shown = "'\(Terminal.visible(path))'"
         if let why = Self.spellingProblem(path) { throw refuse("file \(shown) is refused: \(why); nothing was read or sent") }
         guard !roots.isEmpty else {
-            throw refuse("file \(shown) is refused: no folder allows uploads here (a runbook's files come from its own folder; name others with --files-dir DIR)")
+            throw refuse("file \(shown) is refused: no folder allows uploads here (a runbook's files come from its own folder; name others with --files-dir DIR); nothing was sent")
         }
         let files = ConfinedFiles(roots: roots)
         for root in roots {
