@@ -98,7 +98,7 @@ public final class DeskClient: Sendable {
     }
 
     func send(method: String, path: String, query: [String: String], body: JSON?,
-              operation: Operation?) async throws -> DeskResult {
+              operation: Operation?, files: [UploadFile] = []) async throws -> DeskResult {
         let operationId = operation?.id
         let requiresAuth = operation?.requiresAuth ?? true
         if options.checkScopes, requiresAuth, let operation {
@@ -116,7 +116,8 @@ public final class DeskClient: Sendable {
         let orgId = try await orgHeader(for: path)
         let queryString = PercentEncoding.query(query)
         let pathAndQuery = queryString.isEmpty ? path : path + "?" + queryString
-        let bodyBytes = body.map { $0.encodedBytes() }
+        let payload = try RequestPayload(json: body, files: files)
+        let bodyBytes = payload?.bytes
         let idempotent = RetryPolicy.isIdempotent(method)
         let limiter = await self.limiter(orgId: orgId)
 
@@ -138,7 +139,7 @@ public final class DeskClient: Sendable {
                 headers.append(Header("Authorization", "Zoho-oauthtoken " + token.reveal))
             }
             if let orgId { headers.append(Header("orgId", orgId)) }
-            if bodyBytes != nil { headers.append(Header("Content-Type", "application/json")) }
+            if let payload { headers.append(Header("Content-Type", payload.contentType)) }
             let request = WireRequest(method: method, url: connection.apiURL + pathAndQuery, headers: headers, body: bodyBytes)
 
             let logPath = redactor.scrub(pathAndQuery)

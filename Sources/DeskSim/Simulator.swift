@@ -12,6 +12,8 @@ public struct SimLogEntry: Sendable, Hashable {
     /// The catalog operation, when the path matched one (nil for OAuth and 404s).
     public let operationId: String?
     public let orgId: String?
+    /// The request's Content-Type ("multipart/form-data; boundary=…" for uploads).
+    public var contentType: String? = nil
 }
 
 public struct SimStats: Sendable, Hashable {
@@ -314,7 +316,12 @@ public final class Simulator: @unchecked Sendable {
     private func process(_ req: SimRequest, _ match: PathMatch, org orgId: String) -> Reply {
         let op = match.operation
         var body: JSON?
-        if let raw = req.body, !raw.isEmpty, op.body?.contentType.contains("json") ?? true {
+        if op.takesFiles {
+            switch UploadIntake.read(req, op) {
+            case .failure(let e): return documented(e, op).reply
+            case .success(let form): body = form
+            }
+        } else if let raw = req.body, !raw.isEmpty, op.body?.contentType.contains("json") ?? true {
             body = try? JSON.parse(raw)
         }
         if let error = RequestValidator.validate(op, pathParameters: match.pathParameters, query: req.query,
@@ -369,7 +376,8 @@ public final class Simulator: @unchecked Sendable {
     /// Call with the lock held.
     private func record(_ req: SimRequest, _ op: DeskCatalog.Operation?, _ org: String?, status: Int) {
         requests += 1
-        log.append(SimLogEntry(method: req.method, path: req.path, status: status, operationId: op?.id, orgId: org))
+        log.append(SimLogEntry(method: req.method, path: req.path, status: status, operationId: op?.id, orgId: org,
+                               contentType: req.header("Content-Type")))
     }
 }
 

@@ -52,6 +52,9 @@ public final class CallGate: @unchecked Sendable {
     public let audit: AuditLog?
     public var journal: Journal?
     weak var host: LuaHost?
+    /// Folders upload operations may read files from (the runbook's folder,
+    /// `--files-dir`); empty: only content given as a Lua string.
+    public var uploadRoots: [String] = []
 
     private let lock = NSLock()
     private var records: [CallRecord] = []
@@ -205,7 +208,14 @@ public final class CallGate: @unchecked Sendable {
                                   unbounded: effects.contains { $0.unbounded })
     }
 
+    /// Reads the files of upload calls (refusing any outside the upload
+    /// roots before a byte is read), then passes the calls through the gate.
     private func invoke(_ parts: [PreparedCall], partial: Bool = false) throws -> HostResult {
+        let files = UploadFiles(roots: uploadRoots)
+        return try pass(parts.map { try $0.loadingUploads(from: files) }, partial: partial)
+    }
+
+    private func pass(_ parts: [PreparedCall], partial: Bool) throws -> HostResult {
         guard let first = parts.first else { return .values([.bool(true)]) }
         let op = first.operation
         let uncatalogued = first.uncatalogued
@@ -368,6 +378,8 @@ public final class CallGate: @unchecked Sendable {
                     let r: DeskResult
                     if p.uncatalogued {
                         r = try await client.raw(method: p.operation.method, path: p.operation.path, query: p.query, body: p.body)
+                    } else if !p.uploads.isEmpty {
+                        r = try await client.upload(p.operation, path: p.path, query: p.query, files: p.uploads)
                     } else {
                         r = try await client.call(p.operation, path: p.path, query: p.query, body: p.body)
                     }
@@ -440,6 +452,9 @@ public final class CallGate: @unchecked Sendable {
         o["path"] = .string(concretePath(p.operation.path, p.path))
         o["ids"] = .array(p.ids.map(JSON.string))
         o["dry_run"] = .bool(false)
+        if !p.uploads.isEmpty, case .object(let fields)? = p.body {
+            o["uploads"] = .array(p.operation.fileFields.compactMap { fields[$0]?["upload"] })
+        }
         if let status { o["status"] = .int(Int64(status)) }
         if let errorCode { o["error_code"] = .string(errorCode) }
         if let durationMs { o["duration_ms"] = .int(Int64(durationMs)) }

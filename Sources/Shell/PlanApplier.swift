@@ -99,7 +99,9 @@ public struct PlanApplier {
         var policy = try Policy.fromCommandLine(allow: options.allow, deny: options.deny, file: options.policyFile,
                                                 allowAllDestructive: options.allowAllDestructive)
         policy.declared = declared
-        let steps = try derive(calls, policy: policy)
+        // Planned uploads are read again, from the runbook's folder and --files-dir, and must match their sha256.
+        let uploadRoots = (runbookPath.map { [($0 as NSString).deletingLastPathComponent] } ?? []) + options.filesDirs
+        let steps = try derive(calls, policy: policy, uploadRoots: uploadRoots)
 
         let journal = try Journal(path: Journal.defaultPath(), runId: "plan-\(planId)", resuming: false)
         let done = try journal.completedKeys()
@@ -145,7 +147,9 @@ public struct PlanApplier {
             audit.append(CallGate.auditRecord(p, phase: "intent", context: context))
             let start = Date()
             do {
-                let r = try await backend.client.call(p.operation, path: p.path, query: p.query, body: p.body)
+                let r = p.uploads.isEmpty
+                    ? try await backend.client.call(p.operation, path: p.path, query: p.query, body: p.body)
+                    : try await backend.client.upload(p.operation, path: p.path, query: p.query, files: p.uploads)
                 let ms = Int(Date().timeIntervalSince(start) * 1000)
                 audit.append(CallGate.auditRecord(p, phase: "outcome", context: context, status: r == .empty ? 204 : 200, durationMs: ms))
                 try journal.markCompleted(key: "call \(step.index)")
@@ -184,7 +188,7 @@ public struct PlanApplier {
 
     /// Every recorded call, derived again from method + path and checked;
     /// throws on the first that disagrees or is not allowed.
-    func derive(_ calls: [JSON], policy: Policy) throws -> [Step] {
+    func derive(_ calls: [JSON], policy: Policy, uploadRoots: [String] = []) throws -> [Step] {
         var steps: [Step] = []
         var destructiveRecords = 0
         for (n, c) in calls.enumerated() {
@@ -218,6 +222,7 @@ public struct PlanApplier {
             do {
                 parts = try ArgumentBinder.bind(operation: op, calledAs: OperationNames.preferred(op.id),
                                                 path: match.pathParameters, query: query, body: o["body"])
+                    .map { try $0.loadingUploads(from: UploadFiles(roots: uploadRoots)) }
             } catch {
                 throw refuse("has arguments \(op.id) does not accept: \(Terminal.visible("\(error)"))")
             }

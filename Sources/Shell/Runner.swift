@@ -45,6 +45,8 @@ public struct Runner {
         public var verbose = false
         /// `--api-url` / `--accounts-url`: where a profile's calls go.
         public var endpoints = Endpoints()
+        /// `--files-dir`: folders uploads may read from besides the runbook's.
+        public var filesDirs: [String] = []
         /// Without --sim or --profile, defer a missing profile to the first
         /// API call instead of failing at start (eval: code may not call it).
         public var connectLazily = false
@@ -174,6 +176,7 @@ public struct Runner {
                                   limits: options.limits, modulePaths: modulePaths,
                                   output: options.json ? RunbookOutput.writeAside : RunbookOutput.write,
                                   rawOutput: options.json ? RunbookOutput.writeAside(bytes:) : RunbookOutput.write(bytes:))
+        session.gate.uploadRoots = modulePaths + options.filesDirs
 
         if case .file = source, options.resume != nil || !options.dryRun {
             session.gate.journal = try Journal(path: Journal.defaultPath(), runId: runId, resuming: options.resume != nil)

@@ -37,6 +37,7 @@ struct ReplCommand: AsyncParsableCommand {
             options.json = target.json
             options.askBeforeDestructive = !target.yes
             let repl = try Repl(backend: backend, policy: policy, settings: settings, options: options)
+            repl.gate.uploadRoots = sandbox.filesDir
             // The loop blocks on terminal reads: give it its own thread rather
             // than hold one of the few cooperative ones the API calls need.
             let status: ExitStatus = await withCheckedContinuation { done in

@@ -62,6 +62,7 @@ struct TargetOptions: ParsableArguments {
         o.maxDestructive = maxDestructive; o.maxCalls = maxCalls; o.verbose = verbose
         o.limits = sandbox.limits
         o.endpoints = endpoints.value
+        o.filesDirs = sandbox.filesDir
     }
 
     func validate() throws {
