@@ -4,14 +4,24 @@
 ///
 /// Zoho counts concurrent calls per portal (5–25 by edition) and answers
 /// 429 TOO_MANY_REQUESTS beyond that, so every client of an org in this
-/// process shares one limiter (`ConcurrencyLimiter.shared(forOrg:)`).
+/// process shares one limiter (`ConcurrencyLimiter.shared(forOrg:)`). When
+/// the org's real limit is lower than ours (another integration shares it,
+/// or the edition was guessed high), `RateLimitBackoff` halves `limit` for
+/// the rest of the process.
 public actor ConcurrencyLimiter {
-    public nonisolated let limit: Int
+    /// Slots now; only ever lowered (`lower(to:)`).
+    public private(set) var limit: Int
+    /// The limit it started with.
+    public nonisolated let initialLimit: Int
     private var inFlight = 0
     private var waiters: [(id: UInt64, continuation: CheckedContinuation<Void, Error>)] = []
     private var nextId: UInt64 = 0
+    private var backoff = RateLimitBackoff()
 
-    public init(limit: Int = 10) { self.limit = max(1, limit) }
+    public init(limit: Int = 5) {
+        self.limit = max(1, limit)
+        self.initialLimit = max(1, limit)
+    }
 
     public var active: Int { inFlight }
     public var waiting: Int { waiters.count }
@@ -38,7 +48,8 @@ public actor ConcurrencyLimiter {
     }
 
     public func release() {
-        if waiters.isEmpty {
+        // After a lowering, holders above the new limit leave without handing on their slot.
+        if waiters.isEmpty || inFlight > limit {
             inFlight = max(0, inFlight - 1)
         } else {
             // Hand the slot straight to the oldest waiter: inFlight is unchanged.
@@ -59,6 +70,15 @@ public actor ConcurrencyLimiter {
         }
     }
 
+    /// Counts one answer of Zoho's toward the backoff; returns the limit
+    /// before and after when this answer lowered it.
+    public func note(tooManyRequests: Bool) -> (from: Int, to: Int)? {
+        guard backoff.note(tooManyRequests: tooManyRequests, limit: limit) else { return nil }
+        let before = limit
+        limit = max(1, limit / 2)
+        return before == limit ? nil : (before, limit)
+    }
+
     private func cancel(_ id: UInt64) {
         if let index = waiters.firstIndex(where: { $0.id == id }) {
             waiters.remove(at: index).continuation.resume(throwing: CancellationError())
@@ -70,7 +90,7 @@ public actor ConcurrencyLimiter {
     private static let registry = LimiterRegistry()
 
     /// The limiter every client of `orgId` in this process shares.
-    public static func shared(forOrg orgId: String, limit: Int = 10) async -> ConcurrencyLimiter {
+    public static func shared(forOrg orgId: String, limit: Int = 5) async -> ConcurrencyLimiter {
         await registry.limiter(for: orgId, limit: limit)
     }
 }

@@ -107,6 +107,10 @@ public final class SQLiteTokenStore: TokenStore, Sendable {
                 );
                 """)
         }
+        m.registerMigration("v2: profile concurrency and edition") { db in
+            try db.execute(sql: "ALTER TABLE profiles ADD COLUMN concurrency INTEGER")
+            try db.execute(sql: "ALTER TABLE profiles ADD COLUMN edition TEXT")
+        }
         return m
     }()
 
@@ -122,6 +126,8 @@ public final class SQLiteTokenStore: TokenStore, Sendable {
                 clientId: row["client_id"], clientSecret: row["client_secret"], refreshToken: row["refresh_token"],
                 grantedScopes: SQLiteTokenStore.scopes(row["granted_scopes"]), orgId: row["org_id"],
                 portal: row["portal"], helpCenterId: row["help_center_id"])
+            c.concurrency = row["concurrency"]
+            c.edition = row["edition"]
             if let token = try SQLiteTokenStore.token(db, profile: profile),
                token.refreshFingerprint == Fingerprint.of(c.refreshToken) {
                 c.accessToken = token.accessToken
@@ -135,11 +141,13 @@ public final class SQLiteTokenStore: TokenStore, Sendable {
         try await pool.write { db in
             try db.execute(sql: """
                 INSERT OR REPLACE INTO profiles (name, data_center, accounts_url, api_url, api_domain, client_id,
-                    client_secret, refresh_token, granted_scopes, org_id, portal, help_center_id, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    client_secret, refresh_token, granted_scopes, org_id, portal, help_center_id, updated_at,
+                    concurrency, edition)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [c.profile, c.dataCenter.rawValue, c.accountsURL, c.apiURL, c.apiDomain, c.clientId,
                                  c.clientSecret?.reveal, c.refreshToken?.reveal, c.grantedScopes?.joined(separator: " "),
-                                 c.orgId, c.portal, c.helpCenterId, Date().timeIntervalSince1970])
+                                 c.orgId, c.portal, c.helpCenterId, Date().timeIntervalSince1970,
+                                 c.concurrency, c.edition])
             if let access = c.accessToken, let expiry = c.accessTokenExpiry {
                 try db.execute(sql: """
                     INSERT INTO tokens (profile, access_token, expires_at, scopes, api_domain, refresh_fingerprint)
@@ -158,6 +166,7 @@ public final class SQLiteTokenStore: TokenStore, Sendable {
             ("org_id", u.orgId), ("portal", u.portal), ("help_center_id", u.helpCenterId),
             ("api_domain", u.apiDomain), ("api_url", u.apiURL), ("accounts_url", u.accountsURL),
             ("data_center", u.dataCenter?.rawValue), ("granted_scopes", u.grantedScopes?.joined(separator: " ")),
+            ("concurrency", u.concurrency), ("edition", u.edition),
         ].filter { $0.1 != nil }
         guard !assignments.isEmpty else { return }
         let sql = "UPDATE profiles SET " + assignments.map { "\($0.0) = ?" }.joined(separator: ", ")

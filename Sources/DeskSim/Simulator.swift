@@ -253,6 +253,10 @@ public final class Simulator: @unchecked Sendable {
             case .expireToken?:
                 locked { oauth.expire(authorization: req.header("Authorization"), now: clock.now()) }
                 return .response(finish(req, op, org, admitted: true, SimError.invalidOAuth.reply))
+            case .ignoreFrom?:
+                var ignoring = req
+                ignoring.query["from"] = nil
+                return .response(finish(req, op, org, admitted: true, process(ignoring, match, org: org)))
             case nil:
                 let reply = process(req, match, org: org)
                 return .response(finish(req, op, org, admitted: true, reply))

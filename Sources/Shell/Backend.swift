@@ -20,11 +20,14 @@ public struct Backend {
     }
 
     /// An in-process simulator loaded with `fixture` (a JSON file) or the demo org.
-    public static func simulator(fixture: String? = nil, verbose: Bool = false,
+    public static func simulator(fixture: String? = nil, verbose: Bool = false, concurrency: Int? = nil,
                                  configure: (Simulator) -> Void = { _ in }) throws -> Backend {
         let sim = Simulator(fixture: try fixture.map { try Fixture.load(path: $0) } ?? .demo)
         configure(sim)
-        return simulator(sim, verbose: verbose)
+        var o = Backend.options(verbose: verbose)
+        o.maxConcurrentCalls = try ConcurrencySetting.resolve(flag: concurrency, environment: ProcessInfo.processInfo.environment,
+                                                              stored: nil, edition: nil).value
+        return simulator(sim, verbose: verbose, options: o)
     }
 
     public static func simulator(_ sim: Simulator, verbose: Bool = false, options: DeskClientOptions? = nil) -> Backend {
@@ -41,15 +44,17 @@ public struct Backend {
     /// A stored profile (plus ZOHO_* environment overrides) over real HTTP.
     /// ZDSH_API_URL / ZDSH_ACCOUNTS_URL replace the base URLs, so a run can
     /// target `zdsh sim serve` (benchmarks, rehearsals) instead of Zoho.
-    public static func profile(_ name: String?, orgId: String? = nil, verbose: Bool = false,
+    public static func profile(_ name: String?, orgId: String? = nil, verbose: Bool = false, concurrency: Int? = nil,
                                environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Backend {
         let store = try SQLiteTokenStore()
         func url(_ key: String) -> String? { environment[key].flatMap { $0.isEmpty ? nil : $0 } }
         let flags = ConnectionLoader.Flags(profile: name, orgId: orgId,
                                            apiURL: url("ZDSH_API_URL"), accountsURL: url("ZDSH_ACCOUNTS_URL"))
         let connection = try await ConnectionLoader(store: store).load(flags)
-        let client = DeskClient(connection: connection, transport: HTTPTransport.shared, store: store,
-                                options: options(verbose: verbose))
+        var o = options(verbose: verbose)
+        o.maxConcurrentCalls = try ConcurrencySetting.resolve(flag: concurrency, environment: environment,
+                                                              stored: connection.concurrency, edition: connection.edition).value
+        let client = DeskClient(connection: connection, transport: HTTPTransport.shared, store: store, options: o)
         return Backend(client: client, simulator: nil)
     }
 

@@ -68,6 +68,9 @@ struct AuthCommand: AsyncParsableCommand {
         @Option(name: .long, help: ArgumentHelp("Desk API base URL override (proxies, simulator).", valueName: "url"))
         var apiURL: String?
 
+        @Option(name: .long, help: ArgumentHelp("Calls in flight at once for this profile (1–25; default: the org's edition limit, else 5).", valueName: "n"))
+        var concurrency: Int?
+
         func run() async throws {
             let env = ProcessInfo.processInfo.environment
             let dcName = dc ?? env["ZOHO_DC"].flatMap { $0.isEmpty ? nil : $0 }
@@ -86,11 +89,16 @@ struct AuthCommand: AsyncParsableCommand {
 
             let transport = HTTPTransport.shared
             try await AuthCommand.reportingErrors {
-                let service = AuthService(store: try common.openStore(), transport: transport, log: common.log)
+                if let concurrency { _ = try ConcurrencySetting.validate(concurrency, from: "--concurrency") }
+                let store = try common.openStore()
+                let service = AuthService(store: store, transport: transport, log: common.log)
                 let status = try await service.login(.init(
                     profile: common.profileName, dataCenter: dataCenter, clientId: id, clientSecret: Secret(secret),
                     code: Secret(grant.trimmingCharacters(in: .whitespacesAndNewlines)), accountsURL: accountsURL,
                     apiURL: apiURL, orgId: org))
+                if let concurrency {
+                    try await store.update(profile: common.profileName, with: ProfileUpdate(concurrency: concurrency))
+                }
                 print("Logged in.\n\(status)")
             }
         }

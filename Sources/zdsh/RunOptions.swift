@@ -1,4 +1,5 @@
 import ArgumentParser
+import DeskCore
 import Foundation
 import Shell
 
@@ -52,12 +53,16 @@ struct TargetOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Show each request and response on stderr.")
     var verbose = false
 
+    @Option(name: .long, help: ArgumentHelp("Calls in flight at once (1–25; default: $ZDSH_CONCURRENCY, the profile's, the org's edition limit, else 5).", valueName: "n"))
+    var concurrency: Int?
+
     func apply(to o: inout Runner.Options, sandbox: SandboxOptions) {
         o.sim = sim; o.fixture = fixture; o.profile = profile; o.org = org
         o.allow = allow; o.deny = deny; o.policyFile = policy
         o.allowAllDestructive = allowAllDestructive; o.allowUnbounded = allowUnbounded
         o.dryRun = dryRun; o.yes = yes; o.json = json; o.auditPath = audit
         o.maxDestructive = maxDestructive; o.maxCalls = maxCalls; o.verbose = verbose
+        o.concurrency = concurrency
         o.limits = sandbox.limits
     }
 
@@ -65,5 +70,8 @@ struct TargetOptions: ParsableArguments {
         if sim && profile != nil { throw ValidationError("choose --sim or --profile, not both") }
         if maxDestructive < 0 { throw ValidationError("--max-destructive cannot be negative") }
         if let m = maxCalls, m < 0 { throw ValidationError("--max-calls cannot be negative") }
+        if let c = concurrency, !(1...ConcurrencySetting.maximum).contains(c) {
+            throw ValidationError("--concurrency must be between 1 and \(ConcurrencySetting.maximum), got \(c)")
+        }
     }
 }
