@@ -326,7 +326,7 @@ public final class Simulator: @unchecked Sendable {
                 return Synthesizer.reply(Synthesizer.Input(op: op, pathParameters: match.pathParameters, body: body,
                                                            timestamp: UTCTimestamp.milliseconds(from: clock.now()),
                                                            newId: store.newId,
-                                                           exists: { table, id in org.table(table).contains(id) }))
+                                                           massActionFails: { MassActionTargets.fails($0, operationId: op.id, in: org) }))
             }
             let ctx = Ctx(state: store, org: org, op: op, params: match.pathParameters, query: req.query, body: body, now: clock.now())
             do { return shaped(try handler(ctx), op) } catch let e as SimError { return documented(e, op).reply } catch {
