@@ -15,6 +15,10 @@ public struct PreparedCall: Sendable {
     /// A `desk.request` to a path outside the catalog (its operation is a
     /// stand-in named "request").
     public var uncatalogued = false
+    /// The help-center id a `helpcenter.*` binding was given where the
+    /// endpoint does not take it: not sent, but checked against the record
+    /// where one read can tell (`HelpCenterCheck`).
+    public var unusedHelpCenterId: String?
 
     /// What the call does, by its operation and, where an effect rule says
     /// so, its arguments: the policy, caps and plans go by this.
@@ -163,6 +167,7 @@ enum ArgumentBinder {
         var query: [String: String] = [:]
         var body: [String: JSON] = [:]
         var ids: [String] = []
+        var unusedHelpCenterId: String?
 
         func fail(_ wire: String, _ position: Int?, _ expected: String) -> ArgumentError {
             ArgumentError(function: fname, position: position, name: wire, expected: expected)
@@ -171,7 +176,11 @@ enum ArgumentBinder {
         for (wire, value, position) in named {
             switch target(wire) {
             case .unused:
-                continue
+                if value == .null { continue }
+                guard let s = scalarString(value), !s.isEmpty && s.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+                    throw fail(wire, position, "a help-center id (digits) expected, got \(value.typeName)")
+                }
+                unusedHelpCenterId = s
             case .path:
                 let schema = op.parameters.first { $0.name == wire }!.schema
                 let checked: JSON
@@ -236,7 +245,8 @@ enum ArgumentBinder {
             throw ArgumentError(function: fname, name: names, expected: "no such argument for \(op.method) \(op.path)")
         }
 
-        let call = PreparedCall(operation: op, calledAs: fname, path: path, query: query, body: bodyJSON, ids: ids)
+        var call = PreparedCall(operation: op, calledAs: fname, path: path, query: query, body: bodyJSON, ids: ids)
+        call.unusedHelpCenterId = unusedHelpCenterId
         return split(call)
     }
 

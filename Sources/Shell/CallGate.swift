@@ -357,6 +357,10 @@ public final class CallGate: @unchecked Sendable {
             var results: [DeskResult] = []
             var allOutcomes = RecordOutcomes()
             for (p, seq) in zip(parts, sequences) {
+                do { try await HelpCenterCheck.verify(p, client: client) } catch let e as DeskError {
+                    self?.update(seq) { $0.outcome = .failed; $0.message = e.message }
+                    throw APIError(e)
+                }
                 audit?.append(Self.auditRecord(p, phase: "intent", context: context))
                 if p.effect.safety != .read { journal?.markInFlight(p) }
                 let start = Date()
