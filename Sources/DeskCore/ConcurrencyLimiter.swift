@@ -17,6 +17,9 @@ public actor ConcurrencyLimiter {
     private var waiters: [(id: UInt64, continuation: CheckedContinuation<Void, Error>)] = []
     private var nextId: UInt64 = 0
     private var backoff = RateLimitBackoff()
+    /// Bumped at each lowering: answers to calls sent before it do not count
+    /// toward the next (one burst of 429s halves the limit once).
+    private var generation: UInt64 = 0
 
     public init(limit: Int = 5) {
         self.limit = max(1, limit)
@@ -27,10 +30,15 @@ public actor ConcurrencyLimiter {
     public var waiting: Int { waiters.count }
 
     public func acquire() async throws {
+        _ = try await acquireGeneration()
+    }
+
+    /// Takes a slot and returns the generation it was taken in.
+    private func acquireGeneration() async throws -> UInt64 {
         try Task.checkCancellation()
         if inFlight < limit, waiters.isEmpty {
             inFlight += 1
-            return
+            return generation
         }
         let id = nextId
         nextId += 1
@@ -45,6 +53,7 @@ public actor ConcurrencyLimiter {
         } onCancel: {
             Task { await self.cancel(id) }
         }
+        return generation
     }
 
     public func release() {
@@ -70,13 +79,39 @@ public actor ConcurrencyLimiter {
         }
     }
 
-    /// Counts one answer of Zoho's toward the backoff; returns the limit
-    /// before and after when this answer lowered it.
-    public func note(tooManyRequests: Bool) -> (from: Int, to: Int)? {
-        guard backoff.note(tooManyRequests: tooManyRequests, limit: limit) else { return nil }
+    /// Runs `body` holding one slot, and counts its answer toward the
+    /// backoff (`tooManyRequests` says whether it was a 429
+    /// TOO_MANY_REQUESTS). Returns the value and, when this answer lowered
+    /// the limit, the limit before and after.
+    public nonisolated func withSlot<T: Sendable>(
+        _ body: @Sendable () async throws -> T, tooManyRequests: @Sendable (T) -> Bool
+    ) async throws -> (value: T, lowered: (from: Int, to: Int)?) {
+        let generation = try await acquireGeneration()
+        do {
+            let value = try await body()
+            let lowered = await settle(tooManyRequests: tooManyRequests(value), generation: generation)
+            return (value, lowered)
+        } catch {
+            await release()
+            throw error
+        }
+    }
+
+    /// Releases a slot and counts its answer, in one hop onto the actor.
+    private func settle(tooManyRequests: Bool, generation: UInt64) -> (from: Int, to: Int)? {
+        let lowered = note(tooManyRequests: tooManyRequests, generation: generation)
+        release()
+        return lowered
+    }
+
+    /// Counts one answer to a call sent in `generation`; halves the limit
+    /// (floor 1) when the backoff says the 429s are sustained.
+    func note(tooManyRequests: Bool, generation sent: UInt64) -> (from: Int, to: Int)? {
+        guard sent == generation, backoff.note(tooManyRequests: tooManyRequests, limit: limit) else { return nil }
         let before = limit
         limit = max(1, limit / 2)
-        return before == limit ? nil : (before, limit)
+        generation += 1
+        return (before, limit)
     }
 
     private func cancel(_ id: UInt64) {

@@ -156,7 +156,8 @@ public final class DeskClient: Sendable {
                 attempt.tokenRefreshed = true
                 attempt.rejectedToken = token
                 logRetry(call, outcome, note: "access token refused, refreshing once", elapsed: elapsed, attempt: attempt.number)
-            case .retry(let wait, let note):
+            case .retry(let wait, var note):
+                if case .failure(let error) = result { note = redactor.scrub(String(describing: error)) }
                 logRetry(call, outcome, note: "\(note), waiting \(RequestEvent.format(wait))", elapsed: elapsed, attempt: attempt.number)
                 try await options.sleep(wait)
                 attempt.number += 1
@@ -197,12 +198,12 @@ public final class DeskClient: Sendable {
         let started = ContinuousClock.now
         let result: Result<WireResponse, Error>
         do {
-            let response = try await call.limiter.withSlot {
+            let (response, lowered) = try await call.limiter.withSlot({
                 self.calls.mutate { $0 += 1 }
                 return try await self.transport.send(request)
-            }
+            }, tooManyRequests: Self.isTooManyRequests)
             result = .success(response)
-            await noteRateLimit(response, limiter: call.limiter)
+            if let lowered { announceLowered(lowered) }
         } catch is CancellationError {
             throw CancellationError()
         } catch let error as DeskError where error.kind == .configuration {
@@ -222,14 +223,19 @@ public final class DeskClient: Sendable {
                          isHTML: !success && HTMLDetector.looksLikeHTML(String(decoding: response.body.prefix(256), as: UTF8.self)))
     }
 
-    /// Feeds the org's limiter: a sustained run of TOO_MANY_REQUESTS lowers
-    /// its concurrency for the rest of the run, said once on stderr.
-    private func noteRateLimit(_ response: WireResponse, limiter: ConcurrencyLimiter) async {
-        let tooMany = response.status == 429 && ErrorDecoding.errorCode(response.body) != "THRESHOLD_EXCEEDED"
-        guard let change = await limiter.note(tooManyRequests: tooMany) else { return }
+    /// 429 TOO_MANY_REQUESTS: more calls at once than the org allows (not
+    /// THRESHOLD_EXCEEDED, the spent credits, which concurrency cannot help).
+    private static func isTooManyRequests(_ response: WireResponse) -> Bool {
+        response.status == 429 && ErrorDecoding.errorCode(response.body) != "THRESHOLD_EXCEEDED"
+    }
+
+    /// Says once per client, on the run's stderr, that sustained 429s
+    /// lowered the concurrency for the rest of the run.
+    private func announceLowered(_ change: (from: Int, to: Int)) {
         let first = loweredNotice.mutate { said -> Bool in defer { said = true }; return !said }
-        let text = "Zoho kept answering 429 TOO_MANY_REQUESTS: concurrency lowered from \(change.from) to \(change.to) for the rest of this run"
-        if first { options.notice(text + " (set it with --concurrency or the profile's concurrency).") }
+        guard first else { return }
+        options.notice("Zoho kept answering 429 TOO_MANY_REQUESTS: concurrency lowered from \(change.from) to \(change.to) "
+                       + "for the rest of this run (set it with --concurrency, ZDSH_CONCURRENCY or `zdsh auth login --concurrency`).")
     }
 
     private func logOutcome(_ outcome: AttemptOutcome, _ result: Result<WireResponse, Error>, _ call: Prepared,
@@ -258,7 +264,8 @@ public final class DeskClient: Sendable {
         case .success(let response):
             var error = ErrorDecoding.decode(response, operationId: call.operationId, apiURL: connection.apiURL,
                                              dataCenter: connection.dataCenter, redactor: redactor, now: options.now())
-            if let hint { error.hint = hint }
+            // Our hint says what the retry rules did; Zoho-specific advice (a wrong data centre) stays first.
+            if let hint { error.hint = error.hint.map { "\($0) \(hint)" } ?? hint }
             return error
         }
     }

@@ -61,7 +61,7 @@ enum ErrorDecoding {
         case "SCOPE_MISMATCH": return "The token lacks a scope this call needs: log in again (`zdsh auth login`) with the scope added."
         case "OAUTH_ORG_MISMATCH": return "The token was issued for another organisation: check the org id (`--org`, ZOHO_DESK_ORG_ID)."
         case "INVALID_OAUTH", "UNAUTHORIZED": return "The access token was refused even after a refresh: run `zdsh auth login` again."
-        case "THRESHOLD_EXCEEDED": return "Zoho counts too many requests from this organisation in the current period (its API credits are used up; Setup → Developer Space → APIs shows usage). Not retried: wait for the reset."
+        case "THRESHOLD_EXCEEDED": return "Zoho counts too many requests from this organisation in the current period: its daily API credits are used up (Setup → Developer Space → APIs shows usage). Not retried: wait for the reset."
         case "TOO_MANY_REQUESTS": return "Too many concurrent calls for this portal; lower the concurrency or retry later."
         case "LICENSE_ACCESS_LIMITED": return "The Desk edition does not allow this (see details for the limit)."
         case "URL_NOT_FOUND": return status == 404 ? "The id may not exist, or the path is not part of the Desk API." : nil
