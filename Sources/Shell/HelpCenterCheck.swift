@@ -40,15 +40,48 @@ enum HelpCenterCheck {
         guard let given = call.unusedHelpCenterId, let reader = readers[call.operation.id],
               let id = call.path[reader.idParameter],
               let read = Catalog.shared.operation(id: reader.operationId) else { return }
-        guard case .json(let record) = try await client.call(read, path: [reader.idParameter: id]),
-              let owner = record["helpCenterId"].flatMap(idText), owner != given else { return }
-        throw DeskError(kind: .invalidArgument,
-                        message: "\(reader.idParameter) \(id) belongs to help center \(owner), not \(given); nothing was sent",
-                        operationId: call.operation.id,
-                        hint: "Pass the help center the record belongs to (\(call.calledAs)'s first argument).")
+        // A record never moves between help centers: one read per record and
+        // help center per process, however many calls a loop makes.
+        let key = [client.connection.apiURL, client.connection.orgId ?? "-", reader.operationId, id, given].joined(separator: "#")
+        guard await verified.insertIfAbsent(key) else { return }
+        do {
+            guard case .json(let record) = try await client.call(read, path: [reader.idParameter: id]),
+                  let owner = record["helpCenterId"].flatMap(idText), owner != given else { return }
+            throw DeskError(kind: .invalidArgument,
+                            message: "\(reader.idParameter) \(id) belongs to help center \(owner), not \(given); nothing was sent",
+                            operationId: call.operation.id,
+                            hint: "Pass the help center the record belongs to (\(call.calledAs)'s first argument).")
+        } catch {
+            await verified.remove(key)
+            throw error
+        }
     }
+
+    private static let verified = VerifiedKeys()
 
     private static func idText(_ value: JSON) -> String? {
         value.stringValue ?? value.intValue.map { String($0) }
     }
+}
+
+/// The records already checked in this process (bounded: a long run that
+/// checks more forgets the oldest half and reads again).
+private actor VerifiedKeys {
+    private var keys: [String: Int] = [:]
+    private var counter = 0
+    static let capacity = 10_000
+
+    /// True when `key` was not there (and now is).
+    func insertIfAbsent(_ key: String) -> Bool {
+        guard keys[key] == nil else { return false }
+        if keys.count >= Self.capacity {
+            let cutoff = counter - Self.capacity / 2
+            keys = keys.filter { $0.value > cutoff }
+        }
+        counter += 1
+        keys[key] = counter
+        return true
+    }
+
+    func remove(_ key: String) { keys[key] = nil }
 }
