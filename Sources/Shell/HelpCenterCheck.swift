@@ -43,17 +43,13 @@ enum HelpCenterCheck {
         // A record never moves between help centers: one read per record and
         // help center per process, however many calls a loop makes.
         let key = [client.connection.apiURL, client.connection.orgId ?? "-", reader.operationId, id, given].joined(separator: "#")
-        guard await verified.insertIfAbsent(key) else { return }
-        do {
+        try await verified.check(key) {
             guard case .json(let record) = try await client.call(read, path: [reader.idParameter: id]),
                   let owner = record["helpCenterId"].flatMap(idText), owner != given else { return }
             throw DeskError(kind: .invalidArgument,
                             message: "\(reader.idParameter) \(id) belongs to help center \(owner), not \(given); nothing was sent",
                             operationId: call.operation.id,
                             hint: "Pass the help center the record belongs to (\(call.calledAs)'s first argument).")
-        } catch {
-            await verified.remove(key)
-            throw error
         }
     }
 
@@ -64,24 +60,28 @@ enum HelpCenterCheck {
     }
 }
 
-/// The records already checked in this process (bounded: a long run that
-/// checks more forgets the oldest half and reads again).
+/// The records checked in this process: concurrent calls on one record wait
+/// for the same read; a failed check is forgotten so the next call reads
+/// again (and a network error is not taken for an answer). Bounded: past
+/// `capacity` records it starts afresh.
 private actor VerifiedKeys {
-    private var keys: [String: Int] = [:]
-    private var counter = 0
+    private var checks: [String: Task<Void, Error>] = [:]
     static let capacity = 10_000
 
-    /// True when `key` was not there (and now is).
-    func insertIfAbsent(_ key: String) -> Bool {
-        guard keys[key] == nil else { return false }
-        if keys.count >= Self.capacity {
-            let cutoff = counter - Self.capacity / 2
-            keys = keys.filter { $0.value > cutoff }
+    func check(_ key: String, _ read: @escaping @Sendable () async throws -> Void) async throws {
+        let task: Task<Void, Error>
+        if let running = checks[key] {
+            task = running
+        } else {
+            if checks.count >= Self.capacity { checks.removeAll() }
+            task = Task { try await read() }
+            checks[key] = task
         }
-        counter += 1
-        keys[key] = counter
-        return true
+        do {
+            try await task.value
+        } catch {
+            checks[key] = nil
+            throw error
+        }
     }
-
-    func remove(_ key: String) { keys[key] = nil }
 }
