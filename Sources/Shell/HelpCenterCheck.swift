@@ -41,8 +41,9 @@ enum HelpCenterCheck {
               let id = call.path[reader.idParameter],
               let read = Catalog.shared.operation(id: reader.operationId) else { return }
         // A record never moves between help centers: one read per record and
-        // help center per process, however many calls a loop makes.
-        let key = [client.connection.apiURL, client.connection.orgId ?? "-", reader.operationId, id, given].joined(separator: "#")
+        // help center per client (a run), however many calls a loop makes.
+        let key = ["\(ObjectIdentifier(client).hashValue)", client.connection.orgId ?? "-", reader.operationId, id, given]
+            .joined(separator: "#")
         try await verified.check(key) {
             guard case .json(let record) = try await client.call(read, path: [reader.idParameter: id]),
                   let owner = record["helpCenterId"].flatMap(idText), owner != given else { return }

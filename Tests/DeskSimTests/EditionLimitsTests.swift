@@ -46,8 +46,11 @@ final class EditionLimitsTests: XCTestCase {
         let modelled = Set(MassActionTargets.tableByOperation.keys)
         let candidates = Catalog.shared.operations.filter {
             $0.envelope == .results && $0.method == "POST" && !$0.path.contains("{") && !modelled.contains($0.id)
+                && HandlerRegistry.all[$0.id] == nil
         }
-        let op = try XCTUnwrap(candidates.first { $0.body?.schema.properties?["ids"] != nil }, "an unmodelled mass action with ids")
+        let op = try XCTUnwrap(candidates.first {
+            $0.body?.schema.properties?["ids"] != nil && Set($0.body?.schema.requiredProperties ?? []).isSubset(of: ["ids"])
+        }, "an unmodelled mass action that takes only ids")
         let known = demo.id(10, 1)
         let body: JSON = ["ids": [.string(known), "99999999999"]]
         let r = try await h.call("POST", op.path, body: body)
