@@ -140,3 +140,21 @@ final class SimServeLimitsTests: XCTestCase {
         XCTAssertEqual(number(after: "429 answers ", in: counters), 1, "not retried: \(counters)")
     }
 }
+
+extension SimServeLimitsTests {
+    func testConcurrencyFlagAndEnvironmentAreChecked() throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.zdsh) else { throw XCTSkip("build zdsh first") }
+        let flag = try ChildProcess.run(Self.zdsh, ["eval", "--sim", "--concurrency", "0", "return 1"])
+        XCTAssertEqual(flag.status, 2, flag.err)
+        XCTAssertTrue(flag.err.contains("--concurrency"), flag.err)
+        var env = ProcessInfo.processInfo.environment
+        env["ZDSH_CONCURRENCY"] = "3"
+        let fromEnv = try ChildProcess.run(Self.zdsh, ["eval", "--sim", "return desk.each({1, 2}, function(x) return x end)"],
+                                           environment: env)
+        XCTAssertEqual(fromEnv.status, 0, fromEnv.err)
+        env["ZDSH_CONCURRENCY"] = "many"
+        let bad = try ChildProcess.run(Self.zdsh, ["eval", "--sim", "return 1"], environment: env)
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.err.contains("ZDSH_CONCURRENCY"), bad.err)
+    }
+}
