@@ -225,7 +225,7 @@ public final class DeskClient: Sendable {
 
     /// 429 TOO_MANY_REQUESTS: more calls at once than the org allows (not
     /// THRESHOLD_EXCEEDED, the spent credits, which concurrency cannot help).
-    private static func isTooManyRequests(_ response: WireResponse) -> Bool {
+    private static let isTooManyRequests: @Sendable (WireResponse) -> Bool = { response in
         response.status == 429 && ErrorDecoding.errorCode(response.body) != "THRESHOLD_EXCEEDED"
     }
 
