@@ -73,5 +73,12 @@ struct TargetOptions: ParsableArguments {
         if let c = concurrency, !(1...ConcurrencySetting.maximum).contains(c) {
             throw ValidationError("--concurrency must be between 1 and \(ConcurrencySetting.maximum), got \(c)")
         }
+        // A bad ZDSH_CONCURRENCY is a usage error too, caught before any connection is made.
+        do {
+            _ = try ConcurrencySetting.resolve(flag: concurrency, environment: ProcessInfo.processInfo.environment,
+                                               stored: nil, edition: nil)
+        } catch let error as DeskError {
+            throw ValidationError(error.message)
+        }
     }
 }

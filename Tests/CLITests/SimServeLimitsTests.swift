@@ -154,7 +154,7 @@ extension SimServeLimitsTests {
         XCTAssertEqual(fromEnv.status, 0, fromEnv.err)
         env["ZDSH_CONCURRENCY"] = "many"
         let bad = try ChildProcess.run(Self.zdsh, ["eval", "--sim", "return 1"], environment: env)
-        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertEqual(bad.status, 2, "a usage error: \(bad.err)")
         XCTAssertTrue(bad.err.contains("ZDSH_CONCURRENCY"), bad.err)
     }
 }
