@@ -261,6 +261,10 @@ public final class Simulator: @unchecked Sendable {
             case .expireToken?:
                 locked { oauth.expire(authorization: req.header("Authorization"), now: clock.now()) }
                 return .response(finish(req, op, org, admitted: true, SimError.invalidOAuth.reply))
+            case .ignoreFrom?:
+                var ignoring = req
+                ignoring.query["from"] = nil
+                return .response(finish(req, op, org, admitted: true, process(ignoring, match, org: org)))
             case nil:
                 let reply = process(req, match, org: org)
                 return .response(finish(req, op, org, admitted: true, reply))
@@ -335,7 +339,7 @@ public final class Simulator: @unchecked Sendable {
                 return Synthesizer.reply(Synthesizer.Input(op: op, pathParameters: match.pathParameters, body: body,
                                                            timestamp: UTCTimestamp.milliseconds(from: clock.now()),
                                                            newId: store.newId,
-                                                           exists: { table, id in org.table(table).contains(id) }))
+                                                           massActionFails: { MassActionTargets.fails($0, operationId: op.id, in: org) }))
             }
             let ctx = Ctx(state: store, org: org, op: op, params: match.pathParameters, query: req.query, body: body, now: clock.now())
             do { return shaped(try handler(ctx), op) } catch let e as SimError { return documented(e, op).reply } catch {

@@ -20,6 +20,9 @@ public enum ApiHelp {
         if let b = binding {
             let args = b.positional.map { "<\($0)>" } + ["{options}"]
             lines.append("  call: \(b.name)(\(args.joined(separator: ", ")))")
+            if let hc = b.positional.first(where: { b.target(of: $0, in: op) == .unused }) {
+                lines.append("  \(hc): \(HelpCenterCheck.note(for: op))")
+            }
             if !b.options.isEmpty {
                 lines.append("  options: " + b.options.sorted { $0.key < $1.key }.map { "\($0.key) → \($0.value)" }.joined(separator: ", "))
             }

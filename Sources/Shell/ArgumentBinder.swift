@@ -21,6 +21,10 @@ public struct PreparedCall: Sendable {
     public var uploads: [UploadFile] = []
     /// File arguments as given, read by the gate (`loadingUploads`).
     var pendingUploads: [String: UploadArgument] = [:]
+    /// The help-center id a `helpcenter.*` binding was given where the
+    /// endpoint does not take it: not sent, but checked against the record
+    /// where one read can tell (`HelpCenterCheck`).
+    public var unusedHelpCenterId: String?
 
     /// What the call does, by its operation and, where an effect rule says
     /// so, its arguments: the policy, caps and plans go by this.
@@ -171,6 +175,7 @@ enum ArgumentBinder {
         var ids: [String] = []
         var uploads: [String: UploadArgument] = [:]
         let fileFields = Set(op.fileFields)
+        var unusedHelpCenterId: String?
 
         func fail(_ wire: String, _ position: Int?, _ expected: String) -> ArgumentError {
             ArgumentError(function: fname, position: position, name: wire, expected: expected)
@@ -179,7 +184,11 @@ enum ArgumentBinder {
         for (wire, value, position) in named {
             switch target(wire) {
             case .unused:
-                continue
+                if value == .null { continue }
+                guard let s = scalarString(value), !s.isEmpty && s.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+                    throw fail(wire, position, "a help-center id (digits) expected, got \(value.typeName)")
+                }
+                unusedHelpCenterId = s
             case .path:
                 let schema = op.parameters.first { $0.name == wire }!.schema
                 let checked: JSON
@@ -250,6 +259,7 @@ enum ArgumentBinder {
 
         var call = PreparedCall(operation: op, calledAs: fname, path: path, query: query, body: bodyJSON, ids: ids)
         call.pendingUploads = uploads
+        call.unusedHelpCenterId = unusedHelpCenterId
         return split(call)
     }
 

@@ -183,17 +183,13 @@ public final class CallGate: @unchecked Sendable {
                                         ids: [], uncatalogued: true)])
     }
 
-    /// Lua-visible facts about a binding, for pagination helpers.
+    /// Lua-visible facts about a binding, for pagination helpers (the paging
+    /// rules themselves are `PageCursor`'s, see `LuaPaging`).
     func bindingInfo(_ name: String) throws -> JSON {
-        guard let b = FriendlyNames.binding(named: name), let op = Catalog.shared.operation(id: b.operationId) else {
+        guard let b = FriendlyNames.binding(named: name), Catalog.shared.operation(id: b.operationId) != nil else {
             throw HostError("no binding named \(name)")
         }
-        let from = op.parameters.first { $0.name == "from" }
-        let first = from?.schema.minimum.map { Int64($0) } ?? (op.path.hasSuffix("/search") ? 0 : 1)
-        return ["positional": .int(Int64(b.positional.count)),
-                "page": .int(Int64(op.maxPageSize ?? 50)),
-                "first": .int(max(0, first)),
-                "pageable": .bool(op.parameters.contains { $0.name == "limit" })]
+        return ["positional": .int(Int64(b.positional.count))]
     }
 
     // MARK: - The gate
@@ -371,6 +367,10 @@ public final class CallGate: @unchecked Sendable {
             var results: [DeskResult] = []
             var allOutcomes = RecordOutcomes()
             for (p, seq) in zip(parts, sequences) {
+                do { try await HelpCenterCheck.verify(p, client: client) } catch let e as DeskError {
+                    self?.update(seq) { $0.outcome = .failed; $0.message = e.message }
+                    throw APIError(e)
+                }
                 audit?.append(Self.auditRecord(p, phase: "intent", context: context))
                 if p.effect.safety != .read { journal?.markInFlight(p) }
                 let start = Date()

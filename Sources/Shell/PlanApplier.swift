@@ -112,9 +112,10 @@ public struct PlanApplier {
 
         let backend: Backend
         if target.simulator {
-            backend = try Backend.simulator(fixture: target.fixture, verbose: options.verbose)
+            backend = try Backend.simulator(fixture: target.fixture, verbose: options.verbose, concurrency: options.concurrency)
         } else {
-            backend = try await Backend.profile(target.profile, orgId: target.org, endpoints: options.endpoints, verbose: options.verbose)
+            backend = try await Backend.profile(target.profile, orgId: target.org, endpoints: options.endpoints, verbose: options.verbose,
+                                                concurrency: options.concurrency)
             if let planned = target.org, let org = backend.orgId, planned != org {
                 throw PlanRefusal(reason: "it was made for org \(Terminal.visible(planned)), not \(org)", status: .usage)
             }
