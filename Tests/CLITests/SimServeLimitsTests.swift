@@ -57,7 +57,7 @@ final class SimServeLimitsTests: XCTestCase {
             env["ZDSH_ACCOUNTS_URL"] = base
             env["ZOHO_CLIENT_ID"] = value("client")
             env["ZOHO_CLIENT_SECRET"] = text.split(separator: "\n").first { $0.contains("client:") }
-                .flatMap { $0.split(separator: "/").last }.map { $0.trimmingCharacters(in: .whitespaces) }
+                .flatMap { $0.split(separator: "/").dropFirst().first }.flatMap { $0.split(separator: " ").first }.map(String.init)
             env["ZOHO_REFRESH_TOKEN"] = value("refresh token")
             env["ZOHO_DESK_ORG_ID"] = value("orgId")
             env["ZDSH_PROFILE"] = "sim-test"
