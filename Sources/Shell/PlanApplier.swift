@@ -16,6 +16,18 @@ public struct PlanApplier {
     public var options: Runner.Options
     /// Re-apply a plan that was already applied completely.
     public var force = false
+    /// The connection to send through when the caller already holds one
+    /// (the MCP server's simulator, whose state outlives one apply); nil:
+    /// made from the plan's target. The target is checked either way.
+    public var backend: Backend?
+    /// Asks before sending instead of the terminal prompt (the MCP server asks
+    /// its client's human). Given the re-derived summary and whether any
+    /// pending call is destructive; false refuses the plan.
+    public var confirm: ((_ summary: String, _ destructive: Bool) async -> Bool)?
+    /// Fields added to every audit record (the MCP client's name).
+    public var auditContext: [String: JSON] = [:]
+    /// Where progress and refusals are written (stderr by default).
+    public var report: (String) -> Void = { Terminal.error($0) }
 
     public init(planPath: String, options: Runner.Options) {
         self.planPath = planPath; self.options = options
@@ -23,19 +35,19 @@ public struct PlanApplier {
 
     public func apply() async -> ExitStatus {
         do { return try await applyThrowing() } catch let e as UsageError {
-            Terminal.error("zdsh: \(e)")
+            report("zdsh: \(e)")
             return .usage
         } catch let e as PolicyError {
-            Terminal.error("zdsh: \(e)")
+            report("zdsh: \(e)")
             return .usage
         } catch let e as PlanRefusal {
-            Terminal.error("zdsh: refusing to apply \(Terminal.visible(planPath)): \(e.reason); nothing was sent")
+            report("zdsh: refusing to apply \(Terminal.visible(planPath)): \(e.reason); nothing was sent")
             return e.status
         } catch let e as DeskError {
-            Terminal.error("zdsh: \(e)")
+            report("zdsh: \(e)")
             return .apiError
         } catch {
-            Terminal.error("zdsh: \(error)")
+            report("zdsh: \(error)")
             return .luaError
         }
     }
@@ -103,7 +115,9 @@ public struct PlanApplier {
         let pending = force && done.contains("complete") ? steps : steps.filter { !done.contains("call \($0.index)") }
 
         let backend: Backend
-        if target.simulator {
+        if let given = self.backend {
+            backend = given
+        } else if target.simulator {
             backend = try Backend.simulator(fixture: target.fixture, verbose: options.verbose)
         } else {
             backend = try await Backend.profile(target.profile, orgId: target.org, verbose: options.verbose)
@@ -112,9 +126,13 @@ public struct PlanApplier {
             }
         }
 
-        Terminal.error(summary(pending, of: steps.count, target: target, runbook: runbookPath))
+        let picture = summary(pending, of: steps.count, target: target, runbook: runbookPath)
+        report(picture)
         if pending.isEmpty { return .ok }
-        if !options.yes {
+        if let confirm {
+            let destructive = pending.contains { $0.call.effect.safety == .destructive }
+            guard await confirm(picture, destructive) else { throw PlanRefusal(reason: "not confirmed") }
+        } else if !options.yes {
             guard options.interactive else { throw PlanRefusal(reason: "no terminal to confirm on; pass --yes") }
             Terminal.prompt("Apply these \(pending.count) call\(pending.count == 1 ? "" : "s")? [y/N] ")
             let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
@@ -129,6 +147,7 @@ public struct PlanApplier {
             "sim": .bool(target.simulator),
             "parameters": fields["parameters"] ?? .object([:]),
         ]
+        context.merge(auditContext) { own, _ in own }
         if let org = backend.orgId { context["org"] = .string(org) }
         if let runbookPath { context["runbook"] = .string(runbookPath); context["sha256"] = sha.map(JSON.string) ?? .null }
         let audit = try AuditLog(path: options.auditPath ?? (target.simulator ? AuditLog.simulatorPath() : AuditLog.defaultPath()))
@@ -145,11 +164,17 @@ public struct PlanApplier {
                 try journal.markCompleted(key: "call \(step.index)")
                 sent += 1
             } catch let e as DeskError {
-            Terminal.prompt("Apply these \(pending.count) call\(pending.count == 1 ? "" : "s")? [y/N] ")
+                // Zoho answered no (or nothing came back): recorded, and the
+                // rest of the plan waits; applying again resumes here.
+                let ms = Int(Date().timeIntervalSince(start) * 1000)
+                audit.append(CallGate.auditRecord(p, phase: "outcome", context: context, status: e.status,
+                                                  errorCode: e.errorCode ?? e.kind.rawValue, durationMs: ms))
+                report("zdsh: applied \(sent) of \(pending.count) calls; call \(step.index) (\(p.operation.id)) failed")
+                throw e
             }
         }
         try journal.markCompleted(key: "complete")
-        Terminal.error("zdsh: applied \(sent) call\(sent == 1 ? "" : "s")")
+        report("zdsh: applied \(sent) call\(sent == 1 ? "" : "s")")
         return .ok
     }
 
