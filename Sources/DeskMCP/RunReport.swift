@@ -32,8 +32,7 @@ enum RunReport {
         }
         for d in denied.prefix(20) { text.append("Denied: \(d.calledAs) \(d.ids.prefix(10).joined(separator: ", ")) — \(d.message ?? "")") }
         text.append("zdsh: " + (fields["summary"]?.stringValue ?? ""))
-        return CallTool.Result(content: [.text(text: text.joined(separator: "\n\n"), annotations: nil, _meta: nil)],
-                               structuredContent: ValueBridge.value(.object(fields)), isError: o.status != .ok)
+        return Self.text(text.joined(separator: "\n\n"), isError: o.status != .ok, structured: .object(fields))
     }
 
     static func planJSON(_ plan: Plan) -> JSON {
