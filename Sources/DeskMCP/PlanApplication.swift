@@ -41,6 +41,7 @@ struct PlanApplication {
         options.interactive = false
         var applier = PlanApplier(planPath: stored.path, options: options)
         applier.backend = target.backend
+        applier.audit = target.audit
         applier.auditContext = ["via": .string("mcp"), "mcp_client": .string(ledger.clientName), "plan_id": .string(planId)]
         applier.report = { lines.append($0 + "\n") }
         let confirmer = self.confirmer

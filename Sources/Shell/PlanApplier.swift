@@ -24,6 +24,9 @@ public struct PlanApplier {
     /// its client's human). Given the re-derived summary and whether any
     /// pending call is destructive; false refuses the plan.
     public var confirm: ((_ summary: String, _ destructive: Bool) async -> Bool)?
+    /// The audit log to append to when the caller already holds it open (two
+    /// handles on one file would overwrite each other's lines); nil: opened here.
+    public var audit: AuditLog?
     /// Fields added to every audit record (the MCP client's name).
     public var auditContext: [String: JSON] = [:]
     /// Where progress and refusals are written (stderr by default).
@@ -150,7 +153,7 @@ public struct PlanApplier {
         context.merge(auditContext) { own, _ in own }
         if let org = backend.orgId { context["org"] = .string(org) }
         if let runbookPath { context["runbook"] = .string(runbookPath); context["sha256"] = sha.map(JSON.string) ?? .null }
-        let audit = try AuditLog(path: options.auditPath ?? (target.simulator ? AuditLog.simulatorPath() : AuditLog.defaultPath()))
+        let audit = try self.audit ?? AuditLog(path: options.auditPath ?? (target.simulator ? AuditLog.simulatorPath() : AuditLog.defaultPath()))
 
         var sent = 0
         for step in pending {

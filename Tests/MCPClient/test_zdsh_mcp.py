@@ -56,7 +56,7 @@ class Server:
         self.audit = os.path.join(self.state, "audit.jsonl")
         env = dict(os.environ, XDG_STATE_HOME=self.state)
         self.params = StdioServerParameters(
-            command=ZDSH, args=["mcp", "--sim", "--audit", self.audit, *args], env=env)
+            command=ZDSH, args=["mcp", "--sim", "--audit", self.audit, "--timeout", "5", "--max-memory", "64", *args], env=env)
         self.elicitation = elicitation
 
     async def __aenter__(self):
@@ -140,7 +140,7 @@ async def workflow_with_grant():
         applied = await s.call("apply_plan", {"plan_id": plan["id"]})
         check("apply with a grant and a confirmation succeeds", not applied.is_error, text(applied))
         check("the user was asked once, and shown the plan",
-              len(confirm.messages) == 1 and "deleteLabel" in confirm.messages[0] and LABEL in confirm.messages[0],
+              len(confirm.messages) == 1 and "helpcenter.labels.delete" in confirm.messages[0] and LABEL in confirm.messages[0],
               confirm.messages)
 
         after = payload(await s.call("run_lua", {"code": LIST_LABELS}))
