@@ -137,6 +137,9 @@ async def workflow_with_grant():
         still = payload(await s.call("run_lua", {"code": LIST_LABELS}))
         check("the dry run changed nothing", LABEL in still["result"], still)
 
+        # A second plan for the same deletion, made before the first is applied.
+        stale = payload(await s.call("run_lua", {"code": DELETE_LABEL}))["plan"]["id"]
+
         applied = await s.call("apply_plan", {"plan_id": plan["id"]})
         check("apply with a grant and a confirmation succeeds", not applied.is_error, text(applied))
         check("the user was asked once, and shown the plan",
@@ -149,14 +152,19 @@ async def workflow_with_grant():
         again = await s.call("apply_plan", {"plan_id": plan["id"]})
         check("a plan applies once", again.is_error and "already applied" in text(again), text(again))
 
+        gone = await s.call("apply_plan", {"plan_id": stale})
+        check("a call Zoho refuses during an apply is an API error, not a success",
+              gone.is_error and payload(gone)["status"] == "api_error" and "failed" in text(gone), text(gone))
+
         unknown_plan = await s.call("apply_plan", {"plan_id": "no-such-plan"})
         check("an unknown plan id is refused", unknown_plan.is_error and "no plan" in text(unknown_plan), text(unknown_plan))
 
         records = s.audit_records()
         sent = [r for r in records if r.get("operation") == "deleteLabel" and r.get("phase") == "outcome"]
         check("the audit log has the sent deletion with the client's name",
-              len(sent) == 1 and sent[0].get("mcp_client", "").startswith("zdsh-mcp-test") and sent[0].get("status") in (200, 204),
+              len(sent) == 2 and sent[0].get("mcp_client", "").startswith("zdsh-mcp-test") and sent[0].get("status") in (200, 204),
               sent)
+        check("the audit log has the refused second deletion", len(sent) == 2 and sent[1].get("status") == 404, sent)
         tools_audited = [r for r in records if r.get("phase") == "tool"]
         check("every tool call is audited with the client's name",
               len(tools_audited) >= 9 and all(r.get("mcp_client", "").startswith("zdsh-mcp-test") for r in tools_audited),
@@ -248,6 +256,17 @@ async def declined_by_user():
         check("a plan the user does not confirm is not applied", applied.is_error and len(confirm.messages) == 1, text(applied))
 
 
+async def session_cap():
+    async with Server("--allow", "helpcenter.labels.delete", "--max-destructive", "1", elicitation=Confirmations()) as s:
+        first = payload(await s.call("run_lua", {"code": DELETE_LABEL}))["plan"]["id"]
+        other = DELETE_LABEL.replace(LABEL, "1892000000190002")
+        second = payload(await s.call("run_lua", {"code": other}))["plan"]["id"]
+        ok = await s.call("apply_plan", {"plan_id": first})
+        check("the first deletion fits the session's cap", not ok.is_error, text(ok))
+        capped = await s.call("apply_plan", {"plan_id": second})
+        check("--max-destructive counts across the session", capped.is_error and "max-destructive" in text(capped), text(capped))
+
+
 async def read_only():
     async with Server("--read-only", "--allow", "helpcenter.labels.delete", elicitation=Confirmations()) as s:
         read = payload(await s.call("run_lua", {"code": LIST_LABELS}))
@@ -267,7 +286,7 @@ async def refused_master_key():
 
 async def main():
     for scenario in (workflow_with_grant, refused_without_grant, refused_when_client_cannot_ask,
-                     declined_by_user, read_only, refused_master_key):
+                     declined_by_user, session_cap, read_only, refused_master_key):
         try:
             await asyncio.wait_for(scenario(), 300)
         except Exception:
