@@ -27,6 +27,9 @@ struct PlanApplication {
             let known = ledger.planIds
             return Outcome(status: .usage, report: "no plan \(planId) in this session (plans made here: \(known.isEmpty ? "none yet — make one with a dry run" : known.joined(separator: ", ")))")
         }
+        if let left = ledger.remainingCalls, stored.calls > left {
+            return Outcome(status: .denied, report: "refusing to apply plan \(planId): its \(stored.calls) calls exceed what is left of this session's --max-calls (\(left)); nothing was sent")
+        }
         let lines = OutputCollector()
         let configuration = target.configuration
         var options = Runner.Options()
