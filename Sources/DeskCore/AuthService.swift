@@ -90,10 +90,15 @@ public struct AuthService: Sendable {
                             hint: "Run `zdsh auth login --profile \(profile)`.")
         }
         let cached = try await store.cachedToken(profile: profile)
-        return ProfileStatus(profile: c.profile, dataCenter: c.dataCenter, accountsURL: c.accountsURL, apiURL: c.apiURL,
+        let backoff = try await store.refreshBackoff(profile: profile)
+        var result = ProfileStatus(profile: c.profile, dataCenter: c.dataCenter, accountsURL: c.accountsURL, apiURL: c.apiURL,
                              clientId: c.clientId, orgId: c.orgId, portal: c.portal, helpCenterId: c.helpCenterId,
                              scopes: cached?.scopes ?? c.grantedScopes, hasRefreshToken: c.refreshToken != nil,
                              accessTokenExpiry: c.accessTokenExpiry ?? cached?.expiresAt)
+        if let backoff, backoff.blocks(fingerprint: Fingerprint.of(c.refreshToken), now: Date()) {
+            result.refreshBlockedUntil = backoff.until
+        }
+        return result
     }
 
     public func profiles() async throws -> [String] { try await store.profileNames() }
@@ -135,6 +140,8 @@ public struct ProfileStatus: Sendable, Hashable, CustomStringConvertible {
     public var accessTokenExpiry: Date?
     /// A remark from login (e.g. org discovery needs a choice).
     public var note: String?
+    /// Zoho throttled the last refresh: none is attempted before this time.
+    public var refreshBlockedUntil: Date?
 
     public var description: String {
         var lines = [
@@ -151,9 +158,14 @@ public struct ProfileStatus: Sendable, Hashable, CustomStringConvertible {
         ]
         if let expiry = accessTokenExpiry {
             let left = Int(expiry.timeIntervalSinceNow)
-            lines.append("access token: " + (left > 0 ? "valid for \(left / 60) min \(left % 60) s" : "expired (refreshed on next call)"))
+            let renewal = refreshBlockedUntil == nil ? "refreshed on next call" : "no refresh until the back-off below ends"
+            lines.append("access token: " + (left > 0 ? "valid for \(left / 60) min \(left % 60) s" : "expired (\(renewal))"))
         } else {
             lines.append("access token: none cached")
+        }
+        if let until = refreshBlockedUntil {
+            lines.append("token refresh: throttled by Zoho; next attempt after \(UTCTimestamp.string(from: until)) "
+                         + "(in \(max(0, Int(until.timeIntervalSinceNow.rounded(.up)))) s)")
         }
         if let note { lines.append("note: \(note)") }
         return lines.joined(separator: "\n")

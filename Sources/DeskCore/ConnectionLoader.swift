@@ -4,8 +4,9 @@ import Foundation
 /// environment on top, then explicit flags on top of that.
 ///
 /// Environment: ZDSH_PROFILE (which profile), ZOHO_DC, ZOHO_CLIENT_ID,
-/// ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN, ZOHO_DESK_ORG_ID. Overrides live
-/// only in memory; the client persists discovered facts, never overrides.
+/// ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN, ZOHO_DESK_ORG_ID, ZDSH_API_URL and
+/// ZDSH_ACCOUNTS_URL (see `Endpoints`). Overrides live only in memory; the
+/// client persists discovered facts, never overrides.
 public struct ConnectionLoader: Sendable {
     public struct Flags: Sendable {
         public var profile: String?
@@ -60,8 +61,10 @@ public struct ConnectionLoader: Sendable {
             c.accessTokenExpiry = nil
         }
         if let v = flags.orgId ?? nonEmpty("ZOHO_DESK_ORG_ID") { c.orgId = v }
-        if let v = flags.apiURL { c.apiURL = Connection.trimmed(v) }
-        if let v = flags.accountsURL { c.accountsURL = Connection.trimmed(v) }
+        if let v = nonEmpty("ZDSH_API_URL") { c.apiURL = try Endpoints.checked(v, source: "ZDSH_API_URL") }
+        if let v = nonEmpty("ZDSH_ACCOUNTS_URL") { c.accountsURL = try Endpoints.checked(v, source: "ZDSH_ACCOUNTS_URL") }
+        if let v = flags.apiURL { c.apiURL = try Endpoints.checked(v, source: "--api-url") }
+        if let v = flags.accountsURL { c.accountsURL = try Endpoints.checked(v, source: "--accounts-url") }
 
         if stored == nil, c.refreshToken == nil, c.accessToken == nil {
             throw Self.noCredentials(profile: name, known: try await store.profileNames())

@@ -10,10 +10,18 @@ public struct OAuthError: Error, Sendable, Hashable, CustomStringConvertible, Lo
     public let status: Int?
     /// Extra words from Zoho (`error_description`), scrubbed of secrets.
     public let detail: String?
+    /// When a refused refresh may be tried again (set while a remembered
+    /// back-off is in force; calls fail at once until then).
+    public let retryAt: Date?
 
-    public init(code: String, status: Int? = nil, detail: String? = nil) {
-        self.code = Self.normalized(code); self.status = status; self.detail = detail
+    public init(code: String, status: Int? = nil, detail: String? = nil, retryAt: Date? = nil) {
+        self.code = Self.normalized(code); self.status = status; self.detail = detail; self.retryAt = retryAt
     }
+
+    /// Zoho's answer to too many refreshes: the refresh token is blocked for
+    /// the rest of its 10-minute window. On the token endpoint `access_denied`
+    /// means nothing else (no user is asked for consent during a refresh).
+    public var isThrottling: Bool { code == "access_denied" }
 
     /// Zoho spells some codes as words: its token throttling answers
     /// `"error": "Access Denied"`, which is `access_denied`.
@@ -40,6 +48,10 @@ public struct OAuthError: Error, Sendable, Hashable, CustomStringConvertible, Lo
         case "invalid_scope":
             return "One of the requested scopes is not a valid Zoho scope (Desk scopes look like Desk.tickets.READ)."
         case "access_denied":
+            if let advice = retryAdvice() {
+                return "Zoho is throttling token refreshes: too many access tokens were requested for this refresh token "
+                    + "(at most 10 per 10 minutes). " + advice
+            }
             if let detail, detail.lowercased().contains("too many") {
                 return "Zoho refused: too many access tokens were requested for this refresh token (at most 10 per 10 minutes). "
                     + "Wait a few minutes before retrying."
@@ -61,9 +73,18 @@ public struct OAuthError: Error, Sendable, Hashable, CustomStringConvertible, Lo
         case "refresh_lock_timeout":
             return "Another zdsh process holds the token refresh lock for this profile and did not finish in time. Retry shortly."
         default:
+            if let advice = retryAdvice() { return "An earlier token refresh failed with \(code). " + advice }
             if let status { return "The accounts server answered HTTP \(status) with error \(code)." }
             return "The accounts server returned error \(code)."
         }
+    }
+
+    /// "Retry after 2026-11-27T15:50:00Z (in 412 s)", when a back-off is known.
+    public func retryAdvice(now: Date = Date()) -> String? {
+        guard let retryAt else { return nil }
+        let seconds = max(0, Int(retryAt.timeIntervalSince(now).rounded(.up)))
+        return "Retry after \(UTCTimestamp.string(from: retryAt)) (in \(seconds) s); until then zdsh does not ask "
+            + "Zoho for a token on this profile, so the block is not extended."
     }
 
     public var description: String {

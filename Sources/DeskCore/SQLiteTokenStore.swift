@@ -107,6 +107,15 @@ public final class SQLiteTokenStore: TokenStore, Sendable {
                 );
                 """)
         }
+        // Added, never edited into v1: stores written by older builds migrate in place.
+        m.registerMigration("v2: refresh back-off") { db in
+            try db.execute(sql: """
+                ALTER TABLE tokens ADD COLUMN backoff_until REAL;
+                ALTER TABLE tokens ADD COLUMN backoff_code TEXT;
+                ALTER TABLE tokens ADD COLUMN backoff_detail TEXT;
+                ALTER TABLE tokens ADD COLUMN backoff_fingerprint TEXT;
+                """)
+        }
         return m
     }()
 
@@ -140,6 +149,8 @@ public final class SQLiteTokenStore: TokenStore, Sendable {
                 """, arguments: [c.profile, c.dataCenter.rawValue, c.accountsURL, c.apiURL, c.apiDomain, c.clientId,
                                  c.clientSecret?.reveal, c.refreshToken?.reveal, c.grantedScopes?.joined(separator: " "),
                                  c.orgId, c.portal, c.helpCenterId, Date().timeIntervalSince1970])
+            // A new login starts with a clean slate.
+            try db.execute(sql: "UPDATE tokens SET backoff_until = NULL WHERE profile = ?", arguments: [c.profile])
             if let access = c.accessToken, let expiry = c.accessTokenExpiry {
                 try db.execute(sql: """
                     INSERT INTO tokens (profile, access_token, expires_at, scopes, api_domain, refresh_fingerprint)
@@ -186,11 +197,15 @@ public final class SQLiteTokenStore: TokenStore, Sendable {
         try await pool.read { db in try SQLiteTokenStore.token(db, profile: profile) }
     }
 
-    public func claimRefresh(profile: String, holder: String, lease: TimeInterval,
+    public func claimRefresh(profile: String, holder: String, lease: TimeInterval, fingerprint: String?,
                              isUsable: @escaping @Sendable (CachedToken) -> Bool) async throws -> RefreshClaim {
         try await immediate { db in
             if let token = try SQLiteTokenStore.token(db, profile: profile), isUsable(token) {
                 return .fresh(token)
+            }
+            if let backoff = try SQLiteTokenStore.backoff(db, profile: profile),
+               backoff.blocks(fingerprint: fingerprint, now: Date()) {
+                return .blocked(backoff)
             }
             let now = Date().timeIntervalSince1970
             let row = try Row.fetchOne(db, sql: "SELECT lease_holder, lease_until FROM tokens WHERE profile = ?",
@@ -214,7 +229,8 @@ public final class SQLiteTokenStore: TokenStore, Sendable {
                 VALUES (?, ?, ?, ?, ?, ?, 1)
                 ON CONFLICT(profile) DO UPDATE SET access_token = excluded.access_token, expires_at = excluded.expires_at,
                     scopes = excluded.scopes, api_domain = excluded.api_domain,
-                    refresh_fingerprint = excluded.refresh_fingerprint, refresh_count = refresh_count + 1
+                    refresh_fingerprint = excluded.refresh_fingerprint, refresh_count = refresh_count + 1,
+                    backoff_until = NULL
                 """, arguments: [profile, token.accessToken.reveal, token.expiresAt.timeIntervalSince1970,
                                  token.scopes?.joined(separator: " "), token.apiDomain, token.refreshFingerprint])
             try db.execute(sql: "UPDATE tokens SET lease_holder = NULL, lease_until = NULL WHERE profile = ? AND lease_holder = ?",
@@ -227,6 +243,31 @@ public final class SQLiteTokenStore: TokenStore, Sendable {
             try db.execute(sql: "UPDATE tokens SET lease_holder = NULL, lease_until = NULL WHERE profile = ? AND lease_holder = ?",
                            arguments: [profile, holder])
         }
+    }
+
+    public func discardToken(profile: String, accessToken: Secret) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE tokens SET access_token = NULL, expires_at = NULL WHERE profile = ? AND access_token = ?",
+                           arguments: [profile, accessToken.reveal])
+        }
+    }
+
+    public func failRefresh(profile: String, holder: String, backoff b: RefreshBackoff) async throws {
+        try await immediate { db in
+            try db.execute(sql: """
+                INSERT INTO tokens (profile, backoff_until, backoff_code, backoff_detail, backoff_fingerprint)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(profile) DO UPDATE SET backoff_until = excluded.backoff_until,
+                    backoff_code = excluded.backoff_code, backoff_detail = excluded.backoff_detail,
+                    backoff_fingerprint = excluded.backoff_fingerprint
+                """, arguments: [profile, b.until.timeIntervalSince1970, b.code, b.detail, b.refreshFingerprint])
+            try db.execute(sql: "UPDATE tokens SET lease_holder = NULL, lease_until = NULL WHERE profile = ? AND lease_holder = ?",
+                           arguments: [profile, holder])
+        }
+    }
+
+    public func refreshBackoff(profile: String) async throws -> RefreshBackoff? {
+        try await pool.read { db in try SQLiteTokenStore.backoff(db, profile: profile) }
     }
 
     public func refreshCount(profile: String) async throws -> Int {
@@ -257,6 +298,15 @@ public final class SQLiteTokenStore: TokenStore, Sendable {
         return CachedToken(accessToken: Secret(access), expiresAt: Date(timeIntervalSince1970: expires),
                            scopes: scopes(row["scopes"]), apiDomain: row["api_domain"],
                            refreshFingerprint: row["refresh_fingerprint"] ?? "none")
+    }
+
+    private static func backoff(_ db: Database, profile: String) throws -> RefreshBackoff? {
+        guard let row = try Row.fetchOne(db, sql: """
+                SELECT backoff_until, backoff_code, backoff_detail, backoff_fingerprint FROM tokens WHERE profile = ?
+                """, arguments: [profile]),
+              let until: Double = row["backoff_until"] else { return nil }
+        return RefreshBackoff(until: Date(timeIntervalSince1970: until), code: row["backoff_code"] ?? "access_denied",
+                              detail: row["backoff_detail"], refreshFingerprint: row["backoff_fingerprint"] ?? "none")
     }
 
     private static func scopes(_ text: String?) -> [String]? {

@@ -9,6 +9,11 @@ import Foundation
 /// happens only if it is still stale, so eight zdsh processes on one profile
 /// cost Zoho one refresh, not eight (Zoho allows 10 per refresh token per 10
 /// minutes, then blocks).
+///
+/// A refresh Zoho refuses as throttled is remembered in the store with a
+/// back-off (`TokenStore.failRefresh`): until it ends, every caller in every
+/// process fails at once with the time to retry, and no request reaches
+/// Zoho, which would only extend the block.
 public actor TokenManager {
     public struct Settings: Sendable {
         /// Refresh when the token expires within this many seconds.
@@ -18,6 +23,9 @@ public actor TokenManager {
         /// How long to wait for another process's refresh before giving up.
         public var maxWait: TimeInterval = 45
         public var pollInterval: Duration = .milliseconds(100)
+        /// How long a throttled refresh token is left alone: Zoho blocks it
+        /// for the rest of its 10-minute window, which ends at most this late.
+        public var throttleBackoff: TimeInterval = 600
         /// Use the client-credentials grant (no refresh token) with these scopes.
         public var clientCredentialScopes: [String]?
         public var now: @Sendable () -> Date = { Date() }
@@ -39,6 +47,8 @@ public actor TokenManager {
     private let holder = "\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
     private var current: CachedToken?
     private var inflight: Task<CachedToken, Error>?
+    /// The last token a 401 INVALID_OAUTH refused.
+    private var lastRejected: Secret?
     /// Refreshes this process performed (not ones it picked up from the store).
     public private(set) var refreshesPerformed = 0
 
@@ -62,7 +72,14 @@ public actor TokenManager {
 
     /// A token that is not about to expire and is not `rejected` (the one a
     /// 401 INVALID_OAUTH just refused).
-    public func token(rejecting rejected: Secret? = nil) async throws -> Issued {
+    public func token(rejecting rejectedNow: Secret? = nil) async throws -> Issued {
+        // A token Zoho refused stays refused: while no refresh succeeds (a
+        // back-off), later calls must not send it again just to hear 401.
+        if let rejectedNow, rejectedNow != lastRejected {
+            lastRejected = rejectedNow
+            try? await store.discardToken(profile: connection.profile, accessToken: rejectedNow)
+        }
+        let rejected = rejectedNow ?? lastRejected
         if let current, usable(current, rejected: rejected) { return issued(current) }
         if let task = inflight {
             let token = try await task.value
@@ -93,19 +110,21 @@ public actor TokenManager {
         let skew = settings.refreshSkew, clock = settings.now
         let deadline = settings.now().addingTimeInterval(settings.maxWait)
         while true {
-            let claim = try await store.claimRefresh(profile: connection.profile, holder: holder, lease: settings.lease) {
+            let claim = try await store.claimRefresh(profile: connection.profile, holder: holder, lease: settings.lease,
+                                                     fingerprint: fingerprint) {
                 TokenManager.usable($0, rejected: rejected, fingerprint: fingerprint, skew: skew, now: clock())
             }
             switch claim {
             case .fresh(let token):
                 return token
+            case .blocked(let backoff):
+                throw backoff.error
             case .claimed:
                 let token: CachedToken
                 do {
                     token = try await mint(fingerprint: fingerprint)
                 } catch {
-                    try? await store.abandonRefresh(profile: connection.profile, holder: holder)
-                    throw error
+                    throw await settleFailedRefresh(error, fingerprint: fingerprint)
                 }
                 refreshesPerformed += 1
                 try await store.completeRefresh(profile: connection.profile, holder: holder, token: token)
@@ -115,6 +134,24 @@ public actor TokenManager {
                 try await settings.sleep(settings.pollInterval)
             }
         }
+    }
+
+    /// Gives the lease back. A throttling answer is remembered as a back-off
+    /// for every process; the error then says when to retry.
+    private func settleFailedRefresh(_ error: Error, fingerprint: String) async -> Error {
+        guard let refused = error as? OAuthError, refused.isThrottling else {
+            try? await store.abandonRefresh(profile: connection.profile, holder: holder)
+            return error
+        }
+        // Wall-clock time, like the store's leases: other processes compare it with theirs.
+        let backoff = RefreshBackoff(until: Date().addingTimeInterval(settings.throttleBackoff),
+                                     code: refused.code, detail: refused.detail, refreshFingerprint: fingerprint)
+        do {
+            try await store.failRefresh(profile: connection.profile, holder: holder, backoff: backoff)
+        } catch {
+            try? await store.abandonRefresh(profile: connection.profile, holder: holder)
+        }
+        return OAuthError(code: refused.code, status: refused.status, detail: refused.detail, retryAt: backoff.until)
     }
 
     private func mint(fingerprint: String) async throws -> CachedToken {

@@ -25,6 +25,9 @@ public enum RefreshClaim: Sendable, Hashable {
     case claimed
     /// Another holder's lease is live: wait and ask again.
     case busy
+    /// A recent refresh was refused (throttled): do not ask Zoho before
+    /// the back-off ends; fail now with its error.
+    case blocked(RefreshBackoff)
 }
 
 /// Facts learned after login that are written back to a stored profile.
@@ -58,6 +61,11 @@ public struct ProfileUpdate: Sendable, Hashable {
 /// inside a transaction), then `completeRefresh` stores the token and drops
 /// the lease in one transaction. Everyone else polls `claimRefresh` and picks
 /// the new token up as `.fresh`.
+///
+/// A refused refresh is remembered too: `failRefresh` records a back-off and
+/// drops the lease in one transaction, and until it ends `claimRefresh`
+/// answers `.blocked` to every process, so a throttled refresh token costs
+/// Zoho one attempt per back-off window, not one per caller.
 public protocol TokenStore: Sendable {
     func load(profile: String) async throws -> Connection?
     /// Inserts or replaces a whole profile (login).
@@ -69,12 +77,30 @@ public protocol TokenStore: Sendable {
     func profileNames() async throws -> [String]
 
     func cachedToken(profile: String) async throws -> CachedToken?
-    func claimRefresh(profile: String, holder: String, lease: TimeInterval,
+    /// `fingerprint` names the refresh token the caller would use: a
+    /// back-off recorded for another refresh token does not block it (nil: any does).
+    func claimRefresh(profile: String, holder: String, lease: TimeInterval, fingerprint: String?,
                       isUsable: @escaping @Sendable (CachedToken) -> Bool) async throws -> RefreshClaim
+    /// Stores the token, clears any back-off and drops the lease.
     func completeRefresh(profile: String, holder: String, token: CachedToken) async throws
     func abandonRefresh(profile: String, holder: String) async throws
+    /// Forgets the cached access token if it is `accessToken`: Zoho refused
+    /// it (401), so no process should load and send it again.
+    func discardToken(profile: String, accessToken: Secret) async throws
+    /// Records a refused refresh and drops the lease, in one step.
+    func failRefresh(profile: String, holder: String, backoff: RefreshBackoff) async throws
+    /// The back-off in force or last recorded for the profile (status display).
+    func refreshBackoff(profile: String) async throws -> RefreshBackoff?
     /// Refreshes recorded for the profile (diagnostics; tests prove single flight with it).
     func refreshCount(profile: String) async throws -> Int
+}
+
+extension TokenStore {
+    /// Claims without naming a refresh token: any back-off blocks.
+    public func claimRefresh(profile: String, holder: String, lease: TimeInterval,
+                             isUsable: @escaping @Sendable (CachedToken) -> Bool) async throws -> RefreshClaim {
+        try await claimRefresh(profile: profile, holder: holder, lease: lease, fingerprint: nil, isUsable: isUsable)
+    }
 }
 
 enum Fingerprint {

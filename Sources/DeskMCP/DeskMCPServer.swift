@@ -30,7 +30,8 @@ public enum DeskMCPServer {
         } else if configuration.fixture != nil {
             throw UsageError("--fixture needs --sim")
         } else {
-            backend = try await Backend.profile(configuration.profile, orgId: configuration.org, verbose: configuration.verbose)
+            backend = try await Backend.profile(configuration.profile, orgId: configuration.org, endpoints: configuration.endpoints,
+                                                verbose: configuration.verbose)
         }
         let audit = try AuditLog(path: configuration.auditPath
                                  ?? (backend.simulator != nil ? AuditLog.simulatorPath() : AuditLog.defaultPath()))

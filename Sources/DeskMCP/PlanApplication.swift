@@ -46,7 +46,7 @@ struct PlanApplication {
         applier.backend = target.backend
         applier.audit = target.audit
         applier.auditContext = ["via": .string("mcp"), "mcp_client": .string(ledger.clientName), "plan_id": .string(planId)]
-        applier.report = { lines.append($0 + "\n") }
+        applier.progress = { lines.append($0 + "\n") }
         let confirmer = self.confirmer
         applier.confirm = { picture, destructive in
             guard destructive else { return true }

@@ -1,4 +1,5 @@
 import Foundation
+@preconcurrency import DeskCore
 @preconcurrency import LuaHost
 
 /// What the operator said when starting `zdsh mcp`: the target, the grants,
@@ -8,6 +9,8 @@ public struct ServerConfiguration: Sendable {
     public var fixture: String?
     public var profile: String?
     public var org: String?
+    /// `--api-url` / `--accounts-url`: a profile's calls to another host.
+    public var endpoints = Endpoints()
     public var allow: [String] = []
     public var deny: [String] = []
     public var policyFile: String?

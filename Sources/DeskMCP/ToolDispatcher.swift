@@ -36,37 +36,37 @@ struct ToolDispatcher: Sendable {
         case ToolCatalog.searchOperations:
             let found = OperationSearch.search(try args.string("query"), destructiveOnly: try args.bool("destructive_only", default: false),
                                                limit: try args.integer("limit", default: 50, range: 1...200))
-            return RunReport.text(found.encoded(.pretty), structured: found)
+            return ToolResults.text(found.encoded(.pretty), structured: found)
         case ToolCatalog.describeOperation:
             let name = try args.string("name")
             guard let (text, json) = OperationSearch.describe(name) else {
                 throw MCPError.invalidParams("\(tool): no operation or binding named '\(name)' (search_operations finds them)")
             }
-            return RunReport.text(text, structured: json)
+            return ToolResults.text(text, structured: json)
         case ToolCatalog.runLua:
             let code = try args.string("code")
             let dryRun = try args.bool("dry_run", default: true)
             let outcome = await SandboxRun(target: target, ledger: ledger, source: .chunk(Array(code.utf8)), dryRun: dryRun).execute()
             detail = runDetail(outcome, dryRun: dryRun)
-            return RunReport.result(outcome, dryRun: dryRun, maxBytes: target.configuration.limits.maxOutput)
+            return ToolResults.result(outcome, dryRun: dryRun, maxBytes: target.configuration.limits.maxOutput)
         case ToolCatalog.applyPlan:
             let planId = try args.string("plan_id")
             detail["plan_id"] = .string(planId)
             let outcome = await PlanApplication(target: target, ledger: ledger, confirmer: confirmer).apply(planId: planId)
             detail["exit_status"] = .int(Int64(outcome.status.rawValue))
-            let fields: JSON = .object(["plan_id": .string(planId), "status": .string(RunReport.statusName(outcome.status)),
+            let fields: JSON = .object(["plan_id": .string(planId), "status": .string(ToolResults.statusName(outcome.status)),
                                         "applied": .bool(outcome.status == .ok), "report": .string(outcome.report)])
-            return RunReport.text(outcome.report.isEmpty ? RunReport.statusName(outcome.status) : outcome.report,
+            return ToolResults.text(outcome.report.isEmpty ? ToolResults.statusName(outcome.status) : outcome.report,
                                   isError: outcome.status != .ok, structured: fields)
         case ToolCatalog.listRunbooks:
             let (entries, problems) = shelf.entries()
             var fields: [String: JSON] = ["runbooks": .array(entries.map(RunbookShelf.json))]
             if !problems.isEmpty { fields["unreadable"] = .array(problems.map(JSON.string)) }
             if shelf.directory == nil { fields["note"] = .string("the server was started without --runbooks") }
-            return RunReport.text(JSON.object(fields).encoded(.pretty), structured: .object(fields))
+            return ToolResults.text(JSON.object(fields).encoded(.pretty), structured: .object(fields))
         case ToolCatalog.describeRunbook:
             let entry = try shelf.entry(try args.string("runbook"))
-            return RunReport.text(entry.spec.describe(file: entry.path) + "\n\nparams_schema: " + ValueBridge.json(RunbookShelf.parameterSchema(entry.spec)).encoded(),
+            return ToolResults.text(entry.spec.describe(file: entry.path) + "\n\nparams_schema: " + ValueBridge.json(RunbookShelf.parameterSchema(entry.spec)).encoded(),
                                   structured: RunbookShelf.json(entry))
         case ToolCatalog.runRunbook:
             return try await runRunbook(args, detail: &detail)
@@ -83,12 +83,12 @@ struct ToolDispatcher: Sendable {
         let outcome = await SandboxRun(target: target, ledger: ledger, source: .runbook(path: path, parameters: raw), dryRun: dryRun).execute()
         detail = runDetail(outcome, dryRun: dryRun)
         detail["runbook"] = .string(path)
-        return RunReport.result(outcome, dryRun: dryRun, maxBytes: target.configuration.limits.maxOutput)
+        return ToolResults.result(outcome, dryRun: dryRun, maxBytes: target.configuration.limits.maxOutput)
     }
 
     private func runDetail(_ o: SandboxRun.Outcome, dryRun: Bool) -> [String: JSON] {
         var d: [String: JSON] = ["run_id": .string(o.runId), "dry_run": .bool(dryRun),
-                                 "exit_status": .int(Int64(o.status.rawValue)), "summary": .string(RunReport.summary(o, dryRun: dryRun))]
+                                 "exit_status": .int(Int64(o.status.rawValue)), "summary": .string(ToolResults.summary(o, dryRun: dryRun))]
         if let plan = o.plan { d["plan_id"] = .string(plan.id) }
         return d
     }

@@ -5,7 +5,9 @@ import JSONValue
 /// refresh and client-credentials grants on `POST /oauth/v2/token`, revocation
 /// on `POST /oauth/v2/token/revoke`. Like Zoho, grant errors come back as
 /// HTTP 200 with `{"error": "…"}`; access tokens live `tokenLifetime` seconds
-/// by the injected clock. Not thread-safe: the simulator's lock guards it.
+/// by the injected clock. A refresh token mints at most 10 access tokens in
+/// 10 minutes (`TokenThrottle`); the 11th refresh gets Zoho's HTTP 400
+/// "Access Denied". Not thread-safe: the simulator's lock guards it.
 final class OAuthServer {
     struct Client { let id: String; let secret: String; var redirectURI: String? }
 
@@ -27,6 +29,9 @@ final class OAuthServer {
     private var accessTokens: [String: AccessToken] = [:]
     /// Successful refresh-token grants (single-flight refresh tests assert on it).
     private(set) var refreshCount = 0
+    /// Refresh grants refused by the throttle.
+    private(set) var throttledCount = 0
+    var throttle = TokenThrottle()
     private var counter: UInt64 = 0
     var apiDomain: String
 
@@ -60,9 +65,10 @@ final class OAuthServer {
         return t
     }
 
-    func issueGrantCode(scopes: [String], clientId: String = Simulator.defaultClientId, now: Date) -> String {
+    func issueGrantCode(scopes: [String], clientId: String = Simulator.defaultClientId, now: Date,
+                        lifetime: TimeInterval = OAuthServer.codeLifetime) -> String {
         let c = token("c")
-        codes[c] = Grant(clientId: clientId, scopes: scopes, expires: now + Self.codeLifetime)
+        codes[c] = Grant(clientId: clientId, scopes: scopes, expires: now + lifetime)
         return c
     }
 
@@ -94,7 +100,7 @@ final class OAuthServer {
         switch path {
         case "/oauth/v2/token":
             guard method == "POST" else { return SimError.methodNotAllowed.reply }
-            return .ok(grant(params, now: now))
+            return grant(params, now: now)
         case "/oauth/v2/token/revoke":
             guard method == "POST" else { return SimError.methodNotAllowed.reply }
             return revoke(params["token"])
@@ -103,7 +109,18 @@ final class OAuthServer {
         }
     }
 
-    private func grant(_ p: [String: String], now: Date) -> JSON {
+    private func grant(_ p: [String: String], now: Date) -> Reply {
+        // Only a refresh that would succeed counts against (or meets) the limit.
+        if p["grant_type"] == "refresh_token", let r = p["refresh_token"], let owner = refreshTokens[r]?.clientId,
+           owner == p["client_id"], let secret = p["client_secret"], clients[owner]?.secret == secret,
+           !throttle.admit(r, now: now) {
+            throttledCount += 1
+            return .json(.object(TokenThrottle.refusal.mapValues { .string($0) }), status: 400)
+        }
+        return .ok(grantAnswer(p, now: now))
+    }
+
+    private func grantAnswer(_ p: [String: String], now: Date) -> JSON {
         guard let id = p["client_id"], let client = clients[id], p["client_secret"] == client.secret else {
             return ["error": "invalid_client"]
         }
@@ -148,6 +165,7 @@ final class OAuthServer {
     private func revoke(_ token: String?) -> Reply {
         guard let token else { return .json(["error": "invalid_token"], status: 400) }
         if refreshTokens.removeValue(forKey: token) != nil {
+            throttle.forget(token)
             // Revoking a refresh token kills every access token minted from it.
             accessTokens = accessTokens.filter { $0.value.refreshToken != token }
             return .ok(["status": "success"])

@@ -49,6 +49,9 @@ public final class Simulator: @unchecked Sendable {
         /// Seed of the generator behind probabilistic faults and latency jitter.
         public var seed: UInt64 = 42
         public var latency = Latency()
+        /// Access tokens one refresh token may mint per 10 minutes (Zoho: 10);
+        /// nil lifts the limit.
+        public var tokensPerWindow: Int? = 10
         /// Oldest log entries are dropped beyond this.
         public var requestLogLimit = 10_000
         public init() {}
@@ -72,6 +75,7 @@ public final class Simulator: @unchecked Sendable {
         self.catalog = catalog
         self.config = configuration
         self.oauth = OAuthServer(apiDomain: configuration.apiURL)
+        oauth.throttle.limit = configuration.tokensPerWindow
         self.faults = FaultPlan(seed: configuration.seed)
         self.log = RequestLog(limit: configuration.requestLogLimit)
         faults.latency = configuration.latency
@@ -127,10 +131,10 @@ public final class Simulator: @unchecked Sendable {
         return locked { oauth.issueRefreshToken(scopes: s) }
     }
 
-    /// A grant code (3 minutes) for `grant_type=authorization_code`.
-    public func issueGrantCode(scopes: [String]? = nil) -> String {
+    /// A single-use grant code (3 minutes unless told) for `grant_type=authorization_code`.
+    public func issueGrantCode(scopes: [String]? = nil, lifetime: TimeInterval = 180) -> String {
         let s = scopes ?? allScopes
-        return locked { oauth.issueGrantCode(scopes: s, now: clock.now()) }
+        return locked { oauth.issueGrantCode(scopes: s, now: clock.now(), lifetime: lifetime) }
     }
 
     public func addClient(id: String, secret: String, redirectURI: String? = nil) {
@@ -139,6 +143,8 @@ public final class Simulator: @unchecked Sendable {
 
     /// Successful refresh-token grants so far.
     public var refreshCount: Int { locked { oauth.refreshCount } }
+    /// Refresh-token grants refused as too many ("Access Denied").
+    public var throttledRefreshCount: Int { locked { oauth.throttledCount } }
 
     /// Expires every access token now (refresh tokens stay valid).
     public func expireTokens() { locked { oauth.expireAll(now: clock.now()) } }

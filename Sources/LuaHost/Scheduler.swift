@@ -242,7 +242,14 @@ final class Scheduler {
             } catch let stop as LimitReached {
                 return .failure(.limit(stop.kind, stop.message))
             } catch {
-                values.append(.opaque(LuaStack(co).typeName(at: i)))
+                // No JSON form (a sparse table, a function, a cycle): shown as Lua writes it.
+                do {
+                    values.append(.opaque(try LuaDisplay.render(co, i)))
+                } catch let stop as LimitReached {
+                    return .failure(.limit(stop.kind, stop.message))
+                } catch {
+                    values.append(.opaque(LuaStack(co).typeName(at: i)))
+                }
             }
         }
         return .success(values)

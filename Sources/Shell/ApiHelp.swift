@@ -33,12 +33,12 @@ public enum ApiHelp {
         if !params.isEmpty {
             lines.append("  parameters:")
             for p in params {
-                lines.append("    \(p.name) (\(p.location.rawValue), \(typeText(p.schema)))\(p.required ? " required" : "")")
+                lines.append("    \(p.name) (\(p.location.rawValue), \(typeText(p.schema)))\(isRequired(p, of: op) ? " required" : "")")
             }
         }
         if let body = op.body {
-            lines.append("  body (\(body.contentType))\(body.required ? " required" : ""):")
-            let req = Set(body.schema.requiredProperties)
+            let req = requiredBodyFields(op)
+            lines.append("  body (\(body.contentType))\(body.required && SpecQuirks.enforcesRequiredBody(op) ? " required" : ""):")
             for (k, s) in (body.schema.properties ?? [:]).sorted(by: { $0.key < $1.key }).prefix(40) {
                 lines.append("    \(k) (\(typeText(s)))\(req.contains(k) ? " required" : "")")
             }

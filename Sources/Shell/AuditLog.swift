@@ -81,7 +81,7 @@ public final class AuditLog: @unchecked Sendable {
     /// and paths a runbook chose and error codes the API sent (or whatever a
     /// hand-edited file says), and none of it may start a line or send the
     /// terminal a command.
-    public static func humanLine(_ r: JSON) -> String {
+    public static func humanLine(_ r: JSON, colour: Colour = Colour(enabled: false)) -> String {
         let s = { (k: String) in Terminal.visible(r[k]?.stringValue ?? "") }
         let status = Terminal.visible(r["status"].map { $0.stringValue ?? $0.encoded() } ?? (r["error_code"]?.stringValue ?? ""))
         let allIds = r["ids"]?.arrayValue?.compactMap(\.stringValue) ?? []
@@ -92,7 +92,7 @@ public final class AuditLog: @unchecked Sendable {
         let operation = s("called_as").isEmpty ? s("operation") : s("called_as")
         let target = r["sim"] == true ? "sim" : s("profile") + (s("org").isEmpty ? "" : "/" + s("org"))
         var line = "\(s("time"))  \(run)  " + (target.isEmpty ? "" : "\(target)  ")
-            + "\(s("phase").padding(toLength: 8, withPad: " ", startingAt: 0)) \(operation)  \(s("method")) \(s("path"))"
+            + "\(colour.outcome(s("phase").padding(toLength: 8, withPad: " ", startingAt: 0))) \(operation)  \(s("method")) \(s("path"))"
         if !ids.isEmpty { line += "  ids=\(ids)" }
         if !status.isEmpty { line += "  → \(status)" }
         if let failed = r["failed"]?.arrayValue, !failed.isEmpty {

@@ -39,15 +39,16 @@ public struct Backend {
     }
 
     /// A stored profile (plus ZOHO_* environment overrides) over real HTTP.
-    /// ZDSH_API_URL / ZDSH_ACCOUNTS_URL replace the base URLs, so a run can
-    /// target `zdsh sim serve` (benchmarks, rehearsals) instead of Zoho.
-    public static func profile(_ name: String?, orgId: String? = nil, verbose: Bool = false,
+    /// `endpoints` (--api-url/--accounts-url), ZDSH_API_URL / ZDSH_ACCOUNTS_URL
+    /// or the profile's own URLs may point it at `zdsh sim serve` (benchmarks,
+    /// rehearsals) instead of Zoho.
+    public static func profile(_ name: String?, orgId: String? = nil, endpoints: Endpoints = Endpoints(),
+                               verbose: Bool = false,
                                environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Backend {
         let store = try SQLiteTokenStore()
-        func url(_ key: String) -> String? { environment[key].flatMap { $0.isEmpty ? nil : $0 } }
         let flags = ConnectionLoader.Flags(profile: name, orgId: orgId,
-                                           apiURL: url("ZDSH_API_URL"), accountsURL: url("ZDSH_ACCOUNTS_URL"))
-        let connection = try await ConnectionLoader(store: store).load(flags)
+                                           apiURL: endpoints.apiURL, accountsURL: endpoints.accountsURL)
+        let connection = try await ConnectionLoader(store: store, environment: environment).load(flags)
         let client = DeskClient(connection: connection, transport: HTTPTransport.shared, store: store,
                                 options: options(verbose: verbose))
         return Backend(client: client, simulator: nil)

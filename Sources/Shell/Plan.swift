@@ -43,34 +43,9 @@ public struct Plan: Sendable {
         return .object(o)
     }
 
-    /// Destructive operations first, with counts per operation and the ids involved.
-    /// Ids, names and notes came from the runbook (or a plan file) and are
-    /// shown escaped, one field per line: none can hide or forge a line.
-    public func render() -> String {
-        if calls.isEmpty { return "Plan: no write or destructive calls." }
-        var lines = ["Plan (dry run — nothing was sent):"]
-        for safety in [Safety.destructive, .write] {
-            let group = calls.filter { $0.safety == safety }
-            guard !group.isEmpty else { continue }
-            lines.append("  \(safety == .destructive ? "DESTRUCTIVE" : "writes") (\(group.count) call\(group.count == 1 ? "" : "s")):")
-            var order: [String] = []
-            var byOp: [String: [CallRecord]] = [:]
-            for c in group {
-                if byOp[c.calledAs] == nil { order.append(c.calledAs) }
-                byOp[c.calledAs, default: []].append(c)
-            }
-            for name in order {
-                let cs = byOp[name]!
-                var seen = Set<String>()
-                let ids = cs.flatMap(\.ids).filter { seen.insert($0).inserted }.map { Terminal.visible($0) }
-                let shown = ids.prefix(20).joined(separator: ", ") + (ids.count > 20 ? ", … (\(ids.count) ids)" : "")
-                lines.append("    \(Terminal.visible(name)) ×\(cs.count)  [\(Terminal.visible(cs[0].method)) \(Terminal.visible(cs[0].operationId))]"
-                             + (ids.isEmpty ? "" : "  ids: \(shown)"))
-                if let note = cs.compactMap(\.message).first { lines.append("      \(Terminal.visible(note))") }
-            }
-        }
-        return lines.joined(separator: "\n")
-    }
+    /// Destructive operations first, per operation with method, path, ids
+    /// by role and the fields writes set (see PlanRenderer).
+    public func render() -> String { PlanRenderer(calls: calls).render() }
 
     public static func load(path: String) throws -> JSON {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),

@@ -30,28 +30,34 @@ public struct PlanApplier {
     /// Fields added to every audit record (the MCP client's name).
     public var auditContext: [String: JSON] = [:]
     /// Where progress and refusals are written (stderr by default).
-    public var report: (String) -> Void = { Terminal.error($0) }
+    public var progress: (String) -> Void = { Terminal.error($0) }
+    /// Under --json: the document apply writes (see RunReport).
+    public let report = RunReport()
 
     public init(planPath: String, options: Runner.Options) {
         self.planPath = planPath; self.options = options
     }
 
     public func apply() async -> ExitStatus {
-        do { return try await applyThrowing() } catch let e as UsageError {
-            report("zdsh: \(e)")
-            return .usage
-        } catch let e as PolicyError {
-            report("zdsh: \(e)")
-            return .usage
-        } catch let e as PlanRefusal {
-            report("zdsh: refusing to apply \(Terminal.visible(planPath)): \(e.reason); nothing was sent")
-            return e.status
-        } catch let e as DeskError {
-            report("zdsh: \(e)")
-            return .apiError
-        } catch {
-            report("zdsh: \(error)")
-            return .luaError
+        let status = await applyReporting()
+        return options.json ? report.finish(status: status) : status
+    }
+
+    private func applyReporting() async -> ExitStatus {
+        do { return try await applyThrowing() } catch {
+            let status: ExitStatus
+            var message = "zdsh: \(error)"
+            switch error {
+            case let refusal as PlanRefusal:
+                status = refusal.status
+                message = "zdsh: refusing to apply \(Terminal.visible(planPath)): \(refusal.reason); nothing was sent"
+            case is UsageError, is PolicyError: status = .usage
+            case is DeskError: status = .apiError
+            default: status = .luaError
+            }
+            progress(message)
+            report.error = ErrorDocument(code: status, message: message)
+            return status
         }
     }
 
@@ -123,14 +129,14 @@ public struct PlanApplier {
         } else if target.simulator {
             backend = try Backend.simulator(fixture: target.fixture, verbose: options.verbose)
         } else {
-            backend = try await Backend.profile(target.profile, orgId: target.org, verbose: options.verbose)
+            backend = try await Backend.profile(target.profile, orgId: target.org, endpoints: options.endpoints, verbose: options.verbose)
             if let planned = target.org, let org = backend.orgId, planned != org {
                 throw PlanRefusal(reason: "it was made for org \(Terminal.visible(planned)), not \(org)", status: .usage)
             }
         }
 
         let picture = summary(pending, of: steps.count, target: target, runbook: runbookPath)
-        report(picture)
+        progress(picture)
         if pending.isEmpty { return .ok }
         if let confirm {
             let destructive = pending.contains { $0.call.effect.safety == .destructive }
@@ -172,12 +178,13 @@ public struct PlanApplier {
                 let ms = Int(Date().timeIntervalSince(start) * 1000)
                 audit.append(CallGate.auditRecord(p, phase: "outcome", context: context, status: e.status,
                                                   errorCode: e.errorCode ?? e.kind.rawValue, durationMs: ms))
-                report("zdsh: applied \(sent) of \(pending.count) calls; call \(step.index) (\(p.operation.id)) failed")
+                progress("zdsh: applied \(sent) of \(pending.count) calls; call \(step.index) (\(p.operation.id)) failed")
                 throw e
             }
         }
         try journal.markCompleted(key: "complete")
-        report("zdsh: applied \(sent) call\(sent == 1 ? "" : "s")")
+        progress("zdsh: applied \(sent) call\(sent == 1 ? "" : "s")")
+        report.summary = ["plan": .string(planId), "calls": .int(Int64(steps.count)), "applied": .int(Int64(sent))]
         return .ok
     }
 

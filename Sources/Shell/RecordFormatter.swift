@@ -1,10 +1,13 @@
 import JSONValue
 import LuaHost
 
-/// The human layout of Zoho records: the fields people look for first (Name,
-/// Email, Status, Subject, Owner/Agent) on their own lines, then the rest;
-/// empty values and internal ids skipped. Lists of records are separated by
-/// blank lines; long lists are truncated with a count.
+/// The human layout of Zoho records, as the earlier Python client showed
+/// them: the fields people look for first (Name, Email, Status, Subject,
+/// Owner — the owner or assignee, never some other agent) on their own
+/// lines, then the rest; empty values and bare ids skipped. Lists of records
+/// are separated by blank lines; long lists are truncated with a count.
+/// A table that is not a record (no id, none of those fields) is shown
+/// whole: nulls as `null`, empty strings as `""`, booleans as true/false.
 ///
 /// Like `ValueFormatter`, it writes into a `BoundedText`, so a returned value
 /// of any size is shown within --max-output and --timeout.
@@ -14,7 +17,7 @@ public enum RecordFormatter {
         ("Email", ["email", "emailAddress", "emailId"]),
         ("Status", ["status", "statusType"]),
         ("Subject", ["subject"]),
-        ("Owner", ["owner", "ownerId", "assignee", "agent"]),
+        ("Owner", ["owner", "ownerId", "assignee", "assigneeId"]),
     ]
 
     static func isInternal(_ key: String) -> Bool {
@@ -50,8 +53,13 @@ public enum RecordFormatter {
         return text.text
     }
 
+    static func isRecord(_ o: [String: JSON]) -> Bool {
+        o["id"] != nil || leading.contains { $0.keys.contains { o[$0] != nil } }
+    }
+
     static func format(record: JSON, into text: inout BoundedText) {
         guard case .object(let o) = record else { return ValueFormatter.human(record, into: &text) }
+        guard isRecord(o) else { return format(table: o, into: &text) }
         var lines = 0
         // Values are clipped to what can still be shown before the line is built.
         func line(_ label: String, _ value: String, _ text: inout BoundedText) {
@@ -82,21 +90,43 @@ public enum RecordFormatter {
         }
     }
 
+    /// A table that is not a record: every field, in key order, nothing skipped.
+    static func format(table o: [String: JSON], into text: inout BoundedText) {
+        for (n, key) in o.keys.sorted().enumerated() {
+            guard !text.isFull else { return }
+            if n > 0 { text.append("\n") }
+            text.append("  \(Terminal.visible(key)): ")
+            let v = o[key]!
+            let shown: String
+            switch v {
+            case .null: shown = "null"
+            case .string(let s) where s.isEmpty: shown = "\"\""
+            case .array(let a) where a.isEmpty: shown = "{}"
+            case .object(let o) where o.isEmpty: shown = "{}"
+            default: shown = scalar(v) ?? nested(v) ?? ""
+            }
+            text.append(ValueFormatter.clip(shown, to: text.room))
+        }
+    }
+
     static func scalar(_ v: JSON) -> String? {
         switch v {
         case .string(let s): return s.isEmpty ? nil : Terminal.visible(s)  // API text: one line, nothing the terminal obeys
         case .int, .double: return v.encoded()
-        case .bool(let b): return b ? "yes" : "no"
+        case .bool(let b): return b ? "true" : "false"
         default: return nil
         }
     }
 
-    /// A one-line rendering of a nested value: `{name}` objects by name, short lists inline.
+    /// A one-line rendering of a nested value: `{name}` objects by name,
+    /// small tables inline, others by their size; short lists inline.
     static func nested(_ v: JSON) -> String? {
         switch v {
         case .object(let o):
             if let n = o["name"].flatMap(scalar) ?? o["firstName"].flatMap(scalar) { return n }
-            return o.isEmpty ? nil : "{…}"
+            if o.isEmpty { return nil }
+            if let line = InlineValue.text(v), line.count <= 60 { return line }
+            return "{" + InlineValue.count(o.count, "field") + "}"
         case .array(let a):
             if a.isEmpty { return nil }
             let parts = a.prefix(5).compactMap { scalar($0) ?? nested($0) }

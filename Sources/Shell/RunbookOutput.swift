@@ -23,6 +23,21 @@ public enum RunbookOutput {
         }
     }
 
+    /// A machine-readable document (`--json`): the only thing on stdout.
+    public static func writeDocument(_ text: String) { write(text) }
+
+    /// What `print` wrote under `--json`: stderr, so stdout carries only the
+    /// document. Unchanged to a pipe or file, escaped on a terminal.
+    public static func writeAside(bytes: [UInt8]) {
+        if isatty(STDERR_FILENO) != 0 {
+            FileHandle.standardError.write(Data(shown(String(decoding: bytes, as: UTF8.self), onTerminal: true).utf8))
+        } else {
+            FileHandle.standardError.write(Data(bytes))
+        }
+    }
+
+    public static func writeAside(_ text: String) { writeAside(bytes: Array(text.utf8)) }
+
     /// `text` as it may appear on stdout.
     public static func forStdout(_ text: String) -> String {
         shown(text, onTerminal: stdoutIsTerminal)

@@ -29,6 +29,9 @@ public struct Runner {
         public var planOut: String?
         public var yes = false
         public var json = false
+        /// `-o/--output`: how results are shown to people (nil: table for
+        /// records on a terminal, else text).
+        public var output: OutputFormat?
         public var auditPath: String?
         public var limits = Limits.defaults
         public var maxDestructive = 25
@@ -40,6 +43,8 @@ public struct Runner {
         public var allowUnbounded = false
         public var resume: String?
         public var verbose = false
+        /// `--api-url` / `--accounts-url`: where a profile's calls go.
+        public var endpoints = Endpoints()
         /// Without --sim or --profile, defer a missing profile to the first
         /// API call instead of failing at start (eval: code may not call it).
         public var connectLazily = false
@@ -54,6 +59,8 @@ public struct Runner {
     /// Lines for stdout and stderr (injectable for tests).
     public var out: (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
     public var err: (String) -> Void = { Terminal.error($0) }
+    /// Under --json: the one document stdout carries (see RunReport).
+    let report = RunReport()
 
     public init(_ source: Source, options: Options) {
         self.source = source
@@ -61,20 +68,23 @@ public struct Runner {
     }
 
     public func run() async -> ExitStatus {
+        let status = await runReporting()
+        return options.json ? report.finish(status: status) : status
+    }
+
+    private func runReporting() async -> ExitStatus {
         do {
             return try await runThrowing()
-        } catch let e as UsageError {
-            err("zdsh: \(Terminal.visible("\(e)"))")
-            return .usage
-        } catch let e as PolicyError {
-            err("zdsh: \(Terminal.visible("\(e)"))")
-            return .usage
-        } catch let e as DeskError {
-            err("zdsh: \(Terminal.visible("\(e)"))")
-            return .apiError
         } catch {
+            let status: ExitStatus
+            switch error {
+            case is UsageError, is PolicyError: status = .usage
+            case is DeskError: status = .apiError
+            default: status = .luaError
+            }
             err("zdsh: \(Terminal.visible("\(error)"))")
-            return .luaError
+            report.error = ErrorDocument.from(thrown: error, code: status)
+            return status
         }
     }
 
@@ -115,14 +125,14 @@ public struct Runner {
                 deferred = missing
             } else {
                 do {
-                    backend = try await Backend.profile(nil, orgId: options.org, verbose: options.verbose)
+                    backend = try await Backend.profile(nil, orgId: options.org, endpoints: options.endpoints, verbose: options.verbose)
                 } catch {
                     backend = Backend.offline(reason: "\(error)")
                     deferred = error
                 }
             }
         } else {
-            backend = try await Backend.profile(options.profile, orgId: options.org, verbose: options.verbose)
+            backend = try await Backend.profile(options.profile, orgId: options.org, endpoints: options.endpoints, verbose: options.verbose)
         }
         if let wrap = options.wrapTransport {
             backend = Backend(client: DeskClient(connection: backend.client.connection, transport: wrap(backend.client.transport),
@@ -162,7 +172,8 @@ public struct Runner {
         let audit = try AuditLog(path: options.auditPath ?? (backend.simulator != nil ? AuditLog.simulatorPath() : AuditLog.defaultPath()))
         let session = try Session(client: backend.client, policy: policy, settings: settings, audit: audit,
                                   limits: options.limits, modulePaths: modulePaths,
-                                  output: RunbookOutput.write, rawOutput: RunbookOutput.write(bytes:))
+                                  output: options.json ? RunbookOutput.writeAside : RunbookOutput.write,
+                                  rawOutput: options.json ? RunbookOutput.writeAside(bytes:) : RunbookOutput.write(bytes:))
 
         if case .file = source, options.resume != nil || !options.dryRun {
             session.gate.journal = try Journal(path: Journal.defaultPath(), runId: runId, resuming: options.resume != nil)
@@ -241,6 +252,7 @@ public struct Runner {
         case .failure(let e):
             status = ExitStatus.of(e, denied: 0)
             Terminal.report(e)
+            report.error = ErrorDocument.from(e, code: status)
         }
 
         let calls = session.gate.calls
@@ -252,6 +264,7 @@ public struct Runner {
             let plan = Plan(id: runId, runbook: runbookPath, sha256: sha, parameters: params, target: target,
                             calls: calls.filter { $0.outcome == .planned })
             err(plan.render())
+            report.plan = plan.json
             if let out = options.planOut {
                 let signed = try PlanSignature.sign(plan.json)
                 try Data((signed.encoded(.pretty) + "\n").utf8).write(to: URL(fileURLWithPath: out))
@@ -265,6 +278,7 @@ public struct Runner {
                 err("  \(d.calledAs) \(d.ids.prefix(10).map { Terminal.visible($0) }.joined(separator: ", ")) — \(Terminal.visible(d.message ?? ""))")
             }
             if status == .ok || status == .luaError { status = .denied }
+            if report.error?.code != .denied { report.error = ErrorDocument.denied(denied) }
         }
         let writes = calls.filter { $0.safety == .write && $0.outcome != .denied }.count
         let destructive = calls.filter { $0.safety == .destructive && $0.outcome != .denied }.count
@@ -278,6 +292,8 @@ public struct Runner {
                              calls.count, calls.count == 1 ? "" : "s", writes, writes == 1 ? "" : "s", destructive, denied.count,
                              partialNote, options.dryRun ? ", dry run" : "", seconds)
         err("zdsh: " + summary)
+        report.summary = RunReport.summary(runId: isRunbook ? runId : nil, calls: calls.count, writes: writes, destructive: destructive,
+                                           denied: denied.count, partlyFailed: partial.count, dryRun: options.dryRun, seconds: seconds)
         if let signo = interruptedBy {
             let unknown = calls.filter { $0.outcome == .sent && $0.status == nil && $0.safety != .read }
             err("zdsh: interrupted by \(signo == SIGTERM ? "SIGTERM" : "SIGINT"); \(unknown.isEmpty ? "no call was left in flight" : "\(unknown.count) call\(unknown.count == 1 ? " was" : "s were") in flight, outcome unknown:")")
@@ -302,20 +318,21 @@ public struct Runner {
     /// limit cut it short (the run then ends with the limit status).
     private func printValues(_ values: [RunValue], within budget: OutputBudget) -> Bool {
         guard !values.isEmpty else { return false }
-        var text = BoundedText(budget)
         if options.json {
-            ValueFormatter.machine(values, into: &text)
-        } else {
-            for (n, v) in values.enumerated() {
-                if n > 0 { text.append("\n") }
-                switch v {
-                case .json(let j): RecordFormatter.format(j, into: &text)
-                case .opaque(let d): text.append(d)
-                }
+            report.values = values
+            report.budget = budget
+            return false
+        }
+        var text = BoundedText(budget)
+        for (n, v) in values.enumerated() {
+            if n > 0 { text.append("\n") }
+            switch v {
+            case .json(let j): ResultPrinter.format(j, as: options.output, onTerminal: RunbookOutput.stdoutIsTerminal, into: &text)
+            case .opaque(let d): text.append(d)
             }
         }
         guard let marker = text.marker, let message = text.limitMessage, let kind = text.stop else {
-            out(RunbookOutput.forStdout(text.text))
+            Pager.write(RunbookOutput.forStdout(text.text) + "\n") { out(String($0.dropLast())) }
             return false
         }
         out(RunbookOutput.forStdout(text.text) + "\n" + marker)

@@ -22,6 +22,8 @@ struct ApiCommand: ParsableCommand {
         @Flag(name: .long, help: "Print as JSON.")
         var json = false
 
+        @OptionGroup var colour: ColorOptions
+
         func run() throws {
             let needle = pattern?.lowercased()
             let glob = try needle.flatMap { $0.contains("*") ? try Policy.Pattern($0) : nil }
@@ -38,7 +40,7 @@ struct ApiCommand: ParsableCommand {
                 rows.append([op.safety.rawValue, op.method, op.path, OperationNames.preferred(op.id), op.id, ApiCommand.effects(op)])
             }
             if json {
-                print(JSON.array(rows.map { r in
+                CommandOutput.document(JSON.array(rows.map { r in
                     var o: [String: JSON] = ["safety": .string(r[0]), "method": .string(r[1]), "path": .string(r[2]),
                                              "name": .string(r[3]), "operation": .string(r[4])]
                     if let op = Catalog.shared.operation(id: r[4]) {
@@ -50,12 +52,15 @@ struct ApiCommand: ParsableCommand {
                         })
                     }
                     return .object(o)
-                }).encoded(.pretty))
+                }))
                 return
             }
-            let w = [12, 6, min(60, rows.map { $0[2].count }.max() ?? 10)]
+            // Every column as wide as its widest cell: a long path never pushes a name out of line.
+            let w = [12, 6, rows.map { $0[2].count }.max() ?? 10]
+            let paint = colour.colour
             for r in rows {
-                print(r[0].padding(toLength: w[0], withPad: " ", startingAt: 0) + r[1].padding(toLength: w[1] + 1, withPad: " ", startingAt: 0)
+                let safety = Safety(rawValue: r[0]) ?? .read
+                print(paint.safety(r[0].padding(toLength: w[0], withPad: " ", startingAt: 0), safety) + r[1].padding(toLength: w[1] + 1, withPad: " ", startingAt: 0)
                       + r[2].padding(toLength: w[2] + 2, withPad: " ", startingAt: 0) + r[3] + r[5])
             }
             FileHandle.standardError.write(Data("\(rows.count) operation\(rows.count == 1 ? "" : "s")\n".utf8))
@@ -72,7 +77,22 @@ struct ApiCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The earlier Python client's method names: what they called, and the real endpoint zdsh calls.")
 
-        func run() throws { print(FriendlyNames.aliasTableMarkdown(), terminator: "") }
+        @Flag(name: .long, help: "Print one JSON array of the aliases.")
+        var json = false
+
+        func run() throws {
+            guard json else { return print(FriendlyNames.aliasTableMarkdown(), terminator: "") }
+            CommandOutput.document(.array(FriendlyNames.all.compactMap { b -> JSON? in
+                guard let a = b.alias else { return nil }
+                var o: [String: JSON] = ["name": .string(a.oldName), "old_call": .string(a.oldPath), "use_instead": .string(a.replacement)]
+                if let unsupported = a.unsupported {
+                    o["unsupported"] = .string(unsupported)
+                } else if let op = Catalog.shared.operation(id: b.operationId) {
+                    o["method"] = .string(op.method); o["path"] = .string(op.path); o["operation"] = .string(op.id)
+                }
+                return .object(o)
+            }))
+        }
     }
 
     struct Show: ParsableCommand {
@@ -81,11 +101,14 @@ struct ApiCommand: ParsableCommand {
         @Argument(help: "A binding (desk.profiles.delete), alias (delete_profile), desk.api.<id> or operationId.")
         var name: String
 
+        @Flag(name: .long, help: "Print as JSON.")
+        var json = false
+
         func run() throws {
-            guard let text = ApiHelp.describe(name) else {
-                throw ValidationError("no operation or binding named \(name) (try: zdsh api list \(name.split(separator: ".").last ?? ""))")
+            guard let text = ApiHelp.describe(name), let data = ApiHelp.json(name) else {
+                throw ValidationError("no operation or binding named \(Terminal.visible(name)) (try: zdsh api list \(Terminal.visible(String(name.split(separator: ".").last ?? ""))))")
             }
-            print(text)
+            if json { CommandOutput.document(data) } else { print(text) }
         }
     }
 }

@@ -68,19 +68,25 @@ struct AuditCommand: ParsableCommand {
         @Flag(name: [.customShort("f"), .long], help: "Keep printing records as they are appended (Ctrl-C to stop).")
         var follow = false
 
-        @Flag(name: .long, help: "Print the raw JSON lines.")
+        @Flag(name: .long, help: "Print one JSON array of the records (with -f: one JSON record per line).")
         var json = false
+
+        @OptionGroup var colour: ColorOptions
 
         func run() throws {
             let path = file ?? (sim ? AuditLog.simulatorPath() : AuditLog.defaultPath())
             let query = AuditQuery(run: runId, profile: profile, operation: operation, count: count)
             let (records, end) = try query.tail(path: path)
             if records.isEmpty && !follow { Terminal.error("no matching audit records in \(Terminal.visible(path))") }
+            if json && !follow {
+                CommandOutput.document(.array(records))
+                return
+            }
             // The log holds what runbooks and the API said: on a terminal even
             // the raw lines are shown escaped.
             let onTerminal = isatty(STDOUT_FILENO) != 0
             func show(_ r: JSON) {
-                print(json ? (onTerminal ? Terminal.visible(r.encoded()) : r.encoded()) : AuditLog.humanLine(r))
+                print(json ? (onTerminal ? Terminal.visible(r.encoded()) : r.encoded()) : AuditLog.humanLine(r, colour: colour.colour))
                 fflush(stdout)
             }
             records.forEach(show)

@@ -1,6 +1,8 @@
 import ArgumentParser
 import DeskCore
 import Foundation
+import JSONValue
+import Shell
 
 /// `zdsh auth login|status|logout|profiles`. Thin: the work is in
 /// `DeskCore.AuthService`; this file only gathers input and prints results.
@@ -43,6 +45,9 @@ struct AuthCommand: AsyncParsableCommand {
                 Generate Code with the Desk scopes you need (e.g. Desk.tickets.ALL,Desk.basic.READ,
                 Desk.settings.READ). The code is valid for a few minutes and works once.
                 Anything not given as an option is asked for; secrets are read without echo.
+                Ctrl-C (exit 130) or Ctrl-D (exit 1) at any prompt aborts without storing anything.
+                --api-url and --accounts-url are stored in the profile, so later commands
+                using it go there too: rehearse with `zdsh sim serve`, which prints a grant code.
                 """)
 
         @OptionGroup var common: Common
@@ -62,35 +67,17 @@ struct AuthCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Desk organisation id to remember (skips discovery when several orgs exist).")
         var org: String?
 
-        @Option(name: .long, help: ArgumentHelp("Accounts server override (proxies, simulator).", valueName: "url"))
-        var accountsURL: String?
-
-        @Option(name: .long, help: ArgumentHelp("Desk API base URL override (proxies, simulator).", valueName: "url"))
-        var apiURL: String?
+        @OptionGroup var endpoints: EndpointOptions
 
         func run() async throws {
-            let env = ProcessInfo.processInfo.environment
-            let dcName = dc ?? env["ZOHO_DC"].flatMap { $0.isEmpty ? nil : $0 }
-                ?? Prompt.line("Data centre [\(DataCenter.names)] (com): ") ?? "com"
-            guard let dataCenter = DataCenter(name: dcName.isEmpty ? "com" : dcName) else {
-                throw ValidationError("unknown data centre '\(dcName)'; use one of: \(DataCenter.names)")
-            }
-            guard let id = clientId ?? env["ZOHO_CLIENT_ID"].flatMap({ $0.isEmpty ? nil : $0 }) ?? Prompt.line("Client id: "),
-                  !id.isEmpty else { throw ValidationError("a client id is required (--client-id or ZOHO_CLIENT_ID)") }
-            guard let secret = clientSecret ?? env["ZOHO_CLIENT_SECRET"].flatMap({ $0.isEmpty ? nil : $0 })
-                    ?? Prompt.secret("Client secret: "), !secret.isEmpty
-            else { throw ValidationError("a client secret is required (prompt, or ZOHO_CLIENT_SECRET)") }
-            guard let grant = code ?? Prompt.secret("Grant code: "), !grant.isEmpty else {
-                throw ValidationError("a grant code is required (--code, or the prompt)")
-            }
-
+            let answers = try LoginQuestions(login: self).ask()
             let transport = HTTPTransport.shared
             try await AuthCommand.reportingErrors {
                 let service = AuthService(store: try common.openStore(), transport: transport, log: common.log)
                 let status = try await service.login(.init(
-                    profile: common.profileName, dataCenter: dataCenter, clientId: id, clientSecret: Secret(secret),
-                    code: Secret(grant.trimmingCharacters(in: .whitespacesAndNewlines)), accountsURL: accountsURL,
-                    apiURL: apiURL, orgId: org))
+                    profile: common.profileName, dataCenter: answers.dataCenter, clientId: answers.clientId,
+                    clientSecret: answers.clientSecret, code: answers.code,
+                    accountsURL: endpoints.value.accountsURL, apiURL: endpoints.value.apiURL, orgId: org))
                 print("Logged in.\n\(status)")
             }
         }
@@ -102,10 +89,14 @@ struct AuthCommand: AsyncParsableCommand {
 
         @OptionGroup var common: Common
 
+        @Flag(name: .long, help: "Print as JSON.")
+        var json = false
+
         func run() async throws {
-            try await AuthCommand.reportingErrors {
+            try await AuthCommand.reportingErrors(json: json) {
                 let service = AuthService(store: try common.openStore(), transport: NoNetwork(), log: common.log)
-                print(try await service.status(profile: common.profileName))
+                let status = try await service.status(profile: common.profileName)
+                if json { CommandOutput.document(status.json) } else { print(status) }
             }
         }
     }
@@ -133,9 +124,13 @@ struct AuthCommand: AsyncParsableCommand {
 
         @OptionGroup var common: Common
 
+        @Flag(name: .long, help: "Print one JSON array of names.")
+        var json = false
+
         func run() async throws {
-            try await AuthCommand.reportingErrors {
+            try await AuthCommand.reportingErrors(json: json) {
                 let names = try await AuthService(store: try common.openStore(), transport: NoNetwork()).profiles()
+                if json { return CommandOutput.document(.array(names.map(JSON.string))) }
                 print(names.isEmpty ? "(no profiles; run `zdsh auth login`)" : names.joined(separator: "\n"))
             }
         }
@@ -143,11 +138,15 @@ struct AuthCommand: AsyncParsableCommand {
 
     /// Desk errors are printed (they are written for people and carry no
     /// secrets) and exit with 5, zdsh's code for Zoho API errors.
-    static func reportingErrors(_ body: () async throws -> Void) async throws {
+    static func reportingErrors(json: Bool = false, _ body: () async throws -> Void) async throws {
         do {
             try await body()
         } catch let error as DeskError {
-            FileHandle.standardError.write(Data("zdsh: \(error)\n".utf8))
+            if json {
+                ErrorDocument.from(thrown: error, code: .apiError).emit()
+            } else {
+                FileHandle.standardError.write(Data("zdsh: \(error)\n".utf8))
+            }
             throw ExitCode(5)
         }
     }
@@ -157,25 +156,5 @@ struct AuthCommand: AsyncParsableCommand {
 private struct NoNetwork: Transport {
     func send(_ request: WireRequest) async throws -> WireResponse {
         throw TransportError.cannotConnect("this command does not use the network")
-    }
-}
-
-/// Terminal input. Prompts only on a TTY; secrets are read without echo.
-private enum Prompt {
-    static var interactive: Bool { isatty(STDIN_FILENO) != 0 }
-
-    static func line(_ prompt: String) -> String? {
-        guard interactive else { return nil }
-        FileHandle.standardError.write(Data(prompt.utf8))
-        return readLine()?.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    static func secret(_ prompt: String) -> String? {
-        guard interactive else { return nil }
-        guard let raw = getpass(prompt) else { return nil }
-        let value = String(cString: raw)
-        // getpass returns a static buffer: wipe it once copied.
-        memset(raw, 0, strlen(raw))
-        return value.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -20,14 +20,12 @@ struct DescribeCommand: ParsableCommand {
     static func describe(file: String, json: Bool = false) -> ExitStatus {
         do {
             let spec = try RunbookInspector.spec(file: file)
-            print(json ? spec.json.encoded(.pretty) : spec.describe(file: file))
+            if json { CommandOutput.document(spec.json) } else { print(spec.describe(file: file)) }
             return .ok
         } catch let e as UsageError {
-            Terminal.error("zdsh: \(Terminal.visible("\(e)"))")
-            return .usage
+            return CommandOutput.fail(.usage, "zdsh: \(Terminal.visible("\(e)"))", json: json)
         } catch {
-            Terminal.error(Terminal.visible("\(error)"))
-            return .luaError
+            return CommandOutput.fail(.luaError, Terminal.visible("\(error)"), json: json)
         }
     }
 }

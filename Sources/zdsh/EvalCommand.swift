@@ -12,11 +12,13 @@ struct EvalCommand: AsyncParsableCommand {
     var code: String
 
     @OptionGroup var target: TargetOptions
+    @OptionGroup var output: OutputOptions
     @OptionGroup var sandbox: SandboxOptions
 
     func run() async throws {
         var options = Runner.Options()
         target.apply(to: &options, sandbox: sandbox)
+        try output.apply(to: &options)
         options.connectLazily = true
         throw ExitCode(await Runner(.bytes(ArgvBytes.of(code)), options: options).run().rawValue)
     }

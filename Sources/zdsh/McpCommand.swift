@@ -63,6 +63,8 @@ struct McpCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Show each request and response on stderr.")
     var verbose = false
 
+    @OptionGroup var endpoints: EndpointOptions
+
     @OptionGroup var sandbox: SandboxOptions
 
     func validate() throws {
@@ -74,7 +76,7 @@ struct McpCommand: AsyncParsableCommand {
 
     func run() async throws {
         var c = ServerConfiguration()
-        c.sim = sim; c.fixture = fixture; c.profile = profile; c.org = org
+        c.sim = sim; c.fixture = fixture; c.profile = profile; c.org = org; c.endpoints = endpoints.value
         c.allow = allow; c.deny = deny; c.policyFile = policy
         c.allowAllDestructive = allowAllDestructive; c.allowUnbounded = allowUnbounded
         c.runbooksDirectory = runbooks; c.readOnly = readOnly; c.auditPath = audit

@@ -25,7 +25,7 @@ struct ReplCommand: AsyncParsableCommand {
             if target.fixture != nil && !target.sim { throw ValidationError("--fixture needs --sim") }
             let backend = target.sim
                 ? try Backend.simulator(fixture: target.fixture, verbose: target.verbose)
-                : try await Backend.profile(target.profile, orgId: target.org, verbose: target.verbose)
+                : try await Backend.profile(target.profile, orgId: target.org, endpoints: target.endpoints.value, verbose: target.verbose)
             var settings = CallGate.Settings()
             settings.dryRun = target.dryRun
             settings.maxCalls = target.maxCalls

@@ -30,6 +30,7 @@ struct RunCommand: AsyncParsableCommand {
     var describeOnly = false
 
     @OptionGroup var target: TargetOptions
+    @OptionGroup var output: OutputOptions
     @OptionGroup var sandbox: SandboxOptions
 
     func run() async throws {
@@ -38,6 +39,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         var options = Runner.Options()
         target.apply(to: &options, sandbox: sandbox)
+        try output.apply(to: &options)
         options.planOut = planOut
         // A plain script that calls no API needs no profile; a runbook still
         // fails before it starts when there is none (see Runner).

@@ -52,6 +52,8 @@ struct TargetOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Show each request and response on stderr.")
     var verbose = false
 
+    @OptionGroup var endpoints: EndpointOptions
+
     func apply(to o: inout Runner.Options, sandbox: SandboxOptions) {
         o.sim = sim; o.fixture = fixture; o.profile = profile; o.org = org
         o.allow = allow; o.deny = deny; o.policyFile = policy
@@ -59,10 +61,12 @@ struct TargetOptions: ParsableArguments {
         o.dryRun = dryRun; o.yes = yes; o.json = json; o.auditPath = audit
         o.maxDestructive = maxDestructive; o.maxCalls = maxCalls; o.verbose = verbose
         o.limits = sandbox.limits
+        o.endpoints = endpoints.value
     }
 
     func validate() throws {
         if sim && profile != nil { throw ValidationError("choose --sim or --profile, not both") }
+        if sim && !endpoints.value.isEmpty { throw ValidationError("--api-url and --accounts-url are for profiles, not --sim") }
         if maxDestructive < 0 { throw ValidationError("--max-destructive cannot be negative") }
         if let m = maxCalls, m < 0 { throw ValidationError("--max-calls cannot be negative") }
     }

@@ -12,32 +12,40 @@ struct RunsCommand: ParsableCommand {
     @Option(name: [.customShort("n"), .customLong("count")], help: "How many runs.")
     var count = 20
 
-    @Flag(name: .long, help: "Print JSON lines.")
+    @Flag(name: .long, help: "Print one JSON array of runs.")
     var json = false
+
+    @OptionGroup var colour: ColorOptions
 
     func run() throws {
         let path = Journal.defaultPath()
         guard FileManager.default.fileExists(atPath: path) else {
+            if json { CommandOutput.document(.array([])) }
             FileHandle.standardError.write(Data("no runs recorded yet (\(path))\n".utf8))
             return
         }
         let runs = try RunRegistry(path: path).recent(limit: count)
         if runs.isEmpty { FileHandle.standardError.write(Data("no runs recorded yet\n".utf8)) }
+        if json {
+            CommandOutput.document(.array(runs.map(Self.json)))
+            return
+        }
         for r in runs {
             let target = r.simulator ? "simulator" : "\(r.profile)" + (r.org.map { "/\($0)" } ?? "")
-            if json {
-                var o: [String: JSON] = ["id": .string(r.id), "runbook": .string(r.runbook), "sha256": .string(r.sha256),
-                                         "parameters": r.parameters, "profile": .string(r.profile), "sim": .bool(r.simulator),
-                                         "started": .string(r.started), "state": .string(r.effectiveState)]
-                if let org = r.org { o["org"] = .string(org) }
-                if let f = r.finished { o["finished"] = .string(f) }
-                if let s = r.summary { o["summary"] = .string(s) }
-                print(JSON.object(o).encoded())
-                continue
-            }
-            let line = [r.id, r.started, r.effectiveState.padding(toLength: 20, withPad: " ", startingAt: 0),
+            let state = colour.colour.outcome(r.effectiveState.padding(toLength: 20, withPad: " ", startingAt: 0))
+            let line = [r.id, r.started, state,
                         target, Terminal.visible(r.runbook)].joined(separator: "  ")
             print(line)
         }
+    }
+
+    static func json(_ r: RunRegistry.Run) -> JSON {
+        var o: [String: JSON] = ["id": .string(r.id), "runbook": .string(r.runbook), "sha256": .string(r.sha256),
+                                 "parameters": r.parameters, "profile": .string(r.profile), "sim": .bool(r.simulator),
+                                 "started": .string(r.started), "state": .string(r.effectiveState)]
+        if let org = r.org { o["org"] = .string(org) }
+        if let f = r.finished { o["finished"] = .string(f) }
+        if let s = r.summary { o["summary"] = .string(s) }
+        return .object(o)
     }
 }

@@ -67,7 +67,9 @@ struct SimCommand: AsyncParsableCommand {
                       orgId:         \(sim.orgId)
                       access token:  \(token)   (1 hour)
                       refresh token: \(sim.issueRefreshToken())
-                      client:        \(sim.clientId) / \(sim.clientSecret)
+                      client:        \(sim.clientId) / \(sim.clientSecret)   (self client; made up, this simulator only)
+                      grant code:    \(sim.issueGrantCode(lifetime: 600))   (one use, 10 minutes)
+                    Rehearse login: zdsh auth login --profile sim --accounts-url \(sim.accountsURL) --api-url \(sim.apiURL)
                     Try: curl -H 'Authorization: Zoho-oauthtoken \(token)' -H 'orgId: \(sim.orgId)' \(sim.apiURL)/api/v1/tickets
                     """)
                 fflush(stdout)

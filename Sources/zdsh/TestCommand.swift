@@ -23,6 +23,9 @@ struct TestCommand: ParsableCommand {
     @Flag(name: .long, help: "Write TAP (version 13) to stdout instead of the human report.")
     var tap = false
 
+    @Flag(name: .long, help: "Write one JSON report to stdout instead of the human report.")
+    var json = false
+
     @Option(name: .long, help: ArgumentHelp("Also write a JUnit XML report to this file.", valueName: "file"))
     var junit: String?
 
@@ -35,7 +38,7 @@ struct TestCommand: ParsableCommand {
     func run() throws {
         let tap = self.tap
         var options = ScenarioRunner.Options(filter: filter, limits: Limits(timeout: timeout))
-        if !tap {
+        if !tap && !json {
             options.progress = { result in
                 print(ConsoleReporter.line(result))
                 fflush(stdout)
@@ -45,26 +48,28 @@ struct TestCommand: ParsableCommand {
         do {
             suite = try ScenarioRunner(options: options).run(paths: paths)
         } catch let e as UsageError {
-            Terminal.error("zdsh test: \(e)")
-            throw ExitCode(ExitStatus.usage.rawValue)
+            throw ExitCode(CommandOutput.fail(.usage, "zdsh test: \(e)", json: json).rawValue)
         }
-        if tap {
+        if json {
+            CommandOutput.document(JSONTestReporter.report(suite))
+        } else if tap {
             print(TAPReporter.report(suite))
         } else {
             print(suite.summaryLine)
         }
         // A filter that selects nothing is a mistake, not a pass (as busted and pytest say).
         if let filter, suite.results.isEmpty {
-            Terminal.error("zdsh test: no scenario matches --filter \(Terminal.visible(filter))")
-            throw ExitCode(ExitStatus.usage.rawValue)
+            throw ExitCode(CommandOutput.fail(.usage, "zdsh test: no scenario matches --filter \(Terminal.visible(filter))", json: json).rawValue)
         }
         if let junit {
             do {
                 try Data(JUnitReporter.report(suite).utf8).write(to: URL(fileURLWithPath: junit), options: .atomic)
             } catch {
-                Terminal.error("zdsh test: cannot write \(junit): \(error)")
-                throw ExitCode(ExitStatus.usage.rawValue)
+                throw ExitCode(CommandOutput.fail(.usage, "zdsh test: cannot write \(junit): \(error)", json: json).rawValue)
             }
+        }
+        if json, suite.exitStatus != .ok {
+            ErrorDocument(code: suite.exitStatus, message: "\(suite.failed) scenario\(suite.failed == 1 ? "" : "s") failed").emit()
         }
         throw ExitCode(suite.exitStatus.rawValue)
     }

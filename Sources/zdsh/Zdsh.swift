@@ -40,8 +40,13 @@ struct Zdsh: AsyncParsableCommand {
                 print(message)
                 Foundation.exit(0)
             }
-            FileHandle.standardError.write(Data((message + "\n").utf8))
-            Foundation.exit(code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue)
+            let status = code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue
+            if CommandOutput.wantsJSON(CommandLine.arguments) {
+                ErrorDocument(code: ExitStatus(rawValue: status) ?? .usage, message: message).emit()
+            } else {
+                FileHandle.standardError.write(Data((message + "\n").utf8))
+            }
+            Foundation.exit(status)
         }
     }
 }

@@ -1,5 +1,6 @@
 @testable import DeskCore
 import Foundation
+import TestSupport
 import XCTest
 
 final class StoreTests: XCTestCase {
@@ -112,5 +113,80 @@ final class StoreTests: XCTestCase {
         await XCTAssertThrowsDeskError(try await ConnectionLoader(store: InMemoryTokenStore(), environment: ["ZOHO_DC": "mars"]).load()) {
             XCTAssertTrue($0.hint?.contains("com.au") == true)
         }
+    }
+
+    /// Endpoints: flag over ZDSH_*_URL over the stored profile (issue 16).
+    func testEndpointPrecedenceFlagEnvironmentProfile() async throws {
+        var stored = Fixtures.connection(profile: "rehearsal")
+        stored.apiURL = "http://127.0.0.1:9001"
+        stored.accountsURL = "http://127.0.0.1:9001"
+        let store = InMemoryTokenStore([stored])
+        let fromProfile = try await ConnectionLoader(store: store, environment: [:]).load(.init(profile: "rehearsal"))
+        XCTAssertEqual(fromProfile.apiURL, "http://127.0.0.1:9001")
+        let env = ["ZDSH_API_URL": "http://localhost:9002/", "ZDSH_ACCOUNTS_URL": "https://accounts.proxy.example"]
+        let fromEnv = try await ConnectionLoader(store: store, environment: env).load(.init(profile: "rehearsal"))
+        XCTAssertEqual(fromEnv.apiURL, "http://localhost:9002")
+        XCTAssertEqual(fromEnv.accountsURL, "https://accounts.proxy.example")
+        let fromFlag = try await ConnectionLoader(store: store, environment: env)
+            .load(.init(profile: "rehearsal", apiURL: "http://127.0.0.1:9003"))
+        XCTAssertEqual(fromFlag.apiURL, "http://127.0.0.1:9003")
+        XCTAssertEqual(fromFlag.accountsURL, "https://accounts.proxy.example")
+    }
+
+    func testEndpointsAcceptOnlyHTTPSOrThisMachine() throws {
+        for good in ["https://desk.proxy.example", "https://proxy.example:8443/zoho/", "http://127.0.0.1:8085",
+                     "http://localhost:1", "http://[::1]:8085"] {
+            XCTAssertNoThrow(try Endpoints.checked(good, source: "--api-url"), good)
+        }
+        for bad in ["http://example.com", "http://10.1.2.3:8085", "ftp://localhost", "desk.zoho.com", "",
+                    "https://desk.example?x=1", "http://127.0.0.1.evil.example"] {
+            XCTAssertThrowsError(try Endpoints.checked(bad, source: "--api-url"), bad) { error in
+                let text = String(describing: error)
+                XCTAssertTrue(text.hasPrefix("--api-url: "), text)
+                XCTAssertTrue(text.contains("https://") && text.contains("127.0.0.1"), text)
+            }
+        }
+        XCTAssertThrowsError(try Endpoints.checked("https://me:hunter2@proxy.example", source: "ZDSH_API_URL")) { error in
+            let text = String(describing: error)
+            XCTAssertTrue(text.contains("ZDSH_API_URL"), text)
+            XCTAssertFalse(text.contains("hunter2"), "a password in the URL is not repeated")
+        }
+        XCTAssertEqual(try Endpoints.checked("http://127.0.0.1:8085///", source: "x"), "http://127.0.0.1:8085")
+    }
+
+    /// A store written before the back-off columns existed gains them in
+    /// place (migration v2), keeping its profiles.
+    func testVersionOneStoreMigratesToBackoffColumns() async throws {
+        let path = Fixtures.tempDir() + "/connections.sqlite"
+        // The v1 schema as GRDB left it, written with the sqlite3 shell.
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3") else { throw XCTSkip("needs /usr/bin/sqlite3") }
+        let v1 = """
+            CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+            INSERT INTO grdb_migrations VALUES ('v1: profiles and tokens');
+            CREATE TABLE profiles (name TEXT PRIMARY KEY NOT NULL, data_center TEXT NOT NULL, accounts_url TEXT NOT NULL,
+                api_url TEXT NOT NULL, api_domain TEXT, client_id TEXT NOT NULL, client_secret TEXT, refresh_token TEXT,
+                granted_scopes TEXT, org_id TEXT, portal TEXT, help_center_id TEXT, updated_at REAL NOT NULL);
+            CREATE TABLE tokens (profile TEXT PRIMARY KEY NOT NULL, access_token TEXT, expires_at REAL, scopes TEXT,
+                api_domain TEXT, refresh_fingerprint TEXT, lease_holder TEXT, lease_until REAL,
+                refresh_count INTEGER NOT NULL DEFAULT 0);
+            INSERT INTO profiles (name, data_center, accounts_url, api_url, client_id, refresh_token, updated_at)
+                VALUES ('old', 'eu', 'https://accounts.zoho.eu', 'https://desk.zoho.eu', 'id', '1000.r', 0);
+            """
+        let made = try ChildProcess.run("/usr/bin/sqlite3", [path, v1], timeout: 30)
+        XCTAssertEqual(made.status, 0, made.err)
+        let store = try SQLiteTokenStore(path: path)
+        let old = try await store.load(profile: "old")
+        XCTAssertEqual(old?.dataCenter, .eu)
+        let backoff = RefreshBackoff(until: Date().addingTimeInterval(60), code: "access_denied",
+                                     detail: "You have made too many requests continuously.", refreshFingerprint: "f")
+        try await store.failRefresh(profile: "old", holder: "h", backoff: backoff)
+        let read = try await store.refreshBackoff(profile: "old")
+        XCTAssertEqual(read?.code, "access_denied")
+        XCTAssertEqual(read?.detail, backoff.detail)
+        XCTAssertEqual(read.map { Int($0.until.timeIntervalSince1970) }, Int(backoff.until.timeIntervalSince1970))
+        let claim = try await store.claimRefresh(profile: "old", holder: "x", lease: 30, fingerprint: "f") { _ in false }
+        XCTAssertEqual(claim, .blocked(read!))
+        let otherToken = try await store.claimRefresh(profile: "old", holder: "x", lease: 30, fingerprint: "g") { _ in false }
+        XCTAssertEqual(otherToken, .claimed)
     }
 }

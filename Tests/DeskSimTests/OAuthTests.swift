@@ -83,4 +83,77 @@ final class OAuthTests: XCTestCase {
         XCTAssertEqual(r.status, 401)
         XCTAssertEqual(r.errorCode, "INVALID_OAUTH")
     }
+
+    /// Zoho: a refresh token mints at most 10 access tokens in 10 minutes,
+    /// then answers HTTP 400 "Access Denied" until the oldest mint ages out.
+    func testRefreshTokenIsThrottledAfterTenMintsInTenMinutes() async throws {
+        let h = SimHarness()
+        let refresh = h.sim.issueRefreshToken()
+        let form = client.merging(["grant_type": "refresh_token", "refresh_token": refresh]) { a, _ in a }
+        for i in 0..<10 {
+            let r = try await h.oauth("/oauth/v2/token", form)
+            XCTAssertNotNil(r.json?["access_token"]?.stringValue, "mint \(i + 1)")
+            h.clock.advance(seconds: 30)
+        }
+        let refused = try await h.oauth("/oauth/v2/token", form)
+        XCTAssertEqual(refused.status, 400)
+        XCTAssertEqual(refused.json, [
+            "error": "Access Denied",
+            "error_description": "You have made too many requests continuously. Please try again after some time.",
+        ])
+        XCTAssertEqual(h.sim.throttledRefreshCount, 1)
+        XCTAssertEqual(h.sim.refreshCount, 10)
+        // Another refresh token is not affected.
+        let other = try await h.oauth("/oauth/v2/token", client.merging(["grant_type": "refresh_token",
+                                                                        "refresh_token": h.sim.issueRefreshToken()]) { a, _ in a })
+        XCTAssertNotNil(other.json?["access_token"])
+        // The first mint was 300 s ago: 300 more and it leaves the window.
+        h.clock.advance(seconds: 299)
+        let stillRefused = try await h.oauth("/oauth/v2/token", form)
+        XCTAssertEqual(stillRefused.status, 400)
+        h.clock.advance(seconds: 1)
+        let again = try await h.oauth("/oauth/v2/token", form)
+        XCTAssertEqual(again.status, 200)
+        XCTAssertNotNil(again.json?["access_token"])
+        XCTAssertEqual(h.sim.requestLog.filter { $0.path == "/oauth/v2/token" && $0.status == 400 }.count, 2)
+    }
+
+    func testThrottleCanBeLiftedForSoakRuns() async throws {
+        let h = SimHarness { $0.tokensPerWindow = nil }
+        let form = client.merging(["grant_type": "refresh_token", "refresh_token": h.sim.issueRefreshToken()]) { a, _ in a }
+        for _ in 0..<15 {
+            let r = try await h.oauth("/oauth/v2/token", form)
+            XCTAssertEqual(r.status, 200)
+        }
+    }
+
+    func testThrottleOverHTTP() async throws {
+        let sim = Simulator()
+        let server = SimServer(simulator: sim)
+        let port = try await server.start()
+        let base = "http://127.0.0.1:\(port)"
+        let form = "grant_type=refresh_token&client_id=\(Simulator.defaultClientId)&client_secret=\(Simulator.defaultClientSecret)"
+            + "&refresh_token=\(sim.issueRefreshToken())"
+        var statuses: [Int] = []
+        for _ in 0..<11 {
+            let r = try await HTTPTransport.shared.send(WireRequest(
+                method: "POST", url: base + "/oauth/v2/token",
+                headers: [Header("Content-Type", "application/x-www-form-urlencoded")], body: Array(form.utf8)))
+            statuses.append(r.status)
+            if r.status == 400 {
+                XCTAssertEqual(try JSON.parse(r.body)["error"], "Access Denied")
+            }
+        }
+        await server.stop()
+        XCTAssertEqual(statuses, Array(repeating: 200, count: 10) + [400])
+    }
+
+    /// `zdsh sim serve` prints a grant code that lasts long enough to type it in.
+    func testGrantCodeLifetimeCanBeChosen() async throws {
+        let h = SimHarness()
+        let code = h.sim.issueGrantCode(lifetime: 600)
+        h.clock.advance(seconds: 590)
+        let r = try await h.oauth("/oauth/v2/token", client.merging(["grant_type": "authorization_code", "code": code]) { a, _ in a })
+        XCTAssertNotNil(r.json?["refresh_token"]?.stringValue)
+    }
 }

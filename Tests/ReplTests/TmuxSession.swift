@@ -30,10 +30,15 @@ final class TmuxSession {
 
     /// Starts `zdsh repl --sim` with XDG_STATE_HOME at `stateHome`. The pane
     /// stays open after zdsh exits (so the last screen can be read).
-    init(stateHome: String, arguments: String = "--sim", subcommand: String = "repl") throws {
+    /// `environment` adds variables (TERM stays xterm unless it names another).
+    init(stateHome: String, arguments: String = "--sim", subcommand: String = "repl", environment: [String: String] = [:]) throws {
         name = "zdsh-repl-\(UUID().uuidString.prefix(8))"
         self.stateHome = stateHome
-        let command = "env XDG_STATE_HOME='\(stateHome)' TERM=xterm '\(Self.zdsh)' \(subcommand) \(arguments); echo '[exited]'; sleep 60"
+        let extra = environment.sorted { $0.key < $1.key }.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
+        // Variables the tmux server may have picked up from whoever started
+        // it (NO_COLOR, PAGER) are cleared when a test sets its own.
+        let clear = environment.isEmpty ? "" : "-u NO_COLOR -u PAGER -u ZDSH_PAGER -u LESS "
+        let command = "env \(clear)XDG_STATE_HOME='\(stateHome)' TERM=xterm \(extra) '\(Self.zdsh)' \(subcommand) \(arguments); echo '[exited]'; sleep 60"
         try Self.run(["new-session", "-d", "-s", name, "-x", "120", "-y", "40", command])
     }
 
@@ -60,6 +65,11 @@ final class TmuxSession {
 
     var screen: String {
         do { return try Self.run(["capture-pane", "-p", "-t", name]) } catch { return "\(error)" }
+    }
+
+    /// The screen with its colours, as SGR escapes.
+    var colouredScreen: String {
+        do { return try Self.run(["capture-pane", "-e", "-p", "-t", name]) } catch { return "\(error)" }
     }
 
     /// Waits until the screen satisfies `check`, failing after `timeout`.

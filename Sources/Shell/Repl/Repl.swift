@@ -162,7 +162,8 @@ public final class Repl {
         }
         let text = scalars ? values.map { printer.render($0) }.joined(separator: "\t")
                            : values.map { printer.render($0) }.joined(separator: "\n\n")
-        out(Self.bounded(text, bytes: options.limits.maxOutput))
+        // A long result pages on a terminal, as `git log` does.
+        Pager.write(Self.bounded(text, bytes: options.limits.maxOutput) + "\n") { out(String($0.dropLast())) }
     }
 
     /// A result shown within `--max-output`, cut on a character boundary with a mark.

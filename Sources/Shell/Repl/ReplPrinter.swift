@@ -15,15 +15,9 @@ struct ReplPrinter {
     /// Nesting levels shown before tables fold to one line.
     var maxDepth = 4
 
-    /// Fields shown first, in this order, under these labels.
-    static let leading: [(label: String, keys: [String])] = [
-        ("Name", ["name", "fullName", "displayName", "firstName", "lastName", "title", "companyName", "accountName"]),
-        ("Email", ["email", "emailId", "emailAddress"]),
-        ("Status", ["status", "statusType"]),
-        ("Subject", ["subject"]),
-        ("Owner", ["owner", "ownerId", "assignee", "assigneeId"]),
-        ("Agent", ["agent", "agentId"]),
-    ]
+    /// Fields shown first, in this order, under these labels: the same as
+    /// `run` and `eval` (an `agent` field is not the owner).
+    static var leading: [(label: String, keys: [String])] { RecordFormatter.leading }
 
     func render(_ value: RunValue) -> String {
         switch value {
@@ -54,27 +48,15 @@ struct ReplPrinter {
     private func scalar(_ json: JSON, topLevel: Bool = false) -> String {
         switch json {
         case .string(let s): return topLevel ? Terminal.visible(s, multiline: true) : Self.quoted(s)
-        case .null: return "nil"
+        // Inside a table only json.null can be null (a nil is no entry).
+        case .null: return topLevel ? "nil" : "null"
         case .array: return "{}"
         case .object: return "{}"
         default: return json.encoded()
         }
     }
 
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for ch in s {
-            switch ch {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            default:
-                for scalar in ch.unicodeScalars {
-                    out += Terminal.needsEscape(scalar, multiline: false) ? Terminal.visible(String(scalar)) : String(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func quoted(_ s: String) -> String { InlineValue.quoted(s) }
 
     private func key(_ k: String) -> String { colour ? "\u{1B}[36m\(Terminal.visible(k))\u{1B}[0m" : Terminal.visible(k) }
     private func dim(_ s: String) -> String { colour ? "\u{1B}[2m\(s)\u{1B}[0m" : s }
@@ -126,31 +108,13 @@ struct ReplPrinter {
     private func folded(_ v: JSON) -> String {
         if let inline = self.inline(v), inline.count <= 70 { return inline }
         switch v {
-        case .array(let a): return dim("{… \(a.count) items}")
-        case .object(let o): return dim("{… \(o.count) fields}")
+        case .array(let a): return dim("{… \(InlineValue.count(a.count, "item"))}")
+        case .object(let o): return dim("{… \(InlineValue.count(o.count, "field"))}")
         default: return scalar(v)
         }
     }
 
-    private func inline(_ v: JSON, budget: Int = 3) -> String? {
-        guard budget > 0 else { return nil }
-        switch v {
-        case .array(let a) where !a.isEmpty:
-            guard a.count <= 10 else { return nil }
-            let parts = a.compactMap { inline($0, budget: budget - 1) }
-            return parts.count == a.count ? "{" + parts.joined(separator: ", ") + "}" : nil
-        case .object(let o) where !o.isEmpty:
-            guard o.count <= 6 else { return nil }
-            var parts: [String] = []
-            for k in o.keys.sorted() {
-                guard let p = inline(o[k]!, budget: budget - 1) else { return nil }
-                parts.append(Completer.isIdentifier(k) ? "\(k) = \(p)" : "[\(Self.quoted(k))] = \(p)")
-            }
-            return "{" + parts.joined(separator: ", ") + "}"
-        default:
-            return scalar(v)
-        }
-    }
+    private func inline(_ v: JSON) -> String? { InlineValue.text(v) }
 
     private func object(_ o: [String: JSON], indent: String, depth: Int, into lines: inout [String]) {
         var rows: [(String, JSON)] = []

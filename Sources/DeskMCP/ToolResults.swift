@@ -7,7 +7,7 @@ import MCP
 /// destructive calls first and their ids, summary) and a text form for
 /// clients that show only text. Failures are tool errors (isError), so the
 /// assistant reads what went wrong and can correct its code.
-enum RunReport {
+enum ToolResults {
     static func result(_ o: SandboxRun.Outcome, dryRun: Bool, maxBytes: Int) -> CallTool.Result {
         var fields: [String: JSON] = [
             "run_id": .string(o.runId),

@@ -1,0 +1,165 @@
+import DeskCatalog
+import JSONValue
+
+/// A dry run's plan as people read it, the way Terraform shows one: grouped
+/// by safety (destructive first), then per operation with its method and
+/// path, the ids each call touches labelled by their role (`label`,
+/// `users`), and for writes the fields they set (`~ assigneeId → "42"`).
+/// Bodies are summarised, never dumped: a list of ids is a count, a nested
+/// object its size.
+///
+/// Everything here came from a runbook or a plan file: ids, values and notes
+/// are escaped (`Terminal.visible`), one field per line, so none can hide or
+/// forge a line.
+struct PlanRenderer {
+    let calls: [CallRecord]
+    /// Ids shown per role before the rest is counted.
+    var maxIds = 20
+    /// Fields shown per operation before the rest is counted.
+    var maxFields = 12
+
+    func render() -> String {
+        if calls.isEmpty { return "Plan: no write or destructive calls." }
+        var lines = ["Plan (dry run — nothing was sent):"]
+        for safety in [Safety.destructive, .write] {
+            let group = calls.filter { $0.safety == safety }
+            guard !group.isEmpty else { continue }
+            let label = safety == .destructive ? "DESTRUCTIVE" : "writes"
+            lines.append("  \(label) (\(group.count) call\(group.count == 1 ? "" : "s")):")
+            for (name, cs) in byOperation(group) { lines += operationLines(name, cs) }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Calls grouped by the name they were called as, in first-call order.
+    func byOperation(_ group: [CallRecord]) -> [(String, [CallRecord])] {
+        var order: [String] = []
+        var byName: [String: [CallRecord]] = [:]
+        for c in group {
+            if byName[c.calledAs] == nil { order.append(c.calledAs) }
+            byName[c.calledAs, default: []].append(c)
+        }
+        return order.map { ($0, byName[$0]!) }
+    }
+
+    func operationLines(_ name: String, _ cs: [CallRecord]) -> [String] {
+        let first = cs[0]
+        let template = Catalog.shared.operation(id: first.operationId)?.path ?? first.path
+        var head = "    \(Terminal.visible(name)) ×\(cs.count)  \(Terminal.visible(first.method)) \(Terminal.visible(template))"
+        let roles = PlanRoles.ids(of: cs, template: template)
+        if !roles.isEmpty {
+            head += "  " + roles.map { "\(Terminal.visible($0.role)): \(shown($0.ids))" }.joined(separator: "; ")
+        } else if !cs.flatMap(\.ids).isEmpty {
+            head += "  ids: " + shown(PlanRoles.unique(cs.flatMap(\.ids)))
+        }
+        var lines = [head]
+        if first.safety == .write { lines += changeLines(cs) }
+        if let note = cs.compactMap(\.message).first { lines.append("      \(Terminal.visible(note))") }
+        return lines
+    }
+
+    /// `~ field → value` for what the writes set; the same value across
+    /// calls once, differing values as a count.
+    func changeLines(_ cs: [CallRecord]) -> [String] {
+        var values: [String: [JSON]] = [:]
+        for c in cs {
+            guard case .object(let body)? = c.body else { continue }
+            for (k, v) in body where !PlanRoles.isIdList(k, v) { values[k, default: []].append(v) }
+        }
+        let keys = values.keys.sorted()
+        var lines = keys.prefix(maxFields).map { k -> String in
+            let vs = values[k]!
+            let distinct = Set(vs.map { $0.encoded() })
+            let after = distinct.count == 1 ? summary(vs[0]) : "\(distinct.count) different values"
+            return "      ~ \(Terminal.visible(k)) → \(after)"
+        }
+        if keys.count > maxFields { lines.append("      … \(keys.count - maxFields) more fields") }
+        return lines
+    }
+
+    /// A body value in a few characters.
+    func summary(_ v: JSON) -> String {
+        switch v {
+        case .string(let s): return Terminal.visible(InlineValue.quoted(String(s.prefix(80)) + (s.count > 80 ? "…" : "")))
+        case .array(let a): return InlineValue.text(v).flatMap { $0.count <= 60 ? Terminal.visible($0) : nil } ?? "[\(InlineValue.count(a.count, "item"))]"
+        case .object(let o): return InlineValue.text(v).flatMap { $0.count <= 60 ? Terminal.visible($0) : nil } ?? "{\(InlineValue.count(o.count, "field"))}"
+        default: return InlineValue.scalar(v)
+        }
+    }
+
+    func shown(_ ids: [String]) -> String {
+        ids.prefix(maxIds).map { Terminal.visible($0) }.joined(separator: ", ") + (ids.count > maxIds ? ", … (\(ids.count) ids)" : "")
+    }
+}
+
+/// Which ids a call touches in which role: the path's placeholders
+/// (`{labelId}` → label) and the body's id lists (`userIds` → users).
+enum PlanRoles {
+    static func ids(of cs: [CallRecord], template: String) -> [(role: String, ids: [String])] {
+        var order: [String] = []
+        var ids: [String: [String]] = [:]
+        func add(_ role: String, _ values: [String]) {
+            if ids[role] == nil { order.append(role) }
+            ids[role, default: []] += values
+        }
+        for c in cs {
+            for (name, value) in pathValues(template: template, path: c.path) { add(role(ofPathName: name), [value]) }
+            if case .object(let body)? = c.body {
+                for k in body.keys.sorted() where isIdList(k, body[k]!) {
+                    add(role(ofListName: k), body[k]!.arrayValue!.compactMap(idText))
+                }
+            }
+        }
+        return order.map { role -> (role: String, ids: [String]) in (role, unique(ids[role]!)) }
+    }
+
+    /// `xs` without repeats, in first-seen order.
+    static func unique(_ xs: [String]) -> [String] {
+        var seen = Set<String>()
+        return xs.filter { seen.insert($0).inserted }
+    }
+
+    /// `{labelId}` in the template against the concrete path.
+    static func pathValues(template: String, path: String) -> [(String, String)] {
+        let t = template.split(separator: "/"), p = path.split(separator: "/")
+        guard t.count == p.count else { return [] }
+        return zip(t, p).compactMap { ts, ps in
+            guard ts.hasPrefix("{"), ts.hasSuffix("}") else { return nil }
+            return (String(ts.dropFirst().dropLast()), String(ps))
+        }
+    }
+
+    /// `labelId` → "label", `helpCenterId` → "help center".
+    static func role(ofPathName name: String) -> String {
+        words(name.hasSuffix("Id") ? String(name.dropLast(2)) : name)
+    }
+
+    /// `userIds` → "users", `ids` → "ids".
+    static func role(ofListName name: String) -> String {
+        guard name.hasSuffix("Ids"), name.count > 3 else { return name }
+        return words(String(name.dropLast(3))) + "s"
+    }
+
+    static func words(_ camel: String) -> String {
+        var out = ""
+        for ch in camel {
+            if ch.isUppercase, !out.isEmpty { out += " " }
+            out += ch.lowercased()
+        }
+        return out
+    }
+
+    /// A body field that is a list of ids (`ids`, `userIds`, …).
+    static func isIdList(_ key: String, _ value: JSON) -> Bool {
+        guard key == "ids" || key.hasSuffix("Ids"), case .array(let a) = value else { return false }
+        return a.allSatisfy { idText($0) != nil }
+    }
+
+    static func idText(_ v: JSON) -> String? {
+        switch v {
+        case .string(let s): return s
+        case .int(let n): return String(n)
+        default: return nil
+        }
+    }
+}
