@@ -11,11 +11,9 @@ struct McpCommand: AsyncParsableCommand {
         commandName: "mcp",
         abstract: "Serve Zoho Desk to an AI assistant over the Model Context Protocol (stdio).",
         discussion: """
-            Tools: search_operations, describe_operation, run_lua (dry run by default), apply_plan,
-            list_runbooks, describe_runbook, run_runbook. Destructive calls are sent only by apply_plan,
-            only when --allow grants them, and only after the client's user confirmed the plan.
-            Stdout carries the protocol; messages go to stderr.
-            Example client entry: {"command": "zdsh", "args": ["mcp", "--sim"]}
+            Tools: search_operations, describe_operation, run_lua (dry run by default), apply_plan, list_runbooks, describe_runbook, run_runbook. Destructive calls are sent only by apply_plan, only when --allow grants them, and only after the client's user confirmed the plan. Stdout carries the protocol; messages go to stderr.
+
+            Client configuration: {"mcpServers": {"zoho-desk": {"command": "zdsh", "args": ["mcp", "--sim"]}}}
             """)
 
     @Flag(name: .long, help: "Serve the built-in simulated Zoho Desk.")
