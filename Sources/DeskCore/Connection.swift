@@ -29,6 +29,10 @@ public struct Connection: Sendable, Hashable {
     public var orgId: String?
     public var portal: String?
     public var helpCenterId: String?
+    /// Calls in flight at once set for this profile (`auth login --concurrency`).
+    public var concurrency: Int?
+    /// The org's Desk edition (FREE, PROFESSIONAL, …) when a read told it.
+    public var edition: String?
 
     public init(profile: String = "default", dc: DataCenter = .com, accountsURL: String? = nil,
                 apiURL: String? = nil, apiDomain: String? = nil, clientId: String = "",

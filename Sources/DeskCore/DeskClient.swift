@@ -17,6 +17,8 @@ public final class DeskClient: Sendable {
     private let state: LockedBox<Connection>
     private let calls = LockedBox(0)
     private let limiterBox = LockedBox<ConcurrencyLimiter?>(nil)
+    /// Whether the lowered-concurrency notice was printed (once per client).
+    private let loweredNotice = LockedBox(false)
     private let orgDiscovery = SingleFlight<String>()
     private let redactor: Redactor
 
@@ -90,147 +92,184 @@ public final class DeskClient: Sendable {
 
     // MARK: the request pipeline
 
+    /// One call, checked and ready to send (possibly several times).
+    private struct Prepared: Sendable {
+        let method: String
+        let pathAndQuery: String
+        let logPath: String
+        let body: [UInt8]?
+        /// The body's media type: JSON, or multipart/form-data for uploads.
+        let contentType: String?
+        let orgId: String?
+        let operationId: String?
+        let requiresAuth: Bool
+        let limiter: ConcurrencyLimiter
+    }
+
     private struct Attempt {
         var number = 1
-        var refreshedAfterRejection = false
+        var tokenRefreshed = false
         /// The token a 401 just refused; the next token must differ from it.
         var rejectedToken: Secret?
     }
 
     func send(method: String, path: String, query: [String: String], body: JSON?,
-              operation: Operation?) async throws -> DeskResult {
-        let operationId = operation?.id
+              operation: Operation?, files: [UploadFile] = []) async throws -> DeskResult {
         let requiresAuth = operation?.requiresAuth ?? true
-        if options.checkScopes, requiresAuth, let operation {
-            let granted = await tokens.scopes ?? connection.grantedScopes
-            if let missing = ScopeCheck.missingScope(required: operation.scopes, granted: granted) {
-                throw DeskError(kind: .missingScope, errorCode: "SCOPE_MISSING",
-                                message: "the token was not granted any of \(operation.scopes.joined(separator: ", "))",
-                                operationId: operationId,
-                                hint: "Add \(missing) to the scopes and run `zdsh auth login` again.")
-            }
-        }
+        if options.checkScopes, requiresAuth, let operation { try await checkScopes(operation) }
         for (name, value) in query {
             try HeaderValue.check("query parameter \(name)", value)
         }
         let orgId = try await orgHeader(for: path)
         let queryString = PercentEncoding.query(query)
         let pathAndQuery = queryString.isEmpty ? path : path + "?" + queryString
-        let bodyBytes = body.map { $0.encodedBytes() }
-        let idempotent = RetryPolicy.isIdempotent(method)
-        let limiter = await self.limiter(orgId: orgId)
+        let payload = try RequestPayload(json: body, files: files)
+        let prepared = Prepared(method: method, pathAndQuery: pathAndQuery, logPath: redactor.scrub(pathAndQuery),
+                                body: payload?.bytes, contentType: payload?.contentType, orgId: orgId, operationId: operation?.id,
+                                requiresAuth: requiresAuth, limiter: await limiter(orgId: orgId))
+        return try await sendWithRetries(prepared)
+    }
 
+    private func checkScopes(_ operation: Operation) async throws {
+        let granted = await tokens.scopes ?? connection.grantedScopes
+        if let missing = ScopeCheck.missingScope(required: operation.scopes, granted: granted) {
+            throw DeskError(kind: .missingScope, errorCode: "SCOPE_MISSING",
+                            message: "the token was not granted any of \(operation.scopes.joined(separator: ", "))",
+                            operationId: operation.id,
+                            hint: "Add \(missing) to the scopes and run `zdsh auth login` again.")
+        }
+    }
+
+    /// The one send loop: send, let `RetryPolicy.decide` judge the outcome, act on it.
+    private func sendWithRetries(_ call: Prepared) async throws -> DeskResult {
         var attempt = Attempt()
-        var token: Secret?
         while true {
-            if requiresAuth {
-                do {
-                    token = try await tokens.token(rejecting: attempt.rejectedToken).token
-                    attempt.rejectedToken = nil
-                } catch let error as OAuthError {
-                    throw authenticationError(error, operationId: operationId)
-                }
-                await adoptTokenFacts()
+            let token = try await currentToken(call, &attempt)
+            let request = try wireRequest(call, token: token)
+            options.log.record(RequestEvent(phase: .request, method: call.method, path: call.logPath, attempt: attempt.number))
+            let (result, elapsed) = try await exchange(request, call)
+            let outcome = Self.outcome(of: result)
+            logOutcome(outcome, result, call, elapsed: elapsed, attempt: attempt.number)
+            switch options.retry.decide(outcome, attempt: attempt.number, method: call.method,
+                                        requiresAuth: call.requiresAuth, tokenRefreshed: attempt.tokenRefreshed) {
+            case .deliver:
+                guard case .success(let response) = result else { throw failure(result, call, hint: nil, attempts: attempt.number) }
+                return try decodeSuccess(response, operationId: call.operationId)
+            case .refreshToken:
+                attempt.tokenRefreshed = true
+                attempt.rejectedToken = token
+                logRetry(call, outcome, note: "access token refused, refreshing once", elapsed: elapsed, attempt: attempt.number)
+            case .retry(let wait, var note):
+                if case .failure(let error) = result { note = redactor.scrub(String(describing: error)) }
+                logRetry(call, outcome, note: "\(note), waiting \(RequestEvent.format(wait))", elapsed: elapsed, attempt: attempt.number)
+                try await options.sleep(wait)
+                attempt.number += 1
+            case .fail(let hint):
+                throw failure(result, call, hint: hint, attempts: attempt.number)
             }
-            var headers = [Header("Accept", "application/json"), Header("User-Agent", options.userAgent)]
-            if let token {
-                try HeaderValue.check("Authorization", token.reveal)
-                headers.append(Header("Authorization", "Zoho-oauthtoken " + token.reveal))
-            }
-            if let orgId { headers.append(Header("orgId", orgId)) }
-            if bodyBytes != nil { headers.append(Header("Content-Type", "application/json")) }
-            let request = WireRequest(method: method, url: connection.apiURL + pathAndQuery, headers: headers, body: bodyBytes)
+        }
+    }
 
-            let logPath = redactor.scrub(pathAndQuery)
-            options.log.record(RequestEvent(phase: .request, method: method, path: logPath, attempt: attempt.number))
-            let started = ContinuousClock.now
-            let outcome: Result<WireResponse, Error>
-            do {
-                let response = try await limiter.withSlot {
-                    self.calls.mutate { $0 += 1 }
-                    return try await self.transport.send(request)
-                }
-                outcome = .success(response)
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch let error as DeskError where error.kind == .configuration {
-                // A transport that cannot send at all (an offline backend):
-                // nothing to retry, and its own message says why.
-                throw error
-            } catch {
-                outcome = .failure(error)
-            }
-            let elapsed = ContinuousClock.now - started
+    private func currentToken(_ call: Prepared, _ attempt: inout Attempt) async throws -> Secret? {
+        guard call.requiresAuth else { return nil }
+        let token: Secret
+        do {
+            token = try await tokens.token(rejecting: attempt.rejectedToken).token
+        } catch let error as OAuthError {
+            throw authenticationError(error, operationId: call.operationId)
+        }
+        attempt.rejectedToken = nil
+        await adoptTokenFacts()
+        return token
+    }
 
-            switch outcome {
-            case .failure(let error):
-                let reason = redactor.scrub(String(describing: error))
-                if idempotent, attempt.number < options.retry.maxAttempts {
-                    let wait = options.retry.delay(afterAttempt: attempt.number)
-                    options.log.record(RequestEvent(phase: .retry, method: method, path: logPath, duration: elapsed,
-                                                    note: "\(reason), waiting \(RequestEvent.format(wait))", attempt: attempt.number))
-                    try await options.sleep(wait)
-                    attempt.number += 1
-                    continue
-                }
-                options.log.record(RequestEvent(phase: .failure, method: method, path: logPath, duration: elapsed,
-                                                note: reason, attempt: attempt.number))
-                throw DeskError(kind: .network, message: "no response from \(connection.apiURL): \(reason)",
-                                operationId: operationId,
-                                hint: idempotent ? "Gave up after \(attempt.number) attempt(s)."
-                                    : "\(method) is not retried automatically: it may have taken effect. Check before repeating it.")
+    private func wireRequest(_ call: Prepared, token: Secret?) throws -> WireRequest {
+        var headers = [Header("Accept", "application/json"), Header("User-Agent", options.userAgent)]
+        if let token {
+            try HeaderValue.check("Authorization", token.reveal)
+            headers.append(Header("Authorization", "Zoho-oauthtoken " + token.reveal))
+        }
+        if let orgId = call.orgId { headers.append(Header("orgId", orgId)) }
+        if let contentType = call.contentType { headers.append(Header("Content-Type", contentType)) }
+        return WireRequest(method: call.method, url: connection.apiURL + call.pathAndQuery, headers: headers, body: call.body)
+    }
 
-            case .success(let response):
-                let code = (200..<300).contains(response.status) ? nil : ErrorDecoding.errorCode(response.body)
-                options.log.record(RequestEvent(phase: .response, method: method, path: logPath, status: response.status,
-                                                errorCode: code, duration: elapsed, attempt: attempt.number))
-                if (200..<300).contains(response.status) {
-                    return try decodeSuccess(response, operationId: operationId)
-                }
-                // An expired or revoked access token: refresh once and replay (any method: Zoho did nothing).
-                if response.status == 401, requiresAuth, code == "INVALID_OAUTH" || code == nil,
-                   !attempt.refreshedAfterRejection, !HTMLDetector.looksLikeHTML(String(decoding: response.body.prefix(256), as: UTF8.self)) {
-                    attempt.refreshedAfterRejection = true
-                    attempt.rejectedToken = token
-                    options.log.record(RequestEvent(phase: .retry, method: method, path: logPath, status: 401, errorCode: code,
-                                                    note: "access token refused, refreshing once", attempt: attempt.number))
-                    continue
-                }
-                var error = ErrorDecoding.decode(response, operationId: operationId, apiURL: connection.apiURL,
-                                                 dataCenter: connection.dataCenter, redactor: redactor)
-                if response.status == 429 {
-                    if error.kind == .dailyLimitExceeded { throw error }
-                    let advised = RetryPolicy.retryAfter(response.header("Retry-After"))
-                    if let advised, advised > options.retry.maxRetryAfter {
-                        error.hint = "Zoho asks to wait \(RequestEvent.format(advised)) (Retry-After); not waiting that long."
-                        throw error
-                    }
-                    if attempt.number < options.retry.maxAttempts {
-                        let wait = advised ?? options.retry.delay(afterAttempt: attempt.number)
-                        options.log.record(RequestEvent(phase: .retry, method: method, path: logPath, status: 429, errorCode: code,
-                                                        note: "rate limited, waiting \(RequestEvent.format(wait))\(advised != nil ? " (Retry-After)" : "")",
-                                                        attempt: attempt.number))
-                        try await options.sleep(wait)
-                        attempt.number += 1
-                        continue
-                    }
-                    error.kind = .rateLimited
-                    throw error
-                }
-                if response.status >= 500, idempotent, attempt.number < options.retry.maxAttempts {
-                    let wait = options.retry.delay(afterAttempt: attempt.number)
-                    options.log.record(RequestEvent(phase: .retry, method: method, path: logPath, status: response.status,
-                                                    errorCode: code, note: "server error, waiting \(RequestEvent.format(wait))",
-                                                    attempt: attempt.number))
-                    try await options.sleep(wait)
-                    attempt.number += 1
-                    continue
-                }
-                if response.status >= 500, !idempotent, error.hint == nil {
-                    error.hint = "\(method) is not retried automatically: it may have taken effect. Check before repeating it."
-                }
-                throw error
-            }
+    /// Sends once, holding one of the org's slots; a transport error is an
+    /// outcome (retried or not by the policy), except cancellation and a
+    /// transport that cannot send at all (an offline backend).
+    private func exchange(_ request: WireRequest, _ call: Prepared) async throws -> (Result<WireResponse, Error>, Duration) {
+        let started = ContinuousClock.now
+        let result: Result<WireResponse, Error>
+        do {
+            let (response, lowered) = try await call.limiter.withSlot({
+                self.calls.mutate { $0 += 1 }
+                return try await self.transport.send(request)
+            }, tooManyRequests: Self.isTooManyRequests)
+            result = .success(response)
+            if let lowered { announceLowered(lowered) }
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch let error as DeskError where error.kind == .configuration {
+            throw error
+        } catch {
+            result = .failure(error)
+        }
+        return (result, ContinuousClock.now - started)
+    }
+
+    private static func outcome(of result: Result<WireResponse, Error>) -> AttemptOutcome {
+        guard case .success(let response) = result else { return .noResponse }
+        let success = (200..<300).contains(response.status)
+        return .response(status: response.status,
+                         errorCode: success ? nil : ErrorDecoding.errorCode(response.body),
+                         retryAfter: RetryPolicy.retryAfter(response.header("Retry-After")),
+                         isHTML: !success && HTMLDetector.looksLikeHTML(String(decoding: response.body.prefix(256), as: UTF8.self)))
+    }
+
+    /// 429 TOO_MANY_REQUESTS: more calls at once than the org allows (not
+    /// THRESHOLD_EXCEEDED, the spent credits, which concurrency cannot help).
+    private static let isTooManyRequests: @Sendable (WireResponse) -> Bool = { response in
+        response.status == 429 && ErrorDecoding.errorCode(response.body) != "THRESHOLD_EXCEEDED"
+    }
+
+    /// Says once per client, on the run's stderr, that sustained 429s
+    /// lowered the concurrency for the rest of the run.
+    private func announceLowered(_ change: (from: Int, to: Int)) {
+        let first = loweredNotice.mutate { said -> Bool in defer { said = true }; return !said }
+        guard first else { return }
+        options.notice("Zoho kept answering 429 TOO_MANY_REQUESTS: concurrency lowered from \(change.from) to \(change.to) "
+                       + "for the rest of this run (set it with --concurrency, ZDSH_CONCURRENCY or `zdsh auth login --concurrency`).")
+    }
+
+    private func logOutcome(_ outcome: AttemptOutcome, _ result: Result<WireResponse, Error>, _ call: Prepared,
+                            elapsed: Duration, attempt: Int) {
+        guard case .success(let response) = result, case .response(_, let code, _, _) = outcome else { return }
+        options.log.record(RequestEvent(phase: .response, method: call.method, path: call.logPath, status: response.status,
+                                        errorCode: code, duration: elapsed, attempt: attempt))
+    }
+
+    private func logRetry(_ call: Prepared, _ outcome: AttemptOutcome, note: String, elapsed: Duration, attempt: Int) {
+        var status: Int?, code: String?
+        if case .response(let s, let c, _, _) = outcome { status = s; code = c }
+        options.log.record(RequestEvent(phase: .retry, method: call.method, path: call.logPath, status: status,
+                                        errorCode: code, duration: elapsed, note: note, attempt: attempt))
+    }
+
+    /// The error a final outcome is thrown as.
+    private func failure(_ result: Result<WireResponse, Error>, _ call: Prepared, hint: String?, attempts: Int) -> Error {
+        switch result {
+        case .failure(let error):
+            let reason = redactor.scrub(String(describing: error))
+            options.log.record(RequestEvent(phase: .failure, method: call.method, path: call.logPath,
+                                            note: reason, attempt: attempts))
+            return DeskError(kind: .network, message: "no response from \(connection.apiURL): \(reason)",
+                             operationId: call.operationId, hint: hint)
+        case .success(let response):
+            var error = ErrorDecoding.decode(response, operationId: call.operationId, apiURL: connection.apiURL,
+                                             dataCenter: connection.dataCenter, redactor: redactor, now: options.now())
+            // Our hint says what the retry rules did; Zoho-specific advice (a wrong data centre) stays first.
+            if let hint { error.hint = error.hint.map { "\($0) \(hint)" } ?? hint }
+            return error
         }
     }
 
@@ -244,7 +283,7 @@ public final class DeskClient: Sendable {
                 let text = String(decoding: response.body.prefix(256), as: UTF8.self)
                 if HTMLDetector.looksLikeHTML(text) {
                     throw ErrorDecoding.decode(response, operationId: operationId, apiURL: connection.apiURL,
-                                               dataCenter: connection.dataCenter, redactor: redactor)
+                                               dataCenter: connection.dataCenter, redactor: redactor, now: options.now())
                 }
                 throw DeskError(kind: .malformedResponse, status: response.status,
                                 message: "the response body is not valid JSON", operationId: operationId,
@@ -253,7 +292,7 @@ public final class DeskClient: Sendable {
         }
         if HTMLDetector.looksLikeHTML(String(decoding: response.body.prefix(256), as: UTF8.self)) {
             throw ErrorDecoding.decode(response, operationId: operationId, apiURL: connection.apiURL,
-                                       dataCenter: connection.dataCenter, redactor: redactor)
+                                       dataCenter: connection.dataCenter, redactor: redactor, now: options.now())
         }
         return .binary(bytes: response.body, contentType: contentType)
     }
@@ -302,8 +341,9 @@ public final class DeskClient: Sendable {
         }
         return try await orgDiscovery.run { [self] in
             let org = try await OrgResolver(client: self).defaultOrganization()
-            state.mutate { $0.orgId = org.id }
-            try? await store.update(profile: connection.profile, with: ProfileUpdate(orgId: org.id))
+            state.mutate { $0.orgId = org.id; $0.edition = org.edition ?? $0.edition }
+            // The edition sets the next runs' concurrency when nothing else does.
+            try? await store.update(profile: connection.profile, with: ProfileUpdate(orgId: org.id, edition: org.edition))
             return org.id
         }
     }

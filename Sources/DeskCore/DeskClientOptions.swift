@@ -7,8 +7,9 @@ public struct DeskClientOptions: Sendable {
     public var retry = RetryPolicy()
     /// Refresh the access token when it expires within this many seconds.
     public var refreshSkew: TimeInterval = 120
-    /// Calls in flight per org across the process (Zoho's concurrency limit is 5–25 by edition).
-    public var maxConcurrentCalls = 10
+    /// Calls in flight per org across the process. Zoho's limit is 5–25 by
+    /// edition (`ConcurrencySetting`); 5, the lowest, fits every org.
+    public var maxConcurrentCalls = ConcurrencySetting.lowestEditionLimit
     /// A limiter to use instead of the process-wide one for the org.
     public var limiter: ConcurrencyLimiter?
     /// Where `--verbose` request lines go (already redacted).
@@ -27,6 +28,11 @@ public struct DeskClientOptions: Sendable {
     public var refreshLease: TimeInterval = 30
     public var refreshMaxWait: TimeInterval = 45
     public var refreshPollInterval: Duration = .milliseconds(100)
+    /// Where one-line notices for the operator go (the run's stderr): the
+    /// lowered concurrency after sustained 429s.
+    public var notice: @Sendable (String) -> Void = { text in
+        FileHandle.standardError.write(Data(("zdsh: " + text + "\n").utf8))
+    }
     public var now: @Sendable () -> Date = { Date() }
     public var sleep: @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
 

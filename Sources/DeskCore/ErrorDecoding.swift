@@ -18,7 +18,7 @@ enum ErrorDecoding {
     }
 
     static func decode(_ response: WireResponse, operationId: String?, apiURL: String, dataCenter: DataCenter,
-                       redactor: Redactor) -> DeskError {
+                       redactor: Redactor, now: Date = Date()) -> DeskError {
         let status = response.status
         let requestId = requestId(response)
         let text = String(decoding: response.body.prefix(4096), as: UTF8.self)
@@ -48,9 +48,12 @@ enum ErrorDecoding {
         }
         var kind = DeskError.Kind.api
         if status == 429 { kind = code == "THRESHOLD_EXCEEDED" ? .dailyLimitExceeded : .rateLimited }
+        var hint = hint(code: code, status: status)
+        if code == "THRESHOLD_EXCEEDED", let reset = RateLimitReset.find(response, json, now: now) {
+            hint = (hint.map { $0 + " " } ?? "") + "Zoho says the limit resets at \(reset)."
+        }
         return DeskError(kind: kind, status: status, errorCode: code, message: message, fieldErrors: fields,
-                         operationId: operationId, requestId: requestId, hint: hint(code: code, status: status),
-                         details: JSONBox(json))
+                         operationId: operationId, requestId: requestId, hint: hint, details: JSONBox(json))
     }
 
     static func hint(code: String?, status: Int) -> String? {
@@ -58,7 +61,7 @@ enum ErrorDecoding {
         case "SCOPE_MISMATCH": return "The token lacks a scope this call needs: log in again (`zdsh auth login`) with the scope added."
         case "OAUTH_ORG_MISMATCH": return "The token was issued for another organisation: check the org id (`--org`, ZOHO_DESK_ORG_ID)."
         case "INVALID_OAUTH", "UNAUTHORIZED": return "The access token was refused even after a refresh: run `zdsh auth login` again."
-        case "THRESHOLD_EXCEEDED": return "The organisation's daily API credits are used up; they reset daily (Setup → Developer Space → APIs shows usage)."
+        case "THRESHOLD_EXCEEDED": return "Zoho counts too many requests from this organisation in the current period: its daily API credits are used up (Setup → Developer Space → APIs shows usage). Not retried: wait for the reset."
         case "TOO_MANY_REQUESTS": return "Too many concurrent calls for this portal; lower the concurrency or retry later."
         case "LICENSE_ACCESS_LIMITED": return "The Desk edition does not allow this (see details for the limit)."
         case "URL_NOT_FOUND": return status == 404 ? "The id may not exist, or the path is not part of the Desk API." : nil

@@ -73,5 +73,7 @@ extension Connection {
         if let v = u.accountsURL { accountsURL = v }
         if let v = u.dataCenter { dataCenter = v }
         if let v = u.grantedScopes { grantedScopes = v }
+        if let v = u.concurrency { concurrency = v }
+        if let v = u.edition { edition = v }
     }
 }

@@ -7,10 +7,13 @@ public struct Organization: Sendable, Hashable {
     public let portalName: String?
     public let portalURL: String?
     public let isDefault: Bool
+    /// FREE, EXPRESS, STANDARD, PROFESSIONAL, ENTERPRISE … (sets the concurrency limit).
+    public let edition: String?
 
     init?(_ j: JSON) {
         guard let id = j["id"]?.stringValue ?? j["id"]?.intValue.map(String.init) else { return nil }
         self.id = id
+        edition = j["edition"]?.stringValue
         companyName = j["companyName"]?.stringValue
         portalName = j["portalName"]?.stringValue
         portalURL = j["portalURL"]?.stringValue

@@ -1,12 +1,11 @@
 import DeskCatalog
 import JSONValue
 
-/// `from`/`limit` pagination as an `AsyncSequence` of pages.
+/// `from`/`limit` pagination as an `AsyncSequence` of pages, walked by a
+/// `PageCursor` (the rules every pager shares).
 ///
 /// Each `next()` fetches one page, so memory holds at most one page however
-/// long the list. Iteration ends on 204 No Content, an empty page, or a page
-/// shorter than the page size. The page size is the operation's documented
-/// maximum (`Operation.maxPageSize`) unless a smaller one is asked for.
+/// long the list.
 public struct PageSequence: AsyncSequence, Sendable {
     public typealias Element = [JSON]
 
@@ -14,23 +13,19 @@ public struct PageSequence: AsyncSequence, Sendable {
     let operation: Operation
     let path: [String: String]
     let query: [String: String]
-    let pageSize: Int
-    let start: Int
+    let start: PageCursor
 
-    /// Page size when the spec documents no maximum (tickets, threads): 50 is
-    /// accepted by every list observed.
-    public static let fallbackPageSize = 50
+    /// Page size when the spec documents no maximum.
+    public static let fallbackPageSize = PageCursor.fallbackPageSize
 
     init(client: DeskClient, operation: Operation, path: [String: String], query: [String: String], pageSize: Int?) {
         self.client = client
         self.operation = operation
         self.path = path
         var query = query
-        let maximum = operation.maxPageSize ?? PageSequence.fallbackPageSize
-        let requested = pageSize ?? query["limit"].flatMap(Int.init) ?? maximum
-        self.pageSize = Swift.max(1, Swift.min(requested, maximum))
-        // Search endpoints count from 0, the other lists from 1; an explicit `from` wins.
-        self.start = query["from"].flatMap(Int.init) ?? (operation.path.hasSuffix("/search") ? 0 : 1)
+        // An explicit `limit` or `from` in the query is a request for a smaller page or a later start.
+        self.start = PageCursor(operation: operation, pageSize: pageSize ?? query["limit"].flatMap(Int.init),
+                                from: query["from"].flatMap(Int.init))
         query["from"] = nil
         query["limit"] = nil
         self.query = query
@@ -38,38 +33,23 @@ public struct PageSequence: AsyncSequence, Sendable {
 
     public struct AsyncIterator: AsyncIteratorProtocol {
         let sequence: PageSequence
-        var from: Int
-        var finished = false
-        /// First record of the previous page: a server that ignores `from`
-        /// would otherwise serve the same full page forever.
-        var previousFirst: JSON?
+        var cursor: PageCursor
 
         public mutating func next() async throws -> [JSON]? {
-            guard !finished else { return nil }
+            guard !cursor.isFinished else { return nil }
             try Task.checkCancellation()
-            var query = sequence.query
-            query["from"] = String(from)
-            query["limit"] = String(sequence.pageSize)
+            let query = sequence.query.merging(cursor.query) { _, paging in paging }
             let result = try await sequence.client.call(sequence.operation, path: sequence.path, query: query)
             guard let items = result.items(envelope: sequence.operation.envelope) else {
-                finished = true
                 throw DeskError(kind: .malformedResponse, message: "expected a list answer while paging",
                                 operationId: sequence.operation.id)
             }
-            if items.count < sequence.pageSize { finished = true }
-            if items.isEmpty { return nil }
-            if let first = items.first, first == previousFirst {
-                finished = true
-                throw DeskError(kind: .malformedResponse, message: "the server returned the same page twice (from=\(from)); stopped paging",
-                                operationId: sequence.operation.id)
-            }
-            previousFirst = items.first
-            from += items.count
-            return items
+            try cursor.accept(count: items.count, first: items.first)
+            return items.isEmpty ? nil : items
         }
     }
 
-    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(sequence: self, from: start) }
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(sequence: self, cursor: start) }
 
     /// Calls `body` with each page; return false to stop early.
     public func forEach(_ body: ([JSON]) async throws -> Bool) async throws {

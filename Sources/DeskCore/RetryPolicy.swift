@@ -53,3 +53,66 @@ public struct RetryPolicy: Sendable, Hashable {
         return nil
     }
 }
+
+/// What one attempt came back with, as far as deciding what next needs.
+public enum AttemptOutcome: Sendable, Hashable {
+    /// No HTTP answer (connection refused, reset, timed out).
+    case noResponse
+    /// An HTTP answer; `errorCode` is Zoho's, `retryAfter` the parsed header.
+    case response(status: Int, errorCode: String?, retryAfter: Duration?, isHTML: Bool)
+}
+
+/// What the client does after one attempt: the one place its retry rules live.
+public enum RetryDecision: Sendable, Hashable {
+    /// A 2xx: decode and return it.
+    case deliver
+    /// The access token was refused: get a new one and send again at once.
+    case refreshToken
+    /// Wait, then send again.
+    case retry(after: Duration, note: String)
+    /// Give up; `hint` (when set) replaces the error's hint.
+    case fail(hint: String?)
+}
+
+extension RetryPolicy {
+    static func notRetriedHint(_ method: String) -> String {
+        "\(method) is not retried automatically: it may have taken effect. Check before repeating it."
+    }
+
+    /// Decides after `attempt` (1-based). `tokenRefreshed`: this call already
+    /// replaced a refused token once (a second 401 is final).
+    public func decide(_ outcome: AttemptOutcome, attempt: Int, method: String, requiresAuth: Bool,
+                       tokenRefreshed: Bool) -> RetryDecision {
+        let idempotent = Self.isIdempotent(method)
+        let attemptsLeft = attempt < maxAttempts
+        switch outcome {
+        case .noResponse:
+            if idempotent, attemptsLeft { return .retry(after: delay(afterAttempt: attempt), note: "no response") }
+            return .fail(hint: idempotent ? "Gave up after \(attempt) attempt(s)." : Self.notRetriedHint(method))
+        case .response(let status, let code, let retryAfter, let isHTML):
+            if (200..<300).contains(status) { return .deliver }
+            // An expired or revoked access token: refresh once and replay (any method: Zoho did nothing).
+            if status == 401, requiresAuth, code == "INVALID_OAUTH" || code == nil, !tokenRefreshed, !isHTML {
+                return .refreshToken
+            }
+            if status == 429 { return decideRateLimited(code: code, retryAfter: retryAfter, attempt: attempt) }
+            if status >= 500 {
+                if idempotent, attemptsLeft { return .retry(after: delay(afterAttempt: attempt), note: "server error") }
+                return .fail(hint: idempotent ? nil : Self.notRetriedHint(method))
+            }
+            return .fail(hint: nil)
+        }
+    }
+
+    /// 429: TOO_MANY_REQUESTS is retried for any method (Zoho refused before
+    /// acting); THRESHOLD_EXCEEDED never is (the period's credits are gone).
+    private func decideRateLimited(code: String?, retryAfter: Duration?, attempt: Int) -> RetryDecision {
+        if code == "THRESHOLD_EXCEEDED" { return .fail(hint: nil) }
+        if let retryAfter, retryAfter > maxRetryAfter {
+            return .fail(hint: "Zoho asks to wait \(RequestEvent.format(retryAfter)) (Retry-After); not waiting that long.")
+        }
+        guard attempt < maxAttempts else { return .fail(hint: nil) }
+        let wait = retryAfter ?? delay(afterAttempt: attempt)
+        return .retry(after: wait, note: "rate limited" + (retryAfter != nil ? " (Retry-After)" : ""))
+    }
+}

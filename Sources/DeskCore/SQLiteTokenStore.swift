@@ -116,6 +116,10 @@ public final class SQLiteTokenStore: TokenStore, Sendable {
                 ALTER TABLE tokens ADD COLUMN backoff_fingerprint TEXT;
                 """)
         }
+        m.registerMigration("v3: profile concurrency and edition") { db in
+            try db.execute(sql: "ALTER TABLE profiles ADD COLUMN concurrency INTEGER")
+            try db.execute(sql: "ALTER TABLE profiles ADD COLUMN edition TEXT")
+        }
         return m
     }()
 
@@ -131,6 +135,8 @@ public final class SQLiteTokenStore: TokenStore, Sendable {
                 clientId: row["client_id"], clientSecret: row["client_secret"], refreshToken: row["refresh_token"],
                 grantedScopes: SQLiteTokenStore.scopes(row["granted_scopes"]), orgId: row["org_id"],
                 portal: row["portal"], helpCenterId: row["help_center_id"])
+            c.concurrency = row["concurrency"]
+            c.edition = row["edition"]
             if let token = try SQLiteTokenStore.token(db, profile: profile),
                token.refreshFingerprint == Fingerprint.of(c.refreshToken) {
                 c.accessToken = token.accessToken
@@ -144,11 +150,13 @@ public final class SQLiteTokenStore: TokenStore, Sendable {
         try await pool.write { db in
             try db.execute(sql: """
                 INSERT OR REPLACE INTO profiles (name, data_center, accounts_url, api_url, api_domain, client_id,
-                    client_secret, refresh_token, granted_scopes, org_id, portal, help_center_id, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    client_secret, refresh_token, granted_scopes, org_id, portal, help_center_id, updated_at,
+                    concurrency, edition)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [c.profile, c.dataCenter.rawValue, c.accountsURL, c.apiURL, c.apiDomain, c.clientId,
                                  c.clientSecret?.reveal, c.refreshToken?.reveal, c.grantedScopes?.joined(separator: " "),
-                                 c.orgId, c.portal, c.helpCenterId, Date().timeIntervalSince1970])
+                                 c.orgId, c.portal, c.helpCenterId, Date().timeIntervalSince1970,
+                                 c.concurrency, c.edition])
             // A new login starts with a clean slate.
             try db.execute(sql: "UPDATE tokens SET backoff_until = NULL WHERE profile = ?", arguments: [c.profile])
             if let access = c.accessToken, let expiry = c.accessTokenExpiry {
@@ -169,6 +177,7 @@ public final class SQLiteTokenStore: TokenStore, Sendable {
             ("org_id", u.orgId), ("portal", u.portal), ("help_center_id", u.helpCenterId),
             ("api_domain", u.apiDomain), ("api_url", u.apiURL), ("accounts_url", u.accountsURL),
             ("data_center", u.dataCenter?.rawValue), ("granted_scopes", u.grantedScopes?.joined(separator: " ")),
+            ("concurrency", u.concurrency), ("edition", u.edition),
         ].filter { $0.1 != nil }
         guard !assignments.isEmpty else { return }
         let sql = "UPDATE profiles SET " + assignments.map { "\($0.0) = ?" }.joined(separator: ", ")

@@ -42,12 +42,15 @@ public struct ProfileUpdate: Sendable, Hashable {
     public var accountsURL: String?
     public var dataCenter: DataCenter?
     public var grantedScopes: [String]?
+    public var concurrency: Int?
+    public var edition: String?
     public init(orgId: String? = nil, portal: String? = nil, helpCenterId: String? = nil, apiDomain: String? = nil,
                 apiURL: String? = nil, accountsURL: String? = nil, dataCenter: DataCenter? = nil,
-                grantedScopes: [String]? = nil) {
+                grantedScopes: [String]? = nil, concurrency: Int? = nil, edition: String? = nil) {
         self.orgId = orgId; self.portal = portal; self.helpCenterId = helpCenterId; self.apiDomain = apiDomain
         self.apiURL = apiURL; self.accountsURL = accountsURL; self.dataCenter = dataCenter
         self.grantedScopes = grantedScopes
+        self.concurrency = concurrency; self.edition = edition
     }
 }
 

@@ -10,6 +10,9 @@ public enum FaultKind: Sendable, Hashable {
     case connectionReset
     /// Expire the caller's access token, then answer 401 INVALID_OAUTH.
     case expireToken
+    /// Answer as if the request had no `from`: a server that ignores paging
+    /// serves the first page again and again (clients must notice).
+    case ignoreFrom
 }
 
 /// One fault rule. Matches requests for `operation` (an operationId; nil = any)

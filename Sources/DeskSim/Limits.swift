@@ -31,3 +31,35 @@ struct Limits {
 
     func used(org: String) -> Int { creditsUsed[org, default: 0] }
 }
+
+/// A Desk edition's API limits, for `zdsh sim serve --edition` (reference §4:
+/// concurrency Free/Trial 5, Express 10, Standard 10, Professional 15,
+/// Enterprise 25; daily base credits Free 5,000, Express 25,000, Professional
+/// 75,000, Enterprise 100,000). Standard's and Trial's credits are not in the
+/// stored pages: Standard takes 50,000 (between Express and Professional) and
+/// Trial Free's 5,000, the cautious choice for a rehearsal. Per-agent credits
+/// are not modelled.
+public enum Edition: String, CaseIterable, Sendable {
+    case free, trial, express, standard, professional, enterprise
+
+    public var concurrency: Int {
+        switch self {
+        case .free, .trial: return 5
+        case .express, .standard: return 10
+        case .professional: return 15
+        case .enterprise: return 25
+        }
+    }
+
+    public var dailyCredits: Int {
+        switch self {
+        case .free, .trial: return 5_000
+        case .express: return 25_000
+        case .standard: return 50_000
+        case .professional: return 75_000
+        case .enterprise: return 100_000
+        }
+    }
+
+    public static var names: String { allCases.map(\.rawValue).joined(separator: "|") }
+}

@@ -1,7 +1,11 @@
-/// Mass actions the simulator does not model whose id list names stored
-/// records: an id the org does not have fails on its own in `results`
-/// (INVALID_DATA, 422 — the codes MassActionError.json allows) while the others
-/// succeed, as Zoho answers a partly failing mass action with 200.
+/// Which ids of a synthesised mass action fail on their own in `results`
+/// (INVALID_DATA, 422 — the codes MassActionError.json allows) while the
+/// others succeed, as Zoho answers a partly failing mass action with 200.
+///
+/// Every mass action does this, not only those over a table the simulator
+/// models: where the operation names the table its ids belong to, an id
+/// fails when that table lacks it; for the rest, an id fails when no table
+/// of the org holds a record with it (an id nothing ever issued).
 enum MassActionTargets {
     /// operationId → the table its listed ids belong to.
     static let tableByOperation: [String: String] = [
@@ -13,4 +17,10 @@ enum MassActionTargets {
     ]
 
     static let unknownId = SimError(status: 422, code: "INVALID_DATA", message: "No record with this id.")
+
+    /// Whether `id` fails in a mass action of `operationId` over `org`.
+    static func fails(_ id: String, operationId: String, in org: OrgState) -> Bool {
+        if let table = tableByOperation[operationId] { return !org.table(table).contains(id) }
+        return !org.tables.values.contains { $0.contains(id) }
+    }
 }

@@ -12,6 +12,8 @@ public struct SimLogEntry: Sendable, Hashable {
     /// The catalog operation, when the path matched one (nil for OAuth and 404s).
     public let operationId: String?
     public let orgId: String?
+    /// The request's Content-Type ("multipart/form-data; boundary=…" for uploads).
+    public var contentType: String? = nil
 }
 
 public struct SimStats: Sendable, Hashable {
@@ -259,6 +261,10 @@ public final class Simulator: @unchecked Sendable {
             case .expireToken?:
                 locked { oauth.expire(authorization: req.header("Authorization"), now: clock.now()) }
                 return .response(finish(req, op, org, admitted: true, SimError.invalidOAuth.reply))
+            case .ignoreFrom?:
+                var ignoring = req
+                ignoring.query["from"] = nil
+                return .response(finish(req, op, org, admitted: true, process(ignoring, match, org: org)))
             case nil:
                 let reply = process(req, match, org: org)
                 return .response(finish(req, op, org, admitted: true, reply))
@@ -314,7 +320,12 @@ public final class Simulator: @unchecked Sendable {
     private func process(_ req: SimRequest, _ match: PathMatch, org orgId: String) -> Reply {
         let op = match.operation
         var body: JSON?
-        if let raw = req.body, !raw.isEmpty, op.body?.contentType.contains("json") ?? true {
+        if op.takesFiles {
+            switch UploadIntake.read(req, op) {
+            case .failure(let e): return documented(e, op).reply
+            case .success(let form): body = form
+            }
+        } else if let raw = req.body, !raw.isEmpty, op.body?.contentType.contains("json") ?? true {
             body = try? JSON.parse(raw)
         }
         if let error = RequestValidator.validate(op, pathParameters: match.pathParameters, query: req.query,
@@ -328,7 +339,7 @@ public final class Simulator: @unchecked Sendable {
                 return Synthesizer.reply(Synthesizer.Input(op: op, pathParameters: match.pathParameters, body: body,
                                                            timestamp: UTCTimestamp.milliseconds(from: clock.now()),
                                                            newId: store.newId,
-                                                           exists: { table, id in org.table(table).contains(id) }))
+                                                           massActionFails: { MassActionTargets.fails($0, operationId: op.id, in: org) }))
             }
             let ctx = Ctx(state: store, org: org, op: op, params: match.pathParameters, query: req.query, body: body, now: clock.now())
             do { return shaped(try handler(ctx), op) } catch let e as SimError { return documented(e, op).reply } catch {
@@ -369,7 +380,8 @@ public final class Simulator: @unchecked Sendable {
     /// Call with the lock held.
     private func record(_ req: SimRequest, _ op: DeskCatalog.Operation?, _ org: String?, status: Int) {
         requests += 1
-        log.append(SimLogEntry(method: req.method, path: req.path, status: status, operationId: op?.id, orgId: org))
+        log.append(SimLogEntry(method: req.method, path: req.path, status: status, operationId: op?.id, orgId: org,
+                               contentType: req.header("Content-Type")))
     }
 }
 

@@ -15,8 +15,8 @@ enum Synthesizer {
         let body: JSON?
         let timestamp: String
         let newId: () -> String
-        /// Whether the org has record `id` in `table` (mass actions fail unknown ids one by one).
-        var exists: (_ table: String, _ id: String) -> Bool = { _, _ in true }
+        /// Whether an id listed in a mass action fails there (`MassActionTargets`).
+        var massActionFails: (_ id: String) -> Bool = { _ in false }
     }
 
     static func reply(_ input: Input, schemas: ResponseSchemas = .shared) -> Reply {
@@ -50,10 +50,7 @@ enum Synthesizer {
         if let pathId = lastPathId(op, input.pathParameters) { known["id"] = .string(pathId) }
         let instance = SchemaInstance(newId: input.newId, timestamp: input.timestamp, known: known)
         if op.envelope == .results {
-            let table = MassActionTargets.tableByOperation[op.id]
-            return results(schema, ids: input.body.map(firstIdList) ?? [], instance) { id in
-                table.map { !input.exists($0, id) } ?? false
-            }
+            return results(schema, ids: input.body.map(firstIdList) ?? [], instance, failed: input.massActionFails)
         }
         var v = instance.value(schema)
         guard case .object(var o) = v, let props = schema.properties else { return v }

@@ -69,8 +69,9 @@ public struct ConfinedFiles: Sendable {
     }
 
     /// The contents of `path`, or nil when there is no such file. Throws when
-    /// the file is outside the roots or cannot be read as a regular file.
-    public func read(_ path: String) throws -> Data? {
+    /// the file is outside the roots or cannot be read as a regular file, or
+    /// is larger than `maximumSize` (checked before a byte is read).
+    public func read(_ path: String, maximumSize: Int = ConfinedFiles.maximumSize) throws -> Data? {
         guard Self.exists(path) else { return nil }
         guard let real = Self.realPath(path) else { throw Refusal.dangling }
         guard contains(realPath: real) else { throw Refusal.outside }
@@ -83,7 +84,7 @@ public struct ConfinedFiles: Sendable {
         guard fstat(fd, &st) == 0 else { throw Refusal.unreadable(String(cString: strerror(errno))) }
         guard st.st_mode & S_IFMT == S_IFREG else { throw Refusal.notARegularFile }
         if let opened = Self.pathOf(descriptor: fd), !contains(realPath: opened) { throw Refusal.outside }
-        guard Int(st.st_size) <= Self.maximumSize else { throw Refusal.tooLarge(limit: Self.maximumSize) }
+        guard Int(st.st_size) <= maximumSize else { throw Refusal.tooLarge(limit: maximumSize) }
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
         while true {
@@ -94,7 +95,7 @@ public struct ConfinedFiles: Sendable {
             }
             if n == 0 { break }
             data.append(contentsOf: buffer[0..<n])
-            guard data.count <= Self.maximumSize else { throw Refusal.tooLarge(limit: Self.maximumSize) }
+            guard data.count <= maximumSize else { throw Refusal.tooLarge(limit: maximumSize) }
         }
         return data
     }

@@ -1,4 +1,5 @@
 import DeskCatalog
+import DeskCore
 
 /// Catalog facts about one binding or operation, for `zdsh api show` and the
 /// REPL's `:help`.
@@ -19,6 +20,9 @@ public enum ApiHelp {
         if let b = binding {
             let args = b.positional.map { "<\($0)>" } + ["{options}"]
             lines.append("  call: \(b.name)(\(args.joined(separator: ", ")))")
+            if let hc = b.positional.first(where: { b.target(of: $0, in: op) == .unused }) {
+                lines.append("  \(hc): \(HelpCenterCheck.note(for: op))")
+            }
             if !b.options.isEmpty {
                 lines.append("  options: " + b.options.sorted { $0.key < $1.key }.map { "\($0.key) → \($0.value)" }.joined(separator: ", "))
             }
@@ -40,7 +44,10 @@ public enum ApiHelp {
             let req = requiredBodyFields(op)
             lines.append("  body (\(body.contentType))\(body.required && SpecQuirks.enforcesRequiredBody(op) ? " required" : ""):")
             for (k, s) in (body.schema.properties ?? [:]).sorted(by: { $0.key < $1.key }).prefix(40) {
-                lines.append("    \(k) (\(typeText(s)))\(req.contains(k) ? " required" : "")")
+                let type = s.format == "binary" && op.takesFiles
+                    ? "a file: \"path\", { path = … } or { name = …, content = … }; at most \(UploadLimits.describe(UploadLimits.maximumBytes(for: op.id)))"
+                    : typeText(s)
+                lines.append("    \(k) (\(type))\(req.contains(k) ? " required" : "")")
             }
         }
         lines.append("  scopes (any one): \(op.scopes.joined(separator: ", "))")

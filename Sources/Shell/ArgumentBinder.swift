@@ -1,4 +1,5 @@
 import DeskCatalog
+import DeskCore
 import JSONValue
 import LuaHost
 
@@ -15,6 +16,15 @@ public struct PreparedCall: Sendable {
     /// A `desk.request` to a path outside the catalog (its operation is a
     /// stand-in named "request").
     public var uncatalogued = false
+    /// Files sent as multipart/form-data parts (the body then holds only
+    /// their descriptors: name, size, sha256).
+    public var uploads: [UploadFile] = []
+    /// File arguments as given, read by the gate (`loadingUploads`).
+    var pendingUploads: [String: UploadArgument] = [:]
+    /// The help-center id a `helpcenter.*` binding was given where the
+    /// endpoint does not take it: not sent, but checked against the record
+    /// where one read can tell (`HelpCenterCheck`).
+    public var unusedHelpCenterId: String?
 
     /// What the call does, by its operation and, where an effect rule says
     /// so, its arguments: the policy, caps and plans go by this.
@@ -163,6 +173,9 @@ enum ArgumentBinder {
         var query: [String: String] = [:]
         var body: [String: JSON] = [:]
         var ids: [String] = []
+        var uploads: [String: UploadArgument] = [:]
+        let fileFields = Set(op.fileFields)
+        var unusedHelpCenterId: String?
 
         func fail(_ wire: String, _ position: Int?, _ expected: String) -> ArgumentError {
             ArgumentError(function: fname, position: position, name: wire, expected: expected)
@@ -171,7 +184,11 @@ enum ArgumentBinder {
         for (wire, value, position) in named {
             switch target(wire) {
             case .unused:
-                continue
+                if value == .null { continue }
+                guard let s = scalarString(value), !s.isEmpty && s.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+                    throw fail(wire, position, "a help-center id (digits) expected, got \(value.typeName)")
+                }
+                unusedHelpCenterId = s
             case .path:
                 let schema = op.parameters.first { $0.name == wire }!.schema
                 let checked: JSON
@@ -198,6 +215,8 @@ enum ArgumentBinder {
                     guard let s = scalarString(checked) else { throw fail(wire, position, "a string, number or boolean expected, got \(value.typeName)") }
                     query[wire] = s
                 }
+            case .body where fileFields.contains(wire):
+                uploads[wire] = try UploadArgument.parse(value, function: fname, field: wire)
             case .body:
                 body[wire] = value
                 if case .array(let items) = value, wire.hasSuffix("Ids") || wire == "ids" {
@@ -215,7 +234,9 @@ enum ArgumentBinder {
         }
 
         var bodyJSON: JSON?
-        if let b = op.body {
+        if op.takesFiles {
+            try checkUploadForm(op, calledAs: fname, files: uploads, fields: body)
+        } else if let b = op.body {
             let strict = SpecQuirks.enforcesRequiredBody(op)
             if body.isEmpty && (!b.required || !strict) && (b.schema.requiredProperties.isEmpty || !strict) {
                 bodyJSON = nil
@@ -236,8 +257,23 @@ enum ArgumentBinder {
             throw ArgumentError(function: fname, name: names, expected: "no such argument for \(op.method) \(op.path)")
         }
 
-        let call = PreparedCall(operation: op, calledAs: fname, path: path, query: query, body: bodyJSON, ids: ids)
+        var call = PreparedCall(operation: op, calledAs: fname, path: path, query: query, body: bodyJSON, ids: ids)
+        call.pendingUploads = uploads
+        call.unusedHelpCenterId = unusedHelpCenterId
         return split(call)
+    }
+
+    /// A multipart form: every required file given, and nothing else (the
+    /// spec's forms hold only their files).
+    private static func checkUploadForm(_ op: DeskCatalog.Operation, calledAs fname: String,
+                                        files: [String: UploadArgument], fields: [String: JSON]) throws {
+        if let missing = op.body?.schema.requiredProperties.sorted().first(where: { files[$0] == nil }) {
+            throw ArgumentError(function: fname, name: missing, expected: "\(UploadArgument.expected), got no value")
+        }
+        if let extra = fields.keys.sorted().first {
+            throw ArgumentError(function: fname, name: extra,
+                                expected: "no such argument for \(op.method) \(op.path) (its form takes \(op.fileFields.joined(separator: ", ")))")
+        }
     }
 
     /// Lists of ids longer than one request accepts become several requests.

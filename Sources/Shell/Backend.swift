@@ -20,11 +20,14 @@ public struct Backend {
     }
 
     /// An in-process simulator loaded with `fixture` (a JSON file) or the demo org.
-    public static func simulator(fixture: String? = nil, verbose: Bool = false,
+    public static func simulator(fixture: String? = nil, verbose: Bool = false, concurrency: Int? = nil,
                                  configure: (Simulator) -> Void = { _ in }) throws -> Backend {
         let sim = Simulator(fixture: try fixture.map { try Fixture.load(path: $0) } ?? .demo)
         configure(sim)
-        return simulator(sim, verbose: verbose)
+        var o = Backend.options(verbose: verbose)
+        o.maxConcurrentCalls = try ConcurrencySetting.resolve(flag: concurrency, environment: ProcessInfo.processInfo.environment,
+                                                              stored: nil, edition: nil).value
+        return simulator(sim, verbose: verbose, options: o)
     }
 
     public static func simulator(_ sim: Simulator, verbose: Bool = false, options: DeskClientOptions? = nil) -> Backend {
@@ -41,16 +44,19 @@ public struct Backend {
     /// A stored profile (plus ZOHO_* environment overrides) over real HTTP.
     /// `endpoints` (--api-url/--accounts-url), ZDSH_API_URL / ZDSH_ACCOUNTS_URL
     /// or the profile's own URLs may point it at `zdsh sim serve` (benchmarks,
-    /// rehearsals) instead of Zoho.
+    /// rehearsals) instead of Zoho. `concurrency` is --concurrency (see
+    /// `ConcurrencySetting` for what applies without it).
     public static func profile(_ name: String?, orgId: String? = nil, endpoints: Endpoints = Endpoints(),
-                               verbose: Bool = false,
+                               verbose: Bool = false, concurrency: Int? = nil,
                                environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Backend {
         let store = try SQLiteTokenStore()
         let flags = ConnectionLoader.Flags(profile: name, orgId: orgId,
                                            apiURL: endpoints.apiURL, accountsURL: endpoints.accountsURL)
         let connection = try await ConnectionLoader(store: store, environment: environment).load(flags)
-        let client = DeskClient(connection: connection, transport: HTTPTransport.shared, store: store,
-                                options: options(verbose: verbose))
+        var o = options(verbose: verbose)
+        o.maxConcurrentCalls = try ConcurrencySetting.resolve(flag: concurrency, environment: environment,
+                                                              stored: connection.concurrency, edition: connection.edition).value
+        let client = DeskClient(connection: connection, transport: HTTPTransport.shared, store: store, options: o)
         return Backend(client: client, simulator: nil)
     }
 

@@ -52,6 +52,9 @@ public final class CallGate: @unchecked Sendable {
     public let audit: AuditLog?
     public var journal: Journal?
     weak var host: LuaHost?
+    /// Folders upload operations may read files from (the runbook's folder,
+    /// `--files-dir`); empty: only content given as a Lua string.
+    public var uploadRoots: [String] = []
 
     private let lock = NSLock()
     private var records: [CallRecord] = []
@@ -180,17 +183,13 @@ public final class CallGate: @unchecked Sendable {
                                         ids: [], uncatalogued: true)])
     }
 
-    /// Lua-visible facts about a binding, for pagination helpers.
+    /// Lua-visible facts about a binding, for pagination helpers (the paging
+    /// rules themselves are `PageCursor`'s, see `LuaPaging`).
     func bindingInfo(_ name: String) throws -> JSON {
-        guard let b = FriendlyNames.binding(named: name), let op = Catalog.shared.operation(id: b.operationId) else {
+        guard let b = FriendlyNames.binding(named: name), Catalog.shared.operation(id: b.operationId) != nil else {
             throw HostError("no binding named \(name)")
         }
-        let from = op.parameters.first { $0.name == "from" }
-        let first = from?.schema.minimum.map { Int64($0) } ?? (op.path.hasSuffix("/search") ? 0 : 1)
-        return ["positional": .int(Int64(b.positional.count)),
-                "page": .int(Int64(op.maxPageSize ?? 50)),
-                "first": .int(max(0, first)),
-                "pageable": .bool(op.parameters.contains { $0.name == "limit" })]
+        return ["positional": .int(Int64(b.positional.count))]
     }
 
     // MARK: - The gate
@@ -205,7 +204,14 @@ public final class CallGate: @unchecked Sendable {
                                   unbounded: effects.contains { $0.unbounded })
     }
 
+    /// Reads the files of upload calls (refusing any outside the upload
+    /// roots before a byte is read), then passes the calls through the gate.
     private func invoke(_ parts: [PreparedCall], partial: Bool = false) throws -> HostResult {
+        let files = UploadFiles(roots: uploadRoots)
+        return try pass(parts.map { try $0.loadingUploads(from: files) }, partial: partial)
+    }
+
+    private func pass(_ parts: [PreparedCall], partial: Bool) throws -> HostResult {
         guard let first = parts.first else { return .values([.bool(true)]) }
         let op = first.operation
         let uncatalogued = first.uncatalogued
@@ -361,6 +367,10 @@ public final class CallGate: @unchecked Sendable {
             var results: [DeskResult] = []
             var allOutcomes = RecordOutcomes()
             for (p, seq) in zip(parts, sequences) {
+                do { try await HelpCenterCheck.verify(p, client: client) } catch let e as DeskError {
+                    self?.update(seq) { $0.outcome = .failed; $0.message = e.message }
+                    throw APIError(e)
+                }
                 audit?.append(Self.auditRecord(p, phase: "intent", context: context))
                 if p.effect.safety != .read { journal?.markInFlight(p) }
                 let start = Date()
@@ -368,6 +378,8 @@ public final class CallGate: @unchecked Sendable {
                     let r: DeskResult
                     if p.uncatalogued {
                         r = try await client.raw(method: p.operation.method, path: p.operation.path, query: p.query, body: p.body)
+                    } else if !p.uploads.isEmpty {
+                        r = try await client.upload(p.operation, path: p.path, query: p.query, files: p.uploads)
                     } else {
                         r = try await client.call(p.operation, path: p.path, query: p.query, body: p.body)
                     }
@@ -440,6 +452,9 @@ public final class CallGate: @unchecked Sendable {
         o["path"] = .string(concretePath(p.operation.path, p.path))
         o["ids"] = .array(p.ids.map(JSON.string))
         o["dry_run"] = .bool(false)
+        if !p.uploads.isEmpty, case .object(let fields)? = p.body {
+            o["uploads"] = .array(p.operation.fileFields.compactMap { fields[$0]?["upload"] })
+        }
         if let status { o["status"] = .int(Int64(status)) }
         if let errorCode { o["error_code"] = .string(errorCode) }
         if let durationMs { o["duration_ms"] = .int(Int64(durationMs)) }

@@ -8,12 +8,14 @@
 /// - `desk.request(method, path, {query=…, body=…})` — raw escape hatch.
 /// - `desk.<old_name>(ids…, p)` — the earlier Python client's names.
 /// - `desk.each(list, fn, {concurrency=N})`, `desk.parallel{f1, f2, …}` —
+///   N defaults to the run's concurrency (`--concurrency`, profile, edition);
 ///   concurrent work bounded by the org's limiter; results in input order.
 /// - `desk.null`, `desk.array{}` — JSON helpers for bodies.
 func deskLibrarySource(returning which: String) -> String {
     #"""
     local H = ...
     local call, call_api, request, info_of = H.call, H.call_api, H.request, H.binding_info
+    local page_start, page_next = H.page_start, H.page_next
     local lock, spawn, join, yieldable = H.lock, H.spawn, H.join, H.co_isyieldable
     local pack, unpack = table.pack, table.unpack
     local type, pairs, ipairs, error, pcall, select, tostring = type, pairs, ipairs, error, pcall, select, tostring
@@ -21,7 +23,10 @@ func deskLibrarySource(returning which: String) -> String {
 
     local roots = { desk = {}, helpcenter = {} }
 
-    -- Pages of a list binding, one page in memory at a time.
+    -- Pages of a list binding, one page in memory at a time. The rules
+    -- (from 1, the operation's maximum limit, end on an empty or short page,
+    -- a repeated page is an error) are the host's PageCursor: this loop only
+    -- fetches through the gate and carries the cursor's state.
     local function pages_of(name, ...)
       local info = info_of(name)
       local args = pack(...)
@@ -30,20 +35,18 @@ func deskLibrarySource(returning which: String) -> String {
         for k, v in pairs(args[args.n]) do opts[k] = v end
         args.n = args.n - 1
       end
-      local limit = opts.limit or info.page
-      local from = opts.from or info.first
-      local buffer, i, done = nil, 0, false
+      local state = page_start(name, opts.limit, opts.from)
+      local buffer, i = nil, 0
       return function()
         while true do
           if buffer and i < #buffer then i = i + 1; return buffer[i] end
-          if done then return nil end
-          opts.from, opts.limit = from, limit
+          if state.done then return nil end
+          opts.from, opts.limit = state.from, state.limit
           args[info.positional + 1] = opts
           buffer = call(name, unpack(args, 1, info.positional + 1))
           i = 0
           if type(buffer) ~= "table" then buffer = {} end
-          from = from + limit
-          if #buffer < limit then done = true end
+          state = page_next(name, state, #buffer, buffer[1])
         end
       end
     end
@@ -108,7 +111,7 @@ func deskLibrarySource(returning which: String) -> String {
     local function each(list, fn, opts, label)
       if type(list) ~= "table" then error("bad argument #1 to 'desk.each' (table expected, got " .. type(list) .. ")", 2) end
       if type(fn) ~= "function" then error("bad argument #2 to 'desk.each' (function expected, got " .. type(fn) .. ")", 2) end
-      local n = (type(opts) == "table" and opts.concurrency) or 10
+      local n = (type(opts) == "table" and opts.concurrency) or H.concurrency()
       if type(n) ~= "number" or n < 1 then error("bad argument #3 to 'desk.each' (concurrency must be a positive number)", 2) end
       label = label or "desk.each"
       local count = #list

@@ -114,7 +114,9 @@ public struct PlanApplier {
         var policy = try Policy.fromCommandLine(allow: options.allow, deny: options.deny, file: options.policyFile,
                                                 allowAllDestructive: options.allowAllDestructive)
         policy.declared = declared
-        let steps = try derive(calls, policy: policy)
+        // Planned uploads are read again, from the runbook's folder and --files-dir, and must match their sha256.
+        let uploadRoots = (runbookPath.map { [($0 as NSString).deletingLastPathComponent] } ?? []) + options.filesDirs
+        let steps = try derive(calls, policy: policy, uploadRoots: uploadRoots)
 
         let journal = try Journal(path: Journal.defaultPath(), runId: "plan-\(planId)", resuming: false)
         let done = try journal.completedKeys()
@@ -127,9 +129,10 @@ public struct PlanApplier {
         if let given = self.backend {
             backend = given
         } else if target.simulator {
-            backend = try Backend.simulator(fixture: target.fixture, verbose: options.verbose)
+            backend = try Backend.simulator(fixture: target.fixture, verbose: options.verbose, concurrency: options.concurrency)
         } else {
-            backend = try await Backend.profile(target.profile, orgId: target.org, endpoints: options.endpoints, verbose: options.verbose)
+            backend = try await Backend.profile(target.profile, orgId: target.org, endpoints: options.endpoints, verbose: options.verbose,
+                                                concurrency: options.concurrency)
             if let planned = target.org, let org = backend.orgId, planned != org {
                 throw PlanRefusal(reason: "it was made for org \(Terminal.visible(planned)), not \(org)", status: .usage)
             }
@@ -167,18 +170,20 @@ public struct PlanApplier {
             audit.append(CallGate.auditRecord(p, phase: "intent", context: context))
             let start = Date()
             do {
-                let r = try await backend.client.call(p.operation, path: p.path, query: p.query, body: p.body)
+                let r = p.uploads.isEmpty
+                    ? try await backend.client.call(p.operation, path: p.path, query: p.query, body: p.body)
+                    : try await backend.client.upload(p.operation, path: p.path, query: p.query, files: p.uploads)
                 let ms = Int(Date().timeIntervalSince(start) * 1000)
                 audit.append(CallGate.auditRecord(p, phase: "outcome", context: context, status: r == .empty ? 204 : 200, durationMs: ms))
                 try journal.markCompleted(key: "call \(step.index)")
                 sent += 1
             } catch let e as DeskError {
-                // Zoho answered no (or nothing came back): recorded, and the
-                // rest of the plan waits; applying again resumes here.
                 let ms = Int(Date().timeIntervalSince(start) * 1000)
                 audit.append(CallGate.auditRecord(p, phase: "outcome", context: context, status: e.status,
-                                                  errorCode: e.errorCode ?? e.kind.rawValue, durationMs: ms))
-                progress("zdsh: applied \(sent) of \(pending.count) calls; call \(step.index) (\(p.operation.id)) failed")
+                                                  errorCode: e.errorCode, durationMs: ms))
+                // Completed calls are journalled, so applying again resumes here.
+                progress("zdsh: applied \(sent) of \(pending.count); call \(step.index) (\(p.operation.id)) failed; "
+                               + "`zdsh apply` again resumes at it")
                 throw e
             }
         }
@@ -206,7 +211,7 @@ public struct PlanApplier {
 
     /// Every recorded call, derived again from method + path and checked;
     /// throws on the first that disagrees or is not allowed.
-    func derive(_ calls: [JSON], policy: Policy) throws -> [Step] {
+    func derive(_ calls: [JSON], policy: Policy, uploadRoots: [String] = []) throws -> [Step] {
         var steps: [Step] = []
         var destructiveRecords = 0
         for (n, c) in calls.enumerated() {
@@ -240,6 +245,7 @@ public struct PlanApplier {
             do {
                 parts = try ArgumentBinder.bind(operation: op, calledAs: OperationNames.preferred(op.id),
                                                 path: match.pathParameters, query: query, body: o["body"])
+                    .map { try $0.loadingUploads(from: UploadFiles(roots: uploadRoots)) }
             } catch {
                 throw refuse("has arguments \(op.id) does not accept: \(Terminal.visible("\(error)"))")
             }

@@ -45,6 +45,10 @@ public struct Runner {
         public var verbose = false
         /// `--api-url` / `--accounts-url`: where a profile's calls go.
         public var endpoints = Endpoints()
+        /// `--files-dir`: folders uploads may read from besides the runbook's.
+        public var filesDirs: [String] = []
+        /// `--concurrency`: calls in flight at once (see `ConcurrencySetting`).
+        public var concurrency: Int?
         /// Without --sim or --profile, defer a missing profile to the first
         /// API call instead of failing at start (eval: code may not call it).
         public var connectLazily = false
@@ -114,7 +118,7 @@ public struct Runner {
         // exists to call the API) still fails with it before it starts.
         var deferred: Error?
         if options.sim {
-            backend = try Backend.simulator(fixture: options.fixture, verbose: options.verbose)
+            backend = try Backend.simulator(fixture: options.fixture, verbose: options.verbose, concurrency: options.concurrency)
         } else if options.fixture != nil {
             throw UsageError("--fixture needs --sim")
         } else if options.connectLazily && options.profile == nil {
@@ -125,14 +129,16 @@ public struct Runner {
                 deferred = missing
             } else {
                 do {
-                    backend = try await Backend.profile(nil, orgId: options.org, endpoints: options.endpoints, verbose: options.verbose)
+                    backend = try await Backend.profile(nil, orgId: options.org, endpoints: options.endpoints, verbose: options.verbose,
+                                                concurrency: options.concurrency)
                 } catch {
                     backend = Backend.offline(reason: "\(error)")
                     deferred = error
                 }
             }
         } else {
-            backend = try await Backend.profile(options.profile, orgId: options.org, endpoints: options.endpoints, verbose: options.verbose)
+            backend = try await Backend.profile(options.profile, orgId: options.org, endpoints: options.endpoints, verbose: options.verbose,
+                                                concurrency: options.concurrency)
         }
         if let wrap = options.wrapTransport {
             backend = Backend(client: DeskClient(connection: backend.client.connection, transport: wrap(backend.client.transport),
@@ -174,6 +180,7 @@ public struct Runner {
                                   limits: options.limits, modulePaths: modulePaths,
                                   output: options.json ? RunbookOutput.writeAside : RunbookOutput.write,
                                   rawOutput: options.json ? RunbookOutput.writeAside(bytes:) : RunbookOutput.write(bytes:))
+        session.gate.uploadRoots = modulePaths + options.filesDirs
 
         if case .file = source, options.resume != nil || !options.dryRun {
             session.gate.journal = try Journal(path: Journal.defaultPath(), runId: runId, resuming: options.resume != nil)

@@ -52,6 +52,9 @@ public final class Session {
                 try gate.request(method: try call.string(1), path: try call.string(2), options: try call.json(3))
             },
             "binding_info": { call in .value(try gate.bindingInfo(try call.string(1))) },
+            "page_start": LuaPaging.start,
+            "concurrency": { _ in .value(.int(Int64(gate.client.options.maxConcurrentCalls))) },
+            "page_next": LuaPaging.next,
             "binding_names": { _ in .value(.array(FriendlyNames.all.map { .string($0.name) })) },
             "has_operation": { call in .value(.bool(Catalog.shared.operation(id: try call.string(1)) != nil)) },
             "calls_made": { _ in .value(.array(gate.calls.map(\.json))) },

@@ -69,15 +69,30 @@ struct AuthCommand: AsyncParsableCommand {
 
         @OptionGroup var endpoints: EndpointOptions
 
+        @Option(name: .long, help: ArgumentHelp("Calls in flight at once for this profile (1–25; default: the org's edition limit, else 5).", valueName: "n"))
+        var concurrency: Int?
+
+        // Checked before any question is asked, as a usage error (exit 2).
+        func validate() throws {
+            guard let concurrency else { return }
+            do { _ = try ConcurrencySetting.validate(concurrency, from: "--concurrency") } catch let e as DeskError {
+                throw ValidationError(e.message)
+            }
+        }
+
         func run() async throws {
             let answers = try LoginQuestions(login: self).ask()
             let transport = HTTPTransport.shared
             try await AuthCommand.reportingErrors {
-                let service = AuthService(store: try common.openStore(), transport: transport, log: common.log)
+                let store = try common.openStore()
+                let service = AuthService(store: store, transport: transport, log: common.log)
                 let status = try await service.login(.init(
                     profile: common.profileName, dataCenter: answers.dataCenter, clientId: answers.clientId,
                     clientSecret: answers.clientSecret, code: answers.code,
                     accountsURL: endpoints.value.accountsURL, apiURL: endpoints.value.apiURL, orgId: org))
+                if let concurrency {
+                    try await store.update(profile: common.profileName, with: ProfileUpdate(concurrency: concurrency))
+                }
                 print("Logged in.\n\(status)")
             }
         }

@@ -24,8 +24,9 @@ struct ReplCommand: AsyncParsableCommand {
                                                     allowAllDestructive: target.allowAllDestructive)
             if target.fixture != nil && !target.sim { throw ValidationError("--fixture needs --sim") }
             let backend = target.sim
-                ? try Backend.simulator(fixture: target.fixture, verbose: target.verbose)
-                : try await Backend.profile(target.profile, orgId: target.org, endpoints: target.endpoints.value, verbose: target.verbose)
+                ? try Backend.simulator(fixture: target.fixture, verbose: target.verbose, concurrency: target.concurrency)
+                : try await Backend.profile(target.profile, orgId: target.org, endpoints: target.endpoints.value, verbose: target.verbose,
+                                            concurrency: target.concurrency)
             var settings = CallGate.Settings()
             settings.dryRun = target.dryRun
             settings.maxCalls = target.maxCalls
@@ -37,6 +38,7 @@ struct ReplCommand: AsyncParsableCommand {
             options.json = target.json
             options.askBeforeDestructive = !target.yes
             let repl = try Repl(backend: backend, policy: policy, settings: settings, options: options)
+            repl.gate.uploadRoots = sandbox.filesDir
             // The loop blocks on terminal reads: give it its own thread rather
             // than hold one of the few cooperative ones the API calls need.
             let status: ExitStatus = await withCheckedContinuation { done in

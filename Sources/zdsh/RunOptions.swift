@@ -1,4 +1,5 @@
 import ArgumentParser
+import DeskCore
 import Foundation
 import Shell
 
@@ -53,6 +54,8 @@ struct TargetOptions: ParsableArguments {
     var verbose = false
 
     @OptionGroup var endpoints: EndpointOptions
+    @Option(name: .long, help: ArgumentHelp("Calls in flight at once (1–25; default: $ZDSH_CONCURRENCY, the profile's, the org's edition limit, else 5).", valueName: "n"))
+    var concurrency: Int?
 
     func apply(to o: inout Runner.Options, sandbox: SandboxOptions) {
         o.sim = sim; o.fixture = fixture; o.profile = profile; o.org = org
@@ -60,8 +63,10 @@ struct TargetOptions: ParsableArguments {
         o.allowAllDestructive = allowAllDestructive; o.allowUnbounded = allowUnbounded
         o.dryRun = dryRun; o.yes = yes; o.json = json; o.auditPath = audit
         o.maxDestructive = maxDestructive; o.maxCalls = maxCalls; o.verbose = verbose
+        o.concurrency = concurrency
         o.limits = sandbox.limits
         o.endpoints = endpoints.value
+        o.filesDirs = sandbox.filesDir
     }
 
     func validate() throws {
@@ -69,5 +74,15 @@ struct TargetOptions: ParsableArguments {
         if sim && !endpoints.value.isEmpty { throw ValidationError("--api-url and --accounts-url are for profiles, not --sim") }
         if maxDestructive < 0 { throw ValidationError("--max-destructive cannot be negative") }
         if let m = maxCalls, m < 0 { throw ValidationError("--max-calls cannot be negative") }
+        if let c = concurrency, !(1...ConcurrencySetting.maximum).contains(c) {
+            throw ValidationError("--concurrency must be between 1 and \(ConcurrencySetting.maximum), got \(c)")
+        }
+        // A bad ZDSH_CONCURRENCY is a usage error too, caught before any connection is made.
+        do {
+            _ = try ConcurrencySetting.resolve(flag: concurrency, environment: ProcessInfo.processInfo.environment,
+                                               stored: nil, edition: nil)
+        } catch let error as DeskError {
+            throw ValidationError(error.message)
+        }
     }
 }

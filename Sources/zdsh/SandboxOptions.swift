@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LuaHost
 
 /// Limit flags shared by every command that runs Lua.
@@ -15,7 +16,16 @@ struct SandboxOptions: ParsableArguments {
     @Option(name: .customLong("max-output"), help: "Limit on what print and the printed result may write, in KB.")
     var maxOutput: Int = 10240
 
+    @Option(name: .customLong("files-dir"), help: ArgumentHelp("A folder upload operations may read files from, besides the runbook's own folder (repeatable).", valueName: "DIR"))
+    var filesDir: [String] = []
+
     func validate() throws {
+        for dir in filesDir {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dir, isDirectory: &isFolder), isFolder.boolValue else {
+                throw ValidationError("--files-dir \(dir): no such folder")
+            }
+        }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
         guard maxMemory > 0 else { throw ValidationError("--max-memory must be positive") }
         guard maxInstructions >= 0 else { throw ValidationError("--max-instructions cannot be negative") }

@@ -24,11 +24,14 @@ struct SimCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Added latency per request, in milliseconds.", valueName: "ms"))
         var latency = 0
 
-        @Option(help: "Simultaneous requests allowed per organisation before 429 TOO_MANY_REQUESTS.")
-        var concurrency = 25
+        @Option(help: ArgumentHelp("Desk edition whose limits to apply: \(Edition.names).", valueName: "edition"))
+        var edition: String = "enterprise"
 
-        @Option(help: "Daily API credits per organisation before 429 THRESHOLD_EXCEEDED.")
-        var credits = 100_000
+        @Option(help: "Simultaneous requests allowed per organisation before 429 TOO_MANY_REQUESTS (default: the edition's).")
+        var concurrency: Int?
+
+        @Option(help: "Daily API credits per organisation before 429 THRESHOLD_EXCEEDED (default: the edition's).")
+        var credits: Int?
 
         @Option(help: "Seed for probabilistic faults and latency jitter.")
         var seed: UInt64 = 42
@@ -42,6 +45,11 @@ struct SimCommand: AsyncParsableCommand {
         var bulkTickets = 0
 
         func validate() throws {
+            if Edition(rawValue: edition.lowercased()) == nil {
+                throw ValidationError("--edition must be one of \(Edition.names), got '\(edition)'")
+            }
+            if let c = concurrency, c < 1 { throw ValidationError("--concurrency must be at least 1") }
+            if let c = credits, c < 0 { throw ValidationError("--credits cannot be negative") }
             if bulkLabelUsers < 0 || bulkTickets < 0 { throw ValidationError("--bulk-* counts cannot be negative") }
             if fixture != nil && (bulkLabelUsers > 0 || bulkTickets > 0) {
                 throw ValidationError("--bulk-label-users and --bulk-tickets build on the demo org; drop --fixture")
@@ -50,8 +58,9 @@ struct SimCommand: AsyncParsableCommand {
 
         func run() async throws {
             var config = Simulator.Configuration()
-            config.concurrencyLimit = concurrency
-            config.dailyCredits = credits
+            let limits = Edition(rawValue: edition.lowercased()) ?? .enterprise
+            config.concurrencyLimit = concurrency ?? limits.concurrency
+            config.dailyCredits = credits ?? limits.dailyCredits
             config.seed = seed
             config.latency = Latency(fixedMs: latency)
             let loaded = try fixture.map { try Fixture.load(path: $0) }
@@ -74,6 +83,12 @@ struct SimCommand: AsyncParsableCommand {
                     """)
                 fflush(stdout)
             }
+            // The server's own counters, for tests and rehearsals that check what reached it.
+            let stats = sim.stats
+            let refused = sim.requestLog.filter { $0.status == 429 }.count
+            print("served \(stats.requests) requests; peak in flight \(stats.peakInFlight) of \(config.concurrencyLimit); "
+                  + "credits used \(stats.creditsUsed) of \(config.dailyCredits); 429 answers \(refused)")
+            fflush(stdout)
         }
     }
 

@@ -58,13 +58,15 @@ final class PaginationTests: XCTestCase {
         XCTAssertEqual(zoho.transport.deskRequests.count, 2)
     }
 
-    func testSearchStartsFromZeroAndEmptyListEnds() async throws {
+    /// One rule for every list (issue 16): `from` starts at 1, search
+    /// endpoints included (the simulator enforces each operation's minimum).
+    func testSearchStartsFromOneAndEmptyListEnds() async throws {
         let zoho = FakeZoho(desk: { _ in .noContent })
         let client = Fixtures.client(zoho)
         var pages = 0
         for try await _ in client.pages(Fixtures.op(path: "/api/v1/tickets/search")) { pages += 1 }
         XCTAssertEqual(pages, 0)
-        XCTAssertEqual(zoho.transport.deskRequests[0].queryItems["from"], "0")
+        XCTAssertEqual(zoho.transport.deskRequests[0].queryItems["from"], "1")
     }
 
     func testBareArrayPages() async throws {
@@ -86,6 +88,8 @@ final class PaginationGuardTests: XCTestCase {
             XCTFail("expected an error")
         } catch let error as DeskError {
             XCTAssertEqual(error.kind, .malformedResponse)
+            XCTAssertEqual(error.operationId, "getThing", "the error names the operation")
+            XCTAssertTrue(error.message.contains("same page twice"), error.message)
         }
         XCTAssertEqual(pages, 1)
     }

@@ -114,7 +114,7 @@ final class LimiterTests: XCTestCase {
         let c = await ConcurrencyLimiter.shared(forOrg: "org-c-test")
         XCTAssertTrue(a === b)
         XCTAssertFalse(a === c)
-        XCTAssertEqual(a.limit, 10)
+        XCTAssertEqual(a.initialLimit, 5, "the lowest edition's limit unless told otherwise")
     }
 }
 

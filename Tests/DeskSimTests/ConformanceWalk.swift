@@ -100,6 +100,12 @@ struct ConformanceWalk {
         if let b = op.body, b.contentType.contains("json") {
             headers.append(Header("Content-Type", "application/json"))
             body = unknownIds ? instance.value(b.schema).encodedBytes() : withStoredIds(instance.value(b.schema), sim, op).encodedBytes()
+        } else if op.takesFiles, let form = try? MultipartBody(files: op.fileFields.map {
+            UploadFile(field: $0, fileName: "walk.txt", contentType: "text/plain", bytes: Array("walk".utf8))
+        }) {
+            // The upload operations take multipart/form-data only (JSON is 415).
+            headers.append(Header("Content-Type", form.contentType))
+            body = form.bytes
         }
         let url = sim.apiURL + path + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
         return WireRequest(method: op.method, url: url, headers: headers, body: body)

@@ -1,4 +1,5 @@
 import DeskCatalog
+import DeskCore
 import JSONValue
 import XCTest
 @testable import DeskSim
@@ -118,8 +119,40 @@ final class SchemaWalkTests: XCTestCase {
             covered.insert(opId)
             problems += checker.check(operationId: opId, status: r.status, body: r.raw.body).map(\.description)
         }
+        try await walkUploads(h, checker: checker, covered: &covered, problems: &problems)
         let missing = Set(HandlerRegistry.all.keys).subtracting(covered)
         XCTAssertEqual(missing, [], "stateful operations the walk does not reach")
         XCTAssertEqual(problems, [], problems.prefix(40).joined(separator: "\n"))
+    }
+
+    /// The upload operations with a multipart form each, then the downloads
+    /// and attachment lists that show what was uploaded.
+    func walkUploads(_ h: SimHarness, checker: ResponseChecker, covered: inout Set<String>, problems: inout [String]) async throws {
+        func send(_ req: WireRequest) async throws {
+            let r = try await h.sim.transport.send(req)
+            let opId = h.sim.requestLog.last?.operationId ?? "?"
+            guard (200..<300).contains(r.status) else {
+                return problems.append("\(opId) \(req.method) \(req.url): HTTP \(r.status) \(String(decoding: r.body.prefix(200), as: UTF8.self))")
+            }
+            covered.insert(opId)
+            problems += checker.check(operationId: opId, status: r.status, body: r.body).map(\.description)
+        }
+        var uploaded: [String: (id: String, params: [String: String])] = [:]
+        for op in Catalog.shared.operations where op.takesFiles {
+            let req = ConformanceWalk().request(op, h.sim, unknownIds: false, token: h.token)
+            try await send(req)
+            let path = req.url.dropFirst(h.sim.apiURL.count).split(separator: "?").first.map(String.init) ?? ""
+            uploaded[op.id] = (h.sim.resource("uploads").last?["id"]?.stringValue ?? "",
+                               Catalog.shared.match(method: op.method, path: path)?.pathParameters ?? [:])
+        }
+        let readers = Uploads.downloads.map { ($0.key, $0.value.upload, $0.value.idParam) } + Uploads.lists.map { ($0.key, $0.value, nil) }
+        for (reader, upload, idParam) in readers.sorted(by: { $0.0 < $1.0 }) {
+            guard let op = Catalog.shared.operation(id: reader), let source = uploaded[upload] else { continue }
+            var params = source.params
+            if let idParam { params[idParam] = source.id }
+            var path = op.path
+            for (name, value) in params { path = path.replacingOccurrences(of: "{\(name)}", with: value) }
+            try await send(h.request("GET", path))
+        }
     }
 }

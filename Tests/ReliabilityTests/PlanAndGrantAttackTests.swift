@@ -155,6 +155,27 @@ final class PlanAndGrantAttackTests: XCTestCase {
         }
     }
 
+    /// A call Zoho refuses stops the apply with exit 5 and an audited
+    /// outcome; applying again sends that call, not the plan from the top.
+    func testApplyStopsAtAFailedCallAndResumesThere() throws {
+        let (path, _) = try harmlessPlan()
+        sim.clearRequestLog()
+        sim.addFault(FaultRule(operation: "updateTicket", kind: .status(422, errorCode: "UNPROCESSABLE_ENTITY")))
+        let failed = try zdsh(["apply", path, "--yes"])
+        XCTAssertEqual(failed.status, 5, failed.stderr)
+        XCTAssertTrue(failed.stderr.contains("applied 0 of 1") && failed.stderr.contains("resumes"), failed.stderr)
+        XCTAssertFalse(failed.stderr.contains("[y/N]"), "no stray confirmation prompt: \(failed.stderr)")
+        XCTAssertEqual(mutating.map(\.status), [422])
+        let audit = try String(contentsOfFile: home + "/audit.jsonl", encoding: .utf8)
+        let outcome = audit.split(separator: "\n").compactMap { try? JSON.parse(Array($0.utf8)) }
+            .last { $0["plan"] != nil && $0["phase"] == "outcome" }
+        XCTAssertEqual(outcome?["status"], 422)
+        let resumed = try zdsh(["apply", path, "--yes"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertEqual(mutating.map(\.status), [422, 200])
+        XCTAssertEqual(sim.resource("tickets").first { $0["id"]?.stringValue == Self.ticket }?["subject"], "touched")
+    }
+
     func testApplyRefusesAnotherTarget() throws {
         let (path, _) = try harmlessPlan()
         let r = try Zdsh.run(["apply", path, "--yes", "--sim"], env: env)

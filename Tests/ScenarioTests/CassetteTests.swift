@@ -46,8 +46,11 @@ final class CassetteTests: XCTestCase {
         XCTAssertTrue(text.contains("<scrubbed>"))
         let loaded = try Cassette.load(path: cassette)
         // The expired token answers 401, the client refreshes and tries again.
+        // The label is read once before the removal: its help center must be
+        // the one the runbook named (the endpoint itself ignores it).
         XCTAssertEqual(loaded.interactions.map { "\($0.request.method) \($0.request.path) \($0.response?.status ?? 0)" }, [
             "GET /api/v1/labels 401", "POST /oauth/v2/token 200", "GET /api/v1/labels 200",
+            "GET /api/v1/labels/1892000000190001 200",
             "POST /api/v1/labels/1892000000190001/users/remove 204",
         ])
 

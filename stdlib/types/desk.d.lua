@@ -10,6 +10,14 @@ desk.api = {}
 ---@class helpcenter
 helpcenter = {}
 
+---A file for an upload operation's multipart/form-data part: a path under the runbook's
+---folder or a --files-dir folder, or content given as a Lua string (UTF-8 text) with a name.
+---@class zdsh.upload
+---@field path? string relative path of the file to send
+---@field name? string file name sent (required with content; default: the path's last part)
+---@field content? string the file's bytes, instead of a path
+---@field type? string content type (default: guessed from the name's extension)
+
 ---@class desk.api.GetCustomerHappinessLinkHolder.args
 ---@field departmentId integer|string query
 ---@field languageCode? string query
@@ -70,7 +78,7 @@ function desk.api.addAgent(args) end
 ---@field articleId integer|string path
 ---@field locale string path
 ---@field attachmentType "file" query
----@field [string] any multipart/form-data part
+---@field file string|zdsh.upload file part
 
 ---POST /api/v1/articles/{articleId}/translations/{locale}/attachments (write)
 ---@param args desk.api.addArticleTranslationAttachment.args
@@ -78,7 +86,7 @@ function desk.api.addAgent(args) end
 function desk.api.addArticleTranslationAttachment(args) end
 
 ---@class desk.api.addCommunityAttachment.args
----@field [string] any multipart/form-data part
+---@field file string|zdsh.upload file part
 
 ---POST /api/v1/communityAttachments (write)
 ---@param args desk.api.addCommunityAttachment.args
@@ -721,7 +729,7 @@ function desk.api.createAccount(args) end
 
 ---@class desk.api.createAccountAttachment.args
 ---@field accountId integer|string path
----@field [string] any multipart/form-data part
+---@field file string|zdsh.upload file part
 
 ---POST /api/v1/accounts/{accountId}/attachments (write)
 ---@param args desk.api.createAccountAttachment.args
@@ -891,7 +899,7 @@ function desk.api.createContact(args) end
 
 ---@class desk.api.createContactAttachment.args
 ---@field contactId integer|string path
----@field [string] any multipart/form-data part
+---@field file string|zdsh.upload file part
 
 ---POST /api/v1/contacts/{contactId}/attachments (write)
 ---@param args desk.api.createContactAttachment.args
@@ -1075,7 +1083,7 @@ function desk.api.createProduct(args) end
 
 ---@class desk.api.createProductAttachment.args
 ---@field productId integer|string path
----@field [string] any multipart/form-data part
+---@field file string|zdsh.upload file part
 
 ---POST /api/v1/products/{productId}/attachments (write)
 ---@param args desk.api.createProductAttachment.args
@@ -1159,7 +1167,7 @@ function desk.api.createTask(args) end
 
 ---@class desk.api.createTaskAttachment.args
 ---@field taskId integer|string path
----@field [string] any multipart/form-data part
+---@field file string|zdsh.upload file part
 
 ---POST /api/v1/tasks/{taskId}/attachments (write)
 ---@param args desk.api.createTaskAttachment.args
@@ -1252,7 +1260,7 @@ function desk.api.createTicketApproval(args) end
 ---@class desk.api.createTicketAttachment.args
 ---@field ticketId integer|string path
 ---@field isPublic? boolean query
----@field [string] any multipart/form-data part
+---@field file string|zdsh.upload file part
 
 ---POST /api/v1/tickets/{ticketId}/attachments (write)
 ---@param args desk.api.createTicketAttachment.args
@@ -6770,7 +6778,7 @@ function desk.api.updateDepartment(args) end
 
 ---@class desk.api.updateDepartmentLogo.args
 ---@field departmentId integer|string path
----@field [string] any multipart/form-data part
+---@field departmentLogo string|zdsh.upload file part
 
 ---POST /api/v1/departments/{departmentId}/logo (write)
 ---@param args desk.api.updateDepartmentLogo.args
@@ -6933,7 +6941,7 @@ function desk.api.updateInvoiceStatus(args) end
 function desk.api.updateKBArticlesRepositioning(args) end
 
 ---@class desk.api.updateKBCategoryLogo.args
----@field [string] any multipart/form-data part
+---@field file string|zdsh.upload file part
 
 ---POST /api/v1/kbCategoryLogo (write)
 ---@param args desk.api.updateKBCategoryLogo.args
@@ -7076,7 +7084,7 @@ function desk.api.updateOrganization(args) end
 
 ---@class desk.api.updateOrganizationFavicon.args
 ---@field organizationId integer|string path
----@field [string] any multipart/form-data part
+---@field favicon string|zdsh.upload file part
 
 ---POST /api/v1/organizations/{organizationId}/favicon (write)
 ---@param args desk.api.updateOrganizationFavicon.args
@@ -7085,7 +7093,7 @@ function desk.api.updateOrganizationFavicon(args) end
 
 ---@class desk.api.updateOrganizationLogo.args
 ---@field organizationId integer|string path
----@field [string] any multipart/form-data part
+---@field logo string|zdsh.upload file part
 
 ---POST /api/v1/organizations/{organizationId}/logo (write)
 ---@param args desk.api.updateOrganizationLogo.args
@@ -7554,7 +7562,7 @@ function desk.api.updateWebhook(args) end
 ---@class desk.api.uploadArticleAttachments.args
 ---@field attachmentType "file" query
 ---@field workspaceId string query
----@field [string] any multipart/form-data part
+---@field file string|zdsh.upload file part
 
 ---POST /api/v1/articleAttachments (write)
 ---@param args desk.api.uploadArticleAttachments.args
@@ -7563,7 +7571,7 @@ function desk.api.uploadArticleAttachments(args) end
 
 ---@class desk.api.uploadChannelPhoto.args
 ---@field channel_id string path
----@field [string] any multipart/form-data part
+---@field photo string|zdsh.upload file part
 
 ---POST /api/v1/channels/{channel_id}/photo (write)
 ---@param args desk.api.uploadChannelPhoto.args
@@ -7571,7 +7579,7 @@ function desk.api.uploadArticleAttachments(args) end
 function desk.api.uploadChannelPhoto(args) end
 
 ---@class desk.api.uploadFile.args
----@field [string] any multipart/form-data part
+---@field file string|zdsh.upload file part
 
 ---POST /api/v1/uploads (write)
 ---@param args desk.api.uploadFile.args
@@ -7579,7 +7587,7 @@ function desk.api.uploadChannelPhoto(args) end
 function desk.api.uploadFile(args) end
 
 ---@class desk.api.uploadMyPhoto.args
----@field [string] any multipart/form-data part
+---@field userPhoto string|zdsh.upload file part
 
 ---POST /api/v1/uploadMyPhoto (write)
 ---@param args desk.api.uploadMyPhoto.args

@@ -60,6 +60,8 @@ enum CassetteScrubber {
                     }
                 }
                 body = .json(.object(form))
+            } else if type.hasPrefix("multipart/form-data") {
+                body = Cassette.Body(bytes: MultipartBody.normalized(bytes, contentType: wire.header("Content-Type") ?? ""))
             } else {
                 body = Cassette.Body(bytes: bytes).map { scrub($0, oauth: oauth, collecting: &secrets) }
             }

@@ -84,6 +84,7 @@ struct RunbookUnderTest {
             return (failure("\(error)", exit: .luaError), [])
         }
         defer { session.host.close() }
+        session.gate.uploadRoots = [ScenarioDiscovery.folder(of: path)]
 
         let spec: RunbookSpec
         session.gate.settings.refuseMutations = "a runbook's top level may only read; make changes in its main function"

@@ -1,0 +1,88 @@
+import DeskCatalog
+import DeskCore
+import JSONValue
+
+/// The help-center argument of bindings whose endpoint ignores it. Every
+/// `helpcenter.*` binding takes the help-center id first, but Zoho's label,
+/// group and badge endpoints address the record by its own id alone. Where
+/// one read tells which help center the record belongs to (labels and groups
+/// carry `helpCenterId`), a destructive call is checked against it before it
+/// is sent, so `remove_users(wrong_hc, label, …)` fails instead of acting on
+/// another help center's label. Where no read can tell (badges, a user's
+/// label or group lists), `zdsh api show` says the argument is not used.
+enum HelpCenterCheck {
+    struct Reader: Sendable {
+        /// The read operation and the path parameter both calls share.
+        let operationId: String
+        let idParameter: String
+    }
+
+    /// Destructive operations → the read that tells the record's help center.
+    static let readers: [String: Reader] = [
+        "deleteLabel": Reader(operationId: "getLabel", idParameter: "labelId"),
+        "removeLabelsFromUsers": Reader(operationId: "getLabel", idParameter: "labelId"),
+        "deleteHelpCenterUserGroup": Reader(operationId: "getHelpCenterGroup", idParameter: "groupId"),
+        "deleteHCGroupUsers": Reader(operationId: "getHelpCenterGroup", idParameter: "groupId"),
+    ]
+
+    /// What `zdsh api show` says about the help-center argument of `op`.
+    static func note(for op: DeskCatalog.Operation) -> String {
+        if let reader = readers[op.id] {
+            return "not sent (the endpoint does not take it); checked before sending: \(reader.operationId) must name the same help center"
+        }
+        return "not sent and not checked: the endpoint does not take it and no single read tells the record's help center"
+    }
+
+    /// Throws when the record named by `call` belongs to another help center
+    /// than the one the runbook gave. Silent when the call has no such
+    /// argument, no read can tell, or the read does not say.
+    static func verify(_ call: PreparedCall, client: DeskClient) async throws {
+        guard let given = call.unusedHelpCenterId, let reader = readers[call.operation.id],
+              let id = call.path[reader.idParameter],
+              let read = Catalog.shared.operation(id: reader.operationId) else { return }
+        // A record never moves between help centers: one read per record and
+        // help center per client (a run), however many calls a loop makes.
+        let key = ["\(ObjectIdentifier(client).hashValue)", client.connection.orgId ?? "-", reader.operationId, id, given]
+            .joined(separator: "#")
+        try await verified.check(key) {
+            guard case .json(let record) = try await client.call(read, path: [reader.idParameter: id]),
+                  let owner = record["helpCenterId"].flatMap(idText), owner != given else { return }
+            throw DeskError(kind: .invalidArgument,
+                            message: "\(reader.idParameter) \(id) belongs to help center \(owner), not \(given); nothing was sent",
+                            operationId: call.operation.id,
+                            hint: "Pass the help center the record belongs to (\(call.calledAs)'s first argument).")
+        }
+    }
+
+    private static let verified = VerifiedKeys()
+
+    private static func idText(_ value: JSON) -> String? {
+        value.stringValue ?? value.intValue.map { String($0) }
+    }
+}
+
+/// The records checked in this process: concurrent calls on one record wait
+/// for the same read; a failed check is forgotten so the next call reads
+/// again (and a network error is not taken for an answer). Bounded: past
+/// `capacity` records it starts afresh.
+private actor VerifiedKeys {
+    private var checks: [String: Task<Void, Error>] = [:]
+    static let capacity = 10_000
+
+    func check(_ key: String, _ read: @escaping @Sendable () async throws -> Void) async throws {
+        let task: Task<Void, Error>
+        if let running = checks[key] {
+            task = running
+        } else {
+            if checks.count >= Self.capacity { checks.removeAll() }
+            task = Task { try await read() }
+            checks[key] = task
+        }
+        do {
+            try await task.value
+        } catch {
+            checks[key] = nil
+            throw error
+        }
+    }
+}
