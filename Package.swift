@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.0"),
     ],
     targets: [
         .systemLibrary(
@@ -47,8 +48,16 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // The MCP server: assistants reach Desk through the same policy, plans and audit.
+        .target(
+            name: "DeskMCP",
+            dependencies: [
+                "Shell", "DeskCatalog", "DeskCore", "DeskSim", "LuaHost", "JSONValue",
+                .product(name: "MCP", package: "swift-sdk"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(name: "zdsh", dependencies: [
-            "Shell", "LuaHost", "DeskCore", "DeskCatalog", "DeskSim", "JSONValue",
+            "Shell", "DeskMCP", "LuaHost", "DeskCore", "DeskCatalog", "DeskSim", "JSONValue",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Test-only: child processes spawned and reaped without Foundation's Process.

@@ -76,7 +76,7 @@ public enum ApiHelp {
         return lines
     }
 
-    static func typeText(_ s: Schema) -> String {
+    public static func typeText(_ s: Schema) -> String {
         var t = ArgumentBinder.describe(s)
         if let e = s.enumValues, !e.isEmpty { t += ": " + e.prefix(8).joined(separator: "|") + (e.count > 8 ? "|…" : "") }
         if let max = s.maximum { t += ", ≤ \(SchemaValidator.fmt(max))" }

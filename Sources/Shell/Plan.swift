@@ -20,6 +20,11 @@ public struct Plan: Sendable {
     public var target: PlanTarget
     public var calls: [CallRecord]
 
+    public init(id: String, runbook: String?, sha256: String?, parameters: JSON, target: PlanTarget, calls: [CallRecord]) {
+        self.id = id; self.runbook = runbook; self.sha256 = sha256
+        self.parameters = parameters; self.target = target; self.calls = calls
+    }
+
     public var json: JSON {
         var o: [String: JSON] = [
             "version": .int(Self.version),

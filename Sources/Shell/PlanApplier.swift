@@ -16,6 +16,21 @@ public struct PlanApplier {
     public var options: Runner.Options
     /// Re-apply a plan that was already applied completely.
     public var force = false
+    /// The connection to send through when the caller already holds one
+    /// (the MCP server's simulator, whose state outlives one apply); nil:
+    /// made from the plan's target. The target is checked either way.
+    public var backend: Backend?
+    /// Asks before sending instead of the terminal prompt (the MCP server asks
+    /// its client's human). Given the re-derived summary and whether any
+    /// pending call is destructive; false refuses the plan.
+    public var confirm: ((_ summary: String, _ destructive: Bool) async -> Bool)?
+    /// The audit log to append to when the caller already holds it open (two
+    /// handles on one file would overwrite each other's lines); nil: opened here.
+    public var audit: AuditLog?
+    /// Fields added to every audit record (the MCP client's name).
+    public var auditContext: [String: JSON] = [:]
+    /// Where progress and refusals are written (stderr by default).
+    public var progress: (String) -> Void = { Terminal.error($0) }
     /// Under --json: the document apply writes (see RunReport).
     public let report = RunReport()
 
@@ -40,7 +55,7 @@ public struct PlanApplier {
             case is DeskError: status = .apiError
             default: status = .luaError
             }
-            Terminal.error(message)
+            progress(message)
             report.error = ErrorDocument(code: status, message: message)
             return status
         }
@@ -111,7 +126,9 @@ public struct PlanApplier {
         let pending = force && done.contains("complete") ? steps : steps.filter { !done.contains("call \($0.index)") }
 
         let backend: Backend
-        if target.simulator {
+        if let given = self.backend {
+            backend = given
+        } else if target.simulator {
             backend = try Backend.simulator(fixture: target.fixture, verbose: options.verbose, concurrency: options.concurrency)
         } else {
             backend = try await Backend.profile(target.profile, orgId: target.org, endpoints: options.endpoints, verbose: options.verbose,
@@ -121,9 +138,13 @@ public struct PlanApplier {
             }
         }
 
-        Terminal.error(summary(pending, of: steps.count, target: target, runbook: runbookPath))
+        let picture = summary(pending, of: steps.count, target: target, runbook: runbookPath)
+        progress(picture)
         if pending.isEmpty { return .ok }
-        if !options.yes {
+        if let confirm {
+            let destructive = pending.contains { $0.call.effect.safety == .destructive }
+            guard await confirm(picture, destructive) else { throw PlanRefusal(reason: "not confirmed") }
+        } else if !options.yes {
             guard options.interactive else { throw PlanRefusal(reason: "no terminal to confirm on; pass --yes") }
             Terminal.prompt("Apply these \(pending.count) call\(pending.count == 1 ? "" : "s")? [y/N] ")
             let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
@@ -138,9 +159,10 @@ public struct PlanApplier {
             "sim": .bool(target.simulator),
             "parameters": fields["parameters"] ?? .object([:]),
         ]
+        context.merge(auditContext) { own, _ in own }
         if let org = backend.orgId { context["org"] = .string(org) }
         if let runbookPath { context["runbook"] = .string(runbookPath); context["sha256"] = sha.map(JSON.string) ?? .null }
-        let audit = try AuditLog(path: options.auditPath ?? (target.simulator ? AuditLog.simulatorPath() : AuditLog.defaultPath()))
+        let audit = try self.audit ?? AuditLog(path: options.auditPath ?? (target.simulator ? AuditLog.simulatorPath() : AuditLog.defaultPath()))
 
         var sent = 0
         for step in pending {
@@ -160,13 +182,13 @@ public struct PlanApplier {
                 audit.append(CallGate.auditRecord(p, phase: "outcome", context: context, status: e.status,
                                                   errorCode: e.errorCode, durationMs: ms))
                 // Completed calls are journalled, so applying again resumes here.
-                Terminal.error("zdsh: applied \(sent) of \(pending.count); call \(step.index) (\(p.operation.id)) failed; "
+                progress("zdsh: applied \(sent) of \(pending.count); call \(step.index) (\(p.operation.id)) failed; "
                                + "`zdsh apply` again resumes at it")
                 throw e
             }
         }
         try journal.markCompleted(key: "complete")
-        Terminal.error("zdsh: applied \(sent) call\(sent == 1 ? "" : "s")")
+        progress("zdsh: applied \(sent) call\(sent == 1 ? "" : "s")")
         report.summary = ["plan": .string(planId), "calls": .int(Int64(steps.count)), "applied": .int(Int64(sent))]
         return .ok
     }

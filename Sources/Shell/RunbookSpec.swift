@@ -25,7 +25,7 @@ public struct RunbookSpec: Sendable {
 
     /// Whether a file's text calls `runbook{…}` / `runbook(…)`: such a file's
     /// top level is held to reads (see CallGate.Settings.refuseMutations).
-    static func looksLikeRunbook(_ bytes: [UInt8]) -> Bool {
+    public static func looksLikeRunbook(_ bytes: [UInt8]) -> Bool {
         String(decoding: bytes, as: UTF8.self).range(of: #"(^|[^A-Za-z0-9_.])runbook\s*[{(]"#, options: .regularExpression) != nil
     }
 
@@ -82,7 +82,7 @@ public struct RunbookSpec: Sendable {
     """#
 
     /// The marker the describe driver returns first for a plain script.
-    static let plainMarker = JSON.string("zdsh:plain")
+    public static let plainMarker = JSON.string("zdsh:plain")
 
     /// Lua driver running the runbook's main with converted parameters.
     static let runDriver = #"""
@@ -94,16 +94,16 @@ public struct RunbookSpec: Sendable {
     """#
 
     /// The describe driver over a runbook's bytes.
-    static func describe(_ runbook: LuaSource) -> (LuaSource, [RunArgument]) {
+    public static func describe(_ runbook: LuaSource) -> (LuaSource, [RunArgument]) {
         (LuaSource(text: describeDriver, name: "=zdsh:describe"), [.chunk(runbook)])
     }
 
     /// The run driver over a runbook's bytes and its converted parameters.
-    static func run(_ runbook: LuaSource, parameters: JSON) -> (LuaSource, [RunArgument]) {
+    public static func run(_ runbook: LuaSource, parameters: JSON) -> (LuaSource, [RunArgument]) {
         (LuaSource(text: runDriver, name: "=zdsh:runbook"), [.chunk(runbook), .value(parameters)])
     }
 
-    init(json: JSON) throws {
+    public init(json: JSON) throws {
         guard let name = json["name"]?.stringValue else { throw PolicyError("runbook has no name") }
         self.name = name
         description = json["description"]?.stringValue ?? ""

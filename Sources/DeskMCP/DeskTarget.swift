@@ -1,0 +1,60 @@
+import Foundation
+@preconcurrency import DeskCore
+import JSONValue
+@preconcurrency import Shell
+
+/// The connection, grants and audit log every tool call of this server
+/// shares. The simulator (with --sim) lives as long as the server, so what
+/// an apply changed is there for the next read.
+final class DeskTarget: @unchecked Sendable {
+    let backend: Backend
+    let policy: Policy
+    let audit: AuditLog
+    let configuration: ServerConfiguration
+    /// Where this session's signed plans are kept (private to the process's user).
+    let planDirectory: String
+    /// Tags this session's audit records, so its tail can be told apart.
+    let sessionId = DeskTarget.newRunId()
+
+    init(backend: Backend, policy: Policy, audit: AuditLog, configuration: ServerConfiguration, planDirectory: String) {
+        self.backend = backend; self.policy = policy; self.audit = audit
+        self.configuration = configuration; self.planDirectory = planDirectory
+    }
+
+    var planTarget: PlanTarget {
+        PlanTarget(simulator: backend.simulator != nil, fixture: configuration.fixture.map(Self.absolute),
+                   profile: backend.profile, org: backend.orgId)
+    }
+
+    /// Fields every audit record of this session carries: who asked (the
+    /// MCP client), through what, against what.
+    func auditContext(runId: String, client: String) -> [String: JSON] {
+        var context: [String: JSON] = [
+            "run_id": .string(runId),
+            "operator": .string(ProcessInfo.processInfo.environment["USER"] ?? NSUserName()),
+            "profile": .string(backend.profile),
+            "sim": .bool(backend.simulator != nil),
+            "via": .string("mcp"),
+            "mcp_client": .string(client),
+            "mcp_session": .string(sessionId),
+        ]
+        if let org = backend.orgId { context["org"] = .string(org) }
+        return context
+    }
+
+    static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return (path as NSString).standardizingPath }
+        return ((FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path) as NSString).standardizingPath
+    }
+
+    static func newRunId() -> String {
+        "mcp-" + UTCTimestamp.compact() + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+    }
+
+    /// A fresh private folder for the session's plan files.
+    static func makePlanDirectory() throws -> String {
+        let dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("zdsh-mcp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        return dir
+    }
+}

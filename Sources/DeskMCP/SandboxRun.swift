@@ -1,0 +1,176 @@
+import Foundation
+@preconcurrency import DeskCore
+import JSONValue
+@preconcurrency import LuaHost
+@preconcurrency import Shell
+
+/// One Lua run for an assistant: a chunk (`run_lua`) or a runbook
+/// (`run_runbook`), in a fresh sandbox on the session's connection, with the
+/// session's grants and what is left of its caps. A dry run (the default)
+/// executes reads and records every write as a plan; a direct run may write
+/// but never sends a destructive call — those go through a plan the human
+/// confirms (apply_plan).
+struct SandboxRun {
+    enum Source: Sendable {
+        case chunk([UInt8])
+        /// A runbook file and its parameters as `--param` strings.
+        case runbook(path: String, parameters: [String: String])
+    }
+
+    struct Outcome: Sendable {
+        var runId: String
+        var values: [JSON] = []
+        var error: String?
+        var status: ExitStatus = .ok
+        var output = ""
+        var calls: [CallRecord] = []
+        var plan: Plan?
+        var seconds: Double = 0
+    }
+
+    let target: DeskTarget
+    let ledger: SessionLedger
+    let source: Source
+    let dryRun: Bool
+
+    static let directDestructiveRefusal = "destructive calls are sent only by apply_plan: run this with dry_run=true, read the plan, then apply it (the operator confirms it)"
+
+    func execute() async -> Outcome {
+        let run = self
+        return await OffLoopThread.run { run.executeBlocking() }
+    }
+
+    private func executeBlocking() -> Outcome {
+        let started = Date()
+        var outcome = Outcome(runId: DeskTarget.newRunId())
+        let output = OutputCollector()
+        do {
+            let session = try makeSession(runId: outcome.runId, output: output)
+            try runSource(in: session, outcome: &outcome)
+            outcome.calls = session.gate.calls
+            let denied = outcome.calls.filter { $0.outcome == .denied }.count
+            if denied > 0 && (outcome.status == .ok || outcome.status == .luaError) { outcome.status = .denied }
+            if dryRun { try savePlan(&outcome) }
+        } catch {
+            outcome.error = "\(error)"
+            outcome.status = error is UsageError || error is PolicyError ? .usage : .luaError
+        }
+        let sent = outcome.calls.filter { $0.outcome == .sent || $0.outcome == .failed }.count
+        ledger.charge(calls: sent, destructiveRecords: 0)
+        outcome.output = output.text
+        outcome.seconds = Date().timeIntervalSince(started)
+        return outcome
+    }
+
+    private var mutationRefusal: String? {
+        target.configuration.readOnly ? "this MCP server runs --read-only: only reads are allowed" : nil
+    }
+
+    private func makeSession(runId: String, output: OutputCollector) throws -> Session {
+        let configuration = target.configuration
+        var settings = CallGate.Settings()
+        settings.dryRun = dryRun
+        settings.maxCalls = ledger.remainingCalls
+        settings.maxDestructive = ledger.remainingDestructive
+        settings.allowUnbounded = configuration.allowUnbounded
+        settings.auditContext = target.auditContext(runId: runId, client: ledger.clientName)
+        settings.refuseMutations = mutationRefusal
+        if !dryRun {
+            settings.confirm = { _ in
+                output.append("zdsh mcp: \(Self.directDestructiveRefusal)\n")
+                return false
+            }
+        }
+        var modulePaths: [String] = []
+        if case .runbook(let path, _) = source {
+            let folder = (path as NSString).deletingLastPathComponent
+            modulePaths = [folder.isEmpty ? "." : folder]
+        }
+        return try Session(client: target.backend.client, policy: target.policy, settings: settings, audit: target.audit,
+                           limits: configuration.limits, modulePaths: modulePaths,
+                           output: { output.append($0) }, rawOutput: { output.append(bytes: $0) })
+    }
+
+    private func runSource(in session: Session, outcome: inout Outcome) throws {
+        switch source {
+        case .chunk(let bytes):
+            finish(session.run(LuaSource(bytes: bytes, name: "=mcp")), into: &outcome)
+        case .runbook(let path, let raw):
+            try runRunbook(path: path, raw: raw, in: session, outcome: &outcome)
+        }
+    }
+
+    /// As `zdsh run` does: the top level may only read and answers the
+    /// metadata; the parameters are checked; the declarations narrow the
+    /// grants; then main runs.
+    private func runRunbook(path: String, raw: [String: String], in session: Session, outcome: inout Outcome) throws {
+        guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("cannot read runbook \(path)") }
+        let code = LuaSource(data, name: "@\(path)")
+        if RunbookSpec.looksLikeRunbook(code.bytes) {
+            session.gate.settings.refuseMutations = "a runbook's top level may only read; make changes in its main function"
+        }
+        let described = session.run(RunbookSpec.describe(code))
+        session.gate.settings.refuseMutations = mutationRefusal
+        let values: [RunValue]
+        switch described {
+        case .failure(let e): finish(.failure(e), into: &outcome); return
+        case .success(let v): values = v
+        }
+        guard case .json(let j)? = values.first, j != RunbookSpec.plainMarker else {
+            throw UsageError("\(path) is not a runbook (it must return runbook{ … })")
+        }
+        let spec = try RunbookSpec(json: j)
+        let parameters = try spec.convert(raw)
+        let declared = try spec.destructive.map(Policy.Pattern.init)
+        session.gate.policy.declared = declared
+        session.gate.settings.auditContext["runbook"] = .string(path)
+        session.gate.settings.auditContext["sha256"] = .string(RunbookSpec.sha256(code.bytes))
+        session.gate.settings.auditContext["parameters"] = parameters
+        if !dryRun && !declared.isEmpty {
+            throw UsageError("runbook \(spec.name) declares destructive operations (\(spec.destructive.joined(separator: ", "))); \(Self.directDestructiveRefusal)")
+        }
+        outcome.plan = Plan(id: outcome.runId, runbook: path, sha256: RunbookSpec.sha256(code.bytes), parameters: parameters,
+                            target: target.planTarget, calls: [])
+        finish(session.run(RunbookSpec.run(code, parameters: parameters)), into: &outcome)
+    }
+
+    private func finish(_ result: Result<[RunValue], LuaError>, into outcome: inout Outcome) {
+        switch result {
+        case .success(let values):
+            outcome.values = values.map { v in
+                switch v {
+                case .json(let j): return j
+                case .opaque(let description): return .string(description)
+                }
+            }
+        case .failure(let e):
+            outcome.error = Self.message(e)
+            outcome.status = ExitStatus.of(e, denied: 0)
+        }
+    }
+
+    static func message(_ e: LuaError) -> String {
+        switch e {
+        case .syntax(let m): return "syntax error: \(m)"
+        case .runtime(let m, let traceback, _): return traceback.isEmpty ? m : "\(m)\n\(traceback)"
+        case .limit(let kind, let m): return kind == .host ? m : "sandbox limit (\(kind.rawValue)): \(m)"
+        case .host(let m): return "host error: \(m)"
+        }
+    }
+
+    /// A dry run's writes become a signed plan this session can apply by id.
+    private func savePlan(_ outcome: inout Outcome) throws {
+        let planned = outcome.calls.filter { $0.outcome == .planned }
+        guard !planned.isEmpty else { outcome.plan = nil; return }
+        var plan = outcome.plan ?? Plan(id: outcome.runId, runbook: nil, sha256: nil, parameters: .object([:]),
+                                        target: target.planTarget, calls: [])
+        plan.calls = planned
+        let signed = try PlanSignature.sign(plan.json)
+        let file = (target.planDirectory as NSString).appendingPathComponent("\(plan.id).json")
+        try Data((signed.encoded(.pretty) + "\n").utf8).write(to: URL(fileURLWithPath: file))
+        let destructive = planned.filter { $0.safety == .destructive }
+        let records = destructive.contains { $0.records == nil } ? nil : destructive.reduce(0) { $0 + ($1.records ?? 0) }
+        ledger.store(.init(id: plan.id, path: file, destructiveRecords: records, calls: planned.count))
+        outcome.plan = plan
+    }
+}

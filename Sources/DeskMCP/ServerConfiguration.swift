@@ -1,0 +1,33 @@
+import Foundation
+@preconcurrency import DeskCore
+@preconcurrency import LuaHost
+
+/// What the operator said when starting `zdsh mcp`: the target, the grants,
+/// the limits and the runbooks. Nothing an assistant sends can change it.
+public struct ServerConfiguration: Sendable {
+    public var sim = false
+    public var fixture: String?
+    public var profile: String?
+    public var org: String?
+    /// `--api-url` / `--accounts-url`: a profile's calls to another host.
+    public var endpoints = Endpoints()
+    public var allow: [String] = []
+    public var deny: [String] = []
+    public var policyFile: String?
+    public var allowAllDestructive = false
+    public var allowUnbounded = false
+    /// Runbooks the assistant may list, describe and run (`--runbooks DIR`).
+    public var runbooksDirectory: String?
+    /// `--read-only`: every write is refused too, and no plan is applied.
+    public var readOnly = false
+    public var auditPath: String?
+    /// Limits of each Lua run, as `zdsh eval` takes them.
+    public var limits = Limits.defaults
+    /// Records destructive calls may affect, across the whole session.
+    public var maxDestructive = 25
+    /// API calls, across the whole session (nil: no cap).
+    public var maxCalls: Int?
+    public var verbose = false
+
+    public init() {}
+}
