@@ -44,9 +44,12 @@ public final class AuditLog: @unchecked Sendable {
                 throw PolicyError("cannot create audit log \(path)")
             }
         }
-        guard let h = FileHandle(forWritingAtPath: path) else { throw PolicyError("cannot open audit log \(path)") }
-        h.seekToEndOfFile()
-        handle = h
+        // O_APPEND: every write lands at the end as it is now, so two handles
+        // on one log (an MCP session and its applies, two zdsh processes)
+        // add lines instead of overwriting each other's from a stale offset.
+        let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard fd >= 0 else { throw PolicyError("cannot open audit log \(path): \(String(cString: strerror(errno)))") }
+        handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     }
 
     deinit { try? handle.close() }

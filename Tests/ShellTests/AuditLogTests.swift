@@ -29,6 +29,22 @@ final class AuditLogTests: XCTestCase {
         XCTAssertEqual(seen.count, writers * perWriter)
     }
 
+    /// Two handles on one log (an MCP session and the apply it starts, or two
+    /// zdsh processes) interleave lines; neither overwrites the other's.
+    func testTwoHandlesOnOneLogKeepEveryLine() throws {
+        let dir = NSTemporaryDirectory() + "zdsh-audit-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let first = try AuditLog(path: dir + "/audit.jsonl")
+        let second = try AuditLog(path: dir + "/audit.jsonl")
+        for n in 0..<10 {
+            first.append(.object(["log": "first", "n": .int(Int64(n))]))
+            second.append(.object(["log": "second", "n": .int(Int64(n))]))
+        }
+        let lines = try String(contentsOfFile: first.path, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 20)
+        XCTAssertEqual(lines.filter { $0.contains("second") }.count, 10)
+    }
+
     func testFileIsOwnerOnly() throws {
         let dir = NSTemporaryDirectory() + "zdsh-audit-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
