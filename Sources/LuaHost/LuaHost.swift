@@ -18,6 +18,13 @@ public enum RunValue: Equatable, Sendable {
 /// Knows nothing of Zoho: the shell adds bindings with `register` and
 /// `install`. Every Lua call happens on the host's own thread; the public
 /// methods may be called from any one thread at a time.
+///
+/// `@unchecked Sendable`: the Lua state and everything about a run (`L`,
+/// the function table, counters, the scheduler) are touched only on
+/// `thread`, which every public entry point hops to with `thread.sync`;
+/// the one method meant for other threads, `interrupt`, is a C11 atomic
+/// store (`zd_interrupt`). `options` is set between runs by the single
+/// owner, never during one.
 public final class LuaHost: @unchecked Sendable {
     public struct Options {
         public var limits: Limits
@@ -384,7 +391,7 @@ public final class LuaHost: @unchecked Sendable {
 
     /// Asks the running chunk to stop (from any thread, e.g. on Ctrl-C).
     public func interrupt() {
-        runtime.pointee.interrupt = Int32(ZD_TRIP_INTERRUPT.rawValue)
+        zd_interrupt(runtime, Int32(ZD_TRIP_INTERRUPT.rawValue))
     }
 
     /// The deadline of the latest run (nil without a timeout).
@@ -435,9 +442,7 @@ public final class LuaHost: @unchecked Sendable {
         let limits = options.limits
         let rt = runtime
         runNumber += 1
-        rt.pointee.tripped = Int32(ZD_TRIP_NONE.rawValue)
-        rt.pointee.trip_message.0 = 0
-        rt.pointee.interrupt = Int32(ZD_TRIP_NONE.rawValue)
+        zd_clear_trip(rt)
         rt.pointee.instructions = 0
         rt.pointee.max_instructions = limits.maxInstructions
         zd_sethook_base(L)
@@ -479,7 +484,7 @@ public final class LuaHost: @unchecked Sendable {
         return nil
     }
 
-    var trippedKind: LimitKind? { LimitKind(code: runtime.pointee.tripped) }
+    var trippedKind: LimitKind? { LimitKind(code: zd_trip_kind(runtime)) }
 
     var tripMessage: String {
         withUnsafePointer(to: runtime.pointee.trip_message) {
