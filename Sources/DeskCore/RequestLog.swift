@@ -1,5 +1,5 @@
 import Foundation
-import Logging
+import Synchronization
 
 /// One line of `--verbose` output: a request went out, an answer came back
 /// (or did not), or we decided to wait and retry.
@@ -71,21 +71,11 @@ public struct StderrLogSink: RequestLogSink {
     }
 }
 
-/// Forwards events to swift-log, for hosts that already configured a backend.
-public struct SwiftLogSink: RequestLogSink {
-    private let logger: Logger
-    public init(logger: Logger = Logger(label: "zdsh.desk")) { self.logger = logger }
-    public func record(_ event: RequestEvent) {
-        logger.debug("\(event.line)")
-    }
-}
-
 /// Keeps events in memory; for tests and for a shell `:last` command.
-public final class CollectingLogSink: RequestLogSink, @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [RequestEvent] = []
+public final class CollectingLogSink: RequestLogSink {
+    private let storage = Mutex<[RequestEvent]>([])
     public init() {}
-    public func record(_ event: RequestEvent) { lock.withLock { storage.append(event) } }
-    public var events: [RequestEvent] { lock.withLock { storage } }
+    public func record(_ event: RequestEvent) { storage.withLock { $0.append(event) } }
+    public var events: [RequestEvent] { storage.withLock { $0 } }
     public var lines: [String] { events.map(\.line) }
 }

@@ -1,27 +1,33 @@
 import Dispatch
 import Foundation
 import LuaHost
+import Synchronization
 
 /// SIGINT and SIGTERM during a run: instead of dying mid-call, the run is
 /// asked to stop (the Lua host's interrupt, raised at the next instruction
 /// or host call), so calls in flight are recorded, the summary printed and
 /// the resume command shown. A second signal of the same kind ends the
 /// process at once, as a person pressing Ctrl-C twice expects.
-final class SignalWatch: @unchecked Sendable {
-    private var sources: [DispatchSourceSignal] = []
-    private let lock = NSLock()
-    private var received: Int32?
+final class SignalWatch: Sendable {
+    private let sources: [any DispatchSourceSignal]
+    private let received = Mutex<Int32?>(nil)
 
     init(host: LuaHost) {
+        var sources: [any DispatchSourceSignal] = []
         for signo in [SIGINT, SIGTERM] {
             signal(signo, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signo, queue: .global())
+            // A dispatch source, not a signal handler: the event handler runs
+            // on a queue, where Swift code (retains, locks) is safe.
+            sources.append(DispatchSource.makeSignalSource(signal: signo, queue: .global()))
+        }
+        self.sources = sources
+        for (source, signo) in zip(sources, [SIGINT, SIGTERM]) {
             source.setEventHandler { [weak self, weak host] in
                 guard let self else { return }
-                self.lock.lock()
-                let again = self.received == signo
-                if self.received == nil { self.received = signo }
-                self.lock.unlock()
+                let again = self.received.withLock { received in
+                    defer { if received == nil { received = signo } }
+                    return received == signo
+                }
                 if again {
                     signal(signo, SIG_DFL)
                     raise(signo)
@@ -29,17 +35,14 @@ final class SignalWatch: @unchecked Sendable {
                 host?.interrupt()
             }
             source.resume()
-            sources.append(source)
         }
     }
 
     /// Stops watching; the signal that arrived, if one did.
     func stop() -> Int32? {
         for s in sources { s.cancel() }
-        sources.removeAll()
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
-        lock.lock(); defer { lock.unlock() }
-        return received
+        return received.withLock { $0 }
     }
 }
