@@ -99,10 +99,6 @@ public final class CallGate: @unchecked Sendable {
         change(&records[seq - 1])
     }
 
-    public func resetRecords() {
-        lock.lock(); records.removeAll(); lock.unlock()
-    }
-
     // MARK: - Entry points (called on the Lua thread)
 
     func callBinding(_ name: String, _ arguments: [JSON]) throws -> HostResult {
@@ -347,7 +343,7 @@ public final class CallGate: @unchecked Sendable {
             if let read = verifyFirst, let p = parts.first {
                 switch await OutcomeCheck.check(p, with: read, client: client) {
                 case .applied:
-                    journal?.markCompleted(p)
+                    await journal?.markCompleted(p)
                     self?.update(sequences[0]) { $0.message = "skipped: the resumed run's call was applied (\(read.id) finds no record)" }
                     return [.object(["skipped": .bool(true), "operation": .string(op.id)])]
                 case .notApplied:
@@ -361,8 +357,8 @@ public final class CallGate: @unchecked Sendable {
             var results: [DeskResult] = []
             var allOutcomes = RecordOutcomes()
             for (p, seq) in zip(parts, sequences) {
-                audit?.append(Self.auditRecord(p, phase: "intent", context: context))
-                if p.effect.safety != .read { journal?.markInFlight(p) }
+                await audit?.append(Self.auditRecord(p, phase: "intent", context: context))
+                if p.effect.safety != .read { await journal?.markInFlight(p) }
                 let start = Date()
                 do {
                     let r: DeskResult
@@ -374,27 +370,27 @@ public final class CallGate: @unchecked Sendable {
                     let ms = Int(Date().timeIntervalSince(start) * 1000)
                     let outcomes = p.effect.safety == .read ? nil : RecordOutcomes(r)
                     self?.update(seq) { $0.status = r == .empty ? 204 : 200; $0.durationMs = ms; $0.outcomes = outcomes }
-                    audit?.append(Self.auditRecord(p, phase: "outcome", context: context, status: r == .empty ? 204 : 200,
+                    await audit?.append(Self.auditRecord(p, phase: "outcome", context: context, status: r == .empty ? 204 : 200,
                                                    durationMs: ms, outcomes: outcomes))
                     if let outcomes, outcomes.isPartial {
-                        journal?.markPartial(p, succeeded: outcomes.succeeded)
+                        await journal?.markPartial(p, succeeded: outcomes.succeeded)
                         allOutcomes.succeeded += outcomes.succeeded
                         allOutcomes.failed += outcomes.failed
                     } else if p.effect.safety != .read {
-                        journal?.markCompleted(p)
+                        await journal?.markCompleted(p)
                         allOutcomes.succeeded += outcomes?.succeeded ?? []
                     }
                     results.append(r)
                 } catch let e as DeskError {
                     let ms = Int(Date().timeIntervalSince(start) * 1000)
                     // Zoho answered: the outcome is known (no change), unless nothing came back at all.
-                    if e.status != nil { journal?.markSettled(p) }
+                    if e.status != nil { await journal?.markSettled(p) }
                     self?.update(seq) { $0.outcome = .failed; $0.status = e.status; $0.errorCode = e.errorCode; $0.message = e.message; $0.durationMs = ms }
-                    audit?.append(Self.auditRecord(p, phase: "outcome", context: context, status: e.status, errorCode: e.errorCode ?? e.kind.rawValue, durationMs: ms))
+                    await audit?.append(Self.auditRecord(p, phase: "outcome", context: context, status: e.status, errorCode: e.errorCode ?? e.kind.rawValue, durationMs: ms))
                     throw APIError(e)
                 } catch {
                     self?.update(seq) { $0.outcome = .failed; $0.message = "\(error)" }
-                    audit?.append(Self.auditRecord(p, phase: "outcome", context: context, errorCode: "\(error)"))
+                    await audit?.append(Self.auditRecord(p, phase: "outcome", context: context, errorCode: "\(error)"))
                     throw error
                 }
             }

@@ -136,19 +136,19 @@ public struct PlanApplier {
         var sent = 0
         for step in pending {
             let p = step.call
-            audit.append(CallGate.auditRecord(p, phase: "intent", context: context))
+            await audit.append(CallGate.auditRecord(p, phase: "intent", context: context))
             let start = Date()
             do {
                 let r = try await backend.client.call(p.operation, path: p.path, query: p.query, body: p.body)
                 let ms = Int(Date().timeIntervalSince(start) * 1000)
-                audit.append(CallGate.auditRecord(p, phase: "outcome", context: context, status: r == .empty ? 204 : 200, durationMs: ms))
-                try journal.markCompleted(key: "call \(step.index)")
+                await audit.append(CallGate.auditRecord(p, phase: "outcome", context: context, status: r == .empty ? 204 : 200, durationMs: ms))
+                try await journal.markCompleted(key: "call \(step.index)")
                 sent += 1
             } catch let e as DeskError {
             Terminal.prompt("Apply these \(pending.count) call\(pending.count == 1 ? "" : "s")? [y/N] ")
             }
         }
-        try journal.markCompleted(key: "complete")
+        try await journal.markCompleted(key: "complete")
         Terminal.error("zdsh: applied \(sent) call\(sent == 1 ? "" : "s")")
         return .ok
     }
