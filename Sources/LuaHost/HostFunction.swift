@@ -28,7 +28,9 @@ public enum HostResult {
 
 /// The arguments of one host-function call. Valid only during the call.
 public struct HostCall {
-    public let L: OpaquePointer
+    /// The calling Lua thread: the host's own business. Host functions
+    /// outside this module work through the methods below.
+    let L: OpaquePointer
     /// Not retained: every host call would pay for it, and the host outlives
     /// its calls (the state belongs to it).
     public unowned(unsafe) let host: LuaHost
@@ -38,7 +40,7 @@ public struct HostCall {
     public var name: String { host.functionName(at: index) }
 
     public var count: Int32 { lua_gettop(L) }
-    public var stack: LuaStack { LuaStack(L) }
+    var stack: LuaStack { LuaStack(L) }
 
     public func isNil(_ n: Int32) -> Bool { lua_type(L, n) <= LUA_TNIL }
 
@@ -68,6 +70,12 @@ public struct HostCall {
     }
 
     public func boolean(_ n: Int32) -> Bool { lua_toboolean(L, n) != 0 }
+
+    /// Argument `n` as JSON; a value with no JSON form throws
+    /// `LuaJSON.ConversionError`, for callers that word their own message.
+    public func convertedJSON(_ n: Int32) throws -> JSON {
+        try LuaJSON.read(L, n)
+    }
 
     /// Argument `n` as JSON, with conversion errors naming the argument.
     public func json(_ n: Int32) throws -> JSON {

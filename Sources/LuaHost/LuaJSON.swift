@@ -40,7 +40,7 @@ public enum LuaJSON {
     /// values JSON cannot hold and `LimitReached` when the run hits a limit
     /// on the way (the bytes of the result stay charged to the run until the
     /// host call or the run ends).
-    public static func read(_ L: OpaquePointer, _ index: Int32, path: String = "") throws -> JSON {
+    static func read(_ L: OpaquePointer, _ index: Int32, path: String = "") throws -> JSON {
         var visiting = Set<UnsafeRawPointer>()
         return try read(L, lua_absindex(L, index), path: path, depth: 0, visiting: &visiting, budget: RunBudget(L))
     }
@@ -187,7 +187,7 @@ public enum LuaJSON {
     /// memory budget, or its time is up), pushes nil instead and leaves the
     /// trip recorded: the next step of the run — the trampoline after a host
     /// call, the continuation of a resumed call — raises the limit error.
-    public static func push(_ L: OpaquePointer, _ value: JSON) {
+    static func push(_ L: OpaquePointer, _ value: JSON) {
         let top = lua_gettop(L)
         do {
             try push(L, value, inArray: false, budget: RunBudget(L))
