@@ -200,12 +200,6 @@ public final class Simulator: @unchecked Sendable {
 
     public func setLatency(ms: Int, jitterMs: Int = 0) { locked { faults.latency = Latency(fixedMs: ms, jitterMs: jitterMs) } }
 
-    /// Restarts the random stream (probabilistic faults, jitter) from `seed`.
-    public func setSeed(_ seed: UInt64) { locked { faults.random = SeededRandom(seed: seed) } }
-
-    public func setConcurrencyLimit(_ n: Int) { locked { limits.concurrency = n } }
-    public func setDailyCredits(_ n: Int) { locked { limits.dailyCredits = n } }
-
     public var requestLog: [SimLogEntry] { locked { log.entries } }
     public func clearRequestLog() { locked { log.clear() } }
 
