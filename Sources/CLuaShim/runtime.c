@@ -34,11 +34,11 @@ const char *zd_lua_release(void) {
 void zd_trip_set(zd_runtime *rt, int kind, const char *message) {
   if (ZD_TRIPPED(rt) != ZD_TRIP_NONE) return;  /* the first cause wins */
   snprintf(rt->trip_message, sizeof(rt->trip_message), "%s", message);
-  atomic_store_explicit(&ZD_TRIPPED(rt), kind, memory_order_release);
+  atomic_store_explicit(&rt->tripped, kind, memory_order_release);
 }
 
 int zd_trip_kind(zd_runtime *rt) {
-  return atomic_load_explicit(&ZD_TRIPPED(rt), memory_order_acquire);
+  return atomic_load_explicit(&rt->tripped, memory_order_acquire);
 }
 
 void zd_interrupt(zd_runtime *rt, int kind) {
@@ -47,7 +47,7 @@ void zd_interrupt(zd_runtime *rt, int kind) {
 
 void zd_clear_trip(zd_runtime *rt) {
   rt->trip_message[0] = '\0';
-  atomic_store_explicit(&ZD_TRIPPED(rt), ZD_TRIP_NONE, memory_order_release);
+  atomic_store_explicit(&rt->tripped, ZD_TRIP_NONE, memory_order_release);
   atomic_store_explicit(&rt->interrupt, ZD_TRIP_NONE, memory_order_release);
 }
 

@@ -5,7 +5,7 @@
 ** (same results, same messages); what differs is said where it is done.
 */
 #include <string.h>
-#include "zdshim.h"
+#include "internal.h"
 
 /* A coroutine abandoned by a trip (see settle) that is resumed
 ** anyway, e.g. in a later REPL input that kept a reference to it. */

@@ -39,7 +39,7 @@ public struct Redactor: Sendable {
         Rule(#"\b1000\.[0-9a-fA-F]{16,}\.[0-9a-fA-F]{16,}\b"#, "<redacted>"),
     ]
 
-    private struct Rule: @unchecked Sendable {
+    private struct Rule: Sendable {
         let regex: NSRegularExpression
         let template: String
         init(_ pattern: String, _ template: String) {

@@ -13,6 +13,7 @@ import Glibc
 /// byte is read — so nothing of such a file can surface, not even in a
 /// syntax error quoting the text near it.
 public struct ConfinedFiles: Sendable {
+    /// Why a path was not read.
     public enum Refusal: Error, Equatable, Sendable {
         /// The real path lies outside every root (through a link, or `..`).
         case outside
@@ -20,7 +21,9 @@ public struct ConfinedFiles: Sendable {
         case dangling
         /// A folder, device, FIFO or socket.
         case notARegularFile
+        /// Larger than `maximumSize`.
         case tooLarge(limit: Int)
+        /// The system refused to read it (the reason).
         case unreadable(String)
 
         /// Why, as a clause: "it is not a regular file".
@@ -42,6 +45,7 @@ public struct ConfinedFiles: Sendable {
     /// Larger files are refused: a runbook's module or fixture never is this big.
     public static let maximumSize = 16 << 20
 
+    /// Files under `roots` only (resolved once, now).
     public init(roots: [String]) {
         self.roots = roots
         realRoots = roots.compactMap(Self.realPath)

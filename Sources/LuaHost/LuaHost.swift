@@ -26,7 +26,9 @@ public enum RunValue: Equatable, Sendable {
 /// store (`zd_interrupt`). `options` is set between runs by the single
 /// owner, never during one.
 public final class LuaHost: @unchecked Sendable {
+    /// How a host runs its chunks.
     public struct Options {
+        /// The limits of every run.
         public var limits: Limits
         /// Receives everything `print` writes.
         public var output: (String) -> Void
@@ -38,12 +40,14 @@ public final class LuaHost: @unchecked Sendable {
         /// output to a pipe is its own, byte for byte, as with `lua`.
         public var rawOutput: (([UInt8]) -> Void)?
 
+        /// Options with `limits`, `print` going to `output` (stdout by default) and `require` searching `modulePaths`.
         public init(limits: Limits = .defaults, output: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) },
                     modulePaths: [String] = []) {
             self.limits = limits; self.output = output; self.modulePaths = modulePaths
         }
     }
 
+    /// Read at the start of each run; change it between runs only.
     public var options: Options
     let thread = LuaThread()
     let runtime: UnsafeMutablePointer<zd_runtime>
@@ -69,6 +73,7 @@ public final class LuaHost: @unchecked Sendable {
     static let suspendToken = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
     static let nullToken = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
 
+    /// A new Lua state with the sandbox installed, on its own thread. Throws when the state cannot be created.
     public init(options: Options = Options()) throws {
         self.options = options
         runtime = UnsafeMutablePointer<zd_runtime>.allocate(capacity: 1)
@@ -406,14 +411,19 @@ public final class LuaHost: @unchecked Sendable {
                             capacity: cap > 0 ? cap : nil)
     }
 
+    /// Counters of the latest run.
     public var statistics: Statistics {
         Statistics(instructions: runtime.pointee.instructions, memoryInUse: runtime.pointee.mem_used,
                    memoryPeak: runtime.pointee.mem_peak)
     }
 
+    /// What the latest run used.
     public struct Statistics: Sendable {
+        /// VM instructions counted (in hook steps; 0 without an instruction limit).
         public let instructions: Int64
+        /// Bytes Lua holds now.
         public let memoryInUse: Int
+        /// The most bytes Lua held during the run.
         public let memoryPeak: Int
     }
 

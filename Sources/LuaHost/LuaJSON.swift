@@ -24,11 +24,16 @@ import JSONValue
 /// the run's memory budget and stops at the deadline; pushing checks for
 /// room before each large value and stops when the run must.
 public enum LuaJSON {
+    /// Tables nested deeper than this do not convert (a cycle, or hostile data).
     public static let maxDepth = 100
 
+    /// A Lua value with no JSON form.
     public struct ConversionError: Error, CustomStringConvertible, Sendable {
+        /// Where inside the value, as "field.1.name" ("" = the value itself).
         public let path: String
+        /// What is wrong there.
         public let reason: String
+        /// The reason, with the place when inside the value.
         public var description: String { path.isEmpty ? reason : "\(reason) (at \(path))" }
     }
 

@@ -51,7 +51,10 @@ public struct RunBudget {
 /// Host-side work stopped because the run hit a limit. The trip is already
 /// recorded, so Lua sees the (uncatchable) limit error, not this value.
 public struct LimitReached: Error, CustomStringConvertible, Sendable {
+    /// Which limit.
     public let kind: LimitKind
+    /// The trip message, as the run ends with it.
     public let message: String
+    /// The message itself.
     public var description: String { message }
 }
