@@ -9,7 +9,7 @@ import JSONValue
 public typealias HostFunction = (HostCall) throws -> HostResult
 
 /// What a host function gives back to Lua.
-public enum HostResult {
+public enum HostResult: Sendable {
     /// Return these values to Lua.
     case values([JSON])
     /// The function pushed `n` values on the stack itself.

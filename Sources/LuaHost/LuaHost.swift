@@ -63,15 +63,18 @@ public final class LuaHost: @unchecked Sendable {
 
     let scheduler: Scheduler
 
+    // The three pointers below are never written through after creation:
+    // a NUL byte's address and two addresses used only as identities.
+
     /// Where an empty chunk's bytes "are" (an empty array may have no address).
-    static let emptyCode: UnsafeMutablePointer<CChar> = {
+    nonisolated(unsafe) static let emptyCode: UnsafeMutablePointer<CChar> = {
         let p = UnsafeMutablePointer<CChar>.allocate(capacity: 1)
         p.pointee = 0
         return p
     }()
 
-    static let suspendToken = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
-    static let nullToken = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
+    nonisolated(unsafe) static let suspendToken = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
+    nonisolated(unsafe) static let nullToken = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
 
     /// A new Lua state with the sandbox installed, on its own thread. Throws when the state cannot be created.
     public init(options: Options = Options()) throws {
@@ -80,7 +83,7 @@ public final class LuaHost: @unchecked Sendable {
         runtime.initialize(to: zd_runtime())
         scheduler = Scheduler()
         scheduler.host = self
-        try thread.sync { [runtime] in zd_bind_thread(runtime) }
+        thread.sync { [runtime] in zd_bind_thread(runtime) }
         try thread.sync { try self.setUp() }
     }
 

@@ -14,6 +14,8 @@ struct LuaStack {
 
     func pop(_ n: Int32 = 1) { lua_settop(L, -n - 1) }
 
+    func absolute(_ i: Int32) -> Int32 { lua_absindex(L, i) }
+
     func typeName(at i: Int32) -> String {
         String(cString: lua_typename(L, lua_type(L, i)))
     }
