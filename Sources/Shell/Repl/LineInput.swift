@@ -51,6 +51,9 @@ final class EditLineInput: LineInput {
 
     // libedit calls back through C function pointers, which cannot capture
     // context: the one active completer lives here (one REPL per process).
+    // nonisolated(unsafe) is sound: these are touched only on the thread
+    // that runs the REPL, by `init` and by libedit's completion callbacks,
+    // which run inside `readline` on that same thread.
     nonisolated(unsafe) static var completer: Completer?
     nonisolated(unsafe) static var matches: [String] = []
     nonisolated(unsafe) static var nextMatch = 0
