@@ -34,6 +34,12 @@ public enum SimOutcome: Sendable {
 /// latency is slept outside it so concurrent requests really overlap.
 ///
 /// Two faces share `handle(_:)`: `SimTransport` (in-process) and `SimServer` (HTTP).
+///
+/// `@unchecked Sendable`: every mutable field (and the `SimState` and
+/// `OAuthServer` objects) is touched only inside `locked`, or in the
+/// helpers marked "Call with the lock held", which only `locked` bodies
+/// call. Not yet a `Mutex<State>`: the helpers that run under the lock
+/// would all have to take the state as an argument (left for later).
 public final class Simulator: @unchecked Sendable {
     public static let defaultClientId = "1000.SIMCLIENT00000000000000000000"
     public static let defaultClientSecret = "sim-client-secret"
