@@ -4,8 +4,6 @@ import PackageDescription
 // The folder layout mirrors the architecture: a C shim under the Lua host, a
 // Zoho-agnostic Lua host, a Lua-agnostic Desk core, the generated catalog, the
 // simulator, and the shell that joins them for the `zdsh` command line.
-let strict: [SwiftSetting] = [.enableUpcomingFeature("StrictConcurrency")]
-
 let package = Package(
     name: "zdsh",
     platforms: [.macOS(.v15)],
@@ -72,10 +70,7 @@ let package = Package(
         .testTarget(name: "ReliabilityTests", dependencies: ["TestSupport", "Shell", "LuaHost", "DeskCore", "DeskSim", "DeskCatalog", "JSONValue"]),
         .testTarget(name: "ScenarioTests", dependencies: ["TestSupport", "Shell", "DeskSim", "DeskCore", "LuaHost", "JSONValue"]),
     ],
-    swiftLanguageModes: [.v5]
+    // Swift 6: complete concurrency checking, data races are errors.
+    swiftLanguageModes: [.v6]
 )
 
-// TEMP survey: complete concurrency checking as warnings.
-for target in package.targets where target.type != .system {
-    target.swiftSettings = (target.swiftSettings ?? []) + strict
-}

@@ -145,7 +145,12 @@ public struct PlanApplier {
                 try await journal.markCompleted(key: "call \(step.index)")
                 sent += 1
             } catch let e as DeskError {
-            Terminal.prompt("Apply these \(pending.count) call\(pending.count == 1 ? "" : "s")? [y/N] ")
+                let ms = Int(Date().timeIntervalSince(start) * 1000)
+                await audit.append(CallGate.auditRecord(p, phase: "outcome", context: context, status: e.status,
+                                                        errorCode: e.errorCode ?? e.kind.rawValue, durationMs: ms))
+                Terminal.error("zdsh: applied \(sent) of \(pending.count); call \(step.index) (\(p.operation.id)) failed: \(Terminal.visible("\(e)"))")
+                Terminal.error("zdsh: the rest stays pending — run zdsh apply \(Terminal.visible(planPath)) again to resume")
+                return .apiError
             }
         }
         try await journal.markCompleted(key: "complete")

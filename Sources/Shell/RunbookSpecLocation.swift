@@ -11,7 +11,7 @@ import LuaHost
 /// table); else the runbook file without a line.
 enum RunbookSpecLocation {
     /// `where(spec)` → "file:line: ", "file: " or "".
-    static let hostFunction: HostFunction = { call in
+    static func hostFunction(_ call: HostCall) -> HostResult {
         // Level 0 is this host function, 1 the library's `bad`, 2 the
         // `runbook` function, 3 its caller.
         if let runbook = call.frame(at: 2), !runbook.isTailCall,

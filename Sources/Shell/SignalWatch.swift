@@ -9,19 +9,15 @@ import Synchronization
 /// the resume command shown. A second signal of the same kind ends the
 /// process at once, as a person pressing Ctrl-C twice expects.
 final class SignalWatch: Sendable {
-    private let sources: [any DispatchSourceSignal]
+    private let sources = Mutex<[any DispatchSourceSignal]>([])
     private let received = Mutex<Int32?>(nil)
 
     init(host: LuaHost) {
-        var sources: [any DispatchSourceSignal] = []
         for signo in [SIGINT, SIGTERM] {
             signal(signo, SIG_IGN)
             // A dispatch source, not a signal handler: the event handler runs
             // on a queue, where Swift code (retains, locks) is safe.
-            sources.append(DispatchSource.makeSignalSource(signal: signo, queue: .global()))
-        }
-        self.sources = sources
-        for (source, signo) in zip(sources, [SIGINT, SIGTERM]) {
+            let source = DispatchSource.makeSignalSource(signal: signo, queue: .global())
             source.setEventHandler { [weak self, weak host] in
                 guard let self else { return }
                 let again = self.received.withLock { received in
@@ -35,12 +31,13 @@ final class SignalWatch: Sendable {
                 host?.interrupt()
             }
             source.resume()
+            sources.withLock { $0.append(source) }
         }
     }
 
     /// Stops watching; the signal that arrived, if one did.
     func stop() -> Int32? {
-        for s in sources { s.cancel() }
+        sources.withLock { for s in $0 { s.cancel() } }
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
         return received.withLock { $0 }

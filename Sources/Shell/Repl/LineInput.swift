@@ -1,5 +1,11 @@
-import CEditLine
+// libedit's globals and stdin are C globals Swift cannot prove safe: they
+// are used only on the thread that runs the REPL (and by libedit's
+// callbacks, inside `readline` on that thread).
+@preconcurrency import CEditLine
 import Foundation
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
 
 /// Where REPL input comes from: a terminal (libedit, with history and
 /// completion) or a pipe (plain lines, no prompts).

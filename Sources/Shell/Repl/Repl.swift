@@ -65,7 +65,10 @@ public final class Repl {
                                       sessionNames: { [unowned self] in Array(self.sessionNames) })
             input = EditLineInput(historyPath: options.historyPath, completer: completer)
             if options.askBeforeDestructive {
-                session.gate.settings.askWhenUngranted = { [unowned self] question in self.confirm(question) }
+                // Asked on the Lua thread while this REPL's thread waits for the
+                // input's run to end: the two never use the REPL at the same time.
+                nonisolated(unsafe) unowned let repl = self
+                session.gate.settings.askWhenUngranted = { question in repl.confirm(question) }
             }
         }
     }

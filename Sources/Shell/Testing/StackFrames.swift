@@ -7,12 +7,12 @@ import LuaHost
 enum StackFrames {
     /// `frames()` → `{ {source = "@path", line = n}, … }`, innermost first
     /// (C frames have line -1).
-    static let frames: HostFunction = { call in
+    static func frames(_ call: HostCall) -> HostResult {
         .value(.array(call.frames().map { .object(["source": .string($0.source), "line": .int(Int64($0.line))]) }))
     }
 
     /// `traceback()` → Lua's stack traceback from the caller down.
-    static let traceback: HostFunction = { call in
+    static func traceback(_ call: HostCall) -> HostResult {
         .value(.string(call.traceback()))
     }
 }
