@@ -9,30 +9,33 @@ import Synchronization
 /// the resume command shown. A second signal of the same kind ends the
 /// process at once, as a person pressing Ctrl-C twice expects.
 final class SignalWatch: Sendable {
-    private let sources = Mutex<[any DispatchSourceSignal]>([])
+    private let sources: Mutex<[any DispatchSourceSignal]>
     private let received = Mutex<Int32?>(nil)
 
     init(host: LuaHost) {
-        for signo in [SIGINT, SIGTERM] {
-            signal(signo, SIG_IGN)
-            // A dispatch source, not a signal handler: the event handler runs
-            // on a queue, where Swift code (retains, locks) is safe.
-            let source = DispatchSource.makeSignalSource(signal: signo, queue: .global())
-            source.setEventHandler { [weak self, weak host] in
-                guard let self else { return }
-                let again = self.received.withLock { received in
-                    defer { if received == nil { received = signo } }
-                    return received == signo
-                }
-                if again {
-                    signal(signo, SIG_DFL)
-                    raise(signo)
-                }
-                host?.interrupt()
+        let signals = [SIGINT, SIGTERM]
+        for signo in signals { signal(signo, SIG_IGN) }
+        // Dispatch sources, not signal handlers: the event handler runs on a
+        // queue, where Swift code (retains, locks) is safe.
+        sources = Mutex(signals.map { DispatchSource.makeSignalSource(signal: $0, queue: .global()) })
+        sources.withLock { sources in
+            for (source, signo) in zip(sources, signals) {
+                source.setEventHandler { [weak self, weak host] in self?.arrived(signo, host: host) }
+                source.resume()
             }
-            source.resume()
-            sources.withLock { $0.append(source) }
         }
+    }
+
+    private func arrived(_ signo: Int32, host: LuaHost?) {
+        let again = received.withLock { received in
+            defer { if received == nil { received = signo } }
+            return received == signo
+        }
+        if again {
+            signal(signo, SIG_DFL)
+            raise(signo)
+        }
+        host?.interrupt()
     }
 
     /// Stops watching; the signal that arrived, if one did.

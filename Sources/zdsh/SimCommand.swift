@@ -70,7 +70,7 @@ struct SimCommand: AsyncParsableCommand {
                       client:        \(sim.clientId) / \(sim.clientSecret)
                     Try: curl -H 'Authorization: Zoho-oauthtoken \(token)' -H 'orgId: \(sim.orgId)' \(sim.apiURL)/api/v1/tickets
                     """)
-                fflush(stdout)
+                fflush(nil)
             }
         }
     }

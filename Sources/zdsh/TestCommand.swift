@@ -38,7 +38,7 @@ struct TestCommand: ParsableCommand {
         if !tap {
             options.progress = { result in
                 print(ConsoleReporter.line(result))
-                fflush(stdout)
+                fflush(nil)
             }
         }
         let suite: SuiteReport
