@@ -122,7 +122,29 @@ public final class LuaHost: @unchecked Sendable {
         stack.setRawField(LUA_REGISTRY, LuaHost.errorMetatableKey)
         installRaisedErrors(L)
 
-        // H: the private table handed to trusted setup code.
+        let H = pushHostTable(stack)
+        registerBuiltins(into: H)
+        lua_pushvalue(L, H)
+        hostTableRef = luaL_ref(L, LUA_REGISTRY)
+        scheduler.hostTableRefIndex = hostTableRef
+
+        // Run the prelude; it returns the sandbox environment.
+        try loadTrusted(preludeSource, name: "=zdsh:prelude")
+        lua_pushvalue(L, H)
+        guard zd_pcall_trusted(L, 1, 1) == LUA_OK else {
+            throw LuaError.host("prelude failed: \(stack.string(at: -1) ?? "?")")
+        }
+        lua_pushvalue(L, -1)
+        envRef = luaL_ref(L, LUA_REGISTRY)
+        // The environment becomes the globals: `load` without an env argument
+        // and every chunk the host loads see the sandbox, never the full _G.
+        lua_rawseti(L, LUA_REGISTRY, lua_Integer(LUA_RIDX_GLOBALS))
+        lua_settop(L, 0)
+    }
+
+    /// Pushes H, the private table handed to trusted setup code: tokens,
+    /// shared metatables and the sandbox's C functions. Returns its index.
+    private func pushHostTable(_ stack: LuaStack) -> Int32 {
         lua_createtable(L, 0, 32)
         let H = lua_gettop(L)
         stack.pushLightUserdata(LuaHost.suspendToken); stack.setRawField(H, "SUSPEND")
@@ -150,23 +172,7 @@ public final class LuaHost: @unchecked Sendable {
         stack.rawField(LUA_REGISTRY, LuaJSON.arrayMarkerKey)
         zd_push_json_decode(L)
         stack.setRawField(H, "json_decode")
-        registerBuiltins(into: H)
-        lua_pushvalue(L, H)
-        hostTableRef = luaL_ref(L, LUA_REGISTRY)
-        scheduler.hostTableRefIndex = hostTableRef
-
-        // Run the prelude; it returns the sandbox environment.
-        try loadTrusted(preludeSource, name: "=zdsh:prelude")
-        lua_pushvalue(L, H)
-        guard zd_pcall_trusted(L, 1, 1) == LUA_OK else {
-            throw LuaError.host("prelude failed: \(stack.string(at: -1) ?? "?")")
-        }
-        lua_pushvalue(L, -1)
-        envRef = luaL_ref(L, LUA_REGISTRY)
-        // The environment becomes the globals: `load` without an env argument
-        // and every chunk the host loads see the sandbox, never the full _G.
-        lua_rawseti(L, LUA_REGISTRY, lua_Integer(LUA_RIDX_GLOBALS))
-        lua_settop(L, 0)
+        return H
     }
 
     static let errorMetatableKey = "zdsh.error.mt"

@@ -180,6 +180,21 @@ enum JournalDatabase {
         let db = try DatabaseQueue(path: path, configuration: config)
         try db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
         for suffix in ["", "-wal", "-shm"] { chmod(path + suffix, 0o600) }
+        let migrator = schema
+        // Another process may be creating the same tables right now.
+        var attempt = 0
+        while true {
+            do { try migrator.migrate(db); break } catch {
+                attempt += 1
+                if attempt >= 5 { throw error }
+                usleep(UInt32(20_000 * attempt))
+            }
+        }
+        return db
+    }
+
+    /// The tables of the journal and the run registry, migration by migration.
+    static var schema: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """
@@ -226,15 +241,6 @@ enum JournalDatabase {
                 CREATE INDEX partial_run ON partial(run_id);
                 """)
         }
-        // Another process may be creating the same tables right now.
-        var attempt = 0
-        while true {
-            do { try migrator.migrate(db); break } catch {
-                attempt += 1
-                if attempt >= 5 { throw error }
-                usleep(UInt32(20_000 * attempt))
-            }
-        }
-        return db
+        return migrator
     }
 }
