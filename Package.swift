@@ -6,7 +6,7 @@ import PackageDescription
 // simulator, and the shell that joins them for the `zdsh` command line.
 let package = Package(
     name: "zdsh",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "zdsh", targets: ["zdsh"]),
     ],
@@ -19,6 +19,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.0"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.0"),
+        // Already in the graph through async-http-client and hummingbird;
+        // declared because DeskCore and DeskSim import them directly.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -35,13 +39,18 @@ let package = Package(
             "JSONValue", "DeskCatalog",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Logging", package: "swift-log"),
             .product(name: "MultipartKit", package: "multipart-kit"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .target(name: "DeskSim", dependencies: [
             "JSONValue", "DeskCatalog", "DeskCore",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "MultipartKit", package: "multipart-kit"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            // Only for the Logger Hummingbird's Application takes (quietened).
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Shell", dependencies: [
             "LuaHost", "JSONValue", "DeskCatalog", "DeskCore", "DeskSim", "CEditLine",
@@ -69,9 +78,11 @@ let package = Package(
         .testTarget(name: "DeskSimTests", dependencies: ["DeskSim", "DeskCore", "DeskCatalog", "JSONValue"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "LuaHost", "DeskCore", "DeskSim", "DeskCatalog", "JSONValue"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
-        .testTarget(name: "ReplTests", dependencies: ["TestSupport", "Shell"]),
+        .testTarget(name: "ReplTests", dependencies: ["TestSupport", "Shell", "JSONValue"]),
         .testTarget(name: "ReliabilityTests", dependencies: ["TestSupport", "Shell", "LuaHost", "DeskCore", "DeskSim", "DeskCatalog", "JSONValue"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["TestSupport", "Shell", "DeskSim", "JSONValue"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["TestSupport", "Shell", "DeskSim", "DeskCore", "LuaHost", "JSONValue"]),
     ],
-    swiftLanguageModes: [.v5]
+    // Swift 6: complete concurrency checking, data races are errors.
+    swiftLanguageModes: [.v6]
 )
+

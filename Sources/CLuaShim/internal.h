@@ -14,3 +14,6 @@ void zd_push_where_user(lua_State *L);
 /* Raise the run's trip if one is pending or the watchdog asked for a stop;
 ** returns only while the run may go on. For long C loops. */
 void zd_checkpoint(lua_State *L, zd_runtime *rt);
+
+/* The trip so far, on the Lua thread (the only writer: relaxed suffices). */
+#define ZD_TRIPPED(rt) atomic_load_explicit(&(rt)->tripped, memory_order_relaxed)

@@ -32,9 +32,23 @@ const char *zd_lua_release(void) {
 }
 
 void zd_trip_set(zd_runtime *rt, int kind, const char *message) {
-  if (rt->tripped != ZD_TRIP_NONE) return;  /* the first cause wins */
-  rt->tripped = kind;
+  if (ZD_TRIPPED(rt) != ZD_TRIP_NONE) return;  /* the first cause wins */
   snprintf(rt->trip_message, sizeof(rt->trip_message), "%s", message);
+  atomic_store_explicit(&rt->tripped, kind, memory_order_release);
+}
+
+int zd_trip_kind(zd_runtime *rt) {
+  return atomic_load_explicit(&rt->tripped, memory_order_acquire);
+}
+
+void zd_interrupt(zd_runtime *rt, int kind) {
+  atomic_store_explicit(&rt->interrupt, kind, memory_order_release);
+}
+
+void zd_clear_trip(zd_runtime *rt) {
+  rt->trip_message[0] = '\0';
+  atomic_store_explicit(&rt->tripped, ZD_TRIP_NONE, memory_order_release);
+  atomic_store_explicit(&rt->interrupt, ZD_TRIP_NONE, memory_order_release);
 }
 
 zd_runtime *zd_runtime_of(lua_State *L) {
@@ -72,7 +86,7 @@ static void *zd_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     int retry = rt->refusal_pending && ptr == rt->refused_ptr
                 && osize == rt->refused_osize && nsize == rt->refused_nsize;
     rt->refusal_pending = 0;
-    if (rt->tripped == ZD_TRIP_MEMORY && !retry) limit += ZD_MEM_HEADROOM;
+    if (ZD_TRIPPED(rt) == ZD_TRIP_MEMORY && !retry) limit += ZD_MEM_HEADROOM;
     if (retry || budget_used(rt) - osize + nsize > limit) {
       trip_memory(rt);
       if (!retry) {
@@ -102,7 +116,7 @@ int zd_raise_trip(lua_State *L, zd_runtime *rt) {
 int zd_host_charge(zd_runtime *rt, size_t bytes) {
   rt->host_used += bytes;
   if (rt->mem_limit != 0 && budget_used(rt) > rt->mem_limit) trip_memory(rt);
-  return rt->tripped == ZD_TRIP_MEMORY ? ZD_TRIP_MEMORY : ZD_TRIP_NONE;
+  return ZD_TRIPPED(rt) == ZD_TRIP_MEMORY ? ZD_TRIP_MEMORY : ZD_TRIP_NONE;
 }
 
 int zd_memory_room(zd_runtime *rt, size_t bytes) {
@@ -114,8 +128,8 @@ int zd_memory_room(zd_runtime *rt, size_t bytes) {
 
 int zd_charge(zd_runtime *rt, int64_t steps) {
   rt->instructions += steps;
-  if (rt->tripped == ZD_TRIP_NONE) {
-    int interrupt = rt->interrupt;
+  if (ZD_TRIPPED(rt) == ZD_TRIP_NONE) {
+    int interrupt = atomic_load_explicit(&rt->interrupt, memory_order_acquire);
     if (interrupt != ZD_TRIP_NONE) {
       if (interrupt == ZD_TRIP_TIMEOUT)
         zd_trip_set(rt, ZD_TRIP_TIMEOUT, "time limit exceeded (raise it with --timeout)");
@@ -132,7 +146,7 @@ int zd_charge(zd_runtime *rt, int64_t steps) {
       zd_trip_set(rt, ZD_TRIP_INSTRUCTIONS, msg);
     }
   }
-  return rt->tripped;
+  return ZD_TRIPPED(rt);
 }
 
 void zd_checkpoint(lua_State *L, zd_runtime *rt) {
@@ -160,7 +174,7 @@ static void zd_hook(lua_State *L, lua_Debug *ar) {
   int step = lua_gethookcount(L);
   (void)ar;
   zd_charge(rt, step);
-  if (rt->tripped != ZD_TRIP_NONE) {
+  if (ZD_TRIPPED(rt) != ZD_TRIP_NONE) {
     /* From now on this thread fails at every instruction, so no handler
     ** that catches the error gets to run more than one instruction. */
     arm(L);
@@ -194,7 +208,7 @@ static void on_poke(int sig) {
   lua_State *L;
   (void)sig;
   if (rt == NULL) return;
-  L = rt->running;
+  L = atomic_load_explicit(&rt->running, memory_order_relaxed);
   if (L != NULL) arm(L);
 }
 
@@ -226,15 +240,27 @@ void zd_poke(zd_runtime *rt) {
   if (rt->bound) pthread_kill(rt->os_thread, ZD_POKE_SIGNAL);
 }
 
+void zd_watch(zd_runtime *rt, int deadline_passed) {
+  if (deadline_passed) {
+    int none = ZD_TRIP_NONE;
+    /* A Ctrl-C that came first keeps its own message. */
+    atomic_compare_exchange_strong_explicit(&rt->interrupt, &none, ZD_TRIP_TIMEOUT,
+                                            memory_order_acq_rel, memory_order_acquire);
+  }
+  if (atomic_load_explicit(&rt->interrupt, memory_order_acquire) != ZD_TRIP_NONE
+      || atomic_load_explicit(&rt->tripped, memory_order_acquire) != ZD_TRIP_NONE)
+    zd_poke(rt);
+}
+
 int zd_resume(lua_State *co, lua_State *from, int nargs, int *nres) {
   zd_runtime *rt = zd_runtime_of(co);
-  lua_State *outer = rt->running;
+  lua_State *outer = atomic_load_explicit(&rt->running, memory_order_relaxed);
   int saved = rt->enforce;
   int status;
   rt->enforce = 1;
-  rt->running = co;
+  atomic_store_explicit(&rt->running, co, memory_order_relaxed);
   status = lua_resume(co, from, nargs, nres);
-  rt->running = outer;
+  atomic_store_explicit(&rt->running, outer, memory_order_relaxed);
   rt->enforce = saved;
   return status;
 }
@@ -251,11 +277,11 @@ void zd_set_coroutine_originals(lua_CFunction resume, lua_CFunction close) {
 
 static int run_in(lua_State *L, lua_State *co, lua_CFunction f) {
   zd_runtime *rt = zd_runtime_of(L);
-  lua_State *outer = rt->running;
+  lua_State *outer = atomic_load_explicit(&rt->running, memory_order_relaxed);
   int n;
-  rt->running = co;
+  atomic_store_explicit(&rt->running, co, memory_order_relaxed);
   n = f(L);
-  rt->running = outer;
+  atomic_store_explicit(&rt->running, outer, memory_order_relaxed);
   return n;
 }
 
@@ -309,7 +335,7 @@ static int zd_continue(lua_State *L, int status, lua_KContext ctx) {
   zd_runtime *rt = zd_runtime_of(L);
   int n = lua_gettop(L);
   (void)status; (void)ctx;
-  if (rt->tripped != ZD_TRIP_NONE) return zd_raise_trip(L, rt);
+  if (ZD_TRIPPED(rt) != ZD_TRIP_NONE) return zd_raise_trip(L, rt);
   /* The scheduler resumes a suspended host call with (ok, ...). */
   if (n == 0 || !lua_toboolean(L, 1)) {
     lua_settop(L, 2);
@@ -324,14 +350,14 @@ static int zd_trampoline(lua_State *L) {
   int nyield = 0;
   int saved = rt->enforce;
   int r;
-  if (rt->tripped != ZD_TRIP_NONE) return zd_raise_trip(L, rt);
+  if (ZD_TRIPPED(rt) != ZD_TRIP_NONE) return zd_raise_trip(L, rt);
   if (dispatch == NULL) return luaL_error(L, "host is not ready");
   /* Swift code may allocate freely (pushing results); the limit is checked
   ** once it has returned, here, where raising is safe. */
   rt->enforce = 0;
   r = dispatch(L, fnid, &nyield);
   rt->enforce = saved;
-  if (rt->tripped != ZD_TRIP_NONE) return zd_raise_trip(L, rt);
+  if (ZD_TRIPPED(rt) != ZD_TRIP_NONE) return zd_raise_trip(L, rt);
   if (rt->mem_limit != 0 && budget_used(rt) > rt->mem_limit) {
     trip_memory(rt);
     return zd_raise_trip(L, rt);

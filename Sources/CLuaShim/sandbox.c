@@ -5,7 +5,7 @@
 ** (same results, same messages); what differs is said where it is done.
 */
 #include <string.h>
-#include "zdshim.h"
+#include "internal.h"
 
 /* A coroutine abandoned by a trip (see settle) that is resumed
 ** anyway, e.g. in a later REPL input that kept a reference to it. */
@@ -37,7 +37,7 @@ static int stay_stopped(lua_State *L, int status, lua_KContext ctx) {
 */
 static int settle(lua_State *L, int status, lua_KContext keep) {
   zd_runtime *rt = zd_runtime_of(L);
-  if (rt->tripped != ZD_TRIP_NONE) {
+  if (ZD_TRIPPED(rt) != ZD_TRIP_NONE) {
     if (lua_isyieldable(L)) return lua_yieldk(L, 0, 0, stay_stopped);
     lua_pushstring(L, rt->trip_message);
     return lua_error(L);
@@ -70,7 +70,7 @@ int zd_pcall(lua_State *L) {
 */
 static int guarded_handler(lua_State *L) {
   zd_runtime *rt = zd_runtime_of(L);
-  if (rt->tripped != ZD_TRIP_NONE) {
+  if (ZD_TRIPPED(rt) != ZD_TRIP_NONE) {
     lua_pushstring(L, rt->trip_message);
     return 1;
   }
@@ -97,14 +97,14 @@ int zd_xpcall(lua_State *L) {
 
 int zd_tripped(lua_State *L) {
   zd_runtime *rt = zd_runtime_of(L);
-  if (rt->tripped == ZD_TRIP_NONE) lua_pushnil(L);
+  if (ZD_TRIPPED(rt) == ZD_TRIP_NONE) lua_pushnil(L);
   else lua_pushstring(L, rt->trip_message);
   return 1;
 }
 
 int zd_raise_if_tripped(lua_State *L) {
   zd_runtime *rt = zd_runtime_of(L);
-  if (rt->tripped != ZD_TRIP_NONE) {
+  if (ZD_TRIPPED(rt) != ZD_TRIP_NONE) {
     lua_pushstring(L, rt->trip_message);
     return lua_error(L);
   }

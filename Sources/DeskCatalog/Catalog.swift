@@ -1,5 +1,6 @@
 import Foundation
 import JSONValue
+import Synchronization
 
 /// The operation catalog: every Zoho Desk v1 operation, loaded lazily from the
 /// generated data the first time something asks for it.
@@ -19,7 +20,7 @@ public struct PathMatch: Sendable {
 /// Start-up cost matters for a shell: `Catalog.shared` is only a reference to the
 /// embedded JSON text. The text is parsed, decoded and indexed on the first call
 /// to any accessor, once, under a lock.
-public final class Catalog: @unchecked Sendable {
+public final class Catalog: Sendable {
     /// The catalog generated from Zoho's OpenAPI files (Generated/CatalogData.swift).
     public static let shared = Catalog(json: catalogJSON, scopes: catalogScopes)
 
@@ -28,9 +29,12 @@ public final class Catalog: @unchecked Sendable {
 
     private let source: String
     private let knownScopes: [String]?
-    private let lock = NSLock()
-    private var storage: Storage?
-    private var loadSeconds: Double?
+    private let state = Mutex(LoadState())
+
+    private struct LoadState {
+        var storage: Storage?
+        var seconds: Double?
+    }
 
     /// A catalog over other JSON in the generated format (tests, experiments).
     public init(json: String) { self.source = json; self.knownScopes = nil }
@@ -44,10 +48,10 @@ public final class Catalog: @unchecked Sendable {
     }
 
     /// Whether the JSON has been parsed yet (nothing is parsed until first use).
-    public var isLoaded: Bool { lock.withLock { storage != nil } }
+    public var isLoaded: Bool { state.withLock { $0.storage != nil } }
 
     /// Wall-clock seconds the first load took (parse + decode + index), once loaded.
-    public var loadDuration: Double? { lock.withLock { loadSeconds } }
+    public var loadDuration: Double? { state.withLock { $0.seconds } }
 
     /// Every operation, sorted by id.
     public var operations: [Operation] { loaded.operations }
@@ -89,14 +93,14 @@ public final class Catalog: @unchecked Sendable {
     }
 
     private var loaded: Storage {
-        lock.lock()
-        defer { lock.unlock() }
-        if let storage { return storage }
-        let start = DispatchTime.now().uptimeNanoseconds
-        let built = Catalog.build(from: source)
-        loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        storage = built
-        return built
+        state.withLock { state in
+            if let storage = state.storage { return storage }
+            let start = DispatchTime.now().uptimeNanoseconds
+            let built = Catalog.build(from: source)
+            state.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            state.storage = built
+            return built
+        }
     }
 
     private static func build(from text: String) -> Storage {

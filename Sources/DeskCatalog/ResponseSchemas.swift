@@ -1,5 +1,6 @@
 import Foundation
 import JSONValue
+import Synchronization
 
 /// What an operation documents for one status code: no body, a file, or a JSON
 /// body of a given schema.
@@ -12,12 +13,11 @@ public enum ResponseBody: Sendable {
 /// The documented answers of every operation (generated: Generated/ResponseSchemaData.swift).
 /// Kept apart from `Catalog` because only the simulator and its checks need them:
 /// the shell's start-up must not pay for parsing a megabyte of schemas.
-public final class ResponseSchemas: @unchecked Sendable {
+public final class ResponseSchemas: Sendable {
     public static let shared = ResponseSchemas(json: responseSchemasJSON)
 
     private let source: String
-    private let lock = NSLock()
-    private var table: [String: [Int: ResponseBody]]?
+    private let table = Mutex<[String: [Int: ResponseBody]]?>(nil)
 
     init(json: String) { source = json }
 
@@ -36,7 +36,7 @@ public final class ResponseSchemas: @unchecked Sendable {
     public var operationIds: [String] { loaded.keys.sorted() }
 
     private var loaded: [String: [Int: ResponseBody]] {
-        lock.withLock {
+        table.withLock { table in
             if let table { return table }
             let built = Self.decode(source)
             table = built

@@ -14,7 +14,9 @@ public enum DataCenter: String, Sendable, Hashable, CaseIterable, Codable {
         }
     }
 
+    /// Where OAuth happens for this data centre.
     public var accountsURL: String { "https://accounts.\(domain)" }
+    /// Where the Desk API lives for this data centre.
     public var deskURL: String { "https://desk.\(domain)" }
 
     /// Human label for prompts and status output.
@@ -67,5 +69,6 @@ public enum DataCenter: String, Sendable, Hashable, CaseIterable, Codable {
         return nil
     }
 
+    /// Every data centre's short name, comma-separated (for messages).
     public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }

@@ -6,6 +6,7 @@ import JSONValue
 /// and what to do about it (`hint`). No secret ever enters one: messages are
 /// built from server text and our own words, and server text is scrubbed.
 public struct DeskError: Error, Sendable, Hashable, CustomStringConvertible, LocalizedError {
+    /// What went wrong, broadly: callers and exit codes branch on this.
     public enum Kind: String, Sendable, Hashable {
         /// Zoho answered with an error status and (usually) an errorCode.
         case api
@@ -33,27 +34,38 @@ public struct DeskError: Error, Sendable, Hashable, CustomStringConvertible, Loc
 
     /// One entry of Zoho's `errors[]` (INVALID_DATA): a JSON pointer and why.
     public struct FieldError: Sendable, Hashable {
+        /// The field Zoho named.
         public let fieldName: String
+        /// Zoho's kind of problem ("invalid", "missing").
         public let errorType: String?
+        /// Zoho's words about it.
         public let errorMessage: String?
+        /// A field error as Zoho reported it.
         public init(fieldName: String, errorType: String?, errorMessage: String?) {
             self.fieldName = fieldName; self.errorType = errorType; self.errorMessage = errorMessage
         }
     }
 
+    /// What went wrong, broadly.
     public var kind: Kind
+    /// The HTTP status, when an answer came.
     public var status: Int?
     /// Zoho's machine-readable code ("INVALID_DATA"), or the OAuth error ("invalid_client").
     public var errorCode: String?
+    /// What happened, in words fit for the user (server text scrubbed).
     public var message: String
+    /// Zoho's per-field complaints (INVALID_DATA).
     public var fieldErrors: [FieldError]
+    /// The catalog operation being called, when known.
     public var operationId: String?
+    /// Zoho's request id, for a support ticket.
     public var requestId: String?
     /// What the user can do about it.
     public var hint: String?
     /// The parsed error body, for callers that want extra fields (LICENSE_ACCESS_LIMITED …).
     public var details: JSONBox?
 
+    /// An error of `kind` saying `message`; the rest as known.
     public init(kind: Kind, status: Int? = nil, errorCode: String? = nil, message: String,
                 fieldErrors: [FieldError] = [], operationId: String? = nil, requestId: String? = nil,
                 hint: String? = nil, details: JSONBox? = nil) {
@@ -62,6 +74,7 @@ public struct DeskError: Error, Sendable, Hashable, CustomStringConvertible, Loc
         self.hint = hint; self.details = details
     }
 
+    /// The message with operation, status, code, field errors, hint and request id.
     public var description: String {
         var head = ""
         if let operationId { head += "\(operationId): " }
@@ -78,12 +91,15 @@ public struct DeskError: Error, Sendable, Hashable, CustomStringConvertible, Loc
         return text
     }
 
+    /// Foundation's view: the same text as `description`.
     public var errorDescription: String? { description }
 }
 
 /// `JSON` wrapped so `DeskError` stays Hashable without exposing the enum in
 /// its description.
 public struct JSONBox: Sendable, Hashable {
+    /// The wrapped value.
     public let value: JSON
+    /// Wraps `value`.
     public init(_ value: JSON) { self.value = value }
 }

@@ -10,6 +10,7 @@ public enum DeskResult: Sendable, Hashable {
     /// A download (application/octet-stream and other non-JSON bodies).
     case binary(bytes: [UInt8], contentType: String?)
 
+    /// The JSON body, when the answer had one.
     public var json: JSON? {
         if case .json(let j) = self { return j }
         return nil
@@ -20,6 +21,7 @@ public enum DeskResult: Sendable, Hashable {
     /// Nil when the answer is not a list.
     public var items: [JSON]? { items(envelope: nil) }
 
+    /// The records of a list answer in the catalog's `envelope` (nil: guess from the body).
     public func items(envelope: Envelope?) -> [JSON]? {
         switch self {
         case .empty: return []
@@ -50,11 +52,17 @@ public enum DeskResult: Sendable, Hashable {
 
 /// One line of a mass-action answer: did this id succeed, and if not why.
 public struct MassActionOutcome: Sendable, Hashable {
+    /// The id the line is about, when Zoho named it.
     public let id: String?
+    /// Whether the action succeeded for this id.
     public let success: Bool
+    /// Zoho's error code for this id, when it failed.
     public let errorCode: String?
+    /// The status Zoho gave this id, when it gave one.
     public let httpCode: Int?
+    /// Zoho's words about this id.
     public let message: String?
+    /// The line as sent.
     public let raw: JSON
 
     init(_ j: JSON) {

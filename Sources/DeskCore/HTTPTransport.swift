@@ -7,11 +7,15 @@ import NIOHTTP1
 /// connect/read timeouts, no redirects (a redirect from Zoho means a wrong
 /// host, and following it would carry the token elsewhere).
 public final class HTTPTransport: Transport {
+    /// Timeouts and limits of the HTTP client.
     public struct Settings: Sendable {
+        /// How long opening a connection may take.
         public var connectTimeout: TimeAmount = .seconds(10)
+        /// How long the server may stay silent mid-answer.
         public var readTimeout: TimeAmount = .seconds(60)
         /// Whole-request deadline.
         public var requestTimeout: TimeAmount = .seconds(120)
+        /// Keep-alive connections kept open per host.
         public var maxConnectionsPerHost = 16
         /// Bodies larger than this are refused rather than buffered.
         public var maxBodyBytes = 256 * 1024 * 1024
@@ -21,6 +25,7 @@ public final class HTTPTransport: Transport {
     private let client: HTTPClient
     private let settings: Settings
 
+    /// A transport with its own HTTP client (shut down when released).
     public init(settings: Settings = Settings()) {
         self.settings = settings
         var config = HTTPClient.Configuration(
@@ -57,6 +62,7 @@ public final class HTTPTransport: Transport {
         }
     }
 
+    /// Sends `request` and collects the whole answer; no response at all throws `TransportError`.
     public func send(_ request: WireRequest) async throws -> WireResponse {
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = HTTPMethod(rawValue: request.method)

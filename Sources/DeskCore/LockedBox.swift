@@ -1,12 +1,12 @@
-import Foundation
+import Synchronization
 
-/// A value guarded by a lock, for the few bits of client state read
-/// synchronously (call count, discovered org) from any thread.
-final class LockedBox<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
-    func get() -> Value { lock.withLock { value } }
+/// A value behind the standard library's `Mutex`, for the few bits of client
+/// state read synchronously (call count, discovered org) from any thread.
+/// Kept as a class with `get`/`mutate` so its users need not change.
+final class LockedBox<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+    init(_ value: Value) { mutex = Mutex(value) }
+    func get() -> Value { mutex.withLock { $0 } }
     @discardableResult
-    func mutate<T>(_ body: (inout Value) -> T) -> T { lock.withLock { body(&value) } }
+    func mutate<T: Sendable>(_ body: (inout Value) -> T) -> T { mutex.withLock { body(&$0) } }
 }

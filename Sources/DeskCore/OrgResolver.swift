@@ -2,10 +2,15 @@ import JSONValue
 
 /// A Desk organisation as `GET /api/v1/organizations` describes it.
 public struct Organization: Sendable, Hashable {
+    /// The org id (a digit string).
     public let id: String
+    /// The company's name, when set.
     public let companyName: String?
+    /// The portal's short name.
     public let portalName: String?
+    /// The portal's address.
     public let portalURL: String?
+    /// Whether Zoho marks it the user's default org.
     public let isDefault: Bool
     /// FREE, EXPRESS, STANDARD, PROFESSIONAL, ENTERPRISE … (sets the concurrency limit).
     public let edition: String?
@@ -23,9 +28,13 @@ public struct Organization: Sendable, Hashable {
 
 /// A help center as `GET /api/v1/helpCenters` describes it.
 public struct HelpCenter: Sendable, Hashable {
+    /// The help center id (a digit string).
     public let id: String
+    /// Its name, when set.
     public let name: String?
+    /// Its address, when set.
     public let url: String?
+    /// Whether it is the portal's default help center.
     public let isDefault: Bool
 
     init?(_ j: JSON) {
@@ -40,7 +49,9 @@ public struct HelpCenter: Sendable, Hashable {
 /// Finds the org, portal and help center a connection should use when the
 /// profile does not say, and remembers the answers in the store.
 public struct OrgResolver: Sendable {
+    /// The client whose connection is completed.
     public let client: DeskClient
+    /// A resolver asking through `client`.
     public init(client: DeskClient) { self.client = client }
 
     /// Zoho writes booleans both as `true` and as `"true"`.
@@ -51,6 +62,7 @@ public struct OrgResolver: Sendable {
         return false
     }
 
+    /// The organisations the token can reach.
     public func organizations() async throws -> [Organization] {
         let result = try await client.raw(method: "GET", path: "/api/v1/organizations")
         // Both `{"data":[…]}` and a bare list have been seen.
@@ -94,6 +106,7 @@ public struct OrgResolver: Sendable {
         return result.items?.first { ($0["id"]?.stringValue ?? $0["id"]?.intValue.map(String.init)) == id }
     }
 
+    /// The help centers of the connection's org.
     public func helpCenters() async throws -> [HelpCenter] {
         let result = try await client.raw(method: "GET", path: "/api/v1/helpCenters")
         return (result.items ?? []).compactMap(HelpCenter.init)

@@ -7,19 +7,23 @@ import Foundation
 public struct Redactor: Sendable {
     private var secrets: [String]
 
+    /// A redactor for `secrets` (shorter than 4 characters are ignored) and the patterns.
     public init(secrets: [String] = []) {
         self.secrets = secrets.filter { $0.count >= 4 }
     }
 
+    /// A redactor for the connection's client secret and tokens.
     public init(connection: Connection) {
         self.init(secrets: [connection.clientSecret, connection.refreshToken, connection.accessToken]
             .compactMap { $0?.reveal })
     }
 
+    /// Also redacts `secret` (a token obtained later).
     public mutating func add(_ secret: Secret?) {
         if let value = secret?.reveal, value.count >= 4, !secrets.contains(value) { secrets.append(value) }
     }
 
+    /// `text` with every known secret and credential-shaped string replaced.
     public func scrub(_ text: String) -> String {
         var out = text
         for secret in secrets where out.contains(secret) {
@@ -39,7 +43,7 @@ public struct Redactor: Sendable {
         Rule(#"\b1000\.[0-9a-fA-F]{16,}\.[0-9a-fA-F]{16,}\b"#, "<redacted>"),
     ]
 
-    private struct Rule: @unchecked Sendable {
+    private struct Rule: Sendable {
         let regex: NSRegularExpression
         let template: String
         init(_ pattern: String, _ template: String) {

@@ -7,6 +7,7 @@ import DeskCatalog
 /// must be digit strings (Zoho ids are int64 rendered as strings); other
 /// parameters (locale, module API names) must be a single plain segment.
 public enum RequestPath {
+    /// The path with each `{name}` replaced by its checked, encoded value; throws `DeskError` (invalidArgument) for a missing or unsafe one.
     public static func build(template: String, parameters: [String: String], schemaFor: (String) -> Schema? = { _ in nil },
                              operationId: String? = nil) throws -> String {
         var out = ""

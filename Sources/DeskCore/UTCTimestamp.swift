@@ -1,51 +1,39 @@
 import Foundation
 
-/// UTC timestamps written and read by hand with gmtime_r/timegm: a Foundation
-/// date formatter is an ICU object, slow to build (once per audit line was
-/// ~0.2 ms of every call) and not thread-safe on Linux.
+/// UTC timestamps in the few shapes zdsh writes and reads, through
+/// Foundation's `Date.ISO8601FormatStyle`: a value type, safe to share
+/// between threads, and cheaper per call than a hand-made formatter
+/// (`scripts/bench/timestamp` measures both).
 public enum UTCTimestamp {
+    private static let seconds = Date.ISO8601FormatStyle(timeZone: .gmt)
+    private static let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+    private static let basic = Date.ISO8601FormatStyle(dateSeparator: .omitted, dateTimeSeparator: .standard,
+                                                       timeSeparator: .omitted, timeZone: .gmt)
+
     /// "2026-11-23T17:48:05Z", what ISO8601DateFormatter writes by default
     /// (audit lines, plans, the journal).
     public static func string(from date: Date = Date()) -> String {
-        let t = fields(date)
-        return "\(pad(t.tm_year + 1900, 4))-\(pad(t.tm_mon + 1))-\(pad(t.tm_mday))T"
-            + "\(pad(t.tm_hour)):\(pad(t.tm_min)):\(pad(t.tm_sec))Z"
+        seconds.format(date)
     }
 
-    /// "2024-05-02T08:15:00.000Z", Zoho's format.
+    /// "2024-05-02T08:15:00.000Z", Zoho's format: to the nearest
+    /// millisecond, so a parsed timestamp is written back as it was read.
     public static func milliseconds(from date: Date) -> String {
-        let whole = floor(date.timeIntervalSince1970)
-        let millis = Int32((date.timeIntervalSince1970 - whole) * 1000)
-        return String(string(from: date).dropLast()) + ".\(pad(millis, 3))Z"
+        // The style truncates, and 1717214684.742 is stored as …741999.
+        fractional.format(date.addingTimeInterval(0.0005))
     }
 
     /// "20261123-174805", for run ids.
     public static func compact(from date: Date = Date()) -> String {
-        let t = fields(date)
-        return "\(pad(t.tm_year + 1900, 4))\(pad(t.tm_mon + 1))\(pad(t.tm_mday))-\(pad(t.tm_hour))\(pad(t.tm_min))\(pad(t.tm_sec))"
+        // The basic format reads "20261123T174805Z".
+        var bytes = Array(basic.format(date).utf8.dropLast())
+        if let t = bytes.firstIndex(of: UInt8(ascii: "T")) { bytes[t] = UInt8(ascii: "-") }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Parses `string` or `milliseconds` output; nil for anything else.
-    public static func parse(_ s: String) -> Date? {
-        let parts = s.split(whereSeparator: { "-T:.Z".contains($0) }).compactMap { Int($0) }
-        guard parts.count >= 6 else { return nil }
-        var t = tm()
-        t.tm_year = Int32(parts[0] - 1900); t.tm_mon = Int32(parts[1] - 1); t.tm_mday = Int32(parts[2])
-        t.tm_hour = Int32(parts[3]); t.tm_min = Int32(parts[4]); t.tm_sec = Int32(parts[5])
-        let secs = timegm(&t)
-        let ms = parts.count > 6 ? Double(parts[6]) / 1000 : 0
-        return Date(timeIntervalSince1970: Double(secs) + ms)
-    }
-
-    private static func fields(_ date: Date) -> tm {
-        var seconds = time_t(floor(date.timeIntervalSince1970))
-        var t = tm()
-        gmtime_r(&seconds, &t)
-        return t
-    }
-
-    private static func pad(_ v: Int32, _ width: Int = 2) -> String {
-        let s = String(v)
-        return String(repeating: "0", count: max(0, width - s.count)) + s
+    /// Parses `string` or `milliseconds` output (or another offset than Z);
+    /// nil for anything else.
+    public static func parse(_ text: String) -> Date? {
+        (try? seconds.parse(text)) ?? (try? fractional.parse(text))
     }
 }

@@ -22,7 +22,7 @@ public struct Fixture: Sendable {
     }
 
     /// The built-in demo organisation (see `DemoFixture`).
-    public static var demo: Fixture { Fixture(build: DemoFixture.json) }
+    public static var demo: Fixture { Fixture { DemoFixture.json(now: $0) } }
 
     /// The demo organisation plus `labelUsers` extra help-center users all carrying
     /// the first label, and `tickets` lazily generated tickets (for benchmarks).

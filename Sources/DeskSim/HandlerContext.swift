@@ -66,7 +66,7 @@ struct Ctx {
     var emptyOK: Reply { .bytes([], contentType: "application/json;charset=UTF-8", status: 200) }
 }
 
-typealias Handler = (Ctx) throws -> Reply
+typealias Handler = @Sendable (Ctx) throws -> Reply
 
 /// Internal bookkeeping keys start with "_" and never leave the simulator.
 func publicView(_ row: Row) -> JSON {
@@ -93,12 +93,12 @@ func newRecord(_ resource: String, _ fields: Row, id: String, now: String) -> Ro
 }
 
 /// Generic list/get/create/update/count/trash behaviour of one resource table.
-struct Resource {
+struct Resource: Sendable {
     let name: String
     let idParam: String
     var defaultLimit = 10
     /// Adds computed fields (counts, embedded objects) to a stored row.
-    var decorate: ((Row, Ctx) -> Row)?
+    var decorate: (@Sendable (Row, Ctx) -> Row)?
 
     func view(_ row: Row, _ c: Ctx) -> JSON { publicView(decorate?(row, c) ?? row) }
 
@@ -129,13 +129,13 @@ struct Resource {
         return Array(sorted.dropFirst(c.pageStart).prefix(c.pageLimit(default: defaultLimit)))
     }
 
-    func list(key: String = "data", where filter: ((Row, Ctx) -> Bool)? = nil) -> Handler {
+    func list(key: String = "data", where filter: (@Sendable (Row, Ctx) -> Bool)? = nil) -> Handler {
         { c in c.list(rows(c, where: filter.map { f in { f($0, c) } }).map { view($0, c) }, key: key) }
     }
 
     func get() -> Handler { { c in .ok(view(try row(c), c)) } }
 
-    func create(_ prepare: ((inout Row, Ctx) throws -> Void)? = nil) -> Handler {
+    func create(_ prepare: (@Sendable (inout Row, Ctx) throws -> Void)? = nil) -> Handler {
         { c in
             var row = newRecord(name, c.body?.objectValue ?? [:], id: c.newId(), now: c.timestamp)
             try prepare?(&row, c)
@@ -144,7 +144,7 @@ struct Resource {
         }
     }
 
-    func update(_ prepare: ((inout Row, Ctx) throws -> Void)? = nil) -> Handler {
+    func update(_ prepare: (@Sendable (inout Row, Ctx) throws -> Void)? = nil) -> Handler {
         { c in
             var row = try row(c)
             for (k, v) in c.body?.objectValue ?? [:] where k != "id" {
@@ -163,7 +163,7 @@ struct Resource {
         }
     }
 
-    func count(where filter: ((Row, Ctx) -> Bool)? = nil) -> Handler {
+    func count(where filter: (@Sendable (Row, Ctx) -> Bool)? = nil) -> Handler {
         { c in
             let t = c.org.table(name)
             let n = filter == nil ? t.count : t.all(where: { filter!($0, c) }).count

@@ -34,7 +34,10 @@ struct SchemaInstance {
         case "array"?:
             let n = s.minItems ?? 0
             return .array((0..<n).map { _ in value(s.items ?? Schema(), name: name, depth: depth + 1) })
-        case "integer"?, "number"? where s.types.contains("string") && (s.format == "int64" || s.format == "int32"):
+        case "integer"?:
+            // Every integer is written as a digit string, as Zoho sends ids and counts.
+            return .string(digits(s, name: name))
+        case "number"? where s.types.contains("string") && (s.format == "int64" || s.format == "int32"):
             // Zoho sends ids and counts as digit strings where the schema allows both.
             return .string(digits(s, name: name))
         case "integer"?, "number"?:

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Where the simulator gets "now" from. Injectable so that token expiry, the
 /// daily credit window and `createdTime` values are deterministic in tests.
@@ -13,13 +14,12 @@ public struct SystemClock: SimClock {
 }
 
 /// A clock that only moves when told to.
-public final class ManualClock: SimClock, @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Date
+public final class ManualClock: SimClock {
+    private let current: Mutex<Date>
 
-    public init(_ start: Date = Date(timeIntervalSince1970: 1_717_200_000)) { current = start }
+    public init(_ start: Date = Date(timeIntervalSince1970: 1_717_200_000)) { current = Mutex(start) }
 
-    public func now() -> Date { lock.withLock { current } }
-    public func advance(seconds: TimeInterval) { lock.withLock { current += seconds } }
-    public func set(_ date: Date) { lock.withLock { current = date } }
+    public func now() -> Date { current.withLock { $0 } }
+    public func advance(seconds: TimeInterval) { current.withLock { $0 += seconds } }
+    public func set(_ date: Date) { current.withLock { $0 = date } }
 }

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import Synchronization
 
 /// The HTTP face: Hummingbird on 127.0.0.1 in front of the same
 /// `Simulator.handle`. One responder for every path (the simulator does its
@@ -66,14 +67,13 @@ public final class SimServer: Sendable {
     public var port: Int? { state.port }
 }
 
-private final class ServerState: @unchecked Sendable {
-    private let lock = NSLock()
-    private var _port: Int?
-    private var _task: Task<Void, Never>?
-    var port: Int? { lock.withLock { _port } }
-    var task: Task<Void, Never>? { lock.withLock { _task } }
-    func setPort(_ p: Int) { lock.withLock { _port = p } }
-    func setTask(_ t: Task<Void, Never>) { lock.withLock { _task = t } }
+private final class ServerState: Sendable {
+    private let port_ = Mutex<Int?>(nil)
+    private let task_ = Mutex<Task<Void, Never>?>(nil)
+    var port: Int? { port_.withLock { $0 } }
+    var task: Task<Void, Never>? { task_.withLock { $0 } }
+    func setPort(_ p: Int) { port_.withLock { $0 = p } }
+    func setTask(_ t: Task<Void, Never>) { task_.withLock { $0 = t } }
 }
 
 /// Keeps the channel so an injected connection reset can close the socket.

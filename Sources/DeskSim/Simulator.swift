@@ -36,6 +36,12 @@ public enum SimOutcome: Sendable {
 /// latency is slept outside it so concurrent requests really overlap.
 ///
 /// Two faces share `handle(_:)`: `SimTransport` (in-process) and `SimServer` (HTTP).
+///
+/// `@unchecked Sendable`: every mutable field (and the `SimState` and
+/// `OAuthServer` objects) is touched only inside `locked`, or in the
+/// helpers marked "Call with the lock held", which only `locked` bodies
+/// call. Not yet a `Mutex<State>`: the helpers that run under the lock
+/// would all have to take the state as an argument (left for later).
 public final class Simulator: @unchecked Sendable {
     public static let defaultClientId = "1000.SIMCLIENT00000000000000000000"
     public static let defaultClientSecret = "sim-client-secret"
@@ -207,12 +213,6 @@ public final class Simulator: @unchecked Sendable {
     public func clearFaults() { locked { faults.rules.removeAll() } }
 
     public func setLatency(ms: Int, jitterMs: Int = 0) { locked { faults.latency = Latency(fixedMs: ms, jitterMs: jitterMs) } }
-
-    /// Restarts the random stream (probabilistic faults, jitter) from `seed`.
-    public func setSeed(_ seed: UInt64) { locked { faults.random = SeededRandom(seed: seed) } }
-
-    public func setConcurrencyLimit(_ n: Int) { locked { limits.concurrency = n } }
-    public func setDailyCredits(_ n: Int) { locked { limits.dailyCredits = n } }
 
     public var requestLog: [SimLogEntry] { locked { log.entries } }
     public func clearRequestLog() { locked { log.clear() } }

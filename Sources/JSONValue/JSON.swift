@@ -15,21 +15,25 @@ public enum JSON: Hashable, Sendable {
 }
 
 extension JSON {
+    /// The member `key` of an object; nil for a missing key or another kind of value.
     public subscript(key: String) -> JSON? {
         if case .object(let o) = self { return o[key] }
         return nil
     }
 
+    /// The element at `index` of an array; nil out of range or for another kind of value.
     public subscript(index: Int) -> JSON? {
         if case .array(let a) = self, a.indices.contains(index) { return a[index] }
         return nil
     }
 
+    /// The string, when the value is one.
     public var stringValue: String? {
         if case .string(let s) = self { return s }
         return nil
     }
 
+    /// The integer, when the value is one, a double with an integral value, or a string of one.
     public var intValue: Int64? {
         switch self {
         case .int(let i): return i
@@ -39,6 +43,7 @@ extension JSON {
         }
     }
 
+    /// The number as a double, when the value is a number.
     public var doubleValue: Double? {
         switch self {
         case .int(let i): return Double(i)
@@ -47,21 +52,25 @@ extension JSON {
         }
     }
 
+    /// The boolean, when the value is one.
     public var boolValue: Bool? {
         if case .bool(let b) = self { return b }
         return nil
     }
 
+    /// The elements, when the value is an array.
     public var arrayValue: [JSON]? {
         if case .array(let a) = self { return a }
         return nil
     }
 
+    /// The members, when the value is an object.
     public var objectValue: [String: JSON]? {
         if case .object(let o) = self { return o }
         return nil
     }
 
+    /// Whether the value is JSON null.
     public var isNull: Bool {
         if case .null = self { return true }
         return false
@@ -85,12 +94,19 @@ extension JSON: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expressibl
     ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral,
     ExpressibleByDictionaryLiteral
 {
+    /// `nil` is JSON null.
     public init(nilLiteral: ()) { self = .null }
+    /// A boolean literal.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// An integer literal.
     public init(integerLiteral value: Int64) { self = .int(value) }
+    /// A floating-point literal.
     public init(floatLiteral value: Double) { self = .double(value) }
+    /// A string literal.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// An array literal.
     public init(arrayLiteral elements: JSON...) { self = .array(elements) }
+    /// An object literal; a repeated key keeps its last value.
     public init(dictionaryLiteral elements: (String, JSON)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }

@@ -5,18 +5,24 @@
 /// refuse them before they get here, and the encoder writes `null` as a last
 /// resort rather than emitting invalid JSON.
 extension JSON {
+    /// How `encoded` writes a value.
     public struct EncodingOptions: OptionSet, Sendable {
+        /// The option bits.
         public let rawValue: Int
+        /// Options from their bits.
         public init(rawValue: Int) { self.rawValue = rawValue }
+        /// Indented, one member per line.
         public static let pretty = EncodingOptions(rawValue: 1)
     }
 
+    /// The value as JSON text (compact unless `.pretty`).
     public func encoded(_ options: EncodingOptions = []) -> String {
         var out = ""
         write(to: &out, pretty: options.contains(.pretty), indent: 0)
         return out
     }
 
+    /// The value as UTF-8 JSON bytes.
     public func encodedBytes(_ options: EncodingOptions = []) -> [UInt8] {
         Array(encoded(options).utf8)
     }
@@ -108,5 +114,6 @@ private extension String {
 }
 
 extension JSON: CustomStringConvertible {
+    /// The compact JSON text.
     public var description: String { encoded() }
 }

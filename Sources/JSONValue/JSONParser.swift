@@ -4,8 +4,11 @@
 /// integers kept exact as Int64 (NSNumber loses the distinction on Linux), a
 /// nesting limit, and errors that say where the input went wrong.
 public struct JSONParseError: Error, CustomStringConvertible, Sendable {
+    /// The byte offset where parsing failed.
     public let offset: Int
+    /// What was wrong there.
     public let reason: String
+    /// The message, with the offset.
     public var description: String { "invalid JSON at byte \(offset): \(reason)" }
 }
 
@@ -13,12 +16,14 @@ extension JSON {
     /// Maximum nesting of arrays and objects accepted by the parser.
     public static let maxDepth = 200
 
+    /// Parses JSON text; throws `JSONParseError` for anything not strict JSON.
     public static func parse(_ text: String) throws -> JSON {
         var text = text
         // Native strings parse in place; only bridged ones are copied.
         return try text.withUTF8 { try parseBuffer($0) }
     }
 
+    /// Parses UTF-8 JSON bytes; throws `JSONParseError` for anything not strict JSON.
     public static func parse<C: Collection>(_ bytes: C) throws -> JSON where C.Element == UInt8 {
         if let contiguous = bytes.withContiguousStorageIfAvailable({ buffer in
             Result { try parseBuffer(buffer) }

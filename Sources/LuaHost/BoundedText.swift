@@ -6,9 +6,11 @@ import Foundation
 /// ignored, so formatters may simply go on appending (or look at `isFull`
 /// to skip work).
 public struct BoundedText {
+    /// The text so far.
     public private(set) var text = ""
     /// Why the text stopped short: `.output` or `.timeout`; nil while whole.
     public private(set) var stop: LimitKind?
+    /// The bytes and the deadline the text must keep within.
     public let budget: OutputBudget
     private var written = 0
     private var appendsSinceClock = 0
@@ -17,11 +19,13 @@ public struct BoundedText {
     /// appending a short piece).
     static let clockEvery = 64
 
+    /// Empty text within `budget`.
     public init(_ budget: OutputBudget = .unlimited) {
         self.budget = budget
         checkClock()
     }
 
+    /// Whether appending stopped (nothing more will be kept).
     public var isFull: Bool { stop != nil }
 
     /// Bytes that may still be appended; nil = no cap.

@@ -13,6 +13,7 @@ import Glibc
 /// byte is read — so nothing of such a file can surface, not even in a
 /// syntax error quoting the text near it.
 public struct ConfinedFiles: Sendable {
+    /// Why a path was not read.
     public enum Refusal: Error, Equatable, Sendable {
         /// The real path lies outside every root (through a link, or `..`).
         case outside
@@ -20,7 +21,9 @@ public struct ConfinedFiles: Sendable {
         case dangling
         /// A folder, device, FIFO or socket.
         case notARegularFile
+        /// Larger than `maximumSize`.
         case tooLarge(limit: Int)
+        /// The system refused to read it (the reason).
         case unreadable(String)
 
         /// Why, as a clause: "it is not a regular file".
@@ -42,6 +45,7 @@ public struct ConfinedFiles: Sendable {
     /// Larger files are refused: a runbook's module or fixture never is this big.
     public static let maximumSize = 16 << 20
 
+    /// Files under `roots` only (resolved once, now).
     public init(roots: [String]) {
         self.roots = roots
         realRoots = roots.compactMap(Self.realPath)
@@ -106,7 +110,6 @@ public struct ConfinedFiles: Sendable {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let n = readlink("/proc/self/fd/\(fd)", &buffer, buffer.count - 1)
         guard n > 0 else { return nil }
-        buffer[n] = 0
-        return String(cString: buffer)
+        return String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

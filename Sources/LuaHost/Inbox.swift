@@ -3,6 +3,9 @@ import JSONValue
 
 /// Completions of async work started by host functions, delivered from any
 /// thread to the Lua thread, which is the only one that touches Lua.
+///
+/// `@unchecked Sendable`: `items` is touched only with `condition` locked.
+/// A condition variable, not a `Mutex`, because `take` sleeps on it.
 final class Inbox: @unchecked Sendable {
     typealias Completion = (ticket: Int, result: Result<[JSON], Error>)
 

@@ -12,6 +12,7 @@ public struct Limits: Sendable, Equatable {
     /// Bytes written by `print` (`--max-output`, given in KB); 0 = none.
     public var maxOutput: Int
 
+    /// Limits with the command line's defaults for any not given.
     public init(timeout: Double? = 300, maxMemory: Int = 256 << 20,
                 maxInstructions: Int64 = 0, maxOutput: Int = 10 << 20) {
         self.timeout = timeout
@@ -20,7 +21,9 @@ public struct Limits: Sendable, Equatable {
         self.maxOutput = maxOutput
     }
 
+    /// The command line's defaults.
     public static let defaults = Limits()
+    /// No limit at all (trusted code and tests).
     public static let none = Limits(timeout: nil, maxMemory: 0, maxInstructions: 0, maxOutput: 0)
 }
 

@@ -10,6 +10,7 @@ public enum LuaError: Error, Equatable, CustomStringConvertible {
     /// The host itself failed (state could not be created, …).
     case host(String)
 
+    /// The message as a user reads it.
     public var description: String {
         switch self {
         case .syntax(let m): return m
@@ -46,15 +47,21 @@ public protocol LuaRaisable: Error {
 /// An error raised by a host function because an argument is wrong, worded
 /// like Lua's own: "bad argument #1 to 'delete' (string expected, got nil)".
 public struct ArgumentError: Error, CustomStringConvertible, Sendable {
+    /// The Lua-visible name of the function called.
     public let function: String
+    /// The argument's position (1-based), when positional.
     public let position: Int?
+    /// The argument's name (a table field), when named.
     public let name: String?
+    /// What was expected and what came: "string expected, got nil".
     public let expected: String
 
+    /// An error naming `function`, the argument (by position, name or both) and what was expected.
     public init(function: String, position: Int? = nil, name: String? = nil, expected: String) {
         self.function = function; self.position = position; self.name = name; self.expected = expected
     }
 
+    /// Worded like Lua's: "bad argument #1 to 'f' (string expected, got nil)".
     public var description: String {
         var where_ = ""
         if let position { where_ = "#\(position)" }
@@ -65,7 +72,10 @@ public struct ArgumentError: Error, CustomStringConvertible, Sendable {
 
 /// Any other error a host function throws appears in Lua as its description.
 public struct HostError: Error, CustomStringConvertible, Sendable {
+    /// What Lua sees as the error.
     public let message: String
+    /// An error whose Lua message is `message`.
     public init(_ message: String) { self.message = message }
+    /// The message itself.
     public var description: String { message }
 }

@@ -18,8 +18,17 @@ public enum RunValue: Equatable, Sendable {
 /// Knows nothing of Zoho: the shell adds bindings with `register` and
 /// `install`. Every Lua call happens on the host's own thread; the public
 /// methods may be called from any one thread at a time.
+///
+/// `@unchecked Sendable`: the Lua state and everything about a run (`L`,
+/// the function table, counters, the scheduler) are touched only on
+/// `thread`, which every public entry point hops to with `thread.sync`;
+/// the one method meant for other threads, `interrupt`, is a C11 atomic
+/// store (`zd_interrupt`). `options` is set between runs by the single
+/// owner, never during one.
 public final class LuaHost: @unchecked Sendable {
+    /// How a host runs its chunks.
     public struct Options {
+        /// The limits of every run.
         public var limits: Limits
         /// Receives everything `print` writes.
         public var output: (String) -> Void
@@ -31,12 +40,14 @@ public final class LuaHost: @unchecked Sendable {
         /// output to a pipe is its own, byte for byte, as with `lua`.
         public var rawOutput: (([UInt8]) -> Void)?
 
+        /// Options with `limits`, `print` going to `output` (stdout by default) and `require` searching `modulePaths`.
         public init(limits: Limits = .defaults, output: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) },
                     modulePaths: [String] = []) {
             self.limits = limits; self.output = output; self.modulePaths = modulePaths
         }
     }
 
+    /// Read at the start of each run; change it between runs only.
     public var options: Options
     let thread = LuaThread()
     let runtime: UnsafeMutablePointer<zd_runtime>
@@ -52,23 +63,27 @@ public final class LuaHost: @unchecked Sendable {
 
     let scheduler: Scheduler
 
+    // The three pointers below are never written through after creation:
+    // a NUL byte's address and two addresses used only as identities.
+
     /// Where an empty chunk's bytes "are" (an empty array may have no address).
-    static let emptyCode: UnsafeMutablePointer<CChar> = {
+    nonisolated(unsafe) static let emptyCode: UnsafeMutablePointer<CChar> = {
         let p = UnsafeMutablePointer<CChar>.allocate(capacity: 1)
         p.pointee = 0
         return p
     }()
 
-    static let suspendToken = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
-    static let nullToken = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
+    nonisolated(unsafe) static let suspendToken = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
+    nonisolated(unsafe) static let nullToken = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
 
+    /// A new Lua state with the sandbox installed, on its own thread. Throws when the state cannot be created.
     public init(options: Options = Options()) throws {
         self.options = options
         runtime = UnsafeMutablePointer<zd_runtime>.allocate(capacity: 1)
         runtime.initialize(to: zd_runtime())
         scheduler = Scheduler()
         scheduler.host = self
-        try thread.sync { [runtime] in zd_bind_thread(runtime) }
+        thread.sync { [runtime] in zd_bind_thread(runtime) }
         try thread.sync { try self.setUp() }
     }
 
@@ -107,7 +122,29 @@ public final class LuaHost: @unchecked Sendable {
         stack.setRawField(LUA_REGISTRY, LuaHost.errorMetatableKey)
         installRaisedErrors(L)
 
-        // H: the private table handed to trusted setup code.
+        let H = pushHostTable(stack)
+        registerBuiltins(into: H)
+        lua_pushvalue(L, H)
+        hostTableRef = luaL_ref(L, LUA_REGISTRY)
+        scheduler.hostTableRefIndex = hostTableRef
+
+        // Run the prelude; it returns the sandbox environment.
+        try loadTrusted(preludeSource, name: "=zdsh:prelude")
+        lua_pushvalue(L, H)
+        guard zd_pcall_trusted(L, 1, 1) == LUA_OK else {
+            throw LuaError.host("prelude failed: \(stack.string(at: -1) ?? "?")")
+        }
+        lua_pushvalue(L, -1)
+        envRef = luaL_ref(L, LUA_REGISTRY)
+        // The environment becomes the globals: `load` without an env argument
+        // and every chunk the host loads see the sandbox, never the full _G.
+        lua_rawseti(L, LUA_REGISTRY, lua_Integer(LUA_RIDX_GLOBALS))
+        lua_settop(L, 0)
+    }
+
+    /// Pushes H, the private table handed to trusted setup code: tokens,
+    /// shared metatables and the sandbox's C functions. Returns its index.
+    private func pushHostTable(_ stack: LuaStack) -> Int32 {
         lua_createtable(L, 0, 32)
         let H = lua_gettop(L)
         stack.pushLightUserdata(LuaHost.suspendToken); stack.setRawField(H, "SUSPEND")
@@ -135,23 +172,7 @@ public final class LuaHost: @unchecked Sendable {
         stack.rawField(LUA_REGISTRY, LuaJSON.arrayMarkerKey)
         zd_push_json_decode(L)
         stack.setRawField(H, "json_decode")
-        registerBuiltins(into: H)
-        lua_pushvalue(L, H)
-        hostTableRef = luaL_ref(L, LUA_REGISTRY)
-        scheduler.hostTableRefIndex = hostTableRef
-
-        // Run the prelude; it returns the sandbox environment.
-        try loadTrusted(preludeSource, name: "=zdsh:prelude")
-        lua_pushvalue(L, H)
-        guard zd_pcall_trusted(L, 1, 1) == LUA_OK else {
-            throw LuaError.host("prelude failed: \(stack.string(at: -1) ?? "?")")
-        }
-        lua_pushvalue(L, -1)
-        envRef = luaL_ref(L, LUA_REGISTRY)
-        // The environment becomes the globals: `load` without an env argument
-        // and every chunk the host loads see the sandbox, never the full _G.
-        lua_rawseti(L, LUA_REGISTRY, lua_Integer(LUA_RIDX_GLOBALS))
-        lua_settop(L, 0)
+        return H
     }
 
     static let errorMetatableKey = "zdsh.error.mt"
@@ -384,7 +405,7 @@ public final class LuaHost: @unchecked Sendable {
 
     /// Asks the running chunk to stop (from any thread, e.g. on Ctrl-C).
     public func interrupt() {
-        runtime.pointee.interrupt = Int32(ZD_TRIP_INTERRUPT.rawValue)
+        zd_interrupt(runtime, Int32(ZD_TRIP_INTERRUPT.rawValue))
     }
 
     /// The deadline of the latest run (nil without a timeout).
@@ -399,14 +420,19 @@ public final class LuaHost: @unchecked Sendable {
                             capacity: cap > 0 ? cap : nil)
     }
 
+    /// Counters of the latest run.
     public var statistics: Statistics {
         Statistics(instructions: runtime.pointee.instructions, memoryInUse: runtime.pointee.mem_used,
                    memoryPeak: runtime.pointee.mem_peak)
     }
 
+    /// What the latest run used.
     public struct Statistics: Sendable {
+        /// VM instructions counted (in hook steps; 0 without an instruction limit).
         public let instructions: Int64
+        /// Bytes Lua holds now.
         public let memoryInUse: Int
+        /// The most bytes Lua held during the run.
         public let memoryPeak: Int
     }
 
@@ -435,9 +461,7 @@ public final class LuaHost: @unchecked Sendable {
         let limits = options.limits
         let rt = runtime
         runNumber += 1
-        rt.pointee.tripped = Int32(ZD_TRIP_NONE.rawValue)
-        rt.pointee.trip_message.0 = 0
-        rt.pointee.interrupt = Int32(ZD_TRIP_NONE.rawValue)
+        zd_clear_trip(rt)
         rt.pointee.instructions = 0
         rt.pointee.max_instructions = limits.maxInstructions
         zd_sethook_base(L)
@@ -479,7 +503,7 @@ public final class LuaHost: @unchecked Sendable {
         return nil
     }
 
-    var trippedKind: LimitKind? { LimitKind(code: runtime.pointee.tripped) }
+    var trippedKind: LimitKind? { LimitKind(code: zd_trip_kind(runtime)) }
 
     var tripMessage: String {
         withUnsafePointer(to: runtime.pointee.trip_message) {

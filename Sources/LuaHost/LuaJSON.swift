@@ -24,11 +24,16 @@ import JSONValue
 /// the run's memory budget and stops at the deadline; pushing checks for
 /// room before each large value and stops when the run must.
 public enum LuaJSON {
+    /// Tables nested deeper than this do not convert (a cycle, or hostile data).
     public static let maxDepth = 100
 
+    /// A Lua value with no JSON form.
     public struct ConversionError: Error, CustomStringConvertible, Sendable {
+        /// Where inside the value, as "field.1.name" ("" = the value itself).
         public let path: String
+        /// What is wrong there.
         public let reason: String
+        /// The reason, with the place when inside the value.
         public var description: String { path.isEmpty ? reason : "\(reason) (at \(path))" }
     }
 
@@ -40,7 +45,7 @@ public enum LuaJSON {
     /// values JSON cannot hold and `LimitReached` when the run hits a limit
     /// on the way (the bytes of the result stay charged to the run until the
     /// host call or the run ends).
-    public static func read(_ L: OpaquePointer, _ index: Int32, path: String = "") throws -> JSON {
+    static func read(_ L: OpaquePointer, _ index: Int32, path: String = "") throws -> JSON {
         var visiting = Set<UnsafeRawPointer>()
         return try read(L, lua_absindex(L, index), path: path, depth: 0, visiting: &visiting, budget: RunBudget(L))
     }
@@ -187,7 +192,7 @@ public enum LuaJSON {
     /// memory budget, or its time is up), pushes nil instead and leaves the
     /// trip recorded: the next step of the run — the trampoline after a host
     /// call, the continuation of a resumed call — raises the limit error.
-    public static func push(_ L: OpaquePointer, _ value: JSON) {
+    static func push(_ L: OpaquePointer, _ value: JSON) {
         let top = lua_gettop(L)
         do {
             try push(L, value, inArray: false, budget: RunBudget(L))

@@ -8,16 +8,19 @@ import JSONValue
 /// byte such as 0xE1 inside a string literal into the three bytes of U+FFFD
 /// and change what the program computes.
 public struct LuaSource: Sendable, Equatable {
+    /// The code, byte for byte.
     public let bytes: [UInt8]
     /// The chunk name errors and tracebacks show: "@path" for a file,
     /// "=name" for anything else.
     public let name: String
 
+    /// Source `bytes` named `name` ("@" is added to a bare path).
     public init(bytes: [UInt8], name: String) {
         self.bytes = bytes
         self.name = name.hasPrefix("=") || name.hasPrefix("@") ? name : "@\(name)"
     }
 
+    /// Source read from a file's `data`.
     public init(_ data: Data, name: String) {
         self.init(bytes: [UInt8](data), name: name)
     }

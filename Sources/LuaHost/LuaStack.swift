@@ -7,27 +7,21 @@ import JSONValue
 /// Only C API functions that cannot raise are used here: raw table access
 /// (no metamethods), pushes (allocation is safe because the allocator never
 /// refuses while Swift runs — see zd_trampoline), and type queries.
-public struct LuaStack {
-    public let L: OpaquePointer
+struct LuaStack {
+    let L: OpaquePointer
 
-    public init(_ L: OpaquePointer) { self.L = L }
+    init(_ L: OpaquePointer) { self.L = L }
 
-    public var top: Int32 { lua_gettop(L) }
+    func pop(_ n: Int32 = 1) { lua_settop(L, -n - 1) }
 
-    public func pop(_ n: Int32 = 1) { lua_settop(L, -n - 1) }
+    func absolute(_ i: Int32) -> Int32 { lua_absindex(L, i) }
 
-    public func setTop(_ n: Int32) { lua_settop(L, n) }
-
-    public func type(at i: Int32) -> Int32 { lua_type(L, i) }
-
-    public func typeName(at i: Int32) -> String {
+    func typeName(at i: Int32) -> String {
         String(cString: lua_typename(L, lua_type(L, i)))
     }
 
-    public func absolute(_ i: Int32) -> Int32 { lua_absindex(L, i) }
-
     /// The bytes of a string value (not numbers: no in-place conversion).
-    public func bytes(at i: Int32) -> [UInt8]? {
+    func bytes(at i: Int32) -> [UInt8]? {
         guard lua_type(L, i) == LUA_TSTRING else { return nil }
         var len = 0
         guard let p = lua_tolstring(L, i, &len) else { return nil }
@@ -35,39 +29,38 @@ public struct LuaStack {
     }
 
     /// A string value decoded as UTF-8 (invalid sequences repaired).
-    public func string(at i: Int32) -> String? {
+    func string(at i: Int32) -> String? {
         guard let b = bytes(at: i) else { return nil }
         return String(decoding: b, as: UTF8.self)
     }
 
-    public func push(_ s: String) {
+    func push(_ s: String) {
         var s = s
         s.withUTF8 { buf in
             buf.withMemoryRebound(to: CChar.self) { _ = lua_pushlstring(L, $0.baseAddress, $0.count) }
         }
     }
 
-    public func push(bytes: [UInt8]) {
+    func push(bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { buf in
             buf.withMemoryRebound(to: CChar.self) { _ = lua_pushlstring(L, $0.baseAddress, $0.count) }
         }
     }
 
-    public func pushNil() { lua_pushnil(L) }
-    public func push(_ b: Bool) { lua_pushboolean(L, b ? 1 : 0) }
-    public func push(_ i: Int64) { lua_pushinteger(L, lua_Integer(i)) }
-    public func push(_ d: Double) { lua_pushnumber(L, d) }
-    public func pushLightUserdata(_ p: UnsafeMutableRawPointer) { lua_pushlightuserdata(L, p) }
+    func push(_ b: Bool) { lua_pushboolean(L, b ? 1 : 0) }
+    func push(_ i: Int64) { lua_pushinteger(L, lua_Integer(i)) }
+    func push(_ d: Double) { lua_pushnumber(L, d) }
+    func pushLightUserdata(_ p: UnsafeMutableRawPointer) { lua_pushlightuserdata(L, p) }
 
     /// Raw field read: pushes t[key] without metamethods.
-    public func rawField(_ t: Int32, _ key: String) {
+    func rawField(_ t: Int32, _ key: String) {
         let t = absolute(t)
         push(key)
         lua_rawget(L, t)
     }
 
     /// Raw field write: t[key] = value on top (popped).
-    public func setRawField(_ t: Int32, _ key: String) {
+    func setRawField(_ t: Int32, _ key: String) {
         let t = absolute(t)
         push(key)
         lua_rotate(L, -2, 1)

@@ -5,6 +5,11 @@ import Foundation
 /// Lua's C-stack limit (about 200 nested C calls) assumes a normal stack;
 /// pool threads have small ones. Running every Lua call here lets Lua's own
 /// limit trip first, and keeps the state on a single thread.
+///
+/// `@unchecked Sendable`: `jobs` and `stopped` are touched only with
+/// `condition` locked, and a job's result is written on the Lua thread
+/// before `done.signal()` and read by the caller only after `done.wait()`.
+/// A condition variable, not a `Mutex`, because the thread sleeps on it.
 final class LuaThread: @unchecked Sendable {
     static let stackSize = 64 << 20
 

@@ -14,7 +14,7 @@ import CLuaShim
 public struct RunBudget {
     let runtime: UnsafeMutablePointer<zd_runtime>
 
-    public init(_ L: OpaquePointer) { runtime = zd_runtime_of(L) }
+    init(_ L: OpaquePointer) { runtime = zd_runtime_of(L) }
 
     init(runtime: UnsafeMutablePointer<zd_runtime>) { self.runtime = runtime }
 
@@ -44,14 +44,17 @@ public struct RunBudget {
         let message = withUnsafePointer(to: runtime.pointee.trip_message) {
             $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
         }
-        return LimitReached(kind: LimitKind(code: runtime.pointee.tripped) ?? .host, message: message)
+        return LimitReached(kind: LimitKind(code: zd_trip_kind(runtime)) ?? .host, message: message)
     }
 }
 
 /// Host-side work stopped because the run hit a limit. The trip is already
 /// recorded, so Lua sees the (uncatchable) limit error, not this value.
 public struct LimitReached: Error, CustomStringConvertible, Sendable {
+    /// Which limit.
     public let kind: LimitKind
+    /// The trip message, as the run ends with it.
     public let message: String
+    /// The message itself.
     public var description: String { message }
 }

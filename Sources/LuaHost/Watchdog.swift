@@ -1,5 +1,6 @@
 import CLuaShim
 import Foundation
+import Synchronization
 
 /// Enforces the wall-clock limit and delivers interrupts while a run is on.
 ///
@@ -12,33 +13,49 @@ import Foundation
 /// error in another coroutine; a coroutine that is already armed is left as
 /// it is (arming walks all its frames, which at the depth of a runaway
 /// recursion took longer than a tick: see `arm` in runtime.c).
-final class Watchdog: @unchecked Sendable {
+final class Watchdog {
     static let tick: DispatchTimeInterval = .milliseconds(10)
 
     private let queue = DispatchQueue(label: "zdsh.watchdog")
     private let timer: DispatchSourceTimer
-    private var stopped = false
+    private let watched: WatchedRuntime
 
     init(runtime rt: UnsafeMutablePointer<zd_runtime>, deadline: Date?) {
+        let watched = WatchedRuntime(rt)
+        self.watched = watched
         timer = DispatchSource.makeTimerSource(queue: queue)
         timer.schedule(deadline: .now() + Self.tick, repeating: Self.tick, leeway: .milliseconds(2))
-        timer.setEventHandler { [unowned self] in
-            guard !stopped else { return }
-            if let deadline, rt.pointee.interrupt == Int32(ZD_TRIP_NONE.rawValue), Date() >= deadline {
-                rt.pointee.interrupt = Int32(ZD_TRIP_TIMEOUT.rawValue)
-            }
-            if rt.pointee.interrupt != Int32(ZD_TRIP_NONE.rawValue) || rt.pointee.tripped != Int32(ZD_TRIP_NONE.rawValue) {
-                zd_poke(rt)
-            }
-        }
+        timer.setEventHandler { watched.tick(deadline: deadline) }
         timer.resume()
     }
 
     /// After this returns no poke is sent (the Lua thread may move on).
     func stop() {
+        // The handler runs on `queue`: once this block has run, no tick is
+        // running and every later one sees the flag.
         queue.sync {
-            stopped = true
+            watched.stopped.store(true, ordering: .releasing)
             timer.cancel()
         }
+    }
+}
+
+/// The runtime as the watchdog's thread sees it.
+///
+/// `@unchecked Sendable` because of the raw pointer: the watchdog only
+/// calls `zd_watch`, which touches the runtime's C11 atomics (`interrupt`,
+/// `tripped`) and the thread id that `zd_bind_thread` set before any
+/// watchdog existed; and no tick runs once `Watchdog.stop` has returned,
+/// which `LuaHost.runOnThread` calls before the runtime can go away.
+private final class WatchedRuntime: @unchecked Sendable {
+    let runtime: UnsafeMutablePointer<zd_runtime>
+    let stopped = Atomic<Bool>(false)
+
+    init(_ runtime: UnsafeMutablePointer<zd_runtime>) { self.runtime = runtime }
+
+    func tick(deadline: Date?) {
+        guard !stopped.load(ordering: .acquiring) else { return }
+        let passed = deadline.map { Date() >= $0 } ?? false
+        zd_watch(runtime, passed ? 1 : 0)
     }
 }

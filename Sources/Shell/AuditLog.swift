@@ -10,6 +10,11 @@ import JSONValue
 /// of them syncs the file for all lines written so far while the others wait
 /// for a sync that covers theirs. Each caller still returns only once its own
 /// line is on disk, but ten calls in flight cost one sync, not ten.
+///
+/// `@unchecked Sendable`: every mutable field (and the handle's writes) is
+/// touched only with `condition` locked; the sync itself runs unlocked but
+/// only in the one caller that set `syncing`. A condition variable, not a
+/// `Mutex`, because waiters sleep until a sync covers their line.
 public final class AuditLog: @unchecked Sendable {
     public let path: String
     private let handle: FileHandle
@@ -54,6 +59,23 @@ public final class AuditLog: @unchecked Sendable {
 
     deinit { try? handle.close() }
 
+    /// Blocking file work of async callers runs here, never on the
+    /// cooperative pool; concurrent, so group commit still works.
+    private static let syncQueue = DispatchQueue(label: "zdsh.audit", attributes: .concurrent)
+
+    /// From async code: `append` on the audit log's own queue, so that the
+    /// write and fdatasync never block a thread of the cooperative pool.
+    public func append(_ record: JSON) async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Self.syncQueue.async {
+                self.append(record)
+                done.resume()
+            }
+        }
+    }
+
+    /// Appends one record and returns once it is on disk. Blocks: call it
+    /// from a thread that may wait (the Lua thread, a command's set-up).
     public func append(_ record: JSON) {
         var line = record.encoded()
         line += "\n"

@@ -9,7 +9,7 @@ import LuaHost
 /// the destructive-call policy, blast-radius caps, confirmation, dry-run,
 /// audit and the call record all happen before the client sends anything,
 /// whichever Lua path (pcall, coroutine, callback) led here.
-public final class CallGate: @unchecked Sendable {
+public final class CallGate: Sendable {
     public struct Settings: Sendable {
         public var dryRun = false
         /// Stop before call number maxCalls + 1 (nil = no cap).
@@ -47,63 +47,79 @@ public final class CallGate: @unchecked Sendable {
     public enum Answer: Sendable { case no, once, always }
 
     public let client: DeskClient
-    public var policy: Policy
-    public var settings: Settings
     public let audit: AuditLog?
-    public var journal: Journal?
-    weak var host: LuaHost?
+    /// Everything that changes as calls pass: one owner, one lock.
+    let ledger = GateLedger()
+
+    /// The destructive-call policy; the REPL's `:allow` changes it mid-session.
+    public var policy: Policy {
+        get { ledger.withLock { $0.policy } }
+        set { ledger.withLock { $0.policy = newValue } }
+    }
+
+    public var settings: Settings {
+        get { ledger.withLock { $0.settings } }
+        set { ledger.withLock { $0.settings = newValue } }
+    }
+
+    /// The journal of the run being resumed or recorded (nil: none).
+    public var journal: Journal? {
+        get { ledger.withLock { $0.journal } }
+        set { ledger.withLock { $0.journal = newValue } }
+    }
+
     /// Folders upload operations may read files from (the runbook's folder,
     /// `--files-dir`); empty: only content given as a Lua string.
-    public var uploadRoots: [String] = []
+    public var uploadRoots: [String] {
+        get { ledger.withLock { $0.uploadRoots } }
+        set { ledger.withLock { $0.uploadRoots = newValue } }
+    }
 
-    private let lock = NSLock()
-    private var records: [CallRecord] = []
-    /// Operations the operator confirmed: a confirmation covers what it
-    /// showed, and a destructive call of any other operation asks again.
-    private var confirmedOperations: Set<String> = []
-    /// Records affected by destructive calls so far (the cap counts these).
-    private(set) var destructiveCount = 0
-    private(set) var callCount = 0
+    /// The host whose run a blast-radius cap stops (not retained).
+    var host: LuaHost? {
+        get { ledger.withLock { $0.host.value } }
+        set { ledger.withLock { $0.host = WeakHost(value: newValue) } }
+    }
+
+    var destructiveCount: Int { ledger.withLock { $0.destructiveCount } }
+    var callCount: Int { ledger.withLock { $0.callCount } }
 
     public init(client: DeskClient, policy: Policy, settings: Settings = Settings(), audit: AuditLog? = nil) {
-        self.client = client; self.policy = policy; self.settings = settings; self.audit = audit
+        self.client = client; self.audit = audit
+        ledger.withLock { $0.policy = policy; $0.settings = settings }
     }
 
     /// Marks operations as confirmed by a prompt shown before the run.
     public func markConfirmed(_ operationIds: [String]) {
-        lock.lock(); confirmedOperations.formUnion(operationIds); lock.unlock()
+        ledger.withLock { $0.confirmedOperations.formUnion(operationIds) }
     }
 
     // MARK: - Records
 
-    public var calls: [CallRecord] { lock.lock(); defer { lock.unlock() }; return records }
+    public var calls: [CallRecord] { ledger.withLock { $0.records } }
     public var deniedCount: Int { calls.filter { $0.outcome == .denied }.count }
 
-    private func record(_ call: PreparedCall, _ outcome: CallRecord.Outcome, message: String? = nil) -> Int {
+    func record(_ call: PreparedCall, _ outcome: CallRecord.Outcome, message: String? = nil) -> Int {
         if outcome == .denied {
             // Refusals are part of the record too: what was attempted and why it did not go.
             var r = Self.auditRecord(call, phase: "denied", context: settings.auditContext).objectValue ?? [:]
             if let message { r["reason"] = .string(message) }
             audit?.append(.object(r))
         }
-        lock.lock(); defer { lock.unlock() }
-        let seq = records.count + 1
         let effect = call.effect
-        records.append(CallRecord(sequence: seq, operationId: call.operation.id, calledAs: call.calledAs,
-                                  method: call.operation.method, path: concretePath(call.operation.path, call.path),
-                                  query: call.query, body: call.body, ids: call.ids, safety: effect.safety,
-                                  outcome: outcome, status: nil, errorCode: nil, message: message, durationMs: nil,
-                                  rule: effect.rule?.id, records: call.records))
-        return seq
+        return ledger.withLock { ledger in
+            let seq = ledger.records.count + 1
+            ledger.records.append(CallRecord(sequence: seq, operationId: call.operation.id, calledAs: call.calledAs,
+                                             method: call.operation.method, path: concretePath(call.operation.path, call.path),
+                                             query: call.query, body: call.body, ids: call.ids, safety: effect.safety,
+                                             outcome: outcome, status: nil, errorCode: nil, message: message, durationMs: nil,
+                                             rule: effect.rule?.id, records: call.records))
+            return seq
+        }
     }
 
-    private func update(_ seq: Int, _ change: (inout CallRecord) -> Void) {
-        lock.lock(); defer { lock.unlock() }
-        change(&records[seq - 1])
-    }
-
-    public func resetRecords() {
-        lock.lock(); records.removeAll(); lock.unlock()
+    func update(_ seq: Int, _ change: (inout CallRecord) -> Void) {
+        ledger.withLock { change(&$0.records[seq - 1]) }
     }
 
     // MARK: - Entry points (called on the Lua thread)
@@ -194,231 +210,27 @@ public final class CallGate: @unchecked Sendable {
 
     // MARK: - The gate
 
-    /// The strictest effect among the parts of one call (a long id list may
-    /// be split into several requests).
-    private static func effect(of parts: [PreparedCall]) -> CallClassification {
-        let effects = parts.map(\.effect)
-        let rank: [Safety: Int] = [.read: 0, .write: 1, .destructive: 2]
-        let worst = effects.max { rank[$0.safety]! < rank[$1.safety]! }!
-        return CallClassification(safety: worst.safety, rule: effects.compactMap(\.rule).first ?? worst.rule,
-                                  unbounded: effects.contains { $0.unbounded })
-    }
-
-    /// Reads the files of upload calls (refusing any outside the upload
-    /// roots before a byte is read), then passes the calls through the gate.
+    /// The gate, stage by stage, in the order they run (CallGate+Stages.swift).
+    /// Each stage lets the call go on, ends it with a value (a plan
+    /// placeholder, a skipped call) or throws (a refusal, a cap); only the
+    /// last one sends anything.
     private func invoke(_ parts: [PreparedCall], partial: Bool = false) throws -> HostResult {
+        // Upload calls read their files first, refusing any outside the upload
+        // roots before a byte is read.
         let files = UploadFiles(roots: uploadRoots)
-        return try pass(parts.map { try $0.loadingUploads(from: files) }, partial: partial)
-    }
-
-    private func pass(_ parts: [PreparedCall], partial: Bool) throws -> HostResult {
-        guard let first = parts.first else { return .values([.bool(true)]) }
-        let op = first.operation
-        let uncatalogued = first.uncatalogued
-        let effect = Self.effect(of: parts)
-        let ids = parts.flatMap(\.ids)
-
-        if effect.safety != .read || uncatalogued, let why = settings.refuseMutations {
-            for p in parts { _ = record(p, .denied, message: why) }
-            throw PolicyDenial(operation: op.id, calledAs: first.calledAs, ids: ids, reason: why, remedy: "move the call into main")
-        }
-
-        if effect.safety == .destructive {
-            let decision: Policy.Decision = uncatalogued
-                ? policy.decide(uncatalogued: op.method, path: op.path)
-                : policy.decide(destructive: op.id, calledAs: first.calledAs,
-                                because: effect.rule.map { "rule \($0.id): \($0.reason)" })
-            if let (reason, remedy) = decision.refusal {
-                if settings.dryRun {
-                    // A plan shows what the code would do; the grant is checked
-                    // again when the plan is applied or the run is repeated.
-                    for p in parts { _ = record(p, .planned, message: "not allowed yet: \(remedy)") }
-                    return .values([placeholder(parts)])
-                }
-                if case .ungranted = decision, let ask = settings.askWhenUngranted {
-                    // The user may let this call through, or every call of this operation.
-                    let grant = uncatalogued ? "\(op.method) \(Policy.routeSuggestion(op.path))" : OperationNames.preferred(op.id)
-                    switch ask(UngrantedQuestion(text: describe(parts), grant: grant)) {
-                    case .once: break
-                    case .always:
-                        if let pattern = try? Policy.Pattern(grant) { policy.grants.append(pattern) }
-                    case .no:
-                        for p in parts { _ = record(p, .denied, message: "declined at the confirmation prompt") }
-                        throw PolicyDenial(operation: op.id, calledAs: first.calledAs, ids: ids,
-                                           reason: "declined at the confirmation prompt",
-                                           remedy: "answer y, or :allow \(uncatalogued ? "'\(grant)'" : grant) for the rest of the session")
-                    }
-                } else {
-                    for p in parts { _ = record(p, .denied, message: "\(reason); to allow: \(remedy)") }
-                    throw PolicyDenial(operation: op.id, calledAs: first.calledAs, ids: ids, reason: reason, remedy: remedy)
-                }
-            }
-        }
-
-        // Blast-radius caps stop the run before the call, uncatchably. The
-        // destructive cap counts records, and an unbounded set exceeds any cap.
-        if let max = settings.maxCalls, callCount + parts.count > max {
-            host?.trip(.host, "call cap of \(max) reached before \(first.calledAs) (raise it with --max-calls)")
-            throw HostError("call cap reached")
-        }
-        var affected = 0
-        if effect.safety == .destructive {
-            if effect.unbounded && !settings.allowUnbounded {
-                if settings.dryRun {
-                    for p in parts { _ = record(p, .planned, message: "affects an unbounded set of records: needs --allow-unbounded") }
-                    return .values([placeholder(parts)])
-                }
-                for p in parts { _ = record(p, .denied, message: "affects an unbounded set of records; to allow: --allow-unbounded") }
-                host?.trip(.host, "\(first.calledAs) affects an unbounded set of records, which exceeds the destructive cap of \(settings.maxDestructive) (allow it with --allow-unbounded)")
-                throw HostError("destructive cap reached")
-            }
-            affected = effect.unbounded ? 0 : parts.reduce(0) { $0 + ($1.records ?? 0) }
-            if destructiveCount + affected > settings.maxDestructive {
-                for p in parts { _ = record(p, .denied, message: "destructive cap of \(settings.maxDestructive) records reached") }
-                host?.trip(.host, "destructive cap of \(settings.maxDestructive) records reached before \(first.calledAs) on \(affected) record\(affected == 1 ? "" : "s") (\(destructiveCount) affected so far; raise it with --max-destructive)")
-                throw HostError("destructive cap reached")
-            }
-        }
-        callCount += parts.count
-        destructiveCount += affected
-
-        // Dry runs send no write, and no request at all outside the catalog.
-        if settings.dryRun && (effect.safety != .read || uncatalogued) {
-            for p in parts {
-                _ = record(p, .planned)
-                var r = Self.auditRecord(p, phase: "planned", context: settings.auditContext).objectValue ?? [:]
-                r["dry_run"] = .bool(true)
-                audit?.append(.object(r))
-            }
-            return .values([placeholder(parts)])
-        }
-
-        if effect.safety == .destructive, let confirm = settings.confirm {
-            let key = uncatalogued ? "\(op.method) \(op.path)" : op.id
-            lock.lock(); let already = confirmedOperations.contains(key); lock.unlock()
-            if !already {
-                guard confirm(first) else {
-                    for p in parts { _ = record(p, .denied, message: "declined at the confirmation prompt") }
-                    throw PolicyDenial(operation: op.id, calledAs: first.calledAs, ids: ids,
-                                       reason: "declined at the confirmation prompt", remedy: "answer y, or pass --yes")
-                }
-                markConfirmed([key])
-            }
-        }
-
-        // Resume: a mass action that partly failed is sent again for the ids
-        // that failed, and only those; a call that completed is skipped.
-        var parts = parts
-        if effect.safety != .read, let journal {
-            parts = parts.compactMap { p in
-                var current: PreparedCall? = p
-                for _ in 0..<16 {
-                    guard let c = current, let done = journal.succeededBefore(c) else { break }
-                    let narrowed = c.without(ids: done)
-                    if narrowed.map(Journal.key) == Journal.key(c) { break }
-                    current = narrowed
-                }
-                return current
-            }
-            if parts.isEmpty {
-                _ = record(first, .sent, message: "skipped: every id succeeded in the resumed run")
-                return .values([.object(["skipped": .bool(true), "operation": .string(op.id)])])
-            }
-            if parts.allSatisfy({ journal.completed($0) }) {
-                for p in parts { _ = record(p, .sent, message: "skipped: completed in the resumed run") }
-                return .values([.object(["skipped": .bool(true), "operation": .string(op.id)])])
-            }
-        }
-
-        // A call the resumed run sent but never heard back from: a deletion
-        // is re-checked by reading the record; repeating an idempotent call
-        // is harmless; any other is left for the operator.
-        var verifyFirst: DeskCatalog.Operation?
-        if effect.safety != .read, let journal, parts.contains(where: { journal.outcomeUnknown($0) }) {
-            if let read = OutcomeCheck.verifier(for: op), parts.count == 1 {
-                verifyFirst = read
-            } else if !["PUT", "PATCH", "DELETE"].contains(op.method) {
-                let message = "the outcome of this call in run \(journal.runId) is unknown (the run stopped while it was in flight), and \(op.method) is not safe to repeat: check \(first.calledAs) \(ids.prefix(10).joined(separator: ", ")) by hand, then run again without --resume"
-                for p in parts { _ = record(p, .failed, message: message) }
-                throw HostError("\(first.calledAs): \(message)")
-            }
-        }
-
-        let sequences = parts.map { record($0, .sent) }
-        let client = self.client
-        let audit = effect.safety == .read ? nil : self.audit
-        let journal = self.journal
-        let context = settings.auditContext
-        return .suspend { [weak self] in
-            if let read = verifyFirst, let p = parts.first {
-                switch await OutcomeCheck.check(p, with: read, client: client) {
-                case .applied:
-                    journal?.markCompleted(p)
-                    self?.update(sequences[0]) { $0.message = "skipped: the resumed run's call was applied (\(read.id) finds no record)" }
-                    return [.object(["skipped": .bool(true), "operation": .string(op.id)])]
-                case .notApplied:
-                    break  // the record is still there: send the call
-                case .unknown:
-                    let message = "the outcome of this call in run \(journal?.runId ?? "") is unknown and reading \(read.id) did not tell; check \(first.calledAs) \(ids.prefix(10).joined(separator: ", ")) by hand, then run again without --resume"
-                    self?.update(sequences[0]) { $0.outcome = .failed; $0.message = message }
-                    throw HostError("\(first.calledAs): \(message)")
-                }
-            }
-            var results: [DeskResult] = []
-            var allOutcomes = RecordOutcomes()
-            for (p, seq) in zip(parts, sequences) {
-                do { try await HelpCenterCheck.verify(p, client: client) } catch let e as DeskError {
-                    self?.update(seq) { $0.outcome = .failed; $0.message = e.message }
-                    throw APIError(e)
-                }
-                audit?.append(Self.auditRecord(p, phase: "intent", context: context))
-                if p.effect.safety != .read { journal?.markInFlight(p) }
-                let start = Date()
-                do {
-                    let r: DeskResult
-                    if p.uncatalogued {
-                        r = try await client.raw(method: p.operation.method, path: p.operation.path, query: p.query, body: p.body)
-                    } else if !p.uploads.isEmpty {
-                        r = try await client.upload(p.operation, path: p.path, query: p.query, files: p.uploads)
-                    } else {
-                        r = try await client.call(p.operation, path: p.path, query: p.query, body: p.body)
-                    }
-                    let ms = Int(Date().timeIntervalSince(start) * 1000)
-                    let outcomes = p.effect.safety == .read ? nil : RecordOutcomes(r)
-                    self?.update(seq) { $0.status = r == .empty ? 204 : 200; $0.durationMs = ms; $0.outcomes = outcomes }
-                    audit?.append(Self.auditRecord(p, phase: "outcome", context: context, status: r == .empty ? 204 : 200,
-                                                   durationMs: ms, outcomes: outcomes))
-                    if let outcomes, outcomes.isPartial {
-                        journal?.markPartial(p, succeeded: outcomes.succeeded)
-                        allOutcomes.succeeded += outcomes.succeeded
-                        allOutcomes.failed += outcomes.failed
-                    } else if p.effect.safety != .read {
-                        journal?.markCompleted(p)
-                        allOutcomes.succeeded += outcomes?.succeeded ?? []
-                    }
-                    results.append(r)
-                } catch let e as DeskError {
-                    let ms = Int(Date().timeIntervalSince(start) * 1000)
-                    // Zoho answered: the outcome is known (no change), unless nothing came back at all.
-                    if e.status != nil { journal?.markSettled(p) }
-                    self?.update(seq) { $0.outcome = .failed; $0.status = e.status; $0.errorCode = e.errorCode; $0.message = e.message; $0.durationMs = ms }
-                    audit?.append(Self.auditRecord(p, phase: "outcome", context: context, status: e.status, errorCode: e.errorCode ?? e.kind.rawValue, durationMs: ms))
-                    throw APIError(e)
-                } catch {
-                    self?.update(seq) { $0.outcome = .failed; $0.message = "\(error)" }
-                    audit?.append(Self.auditRecord(p, phase: "outcome", context: context, errorCode: "\(error)"))
-                    throw error
-                }
-            }
-            if allOutcomes.isPartial && !partial {
-                throw PartialFailure(operation: op.id, calledAs: first.calledAs, outcomes: allOutcomes)
-            }
-            return [Self.luaValue(results, envelope: op.envelope)]
-        }
+        guard var call = GatedCall(try parts.map { try $0.loadingUploads(from: files) }, partial: partial) else { return .values([.bool(true)]) }
+        try refuseAtTopLevel(call)
+        if let planned = try applyPolicy(call) { return planned }
+        if let planned = try enforceCaps(call) { return planned }
+        if let planned = planInsteadOfSending(call) { return planned }
+        try confirmIfAsked(call)
+        if let skipped = narrowForResume(&call) { return skipped }
+        let verifyFirst = try checkUnknownOutcome(call)
+        return send(call, verifyingFirst: verifyFirst)
     }
 
     /// "helpcenter.labels.delete is destructive: DELETE /api/v1/labels/1 (ids: 1)".
-    private func describe(_ parts: [PreparedCall]) -> String {
+    func describe(_ parts: [PreparedCall]) -> String {
         let first = parts[0], op = first.operation
         let ids = parts.flatMap(\.ids)
         var text = "\(first.calledAs) is destructive: \(op.method) \(Terminal.visible(concretePath(op.path, first.path)))"
@@ -426,7 +238,7 @@ public final class CallGate: @unchecked Sendable {
         return text
     }
 
-    private func placeholder(_ parts: [PreparedCall]) -> JSON {
+    func placeholder(_ parts: [PreparedCall]) -> JSON {
         let op = parts[0].operation
         return .object([
             "dry_run": .bool(true),

@@ -2,6 +2,7 @@ import DeskCore
 import Foundation
 import GRDB
 import JSONValue
+import Synchronization
 
 /// Completed mutating calls of each run, in SQLite, so that
 /// `zdsh run FILE --resume RUN_ID` can re-run a runbook and skip the calls
@@ -10,11 +11,20 @@ import JSONValue
 /// A call is identified by operation, concrete path, query and body; the
 /// same call made twice in a run is counted twice, and skipped at most as
 /// many times as it completed.
-public final class Journal: @unchecked Sendable {
+public final class Journal: Sendable {
     public let runId: String
     private let db: DatabaseQueue
-    private let lock = NSLock()
-    private var remaining: [String: Int] = [:]
+    private let resumed: Mutex<Resumed>
+
+    /// What the resumed run left, taken once per use.
+    private struct Resumed {
+        /// Completions per call key, each skipping one call.
+        var remaining: [String: Int] = [:]
+        /// Ids that succeeded per mass-action call key.
+        var partials: [String: Set<String>] = [:]
+        /// Calls sent but never answered, per call key.
+        var unknown: [String: Int] = [:]
+    }
 
     /// `$XDG_STATE_HOME/zdsh/journal.sqlite`.
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
@@ -27,23 +37,27 @@ public final class Journal: @unchecked Sendable {
     public init(path: String, runId: String, resuming: Bool) throws {
         self.runId = runId
         db = try JournalDatabase.open(path: path)
-        if resuming {
-            let keys = try db.read { db in
-                try String.fetchAll(db, sql: "SELECT call_key FROM completed WHERE run_id = ?", arguments: [runId])
-            }
-            for k in keys { remaining[k, default: 0] += 1 }
-            let pending = try db.read { db in
-                try String.fetchAll(db, sql: "SELECT call_key FROM inflight WHERE run_id = ?", arguments: [runId])
-            }
-            for k in pending { unknown[k, default: 0] += 1 }
-            let rows = try db.read { db in
-                try Row.fetchAll(db, sql: "SELECT call_key, succeeded FROM partial WHERE run_id = ?", arguments: [runId])
-            }
-            for row in rows {
-                let ids = (try? JSON.parse(Array((row["succeeded"] as String).utf8)))?.arrayValue?.compactMap(\.stringValue) ?? []
-                partials[row["call_key"], default: []].formUnion(ids)
-            }
+        resumed = Mutex(resuming ? try Self.load(db, runId: runId) : Resumed())
+    }
+
+    private static func load(_ db: DatabaseQueue, runId: String) throws -> Resumed {
+        var resumed = Resumed()
+        let keys = try db.read { db in
+            try String.fetchAll(db, sql: "SELECT call_key FROM completed WHERE run_id = ?", arguments: [runId])
         }
+        for k in keys { resumed.remaining[k, default: 0] += 1 }
+        let pending = try db.read { db in
+            try String.fetchAll(db, sql: "SELECT call_key FROM inflight WHERE run_id = ?", arguments: [runId])
+        }
+        for k in pending { resumed.unknown[k, default: 0] += 1 }
+        let rows = try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT call_key, succeeded FROM partial WHERE run_id = ?", arguments: [runId])
+        }
+        for row in rows {
+            let ids = (try? JSON.parse(Array((row["succeeded"] as String).utf8)))?.arrayValue?.compactMap(\.stringValue) ?? []
+            resumed.partials[row["call_key"], default: []].formUnion(ids)
+        }
+        return resumed
     }
 
     /// Runs that have journal entries, newest first.
@@ -59,16 +73,20 @@ public final class Journal: @unchecked Sendable {
     /// True (once per completion) when this call completed in the resumed run.
     func completed(_ call: PreparedCall) -> Bool {
         let k = Journal.key(call)
-        lock.lock(); defer { lock.unlock() }
-        guard let n = remaining[k], n > 0 else { return false }
-        remaining[k] = n - 1
-        return true
+        return resumed.withLock { r in
+            guard let n = r.remaining[k], n > 0 else { return false }
+            r.remaining[k] = n - 1
+            return true
+        }
     }
 
-    func markCompleted(_ call: PreparedCall) {
-        let k = Journal.key(call)
+    // The writes below are async: GRDB runs them on its writer queue, so a
+    // synchronous SQLite commit never blocks a thread of the cooperative pool.
+
+    func markCompleted(_ call: PreparedCall) async {
+        let k = Journal.key(call), runId = runId
         let now = UTCTimestamp.string()
-        try? db.write { db in
+        try? await db.write { db in
             try db.execute(sql: "INSERT INTO completed(run_id, call_key, time) VALUES (?, ?, ?)", arguments: [runId, k, now])
             try Journal.clearInFlight(db, runId: runId, key: k)
         }
@@ -83,29 +101,29 @@ public final class Journal: @unchecked Sendable {
 
     /// Written before a mutating call is sent: a record left here after the
     /// process died is a call whose outcome is unknown.
-    func markInFlight(_ call: PreparedCall) {
-        let k = Journal.key(call)
+    func markInFlight(_ call: PreparedCall) async {
+        let k = Journal.key(call), runId = runId
         let now = UTCTimestamp.string()
-        try? db.write { db in
+        try? await db.write { db in
             try db.execute(sql: "INSERT INTO inflight(run_id, call_key, time) VALUES (?, ?, ?)", arguments: [runId, k, now])
         }
     }
 
     /// The call failed with a known answer: it is no longer in flight.
-    func markSettled(_ call: PreparedCall) {
-        let k = Journal.key(call)
-        try? db.write { db in
+    func markSettled(_ call: PreparedCall) async {
+        let k = Journal.key(call), runId = runId
+        try? await db.write { db in
             try Journal.clearInFlight(db, runId: runId, key: k)
         }
     }
 
     /// A mass action in which some ids failed: the ids that succeeded, so a
     /// resumed run sends the same call for the failed ids only.
-    func markPartial(_ call: PreparedCall, succeeded: [String]) {
-        let k = Journal.key(call)
+    func markPartial(_ call: PreparedCall, succeeded: [String]) async {
+        let k = Journal.key(call), runId = runId
         let now = UTCTimestamp.string()
         let ids = JSON.array(succeeded.map(JSON.string)).encoded()
-        try? db.write { db in
+        try? await db.write { db in
             try db.execute(sql: "INSERT INTO partial(run_id, call_key, succeeded, time) VALUES (?, ?, ?, ?)", arguments: [runId, k, ids, now])
             try Journal.clearInFlight(db, runId: runId, key: k)
         }
@@ -114,22 +132,17 @@ public final class Journal: @unchecked Sendable {
     /// Ids that already succeeded in the resumed run for this call (nil: none recorded).
     func succeededBefore(_ call: PreparedCall) -> Set<String>? {
         let k = Journal.key(call)
-        lock.lock(); defer { lock.unlock() }
-        return partials[k]
+        return resumed.withLock { $0.partials[k] }
     }
-
-    private var partials: [String: Set<String>] = [:]
-
-    /// Calls of the resumed run whose outcome is unknown (sent, never answered).
-    private(set) var unknown: [String: Int] = [:]
 
     /// True (once per record) when this call's outcome in the resumed run is unknown.
     func outcomeUnknown(_ call: PreparedCall) -> Bool {
         let k = Journal.key(call)
-        lock.lock(); defer { lock.unlock() }
-        guard let n = unknown[k], n > 0 else { return false }
-        unknown[k] = n - 1
-        return true
+        return resumed.withLock { r in
+            guard let n = r.unknown[k], n > 0 else { return false }
+            r.unknown[k] = n - 1
+            return true
+        }
     }
 
     /// Keys recorded under this run id (apply's own bookkeeping: one key
@@ -138,9 +151,10 @@ public final class Journal: @unchecked Sendable {
         Set(try db.read { try String.fetchAll($0, sql: "SELECT call_key FROM completed WHERE run_id = ?", arguments: [runId]) })
     }
 
-    func markCompleted(key: String) throws {
+    func markCompleted(key: String) async throws {
+        let runId = runId
         let now = UTCTimestamp.string()
-        try db.write { db in
+        try await db.write { db in
             try db.execute(sql: "INSERT INTO completed(run_id, call_key, time) VALUES (?, ?, ?)", arguments: [runId, key, now])
         }
     }
@@ -166,6 +180,21 @@ enum JournalDatabase {
         let db = try DatabaseQueue(path: path, configuration: config)
         try db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
         for suffix in ["", "-wal", "-shm"] { chmod(path + suffix, 0o600) }
+        let migrator = schema
+        // Another process may be creating the same tables right now.
+        var attempt = 0
+        while true {
+            do { try migrator.migrate(db); break } catch {
+                attempt += 1
+                if attempt >= 5 { throw error }
+                usleep(UInt32(20_000 * attempt))
+            }
+        }
+        return db
+    }
+
+    /// The tables of the journal and the run registry, migration by migration.
+    static var schema: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """
@@ -212,15 +241,6 @@ enum JournalDatabase {
                 CREATE INDEX partial_run ON partial(run_id);
                 """)
         }
-        // Another process may be creating the same tables right now.
-        var attempt = 0
-        while true {
-            do { try migrator.migrate(db); break } catch {
-                attempt += 1
-                if attempt >= 5 { throw error }
-                usleep(UInt32(20_000 * attempt))
-            }
-        }
-        return db
+        return migrator
     }
 }

@@ -167,27 +167,27 @@ public struct PlanApplier {
         var sent = 0
         for step in pending {
             let p = step.call
-            audit.append(CallGate.auditRecord(p, phase: "intent", context: context))
+            await audit.append(CallGate.auditRecord(p, phase: "intent", context: context))
             let start = Date()
             do {
                 let r = p.uploads.isEmpty
                     ? try await backend.client.call(p.operation, path: p.path, query: p.query, body: p.body)
                     : try await backend.client.upload(p.operation, path: p.path, query: p.query, files: p.uploads)
                 let ms = Int(Date().timeIntervalSince(start) * 1000)
-                audit.append(CallGate.auditRecord(p, phase: "outcome", context: context, status: r == .empty ? 204 : 200, durationMs: ms))
-                try journal.markCompleted(key: "call \(step.index)")
+                await audit.append(CallGate.auditRecord(p, phase: "outcome", context: context, status: r == .empty ? 204 : 200, durationMs: ms))
+                try await journal.markCompleted(key: "call \(step.index)")
                 sent += 1
             } catch let e as DeskError {
                 let ms = Int(Date().timeIntervalSince(start) * 1000)
-                audit.append(CallGate.auditRecord(p, phase: "outcome", context: context, status: e.status,
-                                                  errorCode: e.errorCode, durationMs: ms))
+                await audit.append(CallGate.auditRecord(p, phase: "outcome", context: context, status: e.status,
+                                                        errorCode: e.errorCode ?? e.kind.rawValue, durationMs: ms))
                 // Completed calls are journalled, so applying again resumes here.
                 progress("zdsh: applied \(sent) of \(pending.count); call \(step.index) (\(p.operation.id)) failed; "
                                + "`zdsh apply` again resumes at it")
                 throw e
             }
         }
-        try journal.markCompleted(key: "complete")
+        try await journal.markCompleted(key: "complete")
         progress("zdsh: applied \(sent) call\(sent == 1 ? "" : "s")")
         report.summary = ["plan": .string(planId), "calls": .int(Int64(steps.count)), "applied": .int(Int64(sent))]
         return .ok

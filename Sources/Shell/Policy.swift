@@ -100,7 +100,7 @@ public struct Policy: Sendable, Equatable {
         public enum Kind: Sendable, Equatable { case name, route(method: String) }
         public let text: String
         public let kind: Kind
-        private let regex: NSRegularExpression?
+        private let glob: SegmentGlob
 
         public init(_ text: String) throws {
             let trimmed = text.trimmingCharacters(in: .whitespaces)
@@ -119,34 +119,18 @@ public struct Policy: Sendable, Equatable {
                 }
                 self.text = "\(method) \(path)"
                 kind = .route(method: method)
-                regex = Self.compile(path, separator: "/")
+                glob = SegmentGlob(path, separator: "/")
             } else {
                 guard trimmed.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._*".contains($0)) }) else {
                     throw PolicyError("invalid operation pattern \"\(text)\": use an operation name (desk.profiles.delete, helpcenter.labels.*, deleteProfile) or a route ('POST /api/v1/foo/*')")
                 }
                 self.text = trimmed
                 kind = .name
-                regex = Self.compile(trimmed, separator: ".")
+                glob = SegmentGlob(trimmed, separator: ".")
             }
         }
 
-        private static func compile(_ glob: String, separator: Character) -> NSRegularExpression? {
-            var re = "^"
-            let chars = Array(glob)
-            for (i, c) in chars.enumerated() {
-                if c == "*" {
-                    re += i == chars.count - 1 ? ".*" : "[^\(NSRegularExpression.escapedPattern(for: String(separator)))]*"
-                } else {
-                    re += NSRegularExpression.escapedPattern(for: String(c))
-                }
-            }
-            return try? NSRegularExpression(pattern: re + "$")
-        }
-
-        private func test(_ s: String) -> Bool {
-            guard let regex else { return false }
-            return regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
-        }
+        private func test(_ s: String) -> Bool { glob.matches(s) }
 
         /// A name pattern against any of an operation's names.
         public func matches(names: [String]) -> Bool {

@@ -6,7 +6,7 @@ import JSONValue
 /// Every `zdsh run` of a runbook file: what ran where, when, and how it
 /// ended — so `zdsh runs` can show what to resume, and `--resume` can
 /// refuse anything that is not the same job (fail closed).
-public final class RunRegistry: @unchecked Sendable {
+public final class RunRegistry: Sendable {
     public enum State: String, Sendable {
         case running, complete, failed, interrupted, denied
         case dryRun = "dry run"

@@ -1,5 +1,3 @@
-import CLua
-import CLuaShim
 import JSONValue
 import LuaHost
 
@@ -13,30 +11,21 @@ import LuaHost
 /// table); else the runbook file without a line.
 enum RunbookSpecLocation {
     /// `where(spec)` → "file:line: ", "file: " or "".
-    static let hostFunction: HostFunction = { call in
-        let L = call.L
-        var ar = lua_Debug()
+    static func hostFunction(_ call: HostCall) -> HostResult {
         // Level 0 is this host function, 1 the library's `bad`, 2 the
         // `runbook` function, 3 its caller.
-        if lua_getstack(L, 2, &ar) != 0, lua_getinfo(L, "t", &ar) != 0, ar.istailcall == 0,
-           lua_getstack(L, 3, &ar) != 0, lua_getinfo(L, "Sl", &ar) != 0, let place = userPlace(&ar, line: ar.currentline) {
+        if let runbook = call.frame(at: 2), !runbook.isTailCall,
+           let caller = call.frame(at: 3), let place = userPlace(caller.place, line: caller.place.line) {
             return .value(.string(place))
         }
-        if lua_type(L, 1) == LUA_TTABLE {
-            LuaStack(L).rawField(1, "main")
-            if lua_type(L, -1) == LUA_TFUNCTION, lua_getinfo(L, ">S", &ar) != 0, let place = userPlace(&ar, line: ar.linedefined) {
-                return .value(.string(place))
-            }
-            lua_settop(L, 1)
+        if let main = call.definition(ofField: "main", inTableAt: 1), let place = userPlace(main, line: main.line) {
+            return .value(.string(place))
         }
         // The driver holds the runbook's compiled chunk as its first local.
         var level: Int32 = 3
-        while lua_getstack(L, level, &ar) != 0 {
-            if lua_getlocal(L, &ar, 1) != nil {
-                if lua_type(L, -1) == LUA_TFUNCTION, lua_getinfo(L, ">S", &ar) != 0, let place = userPlace(&ar, line: -1) {
-                    return .value(.string(place))
-                }
-                lua_settop(L, 1)
+        while call.frame(at: level) != nil {
+            if let chunk = call.definitionOfFirstLocal(atLevel: level), let place = userPlace(chunk, line: -1) {
+                return .value(.string(place))
             }
             level += 1
         }
@@ -44,11 +33,8 @@ enum RunbookSpecLocation {
     }
 
     /// "short_src:line: " for a frame or function of the user's own code.
-    private static func userPlace(_ ar: inout lua_Debug, line: Int32) -> String? {
-        guard let source = ar.source.map({ String(cString: $0) }), source.hasPrefix("@") else { return nil }
-        let short = withUnsafeBytes(of: &ar.short_src) { raw in
-            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-        }
-        return line > 0 ? "\(short):\(line): " : "\(short): "
+    private static func userPlace(_ place: SourcePlace, line: Int32) -> String? {
+        guard place.isFile else { return nil }
+        return line > 0 ? "\(place.shortSource):\(line): " : "\(place.shortSource): "
     }
 }

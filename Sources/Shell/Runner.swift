@@ -176,10 +176,11 @@ public struct Runner {
 
         // Rehearsals on the simulator keep their own log, apart from production's.
         let audit = try AuditLog(path: options.auditPath ?? (backend.simulator != nil ? AuditLog.simulatorPath() : AuditLog.defaultPath()))
+        // Under --json stdout carries only the document: print goes to stderr.
+        let output: @Sendable (String) -> Void = options.json ? RunbookOutput.writeAside : RunbookOutput.write
+        let rawOutput: @Sendable ([UInt8]) -> Void = options.json ? RunbookOutput.writeAside(bytes:) : RunbookOutput.write(bytes:)
         let session = try Session(client: backend.client, policy: policy, settings: settings, audit: audit,
-                                  limits: options.limits, modulePaths: modulePaths,
-                                  output: options.json ? RunbookOutput.writeAside : RunbookOutput.write,
-                                  rawOutput: options.json ? RunbookOutput.writeAside(bytes:) : RunbookOutput.write(bytes:))
+                                  limits: options.limits, modulePaths: modulePaths, output: output, rawOutput: rawOutput)
         session.gate.uploadRoots = modulePaths + options.filesDirs
 
         if case .file = source, options.resume != nil || !options.dryRun {

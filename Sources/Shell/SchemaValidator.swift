@@ -1,6 +1,7 @@
 import DeskCatalog
 import Foundation
 import JSONValue
+import Synchronization
 
 /// Checks a value against the catalog's schema subset before anything is
 /// sent, and normalises what Zoho expects (ids as digit strings).
@@ -11,7 +12,7 @@ enum SchemaValidator {
         let expected: String
     }
 
-    private static let regexCache = LockedCache<String, NSRegularExpression>()
+    private static let regexCache = Mutex<[String: NSRegularExpression]>([:])
 
     static func isIdSchema(_ s: Schema) -> Bool {
         s.format == "int64" || s.pattern == "([0-9]+)" || s.pattern == "[0-9]+"
@@ -108,20 +109,10 @@ enum SchemaValidator {
     static func fmt(_ d: Double) -> String { d.rounded() == d ? String(Int64(d)) : String(d) }
 
     static func regex(_ pattern: String) -> NSRegularExpression? {
-        if let cached = regexCache[pattern] { return cached }
+        if let cached = regexCache.withLock({ $0[pattern] }) { return cached }
         // JSON Schema patterns are unanchored; Zoho's are written to match whole values.
         guard let re = try? NSRegularExpression(pattern: "^(?:\(pattern))$") else { return nil }
-        regexCache[pattern] = re
+        regexCache.withLock { $0[pattern] = re }
         return re
-    }
-}
-
-/// A small thread-safe memo table.
-final class LockedCache<Key: Hashable, Value>: @unchecked Sendable {
-    private var storage: [Key: Value] = [:]
-    private let lock = NSLock()
-    subscript(key: Key) -> Value? {
-        get { lock.lock(); defer { lock.unlock() }; return storage[key] }
-        set { lock.lock(); storage[key] = newValue; lock.unlock() }
     }
 }

@@ -83,7 +83,7 @@ public final class Session {
 enum LuaJSONArgument {
     struct Failure: Error { let reason: String }
     static func read(_ call: HostCall, _ i: Int32) throws -> JSON {
-        do { return try LuaJSON.read(call.L, i) } catch let e as LuaJSON.ConversionError {
+        do { return try call.convertedJSON(i) } catch let e as LuaJSON.ConversionError {
             throw Failure(reason: e.description)
         }
     }

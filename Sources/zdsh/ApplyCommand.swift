@@ -87,7 +87,7 @@ struct AuditCommand: ParsableCommand {
             let onTerminal = isatty(STDOUT_FILENO) != 0
             func show(_ r: JSON) {
                 print(json ? (onTerminal ? Terminal.visible(r.encoded()) : r.encoded()) : AuditLog.humanLine(r, colour: colour.colour))
-                fflush(stdout)
+                fflush(nil)
             }
             records.forEach(show)
             if follow { query.follow(path: path, from: end, emit: show) }

@@ -37,7 +37,8 @@ struct ReplCommand: AsyncParsableCommand {
             options.auditPath = target.audit
             options.json = target.json
             options.askBeforeDestructive = !target.yes
-            let repl = try Repl(backend: backend, policy: policy, settings: settings, options: options)
+            // Handed to the REPL's own thread below and used only there from then on.
+            nonisolated(unsafe) let repl = try Repl(backend: backend, policy: policy, settings: settings, options: options)
             repl.gate.uploadRoots = sandbox.filesDir
             // The loop blocks on terminal reads: give it its own thread rather
             // than hold one of the few cooperative ones the API calls need.

@@ -81,14 +81,14 @@ struct SimCommand: AsyncParsableCommand {
                     Rehearse login: zdsh auth login --profile sim --accounts-url \(sim.accountsURL) --api-url \(sim.apiURL)
                     Try: curl -H 'Authorization: Zoho-oauthtoken \(token)' -H 'orgId: \(sim.orgId)' \(sim.apiURL)/api/v1/tickets
                     """)
-                fflush(stdout)
+                fflush(nil)
             }
             // The server's own counters, for tests and rehearsals that check what reached it.
             let stats = sim.stats
             let refused = sim.requestLog.filter { $0.status == 429 }.count
             print("served \(stats.requests) requests; peak in flight \(stats.peakInFlight) of \(config.concurrencyLimit); "
                   + "credits used \(stats.creditsUsed) of \(config.dailyCredits); 429 answers \(refused)")
-            fflush(stdout)
+            fflush(nil)
         }
     }
 

@@ -41,7 +41,7 @@ struct TestCommand: ParsableCommand {
         if !tap && !json {
             options.progress = { result in
                 print(ConsoleReporter.line(result))
-                fflush(stdout)
+                fflush(nil)
             }
         }
         let suite: SuiteReport

@@ -35,12 +35,12 @@ final class McpProtocolTests: XCTestCase {
         return (responses, r.err, r.status)
     }
 
-    static let initialize: [[String: Any]] = [
+    static var initialize: [[String: Any]] { [
         ["jsonrpc": "2.0", "id": 1, "method": "initialize",
          "params": ["protocolVersion": "2025-06-18", "capabilities": [:] as [String: Any],
                     "clientInfo": ["name": "by-hand", "version": "1"]]],
         ["jsonrpc": "2.0", "method": "notifications/initialized"],
-    ]
+    ] }
 
     static func call(_ id: Int, _ tool: String, _ arguments: [String: Any]) -> [String: Any] {
         ["jsonrpc": "2.0", "id": id, "method": "tools/call", "params": ["name": tool, "arguments": arguments]]

@@ -20,7 +20,7 @@ final class JSONTests: XCTestCase {
         XCTAssertEqual(try JSON.parse("9223372036854775807"), .int(.max))
         XCTAssertEqual(try JSON.parse("-9223372036854775808"), .int(.min))
         XCTAssertEqual(try JSON.parse("9223372036854775808"), .double(9223372036854775808))
-        XCTAssertEqual(try JSON.parse("-9223372036854775809"), .double(-9223372036854775809))
+        XCTAssertEqual(try JSON.parse("-9223372036854775809"), .double(-9.223372036854775809e18))
         XCTAssertEqual(try JSON.parse("-0"), .int(0))
         XCTAssertEqual(try JSON.parse("[0,-7,1892000000190001]"), .array([.int(0), .int(-7), .int(1892000000190001)]))
     }

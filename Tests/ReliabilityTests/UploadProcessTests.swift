@@ -137,7 +137,7 @@ final class UploadProcessTests: XCTestCase {
         let client = field("client:")
         let env = Zdsh.environment(home: dir, extra: [
             "ZOHO_CLIENT_ID": client, "ZOHO_CLIENT_SECRET": banner.split(separator: "\n").first { $0.contains("client:") }?
-                .components(separatedBy: " / ").last?.trimmingCharacters(in: .whitespaces) ?? "",
+                .components(separatedBy: " / ").dropFirst().first?.split(separator: " ").first.map(String.init) ?? "",
             "ZOHO_REFRESH_TOKEN": field("refresh token:"), "ZOHO_DESK_ORG_ID": field("orgId:"),
             "ZDSH_API_URL": base, "ZDSH_ACCOUNTS_URL": base,
         ])

@@ -8,7 +8,8 @@ import XCTest
 
 /// TAP and JUnit output, read back with a TAP parser and Foundation's XML parser.
 final class ReportTests: XCTestCase {
-    private static var cached: SuiteReport?
+    // XCTest runs this class's tests one after another on one thread.
+    nonisolated(unsafe) private static var cached: SuiteReport?
 
     private func suite() throws -> SuiteReport {
         if let s = Self.cached { return s }

@@ -16,7 +16,7 @@ final class BindingWireTests: XCTestCase {
         let lock = NSLock()
         init(_ inner: Transport) { self.inner = inner }
         func send(_ request: WireRequest) async throws -> WireResponse {
-            lock.lock(); requests.append(request); lock.unlock()
+            lock.withLock { requests.append(request) }
             return try await inner.send(request)
         }
         var mutating: [WireRequest] { lock.lock(); defer { lock.unlock() }; return requests.filter { $0.method != "GET" } }

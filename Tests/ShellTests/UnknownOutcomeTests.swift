@@ -21,7 +21,10 @@ final class UnknownOutcomeTests: XCTestCase {
     func resuming(_ binding: String, _ args: [JSON], sim: Simulator) throws -> SimSession {
         let b = FriendlyNames.binding(named: binding)!
         let call = try ArgumentBinder.bind(binding: b, operation: Catalog.shared.operation(id: b.operationId)!, arguments: args)[0]
-        try Journal(path: journalPath, runId: "killed", resuming: false).markInFlight(call)
+        let killed = try Journal(path: journalPath, runId: "killed", resuming: false)
+        let marked = expectation(description: "in-flight mark written")
+        Task { await killed.markInFlight(call); marked.fulfill() }
+        wait(for: [marked], timeout: 30)
         let s = try SimSession(allow: ["desk.profiles.delete", "helpcenter.labels.remove_users"], simulator: sim)
         s.session.gate.journal = try Journal(path: journalPath, runId: "killed", resuming: true)
         return s

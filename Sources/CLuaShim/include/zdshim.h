@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <lua5.4/lua.h>
 #include <lua5.4/lauxlib.h>
 
@@ -44,16 +45,47 @@ typedef struct zd_runtime {
   /* instructions */
   int64_t instructions;    /* executed so far, in hook steps */
   int64_t max_instructions;/* 0 = unlimited */
-  /* set from other threads (watchdog, signal handler) */
-  volatile int interrupt;  /* zd_trip to raise at the next hook */
-  /* the innermost Lua thread being resumed, which a poke hooks */
-  lua_State *volatile running;
+  /* Set from other threads (the watchdog, Ctrl-C): a C11 atomic, read
+  ** with zd_charge on the Lua thread. Swift cannot see _Atomic fields; it
+  ** goes through zd_interrupt and zd_watch. */
+  _Atomic int interrupt;   /* zd_trip to raise at the next hook */
+  /* The innermost Lua thread being resumed, which a poke hooks. Written on
+  ** the Lua thread and read by the poke's signal handler on that same
+  ** thread: an atomic, because only lock-free atomics (and volatile
+  ** sig_atomic_t) are safe to share with a signal handler. */
+  _Atomic(lua_State *) running;
+  /* Set once by zd_bind_thread before any watchdog starts (LuaHost's init
+  ** waits for it), then only read. */
   pthread_t os_thread;     /* the OS thread the state lives on */
   int bound;               /* os_thread is set (zd_bind_thread) */
-  /* the verdict */
-  int tripped;             /* zd_trip */
+  /* The verdict: written only on the Lua thread (zd_trip_set), message
+  ** first, then the kind with release order; the watchdog reads the kind.
+  ** Swift reads it with zd_trip_kind. */
+  _Atomic int tripped;     /* zd_trip */
   char trip_message[256];
 } zd_runtime;
+
+/* The trip recorded so far (ZD_TRIP_NONE while the run may go on); any thread. */
+int zd_trip_kind(zd_runtime *rt);
+
+/* Ask the running code to stop with the given zd_trip, from any thread
+** (a signal handler too: one lock-free atomic store). */
+void zd_interrupt(zd_runtime *rt, int kind);
+
+/* Clear the trip and any pending interrupt before a run (Lua thread). */
+void zd_clear_trip(zd_runtime *rt);
+
+/* Ctrl-C for an interactive session (interrupt_signal.c): install a SIGINT
+** handler that interrupts rt's run and notes the press; remove it; and
+** whether Ctrl-C was pressed since the last call (clears the note). */
+void zd_sigint_install(zd_runtime *rt);
+void zd_sigint_uninstall(void);
+int zd_sigint_take(void);
+
+/* One watchdog tick, on the watchdog's thread: a timeout once the deadline
+** has passed (unless another interrupt came first), then a poke while an
+** interrupt is pending or a limit tripped. */
+void zd_watch(zd_runtime *rt, int deadline_passed);
 
 /* Results of the Swift side of a host function (see zd_trampoline). */
 #define ZD_HOST_ERROR  (-1)  /* error value on top of the stack: raise it */

@@ -1,14 +1,14 @@
 import DeskCatalog
 import Foundation
 import JSONValue
+import Synchronization
 
 /// Walks a JSON value against a reduced catalog `Schema`, collecting every
 /// problem as (JSON pointer, message). Strict: `null` only where the schema
 /// lists it, unknown fields rejected on closed objects.
 struct SchemaWalk {
     private(set) var problems: [(String, String)] = []
-    private static var regexCache: [String: NSRegularExpression?] = [:]
-    private static let cacheLock = NSLock()
+    private static let regexCache = Mutex<[String: NSRegularExpression?]>([:])
 
     mutating func walk(_ value: JSON, _ s: Schema, pointer: String) {
         func bad(_ m: String) { problems.append((pointer, m)) }
@@ -100,10 +100,11 @@ struct SchemaWalk {
     /// Compiled once per pattern; a pattern ICU cannot compile is not checked
     /// (listed by `ResponseQuirks.uncompilablePatterns` through the tests).
     static func regex(_ pattern: String) -> NSRegularExpression? {
-        cacheLock.lock(); defer { cacheLock.unlock() }
-        if let hit = regexCache[pattern] { return hit }
-        let re = try? NSRegularExpression(pattern: pattern)
-        regexCache[pattern] = re
-        return re
+        regexCache.withLock { cache in
+            if let hit = cache[pattern] { return hit }
+            let re = try? NSRegularExpression(pattern: pattern)
+            cache[pattern] = re
+            return re
+        }
     }
 }

@@ -10,7 +10,7 @@ import LuaHost
 /// or TERM is "dumb", redrawn at most every `interval` so a fast loop does
 /// not spend its time writing escape codes, and erased when the work ends
 /// so the run's own output stays clean. ZDSH_NO_PROGRESS=1 turns it off.
-public final class ProgressBar: @unchecked Sendable {
+public final class ProgressBar {
     public struct Style: Equatable, Sendable {
         public var color: Bool
         /// Columns of the whole line.

@@ -1,5 +1,11 @@
-import CEditLine
+// libedit's globals and stdin are C globals Swift cannot prove safe: they
+// are used only on the thread that runs the REPL (and by libedit's
+// callbacks, inside `readline` on that thread).
+@preconcurrency import CEditLine
 import Foundation
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
 
 /// Where REPL input comes from: a terminal (libedit, with history and
 /// completion) or a pipe (plain lines, no prompts).
@@ -51,6 +57,9 @@ final class EditLineInput: LineInput {
 
     // libedit calls back through C function pointers, which cannot capture
     // context: the one active completer lives here (one REPL per process).
+    // nonisolated(unsafe) is sound: these are touched only on the thread
+    // that runs the REPL, by `init` and by libedit's completion callbacks,
+    // which run inside `readline` on that same thread.
     nonisolated(unsafe) static var completer: Completer?
     nonisolated(unsafe) static var matches: [String] = []
     nonisolated(unsafe) static var nextMatch = 0

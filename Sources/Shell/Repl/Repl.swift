@@ -65,7 +65,10 @@ public final class Repl {
                                       sessionNames: { [unowned self] in Array(self.sessionNames) })
             input = EditLineInput(historyPath: options.historyPath, completer: completer)
             if options.askBeforeDestructive {
-                session.gate.settings.askWhenUngranted = { [unowned self] question in self.confirm(question) }
+                // Asked on the Lua thread while this REPL's thread waits for the
+                // input's run to end: the two never use the REPL at the same time.
+                nonisolated(unsafe) unowned let repl = self
+                session.gate.settings.askWhenUngranted = { question in repl.confirm(question) }
             }
         }
     }
@@ -74,17 +77,17 @@ public final class Repl {
 
     /// Reads and runs inputs until end of input or `:quit`.
     public func run() -> ExitStatus {
-        InterruptHandler.install(host: session.host)
-        defer { InterruptHandler.uninstall() }
+        InterruptSignal.install(for: session.host)
+        defer { InterruptSignal.uninstall() }
         if options.interactive {
             let where_ = backend.simulator != nil ? "the built-in simulator (demo org)" : "profile \(backend.profile)"
             out("zdsh \(LuaHost.luaRelease) on \(where_)\(gate.settings.dryRun ? ", dry-run" : ""). :help for commands, Ctrl-D to exit.")
         }
         var status = ExitStatus.ok
         while !finished {
-            _ = InterruptHandler.take()
+            _ = InterruptSignal.take()
             guard let firstBytes = input.readBytes(prompt: options.interactive ? "zdsh> " : "") else {
-                if InterruptHandler.take() { out(""); continue }  // Ctrl-C at the prompt: a fresh line
+                if InterruptSignal.take() { out(""); continue }  // Ctrl-C at the prompt: a fresh line
                 break
             }
             let trimmed = String(decoding: firstBytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
@@ -100,7 +103,7 @@ public final class Repl {
                 let outcome = evaluate(chunk)
                 if case .incomplete(let message) = outcome {
                     guard let more = input.readBytes(prompt: options.interactive ? ">> " : "") else {
-                        if InterruptHandler.take() { out(""); break }  // Ctrl-C abandons the chunk
+                        if InterruptSignal.take() { out(""); break }  // Ctrl-C abandons the chunk
                         error(message)
                         status = .luaError
                         break
@@ -197,7 +200,7 @@ public final class Repl {
     private func confirm(_ question: CallGate.UngrantedQuestion) -> CallGate.Answer {
         let reset = isatty(STDOUT_FILENO) != 0 ? Terminal.resetAttributes : ""
         out(reset + colourise(Terminal.visible(question.text, multiline: true), "33"))
-        _ = InterruptHandler.take()
+        _ = InterruptSignal.take()
         guard let answer = input.read(prompt: "Proceed? [y]es once, [a]ll \(question.grant) calls this session, [N]o: ") else { out(""); return .no }
         switch answer.trimmingCharacters(in: .whitespaces).lowercased() {
         case "y", "yes": return .once

@@ -145,7 +145,7 @@ extension Cassette.Body {
     init?(bytes: [UInt8]?) {
         guard let bytes, !bytes.isEmpty else { return nil }
         if let j = try? JSON.parse(bytes) { self = .json(j); return }
-        if let s = String(validatingUTF8: bytes.map { CChar(bitPattern: $0) } + [0]) { self = .text(s); return }
+        if let s = String(validatingCString: bytes.map { CChar(bitPattern: $0) } + [0]) { self = .text(s); return }
         self = .binary(bytes)
     }
 

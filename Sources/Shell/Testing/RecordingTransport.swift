@@ -1,5 +1,6 @@
 import DeskCore
 import Foundation
+import Synchronization
 
 /// A `Transport` that passes every request to `inner` and writes what
 /// happened to a cassette file, secrets scrubbed (see `CassetteScrubber`).
@@ -7,13 +8,16 @@ import Foundation
 /// The file is rewritten after each interaction, so a run that stops early
 /// (a limit, Ctrl-C, `exit`) still leaves a usable cassette behind. Used by
 /// `zdsh run … --record FILE`.
-public final class RecordingTransport: Transport, @unchecked Sendable {
+public final class RecordingTransport: Transport {
     public let inner: Transport
     public let path: String
-    private let lock = NSLock()
-    private var recorded = Cassette()
-    /// The first error writing the file, reported once by `finish()`.
-    private var writeError: Error?
+    private let state = Mutex(Recording())
+
+    private struct Recording {
+        var cassette = Cassette()
+        /// The first error writing the file, reported once by `finish()`.
+        var writeError: Error?
+    }
 
     public init(inner: Transport, path: String) {
         self.inner = inner
@@ -21,7 +25,7 @@ public final class RecordingTransport: Transport, @unchecked Sendable {
     }
 
     /// What has been recorded so far.
-    public var cassette: Cassette { lock.lock(); defer { lock.unlock() }; return recorded }
+    public var cassette: Cassette { state.withLock { $0.cassette } }
 
     public func send(_ request: WireRequest) async throws -> WireResponse {
         let (req, secrets) = CassetteScrubber.request(request)
@@ -41,14 +45,16 @@ public final class RecordingTransport: Transport, @unchecked Sendable {
 
     /// Writes the cassette (again) and reports a write error seen on the way.
     public func finish() throws {
-        lock.lock(); defer { lock.unlock() }
-        try recorded.write(path: path)
-        if let e = writeError { writeError = nil; throw e }
+        try state.withLock { r in
+            try r.cassette.write(path: path)
+            if let e = r.writeError { r.writeError = nil; throw e }
+        }
     }
 
     private func append(_ i: Cassette.Interaction) {
-        lock.lock(); defer { lock.unlock() }
-        recorded.interactions.append(i)
-        do { try recorded.write(path: path) } catch { if writeError == nil { writeError = error } }
+        state.withLock { r in
+            r.cassette.interactions.append(i)
+            do { try r.cassette.write(path: path) } catch { if r.writeError == nil { r.writeError = error } }
+        }
     }
 }

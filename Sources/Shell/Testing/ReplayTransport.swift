@@ -1,5 +1,6 @@
 import DeskCore
 import Foundation
+import Synchronization
 
 /// A `Transport` that answers from a cassette and never opens a connection.
 ///
@@ -10,15 +11,18 @@ import Foundation
 /// recorded; once all are used the last one repeats. A request the cassette
 /// does not hold throws `TransportError.notRecorded` (VCR's "none" mode:
 /// replay can never reach a real org).
-public final class ReplayTransport: Transport, @unchecked Sendable {
+public final class ReplayTransport: Transport {
     public let cassette: Cassette
-    private let lock = NSLock()
-    private var used: [Bool]
-    private var misses: [String] = []
+    private let state: Mutex<Playback>
+
+    private struct Playback {
+        var used: [Bool]
+        var misses: [String] = []
+    }
 
     public init(cassette: Cassette) {
         self.cassette = cassette
-        used = Array(repeating: false, count: cassette.interactions.count)
+        state = Mutex(Playback(used: Array(repeating: false, count: cassette.interactions.count)))
     }
 
     public convenience init(path: String) throws {
@@ -26,14 +30,14 @@ public final class ReplayTransport: Transport, @unchecked Sendable {
     }
 
     /// Requests that found no recording, as "METHOD /path?query".
-    public var unmatched: [String] { lock.lock(); defer { lock.unlock() }; return misses }
+    public var unmatched: [String] { state.withLock { $0.misses } }
 
     public func send(_ request: WireRequest) async throws -> WireResponse {
         let (req, _) = CassetteScrubber.request(request)
         guard let interaction = take(req) else {
             let q = req.query.keys.sorted().map { "\($0)=\(req.query[$0]!)" }.joined(separator: "&")
             let text = "\(req.method) \(req.path)\(q.isEmpty ? "" : "?" + q)"
-            lock.lock(); misses.append(text); lock.unlock()
+            state.withLock { $0.misses.append(text) }
             throw TransportError.notRecorded(text)
         }
         if let failure = interaction.failure {
@@ -45,12 +49,13 @@ public final class ReplayTransport: Transport, @unchecked Sendable {
     }
 
     private func take(_ req: Cassette.Request) -> Cassette.Interaction? {
-        lock.lock(); defer { lock.unlock() }
-        var last: Int?
-        for (i, interaction) in cassette.interactions.enumerated() where interaction.request == req {
-            if !used[i] { used[i] = true; return interaction }
-            last = i
+        state.withLock { playback in
+            var last: Int?
+            for (i, interaction) in cassette.interactions.enumerated() where interaction.request == req {
+                if !playback.used[i] { playback.used[i] = true; return interaction }
+                last = i
+            }
+            return last.map { cassette.interactions[$0] }
         }
-        return last.map { cassette.interactions[$0] }
     }
 }

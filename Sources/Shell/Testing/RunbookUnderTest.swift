@@ -74,7 +74,7 @@ struct RunbookUnderTest {
         settings.allowUnbounded = options.allowUnbounded
         // No terminal here: without `yes`, the confirmation prompt says no.
         if !options.yes { settings.confirm = { @Sendable _ in false } }
-        settings.auditContext = ["runbook": .string(path), "runbook_sha256": .string(RunbookSpec.sha256(source.bytes))]
+        settings.auditContext = ["runbook": .string(path), "sha256": .string(RunbookSpec.sha256(source.bytes))]
 
         let session: Session
         do {

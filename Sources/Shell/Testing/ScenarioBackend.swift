@@ -6,7 +6,7 @@ import Foundation
 /// What one scenario talks to: a fresh simulator, or a cassette replayed
 /// with no simulator at all. Hands out Desk clients (the scenario's own and
 /// one per `runbook.run`) that share it.
-final class ScenarioBackend: @unchecked Sendable {
+final class ScenarioBackend: Sendable {
     let simulator: Simulator?
     let replay: ReplayTransport?
     let cassettePath: String?

@@ -3,6 +3,7 @@ import DeskSim
 import Foundation
 import JSONValue
 import LuaHost
+import Synchronization
 
 /// One run of a scenario file in a fresh Lua state: the shell session (with
 /// its call gate) over the scenario's backend, plus the testing vocabulary
@@ -20,11 +21,10 @@ final class ScenarioSession {
     let limits: Limits
     /// `use_cassette` paths seen while running (resolved).
     private(set) var requestedCassette: String?
-    private var printed = ""
-    private let printLock = NSLock()
+    private let printed = Mutex("")
 
     /// Everything the scenario printed.
-    var output: String { printLock.lock(); defer { printLock.unlock() }; return printed }
+    var output: String { printed.withLock { $0 } }
 
     init(file: String, testFolder: String, backend: ScenarioBackend, limits: Limits, stdlib: String) throws {
         self.file = file
@@ -38,7 +38,7 @@ final class ScenarioSession {
                               output: { capture($0) })
         capture = { [weak self] text in
             guard let self else { return }
-            self.printLock.lock(); self.printed += text; self.printLock.unlock()
+            self.printed.withLock { $0 += text }
         }
         log.gate = session.gate
         try installVocabulary(stdlib: stdlib)
@@ -208,7 +208,7 @@ final class ScenarioSession {
                     path: path, files: self.files, params: params, options: options, backend: self.backend, limits: self.limits,
                     output: { [weak self] text in
                         guard let self else { return }
-                        self.printLock.lock(); self.printed += text; self.printLock.unlock()
+                        self.printed.withLock { $0 += text }
                     }).run()
                 self.log.add(runbook: "runbook:" + given, records: records, outerCountBefore: before)
                 return .value(result)

@@ -1,0 +1,35 @@
+import LuaHost
+import Synchronization
+
+/// What changes as calls pass the gate, owned in one place behind one lock:
+/// the policy and settings (the REPL changes them between inputs), the call
+/// records, the confirmations given, and the counts the caps check.
+final class GateLedger: Sendable {
+    struct State: Sendable {
+        var policy = Policy()
+        var settings = CallGate.Settings()
+        var journal: Journal?
+        var uploadRoots: [String] = []
+        var host = WeakHost(value: nil)
+        var records: [CallRecord] = []
+        /// Operations the operator confirmed: a confirmation covers what it
+        /// showed, and a destructive call of any other operation asks again.
+        var confirmedOperations: Set<String> = []
+        /// Records affected by destructive calls so far (the cap counts these).
+        var destructiveCount = 0
+        var callCount = 0
+    }
+
+    private let state = Mutex(State())
+
+    /// Runs `body` with the state locked. Never call back into the gate
+    /// from `body`: the lock is not reentrant.
+    func withLock<T: Sendable>(_ body: (inout State) -> T) -> T {
+        state.withLock { body(&$0) }
+    }
+}
+
+/// The host a cap stops, not retained (the host owns the session that owns the gate).
+struct WeakHost: Sendable {
+    weak var value: LuaHost?
+}
