@@ -16,32 +16,8 @@ struct McpCommand: AsyncParsableCommand {
             Client configuration: {"mcpServers": {"zoho-desk": {"command": "zdsh", "args": ["mcp", "--sim"]}}}
             """)
 
-    @Flag(name: .long, help: "Serve the built-in simulated Zoho Desk.")
-    var sim = false
-
-    @Option(name: .long, help: "Simulator state to start from (JSON file; with --sim).")
-    var fixture: String?
-
-    @Option(name: .long, help: "Stored profile to use (see zdsh auth).")
-    var profile: String?
-
-    @Option(name: .long, help: "Desk organization id, when the profile reaches several.")
-    var org: String?
-
-    @Option(name: .long, help: "Allow destructive operations matching PATTERN in applied plans (e.g. helpcenter.labels.*).")
-    var allow: [String] = []
-
-    @Option(name: .long, help: "Deny operations matching PATTERN even if allowed elsewhere.")
-    var deny: [String] = []
-
-    @Option(name: .long, help: "Policy file (JSON: {\"allow\": [...], \"deny\": [...]}).")
-    var policy: String?
-
-    @Flag(name: .customLong("allow-all-destructive"), help: "Grant every destructive operation. A glob such as '*' is refused: say this instead.")
-    var allowAllDestructive = false
-
-    @Flag(name: .customLong("allow-unbounded"), help: "Let destructive calls on an unbounded set of records pass the --max-destructive cap.")
-    var allowUnbounded = false
+    @OptionGroup var desk: TargetSelection
+    @OptionGroup var grants: GrantOptions
 
     @Option(name: .long, help: "Folder of runbooks the assistant may list, describe and run.")
     var runbooks: String?
@@ -66,17 +42,17 @@ struct McpCommand: AsyncParsableCommand {
     @OptionGroup var sandbox: SandboxOptions
 
     func validate() throws {
-        if sim && profile != nil { throw ValidationError("choose --sim or --profile, not both") }
-        if fixture != nil && !sim { throw ValidationError("--fixture needs --sim") }
+        if desk.fixture != nil && !desk.sim { throw ValidationError("--fixture needs --sim") }
         if maxDestructive < 0 { throw ValidationError("--max-destructive cannot be negative") }
         if let m = maxCalls, m < 0 { throw ValidationError("--max-calls cannot be negative") }
     }
 
     func run() async throws {
         var c = ServerConfiguration()
-        c.sim = sim; c.fixture = fixture; c.profile = profile; c.org = org; c.endpoints = endpoints.value
-        c.allow = allow; c.deny = deny; c.policyFile = policy
-        c.allowAllDestructive = allowAllDestructive; c.allowUnbounded = allowUnbounded
+        c.sim = desk.sim; c.fixture = desk.fixture; c.profile = desk.profile; c.org = desk.org
+        c.endpoints = endpoints.value
+        c.allow = grants.allow; c.deny = grants.deny; c.policyFile = grants.policy
+        c.allowAllDestructive = grants.allowAllDestructive; c.allowUnbounded = grants.allowUnbounded
         c.runbooksDirectory = runbooks; c.readOnly = readOnly; c.auditPath = audit
         c.limits = sandbox.limits; c.maxDestructive = maxDestructive; c.maxCalls = maxCalls; c.verbose = verbose
         let prepared: PreparedServer
@@ -89,7 +65,7 @@ struct McpCommand: AsyncParsableCommand {
         } catch {
             throw fail("\(error)", .apiError)
         }
-        Terminal.error("zdsh mcp: serving \(sim ? "the built-in simulator" : "profile \(profile ?? "(default)")") over stdio\(readOnly ? " (read-only)" : "")")
+        Terminal.error("zdsh mcp: serving \(desk.sim ? "the built-in simulator" : "profile \(desk.profile ?? "(default)")") over stdio\(readOnly ? " (read-only)" : "")")
         do { try await prepared.serve() } catch { throw fail("\(error)", .luaError) }
     }
 

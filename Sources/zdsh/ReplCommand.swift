@@ -20,18 +20,18 @@ struct ReplCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let policy = try Policy.fromCommandLine(allow: target.allow, deny: target.deny, file: target.policy,
-                                                    allowAllDestructive: target.allowAllDestructive)
-            if target.fixture != nil && !target.sim { throw ValidationError("--fixture needs --sim") }
-            let backend = target.sim
-                ? try Backend.simulator(fixture: target.fixture, verbose: target.verbose, concurrency: target.concurrency)
-                : try await Backend.profile(target.profile, orgId: target.org, endpoints: target.endpoints.value, verbose: target.verbose,
+            let policy = try Policy.fromCommandLine(allow: target.grants.allow, deny: target.grants.deny, file: target.grants.policy,
+                                                    allowAllDestructive: target.grants.allowAllDestructive)
+            if target.desk.fixture != nil && !target.desk.sim { throw ValidationError("--fixture needs --sim") }
+            let backend = target.desk.sim
+                ? try Backend.simulator(fixture: target.desk.fixture, verbose: target.verbose, concurrency: target.concurrency)
+                : try await Backend.profile(target.desk.profile, orgId: target.desk.org, endpoints: target.endpoints.value, verbose: target.verbose,
                                             concurrency: target.concurrency)
             var settings = CallGate.Settings()
             settings.dryRun = target.dryRun
             settings.maxCalls = target.maxCalls
             settings.maxDestructive = target.maxDestructive
-            settings.allowUnbounded = target.allowUnbounded
+            settings.allowUnbounded = target.grants.allowUnbounded
             var options = Repl.Options()
             options.limits = sandbox.limits
             options.auditPath = target.audit

@@ -5,32 +5,8 @@ import Shell
 
 /// Where calls go and what they may do: flags shared by run, eval and repl.
 struct TargetOptions: ParsableArguments {
-    @Flag(name: .long, help: "Run against the built-in simulated Zoho Desk.")
-    var sim = false
-
-    @Option(name: .long, help: "Simulator state to start from (JSON file; with --sim).")
-    var fixture: String?
-
-    @Option(name: .long, help: "Stored profile to use (see zdsh auth).")
-    var profile: String?
-
-    @Option(name: .long, help: "Desk organization id, when the profile reaches several.")
-    var org: String?
-
-    @Option(name: .long, help: "Allow destructive operations matching PATTERN (e.g. helpcenter.labels.*).")
-    var allow: [String] = []
-
-    @Option(name: .long, help: "Deny operations matching PATTERN even if allowed elsewhere.")
-    var deny: [String] = []
-
-    @Option(name: .long, help: "Policy file (JSON: {\"allow\": [...], \"deny\": [...]}).")
-    var policy: String?
-
-    @Flag(name: .customLong("allow-all-destructive"), help: "Grant every destructive operation (a runbook still gets only what it declares). A glob such as '*' is refused: say this instead.")
-    var allowAllDestructive = false
-
-    @Flag(name: .customLong("allow-unbounded"), help: "Let destructive calls that affect an unbounded set of records (empty the recycle bin, \"all\") pass the --max-destructive cap.")
-    var allowUnbounded = false
+    @OptionGroup var desk: TargetSelection
+    @OptionGroup var grants: GrantOptions
 
     @Flag(name: .customLong("dry-run"), help: "Execute reads; record writes and destructive calls instead of sending them.")
     var dryRun = false
@@ -58,9 +34,9 @@ struct TargetOptions: ParsableArguments {
     var concurrency: Int?
 
     func apply(to o: inout Runner.Options, sandbox: SandboxOptions) {
-        o.sim = sim; o.fixture = fixture; o.profile = profile; o.org = org
-        o.allow = allow; o.deny = deny; o.policyFile = policy
-        o.allowAllDestructive = allowAllDestructive; o.allowUnbounded = allowUnbounded
+        o.sim = desk.sim; o.fixture = desk.fixture; o.profile = desk.profile; o.org = desk.org
+        o.allow = grants.allow; o.deny = grants.deny; o.policyFile = grants.policy
+        o.allowAllDestructive = grants.allowAllDestructive; o.allowUnbounded = grants.allowUnbounded
         o.dryRun = dryRun; o.yes = yes; o.json = json; o.auditPath = audit
         o.maxDestructive = maxDestructive; o.maxCalls = maxCalls; o.verbose = verbose
         o.concurrency = concurrency
@@ -70,8 +46,7 @@ struct TargetOptions: ParsableArguments {
     }
 
     func validate() throws {
-        if sim && profile != nil { throw ValidationError("choose --sim or --profile, not both") }
-        if sim && !endpoints.value.isEmpty { throw ValidationError("--api-url and --accounts-url are for profiles, not --sim") }
+        if desk.sim && !endpoints.value.isEmpty { throw ValidationError("--api-url and --accounts-url are for profiles, not --sim") }
         if maxDestructive < 0 { throw ValidationError("--max-destructive cannot be negative") }
         if let m = maxCalls, m < 0 { throw ValidationError("--max-calls cannot be negative") }
         if let c = concurrency, !(1...ConcurrencySetting.maximum).contains(c) {

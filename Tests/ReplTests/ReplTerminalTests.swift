@@ -150,6 +150,9 @@ final class ReplTerminalTests: XCTestCase {
         do {
             let first = try start()
             try first.line("history_marker = 12345")
+            // Ctrl-D only once the line has run and the next prompt is up: on
+            // a loaded machine it could otherwise arrive mid-evaluation.
+            first.waitFor("the next prompt") { $0.components(separatedBy: "zdsh>").count >= 3 }
             try first.keys("C-d")
             first.waitFor("[exited]")
         }

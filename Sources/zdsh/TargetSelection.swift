@@ -1,0 +1,40 @@
+import ArgumentParser
+
+/// Which Zoho Desk the calls reach: the built-in simulator or a stored
+/// profile. Shared by run, eval, repl and mcp.
+struct TargetSelection: ParsableArguments {
+    @Flag(name: .long, help: "Use the built-in simulated Zoho Desk.")
+    var sim = false
+
+    @Option(name: .long, help: "Simulator state to start from (JSON file; with --sim).")
+    var fixture: String?
+
+    @Option(name: .long, help: "Stored profile to use (see zdsh auth).")
+    var profile: String?
+
+    @Option(name: .long, help: "Desk organization id, when the profile reaches several.")
+    var org: String?
+
+    func validate() throws {
+        if sim && profile != nil { throw ValidationError("choose --sim or --profile, not both") }
+    }
+}
+
+/// What destructive calls may do: the operator's grants. Shared by run,
+/// eval, repl and mcp, so every entry point refuses the same master keys.
+struct GrantOptions: ParsableArguments {
+    @Option(name: .long, help: "Allow destructive operations matching PATTERN (e.g. helpcenter.labels.*).")
+    var allow: [String] = []
+
+    @Option(name: .long, help: "Deny operations matching PATTERN even if allowed elsewhere.")
+    var deny: [String] = []
+
+    @Option(name: .long, help: "Policy file (JSON: {\"allow\": [...], \"deny\": [...]}).")
+    var policy: String?
+
+    @Flag(name: .customLong("allow-all-destructive"), help: "Grant every destructive operation (a runbook still gets only what it declares). A glob such as '*' is refused: say this instead.")
+    var allowAllDestructive = false
+
+    @Flag(name: .customLong("allow-unbounded"), help: "Let destructive calls that affect an unbounded set of records (empty the recycle bin, \"all\") pass the --max-destructive cap.")
+    var allowUnbounded = false
+}
