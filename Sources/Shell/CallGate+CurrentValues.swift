@@ -1,0 +1,107 @@
+import DeskCatalog
+import DeskCore
+import JSONValue
+import LuaHost
+
+/// A dry run's update of one record reads that record first, so the plan
+/// can show each field it sets as before → after (the way Terraform does).
+///
+/// Only a write (never a destructive call, never a request outside the
+/// catalog) of one record — PATCH or PUT on a path ending in the record's
+/// id — whose path the catalog also has a GET for is read. The read goes
+/// through the same client, is recorded and counted as a call, and obeys
+/// the call cap (over the cap: no read, the plan shows after-only). A read
+/// that fails leaves the plan after-only too; it never fails the run.
+struct CurrentValuesRead: Sendable {
+    /// The GET of the record the write updates.
+    let read: PreparedCall
+    /// Body fields the write sets, whose current values the plan shows.
+    let fields: [String]
+    /// Call records of the read and of the planned write.
+    let readSequence: Int
+    let plannedSequence: Int
+    weak var gate: CallGate?
+    let client: DeskClient
+
+    /// The read to make for a planned write, nil when none applies.
+    static func readCall(for call: GatedCall) -> PreparedCall? {
+        guard call.effect.safety == .write, !call.uncatalogued, call.parts.count == 1,
+              let p = call.parts.first, p.uploads.isEmpty,
+              ["PATCH", "PUT"].contains(p.operation.method),
+              let last = p.operation.path.split(separator: "/").last, last.hasPrefix("{"),
+              case .object(let body)? = p.body, !body.isEmpty,
+              let get = Catalog.shared.operations.first(where: { $0.method == "GET" && $0.path == p.operation.path }),
+              get.safety == .read,
+              !get.parameters.contains(where: { $0.location != .path && $0.required }) else { return nil }
+        return PreparedCall(operation: get, calledAs: OperationNames.preferred(get.id), path: p.path,
+                            query: includes(get, for: Array(body.keys)), body: nil, ids: [])
+    }
+
+    /// `include=assignee` when the write sets `assigneeId` and the GET can
+    /// embed the assignee: its name then shows next to the id.
+    static func includes(_ get: DeskCatalog.Operation, for fields: [String]) -> [String: String] {
+        guard let include = get.parameters.first(where: { $0.location == .query && $0.name == "include" }),
+              let allowed = include.schema.items?.enumValues ?? include.schema.enumValues else { return [:] }
+        let wanted = fields.sorted().compactMap(stem).filter(allowed.contains)
+        return wanted.isEmpty ? [:] : ["include": wanted.joined(separator: ",")]
+    }
+
+    /// `assigneeId` → "assignee".
+    static func stem(_ field: String) -> String? {
+        field.hasSuffix("Id") && field.count > 2 ? String(field.dropLast(2)) : nil
+    }
+
+    /// Reads the record and files the current values with the planned call.
+    func run() async {
+        let start = ContinuousClock.now
+        do {
+            let result = try await client.call(read.operation, path: read.path, query: read.query)
+            let ms = Int((ContinuousClock.now - start) / .milliseconds(1))
+            gate?.update(readSequence) { $0.status = result == .empty ? 204 : 200; $0.durationMs = ms }
+            guard case .json(let record) = result else { return }
+            let (before, names) = Self.currentValues(of: fields, in: record)
+            gate?.update(plannedSequence) { $0.before = before; $0.beforeNames = names.isEmpty ? nil : names }
+        } catch let e as DeskError {
+            gate?.update(readSequence) { $0.outcome = .failed; $0.status = e.status; $0.errorCode = e.errorCode; $0.message = e.message }
+        } catch {
+            let text = "\(error)"
+            gate?.update(readSequence) { $0.outcome = .failed; $0.message = text }
+        }
+    }
+
+    /// The record's value of each field it has, and for an id field whose
+    /// object sits next to it (`assignee` beside `assigneeId`), that object's name.
+    static func currentValues(of fields: [String], in record: JSON) -> (before: [String: JSON], names: [String: String]) {
+        guard case .object(let r) = record else { return ([:], [:]) }
+        var before: [String: JSON] = [:], names: [String: String] = [:]
+        for f in fields {
+            guard let value = r[f] else { continue }
+            before[f] = value
+            if let s = stem(f), let object = r[s], let name = displayName(object) { names[f] = name }
+        }
+        return (before, names)
+    }
+
+    static func displayName(_ object: JSON) -> String? {
+        guard case .object(let o) = object else { return nil }
+        if let name = o["name"]?.stringValue, !name.isEmpty { return name }
+        let parts = [o["firstName"]?.stringValue, o["lastName"]?.stringValue].compactMap { $0 }.filter { !$0.isEmpty }
+        return parts.isEmpty ? nil : parts.joined(separator: " ")
+    }
+}
+
+extension CallGate {
+    /// The read a dry run makes before planning `call`, recorded and
+    /// counted; nil when none applies or the call cap leaves no room.
+    func currentValuesRead(for call: GatedCall) -> (read: PreparedCall, sequence: Int)? {
+        guard let read = CurrentValuesRead.readCall(for: call) else { return nil }
+        let max = settings.maxCalls
+        let counted = ledger.withLock { state -> Bool in
+            if let max, state.callCount + 1 > max { return false }
+            state.callCount += 1
+            return true
+        }
+        guard counted else { return nil }
+        return (read, record(read, .sent))
+    }
+}
