@@ -15,8 +15,8 @@ import LuaHost
 struct CurrentValuesRead: Sendable {
     /// The GET of the record the write updates.
     let read: PreparedCall
-    /// Body fields the write sets, whose current values the plan shows.
-    let fields: [String]
+    /// The fields the write sets (id lists aside), whose current values the plan shows.
+    let fields: [String: JSON]
     /// Call records of the read and of the planned write.
     let readSequence: Int
     let plannedSequence: Int
@@ -70,13 +70,19 @@ struct CurrentValuesRead: Sendable {
     }
 
     /// The record's value of each field it has, and for an id field whose
-    /// object sits next to it (`assignee` beside `assigneeId`), that object's name.
-    static func currentValues(of fields: [String], in record: JSON) -> (before: [String: JSON], names: [String: String]) {
+    /// object sits next to it (`assignee` beside `assigneeId`), that object's
+    /// name. Of an object the write sets only some keys of (`cf`), only those
+    /// keys: the rest does not change.
+    static func currentValues(of fields: [String: JSON], in record: JSON) -> (before: [String: JSON], names: [String: String]) {
         guard case .object(let r) = record else { return ([:], [:]) }
         var before: [String: JSON] = [:], names: [String: String] = [:]
-        for f in fields {
+        for (f, after) in fields {
             guard let value = r[f] else { continue }
-            before[f] = value
+            if case .object(let set) = after, case .object(let current) = value {
+                before[f] = .object(Dictionary(uniqueKeysWithValues: set.keys.map { ($0, current[$0] ?? .null) }))
+            } else {
+                before[f] = value
+            }
             if let s = stem(f), let object = r[s], let name = displayName(object) { names[f] = name }
         }
         return (before, names)

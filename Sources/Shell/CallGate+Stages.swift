@@ -106,7 +106,7 @@ extension CallGate {
         }
         let value = placeholder(call.parts)
         guard let read, case .object(let body)? = call.first.body else { return .values([value]) }
-        let reader = CurrentValuesRead(read: read.read, fields: body.keys.filter { !PlanRoles.isIdList($0, body[$0]!) },
+        let reader = CurrentValuesRead(read: read.read, fields: body.filter { !PlanRoles.isIdList($0.key, $0.value) },
                                        readSequence: read.sequence, plannedSequence: sequences[0], gate: self, client: client)
         return .suspend {
             await reader.run()

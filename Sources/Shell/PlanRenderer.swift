@@ -4,8 +4,9 @@ import JSONValue
 /// A dry run's plan as people read it, the way Terraform shows one: grouped
 /// by safety (destructive first), then per operation with its method and
 /// path, the ids each call touches labelled by their role (`label`,
-/// `users`), and for writes the fields they set, before → after where the dry run
-/// read the record (`~ assigneeId: "41" (Carla) → "42"`).
+/// `users`), and the fields the calls set: before → after where the dry
+/// run read the record (`~ assigneeId: "41" (Carla) → "42"`), after only
+/// where it did not (a destructive call is never read: `~ status → "DISABLED"`).
 /// Bodies are summarised, never dumped: a list of ids is a count, a nested
 /// object its size.
 ///
@@ -54,7 +55,7 @@ struct PlanRenderer {
             head += "  ids: " + shown(PlanRoles.unique(cs.flatMap(\.ids)))
         }
         var lines = [head]
-        if first.safety == .write { lines += changeLines(cs) }
+        lines += changeLines(cs)
         if let note = cs.compactMap(\.message).first { lines.append("      \(Terminal.visible(note))") }
         return lines
     }

@@ -49,15 +49,28 @@ final class PlanChangeLinesTests: XCTestCase {
         XCTAssertFalse(lines.joined().contains("\n") || lines.joined().contains("\u{1B}"), "\(lines)")
     }
 
+    func testADestructiveCallShowsWhatItSetsAfterOnly() {
+        let c = CallRecord(sequence: 1, operationId: "updateAgent", calledAs: "desk.agents.update", method: "PATCH",
+                           path: "/api/v1/agents/5", query: [:], body: ["status": "DISABLED"], ids: ["5"], safety: .destructive,
+                           outcome: .planned, status: nil, errorCode: nil, message: nil, durationMs: nil)
+        XCTAssertEqual(PlanRenderer(calls: [c]).render(), """
+            Plan (dry run — nothing was sent):
+              DESTRUCTIVE (1 call):
+                desk.agents.update ×1  PATCH /api/v1/agents/{agentId}  agent: 5
+                  ~ status → "DISABLED"
+            """)
+    }
+
     func testTheReadIsForAnUpdateOfOneRecordOnly() throws {
         XCTAssertEqual(CurrentValuesRead.stem("assigneeId"), "assignee")
         XCTAssertNil(CurrentValuesRead.stem("Id"))
         let get = try XCTUnwrap(Catalog.shared.operation(id: "getTicket"))
         XCTAssertEqual(CurrentValuesRead.includes(get, for: ["subject", "assigneeId"]), ["include": "assignee"])
         let (before, names) = CurrentValuesRead.currentValues(
-            of: ["assigneeId", "subject", "missing"],
-            in: ["assigneeId": "1", "subject": "Old", "assignee": ["firstName": "Carla", "lastName": "Contractor"]])
-        XCTAssertEqual(before, ["assigneeId": "1", "subject": "Old"])
+            of: ["assigneeId": "2", "subject": "New", "missing": "x", "cf": ["cf_a": "1", "cf_new": "2"]],
+            in: ["assigneeId": "1", "subject": "Old", "assignee": ["firstName": "Carla", "lastName": "Contractor"],
+                 "cf": ["cf_a": "0", "cf_other": "untouched"]])
+        XCTAssertEqual(before, ["assigneeId": "1", "subject": "Old", "cf": ["cf_a": "0", "cf_new": .null]])
         XCTAssertEqual(names, ["assigneeId": "Carla Contractor"])
     }
 }
