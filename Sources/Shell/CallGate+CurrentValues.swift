@@ -63,10 +63,18 @@ struct CurrentValuesRead: Sendable {
             gate?.update(plannedSequence) { $0.before = before; $0.beforeNames = names.isEmpty ? nil : names }
         } catch let e as DeskError {
             gate?.update(readSequence) { $0.outcome = .failed; $0.status = e.status; $0.errorCode = e.errorCode; $0.message = e.message }
+            noteUnread(e.status.map { "\(read.operation.id) answered \($0)" } ?? "\(read.operation.id) failed")
         } catch {
             let text = "\(error)"
             gate?.update(readSequence) { $0.outcome = .failed; $0.message = text }
+            noteUnread("\(read.operation.id) failed")
         }
+    }
+
+    /// The plan says why it shows after-only values: a record that cannot
+    /// be read now (404) is one the write will likely not find either.
+    private func noteUnread(_ why: String) {
+        gate?.update(plannedSequence) { $0.message = $0.message ?? "current values unknown: \(why)" }
     }
 
     /// The record's value of each field it has, and for an id field whose

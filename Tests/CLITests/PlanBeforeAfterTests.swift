@@ -98,6 +98,14 @@ final class PlanBeforeAfterTests: XCTestCase {
         XCTAssertTrue(r.err.contains("(no change)"), r.err)
     }
 
+    /// A record that cannot be read: after-only, and the plan says why.
+    func testAnUnreadableRecordShowsAfterOnlyWithANote() throws {
+        let r = try zdsh(["eval", "--sim", "--dry-run", "desk.tickets.update('1892000000229999', { subject = 'x' })"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.err.contains(#"~ subject → "x""#), r.err)
+        XCTAssertTrue(r.err.contains("current values unknown: getTicket answered 404"), r.err)
+    }
+
     /// A destructive call is never read first, even where a read exists
     /// (updateAgent disabling an agent is destructive by an effect rule);
     /// the same operation as a plain write is. --json's plan carries `before`.
