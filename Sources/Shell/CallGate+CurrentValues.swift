@@ -8,7 +8,8 @@ import LuaHost
 ///
 /// Only a write (never a destructive call, never a request outside the
 /// catalog) of one record — PATCH or PUT on a path ending in the record's
-/// id — whose path the catalog also has a GET for is read. The read goes
+/// id — whose path the catalog also has a GET for (found by the catalog's
+/// own path matching, whatever the id is named) is read. The read goes
 /// through the same client, is recorded and counted as a call, and obeys
 /// the call cap (over the cap: no read, the plan shows after-only). A read
 /// that fails leaves the plan after-only too; it never fails the run.
@@ -30,11 +31,20 @@ struct CurrentValuesRead: Sendable {
               ["PATCH", "PUT"].contains(p.operation.method),
               let last = p.operation.path.split(separator: "/").last, last.hasPrefix("{"),
               case .object(let body)? = p.body, !body.isEmpty,
-              let get = Catalog.shared.operations.first(where: { $0.method == "GET" && $0.path == p.operation.path }),
-              get.safety == .read,
-              !get.parameters.contains(where: { $0.location != .path && $0.required }) else { return nil }
-        return PreparedCall(operation: get, calledAs: OperationNames.preferred(get.id), path: p.path,
+              let match = Catalog.shared.match(method: "GET", path: concretePath(p.operation.path, p.path)),
+              shape(of: match.operation.path) == shape(of: p.operation.path) else { return nil }
+        let get = match.operation
+        guard get.safety == .read, !get.parameters.contains(where: { $0.location != .path && $0.required }) else { return nil }
+        return PreparedCall(operation: get, calledAs: OperationNames.preferred(get.id), path: match.pathParameters,
                             query: includes(get, for: Array(body.keys)), body: nil, ids: [])
+    }
+
+    /// A template with its placeholders unnamed: the GET of a record may name
+    /// its id differently (`{teamId}` vs the update's `{team_id}`), but it
+    /// must be the same path, not a literal route an odd id happens to match.
+    static func shape(of template: String) -> String {
+        template.split(separator: "/", omittingEmptySubsequences: false)
+            .map { $0.hasPrefix("{") && $0.hasSuffix("}") ? "{}" : String($0) }.joined(separator: "/")
     }
 
     /// `include=assignee` when the write sets `assigneeId` and the GET can

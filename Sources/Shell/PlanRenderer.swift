@@ -162,9 +162,12 @@ enum PlanRoles {
         }
     }
 
-    /// `labelId` → "label", `helpCenterId` → "help center".
+    /// `labelId` → "label", `helpCenterId` → "help center", `team_id` → "team".
     static func role(ofPathName name: String) -> String {
-        words(name.hasSuffix("Id") ? String(name.dropLast(2)) : name)
+        for suffix in ["Id", "_id"] where name.hasSuffix(suffix) && name.count > suffix.count {
+            return words(String(name.dropLast(suffix.count)))
+        }
+        return words(name)
     }
 
     /// `userIds` → "users", `ids` → "ids".
@@ -176,7 +179,8 @@ enum PlanRoles {
     static func words(_ camel: String) -> String {
         var out = ""
         for ch in camel {
-            if ch.isUppercase, !out.isEmpty { out += " " }
+            if ch == "_" { if !out.isEmpty && !out.hasSuffix(" ") { out += " " }; continue }
+            if ch.isUppercase, !out.isEmpty, !out.hasSuffix(" ") { out += " " }
             out += ch.lowercased()
         }
         return out

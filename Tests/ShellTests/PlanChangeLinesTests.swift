@@ -61,8 +61,17 @@ final class PlanChangeLinesTests: XCTestCase {
             """)
     }
 
+    func testSnakeCasePathIdsAreLabelledByRoleToo() {
+        XCTAssertEqual(PlanRoles.role(ofPathName: "team_id"), "team")
+        XCTAssertEqual(PlanRoles.role(ofPathName: "blueprint_id"), "blueprint")
+        XCTAssertEqual(PlanRoles.role(ofPathName: "helpCenterId"), "help center")
+        XCTAssertEqual(PlanRoles.role(ofPathName: "Id"), "id")
+    }
+
     func testTheReadIsForAnUpdateOfOneRecordOnly() throws {
         XCTAssertEqual(CurrentValuesRead.stem("assigneeId"), "assignee")
+        XCTAssertEqual(CurrentValuesRead.shape(of: "/api/v1/teams/{team_id}"), CurrentValuesRead.shape(of: "/api/v1/teams/{teamId}"))
+        XCTAssertNotEqual(CurrentValuesRead.shape(of: "/api/v1/tickets/search"), CurrentValuesRead.shape(of: "/api/v1/tickets/{ticketId}"))
         XCTAssertNil(CurrentValuesRead.stem("Id"))
         let get = try XCTUnwrap(Catalog.shared.operation(id: "getTicket"))
         XCTAssertEqual(CurrentValuesRead.includes(get, for: ["subject", "assigneeId"]), ["include": "assignee"])
