@@ -91,16 +91,27 @@ extension CallGate {
     }
 
     /// Dry runs send no write, and no request at all outside the catalog.
+    /// An update of one record reads it first, suspending like a send, so
+    /// the plan shows before → after (CallGate+CurrentValues.swift).
     func planInsteadOfSending(_ call: GatedCall) -> HostResult? {
         let settings = self.settings
         guard settings.dryRun && call.mutates else { return nil }
-        for p in call.parts {
-            _ = record(p, .planned)
+        let read = currentValuesRead(for: call)
+        let sequences = call.parts.map { p in
+            let seq = record(p, .planned)
             var r = Self.auditRecord(p, phase: "planned", context: settings.auditContext).objectValue ?? [:]
             r["dry_run"] = .bool(true)
             audit?.append(.object(r))
+            return seq
         }
-        return .values([placeholder(call.parts)])
+        let value = placeholder(call.parts)
+        guard let read, case .object(let body)? = call.first.body else { return .values([value]) }
+        let reader = CurrentValuesRead(read: read.read, fields: body.filter { !PlanRoles.isIdList($0.key, $0.value) },
+                                       readSequence: read.sequence, plannedSequence: sequences[0], gate: self, client: client)
+        return .suspend {
+            await reader.run()
+            return [value]
+        }
     }
 
     /// `--yes` not given: the first destructive call of each operation asks.

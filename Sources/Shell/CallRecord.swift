@@ -28,6 +28,12 @@ public struct CallRecord: Sendable {
     public var records: Int? = 1
     /// Per-id outcomes of a mass action, when Zoho reported them.
     public var outcomes: RecordOutcomes? = nil
+    /// A dry run's update of one record: the current value of each field
+    /// the body sets, read before planning (nil: no read, or it failed).
+    public var before: [String: JSON]? = nil
+    /// Names of the records the `before` ids point at, where the read
+    /// showed them (`assigneeId` → the assignee's name).
+    public var beforeNames: [String: String]? = nil
 
     public var json: JSON {
         var o: [String: JSON] = [
@@ -47,6 +53,8 @@ public struct CallRecord: Sendable {
         if let message { o["message"] = .string(message) }
         if let durationMs { o["duration_ms"] = .int(Int64(durationMs)) }
         if let rule { o["rule"] = .string(rule) }
+        if let before { o["before"] = .object(before) }
+        if let beforeNames { o["before_names"] = .object(beforeNames.mapValues(JSON.string)) }
         if let outcomes { o["succeeded"] = outcomes.json["succeeded"]; o["failed"] = outcomes.json["failed"] }
         o["records"] = records.map { .int(Int64($0)) } ?? .string("unbounded")
         return .object(o)

@@ -4,7 +4,9 @@ import JSONValue
 /// A dry run's plan as people read it, the way Terraform shows one: grouped
 /// by safety (destructive first), then per operation with its method and
 /// path, the ids each call touches labelled by their role (`label`,
-/// `users`), and for writes the fields they set (`~ assigneeId → "42"`).
+/// `users`), and the fields the calls set: before → after where the dry
+/// run read the record (`~ assigneeId: "41" (Carla) → "42"`), after only
+/// where it did not (a destructive call is never read: `~ status → "DISABLED"`).
 /// Bodies are summarised, never dumped: a list of ids is a count, a nested
 /// object its size.
 ///
@@ -53,28 +55,42 @@ struct PlanRenderer {
             head += "  ids: " + shown(PlanRoles.unique(cs.flatMap(\.ids)))
         }
         var lines = [head]
-        if first.safety == .write { lines += changeLines(cs) }
+        lines += changeLines(cs)
         if let note = cs.compactMap(\.message).first { lines.append("      \(Terminal.visible(note))") }
         return lines
     }
 
-    /// `~ field → value` for what the writes set; the same value across
-    /// calls once, differing values as a count.
+    /// `~ field: before → after` for what the writes set, where the dry
+    /// run read the record (`~ field → after` where it could not); a field
+    /// already at its value is omitted, and "(no change)" said when every
+    /// field is. The same value across calls once, differing ones as a count.
     func changeLines(_ cs: [CallRecord]) -> [String] {
-        var values: [String: [JSON]] = [:]
+        var changes: [String: [FieldChange]] = [:]
+        var unchanged = Set<String>()
         for c in cs {
             guard case .object(let body)? = c.body else { continue }
-            for (k, v) in body where !PlanRoles.isIdList(k, v) { values[k, default: []].append(v) }
+            for (k, v) in body where !PlanRoles.isIdList(k, v) {
+                let change = FieldChange(before: c.before?[k], name: c.beforeNames?[k], after: v)
+                if change.isNoOp { unchanged.insert(k) } else { changes[k, default: []].append(change) }
+            }
         }
-        let keys = values.keys.sorted()
-        var lines = keys.prefix(maxFields).map { k -> String in
-            let vs = values[k]!
-            let distinct = Set(vs.map { $0.encoded() })
-            let after = distinct.count == 1 ? summary(vs[0]) : "\(distinct.count) different values"
-            return "      ~ \(Terminal.visible(k)) → \(after)"
-        }
+        if changes.isEmpty && !unchanged.isEmpty { return ["      (no change)"] }
+        let keys = changes.keys.sorted()
+        var lines = keys.prefix(maxFields).map { "      ~ \(Terminal.visible($0))\(changeText(changes[$0]!))" }
         if keys.count > maxFields { lines.append("      … \(keys.count - maxFields) more fields") }
         return lines
+    }
+
+    /// ": "Carla" → "Sam"", or " → "Sam"" when no current value is known.
+    func changeText(_ changes: [FieldChange]) -> String {
+        let afters = Set(changes.map { $0.after.encoded() })
+        let after = afters.count == 1 ? summary(changes[0].after) : "\(afters.count) different values"
+        let befores = changes.compactMap(\.before)
+        guard befores.count == changes.count else { return " → \(after)" }
+        let distinct = Set(befores.map { $0.encoded() })
+        guard distinct.count == 1 else { return ": \(distinct.count) different values → \(after)" }
+        let name = changes[0].name.map { " (\(Terminal.visible($0)))" } ?? ""
+        return ": \(summary(befores[0]))\(name) → \(after)"
     }
 
     /// A body value in a few characters.
@@ -89,6 +105,23 @@ struct PlanRenderer {
 
     func shown(_ ids: [String]) -> String {
         ids.prefix(maxIds).map { Terminal.visible($0) }.joined(separator: ", ") + (ids.count > maxIds ? ", … (\(ids.count) ids)" : "")
+    }
+}
+
+/// One field one write sets: its value before (when the dry run read the
+/// record) and after.
+struct FieldChange {
+    let before: JSON?
+    let name: String?
+    let after: JSON
+
+    /// The record already holds the value (an id given as a number or a
+    /// string is the same id).
+    var isNoOp: Bool {
+        guard let before else { return false }
+        if before.encoded() == after.encoded() { return true }
+        if let a = PlanRoles.idText(before), let b = PlanRoles.idText(after) { return a == b }
+        return false
     }
 }
 
@@ -129,9 +162,12 @@ enum PlanRoles {
         }
     }
 
-    /// `labelId` → "label", `helpCenterId` → "help center".
+    /// `labelId` → "label", `helpCenterId` → "help center", `team_id` → "team".
     static func role(ofPathName name: String) -> String {
-        words(name.hasSuffix("Id") ? String(name.dropLast(2)) : name)
+        for suffix in ["Id", "_id"] where name.hasSuffix(suffix) && name.count > suffix.count {
+            return words(String(name.dropLast(suffix.count)))
+        }
+        return words(name)
     }
 
     /// `userIds` → "users", `ids` → "ids".
@@ -143,7 +179,8 @@ enum PlanRoles {
     static func words(_ camel: String) -> String {
         var out = ""
         for ch in camel {
-            if ch.isUppercase, !out.isEmpty { out += " " }
+            if ch == "_" { if !out.isEmpty && !out.hasSuffix(" ") { out += " " }; continue }
+            if ch.isUppercase, !out.isEmpty, !out.hasSuffix(" ") { out += " " }
             out += ch.lowercased()
         }
         return out
