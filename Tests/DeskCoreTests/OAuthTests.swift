@@ -120,7 +120,7 @@ final class OAuthTests: XCTestCase {
         XCTAssertTrue(status.hasRefreshToken)
         XCTAssertFalse(status.description.contains(Fixtures.clientSecret))
         XCTAssertFalse(status.description.contains("1000.r"))
-        let stored = try await store.load(profile: "work")
+        let stored = await store.load(profile: "work")
         XCTAssertEqual(stored?.refreshToken?.reveal, "1000.r")
         XCTAssertEqual(stored?.apiURL, "https://desk.zoho.eu")
     }
@@ -146,7 +146,7 @@ final class OAuthTests: XCTestCase {
         XCTAssertNotNil(revoke)
         XCTAssertFalse(revoke!.url.contains(Fixtures.refreshToken), "token travels in the body")
         XCTAssertTrue(revoke!.bodyText.contains("token="))
-        let left = try await store.load(profile: "default")
+        let left = await store.load(profile: "default")
         XCTAssertNil(left)
     }
 
@@ -156,7 +156,7 @@ final class OAuthTests: XCTestCase {
         let warning = try await AuthService(store: store, transport: transport).logout(profile: "default")
         XCTAssertNotNil(warning)
         XCTAssertFalse(warning!.contains(Fixtures.refreshToken))
-        let left = try await store.load(profile: "default")
+        let left = await store.load(profile: "default")
         XCTAssertNil(left)
     }
 }

@@ -21,7 +21,7 @@ final class OrgDiscoveryTests: XCTestCase {
         let r = try await client.call(Fixtures.op())
         XCTAssertEqual(r.json?["orgSeen"], "222")
         XCTAssertEqual(client.connection.orgId, "222")
-        let stored = try await store.load(profile: "default")
+        let stored = await store.load(profile: "default")
         XCTAssertEqual(stored?.orgId, "222", "discovered org is persisted")
         _ = try await client.call(Fixtures.op())
         XCTAssertEqual(zoho.transport.deskRequests.filter { $0.path == "/api/v1/organizations" }.count, 1)
@@ -80,7 +80,7 @@ final class OrgDiscoveryTests: XCTestCase {
         XCTAssertEqual(portal, "acmehelp")
         let helpCenter = try await resolver.defaultHelpCenter()
         XCTAssertEqual(helpCenter, "7001")
-        let stored = try await store.load(profile: "default")
+        let stored = await store.load(profile: "default")
         XCTAssertEqual(stored?.portal, "acmehelp")
         XCTAssertEqual(stored?.helpCenterId, "7001")
     }

@@ -39,7 +39,7 @@ final class StoreTests: XCTestCase {
 
     func testLooseExistingFileIsTightened() throws {
         let path = Fixtures.tempDir() + "/connections.sqlite"
-        FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o644])
+        _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o644])
         _ = try SQLiteTokenStore(path: path)
         XCTAssertEqual(mode(path), 0o600)
     }
@@ -92,7 +92,7 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(c.orgId, "777")
         let flagged = try await loader.load(.init(orgId: "888"))
         XCTAssertEqual(flagged.orgId, "888")
-        let stored = try await store.load(profile: "work")
+        let stored = await store.load(profile: "work")
         XCTAssertEqual(stored?.clientId, "1000.CLIENTID", "overrides are never written back")
     }
 

@@ -44,7 +44,7 @@ final class ThrottleBackoffTests: XCTestCase {
         }
         XCTAssertEqual(zoho.issued, 1, "one refresh attempt per back-off window")
         XCTAssertTrue(zoho.transport.deskRequests.isEmpty)
-        let backoff = try await store.refreshBackoff(profile: "default")
+        let backoff = await store.refreshBackoff(profile: "default")
         XCTAssertEqual(backoff?.code, "access_denied")
     }
 
@@ -97,14 +97,14 @@ final class ThrottleBackoffTests: XCTestCase {
     func testBackoffEndsAndTheNextRefreshClearsIt() async throws {
         let store = InMemoryTokenStore([Fixtures.connection(accessToken: nil)])
         let fingerprint = Fingerprint.of(Secret(Fixtures.refreshToken))
-        try await store.failRefresh(profile: "default", holder: "other",
+        await store.failRefresh(profile: "default", holder: "other",
                                     backoff: RefreshBackoff(until: Date().addingTimeInterval(-1), code: "access_denied",
                                                             refreshFingerprint: fingerprint))
         let zoho = FakeZoho()
         let client = Fixtures.client(zoho, connection: Fixtures.connection(accessToken: nil), store: store)
         _ = try await client.call(Fixtures.op())
         XCTAssertEqual(zoho.issued, 1)
-        let cleared = try await store.refreshBackoff(profile: "default")
+        let cleared = await store.refreshBackoff(profile: "default")
         XCTAssertNil(cleared)
     }
 
@@ -112,7 +112,7 @@ final class ThrottleBackoffTests: XCTestCase {
     /// override, a new login) is not held back by the old one's back-off.
     func testBackoffBelongsToOneRefreshToken() async throws {
         let store = InMemoryTokenStore([Fixtures.connection(accessToken: nil)])
-        try await store.failRefresh(profile: "default", holder: "other",
+        await store.failRefresh(profile: "default", holder: "other",
                                     backoff: RefreshBackoff(until: Date().addingTimeInterval(600), code: "access_denied",
                                                             refreshFingerprint: "someothertoken"))
         let zoho = FakeZoho()

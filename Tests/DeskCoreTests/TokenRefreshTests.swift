@@ -105,7 +105,7 @@ final class TokenRefreshTests: XCTestCase {
         let path = dir + "/connections.sqlite"
         try await SQLiteTokenStore(path: path).save(Fixtures.connection(accessToken: nil))
         let counter = dir + "/token-endpoint-calls"
-        FileManager.default.createFile(atPath: counter, contents: nil)
+        _ = FileManager.default.createFile(atPath: counter, contents: nil)
         let arguments = ProcessInfo.processInfo.arguments.count > 1 && ProcessInfo.processInfo.arguments[1].hasSuffix(".xctest")
             ? [ProcessInfo.processInfo.arguments[1], "DeskCoreTests.TokenRefreshTests/testChildProcessRefresh"]
             : ["DeskCoreTests.TokenRefreshTests/testChildProcessRefresh"]
@@ -148,7 +148,7 @@ final class TokenRefreshTests: XCTestCase {
 
     func testTokenCachedByAnotherProcessIsPickedUp() async throws {
         let store = InMemoryTokenStore()
-        try await store.completeRefresh(profile: "default", holder: "other", token: CachedToken(
+        await store.completeRefresh(profile: "default", holder: "other", token: CachedToken(
             accessToken: "1000.shared", expiresAt: Date().addingTimeInterval(3000),
             refreshFingerprint: Fingerprint.of(Secret(Fixtures.refreshToken))))
         let zoho = FakeZoho()
@@ -165,7 +165,7 @@ final class TokenRefreshTests: XCTestCase {
         let client = Fixtures.client(zoho, connection: Fixtures.connection(accessToken: nil), store: store)
         _ = try await client.call(Fixtures.op())
         XCTAssertTrue(zoho.transport.deskRequests[0].url.hasPrefix("https://desk.zoho.eu/api/v1/things"))
-        let stored = try await store.load(profile: "default")
+        let stored = await store.load(profile: "default")
         XCTAssertEqual(stored?.dataCenter, .eu)
         XCTAssertEqual(stored?.apiDomain, "https://www.zohoapis.eu")
     }

@@ -114,7 +114,7 @@ final class HalfDoneJobTests: XCTestCase {
         let deadline = Date().addingTimeInterval(30)
         while mutating.count < 3 && Date() < deadline { usleep(20_000) }
         kill(child.pid, SIGINT)
-        let r = try child.wait(timeout: 30)
+        let r = child.wait(timeout: 30)
         XCTAssertEqual(r.status, 130, r.err)
         XCTAssertTrue(r.err.contains("interrupted by SIGINT"), r.err)
         let sentBefore = mutating.count
@@ -189,7 +189,7 @@ final class HalfDoneJobTests: XCTestCase {
         try handle.close()
         usleep(1_200_000)
         kill(follower.pid, SIGTERM)
-        let followed = try follower.wait(timeout: 10)
+        let followed = follower.wait(timeout: 10)
         let got = followed.out.split(separator: "\n").compactMap { try? JSON.parse(Array($0.utf8)) }
         XCTAssertEqual(got.map { $0["run_id"] }, ["r4"], followed.out)
     }

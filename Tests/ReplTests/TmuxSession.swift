@@ -42,7 +42,7 @@ final class TmuxSession {
         try Self.run(["new-session", "-d", "-s", name, "-x", "120", "-y", "40", command])
     }
 
-    deinit { try? Self.run(["kill-session", "-t", name]) }
+    deinit { _ = try? Self.run(["kill-session", "-t", name]) }
 
     @discardableResult
     static func run(_ args: [String]) throws -> String {
