@@ -203,94 +203,127 @@ static void zd_layout(zd_prog *pg, void *mem, size_t nset, size_t nalt) {
   pg->item = (zd_item *)(pg->sets + 8 * nset);
 }
 
-/* Compile p into pg's arrays, which zd_measure sized. */
-static void zd_compile(zd_prog *pg, const char *p, size_t lp) {
-  const char *pend = p + lp;
+/* The state of one compilation: the next item, sets and captures used. */
+typedef struct zd_compiler {
+  zd_prog *pg;
+  zd_item *it;
   unsigned char open[ZD_MAXCAPTURES];  /* captures started and not closed */
-  int nopen = 0, ncap = 0, nsets = 0;
-  zd_item *it = pg->item;
-  while (p < pend) {
-    memset(it, 0, sizeof *it);
-    if (*p == '(') {
-      if (ncap >= ZD_MAXCAPTURES) { it->op = OP_ERR; it->x = E_TOOMANY; it++; break; }
-      if (p + 1 < pend && p[1] == ')') { it->op = OP_POS; p += 2; }
-      else { it->op = OP_OPEN; open[nopen++] = (unsigned char)ncap; p++; }
-      it->c = (unsigned char)ncap++;
-      it++;
-      continue;
-    }
-    if (*p == ')') {
-      if (nopen == 0) { it->op = OP_ERR; it->x = E_PATCAP; it++; break; }
-      it->op = OP_CLOSE;
-      it->c = open[--nopen];
-      it++; p++;
-      continue;
-    }
-    if (*p == '$' && p + 1 == pend) { it->op = OP_EOS; it++; p++; continue; }
-    if (*p == '%' && p + 1 < pend) {
-      int e = (unsigned char)p[1];
-      if (e == 'b') {
-        if (pend - p < 4) { it->op = OP_ERR; it->x = E_BALARGS; it++; break; }
-        it->op = OP_BAL; it->c = (unsigned char)p[2]; it->d = (unsigned char)p[3];
-        it++; p += 4;
-        continue;
-      }
-      if (e == 'f') {
-        const char *first, *close;
-        p += 2;
-        if (p >= pend || *p != '[') { it->op = OP_ERR; it->x = E_FRONT; it++; break; }
-        if ((close = zd_setend(p, pend, &first)) == NULL) { it->op = OP_ERR; it->x = E_BRACKET; it++; break; }
-        it->op = OP_FRONT;
-        it->set = pg->sets + 8 * nsets++;
-        zd_fillset((uint32_t *)it->set, first, close, p[1] == '^');
-        it++; p = close + 1;
-        continue;
-      }
-      if (isdigit(e)) {
-        /* A back-reference must name a capture that is closed by now;
-        ** captures are numbered by their '(' so this is known here. */
-        int l = e - '1', ok = l >= 0 && l < ncap;
-        for (int k = 0; ok && k < nopen; k++) if (open[k] == l) ok = 0;
-        if (!ok) { it->op = OP_ERR; it->x = E_CAPIDX; it->c = (unsigned char)(e - '0'); it++; break; }
-        it->op = OP_BACK; it->c = (unsigned char)l;
-        it++; p += 2;
-        continue;
-      }
-    }
-    /* A single-byte item, maybe followed by a quantifier. */
-    {
-      const char *next;
-      if (*p == '%') {
-        if (p + 1 >= pend) { it->op = OP_ERR; it->x = E_ENDPCT; it++; break; }
-        if ((it->set = zd_classof((unsigned char)p[1])) != NULL) it->op = OP_SET;
-        else { it->op = OP_CHAR; it->c = (unsigned char)p[1]; }
-        next = p + 2;
-      }
-      else if (*p == '[') {
-        const char *first, *close = zd_setend(p, pend, &first);
-        if (close == NULL) { it->op = OP_ERR; it->x = E_BRACKET; it++; break; }
-        it->op = OP_SET;
-        it->set = pg->sets + 8 * nsets++;
-        zd_fillset((uint32_t *)it->set, first, close, p[1] == '^');
-        next = close + 1;
-      }
-      else if (*p == '.') { it->op = OP_ANY; next = p + 1; }
-      else { it->op = OP_CHAR; it->c = (unsigned char)*p; next = p + 1; }
-      it->q = Q_ONE;
-      if (next < pend) {
-        switch (*next) {
-          case '*': it->q = Q_STAR; next++; break;
-          case '+': it->q = Q_PLUS; next++; break;
-          case '-': it->q = Q_MIN; next++; break;
-          case '?': it->q = Q_OPT; next++; break;
-          default: break;
-        }
-      }
-      it++; p = next;
+  int nopen, ncap, nsets;
+} zd_compiler;
+
+/* Mark the current item as the error x; compilation stops at it. */
+static void zd_compileerr(zd_compiler *cc, int x) {
+  cc->it->op = OP_ERR; cc->it->x = x; cc->it++;
+}
+
+/* A set [..] at p into the current item (op); the byte after it, or NULL. */
+static const char *zd_compileset(zd_compiler *cc, int op, const char *p, const char *pend) {
+  const char *first, *close = zd_setend(p, pend, &first);
+  if (close == NULL) { zd_compileerr(cc, E_BRACKET); return NULL; }
+  cc->it->op = op;
+  cc->it->set = cc->pg->sets + 8 * cc->nsets++;
+  zd_fillset((uint32_t *)cc->it->set, first, close, p[1] == '^');
+  return close + 1;
+}
+
+/* '(' or ')' at p; the byte after it, or NULL on an error item. */
+static const char *zd_compilecapture(zd_compiler *cc, const char *p, const char *pend) {
+  zd_item *it = cc->it;
+  if (*p == ')') {
+    if (cc->nopen == 0) { zd_compileerr(cc, E_PATCAP); return NULL; }
+    it->op = OP_CLOSE;
+    it->c = cc->open[--cc->nopen];
+    cc->it++;
+    return p + 1;
+  }
+  if (cc->ncap >= ZD_MAXCAPTURES) { zd_compileerr(cc, E_TOOMANY); return NULL; }
+  if (p + 1 < pend && p[1] == ')') { it->op = OP_POS; p += 2; }
+  else { it->op = OP_OPEN; cc->open[cc->nopen++] = (unsigned char)cc->ncap; p++; }
+  it->c = (unsigned char)cc->ncap++;
+  cc->it++;
+  return p;
+}
+
+/* %b, %f or %1-%9 at p (p[1] is e); the byte after it, NULL on an error
+** item, or p itself when it is none of these (a single-byte item). */
+static const char *zd_compilespecial(zd_compiler *cc, const char *p, const char *pend) {
+  zd_item *it = cc->it;
+  int e = (unsigned char)p[1];
+  if (e == 'b') {
+    if (pend - p < 4) { zd_compileerr(cc, E_BALARGS); return NULL; }
+    it->op = OP_BAL; it->c = (unsigned char)p[2]; it->d = (unsigned char)p[3];
+    cc->it++;
+    return p + 4;
+  }
+  if (e == 'f') {
+    const char *next;
+    p += 2;
+    if (p >= pend || *p != '[') { zd_compileerr(cc, E_FRONT); return NULL; }
+    if ((next = zd_compileset(cc, OP_FRONT, p, pend)) == NULL) return NULL;
+    cc->it++;
+    return next;
+  }
+  if (isdigit(e)) {
+    /* A back-reference must name a capture that is closed by now;
+    ** captures are numbered by their '(' so this is known here. */
+    int l = e - '1', ok = l >= 0 && l < cc->ncap;
+    for (int k = 0; ok && k < cc->nopen; k++) if (cc->open[k] == l) ok = 0;
+    if (!ok) { it->c = (unsigned char)(e - '0'); zd_compileerr(cc, E_CAPIDX); return NULL; }
+    it->op = OP_BACK; it->c = (unsigned char)l;
+    cc->it++;
+    return p + 2;
+  }
+  return p;
+}
+
+/* A single-byte item at p, maybe followed by a quantifier; the byte after
+** it, or NULL on an error item. */
+static const char *zd_compilesingle(zd_compiler *cc, const char *p, const char *pend) {
+  zd_item *it = cc->it;
+  const char *next;
+  if (*p == '%') {
+    if (p + 1 >= pend) { zd_compileerr(cc, E_ENDPCT); return NULL; }
+    if ((it->set = zd_classof((unsigned char)p[1])) != NULL) it->op = OP_SET;
+    else { it->op = OP_CHAR; it->c = (unsigned char)p[1]; }
+    next = p + 2;
+  }
+  else if (*p == '[') {
+    if ((next = zd_compileset(cc, OP_SET, p, pend)) == NULL) return NULL;
+  }
+  else if (*p == '.') { it->op = OP_ANY; next = p + 1; }
+  else { it->op = OP_CHAR; it->c = (unsigned char)*p; next = p + 1; }
+  it->q = Q_ONE;
+  if (next < pend) {
+    switch (*next) {
+      case '*': it->q = Q_STAR; next++; break;
+      case '+': it->q = Q_PLUS; next++; break;
+      case '-': it->q = Q_MIN; next++; break;
+      case '?': it->q = Q_OPT; next++; break;
+      default: break;
     }
   }
-  if (p >= pend) { memset(it, 0, sizeof *it); it->op = OP_END; }
-  pg->ncap = ncap;
+  cc->it++;
+  return next;
+}
+
+/* Compile p into pg's arrays, which zd_measure sized. An error becomes an
+** OP_ERR item that ends the program (raised when the match reaches it). */
+static void zd_compile(zd_prog *pg, const char *p, size_t lp) {
+  const char *pend = p + lp;
+  zd_compiler cc;
+  cc.pg = pg; cc.it = pg->item; cc.nopen = 0; cc.ncap = 0; cc.nsets = 0;
+  while (p < pend) {
+    const char *next;
+    memset(cc.it, 0, sizeof *cc.it);
+    if (*p == '(' || *p == ')') next = zd_compilecapture(&cc, p, pend);
+    else if (*p == '$' && p + 1 == pend) { cc.it->op = OP_EOS; cc.it++; next = p + 1; }
+    else if (*p == '%' && p + 1 < pend && (next = zd_compilespecial(&cc, p, pend)) != p) { /* done */ }
+    else next = zd_compilesingle(&cc, p, pend);
+    if (next == NULL) break;
+    p = next;
+  }
+  if (p >= pend) { memset(cc.it, 0, sizeof *cc.it); cc.it->op = OP_END; }
+  pg->ncap = cc.ncap;
 }
 
 static int zd_raiseitem(lua_State *L, const zd_item *it) {
@@ -348,132 +381,163 @@ static inline int zd_single(const zd_item *it, const char *s, const char *end) {
     calls++; \
   } while (0)
 
+/* The registers of one run: where in the subject, where in the program,
+** how deep in the standard matcher's terms, and the alternatives left. */
+typedef struct zd_regs {
+  const char *s;
+  int pc, calls;
+  zd_alt *top;
+} zd_regs;
+
+#define PUSHALT(r, from, count) do { \
+    (r)->top->s = (from); (r)->top->n = (count); (r)->top->pc = (r)->pc; \
+    (r)->top->calls = (r)->calls; (r)->top++; \
+  } while (0)
+
+/* A character, '.' or set item with its quantifier; 0: it failed here. */
+static int zd_stepsingle(zd_match *ms, const zd_item *it, zd_regs *r) {
+  const char *end = ms->end;
+  int calls = r->calls;
+  switch (it->q) {
+    case Q_ONE:
+      if (!zd_single(it, r->s, end)) return 0;
+      r->s++;
+      break;
+    case Q_OPT:
+      if (zd_single(it, r->s, end)) { PUSHALT(r, r->s, 0); ENTER(); r->s++; }
+      break;
+    case Q_MIN:
+      if (zd_single(it, r->s, end)) { PUSHALT(r, r->s, 0); ENTER(); }
+      break;
+    default: {  /* Q_STAR, Q_PLUS: longest run first, give back on failure */
+      const char *from = r->s;
+      size_t n = 0;
+      if (!zd_single(it, r->s, end)) {
+        if (it->q == Q_PLUS) return 0;
+        break;
+      }
+      if (it->q == Q_PLUS) from = r->s + 1;
+      while (zd_single(it, from + n, end)) n++;
+      zd_chargescan(ms, n);
+      PUSHALT(r, from, n);
+      ENTER();
+      r->s = from + n;
+      break;
+    }
+  }
+  r->calls = calls;
+  r->pc++;
+  return 1;
+}
+
+/* %bxy at s: the end of the balanced run, or NULL. */
+static const char *zd_stepbal(zd_match *ms, const zd_item *it, const char *s) {
+  const char *end = ms->end, *from = s;
+  int depth = 1;
+  if (s >= end || (unsigned char)*s != it->c) return NULL;
+  /* The closer is tested first, so %baa pairs neighbours. */
+  while (++s < end) {
+    if ((unsigned char)*s == it->d) { if (--depth == 0) break; }
+    else if ((unsigned char)*s == it->c) depth++;
+  }
+  zd_chargescan(ms, (size_t)(s - from));
+  return s >= end ? NULL : s + 1;
+}
+
+/* Take the newest alternative that is left into r; 0: none, no match here. */
+static int zd_backtrack(zd_match *ms, zd_alt *base, zd_regs *r) {
+  const zd_item *item = ms->pg->item;
+  int calls;
+  for (;;) {
+    zd_alt *a;
+    const zd_item *ai;
+    if (r->top == base) return 0;
+    a = r->top - 1;
+    ai = &item[a->pc];
+    if (ai->q == Q_OPT) {
+      r->s = a->s; r->pc = a->pc + 1; r->calls = a->calls; r->top--;
+      return 1;
+    }
+    if (ai->q == Q_MIN) {
+      if (!zd_single(ai, a->s, ms->end)) { r->top--; continue; }
+      a->s++;
+      calls = a->calls;
+      ENTER();
+      r->s = a->s; r->pc = a->pc + 1; r->calls = calls;
+      return 1;
+    }
+    if (a->n == 0) { r->top--; continue; }
+    a->n--;
+    calls = a->calls;
+    ENTER();
+    r->s = a->s + a->n; r->pc = a->pc + 1; r->calls = calls;
+    return 1;
+  }
+}
+
+/* One item that is not a single character/set: 0 when it failed here. */
+static int zd_stepother(zd_match *ms, const zd_item *it, zd_regs *r) {
+  int calls = r->calls;
+  switch (it->op) {
+    case OP_OPEN: case OP_POS: case OP_CLOSE:
+      if (it->op == OP_CLOSE) ms->cap[it->c].len = r->s - ms->cap[it->c].init;
+      else { ms->cap[it->c].init = r->s; ms->cap[it->c].len = it->op == OP_OPEN ? CAP_OPEN : CAP_POS; }
+      ENTER();
+      r->calls = calls;
+      break;
+    case OP_EOS:
+      if (r->s != ms->end) return 0;
+      break;
+    case OP_BAL: {
+      const char *after = zd_stepbal(ms, it, r->s);
+      if (after == NULL) return 0;
+      r->s = after;
+      break;
+    }
+    case OP_FRONT: {
+      /* Outside the subject counts as '\0', on both sides. */
+      int prev = r->s == ms->src ? 0 : (unsigned char)r->s[-1];
+      int cur = r->s < ms->end ? (unsigned char)*r->s : 0;
+      if (inset(it->set, prev) || !inset(it->set, cur)) return 0;
+      break;
+    }
+    default: {  /* OP_BACK */
+      ptrdiff_t len = ms->cap[it->c].len;
+      /* A position capture has no text, so it never matches again. */
+      if (len < 0 || ms->end - r->s < len || memcmp(ms->cap[it->c].init, r->s, (size_t)len) != 0) return 0;
+      r->s += len;
+      break;
+    }
+  }
+  r->pc++;
+  return 1;
+}
+
 /* Match the program at s; the end of the match, or NULL. */
 static const char *zd_run(zd_match *ms, const char *s) {
   const zd_item *item = ms->pg->item;
-  zd_alt *base = ms->pg->alt, *top = base;
-  const char *end = ms->end;
-  int pc = 0, calls = 1;
+  zd_alt *base = ms->pg->alt;
+  zd_regs r;
+  r.s = s; r.pc = 0; r.calls = 1; r.top = base;
   for (;;) {
-    const zd_item *it = &item[pc];
+    const zd_item *it = &item[r.pc];
+    int ok;
     if (--ms->steps <= 0) zd_matchcharge(ms);
     switch (it->op) {
       case OP_END:
-        return s;
+        return r.s;
       case OP_CHAR: case OP_ANY: case OP_SET:
-        switch (it->q) {
-          case Q_ONE:
-            if (!zd_single(it, s, end)) goto fail;
-            s++; pc++;
-            continue;
-          case Q_OPT:
-            if (zd_single(it, s, end)) {
-              top->s = s; top->n = 0; top->pc = pc; top->calls = calls; top++;
-              ENTER();
-              s++;
-            }
-            pc++;
-            continue;
-          case Q_MIN:
-            if (zd_single(it, s, end)) {
-              top->s = s; top->n = 0; top->pc = pc; top->calls = calls; top++;
-              ENTER();
-            }
-            pc++;
-            continue;
-          default: {  /* Q_STAR, Q_PLUS: longest run first, give back on failure */
-            const char *from = s;
-            size_t n = 0;
-            if (!zd_single(it, s, end)) {
-              if (it->q == Q_PLUS) goto fail;
-              pc++;
-              continue;
-            }
-            if (it->q == Q_PLUS) from = s + 1;
-            while (zd_single(it, from + n, end)) n++;
-            zd_chargescan(ms, n);
-            top->s = from; top->n = n; top->pc = pc; top->calls = calls; top++;
-            ENTER();
-            s = from + n; pc++;
-            continue;
-          }
-        }
-      case OP_OPEN:
-        ms->cap[it->c].init = s; ms->cap[it->c].len = CAP_OPEN;
-        ENTER(); pc++;
-        continue;
-      case OP_POS:
-        ms->cap[it->c].init = s; ms->cap[it->c].len = CAP_POS;
-        ENTER(); pc++;
-        continue;
-      case OP_CLOSE:
-        ms->cap[it->c].len = s - ms->cap[it->c].init;
-        ENTER(); pc++;
-        continue;
-      case OP_EOS:
-        if (s != end) goto fail;
-        pc++;
-        continue;
-      case OP_BAL: {
-        int depth = 1;
-        const char *from = s;
-        if (s >= end || (unsigned char)*s != it->c) goto fail;
-        /* The closer is tested first, so %baa pairs neighbours. */
-        while (++s < end) {
-          if ((unsigned char)*s == it->d) { if (--depth == 0) break; }
-          else if ((unsigned char)*s == it->c) depth++;
-        }
-        zd_chargescan(ms, (size_t)(s - from));
-        if (s >= end) goto fail;
-        s++; pc++;
-        continue;
-      }
-      case OP_FRONT: {
-        /* Outside the subject counts as '\0', on both sides. */
-        int prev = s == ms->src ? 0 : (unsigned char)s[-1];
-        int cur = s < end ? (unsigned char)*s : 0;
-        if (inset(it->set, prev) || !inset(it->set, cur)) goto fail;
-        pc++;
-        continue;
-      }
-      case OP_BACK: {
-        ptrdiff_t len = ms->cap[it->c].len;
-        /* A position capture has no text, so it never matches again. */
-        if (len < 0 || end - s < len || memcmp(ms->cap[it->c].init, s, (size_t)len) != 0) goto fail;
-        s += len; pc++;
-        continue;
-      }
+        ok = zd_stepsingle(ms, it, &r);
+        break;
+      case OP_OPEN: case OP_POS: case OP_CLOSE: case OP_EOS: case OP_BAL: case OP_FRONT: case OP_BACK:
+        ok = zd_stepother(ms, it, &r);
+        break;
       default:
         zd_raiseitem(ms->L, it);
         return NULL;
     }
-  fail:
-    /* Take the newest alternative that is left; none: no match here. */
-    for (;;) {
-      zd_alt *a;
-      const zd_item *ai;
-      if (top == base) return NULL;
-      a = top - 1;
-      ai = &item[a->pc];
-      if (ai->q == Q_OPT) {
-        s = a->s; pc = a->pc + 1; calls = a->calls; top--;
-        break;
-      }
-      if (ai->q == Q_MIN) {
-        if (!zd_single(ai, a->s, end)) { top--; continue; }
-        a->s++;
-        calls = a->calls;
-        ENTER();
-        s = a->s; pc = a->pc + 1;
-        break;
-      }
-      if (a->n == 0) { top--; continue; }
-      a->n--;
-      calls = a->calls;
-      ENTER();
-      s = a->s + a->n; pc = a->pc + 1;
-      break;
-    }
+    if (ok) continue;
+    if (!zd_backtrack(ms, base, &r)) return NULL;
     if (--ms->steps <= 0) zd_matchcharge(ms);
   }
 }

@@ -191,6 +191,12 @@ private struct Parser {
             if b < 0x20 { throw error("control character in string") }
             index += 1
         }
+        return try parseEscapedString(from: start)
+    }
+
+    /// The rest of a string that holds escapes: the bytes from `start` up
+    /// to the current index were plain, and are kept as they are.
+    mutating func parseEscapedString(from start: Int) throws -> String {
         var out = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {
             let b = bytes[index]
@@ -203,36 +209,7 @@ private struct Parser {
                 return s
             case UInt8(ascii: "\\"):
                 index += 1
-                guard index < bytes.count else { throw error("unexpected end of input") }
-                let e = bytes[index]
-                index += 1
-                switch e {
-                case UInt8(ascii: "\""): out.append(0x22)
-                case UInt8(ascii: "\\"): out.append(0x5C)
-                case UInt8(ascii: "/"): out.append(0x2F)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "u"):
-                    var scalar = try parseHex4()
-                    if (0xD800...0xDBFF).contains(scalar) {
-                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                            throw error("unpaired surrogate")
-                        }
-                        index += 2
-                        let low = try parseHex4()
-                        guard (0xDC00...0xDFFF).contains(low) else { throw error("unpaired surrogate") }
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    } else if (0xDC00...0xDFFF).contains(scalar) {
-                        throw error("unpaired surrogate")
-                    }
-                    guard let u = Unicode.Scalar(scalar) else { throw error("invalid escape") }
-                    out.append(contentsOf: Array(String(Character(u)).utf8))
-                default:
-                    throw error("invalid escape")
-                }
+                try appendEscape(to: &out)
             default:
                 if b < 0x20 { throw error("control character in string") }
                 out.append(b)
@@ -240,6 +217,42 @@ private struct Parser {
             }
         }
         throw error("unterminated string")
+    }
+
+    /// One escape after its backslash, appended as UTF-8.
+    mutating func appendEscape(to out: inout [UInt8]) throws {
+        guard index < bytes.count else { throw error("unexpected end of input") }
+        let e = bytes[index]
+        index += 1
+        switch e {
+        case UInt8(ascii: "\""): out.append(0x22)
+        case UInt8(ascii: "\\"): out.append(0x5C)
+        case UInt8(ascii: "/"): out.append(0x2F)
+        case UInt8(ascii: "b"): out.append(0x08)
+        case UInt8(ascii: "f"): out.append(0x0C)
+        case UInt8(ascii: "n"): out.append(0x0A)
+        case UInt8(ascii: "r"): out.append(0x0D)
+        case UInt8(ascii: "t"): out.append(0x09)
+        case UInt8(ascii: "u"):
+            guard let u = Unicode.Scalar(try parseUnicodeEscape()) else { throw error("invalid escape") }
+            out.append(contentsOf: Array(String(Character(u)).utf8))
+        default:
+            throw error("invalid escape")
+        }
+    }
+
+    /// The scalar of a `\uXXXX` escape (after the `u`), joining a surrogate pair.
+    mutating func parseUnicodeEscape() throws -> UInt32 {
+        let scalar = try parseHex4()
+        if (0xDC00...0xDFFF).contains(scalar) { throw error("unpaired surrogate") }
+        guard (0xD800...0xDBFF).contains(scalar) else { return scalar }
+        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+            throw error("unpaired surrogate")
+        }
+        index += 2
+        let low = try parseHex4()
+        guard (0xDC00...0xDFFF).contains(low) else { throw error("unpaired surrogate") }
+        return 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
     }
 
     mutating func parseHex4() throws -> UInt32 {

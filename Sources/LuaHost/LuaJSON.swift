@@ -102,23 +102,46 @@ public enum LuaJSON {
             throw ConversionError(path: path, reason: "Lua stack exhausted")
         }
 
-        // First pass: classify keys without converting values.
+        let keys = try classifyKeys(L, t, path: path, budget: budget)
+        if keys.count == 0 {
+            return isArrayMarked(L, t) ? .array([]) : .object([:])
+        }
+        if keys.integer > 0 && keys.string > 0 {
+            throw ConversionError(path: path, reason: "table mixes array items and named fields")
+        }
+        if keys.integer > 0 {
+            guard keys.maxIndex == Int64(keys.count) else {
+                throw ConversionError(path: path, reason: "array is sparse or does not start at 1 (\(keys.count) items, highest index \(keys.maxIndex))")
+            }
+            return try readArray(L, t, count: keys.count, path: path, depth: depth, visiting: &visiting, budget: budget)
+        }
+        return try readObject(L, t, count: keys.count, path: path, depth: depth, visiting: &visiting, budget: budget)
+    }
+
+    /// How a table is keyed, counted without converting any value.
+    private struct KeyShape {
         var count = 0
         var maxIndex: Int64 = 0
-        var stringKeys = 0
-        var integerKeys = 0
+        var string = 0
+        var integer = 0
+    }
+
+    /// First pass over a table: every key a string or an integer, counted;
+    /// any other key is an error.
+    private static func classifyKeys(_ L: OpaquePointer, _ t: Int32, path: String, budget: RunBudget) throws -> KeyShape {
+        var keys = KeyShape()
         lua_pushnil(L)
         while lua_next(L, t) != 0 {
-            count += 1
-            if count % 4096 == 0 {
+            keys.count += 1
+            if keys.count % 4096 == 0 {
                 do { try budget.checkpoint() } catch { lua_settop(L, -3); throw error }
             }
             switch lua_type(L, -2) {
             case LUA_TSTRING:
-                stringKeys += 1
+                keys.string += 1
             case LUA_TNUMBER where lua_isinteger(L, -2) != 0:
-                integerKeys += 1
-                maxIndex = max(maxIndex, Int64(lua_tointegerx(L, -2, nil)))
+                keys.integer += 1
+                keys.maxIndex = max(keys.maxIndex, Int64(lua_tointegerx(L, -2, nil)))
             default:
                 let keyType = LuaStack(L).typeName(at: -2)
                 lua_settop(L, -3)
@@ -126,27 +149,24 @@ public enum LuaJSON {
             }
             lua_settop(L, -2)
         }
+        return keys
+    }
 
-        if count == 0 {
-            return isArrayMarked(L, t) ? .array([]) : .object([:])
+    private static func readArray(_ L: OpaquePointer, _ t: Int32, count: Int, path: String, depth: Int,
+                                  visiting: inout Set<UnsafeRawPointer>, budget: RunBudget) throws -> JSON {
+        try budget.charge(HostCost.array(count))
+        var items: [JSON] = []
+        items.reserveCapacity(count)
+        for n in 1...count {
+            lua_rawgeti(L, t, lua_Integer(n))
+            defer { lua_settop(L, -2) }
+            items.append(try read(L, lua_gettop(L), path: "\(path)[\(n)]", depth: depth + 1, visiting: &visiting, budget: budget))
         }
-        if integerKeys > 0 && stringKeys > 0 {
-            throw ConversionError(path: path, reason: "table mixes array items and named fields")
-        }
-        if integerKeys > 0 {
-            guard maxIndex == Int64(count) else {
-                throw ConversionError(path: path, reason: "array is sparse or does not start at 1 (\(count) items, highest index \(maxIndex))")
-            }
-            try budget.charge(HostCost.array(count))
-            var items: [JSON] = []
-            items.reserveCapacity(count)
-            for n in 1...count {
-                lua_rawgeti(L, t, lua_Integer(n))
-                defer { lua_settop(L, -2) }
-                items.append(try read(L, lua_gettop(L), path: "\(path)[\(n)]", depth: depth + 1, visiting: &visiting, budget: budget))
-            }
-            return .array(items)
-        }
+        return .array(items)
+    }
+
+    private static func readObject(_ L: OpaquePointer, _ t: Int32, count: Int, path: String, depth: Int,
+                                   visiting: inout Set<UnsafeRawPointer>, budget: RunBudget) throws -> JSON {
         try budget.charge(HostCost.object(count))
         var object: [String: JSON] = [:]
         object.reserveCapacity(count)

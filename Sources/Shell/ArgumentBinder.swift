@@ -177,44 +177,22 @@ enum ArgumentBinder {
         let fileFields = Set(op.fileFields)
         var unusedHelpCenterId: String?
 
-        func fail(_ wire: String, _ position: Int?, _ expected: String) -> ArgumentError {
-            ArgumentError(function: fname, position: position, name: wire, expected: expected)
-        }
-
         for (wire, value, position) in named {
+            let fail = { (expected: String) in ArgumentError(function: fname, position: position, name: wire, expected: expected) }
             switch target(wire) {
             case .unused:
                 if value == .null { continue }
                 guard let s = scalarString(value), !s.isEmpty && s.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
-                    throw fail(wire, position, "a help-center id (digits) expected, got \(value.typeName)")
+                    throw fail("a help-center id (digits) expected, got \(value.typeName)")
                 }
                 unusedHelpCenterId = s
             case .path:
-                let schema = op.parameters.first { $0.name == wire }!.schema
-                let checked: JSON
-                do { checked = try SchemaValidator.check(value, schema) } catch let f as SchemaValidator.Failure {
-                    throw fail(wire, position, f.expected)
-                }
-                guard let s = scalarString(checked) else { throw fail(wire, position, "an id expected, got \(value.typeName)") }
+                let s = try pathValue(value, schema: op.parameters.first { $0.name == wire }!.schema, fail: fail)
                 path[wire] = s
                 ids.append(s)
             case .query:
                 if value == .null { continue }
-                var checked = value
-                if let p = op.parameters.first(where: { $0.name == wire && $0.location == .query }) {
-                    if case .array(let items) = value, !p.schema.types.contains("array") {
-                        checked = .string(items.compactMap(scalarString).joined(separator: ","))
-                    }
-                    do { checked = try SchemaValidator.check(checked, p.schema) } catch let f as SchemaValidator.Failure {
-                        throw fail(wire, position, f.expected)
-                    }
-                }
-                switch checked {
-                case .array(let items): query[wire] = items.compactMap(scalarString).joined(separator: ",")
-                default:
-                    guard let s = scalarString(checked) else { throw fail(wire, position, "a string, number or boolean expected, got \(value.typeName)") }
-                    query[wire] = s
-                }
+                query[wire] = try queryValue(value, parameter: op.parameters.first { $0.name == wire && $0.location == .query }, fail: fail)
             case .body where fileFields.contains(wire):
                 uploads[wire] = try UploadArgument.parse(value, function: fname, field: wire)
             case .body:
@@ -224,43 +202,84 @@ enum ArgumentBinder {
                 }
             }
         }
-
-        for p in op.parameters where p.required && p.location != .header
-            && !(p.location == .query && SpecQuirks.queryMayBeOmitted(op.id, p.name)) {
-            let present = p.location == .path ? path[p.name] != nil : query[p.name] != nil
-            if !present {
-                throw fail(p.name, nil, "\(describe(p.schema)) expected, got no value")
-            }
-        }
-
+        try checkRequired(op, calledAs: fname, path: path, query: query)
         var bodyJSON: JSON?
         if op.takesFiles {
             try checkUploadForm(op, calledAs: fname, files: uploads, fields: body)
-        } else if let b = op.body {
-            let strict = SpecQuirks.enforcesRequiredBody(op)
-            if body.isEmpty && (!b.required || !strict) && (b.schema.requiredProperties.isEmpty || !strict) {
-                bodyJSON = nil
-            } else {
-                do {
-                    bodyJSON = try SchemaValidator.check(.object(body), b.schema, requireTopLevel: strict)
-                } catch let f as SchemaValidator.Failure {
-                    let field = f.path.split(separator: "/").first.map(String.init) ?? ""
-                    let position = named.first { $0.wire == field }?.position
-                    let rest = f.path.split(separator: "/").dropFirst().joined(separator: "/")
-                    throw ArgumentError(function: fname, position: position,
-                                        name: field.isEmpty ? nil : (rest.isEmpty ? field : "\(field)/\(rest)"),
-                                        expected: f.expected)
-                }
-            }
-        } else if !body.isEmpty {
-            let names = body.keys.sorted().joined(separator: ", ")
-            throw ArgumentError(function: fname, name: names, expected: "no such argument for \(op.method) \(op.path)")
+        } else {
+            bodyJSON = try bodyValue(op, calledAs: fname, body: body, named: named)
         }
-
         var call = PreparedCall(operation: op, calledAs: fname, path: path, query: query, body: bodyJSON, ids: ids)
         call.pendingUploads = uploads
         call.unusedHelpCenterId = unusedHelpCenterId
         return split(call)
+    }
+
+    /// A path parameter checked against its schema, as the text the path holds.
+    private static func pathValue(_ value: JSON, schema: Schema, fail: (String) -> ArgumentError) throws -> String {
+        let checked: JSON
+        do { checked = try SchemaValidator.check(value, schema) } catch let f as SchemaValidator.Failure {
+            throw fail(f.expected)
+        }
+        guard let s = scalarString(checked) else { throw fail("an id expected, got \(value.typeName)") }
+        return s
+    }
+
+    /// A query value checked against its parameter's schema (a list given
+    /// for a scalar parameter is sent comma-joined), as the text sent.
+    private static func queryValue(_ value: JSON, parameter: DeskCatalog.Parameter?, fail: (String) -> ArgumentError) throws -> String {
+        var checked = value
+        if let p = parameter {
+            if case .array(let items) = value, !p.schema.types.contains("array") {
+                checked = .string(items.compactMap(scalarString).joined(separator: ","))
+            }
+            do { checked = try SchemaValidator.check(checked, p.schema) } catch let f as SchemaValidator.Failure {
+                throw fail(f.expected)
+            }
+        }
+        switch checked {
+        case .array(let items): return items.compactMap(scalarString).joined(separator: ",")
+        default:
+            guard let s = scalarString(checked) else { throw fail("a string, number or boolean expected, got \(value.typeName)") }
+            return s
+        }
+    }
+
+    /// Every required path and query parameter given (the spec's quirks aside).
+    private static func checkRequired(_ op: DeskCatalog.Operation, calledAs fname: String,
+                                      path: [String: String], query: [String: String]) throws {
+        for p in op.parameters where p.required && p.location != .header
+            && !(p.location == .query && SpecQuirks.queryMayBeOmitted(op.id, p.name)) {
+            let present = p.location == .path ? path[p.name] != nil : query[p.name] != nil
+            if !present {
+                throw ArgumentError(function: fname, position: nil, name: p.name, expected: "\(describe(p.schema)) expected, got no value")
+            }
+        }
+    }
+
+    /// The JSON body checked against the operation's schema; nil when there
+    /// is none to send. An error names the argument (and the path inside it).
+    private static func bodyValue(_ op: DeskCatalog.Operation, calledAs fname: String, body: [String: JSON],
+                                  named: [(wire: String, value: JSON, position: Int?)]) throws -> JSON? {
+        guard let b = op.body else {
+            guard body.isEmpty else {
+                let names = body.keys.sorted().joined(separator: ", ")
+                throw ArgumentError(function: fname, name: names, expected: "no such argument for \(op.method) \(op.path)")
+            }
+            return nil
+        }
+        let strict = SpecQuirks.enforcesRequiredBody(op)
+        if body.isEmpty && (!b.required || !strict) && (b.schema.requiredProperties.isEmpty || !strict) { return nil }
+        do {
+            return try SchemaValidator.check(.object(body), b.schema, requireTopLevel: strict)
+        } catch let f as SchemaValidator.Failure {
+            let field = f.path.split(separator: "/").first.map(String.init) ?? ""
+            let position = named.first { $0.wire == field }?.position
+            let rest = f.path.split(separator: "/").dropFirst().joined(separator: "/")
+            throw ArgumentError(function: fname, position: position,
+                                name: field.isEmpty ? nil : (rest.isEmpty ? field : "\(field)/\(rest)"),
+                                expected: f.expected)
+        }
     }
 
     /// A multipart form: every required file given, and nothing else (the

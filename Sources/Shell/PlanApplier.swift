@@ -72,7 +72,58 @@ public struct PlanApplier {
         let call: PreparedCall
     }
 
+    /// A plan file read and its signature checked.
+    struct LoadedPlan {
+        let id: String
+        let fields: [String: JSON]
+        let calls: [JSON]
+        var runId: String { "plan-\(id)" }
+    }
+
+    /// The plan's runbook, re-read and hash-checked: where it is and what it declares.
+    struct CheckedRunbook {
+        let path: String
+        let declared: [Policy.Pattern]
+    }
+
     private func applyThrowing() async throws -> ExitStatus {
+        let plan = try loadPlan()
+        let runbook = try checkRunbook(plan)
+        // The target: the plan's own, unless the command line names one — which must agree.
+        guard let target = PlanTarget(json: plan.fields["target"]) else { throw PlanRefusal(reason: "it names no target") }
+        try checkTarget(target)
+
+        var policy = try Policy.fromCommandLine(allow: options.allow, deny: options.deny, file: options.policyFile,
+                                                allowAllDestructive: options.allowAllDestructive)
+        policy.declared = runbook?.declared
+        // Planned uploads are read again, from the runbook's folder and --files-dir, and must match their sha256.
+        let uploadRoots = (runbook.map { [($0.path as NSString).deletingLastPathComponent] } ?? []) + options.filesDirs
+        let steps = try derive(plan.calls, policy: policy, uploadRoots: uploadRoots)
+
+        let journal = try Journal(path: Journal.defaultPath(), runId: plan.runId, resuming: false)
+        let done = try journal.completedKeys()
+        if done.contains("complete") && !force {
+            throw PlanRefusal(reason: "it was already applied completely (pass --force to apply it again)", status: .usage)
+        }
+        let pending = force && done.contains("complete") ? steps : steps.filter { !done.contains("call \($0.index)") }
+
+        let backend = try await connect(target)
+        let picture = summary(pending, of: steps.count, target: target, runbook: runbook?.path)
+        progress(picture)
+        if pending.isEmpty { return .ok }
+        try await confirmSending(pending, picture: picture)
+
+        let context = auditContext(plan, backend: backend, target: target, runbook: runbook?.path)
+        let audit = try self.audit ?? AuditLog(path: options.auditPath ?? (target.simulator ? AuditLog.simulatorPath() : AuditLog.defaultPath()))
+        let sent = try await send(pending, through: backend, audit: audit, context: context, journal: journal)
+        try await journal.markCompleted(key: "complete")
+        progress("zdsh: applied \(sent) call\(sent == 1 ? "" : "s")")
+        report.summary = ["plan": .string(plan.id), "calls": .int(Int64(steps.count)), "applied": .int(Int64(sent))]
+        return .ok
+    }
+
+    /// Reads the plan, checks its shape and its signature.
+    private func loadPlan() throws -> LoadedPlan {
         let plan = try Plan.load(path: planPath)
         guard case .object(let fields) = plan, fields["version"] == .int(Plan.version),
               let calls = fields["calls"]?.arrayValue, let planId = fields["id"]?.stringValue,
@@ -85,62 +136,47 @@ public struct PlanApplier {
         case .mismatch: throw PlanRefusal(reason: "it was edited after it was made, or made by another user or machine (its signature does not match); make a new plan")
         case .noKey: throw PlanRefusal(reason: "it was made by another user or machine (this one holds no plan key); make a new plan here")
         }
+        return LoadedPlan(id: planId, fields: fields, calls: calls)
+    }
 
-        // The runbook: re-read, hash-checked, its declarations the policy's other half.
-        var declared: [Policy.Pattern]?
-        var runbookPath: String?
-        let sha = fields["sha256"]?.stringValue
-        if let runbook = fields["runbook"]?.stringValue {
-            guard runbook.hasPrefix("/") else { throw PlanRefusal(reason: "its runbook path \(Terminal.visible(runbook)) is not absolute") }
-            guard let data = FileManager.default.contents(atPath: runbook) else {
-                throw PlanRefusal(reason: "the runbook \(Terminal.visible(runbook)) it was made from is gone")
-            }
-            let now = RunbookSpec.sha256(data)
-            guard now == sha else {
-                throw PlanRefusal(reason: "\(Terminal.visible(runbook)) changed since the plan was made (sha256 \(now.prefix(12))… ≠ \(Terminal.visible(String((sha ?? "?").prefix(12))))…); make a new plan")
-            }
-            let spec = try RunbookInspector.spec(file: runbook, source: data)
-            if !options.parameters.isEmpty, try spec.convert(options.parameters) != fields["parameters"] {
-                throw PlanRefusal(reason: "the parameters differ from the plan's \(Terminal.visible(fields["parameters"]?.encoded() ?? "{}"))", status: .usage)
-            }
-            declared = try spec.destructive.map(Policy.Pattern.init)
-            runbookPath = runbook
+    /// The runbook: re-read, hash-checked, described the way `zdsh run`
+    /// describes it; its declarations are the policy's other half. Nil for
+    /// a plan made from a plain chunk.
+    private func checkRunbook(_ plan: LoadedPlan) throws -> CheckedRunbook? {
+        guard let runbook = plan.fields["runbook"]?.stringValue else { return nil }
+        let sha = plan.fields["sha256"]?.stringValue
+        guard runbook.hasPrefix("/") else { throw PlanRefusal(reason: "its runbook path \(Terminal.visible(runbook)) is not absolute") }
+        guard let data = FileManager.default.contents(atPath: runbook) else {
+            throw PlanRefusal(reason: "the runbook \(Terminal.visible(runbook)) it was made from is gone")
         }
-
-        // The target: the plan's own, unless the command line names one — which must agree.
-        guard let target = PlanTarget(json: fields["target"]) else { throw PlanRefusal(reason: "it names no target") }
-        try checkTarget(target)
-
-        var policy = try Policy.fromCommandLine(allow: options.allow, deny: options.deny, file: options.policyFile,
-                                                allowAllDestructive: options.allowAllDestructive)
-        policy.declared = declared
-        // Planned uploads are read again, from the runbook's folder and --files-dir, and must match their sha256.
-        let uploadRoots = (runbookPath.map { [($0 as NSString).deletingLastPathComponent] } ?? []) + options.filesDirs
-        let steps = try derive(calls, policy: policy, uploadRoots: uploadRoots)
-
-        let journal = try Journal(path: Journal.defaultPath(), runId: "plan-\(planId)", resuming: false)
-        let done = try journal.completedKeys()
-        if done.contains("complete") && !force {
-            throw PlanRefusal(reason: "it was already applied completely (pass --force to apply it again)", status: .usage)
+        let now = RunbookSpec.sha256(data)
+        guard now == sha else {
+            throw PlanRefusal(reason: "\(Terminal.visible(runbook)) changed since the plan was made (sha256 \(now.prefix(12))… ≠ \(Terminal.visible(String((sha ?? "?").prefix(12))))…); make a new plan")
         }
-        let pending = force && done.contains("complete") ? steps : steps.filter { !done.contains("call \($0.index)") }
+        let spec = try RunbookInspector.spec(file: runbook, source: data)
+        if !options.parameters.isEmpty, try spec.convert(options.parameters) != plan.fields["parameters"] {
+            throw PlanRefusal(reason: "the parameters differ from the plan's \(Terminal.visible(plan.fields["parameters"]?.encoded() ?? "{}"))", status: .usage)
+        }
+        return CheckedRunbook(path: runbook, declared: try spec.destructive.map(Policy.Pattern.init))
+    }
 
-        let backend: Backend
-        if let given = self.backend {
-            backend = given
-        } else if target.simulator {
-            backend = try Backend.simulator(fixture: target.fixture, verbose: options.verbose, concurrency: options.concurrency)
-        } else {
-            backend = try await Backend.profile(target.profile, orgId: target.org, endpoints: options.endpoints, verbose: options.verbose,
+    /// The backend to send through: the caller's, or one made from the
+    /// plan's target (whose org must be the planned one).
+    private func connect(_ target: PlanTarget) async throws -> Backend {
+        if let given = self.backend { return given }
+        if target.simulator {
+            return try Backend.simulator(fixture: target.fixture, verbose: options.verbose, concurrency: options.concurrency)
+        }
+        let backend = try await Backend.profile(target.profile, orgId: target.org, endpoints: options.endpoints, verbose: options.verbose,
                                                 concurrency: options.concurrency)
-            if let planned = target.org, let org = backend.orgId, planned != org {
-                throw PlanRefusal(reason: "it was made for org \(Terminal.visible(planned)), not \(org)", status: .usage)
-            }
+        if let planned = target.org, let org = backend.orgId, planned != org {
+            throw PlanRefusal(reason: "it was made for org \(Terminal.visible(planned)), not \(org)", status: .usage)
         }
+        return backend
+    }
 
-        let picture = summary(pending, of: steps.count, target: target, runbook: runbookPath)
-        progress(picture)
-        if pending.isEmpty { return .ok }
+    /// The caller's confirmation, --yes, or a y/N prompt on a terminal.
+    private func confirmSending(_ pending: [Step], picture: String) async throws {
         if let confirm {
             let destructive = pending.contains { $0.call.effect.safety == .destructive }
             guard await confirm(picture, destructive) else { throw PlanRefusal(reason: "not confirmed") }
@@ -150,20 +186,28 @@ public struct PlanApplier {
             let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
             guard answer == "y" || answer == "yes" else { throw PlanRefusal(reason: "not confirmed") }
         }
+    }
 
+    /// The fields every audit record of this apply carries.
+    private func auditContext(_ plan: LoadedPlan, backend: Backend, target: PlanTarget, runbook: String?) -> [String: JSON] {
         var context: [String: JSON] = [
-            "run_id": .string("plan-\(planId)"),
+            "run_id": .string(plan.runId),
             "plan": .string(planPath),
             "operator": .string(ProcessInfo.processInfo.environment["USER"] ?? NSUserName()),
             "profile": .string(backend.profile),
             "sim": .bool(target.simulator),
-            "parameters": fields["parameters"] ?? .object([:]),
+            "parameters": plan.fields["parameters"] ?? .object([:]),
         ]
         context.merge(auditContext) { own, _ in own }
         if let org = backend.orgId { context["org"] = .string(org) }
-        if let runbookPath { context["runbook"] = .string(runbookPath); context["sha256"] = sha.map(JSON.string) ?? .null }
-        let audit = try self.audit ?? AuditLog(path: options.auditPath ?? (target.simulator ? AuditLog.simulatorPath() : AuditLog.defaultPath()))
+        if let runbook { context["runbook"] = .string(runbook); context["sha256"] = plan.fields["sha256"]?.stringValue.map(JSON.string) ?? .null }
+        return context
+    }
 
+    /// Sends the pending calls in order, each between an intent and an
+    /// outcome audit record, journalled when done; answers how many were sent.
+    private func send(_ pending: [Step], through backend: Backend, audit: AuditLog, context: [String: JSON],
+                      journal: Journal) async throws -> Int {
         var sent = 0
         for step in pending {
             let p = step.call
@@ -187,10 +231,7 @@ public struct PlanApplier {
                 throw e
             }
         }
-        try await journal.markCompleted(key: "complete")
-        progress("zdsh: applied \(sent) call\(sent == 1 ? "" : "s")")
-        report.summary = ["plan": .string(planId), "calls": .int(Int64(steps.count)), "applied": .int(Int64(sent))]
-        return .ok
+        return sent
     }
 
     /// A target on the command line must be the plan's.
@@ -216,71 +257,88 @@ public struct PlanApplier {
         var destructiveRecords = 0
         for (n, c) in calls.enumerated() {
             let index = n + 1
-            func refuse(_ why: String) -> PlanRefusal { PlanRefusal(reason: "call \(index) \(why)") }
-            guard case .object(let o) = c, let method = o["method"]?.stringValue, let path = o["path"]?.stringValue else {
-                throw refuse("has no method and path")
+            let call = try rederive(c, index: index, uploadRoots: uploadRoots)
+            guard call.effect.safety == .destructive else {
+                steps.append(Step(index: index, call: call))
+                continue
             }
-            guard ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(method) else { throw refuse("has an unknown method \(Terminal.visible(method))") }
-            guard path.hasPrefix("/"), !path.contains("?"), !path.contains(where: { $0.isWhitespace }) else {
-                throw refuse("has a malformed path \(Terminal.visible(path))")
+            let op = call.operation
+            let decision = policy.decide(destructive: op.id, calledAs: OperationNames.preferred(op.id),
+                                         because: call.effect.rule.map { "rule \($0.id): \($0.reason)" })
+            if let (reason, remedy) = decision.refusal {
+                throw PlanRefusal(reason: "call \(index) (\(op.id) \(call.ids.prefix(5).joined(separator: ", "))) is denied: \(reason); to allow it: \(remedy)")
             }
-            guard let match = Catalog.shared.match(method: method, path: path) else {
-                throw refuse("(\(method) \(Terminal.visible(path))) resolves to no Zoho Desk operation; plans may only hold catalog operations")
-            }
-            let op = match.operation
-            guard o["operation"]?.stringValue == op.id else {
-                throw refuse("claims operation \(Terminal.visible(o["operation"]?.stringValue ?? "(none)")) but \(method) \(Terminal.visible(path)) is \(op.id)")
-            }
-            var query: [String: String] = [:]
-            switch o["query"] {
-            case nil, .null?: break
-            case .object(let q)?:
-                for (k, v) in q {
-                    guard let s = v.stringValue else { throw refuse("has a query value for \(Terminal.visible(k)) that is not a string") }
-                    query[k] = s
-                }
-            default: throw refuse("has a query that is not an object")
-            }
-            let parts: [PreparedCall]
-            do {
-                parts = try ArgumentBinder.bind(operation: op, calledAs: OperationNames.preferred(op.id),
-                                                path: match.pathParameters, query: query, body: o["body"])
-                    .map { try $0.loadingUploads(from: UploadFiles(roots: uploadRoots)) }
-            } catch {
-                throw refuse("has arguments \(op.id) does not accept: \(Terminal.visible("\(error)"))")
-            }
-            guard parts.count == 1, let call = parts.first else {
-                throw refuse("holds more ids than one \(op.id) request accepts")
-            }
-            let recordedIds = o["ids"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            if recordedIds.sorted() != call.ids.sorted() {
-                throw refuse("lists ids \(Terminal.visible(recordedIds.joined(separator: ","))) but its path and body name \(call.ids.joined(separator: ","))")
-            }
-            let effect = call.effect
-            if effect.safety == .read {
-                throw refuse("is a read (\(op.id)); plans hold only writes")
-            }
-            if o["safety"]?.stringValue != effect.safety.rawValue {
-                throw refuse("is recorded as \(Terminal.visible(o["safety"]?.stringValue ?? "(none)")) but \(op.id) with these arguments is \(effect.safety.rawValue)")
-            }
-            if effect.safety == .destructive {
-                let decision = policy.decide(destructive: op.id, calledAs: OperationNames.preferred(op.id),
-                                             because: effect.rule.map { "rule \($0.id): \($0.reason)" })
-                if let (reason, remedy) = decision.refusal {
-                    throw refuse("(\(op.id) \(call.ids.prefix(5).joined(separator: ", "))) is denied: \(reason); to allow it: \(remedy)")
-                }
-                guard let records = call.records else {
-                    if options.allowUnbounded { steps.append(Step(index: index, call: call)); continue }
-                    throw refuse("(\(op.id)) affects an unbounded set of records; allow it with --allow-unbounded")
-                }
+            if let records = call.records {
                 destructiveRecords += records
                 if destructiveRecords > options.maxDestructive {
                     throw PlanRefusal(reason: "its destructive calls affect more than \(options.maxDestructive) records (raise the cap with --max-destructive)")
                 }
+            } else if !options.allowUnbounded {
+                throw PlanRefusal(reason: "call \(index) (\(op.id)) affects an unbounded set of records; allow it with --allow-unbounded")
             }
             steps.append(Step(index: index, call: call))
         }
         return steps
+    }
+
+    /// One recorded call derived again from its method and path through the
+    /// catalog, its arguments bound as a live call binds them, and its
+    /// recorded operation, ids and safety checked against what it really is.
+    private func rederive(_ recorded: JSON, index: Int, uploadRoots: [String]) throws -> PreparedCall {
+        func refuse(_ why: String) -> PlanRefusal { PlanRefusal(reason: "call \(index) \(why)") }
+        guard case .object(let o) = recorded, let method = o["method"]?.stringValue, let path = o["path"]?.stringValue else {
+            throw refuse("has no method and path")
+        }
+        guard ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(method) else { throw refuse("has an unknown method \(Terminal.visible(method))") }
+        guard path.hasPrefix("/"), !path.contains("?"), !path.contains(where: { $0.isWhitespace }) else {
+            throw refuse("has a malformed path \(Terminal.visible(path))")
+        }
+        guard let match = Catalog.shared.match(method: method, path: path) else {
+            throw refuse("(\(method) \(Terminal.visible(path))) resolves to no Zoho Desk operation; plans may only hold catalog operations")
+        }
+        let op = match.operation
+        guard o["operation"]?.stringValue == op.id else {
+            throw refuse("claims operation \(Terminal.visible(o["operation"]?.stringValue ?? "(none)")) but \(method) \(Terminal.visible(path)) is \(op.id)")
+        }
+        let query = try recordedQuery(o["query"], refuse: refuse)
+        let parts: [PreparedCall]
+        do {
+            parts = try ArgumentBinder.bind(operation: op, calledAs: OperationNames.preferred(op.id),
+                                            path: match.pathParameters, query: query, body: o["body"])
+                .map { try $0.loadingUploads(from: UploadFiles(roots: uploadRoots)) }
+        } catch {
+            throw refuse("has arguments \(op.id) does not accept: \(Terminal.visible("\(error)"))")
+        }
+        guard parts.count == 1, let call = parts.first else {
+            throw refuse("holds more ids than one \(op.id) request accepts")
+        }
+        let recordedIds = o["ids"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        if recordedIds.sorted() != call.ids.sorted() {
+            throw refuse("lists ids \(Terminal.visible(recordedIds.joined(separator: ","))) but its path and body name \(call.ids.joined(separator: ","))")
+        }
+        let effect = call.effect
+        if effect.safety == .read {
+            throw refuse("is a read (\(op.id)); plans hold only writes")
+        }
+        if o["safety"]?.stringValue != effect.safety.rawValue {
+            throw refuse("is recorded as \(Terminal.visible(o["safety"]?.stringValue ?? "(none)")) but \(op.id) with these arguments is \(effect.safety.rawValue)")
+        }
+        return call
+    }
+
+    /// A recorded query: an object of strings, or nothing.
+    private func recordedQuery(_ value: JSON?, refuse: (String) -> PlanRefusal) throws -> [String: String] {
+        var query: [String: String] = [:]
+        switch value {
+        case nil, .null?: break
+        case .object(let q)?:
+            for (k, v) in q {
+                guard let s = v.stringValue else { throw refuse("has a query value for \(Terminal.visible(k)) that is not a string") }
+                query[k] = s
+            }
+        default: throw refuse("has a query that is not an object")
+        }
+        return query
     }
 
     /// What is about to happen, from the re-derived calls (never from the

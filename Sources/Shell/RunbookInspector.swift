@@ -10,19 +10,14 @@ public enum RunbookInspector {
     /// `source`: the bytes already read (and hash-checked) by the caller, so
     /// the spec comes from exactly those bytes.
     public static func spec(file: String, source: Data? = nil) throws -> RunbookSpec {
-        guard let data = source ?? FileManager.default.contents(atPath: file) else { throw UsageError("cannot read \(file)") }
+        let code = try source.map { LuaSource($0, name: "@\(file)") } ?? RunbookLoader.read(file)
         let backend = Backend.simulator(Simulator(fixture: .empty))
-        let folder = (file as NSString).deletingLastPathComponent
         let session = try Session(client: backend.client, policy: Policy(), limits: Limits(timeout: 10),
-                                  modulePaths: [folder.isEmpty ? "." : folder], output: { _ in })
-        switch session.run(RunbookSpec.describe(LuaSource(data, name: "@\(file)"))) {
-        case .success(let values):
-            guard case .json(let j)? = values.first, j != RunbookSpec.plainMarker else {
-                throw UsageError("\(file): not a runbook (it must return runbook{ name = ..., main = function(p) ... end })")
-            }
-            return try RunbookSpec(json: j)
-        case .failure(let e):
-            throw UsageError("\(e)")
+                                  modulePaths: [RunbookLoader.folder(of: file)], output: { _ in })
+        switch try RunbookLoader(source: code, session: session).describe() {
+        case .runbook(let spec): return spec
+        case .plain: throw UsageError("\(file): not a runbook (it must return runbook{ name = ..., main = function(p) ... end })")
+        case .failed(let e): throw UsageError("\(e)")
         }
     }
 }

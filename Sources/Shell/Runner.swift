@@ -92,72 +92,128 @@ public struct Runner {
         }
     }
 
+    /// What one run holds between its steps.
+    struct Prepared {
+        let code: LuaSource
+        let sha: String
+        let runId: String
+        let backend: Backend
+        let session: Session
+        let registry: RunRegistry?
+        let resumed: RunRegistry.Run?
+        /// Why there is no connection, when it was deferred: a runbook (which
+        /// exists to call the API) still fails with it before it starts.
+        let deferred: Error?
+    }
+
+    /// What the code did: its result, the converted parameters, the signal
+    /// that stopped it, whether it was a runbook — or why it never started.
+    struct Outcome {
+        var result: Result<[RunValue], LuaError>
+        var parameters: JSON = .object([:])
+        var interruptedBy: Int32?
+        var isRunbook = false
+        var refused: ExitStatus?
+    }
+
     private func runThrowing() async throws -> ExitStatus {
         let started = Date()
-        // Bytes, as Lua reads a file: never decoded and re-encoded on the way.
-        let code: LuaSource
-        var modulePaths: [String] = []
-        switch source {
-        case .file(let path):
-            guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("cannot read \(path)") }
-            code = LuaSource(data, name: "@\(path)")
-            let folder = (path as NSString).deletingLastPathComponent
-            modulePaths = [folder.isEmpty ? "." : folder]
-        case .chunk(let text):
-            code = LuaSource(text: text, name: "=eval")
-        case .bytes(let bytes):
-            code = LuaSource(bytes: bytes, name: "=eval")
+        let run = try await prepare()
+        let outcome: Outcome
+        if case .file(let path) = source {
+            outcome = try runFile(path, run)
+        } else {
+            outcome = Outcome(result: run.session.run(run.code))
         }
+        if let refused = outcome.refused { return refused }
+        var status = show(outcome.result, within: run.session.host.resultBudget)
+        let calls = run.session.gate.calls
+        if options.dryRun { try writePlan(run, parameters: outcome.parameters, calls: calls) }
+        status = reportDenied(calls, status: status)
+        // The summary is for runbooks (their run is registered) and for code
+        // that called the API; a plain script that made no call just ran.
+        if calls.isEmpty && !outcome.isRunbook { return status }
+        let summary = summarize(calls, runId: outcome.isRunbook ? run.runId : nil, seconds: Date().timeIntervalSince(started))
+        if let signo = outcome.interruptedBy { return interrupted(by: signo, run, calls: calls, summary: summary) }
+        if run.registry != nil, case .file = source {
+            run.registry?.finish(id: run.runId, state: options.dryRun ? .dryRun : status == .ok ? .complete : .failed, summary: summary)
+        }
+        return status
+    }
 
+    /// Reads the code, checks the grants, connects, opens the run's registry
+    /// entry and makes the session it runs in.
+    private func prepare() async throws -> Prepared {
+        let (code, modulePaths) = try readSource()
         // The policy: grants from flags and files, checked for ambiguity.
         let policy = try Policy.fromCommandLine(allow: options.allow, deny: options.deny, file: options.policyFile,
                                                 allowAllDestructive: options.allowAllDestructive)
-
-        var backend: Backend
-        // Why there is no connection, when it was deferred: a runbook (which
-        // exists to call the API) still fails with it before it starts.
-        var deferred: Error?
-        if options.sim {
-            backend = try Backend.simulator(fixture: options.fixture, verbose: options.verbose, concurrency: options.concurrency)
-        } else if options.fixture != nil {
-            throw UsageError("--fixture needs --sim")
-        } else if options.connectLazily && options.profile == nil {
-            // No store and no token in the environment: say so at the first
-            // API call, without creating a store this chunk may never use.
-            if let missing = ConnectionLoader.certainlyMissing() {
-                backend = Backend.offline(reason: "\(missing)")
-                deferred = missing
-            } else {
-                do {
-                    backend = try await Backend.profile(nil, orgId: options.org, endpoints: options.endpoints, verbose: options.verbose,
-                                                concurrency: options.concurrency)
-                } catch {
-                    backend = Backend.offline(reason: "\(error)")
-                    deferred = error
-                }
-            }
-        } else {
-            backend = try await Backend.profile(options.profile, orgId: options.org, endpoints: options.endpoints, verbose: options.verbose,
-                                                concurrency: options.concurrency)
-        }
-        if let wrap = options.wrapTransport {
-            backend = Backend(client: DeskClient(connection: backend.client.connection, transport: wrap(backend.client.transport),
-                                                 store: backend.client.store, options: backend.client.options),
-                              simulator: backend.simulator)
-        }
-
+        let (backend, deferred) = try await connect()
         let runId = options.resume ?? Runner.newRunId()
         let sha = RunbookSpec.sha256(code.bytes)
         var registry: RunRegistry?
         var resumed: RunRegistry.Run?
         if case .file = source {
-            registry = try RunRegistry()
+            let opened = try RunRegistry()
+            registry = opened
             if let id = options.resume {
-                resumed = try Self.checkResumable(id, registry: registry!, sha: sha, backend: backend, simulator: options.sim)
+                resumed = try Self.checkResumable(id, registry: opened, sha: sha, backend: backend, simulator: options.sim)
             }
         } else if options.resume != nil {
             throw UsageError("--resume is for runbook files")
         }
+        let session = try makeSession(policy: policy, backend: backend, runId: runId, sha: sha, modulePaths: modulePaths)
+        return Prepared(code: code, sha: sha, runId: runId, backend: backend, session: session,
+                        registry: registry, resumed: resumed, deferred: deferred)
+    }
+
+    /// The code as bytes, as Lua reads a file (never decoded and re-encoded
+    /// on the way), and the folders its `require` may read from.
+    private func readSource() throws -> (LuaSource, [String]) {
+        switch source {
+        case .file(let path): return (try RunbookLoader.read(path), [RunbookLoader.folder(of: path)])
+        case .chunk(let text): return (LuaSource(text: text, name: "=eval"), [])
+        case .bytes(let bytes): return (LuaSource(bytes: bytes, name: "=eval"), [])
+        }
+    }
+
+    /// The backend the options name, wrapped when the command line asks
+    /// (cassettes), and why it is offline when the connection was deferred.
+    private func connect() async throws -> (Backend, Error?) {
+        var (backend, deferred) = try await unwrappedBackend()
+        if let wrap = options.wrapTransport {
+            backend = Backend(client: DeskClient(connection: backend.client.connection, transport: wrap(backend.client.transport),
+                                                 store: backend.client.store, options: backend.client.options),
+                              simulator: backend.simulator)
+        }
+        return (backend, deferred)
+    }
+
+    private func unwrappedBackend() async throws -> (Backend, Error?) {
+        if options.sim {
+            return (try Backend.simulator(fixture: options.fixture, verbose: options.verbose, concurrency: options.concurrency), nil)
+        }
+        if options.fixture != nil { throw UsageError("--fixture needs --sim") }
+        guard options.connectLazily && options.profile == nil else {
+            return (try await Backend.profile(options.profile, orgId: options.org, endpoints: options.endpoints, verbose: options.verbose,
+                                              concurrency: options.concurrency), nil)
+        }
+        // No store and no token in the environment: say so at the first
+        // API call, without creating a store this chunk may never use.
+        if let missing = ConnectionLoader.certainlyMissing() {
+            return (Backend.offline(reason: "\(missing)"), missing)
+        }
+        do {
+            return (try await Backend.profile(nil, orgId: options.org, endpoints: options.endpoints, verbose: options.verbose,
+                                              concurrency: options.concurrency), nil)
+        } catch {
+            return (Backend.offline(reason: "\(error)"), error)
+        }
+    }
+
+    /// The session the code runs in: the gate's settings from the options,
+    /// the audit context, the audit log, the journal.
+    private func makeSession(policy: Policy, backend: Backend, runId: String, sha: String, modulePaths: [String]) throws -> Session {
         var settings = CallGate.Settings()
         settings.dryRun = options.dryRun
         settings.maxCalls = options.maxCalls
@@ -182,142 +238,135 @@ public struct Runner {
         let session = try Session(client: backend.client, policy: policy, settings: settings, audit: audit,
                                   limits: options.limits, modulePaths: modulePaths, output: output, rawOutput: rawOutput)
         session.gate.uploadRoots = modulePaths + options.filesDirs
-
         if case .file = source, options.resume != nil || !options.dryRun {
             session.gate.journal = try Journal(path: Journal.defaultPath(), runId: runId, resuming: options.resume != nil)
         }
+        return session
+    }
 
-        // A file's top level runs once: a runbook answers its metadata (its
-        // main then runs with checked parameters); a plain script has just
-        // run for real, and its results are the run's results.
-        var result: Result<[RunValue], LuaError>
-        var params: JSON = .object([:])
-        var interruptedBy: Int32?
-        var isRunbook = false
-        if case .file(let path) = source {
-            // A runbook's top level runs before the checks made before its
-            // first call, so it may read but not change anything.
-            if RunbookSpec.looksLikeRunbook(code.bytes) {
-                session.gate.settings.refuseMutations = "a runbook's top level may only read; make changes in its main function, which runs after the grants are checked"
-            }
-            result = session.run(RunbookSpec.describe(code))
-            session.gate.settings.refuseMutations = nil
-            if case .success(let values) = result {
-                if case .json(let j)? = values.first, j == RunbookSpec.plainMarker {
-                    if !options.parameters.isEmpty { throw UsageError("\(path) is not a runbook, so it takes no --param") }
-                    result = .success(Array(values.dropFirst()))
-                } else if case .json(let j)? = values.first {
-                    if let deferred { throw deferred }
-                    isRunbook = true
-                    let spec = try RunbookSpec(json: j)
-                    params = try spec.convert(options.parameters)
-                    if let resumed, resumed.parameters != params {
-                        throw UsageError("run \(runId) ran with parameters \(Terminal.visible(resumed.parameters.encoded())), not \(Terminal.visible(params.encoded())); nothing was sent")
-                    }
-                    let declared = try spec.destructive.map(Policy.Pattern.init)
-                    session.gate.policy.declared = declared
-                    session.gate.settings.auditContext["parameters"] = params
-                    if !options.dryRun, !declared.isEmpty {
-                        let preflight = Preflight(runbookName: spec.name, runbookPath: absolute(path), sha256: sha, parameters: params,
-                                                  declared: declared, policy: session.gate.policy,
-                                                  target: PlanTarget(simulator: backend.simulator != nil, fixture: options.fixture.map(absolute),
-                                                                     profile: backend.profile, org: backend.orgId),
-                                                  settings: session.gate.settings)
-                        let ops = try preflight.operations()
-                        if let refusal = Preflight.refusalMessage(ops, runbook: path) {
-                            err(refusal)
-                            return .denied
-                        }
-                        if !options.yes {
-                            guard options.interactive else {
-                                err("zdsh: refusing to start \(Terminal.visible(path)): it declares destructive operations (\(ops.map(\.display).joined(separator: ", "))) and there is no terminal to confirm on; pass --yes. Nothing was sent.")
-                                return .denied
-                            }
-                            guard TerminalPrompt.yesNo(preflight.picture(ops) + "\nProceed? [y/N] ") else {
-                                err("zdsh: not confirmed; nothing was sent.")
-                                return .denied
-                            }
-                        }
-                        // Confirmed with the whole picture: no second prompt for these.
-                        session.gate.markConfirmed(ops.map(\.key))
-                    }
-                    if !options.dryRun { err("zdsh: run \(runId)\(options.resume != nil ? " (resuming)" : "")") }
-                    try registry?.start(id: runId, runbook: absolute(path), sha256: sha, parameters: params,
-                                        profile: backend.profile, org: backend.orgId, simulator: backend.simulator != nil,
-                                        dryRun: options.dryRun)
-                    let signals = SignalWatch(host: session.host)
-                    result = session.run(RunbookSpec.run(code, parameters: params))
-                    interruptedBy = signals.stop()
-                }
-            }
-        } else {
-            result = session.run(code)
+    /// A file's top level runs once: a runbook answers its metadata (its
+    /// main then runs with checked parameters); a plain script has just run
+    /// for real, and its results are the run's results.
+    private func runFile(_ path: String, _ run: Prepared) throws -> Outcome {
+        let loader = RunbookLoader(source: run.code, session: run.session)
+        let spec: RunbookSpec
+        switch try loader.describe() {
+        case .failed(let e): return Outcome(result: .failure(e))
+        case .plain(let values):
+            if !options.parameters.isEmpty { throw UsageError("\(path) is not a runbook, so it takes no --param") }
+            return Outcome(result: .success(values))
+        case .runbook(let s): spec = s
         }
-        var status: ExitStatus = .ok
+        if let deferred = run.deferred { throw deferred }
+        let params = try loader.declare(spec, parameters: .strings(options.parameters))
+        if let resumed = run.resumed, resumed.parameters != params {
+            throw UsageError("run \(run.runId) ran with parameters \(Terminal.visible(resumed.parameters.encoded())), not \(Terminal.visible(params.encoded())); nothing was sent")
+        }
+        if !options.dryRun, let refusal = try confirmDeclared(loader, spec: spec, path: path, parameters: params, run) {
+            err(refusal)
+            return Outcome(result: .success([]), parameters: params, isRunbook: true, refused: .denied)
+        }
+        if !options.dryRun { err("zdsh: run \(run.runId)\(options.resume != nil ? " (resuming)" : "")") }
+        try run.registry?.start(id: run.runId, runbook: absolute(path), sha256: run.sha, parameters: params,
+                                profile: run.backend.profile, org: run.backend.orgId, simulator: run.backend.simulator != nil,
+                                dryRun: options.dryRun)
+        let signals = SignalWatch(host: run.session.host)
+        let result = loader.run(parameters: params)
+        return Outcome(result: result, parameters: params, interruptedBy: signals.stop(), isRunbook: true)
+    }
+
+    /// The check before a runbook's first call: everything it declares is
+    /// granted, and the operator confirms the whole picture once (or passed
+    /// --yes). Returns the refusal, or nil to go on.
+    private func confirmDeclared(_ loader: RunbookLoader, spec: RunbookSpec, path: String, parameters: JSON, _ run: Prepared) throws -> String? {
+        let gate = run.session.gate
+        let preflight = Preflight(runbookName: spec.name, runbookPath: absolute(path), sha256: run.sha, parameters: parameters,
+                                  declared: gate.policy.declared ?? [], policy: gate.policy, target: target(run.backend),
+                                  settings: gate.settings)
+        return try loader.preflight(preflight, runbook: path) { ops in
+            if options.yes { return nil }
+            guard options.interactive else {
+                return "zdsh: refusing to start \(Terminal.visible(path)): it declares destructive operations (\(ops.map(\.display).joined(separator: ", "))) and there is no terminal to confirm on; pass --yes. Nothing was sent."
+            }
+            // Confirmed with the whole picture: no second prompt for these.
+            return TerminalPrompt.yesNo(preflight.picture(ops) + "\nProceed? [y/N] ") ? nil : "zdsh: not confirmed; nothing was sent."
+        }
+    }
+
+    private func target(_ backend: Backend) -> PlanTarget {
+        PlanTarget(simulator: backend.simulator != nil, fixture: options.fixture.map(absolute), profile: backend.profile, org: backend.orgId)
+    }
+
+    /// Shows the result (values, or the error) and answers the status so far.
+    private func show(_ result: Result<[RunValue], LuaError>, within budget: OutputBudget) -> ExitStatus {
         switch result {
         case .success(let values):
-            if printValues(values, within: session.host.resultBudget) { status = .limit }
+            return printValues(values, within: budget) ? .limit : .ok
         case .failure(let e):
-            status = ExitStatus.of(e, denied: 0)
+            let status = ExitStatus.of(e, denied: 0)
             Terminal.report(e)
             report.error = ErrorDocument.from(e, code: status)
+            return status
         }
+    }
 
-        let calls = session.gate.calls
-        if options.dryRun {
-            var runbookPath: String?
-            if case .file(let p) = source { runbookPath = absolute(p) }
-            let target = PlanTarget(simulator: backend.simulator != nil, fixture: options.fixture.map(absolute),
-                                    profile: backend.profile, org: backend.orgId)
-            let plan = Plan(id: runId, runbook: runbookPath, sha256: sha, parameters: params, target: target,
-                            calls: calls.filter { $0.outcome == .planned })
-            err(plan.render())
-            report.plan = plan.json
-            if let out = options.planOut {
-                let signed = try PlanSignature.sign(plan.json)
-                try Data((signed.encoded(.pretty) + "\n").utf8).write(to: URL(fileURLWithPath: out))
-                err("zdsh: plan saved to \(out) — apply it with: zdsh apply \(out)")
-            }
+    /// A dry run's plan: rendered on stderr, in the JSON report, and saved
+    /// signed when --plan-out names a file.
+    private func writePlan(_ run: Prepared, parameters: JSON, calls: [CallRecord]) throws {
+        var runbookPath: String?
+        if case .file(let p) = source { runbookPath = absolute(p) }
+        let plan = Plan(id: run.runId, runbook: runbookPath, sha256: run.sha, parameters: parameters, target: target(run.backend),
+                        calls: calls.filter { $0.outcome == .planned })
+        err(plan.render())
+        report.plan = plan.json
+        if let out = options.planOut {
+            let signed = try PlanSignature.sign(plan.json)
+            try Data((signed.encoded(.pretty) + "\n").utf8).write(to: URL(fileURLWithPath: out))
+            err("zdsh: plan saved to \(out) — apply it with: zdsh apply \(out)")
         }
+    }
+
+    /// Lists the calls the policy denied; a run with denials ends denied.
+    private func reportDenied(_ calls: [CallRecord], status: ExitStatus) -> ExitStatus {
         let denied = calls.filter { $0.outcome == .denied }
-        if !denied.isEmpty {
-            err("zdsh: \(denied.count) call\(denied.count == 1 ? " was" : "s were") denied by policy:")
-            for d in denied.prefix(20) {
-                err("  \(d.calledAs) \(d.ids.prefix(10).map { Terminal.visible($0) }.joined(separator: ", ")) — \(Terminal.visible(d.message ?? ""))")
-            }
-            if status == .ok || status == .luaError { status = .denied }
-            if report.error?.code != .denied { report.error = ErrorDocument.denied(denied) }
+        guard !denied.isEmpty else { return status }
+        err("zdsh: \(denied.count) call\(denied.count == 1 ? " was" : "s were") denied by policy:")
+        for d in denied.prefix(20) {
+            err("  \(d.calledAs) \(d.ids.prefix(10).map { Terminal.visible($0) }.joined(separator: ", ")) — \(Terminal.visible(d.message ?? ""))")
         }
+        if report.error?.code != .denied { report.error = ErrorDocument.denied(denied) }
+        return status == .ok || status == .luaError ? .denied : status
+    }
+
+    /// The summary line (and the JSON report's summary); answers the line.
+    private func summarize(_ calls: [CallRecord], runId: String?, seconds: Double) -> String {
+        let denied = calls.filter { $0.outcome == .denied }.count
         let writes = calls.filter { $0.safety == .write && $0.outcome != .denied }.count
         let destructive = calls.filter { $0.safety == .destructive && $0.outcome != .denied }.count
-        let seconds = Date().timeIntervalSince(started)
-        // The summary is for runbooks (their run is registered) and for code
-        // that called the API; a plain script that made no call just ran.
-        if calls.isEmpty && !isRunbook { return status }
         let partial = calls.compactMap(\.outcomes).filter(\.isPartial)
         let partialNote = partial.isEmpty ? "" : ", \(partial.count) partly failed (\(partial.reduce(0) { $0 + $1.failed.count }) ids)"
         let summary = String(format: "%d call%@ (%d write%@, %d destructive, %d denied%@%@) in %.2fs",
-                             calls.count, calls.count == 1 ? "" : "s", writes, writes == 1 ? "" : "s", destructive, denied.count,
+                             calls.count, calls.count == 1 ? "" : "s", writes, writes == 1 ? "" : "s", destructive, denied,
                              partialNote, options.dryRun ? ", dry run" : "", seconds)
         err("zdsh: " + summary)
-        report.summary = RunReport.summary(runId: isRunbook ? runId : nil, calls: calls.count, writes: writes, destructive: destructive,
-                                           denied: denied.count, partlyFailed: partial.count, dryRun: options.dryRun, seconds: seconds)
-        if let signo = interruptedBy {
-            let unknown = calls.filter { $0.outcome == .sent && $0.status == nil && $0.safety != .read }
-            err("zdsh: interrupted by \(signo == SIGTERM ? "SIGTERM" : "SIGINT"); \(unknown.isEmpty ? "no call was left in flight" : "\(unknown.count) call\(unknown.count == 1 ? " was" : "s were") in flight, outcome unknown:")")
-            for u in unknown.prefix(20) {
-                err("  \(u.calledAs) \(u.method) \(Terminal.visible(u.path))")
-            }
-            if !options.dryRun, case .file = source {
-                err("zdsh: to finish the job: \(Self.resumeCommand(runId))")
-            }
-            registry?.finish(id: runId, state: .interrupted, summary: summary)
-            return signo == SIGTERM ? .terminated : .interrupted
+        report.summary = RunReport.summary(runId: runId, calls: calls.count, writes: writes, destructive: destructive,
+                                           denied: denied, partlyFailed: partial.count, dryRun: options.dryRun, seconds: seconds)
+        return summary
+    }
+
+    /// A run stopped by SIGINT/SIGTERM: what was left in flight, how to
+    /// finish the job, and the signal's status.
+    private func interrupted(by signo: Int32, _ run: Prepared, calls: [CallRecord], summary: String) -> ExitStatus {
+        let unknown = calls.filter { $0.outcome == .sent && $0.status == nil && $0.safety != .read }
+        err("zdsh: interrupted by \(signo == SIGTERM ? "SIGTERM" : "SIGINT"); \(unknown.isEmpty ? "no call was left in flight" : "\(unknown.count) call\(unknown.count == 1 ? " was" : "s were") in flight, outcome unknown:")")
+        for u in unknown.prefix(20) {
+            err("  \(u.calledAs) \(u.method) \(Terminal.visible(u.path))")
         }
-        if registry != nil, case .file = source {
-            registry?.finish(id: runId, state: options.dryRun ? .dryRun : status == .ok ? .complete : .failed, summary: summary)
+        if !options.dryRun, case .file = source {
+            err("zdsh: to finish the job: \(Self.resumeCommand(run.runId))")
         }
-        return status
+        run.registry?.finish(id: run.runId, state: .interrupted, summary: summary)
+        return signo == SIGTERM ? .terminated : .interrupted
     }
 
     /// Prints the chunk's results within what is left of the run's limits:

@@ -28,19 +28,7 @@ enum SchemaValidator {
         if value == .object([:]), types.contains("array"), !types.contains("object") { value = .array([]) }
         // Zoho ids: accept integers and digit strings, send strings.
         if isIdSchema(schema), types.isEmpty || types.contains("string") {
-            switch value {
-            case .int(let i) where i >= 0:
-                value = .string(String(i))
-            case .string(let s):
-                guard !s.isEmpty, s.allSatisfy(\.isASCII), s.allSatisfy(\.isNumber) else {
-                    throw Failure(path: path, expected: "an id (digit string) expected, got \"\(s.prefix(40))\"")
-                }
-            case .null where types.contains("null"):
-                break
-            default:
-                throw Failure(path: path, expected: "an id (digit string) expected, got \(value.typeName)")
-            }
-            return value
+            return try checkId(value, nullable: types.contains("null"), at: path)
         }
         if !types.isEmpty && !matchesType(value, types) {
             throw Failure(path: path, expected: "\(describe(types)) expected, got \(value.typeName)")
@@ -54,12 +42,7 @@ enum SchemaValidator {
             if let min = schema.minimum, d < min { throw Failure(path: path, expected: "a value ≥ \(fmt(min)) expected, got \(value)") }
             if let max = schema.maximum, d > max { throw Failure(path: path, expected: "a value ≤ \(fmt(max)) expected, got \(value)") }
         case .string(let s):
-            if let min = schema.minLength, s.count < min { throw Failure(path: path, expected: "at least \(min) characters expected") }
-            if let max = schema.maxLength, s.count > max { throw Failure(path: path, expected: "at most \(max) characters expected, got \(s.count)") }
-            if let p = schema.pattern, let re = regex(p),
-               re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) == nil {
-                throw Failure(path: path, expected: "a value matching \(p) expected, got \"\(s.prefix(40))\"")
-            }
+            try checkString(s, schema, at: path)
         case .array(let items):
             if let min = schema.minItems, items.count < min { throw Failure(path: path, expected: "at least \(min) item\(min == 1 ? "" : "s") expected, got \(items.count)") }
             if let itemSchema = schema.items {
@@ -68,25 +51,58 @@ enum SchemaValidator {
                 })
             }
         case .object(let fields):
-            var out = fields
-            for name in schema.requiredProperties where fields[name] == nil
-                && (requireTopLevel || depth > 0) && !SpecQuirks.optionalBody.contains(name) {
-                throw Failure(path: "\(path)/\(name)", expected: "a value is required")
-            }
-            if let props = schema.properties {
-                for (k, v) in fields {
-                    if let s = props[k] {
-                        out[k] = try check(v, s, at: "\(path)/\(k)", depth: depth + 1)
-                    } else if !schema.additionalProperties && SpecQuirks.rejectUnknownFields {
-                        throw Failure(path: "\(path)/\(k)", expected: "no such field (known: \(props.keys.sorted().prefix(15).joined(separator: ", ")))")
-                    }
-                }
-            }
-            value = .object(out)
+            value = try checkObject(fields, schema, at: path, depth: depth, requireTopLevel: requireTopLevel)
         default:
             break
         }
         return value
+    }
+
+    /// An id: a non-negative integer (sent as its digits) or a digit string.
+    private static func checkId(_ value: JSON, nullable: Bool, at path: String) throws -> JSON {
+        switch value {
+        case .int(let i) where i >= 0:
+            return .string(String(i))
+        case .string(let s):
+            guard !s.isEmpty, s.allSatisfy(\.isASCII), s.allSatisfy(\.isNumber) else {
+                throw Failure(path: path, expected: "an id (digit string) expected, got \"\(s.prefix(40))\"")
+            }
+            return value
+        case .null where nullable:
+            return value
+        default:
+            throw Failure(path: path, expected: "an id (digit string) expected, got \(value.typeName)")
+        }
+    }
+
+    private static func checkString(_ s: String, _ schema: Schema, at path: String) throws {
+        if let min = schema.minLength, s.count < min { throw Failure(path: path, expected: "at least \(min) characters expected") }
+        if let max = schema.maxLength, s.count > max { throw Failure(path: path, expected: "at most \(max) characters expected, got \(s.count)") }
+        if let p = schema.pattern, let re = regex(p),
+           re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) == nil {
+            throw Failure(path: path, expected: "a value matching \(p) expected, got \"\(s.prefix(40))\"")
+        }
+    }
+
+    /// An object: required fields present (the top level only when asked),
+    /// known fields checked, unknown ones refused where the spec is strict.
+    private static func checkObject(_ fields: [String: JSON], _ schema: Schema, at path: String, depth: Int,
+                                    requireTopLevel: Bool) throws -> JSON {
+        var out = fields
+        for name in schema.requiredProperties where fields[name] == nil
+            && (requireTopLevel || depth > 0) && !SpecQuirks.optionalBody.contains(name) {
+            throw Failure(path: "\(path)/\(name)", expected: "a value is required")
+        }
+        if let props = schema.properties {
+            for (k, v) in fields {
+                if let s = props[k] {
+                    out[k] = try check(v, s, at: "\(path)/\(k)", depth: depth + 1)
+                } else if !schema.additionalProperties && SpecQuirks.rejectUnknownFields {
+                    throw Failure(path: "\(path)/\(k)", expected: "no such field (known: \(props.keys.sorted().prefix(15).joined(separator: ", ")))")
+                }
+            }
+        }
+        return .object(out)
     }
 
     static func matchesType(_ value: JSON, _ types: Set<String>) -> Bool {

@@ -169,6 +169,20 @@ final class SemanticsCLITests: XCTestCase {
         for r in [tail, direct, nomain] { XCTAssertFalse(r.err.contains("zdsh:describe"), r.err) }
     }
 
+    /// `run` and `describe` load a runbook through one path: both hold its
+    /// top level to reads, with the same words.
+    func testDescribeHoldsARunbooksTopLevelToReadsAsRunDoes() throws {
+        let dir = try folder(["top.lua": Self.text("""
+            desk.tickets.update("1892000000220001", { subject = "before the checks" })
+            return runbook { name = "top", main = function() return 1 end }
+            """)])
+        let run = try zdsh(["run", "top.lua", "--sim", "--yes"], in: dir)
+        XCTAssertTrue(run.err.contains("a runbook's top level may only read"), run.err)
+        let d = try zdsh(["describe", "top.lua"], in: dir)
+        XCTAssertNotEqual(d.status, 0, d.out)
+        XCTAssertTrue(d.err.contains("a runbook's top level may only read"), d.err)
+    }
+
     func testTracebacksShowNoInternalFrame() throws {
         let dir = try folder([
             "tb.lua": Self.text("local function f() return desk.tickets.get('abc') end\nlocal function g() f() end\ng()\n"),

@@ -25,83 +25,105 @@ extension Repl {
         let parts = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         let arg = parts.dropFirst().joined(separator: " ")
         switch parts[0] {
-        case ":help", ":h", ":?":
-            out(arg.isEmpty ? Self.commandHelp : help(for: arg))
-        case ":undeny":
-            guard !arg.isEmpty else { error("usage: :undeny PATTERN"); return }
-            let before = gate.policy.denials.count
-            gate.policy.denials.removeAll { $0.text == arg.trimmingCharacters(in: .whitespaces) }
-            out(gate.policy.denials.count < before ? "no longer denied: \(arg)" : "\(arg) was not denied (:policy lists the denials)")
-        case ":cap":
-            let words = arg.split(separator: " ").map(String.init)
-            guard words.count == 2, ["destructive", "calls"].contains(words[0]) else {
-                error("usage: :cap destructive N | :cap calls N|off"); return
-            }
-            if words[0] == "calls" && words[1] == "off" { gate.settings.maxCalls = nil; out("call cap: none"); return }
-            guard let n = Int(words[1]), n >= 0 else { error(":cap \(words[0]) needs a number"); return }
-            if words[0] == "destructive" {
-                gate.settings.maxDestructive = n
-                out("destructive cap: \(n) records (\(gate.destructiveCount) affected so far this session)")
-            } else {
-                gate.settings.maxCalls = n
-                out("call cap: \(n) calls (\(gate.callCount) made so far this session)")
-            }
-        case ":allow", ":deny":
-            guard !arg.isEmpty else { error("usage: \(parts[0]) PATTERN"); return }
-            do {
-                let p = try Policy.checked(arg, flag: parts[0])
-                if parts[0] == ":allow" {
-                    gate.policy.grants.append(p)
-                    gate.policy.denials.removeAll { $0 == p }
-                    out("allowed: \(p)")
-                } else {
-                    gate.policy.denials.append(p)
-                    gate.policy.grants.removeAll { $0 == p }
-                    out("denied: \(p)")
-                }
-            } catch { self.error("\(error)") }
-        case ":policy":
-            let p = gate.policy
-            out("allowed: " + (p.grants.isEmpty ? "(none)" : p.grants.map(\.text).joined(separator: ", ")))
-            out("denied:  " + (p.denials.isEmpty ? "(none)" : p.denials.map(\.text).joined(separator: ", ")))
-            out("other destructive calls: " + (options.interactive ? "ask y/N at the prompt" : "refused (no terminal to ask)"))
-            out("dry-run: \(gate.settings.dryRun ? "on" : "off"); destructive cap \(gate.settings.maxDestructive)"
-                + (gate.settings.maxCalls.map { ", call cap \($0)" } ?? ""))
-        case ":dry-run":
-            switch arg.lowercased() {
-            case "on": gate.settings.dryRun = true
-            case "off": gate.settings.dryRun = false
-            case "": break
-            default: error("usage: :dry-run on|off"); return
-            }
-            out("dry-run is \(gate.settings.dryRun ? "on: writes are planned, not sent" : "off")")
-        case ":plan":
-            let planned = gate.calls.filter { $0.outcome == .planned }
-            if planned.isEmpty { out("nothing planned (turn on :dry-run, then run writes)"); return }
-            for r in planned {
-                out("\(r.sequence). \(r.calledAs)  \(r.method) \(r.path)  [\(r.safety.rawValue)]"
-                    + (r.ids.isEmpty ? "" : "  ids: \(r.ids.joined(separator: ", "))"))
-            }
-        case ":profile":
-            out("profile: \(backend.profile)\(backend.simulator != nil ? " (built-in simulator)" : "")")
-            out("org:     \(backend.orgId ?? "(unknown)")")
-            out("api:     \(backend.client.connection.apiURL)")
-        case ":calls":
-            let calls = gate.calls
-            for r in calls {
-                var line = "\(r.sequence). \(r.outcome.rawValue)  \(r.calledAs)  \(r.method) \(r.path)"
-                if let s = r.status { line += "  \(s)" }
-                if let ms = r.durationMs { line += "  \(ms) ms" }
-                if let m = r.message, r.outcome != .sent { line += "  (\(m))" }
-                out(line)
-            }
-            let credits = backend.simulator?.stats.creditsUsed ?? backend.client.callCount
-            out("\(calls.count) call\(calls.count == 1 ? "" : "s"); \(credits) API credit\(credits == 1 ? "" : "s") used")
-        case ":quit", ":q", ":exit":
-            finished = true
-        default:
-            error("unknown command \(parts[0]) (:help lists them)")
+        case ":help", ":h", ":?": out(arg.isEmpty ? Self.commandHelp : help(for: arg))
+        case ":undeny": undeny(arg)
+        case ":cap": cap(arg)
+        case ":allow", ":deny": changePolicy(parts[0], arg)
+        case ":policy": showPolicy()
+        case ":dry-run": dryRun(arg)
+        case ":plan": showPlan()
+        case ":profile": showProfile()
+        case ":calls": showCalls()
+        case ":quit", ":q", ":exit": finished = true
+        default: error("unknown command \(parts[0]) (:help lists them)")
         }
+    }
+
+    private func undeny(_ arg: String) {
+        guard !arg.isEmpty else { error("usage: :undeny PATTERN"); return }
+        let before = gate.policy.denials.count
+        gate.policy.denials.removeAll { $0.text == arg.trimmingCharacters(in: .whitespaces) }
+        out(gate.policy.denials.count < before ? "no longer denied: \(arg)" : "\(arg) was not denied (:policy lists the denials)")
+    }
+
+    private func cap(_ arg: String) {
+        let words = arg.split(separator: " ").map(String.init)
+        guard words.count == 2, ["destructive", "calls"].contains(words[0]) else {
+            error("usage: :cap destructive N | :cap calls N|off"); return
+        }
+        if words[0] == "calls" && words[1] == "off" { gate.settings.maxCalls = nil; out("call cap: none"); return }
+        guard let n = Int(words[1]), n >= 0 else { error(":cap \(words[0]) needs a number"); return }
+        if words[0] == "destructive" {
+            gate.settings.maxDestructive = n
+            out("destructive cap: \(n) records (\(gate.destructiveCount) affected so far this session)")
+        } else {
+            gate.settings.maxCalls = n
+            out("call cap: \(n) calls (\(gate.callCount) made so far this session)")
+        }
+    }
+
+    /// `:allow` / `:deny PATTERN`: a grant or a denial, replacing its opposite.
+    private func changePolicy(_ command: String, _ arg: String) {
+        guard !arg.isEmpty else { error("usage: \(command) PATTERN"); return }
+        do {
+            let p = try Policy.checked(arg, flag: command)
+            if command == ":allow" {
+                gate.policy.grants.append(p)
+                gate.policy.denials.removeAll { $0 == p }
+                out("allowed: \(p)")
+            } else {
+                gate.policy.denials.append(p)
+                gate.policy.grants.removeAll { $0 == p }
+                out("denied: \(p)")
+            }
+        } catch { self.error("\(error)") }
+    }
+
+    private func showPolicy() {
+        let p = gate.policy
+        out("allowed: " + (p.grants.isEmpty ? "(none)" : p.grants.map(\.text).joined(separator: ", ")))
+        out("denied:  " + (p.denials.isEmpty ? "(none)" : p.denials.map(\.text).joined(separator: ", ")))
+        out("other destructive calls: " + (options.interactive ? "ask y/N at the prompt" : "refused (no terminal to ask)"))
+        out("dry-run: \(gate.settings.dryRun ? "on" : "off"); destructive cap \(gate.settings.maxDestructive)"
+            + (gate.settings.maxCalls.map { ", call cap \($0)" } ?? ""))
+    }
+
+    private func dryRun(_ arg: String) {
+        switch arg.lowercased() {
+        case "on": gate.settings.dryRun = true
+        case "off": gate.settings.dryRun = false
+        case "": break
+        default: error("usage: :dry-run on|off"); return
+        }
+        out("dry-run is \(gate.settings.dryRun ? "on: writes are planned, not sent" : "off")")
+    }
+
+    private func showPlan() {
+        let planned = gate.calls.filter { $0.outcome == .planned }
+        if planned.isEmpty { out("nothing planned (turn on :dry-run, then run writes)"); return }
+        for r in planned {
+            out("\(r.sequence). \(r.calledAs)  \(r.method) \(r.path)  [\(r.safety.rawValue)]"
+                + (r.ids.isEmpty ? "" : "  ids: \(r.ids.joined(separator: ", "))"))
+        }
+    }
+
+    private func showProfile() {
+        out("profile: \(backend.profile)\(backend.simulator != nil ? " (built-in simulator)" : "")")
+        out("org:     \(backend.orgId ?? "(unknown)")")
+        out("api:     \(backend.client.connection.apiURL)")
+    }
+
+    private func showCalls() {
+        let calls = gate.calls
+        for r in calls {
+            var line = "\(r.sequence). \(r.outcome.rawValue)  \(r.calledAs)  \(r.method) \(r.path)"
+            if let s = r.status { line += "  \(s)" }
+            if let ms = r.durationMs { line += "  \(ms) ms" }
+            if let m = r.message, r.outcome != .sent { line += "  (\(m))" }
+            out(line)
+        }
+        let credits = backend.simulator?.stats.creditsUsed ?? backend.client.callCount
+        out("\(calls.count) call\(calls.count == 1 ? "" : "s"); \(credits) API credit\(credits == 1 ? "" : "s") used")
     }
 
     /// Catalog facts for a binding, `desk.api.<id>` or operationId.

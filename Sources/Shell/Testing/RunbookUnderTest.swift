@@ -50,22 +50,57 @@ struct RunbookUnderTest {
 
     /// The result table and the records of every call the runbook attempted.
     func run() -> (result: JSON, calls: [CallRecord]) {
-        let data: Data
+        let session: Session
+        let loader: RunbookLoader
         do {
-            guard let d = try files.read(path) else { return (failure("cannot read runbook \(path)", exit: .usage), []) }
-            data = d
-        } catch let refusal as ConfinedFiles.Refusal {
-            return (failure("cannot read runbook \(path): \(refusal.reason)", exit: .usage), [])
+            let source = try read()
+            session = try makeSession(sha: RunbookSpec.sha256(source.bytes))
+            loader = RunbookLoader(source: source, session: session)
+        } catch let early as EarlyFailure {
+            return (failure(early.message, exit: early.exit), [])
         } catch {
-            return (failure("cannot read runbook \(path): \(error)", exit: .usage), [])
+            return (failure("\(error)", exit: .luaError), [])
         }
-        let source = LuaSource(data, name: "@\(path)")
+        defer { session.host.close() }
+        let converted: JSON
+        do {
+            converted = try prepare(loader)
+        } catch let early as EarlyFailure {
+            return (failure(early.message, exit: early.exit), [])
+        } catch {
+            return (failure("\(error)", exit: .usage), [])
+        }
+        return (result(of: loader.run(parameters: converted), in: session), session.gate.calls)
+    }
+
+    /// Why the runbook never started, and the exit status that says so.
+    private struct EarlyFailure: Error {
+        let message: String
+        let exit: ExitStatus
+    }
+
+    /// The runbook's bytes, from inside the scenario's folder only.
+    private func read() throws -> LuaSource {
+        do {
+            guard let data = try files.read(path) else { throw EarlyFailure(message: "cannot read runbook \(path)", exit: .usage) }
+            return LuaSource(data, name: "@\(path)")
+        } catch let refusal as ConfinedFiles.Refusal {
+            throw EarlyFailure(message: "cannot read runbook \(path): \(refusal.reason)", exit: .usage)
+        } catch let early as EarlyFailure {
+            throw early
+        } catch {
+            throw EarlyFailure(message: "cannot read runbook \(path): \(error)", exit: .usage)
+        }
+    }
+
+    /// A session on the scenario's backend with the options' grants and caps.
+    private func makeSession(sha: String) throws -> Session {
         let policy: Policy
         do {
             policy = try Policy.fromCommandLine(allow: options.allow, deny: options.deny, file: nil,
                                                 allowAllDestructive: options.allowAllDestructive)
         } catch {
-            return (failure("\(error)", exit: .usage), [])
+            throw EarlyFailure(message: "\(error)", exit: .usage)
         }
         var settings = CallGate.Settings()
         settings.dryRun = options.dryRun
@@ -74,63 +109,45 @@ struct RunbookUnderTest {
         settings.allowUnbounded = options.allowUnbounded
         // No terminal here: without `yes`, the confirmation prompt says no.
         if !options.yes { settings.confirm = { @Sendable _ in false } }
-        settings.auditContext = ["runbook": .string(path), "sha256": .string(RunbookSpec.sha256(source.bytes))]
+        settings.auditContext = ["runbook": .string(path), "sha256": .string(sha)]
+        let folder = ScenarioDiscovery.folder(of: path)
+        let session = try Session(client: backend.makeClient(), policy: policy, settings: settings, limits: limits,
+                                  modulePaths: [folder], output: output)
+        session.gate.uploadRoots = [folder]
+        return session
+    }
 
-        let session: Session
-        do {
-            session = try Session(client: backend.makeClient(), policy: policy, settings: settings, limits: limits,
-                                  modulePaths: [ScenarioDiscovery.folder(of: path)], output: output)
-        } catch {
-            return (failure("\(error)", exit: .luaError), [])
-        }
-        defer { session.host.close() }
-        session.gate.uploadRoots = [ScenarioDiscovery.folder(of: path)]
-
+    /// describe → declare → the check before the first call, as `zdsh run`
+    /// does them; answers the converted parameters.
+    private func prepare(_ loader: RunbookLoader) throws -> JSON {
         let spec: RunbookSpec
-        session.gate.settings.refuseMutations = "a runbook's top level may only read; make changes in its main function"
-        switch session.run(RunbookSpec.describe(source)) {
-        case .success(let values):
-            guard case .json(let j)? = values.first, let s = try? RunbookSpec(json: j) else {
-                return (failure("\(path): not a runbook", exit: .luaError), [])
-            }
-            spec = s
-        case .failure(let e):
-            return (failure(e.description, exit: .luaError), [])
+        let described: RunbookLoader.TopLevel
+        do { described = try loader.describe(holdAnyFileToReads: true) } catch {
+            throw EarlyFailure(message: "\(path): not a runbook", exit: .luaError)
         }
-        session.gate.settings.refuseMutations = nil
-        do {
-            session.gate.policy.declared = try spec.destructive.map(Policy.Pattern.init)
-        } catch {
-            return (failure("\(path): \(error)", exit: .usage), [])
+        switch described {
+        case .runbook(let s): spec = s
+        case .plain: throw EarlyFailure(message: "\(path): not a runbook", exit: .luaError)
+        case .failed(let e): throw EarlyFailure(message: e.description, exit: .luaError)
         }
-        let converted: JSON
-        do { converted = try spec.convert(json: params) } catch {
-            return (failure("\(error)", exit: .usage), [])
+        let converted = try loader.declare(spec, parameters: .table(params))
+        guard !options.dryRun else { return converted }
+        let gate = loader.session.gate
+        let preflight = Preflight(runbookName: spec.name, runbookPath: path, sha256: RunbookSpec.sha256(loader.source.bytes),
+                                  parameters: converted, declared: gate.policy.declared ?? [], policy: gate.policy,
+                                  target: PlanTarget(simulator: true, fixture: nil, profile: "sim", org: nil),
+                                  settings: gate.settings)
+        let refusal = try loader.preflight(preflight, runbook: path) { _ in
+            options.yes ? nil : "refusing to start \(path): it declares destructive operations and there is no terminal to confirm on; pass yes = true"
         }
+        if let refusal { throw EarlyFailure(message: refusal, exit: .denied) }
+        return converted
+    }
 
-        // The same check as `zdsh run` before the first call: everything
-        // declared is granted, and there is a way to confirm.
-        if !options.dryRun, let declared = session.gate.policy.declared, !declared.isEmpty {
-            let preflight = Preflight(runbookName: spec.name, runbookPath: path, sha256: RunbookSpec.sha256(source.bytes),
-                                      parameters: converted, declared: declared, policy: session.gate.policy,
-                                      target: PlanTarget(simulator: true, fixture: nil, profile: "sim", org: nil),
-                                      settings: session.gate.settings)
-            do {
-                let ops = try preflight.operations()
-                if let refusal = Preflight.refusalMessage(ops, runbook: path) { return (failure(refusal, exit: .denied), []) }
-                guard options.yes else {
-                    return (failure("refusing to start \(path): it declares destructive operations and there is no terminal to confirm on; pass yes = true", exit: .denied), [])
-                }
-                session.gate.markConfirmed(ops.map(\.key))
-            } catch {
-                return (failure("\(error)", exit: .usage), [])
-            }
-        }
-
-        let outcome = session.run(RunbookSpec.run(source, parameters: converted))
-        let calls = session.gate.calls
+    /// The result table of a runbook that ran.
+    private func result(of outcome: Result<[RunValue], LuaError>, in session: Session) -> JSON {
         var r: [String: JSON] = ["denied": .int(Int64(session.gate.deniedCount)),
-                                 "calls": .array(calls.map(\.json))]
+                                 "calls": .array(session.gate.calls.map(\.json))]
         switch outcome {
         case .success(let values):
             r["ok"] = .bool(true)
@@ -144,7 +161,7 @@ struct RunbookUnderTest {
             default: r["error"] = .string(e.description)
             }
         }
-        return (.object(r), calls)
+        return .object(r)
     }
 
     private func failure(_ message: String, exit: ExitStatus) -> JSON {

@@ -113,7 +113,13 @@ final class ScenarioSession {
         try host.install(global: "sim", source: try source("harness"), functions: harnessFunctions())
     }
 
+    /// The functions behind the `sim` testing library.
     private func harnessFunctions() -> [String: HostFunction] {
+        simulatorStateFunctions().merging(simulatorFaultFunctions()) { a, _ in a }.merging(scenarioFunctions()) { a, _ in a }
+    }
+
+    /// The simulator's state: seeded, loaded from a fixture, reset, and read back.
+    private func simulatorStateFunctions() -> [String: HostFunction] {
         [
             "sim_seed": { [unowned self] call in
                 try self.sim().seed(try call.json(1))
@@ -132,6 +138,30 @@ final class ScenarioSession {
                 if call.isNil(1) { try sim.reset(.demo) } else { try sim.reset(Fixture(json: try call.json(1))) }
                 return .none
             },
+            "sim_state": { [unowned self] _ in .value(try self.sim().state()) },
+            "sim_resource": { [unowned self] call in
+                .value(.array(try self.sim().resource(try call.string(1), orgId: try call.optionalString(2))))
+            },
+            "sim_requests": { [unowned self] _ in
+                .value(.array(try self.sim().requestLog.map { e in
+                    var o: [String: JSON] = ["method": .string(e.method), "path": .string(e.path), "status": .int(Int64(e.status))]
+                    if let op = e.operationId { o["operation"] = .string(op) }
+                    return .object(o)
+                }))
+            },
+            "sim_stats": { [unowned self] _ in
+                let s = try self.sim().stats
+                return .value(["requests": .int(Int64(s.requests)), "credits_used": .int(Int64(s.creditsUsed)),
+                               "peak_in_flight": .int(Int64(s.peakInFlight)), "refreshes": .int(Int64(s.refreshes)),
+                               "faults_injected": .int(Int64(s.faultsInjected))])
+            },
+            "sim_org_id": { [unowned self] _ in .value(.string(try self.sim().orgId)) },
+        ]
+    }
+
+    /// Faults the simulator injects: failures, dropped connections, expired tokens, latency.
+    private func simulatorFaultFunctions() -> [String: HostFunction] {
+        [
             "sim_fail": { [unowned self] call in
                 let o = try call.json(1)
                 guard let status = o["status"]?.intValue else { throw HostError("sim.fail: 'status' (an HTTP status) is required") }
@@ -161,24 +191,12 @@ final class ScenarioSession {
                 try self.sim().setLatency(ms: Int(try call.integer(1)), jitterMs: Int(try call.integer(2)))
                 return .none
             },
-            "sim_state": { [unowned self] _ in .value(try self.sim().state()) },
-            "sim_resource": { [unowned self] call in
-                .value(.array(try self.sim().resource(try call.string(1), orgId: try call.optionalString(2))))
-            },
-            "sim_requests": { [unowned self] _ in
-                .value(.array(try self.sim().requestLog.map { e in
-                    var o: [String: JSON] = ["method": .string(e.method), "path": .string(e.path), "status": .int(Int64(e.status))]
-                    if let op = e.operationId { o["operation"] = .string(op) }
-                    return .object(o)
-                }))
-            },
-            "sim_stats": { [unowned self] _ in
-                let s = try self.sim().stats
-                return .value(["requests": .int(Int64(s.requests)), "credits_used": .int(Int64(s.creditsUsed)),
-                               "peak_in_flight": .int(Int64(s.peakInFlight)), "refreshes": .int(Int64(s.refreshes)),
-                               "faults_injected": .int(Int64(s.faultsInjected))])
-            },
-            "sim_org_id": { [unowned self] _ in .value(.string(try self.sim().orgId)) },
+        ]
+    }
+
+    /// The scenario's own view: its calls, its policy, its cassette, runbooks run under test.
+    private func scenarioFunctions() -> [String: HostFunction] {
+        [
             "calls_all": { [unowned self] _ in .value(.array(self.log.all)) },
             "set_policy": { [unowned self] call in
                 try self.setPolicy(try call.json(1))

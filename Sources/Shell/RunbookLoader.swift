@@ -1,0 +1,100 @@
+import Foundation
+import JSONValue
+import LuaHost
+
+/// describe → declare → run, written once. `zdsh run`, `zdsh describe`,
+/// `zdsh apply` (which re-reads the runbook a plan names) and a scenario's
+/// `runbook.run` all load a runbook through here, so the chunk names, the
+/// rule for the top level, the parameter checks and the policy the main
+/// function runs under (the operator's grants ∩ what the runbook declares)
+/// cannot drift apart.
+struct RunbookLoader {
+    /// What a file's top level answered.
+    enum TopLevel {
+        /// A runbook: its metadata (its main has not run yet).
+        case runbook(RunbookSpec)
+        /// A plain script: its top level was the real run; these are its results.
+        case plain([RunValue])
+        /// The top level failed (a syntax error, an error raised, a refused write).
+        case failed(LuaError)
+    }
+
+    /// How parameters arrive: `--param name=value` strings, or a Lua table
+    /// from a scenario (typed values kept, strings checked as `--param`).
+    enum Parameters {
+        case strings([String: String])
+        case table(JSON)
+    }
+
+    /// Why a runbook's top level may not write: it runs before the grants
+    /// are checked and before anyone has confirmed anything.
+    static let topLevelRule = "a runbook's top level may only read; make changes in its main function, which runs after the grants are checked"
+
+    let source: LuaSource
+    let session: Session
+
+    /// Reads a runbook file's bytes as Lua reads them (never decoded and
+    /// re-encoded), named for error messages as Lua names a file.
+    static func read(_ path: String) throws -> LuaSource {
+        guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("cannot read \(path)") }
+        return LuaSource(data, name: "@\(path)")
+    }
+
+    /// The folder a runbook's `require` and uploads are confined to.
+    static func folder(of path: String) -> String {
+        let folder = (path as NSString).deletingLastPathComponent
+        return folder.isEmpty ? "." : folder
+    }
+
+    /// Runs the file's top level once. A file that looks like a runbook (any
+    /// file, when `holdAnyFileToReads`) may only read while it does. Throws
+    /// when the metadata a runbook answered is malformed.
+    func describe(holdAnyFileToReads: Bool = false) throws -> TopLevel {
+        if holdAnyFileToReads || RunbookSpec.looksLikeRunbook(source.bytes) {
+            session.gate.settings.refuseMutations = Self.topLevelRule
+        }
+        let answer = session.run(RunbookSpec.describe(source))
+        session.gate.settings.refuseMutations = nil
+        switch answer {
+        case .failure(let e):
+            return .failed(e)
+        case .success(let values):
+            guard case .json(let j)? = values.first else { return .plain(values) }
+            if j == RunbookSpec.plainMarker { return .plain(Array(values.dropFirst())) }
+            return .runbook(try RunbookSpec(json: j))
+        }
+    }
+
+    /// Checks and converts the parameters, then narrows the session's policy
+    /// to what the runbook declares and records the parameters in the audit
+    /// context. Returns the converted parameters.
+    func declare(_ spec: RunbookSpec, parameters given: Parameters) throws -> JSON {
+        let parameters: JSON
+        switch given {
+        case .strings(let strings): parameters = try spec.convert(strings)
+        case .table(let table): parameters = try spec.convert(json: table)
+        }
+        session.gate.policy.declared = try spec.destructive.map(Policy.Pattern.init)
+        session.gate.settings.auditContext["parameters"] = parameters
+        return parameters
+    }
+
+    /// The check before the first call when the runbook declares destructive
+    /// operations: every one granted, then `confirm` (given the declared
+    /// operations) agrees. Returns the refusal to report, or nil: the
+    /// declared operations are then confirmed for the whole run. `runbook`:
+    /// the path as the operator gave it, for the refusal.
+    func preflight(_ check: Preflight, runbook: String, confirm: ([Preflight.Declared]) -> String?) throws -> String? {
+        guard !check.declared.isEmpty else { return nil }
+        let ops = try check.operations()
+        if let refusal = Preflight.refusalMessage(ops, runbook: runbook) { return refusal }
+        if let refusal = confirm(ops) { return refusal }
+        session.gate.markConfirmed(ops.map(\.key))
+        return nil
+    }
+
+    /// Runs the runbook's main with the converted parameters.
+    func run(parameters: JSON) -> Result<[RunValue], LuaError> {
+        session.run(RunbookSpec.run(source, parameters: parameters))
+    }
+}
