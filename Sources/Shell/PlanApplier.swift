@@ -353,9 +353,16 @@ public struct PlanApplier {
             lines.append("  \(safety == .destructive ? "DESTRUCTIVE" : "writes") (\(group.count)):")
             for s in group.prefix(50) {
                 let c = s.call
-                let ids = c.ids.prefix(10).joined(separator: ", ") + (c.ids.count > 10 ? ", … \(c.ids.count) ids" : "")
-                lines.append("    \(s.index). \(OperationNames.preferred(c.operation.id))  \(c.operation.method) \(Terminal.visible(concretePath(c.operation.path, c.path)))"
-                             + (ids.isEmpty ? "" : "  ids: \(ids)") + (c.effect.rule.map { "  [rule \($0.id)]" } ?? ""))
+                let path = concretePath(c.operation.path, c.path)
+                // Ids by role, as the dry run showed them: "label: 77; users: 5, 6".
+                var byRole = PlanRoles.ids(of: [(path: path, body: c.body)], template: c.operation.path)
+                if byRole.isEmpty && !c.ids.isEmpty { byRole = [(role: "ids", ids: c.ids)] }
+                let roles = byRole.map {
+                    "\(Terminal.visible($0.role)): " + $0.ids.prefix(10).map { Terminal.visible($0) }.joined(separator: ", ")
+                        + ($0.ids.count > 10 ? ", … \($0.ids.count) ids" : "")
+                }
+                lines.append("    \(s.index). \(OperationNames.preferred(c.operation.id))  \(c.operation.method) \(Terminal.visible(path))"
+                             + (roles.isEmpty ? "" : "  " + roles.joined(separator: "; ")) + (c.effect.rule.map { "  [rule \($0.id)]" } ?? ""))
             }
             if group.count > 50 { lines.append("    … \(group.count - 50) more") }
         }

@@ -129,13 +129,18 @@ struct FieldChange {
 /// (`{labelId}` → label) and the body's id lists (`userIds` → users).
 enum PlanRoles {
     static func ids(of cs: [CallRecord], template: String) -> [(role: String, ids: [String])] {
+        ids(of: cs.map { (path: $0.path, body: $0.body) }, template: template)
+    }
+
+    /// The same for calls given as concrete path and body (`zdsh apply`'s).
+    static func ids(of calls: [(path: String, body: JSON?)], template: String) -> [(role: String, ids: [String])] {
         var order: [String] = []
         var ids: [String: [String]] = [:]
         func add(_ role: String, _ values: [String]) {
             if ids[role] == nil { order.append(role) }
             ids[role, default: []] += values
         }
-        for c in cs {
+        for c in calls {
             for (name, value) in pathValues(template: template, path: c.path) { add(role(ofPathName: name), [value]) }
             if case .object(let body)? = c.body {
                 for k in body.keys.sorted() where isIdList(k, body[k]!) {
