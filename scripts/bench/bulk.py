@@ -57,7 +57,7 @@ def main():
         # Audit log and journal go to their default places under state_home.
         def command(sim):
             return ([ZDSH, "run", script, "--profile", "bench", "--allow", "helpcenter.labels.remove_users", "--yes",
-                     "--max-destructive", str(N)], sim.zdsh_env(state_home))
+                     "--max-destructive", str(N), "--concurrency", str(CAP)], sim.zdsh_env(state_home))
         return command
 
     def python(client):
