@@ -72,6 +72,8 @@ public struct RunbookSpec: Sendable {
     if results.n ~= 1 or type(spec) ~= "table" or type(rawget(spec, "main")) ~= "function" or type(rawget(spec, "name")) ~= "string" then
       return "zdsh:plain", table.unpack(results, 1, results.n)
     end
+    -- Kept for the run driver, so the top level (held to reads here) runs once.
+    rawset(_G, "zdsh:runbook", spec)
     local params = {}
     for k, p in pairs(spec.params or {}) do
       params[k] = { type = p.type or "string", required = p.required == true, default = p.default,
@@ -84,12 +86,18 @@ public struct RunbookSpec: Sendable {
     /// The marker the describe driver returns first for a plain script.
     public static let plainMarker = JSON.string("zdsh:plain")
 
-    /// Lua driver running the runbook's main with converted parameters.
+    /// Lua driver running the runbook's main with converted parameters. It
+    /// takes the table the describe pass kept instead of running the top
+    /// level again: that second run would repeat its reads and no longer be
+    /// held to them. (The runbook can reach the kept table, but it is its own
+    /// table, and main runs under the grants checked before it either way.)
     static let runDriver = #"""
     local f, params = ...
-    local function top() return f() end
+    local spec = rawget(_G, "zdsh:runbook")
+    rawset(_G, "zdsh:runbook", nil)
+    if type(spec) ~= "table" then spec = f() end
     -- Not a tail call: tracebacks then show main as the spec's field.
-    local results = table.pack(top().main(params))
+    local results = table.pack(spec.main(params))
     return table.unpack(results, 1, results.n)
     """#
 

@@ -183,6 +183,20 @@ final class SemanticsCLITests: XCTestCase {
         XCTAssertTrue(d.err.contains("a runbook's top level may only read"), d.err)
     }
 
+    /// A runbook's top level runs once, held to reads: main runs from the
+    /// table the describe pass got, not from a second, unheld top level.
+    func testARunbooksTopLevelRunsOnce() throws {
+        let dir = try folder(["once.lua": Self.text("""
+            runs = (runs or 0) + 1
+            local open = #desk.tickets.list({ limit = 5 })
+            return runbook { name = "once", main = function() return runs .. " run(s), " .. open .. " tickets" end }
+            """)])
+        let r = try zdsh(["run", "once.lua", "--sim", "--json"], in: dir)
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.out.contains("1 run(s), 5 tickets"), r.out)
+        XCTAssertTrue(r.out.contains("\"calls\":1") || r.out.contains("\"calls\": 1"), "one read: \(r.out)")
+    }
+
     func testTracebacksShowNoInternalFrame() throws {
         let dir = try folder([
             "tb.lua": Self.text("local function f() return desk.tickets.get('abc') end\nlocal function g() f() end\ng()\n"),
