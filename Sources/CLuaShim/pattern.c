@@ -1,9 +1,9 @@
 /*
 ** string.find, match, gmatch and gsub for the sandbox.
 **
-** Written from the Lua 5.4 manual's definition of patterns (§6.4.1) and the
-** behaviour of the system Lua's string library (checked by the differential
-** test in Tests/LuaHostTests/PatternDiffTests.swift).
+** Written here from the Lua 5.4 manual's definition of patterns (§6.4.1).
+** Tests/LuaHostTests/PatternDiffTests.swift checks that its answers agree
+** with the system Lua's string functions.
 **
 ** Why our own matcher: a backtracking pattern can run for hours inside one
 ** C call, where the instruction hook never fires. Here a pattern is first
