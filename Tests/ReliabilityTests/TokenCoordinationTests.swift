@@ -8,19 +8,11 @@ import XCTest
 /// round, and every process succeeds.
 final class TokenCoordinationTests: XCTestCase {
     func testEightProcessesRefreshOnce() async throws {
-        let sim = Simulator()
-        let server = SimServer(simulator: sim)
-        let port = try await server.start()
-        let base = "http://127.0.0.1:\(port)"
-        sim.setBaseURL(api: base, accounts: base)
-        let refreshToken = sim.issueRefreshToken()
+        let served = try await TokenServer()
+        let sim = served.sim, server = served.server
         let home = Zdsh.tempDir("tokens")
         defer { try? FileManager.default.removeItem(atPath: home) }
-        let env = Zdsh.environment(home: home, extra: [
-            "ZOHO_CLIENT_ID": Simulator.defaultClientId, "ZOHO_CLIENT_SECRET": Simulator.defaultClientSecret,
-            "ZOHO_REFRESH_TOKEN": refreshToken, "ZOHO_DESK_ORG_ID": sim.orgId,
-            "ZDSH_API_URL": base, "ZDSH_ACCOUNTS_URL": base,
-        ])
+        let env = served.environment(home: home)
         let rounds = 3
         var perRound: [Int] = []
         for round in 0..<rounds {

@@ -10,21 +10,13 @@ import XCTest
 /// every process must fail fast, naming when to retry.
 final class TokenThrottleTests: XCTestCase {
     func testEightProcessesMeetTheThrottleWithOneAttempt() async throws {
-        let sim = Simulator()
-        let server = SimServer(simulator: sim)
-        let port = try await server.start()
-        let base = "http://127.0.0.1:\(port)"
-        sim.setBaseURL(api: base, accounts: base)
-        let refreshToken = sim.issueRefreshToken()
+        let served = try await TokenServer()
+        let sim = served.sim, server = served.server, refreshToken = served.refreshToken
         try await exhaust(refreshToken, sim: sim)
         sim.clearRequestLog()
         let home = Zdsh.tempDir("throttle")
         defer { try? FileManager.default.removeItem(atPath: home) }
-        let env = Zdsh.environment(home: home, extra: [
-            "ZOHO_CLIENT_ID": Simulator.defaultClientId, "ZOHO_CLIENT_SECRET": Simulator.defaultClientSecret,
-            "ZOHO_REFRESH_TOKEN": refreshToken, "ZOHO_DESK_ORG_ID": sim.orgId,
-            "ZDSH_API_URL": base, "ZDSH_ACCOUNTS_URL": base,
-        ])
+        let env = served.environment(home: home)
 
         var retryTimes: Set<String> = []
         for wave in 0..<2 {
