@@ -206,6 +206,8 @@ public final class LuaHost: @unchecked Sendable {
             ("runnumber", { [unowned self] _ in .value(.int(self.runNumber)) }),
             ("await", { [unowned self] call in try self.scheduler.awaitCall(call) }),
             ("spawn", { [unowned self] call in try self.scheduler.spawnCall(call) }),
+            ("call_slots", { [unowned self] call in try self.scheduler.slotsCall(call) }),
+            ("spawn_in", { [unowned self] call in try self.scheduler.spawnInCall(call) }),
             ("join", { call in
                 guard lua_type(call.L, 1) == LUA_TTABLE else { throw call.fail(1, "table") }
                 let ids = try call.json(1).arrayValue?.compactMap { $0.intValue }.map(Int.init) ?? []

@@ -20,6 +20,8 @@ final class Scheduler {
         let co: OpaquePointer
         let ref: Int32
         var state: State
+        /// The in-flight bound of the `desk.each` that spawned it (CallSlots.swift).
+        var slots: CallSlots?
         init(id: Int, co: OpaquePointer, ref: Int32, state: State) {
             self.id = id; self.co = co; self.ref = ref; self.state = state
         }
@@ -34,6 +36,10 @@ final class Scheduler {
     private var readyQueue: [Int] = []
     /// Join tickets waiting for sets of tasks.
     private var joins: [Int: [Int]] = [:]
+    /// The task being resumed right now: async work it starts carries its slots.
+    private var running: Task?
+    /// Bounds made by `call_slots`, by id, until the run ends.
+    private var slotSets: [Int: CallSlots] = [:]
 
     private var L: OpaquePointer { host.L }
 
@@ -43,9 +49,12 @@ final class Scheduler {
         let ticket = nextTicket
         nextTicket += 1
         let inbox = self.inbox
+        let slots = running?.slots
         _Concurrency.Task.detached {
             let result: Result<[JSON], Error>
-            do { result = .success(try await work()) } catch { result = .failure(error) }
+            do {
+                result = .success(try await CallSlots.$current.withValue(slots) { try await work() })
+            } catch { result = .failure(error) }
             inbox.post(ticket, result)
         }
         return ticket
@@ -99,6 +108,25 @@ final class Scheduler {
         let nargs = call.count - 1
         let id = newTask { co in lua_xmove(call.L, co, nargs + 1) }
         tasks[id]!.state = .ready(nargs)
+        return .values([.int(Int64(id))])
+    }
+
+    /// `call_slots(n)`: a new bound of n calls in flight; returns its id.
+    func slotsCall(_ call: HostCall) throws -> HostResult {
+        let n = try call.integer(1)
+        guard n >= 1 else { throw call.fail(1, "positive integer") }
+        let id = slotSets.count + 1
+        slotSets[id] = CallSlots(Int(min(n, 1_000_000)))
+        return .values([.int(Int64(id))])
+    }
+
+    /// `spawn_in(slots, fn)`: spawns fn as a task whose calls hold those slots.
+    func spawnInCall(_ call: HostCall) throws -> HostResult {
+        guard let slots = slotSets[Int(try call.integer(1))] else { throw call.fail(1, "slots id") }
+        guard lua_type(call.L, 2) == LUA_TFUNCTION else { throw call.fail(2, "function") }
+        lua_settop(call.L, 2)
+        let id = newTask { co in lua_xmove(call.L, co, 1) }
+        tasks[id]!.slots = slots
         return .values([.int(Int64(id))])
     }
 
@@ -167,6 +195,8 @@ final class Scheduler {
     private func step(_ task: Task) {
         guard case .ready(let nargs) = task.state else { return }
         var nres: Int32 = 0
+        running = task
+        defer { running = nil }
         let status = zd_resume(task.co, L, nargs, &nres)
         // After a trip a protected call suspends its coroutine for good
         // (see finishpcall in sandbox.c): whatever the status, the task is over.
@@ -302,6 +332,9 @@ final class Scheduler {
             luaL_unref(L, LUA_REGISTRY, task.ref)
         }
         tasks.removeAll()
+        // Calls of this run still waiting for a desk.each slot are not sent.
+        for slots in slotSets.values { slots.close() }
+        slotSets.removeAll()
         readyQueue.removeAll()
         joins.removeAll()
         arrived.removeAll()

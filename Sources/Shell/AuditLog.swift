@@ -1,5 +1,6 @@
 import Foundation
 import JSONValue
+import Synchronization
 
 /// Append-only JSON Lines record of every write and destructive call: one
 /// line before sending (intent) and one after (outcome), each flushed to
@@ -66,10 +67,44 @@ public final class AuditLog: @unchecked Sendable {
     /// From async code: `append` on the audit log's own queue, so that the
     /// write and fdatasync never block a thread of the cooperative pool.
     public func append(_ record: JSON) async {
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            Self.syncQueue.async {
-                self.append(record)
-                done.resume()
+        await appending(record).written()
+    }
+
+    /// Starts appending `record` on the audit log's queue and returns at
+    /// once, so the caller can do other work (the journal's mark) while the
+    /// line goes to disk; `written()` waits for it.
+    func appending(_ record: JSON) -> PendingLine {
+        let line = PendingLine()
+        Self.syncQueue.async {
+            self.append(record)
+            line.finish()
+        }
+        return line
+    }
+
+    /// An audit line on its way to disk.
+    final class PendingLine: Sendable {
+        private enum State { case writing, waiting(CheckedContinuation<Void, Never>), written }
+        private let state = Mutex(State.writing)
+
+        fileprivate func finish() {
+            let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+                defer { s = .written }
+                if case .waiting(let c) = s { return c }
+                return nil
+            }
+            waiter?.resume()
+        }
+
+        /// Returns once the line is on disk.
+        func written() async {
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let already = state.withLock { s -> Bool in
+                    if case .written = s { return true }
+                    s = .waiting(c)
+                    return false
+                }
+                if already { c.resume() }
             }
         }
     }

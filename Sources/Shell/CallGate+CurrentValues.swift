@@ -65,7 +65,7 @@ struct CurrentValuesRead: Sendable {
     func run() async {
         let start = ContinuousClock.now
         do {
-            let result = try await client.call(read.operation, path: read.path, query: read.query)
+            let result = try await CallSlots.holding { try await client.call(read.operation, path: read.path, query: read.query) }
             let ms = Int((ContinuousClock.now - start) / .milliseconds(1))
             gate?.update(readSequence) { $0.status = result == .empty ? 204 : 200; $0.durationMs = ms }
             guard case .json(let record) = result else { return }

@@ -62,8 +62,20 @@ public struct CallRecord: Sendable {
 }
 
 /// Expands a path template with the call's values, for display and plans.
+/// One pass over the template (it runs several times per call); a
+/// placeholder without a value stays as written.
 func concretePath(_ template: String, _ values: [String: String]) -> String {
-    var out = template
-    for (k, v) in values { out = out.replacingOccurrences(of: "{\(k)}", with: v) }
+    guard !values.isEmpty, template.utf8.contains(UInt8(ascii: "{")) else { return template }
+    var out = ""
+    out.reserveCapacity(template.utf8.count + 32)
+    var rest = Substring(template)
+    while let open = rest.firstIndex(of: "{") {
+        out += rest[..<open]
+        guard let close = rest[open...].firstIndex(of: "}") else { return out + rest[open...] }
+        let name = rest[rest.index(after: open)..<close]
+        if let value = values[String(name)] { out += value } else { out += rest[open...close] }
+        rest = rest[rest.index(after: close)...]
+    }
+    out += rest
     return out
 }

@@ -35,9 +35,10 @@ struct CallSender: Sendable {
     /// value when reading shows it was applied, nil when it must be sent.
     func verify(with read: DeskCatalog.Operation) async throws -> [JSON]? {
         guard let p = call.parts.first else { return nil }
-        switch await OutcomeCheck.check(p, with: read, client: client) {
+        let verdict = (try? await CallSlots.holding { await OutcomeCheck.check(p, with: read, client: client) }) ?? .unknown
+        switch verdict {
         case .applied:
-            await journal?.markCompleted(p)
+            await journal?.markCompleted(Journal.key(p))
             gate?.update(sequences[0]) { $0.message = "skipped: the resumed run's call was applied (\(read.id) finds no record)" }
             return [.object(["skipped": .bool(true), "operation": .string(call.operation.id)])]
         case .notApplied:
@@ -75,43 +76,74 @@ struct CallSender: Sendable {
             gate?.update(seq) { $0.outcome = .failed; $0.message = e.message }
             throw APIError(e)
         }
-        await audit?.append(CallGate.auditRecord(p, phase: "intent", context: context))
-        if p.effect.safety != .read { await journal?.markInFlight(p) }
-        let start = Date()
+        let mutates = p.effect.safety != .read
+        // Computed once: the journal finds the call by it before and after.
+        let key = mutates ? journal.map { _ in Journal.key(p) } : nil
+        // The intent line goes to disk while the call waits for one of its
+        // desk.each's slots (CallSlots.swift); only the request holds one.
+        let intent = audit?.appending(CallGate.auditRecord(p, phase: "intent", context: context))
+        var start = ContinuousClock.now
         do {
-            let r: DeskResult
-            if p.uncatalogued {
-                r = try await client.raw(method: p.operation.method, path: p.operation.path, query: p.query, body: p.body)
-            } else if !p.uploads.isEmpty {
-                r = try await client.upload(p.operation, path: p.path, query: p.query, files: p.uploads)
-            } else {
-                r = try await client.call(p.operation, path: p.path, query: p.query, body: p.body)
+            let r = try await CallSlots.holding {
+                // In flight only from here, where it may leave: calls still
+                // waiting for a slot when a run is killed are not in doubt.
+                if let key { await journal?.markInFlight(key) }
+                await intent?.written()
+                start = ContinuousClock.now
+                return try await request(p)
             }
-            let ms = Int(Date().timeIntervalSince(start) * 1000)
-            let outcomes = p.effect.safety == .read ? nil : RecordOutcomes(r)
+            let ms = Self.milliseconds(since: start)
+            let outcomes = mutates ? RecordOutcomes(r) : nil
             let status = r == .empty ? 204 : 200
             gate?.update(seq) { $0.status = status; $0.durationMs = ms; $0.outcomes = outcomes }
-            await audit?.append(CallGate.auditRecord(p, phase: "outcome", context: context, status: status,
-                                                     durationMs: ms, outcomes: outcomes))
-            if let outcomes, outcomes.isPartial {
-                await journal?.markPartial(p, succeeded: outcomes.succeeded)
-            } else if p.effect.safety != .read {
-                await journal?.markCompleted(p)
+            await logAndMark(CallGate.auditRecord(p, phase: "outcome", context: context, status: status,
+                                                  durationMs: ms, outcomes: outcomes), key) { journal, key in
+                if let outcomes, outcomes.isPartial {
+                    await journal.markPartial(key, succeeded: outcomes.succeeded)
+                } else {
+                    await journal.markCompleted(key)
+                }
             }
             return (r, outcomes)
         } catch let e as DeskError {
-            let ms = Int(Date().timeIntervalSince(start) * 1000)
-            // Zoho answered: the outcome is known (no change), unless nothing came back at all.
-            if e.status != nil { await journal?.markSettled(p) }
+            let ms = Self.milliseconds(since: start)
             gate?.update(seq) { $0.outcome = .failed; $0.status = e.status; $0.errorCode = e.errorCode; $0.message = e.message; $0.durationMs = ms }
-            await audit?.append(CallGate.auditRecord(p, phase: "outcome", context: context, status: e.status,
-                                                     errorCode: e.errorCode ?? e.kind.rawValue, durationMs: ms))
+            // Zoho answered: the outcome is known (no change), unless nothing came back at all.
+            await logAndMark(CallGate.auditRecord(p, phase: "outcome", context: context, status: e.status,
+                                                  errorCode: e.errorCode ?? e.kind.rawValue, durationMs: ms),
+                             e.status == nil ? nil : key) { await $0.markSettled($1) }
             throw APIError(e)
         } catch {
             let text = "\(error)"
             gate?.update(seq) { $0.outcome = .failed; $0.message = text }
-            await audit?.append(CallGate.auditRecord(p, phase: "outcome", context: context, errorCode: text))
+            await intent?.written()
+            await logAndMark(CallGate.auditRecord(p, phase: "outcome", context: context, errorCode: text), nil) { _, _ in }
             throw error
         }
+    }
+
+    /// The request itself: uncatalogued, an upload, or a catalogued call.
+    private func request(_ p: PreparedCall) async throws -> DeskResult {
+        if p.uncatalogued {
+            return try await client.raw(method: p.operation.method, path: p.operation.path, query: p.query, body: p.body)
+        }
+        if !p.uploads.isEmpty {
+            return try await client.upload(p.operation, path: p.path, query: p.query, files: p.uploads)
+        }
+        return try await client.call(p.operation, path: p.path, query: p.query, body: p.body)
+    }
+
+    private static func milliseconds(since start: ContinuousClock.Instant) -> Int {
+        Int((ContinuousClock.now - start) / .milliseconds(1))
+    }
+
+    /// The audit line (reads have none) and the journal's mark (when `key`
+    /// is given) go to different files: written side by side, and both on
+    /// disk when this returns.
+    private func logAndMark(_ record: @autoclosure () -> JSON, _ key: String?,
+                            _ mark: (Journal, String) async -> Void) async {
+        let line = audit?.appending(record())
+        if let key, let journal { await mark(journal, key) }
+        await line?.written()
     }
 }

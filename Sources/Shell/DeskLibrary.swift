@@ -16,7 +16,7 @@ func deskLibrarySource(returning which: String) -> String {
     local H = ...
     local call, call_api, request, info_of = H.call, H.call_api, H.request, H.binding_info
     local page_start, page_next = H.page_start, H.page_next
-    local lock, spawn, join, yieldable = H.lock, H.spawn, H.join, H.co_isyieldable
+    local lock, spawn_in, call_slots, join, yieldable = H.lock, H.spawn_in, H.call_slots, H.join, H.co_isyieldable
     local pack, unpack = table.pack, table.unpack
     local type, pairs, ipairs, error, pcall, select, tostring = type, pairs, ipairs, error, pcall, select, tostring
     local min = math.min
@@ -99,9 +99,11 @@ func deskLibrarySource(returning which: String) -> String {
       __metatable = "locked",
     })
 
-    -- desk.each / desk.parallel: up to N worker coroutines take the items
-    -- in turn; each suspends at its API calls, so N calls are in flight,
-    -- bounded again by the org's limiter in the client. Every call still
+    -- desk.each / desk.parallel: N calls in flight (bounded again by the
+    -- org's limiter in the client). Worker coroutines take the items in
+    -- turn and suspend at their API calls; there are 2N of them, so that
+    -- while N calls are out the others have their next call checked,
+    -- audited and waiting for the first free slot (CallSlots.swift). Every call still
     -- goes through the gate on the Lua thread (policy, caps, dry-run,
     -- audit, journal), and the run's limits count all workers together.
     -- Results come back in input order; an item's error lands in errors[i]
@@ -137,8 +139,11 @@ func deskLibrarySource(returning which: String) -> String {
             one(i)
           end
         end
-        local ids = {}
-        for w = 1, min(n, count) do ids[w] = spawn(worker) end
+        local ids, width = {}, min(n, count) // 1
+        if width >= 1 then
+          local slots = call_slots(width)
+          for w = 1, min(2 * width, count) do ids[w] = spawn_in(slots, worker) end
+        end
         local crashed = join(ids)
         for _, e in ipairs(crashed) do if e ~= H.NULL then error(e, 0) end end
       end

@@ -1,6 +1,8 @@
 import DeskCatalog
 import DeskCore
 import JSONValue
+import LuaHost
+import Synchronization
 
 /// The help-center argument of bindings whose endpoint ignores it. Every
 /// `helpcenter.*` binding takes the help-center id first, but Zoho's label,
@@ -45,7 +47,8 @@ enum HelpCenterCheck {
         let key = ["\(ObjectIdentifier(client).hashValue)", client.connection.orgId ?? "-", reader.operationId, id, given]
             .joined(separator: "#")
         try await verified.check(key) {
-            guard case .json(let record) = try await client.call(read, path: [reader.idParameter: id]),
+            // A read like any other call of the calling desk.each: it holds one of its slots.
+            guard case .json(let record) = try await CallSlots.holding({ try await client.call(read, path: [reader.idParameter: id]) }),
                   let owner = record["helpCenterId"].flatMap(idText), owner != given else { return }
             throw DeskError(kind: .invalidArgument,
                             message: "\(reader.idParameter) \(id) belongs to help center \(owner), not \(given); nothing was sent",
@@ -64,24 +67,34 @@ enum HelpCenterCheck {
 /// The records checked in this process: concurrent calls on one record wait
 /// for the same read; a failed check is forgotten so the next call reads
 /// again (and a network error is not taken for an answer). Bounded: past
-/// `capacity` records it starts afresh.
-private actor VerifiedKeys {
-    private var checks: [String: Task<Void, Error>] = [:]
+/// `capacity` records it starts afresh. A record already checked is
+/// answered under the lock, without suspending: a loop over one label
+/// pays for its read once and nothing after.
+private final class VerifiedKeys: Sendable {
+    private struct Checks {
+        var running: [String: Task<Void, Error>] = [:]
+        var passed: Set<String> = []
+    }
+    private let checks = Mutex(Checks())
     static let capacity = 10_000
 
     func check(_ key: String, _ read: @escaping @Sendable () async throws -> Void) async throws {
-        let task: Task<Void, Error>
-        if let running = checks[key] {
-            task = running
-        } else {
-            if checks.count >= Self.capacity { checks.removeAll() }
-            task = Task { try await read() }
-            checks[key] = task
+        let task = checks.withLock { c -> Task<Void, Error>? in
+            if c.passed.contains(key) { return nil }
+            if let running = c.running[key] { return running }
+            if c.running.count + c.passed.count >= Self.capacity { c = Checks() }
+            let task = Task { try await read() }
+            c.running[key] = task
+            return task
         }
+        guard let task else { return }
         do {
             try await task.value
+            checks.withLock { c in
+                if c.running.removeValue(forKey: key) != nil { c.passed.insert(key) }
+            }
         } catch {
-            checks[key] = nil
+            checks.withLock { _ = $0.running.removeValue(forKey: key) }
             throw error
         }
     }

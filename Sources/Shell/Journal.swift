@@ -14,6 +14,9 @@ import Synchronization
 public final class Journal: Sendable {
     public let runId: String
     private let db: DatabaseQueue
+    private let writes: GroupCommit
+    /// Opened with `--resume`: only then can a call have been made before.
+    private let resuming: Bool
     private let resumed: Mutex<Resumed>
 
     /// What the resumed run left, taken once per use.
@@ -37,6 +40,8 @@ public final class Journal: Sendable {
     public init(path: String, runId: String, resuming: Bool) throws {
         self.runId = runId
         db = try JournalDatabase.open(path: path)
+        writes = GroupCommit(db)
+        self.resuming = resuming
         resumed = Mutex(resuming ? try Self.load(db, runId: runId) : Resumed())
     }
 
@@ -72,6 +77,7 @@ public final class Journal: Sendable {
 
     /// True (once per completion) when this call completed in the resumed run.
     func completed(_ call: PreparedCall) -> Bool {
+        guard resuming else { return false }
         let k = Journal.key(call)
         return resumed.withLock { r in
             guard let n = r.remaining[k], n > 0 else { return false }
@@ -80,63 +86,67 @@ public final class Journal: Sendable {
         }
     }
 
-    // The writes below are async: GRDB runs them on its writer queue, so a
-    // synchronous SQLite commit never blocks a thread of the cooperative pool.
+    // The writes below are async and grouped: concurrent calls share one
+    // transaction on GRDB's writer queue (GroupCommit), so a synchronous
+    // SQLite commit never blocks a thread of the cooperative pool. Each
+    // takes the call's key, computed once per call by the sender.
 
-    func markCompleted(_ call: PreparedCall) async {
-        let k = Journal.key(call), runId = runId
-        let now = UTCTimestamp.string()
-        try? await db.write { db in
-            try db.execute(sql: "INSERT INTO completed(run_id, call_key, time) VALUES (?, ?, ?)", arguments: [runId, k, now])
-            try Journal.clearInFlight(db, runId: runId, key: k)
+    func markCompleted(_ key: String) async {
+        let runId = runId, now = UTCTimestamp.string()
+        try? await writes.write { db in
+            try db.cachedStatement(sql: "INSERT INTO completed(run_id, call_key, time) VALUES (?, ?, ?)")
+                .execute(arguments: [runId, key, now])
+            try Journal.clearInFlight(db, runId: runId, key: key)
         }
     }
 
     /// One in-flight mark of this call is settled (the same call may be in
     /// flight more than once).
     private static func clearInFlight(_ db: Database, runId: String, key: String) throws {
-        try db.execute(sql: "DELETE FROM inflight WHERE rowid IN (SELECT rowid FROM inflight WHERE run_id = ? AND call_key = ? LIMIT 1)",
-                       arguments: [runId, key])
+        try db.cachedStatement(sql: "DELETE FROM inflight WHERE rowid IN (SELECT rowid FROM inflight WHERE run_id = ? AND call_key = ? LIMIT 1)")
+            .execute(arguments: [runId, key])
     }
 
     /// Written before a mutating call is sent: a record left here after the
     /// process died is a call whose outcome is unknown.
-    func markInFlight(_ call: PreparedCall) async {
-        let k = Journal.key(call), runId = runId
-        let now = UTCTimestamp.string()
-        try? await db.write { db in
-            try db.execute(sql: "INSERT INTO inflight(run_id, call_key, time) VALUES (?, ?, ?)", arguments: [runId, k, now])
+    func markInFlight(_ key: String) async {
+        let runId = runId, now = UTCTimestamp.string()
+        try? await writes.write { db in
+            try db.cachedStatement(sql: "INSERT INTO inflight(run_id, call_key, time) VALUES (?, ?, ?)")
+                .execute(arguments: [runId, key, now])
         }
     }
 
     /// The call failed with a known answer: it is no longer in flight.
-    func markSettled(_ call: PreparedCall) async {
-        let k = Journal.key(call), runId = runId
-        try? await db.write { db in
-            try Journal.clearInFlight(db, runId: runId, key: k)
+    func markSettled(_ key: String) async {
+        let runId = runId
+        try? await writes.write { db in
+            try Journal.clearInFlight(db, runId: runId, key: key)
         }
     }
 
     /// A mass action in which some ids failed: the ids that succeeded, so a
     /// resumed run sends the same call for the failed ids only.
-    func markPartial(_ call: PreparedCall, succeeded: [String]) async {
-        let k = Journal.key(call), runId = runId
-        let now = UTCTimestamp.string()
+    func markPartial(_ key: String, succeeded: [String]) async {
+        let runId = runId, now = UTCTimestamp.string()
         let ids = JSON.array(succeeded.map(JSON.string)).encoded()
-        try? await db.write { db in
-            try db.execute(sql: "INSERT INTO partial(run_id, call_key, succeeded, time) VALUES (?, ?, ?, ?)", arguments: [runId, k, ids, now])
-            try Journal.clearInFlight(db, runId: runId, key: k)
+        try? await writes.write { db in
+            try db.cachedStatement(sql: "INSERT INTO partial(run_id, call_key, succeeded, time) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [runId, key, ids, now])
+            try Journal.clearInFlight(db, runId: runId, key: key)
         }
     }
 
     /// Ids that already succeeded in the resumed run for this call (nil: none recorded).
     func succeededBefore(_ call: PreparedCall) -> Set<String>? {
+        guard resuming else { return nil }
         let k = Journal.key(call)
         return resumed.withLock { $0.partials[k] }
     }
 
     /// True (once per record) when this call's outcome in the resumed run is unknown.
     func outcomeUnknown(_ call: PreparedCall) -> Bool {
+        guard resuming else { return false }
         let k = Journal.key(call)
         return resumed.withLock { r in
             guard let n = r.unknown[k], n > 0 else { return false }
@@ -151,11 +161,17 @@ public final class Journal: Sendable {
         Set(try db.read { try String.fetchAll($0, sql: "SELECT call_key FROM completed WHERE run_id = ?", arguments: [runId]) })
     }
 
+    /// Calls of this run sent and never settled: in doubt for a resume.
+    func inFlightCount() throws -> Int {
+        try db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM inflight WHERE run_id = ?", arguments: [runId]) ?? 0 }
+    }
+
     func markCompleted(key: String) async throws {
         let runId = runId
         let now = UTCTimestamp.string()
-        try await db.write { db in
-            try db.execute(sql: "INSERT INTO completed(run_id, call_key, time) VALUES (?, ?, ?)", arguments: [runId, key, now])
+        try await writes.write { db in
+            try db.cachedStatement(sql: "INSERT INTO completed(run_id, call_key, time) VALUES (?, ?, ?)")
+                .execute(arguments: [runId, key, now])
         }
     }
 

@@ -1,0 +1,54 @@
+import Foundation
+@testable import Shell
+import XCTest
+
+/// The journal's writes from many calls at once share transactions
+/// (GroupCommit) and every one of them lands; the call key's path is
+/// expanded in one pass.
+final class JournalWriteTests: XCTestCase {
+    var path = ""
+    override func setUp() { path = NSTemporaryDirectory() + "zdsh-journal-\(UUID().uuidString).sqlite" }
+    override func tearDown() { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+
+    func testConcurrentMarksAllLandAndSettle() async throws {
+        let journal = try Journal(path: path, runId: "run-1", resuming: false)
+        await withTaskGroup(of: Void.self) { group in
+            for i in 0..<200 {
+                group.addTask {
+                    let key = "POST /api/v1/things/\(i)"
+                    await journal.markInFlight(key)
+                    if i % 4 == 0 { await journal.markSettled(key) } else { await journal.markCompleted(key) }
+                }
+            }
+        }
+        try await journal.markCompleted(key: "complete")
+        let completed = try journal.completedKeys()
+        XCTAssertEqual(completed.count, 151)   // 150 completed calls + "complete"
+        XCTAssertTrue(completed.contains("POST /api/v1/things/1"))
+        XCTAssertFalse(completed.contains("POST /api/v1/things/4"))
+
+        // Nothing is left in flight: a resume finds no call in doubt.
+        let resumed = try Journal(path: path, runId: "run-1", resuming: true)
+        XCTAssertEqual(try resumed.completedKeys().count, 151)
+        XCTAssertEqual(try resumed.inFlightCount(), 0)
+    }
+
+    func testACallKeptInFlightIsInDoubtOnResume() async throws {
+        let journal = try Journal(path: path, runId: "run-2", resuming: false)
+        await journal.markInFlight("DELETE /api/v1/x/1")
+        await journal.markInFlight("DELETE /api/v1/x/2")
+        await journal.markCompleted("DELETE /api/v1/x/2")
+        XCTAssertEqual(try Journal(path: path, runId: "run-2", resuming: true).inFlightCount(), 1)
+    }
+
+    func testConcretePathExpandsEachPlaceholderOnce() {
+        XCTAssertEqual(concretePath("/api/v1/labels/{labelId}/users/remove", ["labelId": "77"]),
+                       "/api/v1/labels/77/users/remove")
+        XCTAssertEqual(concretePath("/a/{x}/b/{y}", ["x": "1", "y": "2"]), "/a/1/b/2")
+        // A placeholder without a value stays; a value is never expanded again.
+        XCTAssertEqual(concretePath("/a/{x}/b/{y}", ["x": "{y}"]), "/a/{y}/b/{y}")
+        XCTAssertEqual(concretePath("/a/{x", ["x": "1"]), "/a/{x")
+        XCTAssertEqual(concretePath("/plain", ["x": "1"]), "/plain")
+        XCTAssertEqual(concretePath("/a/{x}", [:]), "/a/{x}")
+    }
+}
