@@ -32,10 +32,11 @@ runbook = {}
 -- desk helpers -----------------------------------------------------------------------------------
 
 ---@class zdsh.EachOptions
----@field concurrency? integer  workers at once (default 10), bounded again by the org's limiter
+---@field concurrency? integer  calls in flight at once (default: the run's concurrency), bounded again by the org's limiter
 
----Calls `fn(item, i)` for every item, up to `concurrency` at a time (each call suspends at its API
----calls). Results come back in input order. When some items fail, a second table maps each failed
+---Calls `fn(item, i)` for every item, with up to `concurrency` API calls in flight (each call
+---suspends its item; up to `concurrency` more items run ahead to their next call and wait for a
+---free slot). Results come back in input order. When some items fail, a second table maps each failed
 ---index to its error — a table with holes, e.g. `{[3] = err}`; otherwise there is no second value.
 ---@generic T, R
 ---@param list T[]
