@@ -34,6 +34,9 @@ public final class HTTPTransport: Transport {
         config.connectionPool = .init(idleTimeout: .seconds(60),
                                       concurrentHTTP1ConnectionsPerHostSoftLimit: settings.maxConnectionsPerHost)
         config.decompression = .enabled(limit: .ratio(20))
+        // No distributed tracing: without this the client fills attributes
+        // of a no-op span on every request (~2 % of a bulk run's CPU).
+        config.tracing.tracer = nil
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
     }
 
