@@ -39,7 +39,19 @@ final class TmuxSession {
         // it (NO_COLOR, PAGER) are cleared when a test sets its own.
         let clear = environment.isEmpty ? "" : "-u NO_COLOR -u PAGER -u ZDSH_PAGER -u LESS "
         let command = "env \(clear)XDG_STATE_HOME='\(stateHome)' TERM=xterm \(extra) '\(Self.zdsh)' \(subcommand) \(arguments); echo '[exited]'; sleep 60"
-        try Self.run(["new-session", "-d", "-s", name, "-x", "120", "-y", "40", command])
+        // When the previous test killed the last session, its tmux server may
+        // be exiting just as this one connects ("server exited unexpectedly"):
+        // a new server then starts on the next try.
+        var attempt = 0
+        while true {
+            do {
+                try Self.run(["new-session", "-d", "-s", name, "-x", "120", "-y", "40", command])
+                return
+            } catch let e as TmuxError where e.message.contains("server exited unexpectedly") && attempt < 3 {
+                attempt += 1
+                usleep(200_000)
+            }
+        }
     }
 
     deinit { _ = try? Self.run(["kill-session", "-t", name]) }
