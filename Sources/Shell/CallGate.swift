@@ -50,6 +50,8 @@ public final class CallGate: Sendable {
     public let audit: AuditLog?
     /// Everything that changes as calls pass: one owner, one lock.
     let ledger = GateLedger()
+    /// Help-center arguments already checked against their records (HelpCenterCheck.swift).
+    let helpCenterChecks = VerifiedKeys()
 
     /// The destructive-call policy; the REPL's `:allow` changes it mid-session.
     public var policy: Policy {

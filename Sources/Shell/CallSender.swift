@@ -10,7 +10,7 @@ extension CallGate {
     func send(_ call: GatedCall, verifyingFirst read: DeskCatalog.Operation?) -> HostResult {
         let sender = CallSender(gate: self, call: call, sequences: call.parts.map { record($0, .sent) }, client: client,
                                 audit: call.effect.safety == .read ? nil : audit, journal: journal,
-                                context: settings.auditContext)
+                                context: settings.auditContext, checks: helpCenterChecks)
         return .suspend {
             if let read, let skipped = try await sender.verify(with: read) { return skipped }
             return try await sender.sendAll()
@@ -30,6 +30,8 @@ struct CallSender: Sendable {
     let audit: AuditLog?
     let journal: Journal?
     let context: [String: JSON]
+    /// The gate's help-center checks, held here: the gate itself is not retained.
+    let checks: VerifiedKeys
 
     /// A resumed run's deletion whose outcome was unknown: the "skipped"
     /// value when reading shows it was applied, nil when it must be sent.
@@ -72,7 +74,7 @@ struct CallSender: Sendable {
 
     private func send(_ p: PreparedCall, _ seq: Int) async throws -> (DeskResult, RecordOutcomes?) {
         // A help-center id the endpoint ignores must still be the record's.
-        do { try await HelpCenterCheck.verify(p, client: client) } catch let e as DeskError {
+        do { try await HelpCenterCheck.verify(p, client: client, checked: checks) } catch let e as DeskError {
             gate?.update(seq) { $0.outcome = .failed; $0.message = e.message }
             throw APIError(e)
         }

@@ -38,15 +38,14 @@ enum HelpCenterCheck {
     /// Throws when the record named by `call` belongs to another help center
     /// than the one the runbook gave. Silent when the call has no such
     /// argument, no read can tell, or the read does not say.
-    static func verify(_ call: PreparedCall, client: DeskClient) async throws {
+    static func verify(_ call: PreparedCall, client: DeskClient, checked: VerifiedKeys) async throws {
         guard let given = call.unusedHelpCenterId, let reader = readers[call.operation.id],
               let id = call.path[reader.idParameter],
               let read = Catalog.shared.operation(id: reader.operationId) else { return }
         // A record never moves between help centers: one read per record and
-        // help center per client (a run), however many calls a loop makes.
-        let key = ["\(ObjectIdentifier(client).hashValue)", client.connection.orgId ?? "-", reader.operationId, id, given]
-            .joined(separator: "#")
-        try await verified.check(key) {
+        // help center per gate (a session), however many calls a loop makes.
+        let key = [client.connection.orgId ?? "-", reader.operationId, id, given].joined(separator: "#")
+        try await checked.check(key) {
             // A read like any other call of the calling desk.each: it holds one of its slots.
             guard case .json(let record) = try await CallSlots.holding({ try await client.call(read, path: [reader.idParameter: id]) }),
                   let owner = record["helpCenterId"].flatMap(idText), owner != given else { return }
@@ -57,20 +56,18 @@ enum HelpCenterCheck {
         }
     }
 
-    private static let verified = VerifiedKeys()
-
     private static func idText(_ value: JSON) -> String? {
         value.stringValue ?? value.intValue.map { String($0) }
     }
 }
 
-/// The records checked in this process: concurrent calls on one record wait
+/// The records a gate has checked: concurrent calls on one record wait
 /// for the same read; a failed check is forgotten so the next call reads
 /// again (and a network error is not taken for an answer). Bounded: past
 /// `capacity` records it starts afresh. A record already checked is
 /// answered under the lock, without suspending: a loop over one label
 /// pays for its read once and nothing after.
-private final class VerifiedKeys: Sendable {
+final class VerifiedKeys: Sendable {
     private struct Checks {
         var running: [String: Task<Void, Error>] = [:]
         var passed: Set<String> = []

@@ -110,6 +110,21 @@ final class PagingTests: XCTestCase {
         XCTAssertTrue(tap.requests.contains { $0.method == "GET" && $0.url.hasSuffix("/api/v1/groups/\(Self.group)") })
     }
 
+    /// One read per label for all of a session's calls; a new session (a
+    /// new run, replaying a cassette) reads again instead of trusting a
+    /// check another session made, even one whose client had the same address.
+    func testEachSessionChecksTheHelpCenterOnce() throws {
+        let sim = Simulator()
+        for _ in 0..<2 {
+            let (s, tap) = try session(sim, allow: ["helpcenter.labels.remove_users"])
+            _ = value(s.run("""
+                for i = 1, 3 do helpcenter.labels.remove_users("\(Self.hc)", "\(Self.label)", {"\(Self.user)"}) end
+                """, name: "=t"))
+            XCTAssertEqual(tap.requests.filter { $0.method == "GET" && $0.url.hasSuffix("/api/v1/labels/\(Self.label)") }.count, 1)
+            XCTAssertEqual(tap.requests.filter { $0.method == "POST" }.count, 3)
+        }
+    }
+
     func testApiShowSaysWhereTheHelpCenterIsNotUsed() {
         XCTAssertTrue(ApiHelp.describe("helpcenter.labels.remove_users")?.contains("checked before sending") == true)
         XCTAssertTrue(ApiHelp.describe("helpcenter.users.remove_badges")?.contains("not sent and not checked") == true)
