@@ -27,11 +27,9 @@ public final class CallSlots: Sendable {
     }
 
     private let state: Mutex<State>
-    /// Calls in flight at most.
-    public let count: Int
 
+    /// At most `count` calls in flight (at least one).
     public init(_ count: Int) {
-        self.count = max(1, count)
         state = Mutex(State(free: max(1, count)))
     }
 
