@@ -8,8 +8,6 @@ final class GateLedger: Sendable {
     struct State: Sendable {
         var policy = Policy()
         var settings = CallGate.Settings()
-        var journal: Journal?
-        var uploadRoots: [String] = []
         var host = WeakHost(value: nil)
         var records: [CallRecord] = []
         /// Operations the operator confirmed: a confirmation covers what it

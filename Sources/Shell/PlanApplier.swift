@@ -97,7 +97,7 @@ public struct PlanApplier {
                                                 allowAllDestructive: options.allowAllDestructive)
         policy.declared = runbook?.declared
         // Planned uploads are read again, from the runbook's folder and --files-dir, and must match their sha256.
-        let uploadRoots = (runbook.map { [($0.path as NSString).deletingLastPathComponent] } ?? []) + options.filesDirs
+        let uploadRoots = (runbook.map { [SessionRecipe.folder(of: $0.path)] } ?? []) + options.filesDirs
         let steps = try derive(plan.calls, policy: policy, uploadRoots: uploadRoots)
 
         let journal = try Journal(path: Journal.defaultPath(), runId: plan.runId, resuming: false)
@@ -190,16 +190,11 @@ public struct PlanApplier {
 
     /// The fields every audit record of this apply carries.
     private func auditContext(_ plan: LoadedPlan, backend: Backend, target: PlanTarget, runbook: String?) -> [String: JSON] {
-        var context: [String: JSON] = [
-            "run_id": .string(plan.runId),
-            "plan": .string(planPath),
-            "operator": .string(ProcessInfo.processInfo.environment["USER"] ?? NSUserName()),
-            "profile": .string(backend.profile),
-            "sim": .bool(target.simulator),
-            "parameters": plan.fields["parameters"] ?? .object([:]),
-        ]
+        var context = AuditContext.base(runId: plan.runId, backend: backend)
+        context["plan"] = .string(planPath)
+        context["sim"] = .bool(target.simulator)
+        context["parameters"] = plan.fields["parameters"] ?? .object([:])
         context.merge(auditContext) { own, _ in own }
-        if let org = backend.orgId { context["org"] = .string(org) }
         if let runbook { context["runbook"] = .string(runbook); context["sha256"] = plan.fields["sha256"]?.stringValue.map(JSON.string) ?? .null }
         return context
     }
