@@ -121,6 +121,31 @@ public final class CallGate: Sendable {
     // MARK: - Records
 
     public var calls: [CallRecord] { ledger.withLock { $0.records } }
+
+    /// zdsh's own files (audit log, journal) that could not be written while
+    /// calls passed, each reason once: the summary reports them.
+    public var stateFailures: [String] { ledger.withLock { $0.stateFailures } }
+
+    /// True when a call was held back because its audit intent or in-flight
+    /// mark could not be written (the run ends with exit status 7).
+    public var stoppedForLocalState: Bool { ledger.withLock { $0.stoppedForLocalState } }
+
+    /// Writes a record of a call that is not sent (denied, planned): a
+    /// failure is reported in the summary, and stops nothing.
+    func auditNow(_ record: JSON) {
+        do { try audit?.append(record) } catch {
+            noteStateFailure(error as? LocalStateError ?? LocalStateError("audit log", error), heldBack: false)
+        }
+    }
+
+    /// Records a failed write of zdsh's own state; `heldBack`: a call was not
+    /// sent because of it.
+    func noteStateFailure(_ failure: LocalStateError, heldBack: Bool) {
+        ledger.withLock { state in
+            if !state.stateFailures.contains(failure.description) { state.stateFailures.append(failure.description) }
+            if heldBack { state.stoppedForLocalState = true }
+        }
+    }
     public var deniedCount: Int { calls.filter { $0.outcome == .denied }.count }
 
     func record(_ call: PreparedCall, _ outcome: CallRecord.Outcome, message: String? = nil) -> Int {
@@ -128,7 +153,7 @@ public final class CallGate: Sendable {
             // Refusals are part of the record too: what was attempted and why it did not go.
             var r = Self.auditRecord(call, phase: "denied", context: settings.auditContext).objectValue ?? [:]
             if let message { r["reason"] = .string(message) }
-            audit?.append(.object(r))
+            auditNow(.object(r))
         }
         let effect = call.effect
         return ledger.withLock { ledger in

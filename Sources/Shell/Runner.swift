@@ -92,6 +92,7 @@ public struct Runner {
             switch error {
             case is UsageError, is PolicyError: status = .usage
             case is DeskError: status = .apiError
+            case is LocalStateError: status = .stateUnwritable
             default: status = .luaError
             }
             err("zdsh: \(Terminal.visible("\(error)"))")
@@ -138,6 +139,7 @@ public struct Runner {
         let calls = run.session.gate.calls
         if options.dryRun { try writePlan(run, parameters: outcome.parameters, calls: calls) }
         status = reportDenied(calls, status: status)
+        status = reportLocalState(run.session.gate, status: status)
         // The summary is for runbooks (their run is registered) and for code
         // that called the API; a plain script that made no call just ran.
         if calls.isEmpty && !outcome.isRunbook { return status }
@@ -337,6 +339,13 @@ public struct Runner {
     }
 
     /// The summary line (and the JSON report's summary); answers the line.
+    /// zdsh's own files that could not be written, said once each; a call
+    /// held back for it makes the run's status 7.
+    private func reportLocalState(_ gate: CallGate, status: ExitStatus) -> ExitStatus {
+        for failure in gate.stateFailures { err("zdsh: \(failure)") }
+        return gate.stoppedForLocalState ? .stateUnwritable : status
+    }
+
     private func summarize(_ calls: [CallRecord], runId: String?, seconds: Double) -> String {
         let denied = calls.filter { $0.outcome == .denied }.count
         let writes = calls.filter { $0.safety == .write && $0.outcome != .denied }.count
