@@ -37,7 +37,8 @@ struct SandboxRun {
 
     func execute() async -> Outcome {
         let run = self
-        return await OffLoopThread.run { run.executeBlocking() }
+        // executeBlocking never throws: its failures are in the outcome.
+        return (try? await OffPool.run(name: "zdsh.mcp.run") { run.executeBlocking() }) ?? Outcome(runId: DeskTarget.newRunId())
     }
 
     private func executeBlocking() -> Outcome {

@@ -128,12 +128,9 @@ public struct Runner {
     private func runThrowing() async throws -> ExitStatus {
         let started = Date()
         let run = try await prepare()
-        let outcome: Outcome
-        if case .file(let path) = source {
-            outcome = try runFile(path, run)
-        } else {
-            outcome = Outcome(result: run.session.run(run.code))
-        }
+        // The Lua run blocks its thread until it ends: not one of the pool's.
+        let runner = self
+        let outcome = try await OffPool.run(name: "zdsh.run") { try runner.execute(run) }
         if let refused = outcome.refused { return refused }
         var status = show(outcome.result, within: run.session.host.resultBudget)
         let calls = run.session.gate.calls
@@ -149,6 +146,12 @@ public struct Runner {
             run.registry?.finish(id: run.runId, state: options.dryRun ? .dryRun : status == .ok ? .complete : .failed, summary: summary)
         }
         return status
+    }
+
+    /// Runs the file or the chunk (blocking: see OffPool).
+    private func execute(_ run: Prepared) throws -> Outcome {
+        if case .file(let path) = source { return try runFile(path, run) }
+        return Outcome(result: run.session.run(run.code))
     }
 
     /// Reads the code, checks the grants, connects, opens the run's registry

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LuaHost
 import Shell
 
 /// `zdsh repl`: an interactive session (or, with stdin not a terminal, a
@@ -34,15 +35,10 @@ struct ReplCommand: AsyncParsableCommand {
             options.json = target.json
             options.askBeforeDestructive = !target.yes
             options.filesDirs = sandbox.filesDir
-            // Handed to the REPL's own thread below and used only there from then on.
-            nonisolated(unsafe) let repl = try Repl(backend: backend, policy: policy, settings: settings, options: options)
-            // The loop blocks on terminal reads: give it its own thread rather
-            // than hold one of the few cooperative ones the API calls need.
-            let status: ExitStatus = await withCheckedContinuation { done in
-                let thread = Thread { done.resume(returning: repl.run()) }
-                thread.stackSize = 8 << 20
-                thread.start()
-            }
+            let repl = try Repl(backend: backend, policy: policy, settings: settings, options: options)
+            // The loop blocks on terminal reads and Lua runs: its own thread,
+            // not one of the few cooperative ones the API calls need.
+            let status = try await OffPool.run(name: "zdsh.repl") { repl.run() }
             throw ExitCode(status.rawValue)
         } catch let e as PolicyError {
             FileHandle.standardError.write(Data("zdsh: \(e)\n".utf8))
