@@ -80,7 +80,13 @@ struct SandboxRun {
                 output.append("zdsh mcp: \(Self.directDestructiveRefusal)\n")
                 return false
             }
+            // Bulk writes past the threshold go through a plan, as destructive calls do.
+            settings.confirmWrites = { text in
+                output.append("zdsh mcp: refusing: \(text); make a plan (dry_run) and apply it with apply_plan\n")
+                return false
+            }
         }
+        settings.maxWrites = target.policy.maxWrites
         var modulePaths: [String] = []
         if case .runbook(let path, _) = source {
             let folder = (path as NSString).deletingLastPathComponent
@@ -122,7 +128,7 @@ struct SandboxRun {
         let spec = try RunbookSpec(json: j)
         let parameters = try spec.convert(raw)
         let declared = try spec.destructive.map(Policy.Pattern.init)
-        session.gate.policy.declared = declared
+        try spec.declarations(into: &session.gate.policy)
         session.gate.settings.auditContext["runbook"] = .string(path)
         session.gate.settings.auditContext["sha256"] = .string(RunbookSpec.sha256(code.bytes))
         session.gate.settings.auditContext["parameters"] = parameters

@@ -21,7 +21,8 @@ struct ReplCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let policy = try Policy.fromCommandLine(allow: target.grants.allow, deny: target.grants.deny, file: target.grants.policy,
-                                                    allowAllDestructive: target.grants.allowAllDestructive)
+                                                    allowAllDestructive: target.grants.allowAllDestructive,
+                                                    profile: target.desk.sim ? "sim" : target.desk.profile)
             if target.desk.fixture != nil && !target.desk.sim { throw ValidationError("--fixture needs --sim") }
             let backend = target.desk.sim
                 ? try Backend.simulator(fixture: target.desk.fixture, verbose: target.verbose, concurrency: target.concurrency)
@@ -32,6 +33,8 @@ struct ReplCommand: AsyncParsableCommand {
             settings.maxCalls = target.maxCalls
             settings.maxDestructive = target.maxDestructive
             settings.allowUnbounded = target.grants.allowUnbounded
+            settings.maxWrites = target.maxWrites ?? policy.maxWrites
+            settings.confirmWrites = target.yes || target.dryRun ? nil : Repl.refuseWritesWithoutTerminal
             var options = Repl.Options()
             options.limits = sandbox.limits
             options.auditPath = target.audit

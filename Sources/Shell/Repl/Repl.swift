@@ -69,6 +69,9 @@ public final class Repl {
                 // input's run to end: the two never use the REPL at the same time.
                 nonisolated(unsafe) unowned let repl = self
                 session.gate.settings.askWhenUngranted = { question in repl.confirm(question) }
+                if session.gate.settings.confirmWrites != nil {
+                    session.gate.settings.confirmWrites = { text in repl.confirmWrites(text) }
+                }
             }
         }
     }
@@ -192,6 +195,20 @@ public final class Repl {
         case .host(let m):
             error("zdsh: \(m)"); return .luaError
         }
+    }
+
+    /// Piped input: the write that takes the session past the threshold is refused.
+    public static let refuseWritesWithoutTerminal: @Sendable (String) -> Bool = { text in
+        Terminal.error("zdsh: refusing: \(text); there is no terminal to confirm on, so pass --yes (with --max-writes N to cap the records)")
+        return false
+    }
+
+    /// The y/N question at the write that takes the session past the threshold.
+    private func confirmWrites(_ text: String) -> Bool {
+        out(Terminal.visible("About to write past \(CallGate.Settings.writeConfirmationThreshold) records: \(text)", multiline: true))
+        _ = InterruptSignal.take()
+        guard let answer = input.read(prompt: "Proceed? [y/N]: ") else { out(""); return false }
+        return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
     }
 
     /// The y/N question before an unallowed destructive call.
