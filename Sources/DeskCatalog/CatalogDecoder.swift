@@ -65,7 +65,7 @@ public enum CatalogDecoder {
               let location = j["loc"]?.stringValue.flatMap(EffectCondition.Location.init(rawValue:)),
               let path = j["f"]?.arrayValue?.compactMap(\.stringValue), !path.isEmpty,
               let safetyText = j["s"]?.stringValue,
-              let safety = safetyText == "notify" ? .write : Safety(rawValue: safetyText),
+              let safety = safetyText == "notify" ? Safety.write : Safety(rawValue: safetyText),
               let reason = j["r"]?.stringValue else {
             throw Failure(description: "\(operationId): bad effect rule \(j)")
         }

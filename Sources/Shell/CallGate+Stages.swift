@@ -56,14 +56,14 @@ extension CallGate {
         guard !policy.denials.isEmpty, !call.uncatalogued else { return }
         var reads: [(String, String)] = []
         if call.first.unusedHelpCenterId != nil, let reader = HelpCenterCheck.readers[call.operation.id] {
-            reads.append((reader.operationId, "checks the record's help center"))
+            reads.append((reader.operationId, "to check the record's help center"))
         }
         if settings.dryRun, let read = CurrentValuesRead.readCall(for: call) {
-            reads.append((read.operation.id, "reads the values it changes for the plan"))
+            reads.append((read.operation.id, "to show the values it changes in the plan"))
         }
         guard let (readId, why) = reads.first(where: { policy.denies($0.0) != nil }), let denial = policy.denies(readId) else { return }
         let name = OperationNames.preferred(readId)
-        let reason = "\(call.first.calledAs) needs \(name), which zdsh \(why) with, and \(name) is denied (\(denial.text))"
+        let reason = "\(call.first.calledAs) needs \(name) (zdsh reads it \(why)), and \(name) is denied (\(denial.text))"
         for p in call.parts { _ = record(p, .denied, message: reason) }
         throw PolicyDenial(operation: call.operation.id, calledAs: call.first.calledAs, ids: call.ids, reason: reason,
                            remedy: "narrow the --deny/policy rule so it leaves \(name)")

@@ -233,10 +233,16 @@ public struct Policy: Sendable, Equatable {
             }.map(\.id)
         }
 
-        /// The catalog's resource groups (OpenAPI files) of the operations it names.
+        /// The resource groups of the operations it names: the namespace of
+        /// each one's friendly name (`helpcenter.labels`, `desk.tickets.comments`),
+        /// or its OpenAPI file where it has none.
         public var groups: Set<String> {
             guard kind == .name else { return [] }
-            return Set(Catalog.shared.operations.filter { matches(names: OperationNames.names(of: $0.id)) }.map(\.group))
+            return Set(Catalog.shared.operations.filter { matches(names: OperationNames.names(of: $0.id)) }.map { op in
+                let name = OperationNames.preferred(op.id)
+                guard !name.hasPrefix("desk.api."), let dot = name.lastIndex(of: ".") else { return "desk.api (\(op.group))" }
+                return String(name[..<dot])
+            })
         }
 
         /// Whether the pattern names any operation at all.

@@ -27,7 +27,7 @@ final class WriteGuardTests: XCTestCase {
         await served.stop()
     }
 
-    func zdsh(_ args: [String], input: String? = nil) throws -> Zdsh.Output {
+    func zdsh(_ args: [String]) throws -> Zdsh.Output {
         try Zdsh.run(args + ["--profile", "writes", "--audit", home + "/audit.jsonl"], env: served.env, timeout: 90)
     }
 
