@@ -365,7 +365,7 @@ public struct Runner {
                              partialNote, options.dryRun ? ", dry run" : "", seconds)
         err("zdsh: " + summary)
         report.summary = RunReport.summary(runId: runId, calls: calls.count, writes: writes, destructive: destructive,
-                                           denied: denied, partlyFailed: partial.count, dryRun: options.dryRun, seconds: seconds)
+                                           denied: denied, partlyFailed: partial.count, dryRun: options.dryRun, seconds: seconds, notify: notify)
         return summary
     }
 
