@@ -33,8 +33,6 @@ struct PlanRenderer {
             lines.append("  \(label) (\(group.count) call\(group.count == 1 ? "" : "s")):")
             for (name, cs) in byOperation(group) { lines += operationLines(name, cs) }
         }
-        let records = calls.filter { $0.safety == .write }.reduce(0) { $0 + ($1.records ?? 0) }
-        if records > 0 { lines.append("  records written: \(records)") }
         return lines.joined(separator: "\n")
     }
 
