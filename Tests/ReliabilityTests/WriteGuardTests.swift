@@ -105,6 +105,17 @@ final class WriteGuardTests: XCTestCase {
         XCTAssertEqual(mutating.count, 1)
     }
 
+    func testTheReplAsksAtTheWriteThatCrossesTheThresholdAndRefusesWithoutATerminal() throws {
+        let ids = sim.resource("tickets").prefix(11).compactMap { $0["id"]?.stringValue }
+        let input = ids.map { "desk.tickets.update('\($0)', { priority = 'Low' })" }.joined(separator: "\n") + "\n"
+        sim.clearRequestLog()
+        let r = try ChildProcess.run(Zdsh.binary, ["repl", "--profile", "writes", "--audit", home + "/audit.jsonl"],
+                                     environment: served.env, input: .data(Data(input.utf8)), timeout: 90)
+        XCTAssertTrue(r.err.contains("no terminal to confirm on"), r.err)
+        XCTAssertEqual(mutating.count, 10, "the eleventh record was not sent: \(mutating.count)")
+        XCTAssertNotEqual(field("tickets", ids[10], "priority")?.stringValue, "Low")
+    }
+
     func testAPolicyFileCapsWritesPerProfile() throws {
         let policy = try served.write("policy.json", #"{"max_writes": 100, "profiles": {"writes": {"max_writes": 2}}}"#)
         sim.clearRequestLog()
@@ -302,7 +313,7 @@ final class WriteGuardTests: XCTestCase {
     func testApiListNotify() throws {
         let r = try Zdsh.run(["api", "list", "--notify"], env: served.env)
         XCTAssertEqual(r.status, 0, r.stderr)
-        for name in ["desk.tickets.threads.send_reply", "desk.contacts.invite_as_end_user", "desk.tickets.comments.create (notify if body.isPublic = true)",
+        for name in ["desk.tickets.threads.send_reply", "desk.contacts.invite_as_end_user", "desk.tickets.comments.create", "notify if body.isPublic = true",
                      "desk.articles.update", "/api/v1/communityTopics/{topicId}/publishDraft"] {
             XCTAssertTrue(r.stdout.contains(name), "\(name) in \(r.stdout)")
         }
