@@ -14,9 +14,22 @@ public struct CallClassification: Sendable, Equatable {
     /// `rule` applied because a value it inspects had the wrong type, not
     /// because the value matched.
     public let conservative: Bool
+    /// The call sends or publishes to people outside the org's agents: it
+    /// needs a notify grant besides whatever its class needs.
+    public let notifies: Bool
+    /// The rule that made it notify, when the operation alone does not.
+    public let notifyRule: EffectRule?
 
-    public init(safety: Safety, rule: EffectRule?, unbounded: Bool, conservative: Bool = false) {
+    public init(safety: Safety, rule: EffectRule?, unbounded: Bool, conservative: Bool = false,
+                notifies: Bool = false, notifyRule: EffectRule? = nil) {
         self.safety = safety; self.rule = rule; self.unbounded = unbounded; self.conservative = conservative
+        self.notifies = notifies; self.notifyRule = notifyRule
+    }
+
+    /// The class in words: "write", "notify", "destructive", "destructive+notify".
+    public var label: String {
+        guard notifies else { return safety.rawValue }
+        return safety == .destructive ? "destructive+notify" : "notify"
     }
 
     /// One line for plans, audit records and denials when a rule applied:
@@ -50,9 +63,15 @@ extension Operation {
         var unbounded = self.unbounded
         var chosen: EffectRule?
         var conservative = false
+        var notifies = self.notifies
+        var notifyRule: EffectRule?
         for rule in effectRules {
             let verdict = rule.condition.verdict(query: query, body: body)
             if verdict == .doesNotHold { continue }
+            if rule.notifies {
+                if !notifies { notifies = true; notifyRule = rule }
+                continue
+            }
             let raises = rule.safety > safety
             let widens = rule.unbounded && !unbounded
             guard raises || widens else { continue }
@@ -64,7 +83,8 @@ extension Operation {
             safety = max(safety, rule.safety)
             unbounded = unbounded || rule.unbounded
         }
-        return CallClassification(safety: safety, rule: chosen, unbounded: unbounded, conservative: conservative)
+        return CallClassification(safety: safety, rule: chosen, unbounded: unbounded, conservative: conservative,
+                                  notifies: notifies, notifyRule: notifyRule)
     }
 }
 

@@ -5,9 +5,10 @@ import JSONValue
 /// Key legend (kept short because the JSON is embedded in the binary):
 ///   operation: id, g group, m method, p path template, ps parameters, b body,
 ///              sc scopes, ok success codes, env envelope, maxPage, safety, noAuth,
-///              reach ("unbounded" or absent), fx effect rules
+///              reach ("unbounded" or absent), fx effect rules, nt notify (true or absent)
 ///   effect rule: id, c condition text, loc body|query, f field path, t test
-///              (in|notin|eq|ne|present|count), v its value, s safety, u unbounded, r reason
+///              (in|notin|eq|ne|present|count|hasfalse), v its value, s safety
+///              (read|write|destructive, or notify: a write that also notifies), u unbounded, r reason
 ///   parameter: n name, in location, r required, s schema
 ///   body:      ct content type, r required, s schema
 ///   schema:    t types, f format, e enum, min, max, minL, maxL, p pattern, i items,
@@ -55,14 +56,16 @@ public enum CatalogDecoder {
             safety: safety,
             requiresAuth: !(j["noAuth"]?.boolValue ?? false),
             unbounded: j["reach"]?.stringValue == "unbounded",
-            effectRules: try (j["fx"]?.arrayValue ?? []).map { try effectRule($0, operationId: id) })
+            effectRules: try (j["fx"]?.arrayValue ?? []).map { try effectRule($0, operationId: id) },
+            notifies: j["nt"]?.boolValue ?? false)
     }
 
     static func effectRule(_ j: JSON, operationId: String) throws -> EffectRule {
         guard let id = j["id"]?.stringValue,
               let location = j["loc"]?.stringValue.flatMap(EffectCondition.Location.init(rawValue:)),
               let path = j["f"]?.arrayValue?.compactMap(\.stringValue), !path.isEmpty,
-              let safety = j["s"]?.stringValue.flatMap(Safety.init(rawValue:)),
+              let safetyText = j["s"]?.stringValue,
+              let safety = safetyText == "notify" ? Safety.write : Safety(rawValue: safetyText),
               let reason = j["r"]?.stringValue else {
             throw Failure(description: "\(operationId): bad effect rule \(j)")
         }
@@ -74,11 +77,13 @@ public enum CatalogDecoder {
         case ("ne", .bool(let b)?): test = .differs(b)
         case ("present", _): test = .present
         case ("count", .int(let n)?): test = .countAbove(Int(n))
+        case ("hasfalse", _): test = .hasFalse
         default: throw Failure(description: "\(operationId): effect rule \(id) has an unknown test")
         }
         return EffectRule(id: id, operationId: operationId,
                           condition: EffectCondition(location: location, path: path, test: test),
-                          safety: safety, unbounded: j["u"]?.boolValue ?? false, reason: reason)
+                          safety: safety, unbounded: j["u"]?.boolValue ?? false, reason: reason,
+                          notifies: safetyText == "notify")
     }
 
     static func envelope(_ s: String, id: String) throws -> Envelope {

@@ -21,6 +21,9 @@ public struct EffectCondition: Sendable, Hashable, CustomStringConvertible {
         case present
         /// An array with more than this many elements.
         case countAbove(Int)
+        /// A false boolean (or the string "false") at the field or anywhere under it:
+        /// one permission switched off among many.
+        case hasFalse
     }
 
     /// Whether the condition holds for one call.
@@ -52,6 +55,7 @@ public struct EffectCondition: Sendable, Hashable, CustomStringConvertible {
         case .differs(let b): return "\(field) != \(b)"
         case .present: return "\(field) present"
         case .countAbove(let n): return "\(field) count > \(n)"
+        case .hasFalse: return "\(field) has false"
         }
     }
 }

@@ -93,6 +93,21 @@ enum EffectConditionEvaluator {
             }
             if total > limit { return .holds }
             return unreadable ? .undecidable : .doesNotHold
+        case .hasFalse:
+            var verdict = EffectCondition.Verdict.doesNotHold
+            for value in values { verdict = combine([verdict, falseWithin(value, depth: 0)]) }
+            return verdict
+        }
+    }
+
+    /// Whether a false boolean (or "false") sits at or under this value.
+    /// Other scalars are not permissions: they neither hold nor unsettle.
+    private static func falseWithin(_ value: JSON, depth: Int) -> EffectCondition.Verdict {
+        guard depth <= maxDepth else { return .undecidable }
+        switch value {
+        case .object(let fields): return combine(fields.values.map { falseWithin($0, depth: depth + 1) })
+        case .array(let items): return combine(items.map { falseWithin($0, depth: depth + 1) })
+        default: return booleanValue(value) == false ? .holds : .doesNotHold
         }
     }
 

@@ -14,10 +14,13 @@ public struct EffectRule: Sendable, Hashable {
     public let unbounded: Bool
     /// The effect, in a few reviewed words.
     public let reason: String
+    /// The call then sends or publishes to outside people (safety `notify` in
+    /// the TSV): it needs a notify grant; `safety` stays the operation's own.
+    public let notifies: Bool
 
     public init(id: String, operationId: String, condition: EffectCondition, safety: Safety,
-                unbounded: Bool, reason: String) {
+                unbounded: Bool, reason: String, notifies: Bool = false) {
         self.id = id; self.operationId = operationId; self.condition = condition
-        self.safety = safety; self.unbounded = unbounded; self.reason = reason
+        self.safety = safety; self.unbounded = unbounded; self.reason = reason; self.notifies = notifies
     }
 }

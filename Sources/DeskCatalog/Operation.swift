@@ -33,16 +33,20 @@ public struct Operation: Sendable, Hashable {
     /// Reviewed rules that raise a call's class or reach by its arguments
     /// (catalog/effect-rules.tsv), in review order.
     public let effectRules: [EffectRule]
+    /// Its purpose is to send or publish to people outside the org's agents
+    /// (class `notify` in catalog/safety-review.tsv): a reply, an invitation, a
+    /// community post. Such a call needs a grant of its own, whatever its class.
+    public let notifies: Bool
 
     public init(id: String, group: String, method: String, path: String, parameters: [Parameter],
                 body: Body?, scopes: [String], successCodes: [Int], envelope: Envelope,
                 maxPageSize: Int?, safety: Safety, requiresAuth: Bool = true,
-                unbounded: Bool = false, effectRules: [EffectRule] = []) {
+                unbounded: Bool = false, effectRules: [EffectRule] = [], notifies: Bool = false) {
         self.id = id; self.group = group; self.method = method; self.path = path
         self.parameters = parameters; self.body = body; self.scopes = scopes
         self.successCodes = successCodes; self.envelope = envelope
         self.maxPageSize = maxPageSize; self.safety = safety; self.requiresAuth = requiresAuth
-        self.unbounded = unbounded; self.effectRules = effectRules
+        self.unbounded = unbounded; self.effectRules = effectRules; self.notifies = notifies
     }
 }
 

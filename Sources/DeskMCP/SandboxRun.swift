@@ -81,7 +81,13 @@ struct SandboxRun {
                 output.append("zdsh mcp: \(Self.directDestructiveRefusal)\n")
                 return false
             }
+            // Bulk writes past the threshold go through a plan, as destructive calls do.
+            recipe.settings.confirmWrites = { text in
+                output.append("zdsh mcp: refusing: \(text); make a plan (dry_run) and apply it with apply_plan\n")
+                return false
+            }
         }
+        recipe.settings.maxWrites = target.policy.maxWrites
         if case .runbook(let path, _) = source { recipe.runbook = path }
         recipe.audit = target.audit
         recipe.limits = configuration.limits

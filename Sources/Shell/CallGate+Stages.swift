@@ -14,19 +14,21 @@ extension CallGate {
                            reason: why, remedy: "move the call into main")
     }
 
-    /// The destructive-call policy. A dry run plans a refused call instead
-    /// (the grant is checked again when the plan is applied or the run is
-    /// repeated); an interactive session may ask about an ungranted one.
+    /// The policy, for every class of call: denials (reads included),
+    /// grants of destructive and notify calls, declarations of a runbook's
+    /// writes. A dry run plans a refused change instead (the grant is
+    /// checked again when the plan is applied or the run is repeated); an
+    /// interactive session may ask about an ungranted one.
     func applyPolicy(_ call: GatedCall) throws -> HostResult? {
-        guard call.effect.safety == .destructive else { return nil }
         let op = call.operation
-        let decision: Policy.Decision = call.uncatalogued
-            ? policy.decide(uncatalogued: op.method, path: op.path)
-            : policy.decide(destructive: op.id, calledAs: call.first.calledAs,
-                            because: call.effect.rule.map { "rule \($0.id): \($0.reason)" })
-        guard let (reason, remedy) = decision.refusal else { return nil }
+        let policy = self.policy
+        let decision = Self.decision(for: call, under: policy)
+        guard let (reason, remedy) = decision.refusal else {
+            try refuseWhenOwnReadDenied(call, policy)
+            return nil
+        }
         let settings = self.settings
-        if settings.dryRun {
+        if settings.dryRun && call.mutates {
             for p in call.parts { _ = record(p, .planned, message: "not allowed yet: \(remedy)") }
             return .values([placeholder(call.parts)])
         }
@@ -38,11 +40,40 @@ extension CallGate {
         return nil
     }
 
+    static func decision(for call: GatedCall, under policy: Policy) -> Policy.Decision {
+        let op = call.operation
+        guard call.uncatalogued else { return policy.decide(call: op.id, calledAs: call.first.calledAs, effect: call.effect) }
+        if call.effect.safety == .destructive { return policy.decide(uncatalogued: op.method, path: op.path) }
+        guard let denial = policy.denials.first(where: { $0.matches(method: op.method, path: op.path) }) else { return .allowed }
+        return .denied(reason: "desk.request \(op.method) \(op.path) is explicitly denied (\(denial.text))", remedy: "remove the --deny/policy rule")
+    }
+
+    /// A deny that covers a read the gate makes for its own checks (the
+    /// help-center check before a destructive call, a dry run's read of the
+    /// values an update changes) refuses the call that needed it: the check
+    /// is not skipped silently, and the read is not made against the deny.
+    private func refuseWhenOwnReadDenied(_ call: GatedCall, _ policy: Policy) throws {
+        guard !policy.denials.isEmpty, !call.uncatalogued else { return }
+        var reads: [(String, String)] = []
+        if call.first.unusedHelpCenterId != nil, let reader = HelpCenterCheck.readers[call.operation.id] {
+            reads.append((reader.operationId, "to check the record's help center"))
+        }
+        if settings.dryRun, let read = CurrentValuesRead.readCall(for: call) {
+            reads.append((read.operation.id, "to show the values it changes in the plan"))
+        }
+        guard let (readId, why) = reads.first(where: { policy.denies($0.0) != nil }), let denial = policy.denies(readId) else { return }
+        let name = OperationNames.preferred(readId)
+        let reason = "\(call.first.calledAs) needs \(name) (zdsh reads it \(why)), and \(name) is denied (\(denial.text))"
+        for p in call.parts { _ = record(p, .denied, message: reason) }
+        throw PolicyDenial(operation: call.operation.id, calledAs: call.first.calledAs, ids: call.ids, reason: reason,
+                           remedy: "narrow the --deny/policy rule so it leaves \(name)")
+    }
+
     /// The user may let this call through, or every call of this operation.
     private func askOperator(_ call: GatedCall, _ ask: @Sendable (UngrantedQuestion) -> Answer) throws {
         let op = call.operation
         let grant = call.uncatalogued ? "\(op.method) \(Policy.routeSuggestion(op.path))" : OperationNames.preferred(op.id)
-        switch ask(UngrantedQuestion(text: describe(call.parts), grant: grant)) {
+        switch ask(UngrantedQuestion(text: describe(call.parts, as: call.effect), grant: grant)) {
         case .once:
             break
         case .always:
@@ -74,9 +105,45 @@ extension CallGate {
                 throw HostError("destructive cap reached")
             }
         }
+        let writes = try checkWriteCap(call)
         let counted = affected
-        ledger.withLock { $0.callCount += parts.count; $0.destructiveCount += counted }
+        ledger.withLock { $0.callCount += parts.count; $0.destructiveCount += counted; $0.writeCount += writes }
         return nil
+    }
+
+    /// Writes (notify calls too; destructive ones have their own cap) count
+    /// the records they affect against --max-writes; an unbounded write needs
+    /// --allow-unbounded. The write that takes the run past the confirmation
+    /// threshold asks first (eval, the REPL), and without an answer is
+    /// refused, nothing of it sent. Answers the records it adds.
+    private func checkWriteCap(_ call: GatedCall) throws -> Int {
+        guard call.effect.safety == .write, !call.uncatalogued else { return 0 }
+        let settings = self.settings, parts = call.parts, calledAs = call.first.calledAs
+        if call.effect.unbounded && !settings.allowUnbounded {
+            if settings.dryRun { return 0 }
+            for p in parts { _ = record(p, .denied, message: "writes to an unbounded set of records; to allow: --allow-unbounded") }
+            host?.trip(.host, "\(calledAs) writes to an unbounded set of records, which no write cap can count (allow it with --allow-unbounded)")
+            throw HostError("write cap reached")
+        }
+        let affected = call.effect.unbounded ? 0 : parts.reduce(0) { $0 + ($1.records ?? 0) }
+        let before = writeCount
+        if let max = settings.maxWrites, before + affected > max {
+            for p in parts { _ = record(p, .denied, message: "write cap of \(max) records reached") }
+            host?.trip(.host, "write cap of \(max) records reached before \(calledAs) on \(affected) record\(affected == 1 ? "" : "s") (\(before) written so far; raise it with --max-writes)")
+            throw HostError("write cap reached")
+        }
+        let threshold = Settings.writeConfirmationThreshold
+        if before + affected > threshold, let ask = settings.confirmWrites, !ledger.withLock({ $0.writesConfirmed }) {
+            let text = "\(calledAs) writes \(affected) record\(affected == 1 ? "" : "s") (\(call.operation.method) \(Terminal.visible(concretePath(call.operation.path, call.first.path)))), taking this run's writes from \(before) to \(before + affected) records, past \(threshold)\(settings.maxWrites.map { "; the write cap is \($0)" } ?? "; no write cap is set (--max-writes)")"
+            guard ask(text) else {
+                let why = "writes past \(threshold) records need confirmation"
+                for p in parts { _ = record(p, .denied, message: why) }
+                throw PolicyDenial(operation: call.operation.id, calledAs: calledAs, ids: call.ids, reason: "\(why) (\(before + affected) records in this run)",
+                                   remedy: "answer y on a terminal, or pass --yes (and --max-writes N to cap them)")
+            }
+            ledger.withLock { $0.writesConfirmed = true }
+        }
+        return affected
     }
 
     private func refuseUnbounded(_ call: GatedCall) throws -> HostResult {
@@ -114,9 +181,9 @@ extension CallGate {
         }
     }
 
-    /// `--yes` not given: the first destructive call of each operation asks.
+    /// `--yes` not given: the first destructive or notify call of each operation asks.
     func confirmIfAsked(_ call: GatedCall) throws {
-        guard call.effect.safety == .destructive, let confirm = settings.confirm else { return }
+        guard call.effect.safety == .destructive || call.effect.notifies, let confirm = settings.confirm else { return }
         let op = call.operation
         let key = call.uncatalogued ? "\(op.method) \(op.path)" : op.id
         guard !ledger.withLock({ $0.confirmedOperations.contains(key) }) else { return }

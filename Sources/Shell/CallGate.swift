@@ -20,6 +20,17 @@ public final class CallGate: Sendable {
         /// Let destructive calls that affect an unbounded set of records
         /// (empty the recycle bin, "all") through the cap (`--allow-unbounded`).
         public var allowUnbounded = false
+        /// Stop before a write that would take the records affected by
+        /// writes (notify calls included, destructive ones not) past
+        /// maxWrites (`--max-writes`, the policy file; nil = no cap).
+        public var maxWrites: Int?
+        /// Asked at the write that takes the records writes affected past
+        /// `writeConfirmationThreshold` (eval, the REPL), with a description
+        /// of the call; false refuses it. Nil: nothing to ask (`--yes`, a dry
+        /// run, a runbook confirmed with the whole picture at its start).
+        public var confirmWrites: (@Sendable (String) -> Bool)?
+        /// Records writes may affect in a run or session before one confirmation.
+        public static let writeConfirmationThreshold = 10
         /// Asked before the first destructive call of each operation not
         /// yet confirmed; nil = no prompt needed (`--yes`, or tests).
         /// Returns false to refuse.
@@ -76,6 +87,13 @@ public final class CallGate: Sendable {
     }
 
     var destructiveCount: Int { ledger.withLock { $0.destructiveCount } }
+    var writeCount: Int { ledger.withLock { $0.writeCount } }
+
+    /// Bulk writes were confirmed for the whole run (a runbook's start, with
+    /// the whole picture): no question at the threshold.
+    public func markWritesConfirmed() {
+        ledger.withLock { $0.writesConfirmed = true }
+    }
     var callCount: Int { ledger.withLock { $0.callCount } }
 
     public init(client: DeskClient, policy: Policy, settings: Settings = Settings(), audit: AuditLog? = nil,
@@ -85,11 +103,13 @@ public final class CallGate: Sendable {
     }
 
     /// A runbook's declaration: its main runs under the operator's grants
-    /// narrowed to `declared`, and its audit records carry `auditFields`
-    /// (its parameters, path and hash).
-    public func declare(_ declared: [Policy.Pattern], auditFields: [String: JSON]) {
+    /// narrowed to what `spec` declares (destructive, writes, notify), and
+    /// its audit records carry `auditFields` (its parameters, path and hash).
+    public func declare(_ spec: RunbookSpec, auditFields: [String: JSON]) throws {
+        var narrowed = policy
+        try spec.declarations(into: &narrowed)
         ledger.withLock { state in
-            state.policy.declared = declared
+            state.policy = narrowed
             state.settings.auditContext.merge(auditFields) { _, new in new }
         }
     }
@@ -162,7 +182,8 @@ public final class CallGate: Sendable {
                                              method: call.operation.method, path: concretePath(call.operation.path, call.path),
                                              query: call.query, body: call.body, ids: call.ids, safety: effect.safety,
                                              outcome: outcome, status: nil, errorCode: nil, message: message, durationMs: nil,
-                                             rule: effect.rule?.id, records: call.records))
+                                             rule: effect.rule?.id ?? effect.notifyRule?.id, records: call.records,
+                                             notifies: effect.notifies))
             return seq
         }
     }
@@ -279,10 +300,16 @@ public final class CallGate: Sendable {
     }
 
     /// "helpcenter.labels.delete is destructive: DELETE /api/v1/labels/1 (ids: 1)".
-    func describe(_ parts: [PreparedCall]) -> String {
+    func describe(_ parts: [PreparedCall], as effect: CallClassification? = nil) -> String {
         let first = parts[0], op = first.operation
         let ids = parts.flatMap(\.ids)
-        var text = "\(first.calledAs) is destructive: \(op.method) \(Terminal.visible(concretePath(op.path, first.path)))"
+        let what: String
+        switch (effect?.safety ?? .destructive, effect?.notifies ?? false) {
+        case (.destructive, true): what = "destructive and sends to or publishes for people outside the org"
+        case (_, true): what = "a notify call (it sends to or publishes for people outside the org)"
+        default: what = "destructive"
+        }
+        var text = "\(first.calledAs) is \(what): \(op.method) \(Terminal.visible(concretePath(op.path, first.path)))"
         if !ids.isEmpty { text += " (ids: \(ids.prefix(10).map { Terminal.visible($0) }.joined(separator: ", "))\(ids.count > 10 ? ", … \(ids.count) in all" : ""))" }
         return text
     }
@@ -308,7 +335,9 @@ public final class CallGate: Sendable {
         let effect = p.effect
         o["safety"] = .string(effect.safety.rawValue)
         if let rule = effect.rule { o["rule"] = .string(rule.id) }
-        if effect.safety == .destructive { o["records"] = p.records.map { .int(Int64($0)) } ?? .string("unbounded") }
+        if let rule = effect.notifyRule, effect.rule == nil { o["rule"] = .string(rule.id) }
+        if effect.notifies { o["notify"] = .bool(true) }
+        if effect.safety != .read { o["records"] = p.records.map { .int(Int64($0)) } ?? .string("unbounded") }
         o["method"] = .string(p.operation.method)
         o["path"] = .string(concretePath(p.operation.path, p.path))
         o["ids"] = .array(p.ids.map(JSON.string))

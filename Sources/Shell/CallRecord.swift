@@ -26,6 +26,8 @@ public struct CallRecord: Sendable {
     public var rule: String? = nil
     /// Records the call affects (nil: an unbounded set).
     public var records: Int? = 1
+    /// It sends or publishes to outside people (class notify, or a notify rule met).
+    public var notifies = false
     /// Per-id outcomes of a mass action, when Zoho reported them.
     public var outcomes: RecordOutcomes? = nil
     /// A dry run's update of one record: the current value of each field
@@ -53,6 +55,7 @@ public struct CallRecord: Sendable {
         if let message { o["message"] = .string(message) }
         if let durationMs { o["duration_ms"] = .int(Int64(durationMs)) }
         if let rule { o["rule"] = .string(rule) }
+        if notifies { o["notify"] = .bool(true) }
         if let before { o["before"] = .object(before) }
         if let beforeNames { o["before_names"] = .object(beforeNames.mapValues(JSON.string)) }
         if let outcomes { o["succeeded"] = outcomes.json["succeeded"]; o["failed"] = outcomes.json["failed"] }

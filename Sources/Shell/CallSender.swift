@@ -77,6 +77,12 @@ struct CallSender: Sendable {
         do { try await HelpCenterCheck.verify(p, client: client, checked: checks) } catch let e as DeskError {
             gate?.update(seq) { $0.outcome = .failed; $0.message = e.message }
             throw APIError(e)
+        } catch {
+            // The check's read could not run (the run ended while it waited
+            // for a slot): the call was not sent, and its record says so.
+            let text = "\(error)"
+            gate?.update(seq) { $0.outcome = .failed; $0.message = text }
+            throw error
         }
         let mutates = p.effect.safety != .read
         // Computed once: the journal finds the call by it before and after.

@@ -15,6 +15,10 @@ final class GateLedger: Sendable {
         var confirmedOperations: Set<String> = []
         /// Records affected by destructive calls so far (the cap counts these).
         var destructiveCount = 0
+        /// Records affected by writes so far (notify calls included; --max-writes counts these).
+        var writeCount = 0
+        /// The operator agreed to writes past the confirmation threshold.
+        var writesConfirmed = false
         var callCount = 0
         /// zdsh's own files that could not be written, each reason once.
         var stateFailures: [String] = []

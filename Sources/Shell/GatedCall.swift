@@ -32,6 +32,8 @@ struct GatedCall: Sendable {
         let rank: [Safety: Int] = [.read: 0, .write: 1, .destructive: 2]
         let worst = effects.max { rank[$0.safety]! < rank[$1.safety]! }!
         return CallClassification(safety: worst.safety, rule: effects.compactMap(\.rule).first ?? worst.rule,
-                                  unbounded: effects.contains { $0.unbounded })
+                                  unbounded: effects.contains { $0.unbounded },
+                                  notifies: effects.contains { $0.notifies },
+                                  notifyRule: effects.compactMap(\.notifyRule).first)
     }
 }

@@ -85,6 +85,8 @@ public struct PlanApplier {
     struct CheckedRunbook {
         let path: String
         let declared: [Policy.Pattern]
+        var writes: [Policy.Pattern] = []
+        var notify: [Policy.Pattern] = []
     }
 
     private func applyThrowing() async throws -> ExitStatus {
@@ -97,6 +99,8 @@ public struct PlanApplier {
         var policy = try Policy.fromCommandLine(allow: options.allow, deny: options.deny, file: options.policyFile,
                                                 allowAllDestructive: options.allowAllDestructive)
         policy.declared = runbook?.declared
+        policy.declaredWrites = runbook?.writes
+        policy.declaredNotify = runbook?.notify
         // Planned uploads are read again, from the runbook's folder and --files-dir, and must match their sha256.
         let uploadRoots = (runbook.map { [SessionRecipe.folder(of: $0.path)] } ?? []) + options.filesDirs
         let steps = try derive(plan.calls, policy: policy, uploadRoots: uploadRoots)
@@ -158,7 +162,8 @@ public struct PlanApplier {
         if !options.parameters.isEmpty, try spec.convert(options.parameters) != plan.fields["parameters"] {
             throw PlanRefusal(reason: "the parameters differ from the plan's \(Terminal.visible(plan.fields["parameters"]?.encoded() ?? "{}"))", status: .usage)
         }
-        return CheckedRunbook(path: runbook, declared: try spec.destructive.map(Policy.Pattern.init))
+        return CheckedRunbook(path: runbook, declared: try spec.destructive.map(Policy.Pattern.init),
+                              writes: try spec.writes.map(Policy.Pattern.init), notify: try spec.notify.map(Policy.Pattern.init))
     }
 
     /// The backend to send through: the caller's, or one made from the
@@ -256,15 +261,15 @@ public struct PlanApplier {
         for (n, c) in calls.enumerated() {
             let index = n + 1
             let call = try rederive(c, index: index, uploadRoots: uploadRoots)
+            let op = call.operation
+            // Every class: a deny refuses writes too, notify calls need their grant.
+            let decision = policy.decide(call: op.id, calledAs: OperationNames.preferred(op.id), effect: call.effect)
+            if let (reason, remedy) = decision.refusal {
+                throw PlanRefusal(reason: "call \(index) (\(op.id) \(call.ids.prefix(5).joined(separator: ", "))) is denied: \(reason); to allow it: \(remedy)")
+            }
             guard call.effect.safety == .destructive else {
                 steps.append(Step(index: index, call: call))
                 continue
-            }
-            let op = call.operation
-            let decision = policy.decide(destructive: op.id, calledAs: OperationNames.preferred(op.id),
-                                         because: call.effect.rule.map { "rule \($0.id): \($0.reason)" })
-            if let (reason, remedy) = decision.refusal {
-                throw PlanRefusal(reason: "call \(index) (\(op.id) \(call.ids.prefix(5).joined(separator: ", "))) is denied: \(reason); to allow it: \(remedy)")
             }
             if let records = call.records {
                 destructiveRecords += records

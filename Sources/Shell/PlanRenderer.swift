@@ -23,10 +23,13 @@ struct PlanRenderer {
     func render() -> String {
         if calls.isEmpty { return "Plan: no write or destructive calls." }
         var lines = ["Plan (dry run — nothing was sent):"]
-        for safety in [Safety.destructive, .write] {
-            let group = calls.filter { $0.safety == safety }
-            guard !group.isEmpty else { continue }
-            let label = safety == .destructive ? "DESTRUCTIVE" : "writes"
+        // Notify calls apart: what reaches people outside the org is read on its own.
+        let groups: [(String, [CallRecord])] = [
+            ("DESTRUCTIVE", calls.filter { $0.safety == .destructive }),
+            ("NOTIFY (sends to or publishes for people outside the org)", calls.filter { $0.notifies && $0.safety != .destructive }),
+            ("writes", calls.filter { $0.safety == .write && !$0.notifies }),
+        ]
+        for (label, group) in groups where !group.isEmpty {
             lines.append("  \(label) (\(group.count) call\(group.count == 1 ? "" : "s")):")
             for (name, cs) in byOperation(group) { lines += operationLines(name, cs) }
         }

@@ -73,8 +73,7 @@ package struct RunbookLoader {
         case .strings(let strings): parameters = try spec.convert(strings)
         case .table(let table): parameters = try spec.convert(json: table)
         }
-        session.gate.declare(try spec.destructive.map(Policy.Pattern.init),
-                             auditFields: auditFields.merging(["parameters": parameters]) { _, new in new })
+        try session.gate.declare(spec, auditFields: auditFields.merging(["parameters": parameters]) { _, new in new })
         return parameters
     }
 
@@ -84,11 +83,17 @@ package struct RunbookLoader {
     /// declared operations are then confirmed for the whole run. `runbook`:
     /// the path as the operator gave it, for the refusal.
     func preflight(_ check: Preflight, runbook: String, confirm: ([Preflight.Declared]) -> String?) throws -> String? {
-        guard !check.declared.isEmpty else { return nil }
         let ops = try check.operations()
+        try check.checkWrites()
         if let refusal = Preflight.refusalMessage(ops, runbook: runbook) { return refusal }
+        // Writes bounded by a cap of at most the threshold need no question.
+        guard !ops.isEmpty || check.writesNeedConfirmation else {
+            session.gate.markWritesConfirmed()
+            return nil
+        }
         if let refusal = confirm(ops) { return refusal }
-        session.gate.markConfirmed(ops.map(\.key))
+        session.gate.markConfirmed(ops.filter { $0.refusal == nil }.map(\.key))
+        session.gate.markWritesConfirmed()
         return nil
     }
 

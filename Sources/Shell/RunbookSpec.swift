@@ -7,8 +7,21 @@ import LuaHost
 /// destructive operations it may perform, and risk tags.
 ///
 /// A runbook file returns `runbook { name = …, params = {…}, destructive = {…},
-/// risk = {…}, main = function(p) … end }`.
+/// writes = {…}, notify = {…}, optional = {…}, risk = {…}, main = function(p) … end }`.
+///
+/// `optional` marks declared destructive or notify operations the runbook
+/// calls only on some parameters: `["desk.tickets.send_reply"] = "reply"`
+/// (called when the parameter `reply` is set and not false), or a plain
+/// list entry (no parameter tells). Their grants are required at the start
+/// only when the parameters say they will be called.
 public struct RunbookSpec: Sendable {
+    /// One entry of `optional = {…}`: the operation pattern and the parameter
+    /// that turns it on, when one does.
+    public struct OptionalOperation: Sendable, Equatable {
+        public let pattern: String
+        public let parameter: String?
+    }
+
     public struct Parameter: Sendable {
         public let name: String
         public let type: String
@@ -21,6 +34,11 @@ public struct RunbookSpec: Sendable {
     public let description: String
     public let parameters: [Parameter]
     public let destructive: [String]
+    /// The writes it may call (`writes = {…}`): any other write is refused.
+    public let writes: [String]
+    /// The operations that send or publish to outside people it may call.
+    public let notify: [String]
+    public let optional: [OptionalOperation]
     public let risk: [String]
 
     /// Whether a file's text calls `runbook{…}` / `runbook(…)`: such a file's
@@ -49,8 +67,18 @@ public struct RunbookSpec: Sendable {
         if type(k) ~= "string" or type(p) ~= "table" then bad(spec, "params must map names to tables") end
         if not types[p.type or "string"] then bad(spec, "parameter '" .. k .. "' has unknown type '" .. tostring(p.type) .. "'") end
       end
-      for _, d in ipairs(spec.destructive or {}) do
-        if type(d) ~= "string" then bad(spec, "'destructive' must list operation names") end
+      for _, list in ipairs({ "destructive", "writes", "notify" }) do
+        if spec[list] ~= nil and type(spec[list]) ~= "table" then bad(spec, "'" .. list .. "' must be a list of operation names") end
+        for _, d in ipairs(spec[list] or {}) do
+          if type(d) ~= "string" then bad(spec, "'" .. list .. "' must list operation names") end
+        end
+      end
+      if spec.optional ~= nil and type(spec.optional) ~= "table" then bad(spec, "'optional' must be a table") end
+      for k, v in pairs(spec.optional or {}) do
+        if type(v) ~= "string" then bad(spec, "'optional' entries must be operation names, or operation = parameter name") end
+        if type(k) == "string" and not (spec.params or {})[v] then
+          bad(spec, "'optional' ties " .. k .. " to parameter '" .. v .. "', which 'params' does not declare")
+        end
       end
       return spec
     end
@@ -79,8 +107,13 @@ public struct RunbookSpec: Sendable {
       params[k] = { type = p.type or "string", required = p.required == true, default = p.default,
                     description = p.description or "" }
     end
+    local optional = {}
+    for k, v in pairs(spec.optional or {}) do
+      if type(k) == "string" then optional[#optional + 1] = { op = k, when = v } else optional[#optional + 1] = { op = v } end
+    end
     return { name = spec.name, description = spec.description or "", params = params,
-             destructive = json.array(spec.destructive or {}), risk = json.array(spec.risk or {}) }
+             destructive = json.array(spec.destructive or {}), writes = json.array(spec.writes or {}),
+             notify = json.array(spec.notify or {}), optional = json.array(optional), risk = json.array(spec.risk or {}) }
     """#
 
     /// The marker the describe driver returns first for a plain script.
@@ -120,7 +153,35 @@ public struct RunbookSpec: Sendable {
                       defaultValue: p["default"], description: p["description"]?.stringValue ?? "")
         }.sorted { $0.name < $1.name }
         destructive = json["destructive"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        writes = json["writes"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        notify = json["notify"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        optional = (json["optional"]?.arrayValue ?? []).compactMap { entry in
+            entry["op"]?.stringValue.map { OptionalOperation(pattern: $0, parameter: entry["when"]?.stringValue) }
+        }.sorted { $0.pattern < $1.pattern }
         risk = json["risk"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        for o in optional where !(destructive + notify + writes).contains(o.pattern) {
+            throw UsageError("runbook \(name): 'optional' lists \(Terminal.visible(o.pattern)), which its destructive, notify and writes lists do not declare")
+        }
+    }
+
+    /// The policy's other half: what the runbook declares, as patterns.
+    public func declarations(into policy: inout Policy) throws {
+        policy.declared = try destructive.map(Policy.Pattern.init)
+        policy.declaredWrites = try writes.map(Policy.Pattern.init)
+        policy.declaredNotify = try notify.map(Policy.Pattern.init)
+    }
+
+    /// Whether an optional operation will be called with these parameters:
+    /// true when its parameter is set (not false, not empty); nil when no
+    /// parameter tells (known only at the call).
+    public static func isCalled(_ o: OptionalOperation, parameters: JSON) -> Bool? {
+        guard let name = o.parameter else { return nil }
+        switch parameters[name] {
+        case nil, .null?, .bool(false)?: return false
+        case .string(let s)?: return !s.isEmpty
+        case .array(let a)?: return !a.isEmpty
+        default: return true
+        }
     }
 
     /// Checks and converts `--param key=value` strings; errors are usage errors.
@@ -185,9 +246,21 @@ public struct RunbookSpec: Sendable {
             lines.append(line)
         }
         lines.append("")
+        let optionalNote = { (d: String) -> String in
+            guard let o = self.optional.first(where: { $0.pattern == d }) else { return "" }
+            return o.parameter.map { "  (optional: called when --param \(v($0)) is set)" } ?? "  (optional: called on some parameters)"
+        }
         lines.append("Destructive operations it may perform (each must also be granted with --allow):")
         if destructive.isEmpty { lines.append("  (none)") }
-        for d in destructive { lines.append("  \(v(d))") }
+        for d in destructive { lines.append("  \(v(d))\(optionalNote(d))") }
+        lines.append("")
+        lines.append("Operations that send or publish to outside people (notify; each granted with --allow):")
+        if notify.isEmpty { lines.append("  (none)") }
+        for d in notify { lines.append("  \(v(d))\(optionalNote(d))") }
+        lines.append("")
+        lines.append("Writes it may make (any other write is refused):")
+        if writes.isEmpty { lines.append("  (none)") }
+        for d in writes { lines.append("  \(v(d))") }
         if !risk.isEmpty { lines.append(""); lines.append("Risk: \(risk.map(v).joined(separator: ", "))") }
         return lines.joined(separator: "\n")
     }

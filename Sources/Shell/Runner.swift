@@ -36,6 +36,8 @@ public struct Runner {
         public var limits = Limits.defaults
         public var maxDestructive = 25
         public var maxCalls: Int?
+        /// `--max-writes`: records writes may affect (nil: the policy file's, else no cap).
+        public var maxWrites: Int?
         /// `--allow-all-destructive`: the one grant of everything, spelled out.
         public var allowAllDestructive = false
         /// `--allow-unbounded`: destructive calls on an unbounded set of
@@ -135,7 +137,7 @@ public struct Runner {
         var status = show(outcome.result, within: run.session.host.resultBudget)
         let calls = run.session.gate.calls
         if options.dryRun { try writePlan(run, parameters: outcome.parameters, calls: calls) }
-        status = reportDenied(calls, status: status)
+        status = reportDenied(calls, status: status, runId: outcome.isRunbook ? run.runId : nil)
         status = reportLocalState(run.session.gate, status: status)
         // The summary is for runbooks (their run is registered) and for code
         // that called the API; a plain script that made no call just ran.
@@ -160,7 +162,8 @@ public struct Runner {
         let code = try readSource()
         // The policy: grants from flags and files, checked for ambiguity.
         let policy = try Policy.fromCommandLine(allow: options.allow, deny: options.deny, file: options.policyFile,
-                                                allowAllDestructive: options.allowAllDestructive)
+                                                allowAllDestructive: options.allowAllDestructive,
+                                                profile: options.sim ? "sim" : options.profile)
         let (backend, deferred) = try await connect()
         let runId = options.resume ?? Runner.newRunId()
         let sha = RunbookSpec.sha256(code.bytes)
@@ -226,6 +229,8 @@ public struct Runner {
         recipe.settings.maxDestructive = options.maxDestructive
         recipe.settings.allowUnbounded = options.allowUnbounded
         recipe.settings.confirm = confirmation()
+        recipe.settings.maxWrites = options.maxWrites ?? policy.maxWrites
+        recipe.settings.confirmWrites = writesConfirmation()
         recipe.settings.auditContext = AuditContext.base(runId: runId, backend: backend)
         if case .file(let path) = source {
             recipe.runbook = path
@@ -285,11 +290,13 @@ public struct Runner {
         let gate = run.session.gate
         let preflight = Preflight(runbookName: spec.name, runbookPath: absolute(path), sha256: run.sha, parameters: parameters,
                                   declared: gate.policy.declared ?? [], policy: gate.policy, target: target(run.backend),
-                                  settings: gate.settings)
+                                  settings: gate.settings, optional: spec.optional)
         return try loader.preflight(preflight, runbook: path) { ops in
             if options.yes { return nil }
             guard options.interactive else {
-                return "zdsh: refusing to start \(Terminal.visible(path)): it declares destructive operations (\(ops.map(\.display).joined(separator: ", "))) and there is no terminal to confirm on; pass --yes. Nothing was sent."
+                let what = ops.isEmpty ? "" : " \(ops.map(\.display).joined(separator: ", "))"
+                let writes = preflight.writesNeedConfirmation ? "writes with no write cap of \(CallGate.Settings.writeConfirmationThreshold) or less" : ""
+                return "zdsh: refusing to start \(Terminal.visible(path)): it declares\(what)\(!what.isEmpty && !writes.isEmpty ? " and " : " ")\(writes), which need confirmation, and there is no terminal to confirm on; pass --yes\(writes.isEmpty ? "" : " (or --max-writes N, N ≤ \(CallGate.Settings.writeConfirmationThreshold))"). Nothing was sent."
             }
             // Confirmed with the whole picture: no second prompt for these.
             return TerminalPrompt.yesNo(preflight.picture(ops) + "\nProceed? [y/N] ") ? nil : "zdsh: not confirmed; nothing was sent."
@@ -330,12 +337,18 @@ public struct Runner {
     }
 
     /// Lists the calls the policy denied; a run with denials ends denied.
-    private func reportDenied(_ calls: [CallRecord], status: ExitStatus) -> ExitStatus {
+    private func reportDenied(_ calls: [CallRecord], status: ExitStatus, runId: String?) -> ExitStatus {
         let denied = calls.filter { $0.outcome == .denied }
         guard !denied.isEmpty else { return status }
         err("zdsh: \(denied.count) call\(denied.count == 1 ? " was" : "s were") denied by policy:")
         for d in denied.prefix(20) {
             err("  \(d.calledAs) \(d.ids.prefix(10).map { Terminal.visible($0) }.joined(separator: ", ")) — \(Terminal.visible(d.message ?? ""))")
+        }
+        // A runbook stopped by a grant it lacked (an optional operation its
+        // parameters reached) finishes with the same run once granted.
+        let grants = Self.missingGrants(denied)
+        if !options.dryRun, !grants.isEmpty, let runId {
+            err("zdsh: to finish the job once allowed: \(Self.resumeCommand(runId, arguments: CommandLine.arguments + grants))")
         }
         if report.error?.code != .denied { report.error = ErrorDocument.denied(denied) }
         return status == .ok || status == .luaError ? .denied : status
@@ -353,14 +366,16 @@ public struct Runner {
         let denied = calls.filter { $0.outcome == .denied }.count
         let writes = calls.filter { $0.safety == .write && $0.outcome != .denied }.count
         let destructive = calls.filter { $0.safety == .destructive && $0.outcome != .denied }.count
+        let notify = calls.filter { $0.notifies && $0.outcome != .denied }.count
         let partial = calls.compactMap(\.outcomes).filter(\.isPartial)
         let partialNote = partial.isEmpty ? "" : ", \(partial.count) partly failed (\(partial.reduce(0) { $0 + $1.failed.count }) ids)"
-        let summary = String(format: "%d call%@ (%d write%@, %d destructive, %d denied%@%@) in %.2fs",
-                             calls.count, calls.count == 1 ? "" : "s", writes, writes == 1 ? "" : "s", destructive, denied,
+        let summary = String(format: "%d call%@ (%d write%@, %@%d destructive, %d denied%@%@) in %.2fs",
+                             calls.count, calls.count == 1 ? "" : "s", writes, writes == 1 ? "" : "s",
+                             notify > 0 ? "\(notify) notify, " : "", destructive, denied,
                              partialNote, options.dryRun ? ", dry run" : "", seconds)
         err("zdsh: " + summary)
         report.summary = RunReport.summary(runId: runId, calls: calls.count, writes: writes, destructive: destructive,
-                                           denied: denied, partlyFailed: partial.count, dryRun: options.dryRun, seconds: seconds)
+                                           denied: denied, partlyFailed: partial.count, dryRun: options.dryRun, seconds: seconds, notify: notify)
         return summary
     }
 
@@ -405,6 +420,31 @@ public struct Runner {
         out(RunbookOutput.forStdout(text.text) + "\n" + marker)
         Terminal.report(.limit(kind, message))
         return true
+    }
+
+    /// The `--allow` flags the denied calls' messages name, once each.
+    static func missingGrants(_ denied: [CallRecord]) -> [String] {
+        var flags: [String] = []
+        for d in denied {
+            guard let message = d.message, let r = message.range(of: "to allow: --allow ") else { continue }
+            let grant = message[r.upperBound...].split(separator: " ").first.map(String.init) ?? ""
+            if !grant.isEmpty, !flags.contains(grant) { flags.append(grant) }
+        }
+        return flags.flatMap { ["--allow", $0] }
+    }
+
+    /// The question at the write that takes a run past the write
+    /// threshold: a y/N prompt on a terminal; without one (and without
+    /// --yes) that call is refused. A dry run sends no write, so asks nothing.
+    func writesConfirmation() -> (@Sendable (String) -> Bool)? {
+        if options.yes || options.dryRun { return nil }
+        guard options.interactive else {
+            return { text in
+                Terminal.error("zdsh: refusing: \(text); there is no terminal to confirm on, so pass --yes (with --max-writes N to cap the records)")
+                return false
+            }
+        }
+        return { text in TerminalPrompt.yesNo("About to write past \(CallGate.Settings.writeConfirmationThreshold) records: \(text).\nProceed? [y/N] ") }
     }
 
     /// The confirmation before the first destructive call of an operation

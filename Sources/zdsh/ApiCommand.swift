@@ -19,6 +19,9 @@ struct ApiCommand: ParsableCommand {
         @Flag(name: .long, help: "Only operations that are destructive, as such or under some arguments (denied unless allowed).")
         var destructive = false
 
+        @Flag(name: .long, help: "Only operations that send or publish to people outside the org (replies, invitations, community posts), as such or under some arguments: each needs its own --allow.")
+        var notify = false
+
         @Flag(name: .long, help: "Print as JSON.")
         var json = false
 
@@ -30,6 +33,7 @@ struct ApiCommand: ParsableCommand {
             var rows: [[String]] = []
             for op in Catalog.shared.operations {
                 if destructive && !op.mayBeDestructive { continue }
+                if notify && !op.mayNotify { continue }
                 let names = OperationNames.names(of: op.id)
                 if let needle {
                     let hay = names + [op.path]
@@ -37,7 +41,7 @@ struct ApiCommand: ParsableCommand {
                         ?? hay.contains { $0.lowercased().contains(needle) }
                     if !hit { continue }
                 }
-                rows.append([op.safety.rawValue, op.method, op.path, OperationNames.preferred(op.id), op.id, ApiCommand.effects(op)])
+                rows.append([op.notifies ? "notify" : op.safety.rawValue, op.method, op.path, OperationNames.preferred(op.id), op.id, ApiCommand.effects(op)])
             }
             if json {
                 CommandOutput.document(JSON.array(rows.map { r in
@@ -45,9 +49,10 @@ struct ApiCommand: ParsableCommand {
                                              "name": .string(r[3]), "operation": .string(r[4])]
                     if let op = Catalog.shared.operation(id: r[4]) {
                         o["unbounded"] = .bool(op.unbounded)
+                        o["notify"] = .bool(op.notifies)
                         o["effectRules"] = .array(op.effectRules.map { rule in
                             ["id": .string(rule.id), "when": .string(rule.condition.description),
-                             "safety": .string(rule.safety.rawValue), "unbounded": .bool(rule.unbounded),
+                             "safety": .string(rule.notifies ? "notify" : rule.safety.rawValue), "unbounded": .bool(rule.unbounded),
                              "reason": .string(rule.reason)]
                         })
                     }
@@ -59,7 +64,7 @@ struct ApiCommand: ParsableCommand {
             let w = [12, 6, rows.map { $0[2].count }.max() ?? 10]
             let paint = colour.colour
             for r in rows {
-                let safety = Safety(rawValue: r[0]) ?? .read
+                let safety = Safety(rawValue: r[0]) ?? (r[0] == "notify" ? .destructive : .read)
                 print(paint.safety(r[0].padding(toLength: w[0], withPad: " ", startingAt: 0), safety) + r[1].padding(toLength: w[1] + 1, withPad: " ", startingAt: 0)
                       + r[2].padding(toLength: w[2] + 2, withPad: " ", startingAt: 0) + r[3] + r[5])
             }

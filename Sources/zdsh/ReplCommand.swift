@@ -22,13 +22,16 @@ struct ReplCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let policy = try Policy.fromCommandLine(allow: target.grants.allow, deny: target.grants.deny, file: target.grants.policy,
-                                                    allowAllDestructive: target.grants.allowAllDestructive)
+                                                    allowAllDestructive: target.grants.allowAllDestructive,
+                                                    profile: target.desk.sim ? "sim" : target.desk.profile)
             let backend = try await target.backendChoice.connect()
             var settings = CallGate.Settings()
             settings.dryRun = target.dryRun
             settings.maxCalls = target.maxCalls
             settings.maxDestructive = target.maxDestructive
             settings.allowUnbounded = target.grants.allowUnbounded
+            settings.maxWrites = target.maxWrites ?? policy.maxWrites
+            settings.confirmWrites = target.yes || target.dryRun ? nil : Repl.refuseWritesWithoutTerminal
             var options = Repl.Options()
             options.limits = sandbox.limits
             options.auditPath = target.audit

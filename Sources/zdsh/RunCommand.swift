@@ -7,7 +7,8 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run a runbook (or any Lua file) in the sandbox.",
         discussion: """
-            Destructive operations must be declared by the runbook and granted with --allow.
+            Destructive and notify operations must be declared by the runbook and granted with --allow;
+            writes must be declared (writes = {…}) and, with no --max-writes of 10 or less, confirmed at the start.
             Example: zdsh run stdlib/examples/retire_label.lua --sim --param label=... --allow 'helpcenter.labels.*' --yes
             """)
 

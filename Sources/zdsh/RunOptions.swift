@@ -26,6 +26,9 @@ struct TargetOptions: ParsableArguments {
     @Option(name: .customLong("max-calls"), help: "Stop before API call N+1.")
     var maxCalls: Int?
 
+    @Option(name: .customLong("max-writes"), help: "Stop before writes (notify calls included, destructive ones not) affect more than N records, counted across the run (default: the policy file's max_writes, else no cap).")
+    var maxWrites: Int?
+
     @Flag(name: .shortAndLong, help: "Show each request and response on stderr.")
     var verbose = false
 
@@ -46,7 +49,7 @@ struct TargetOptions: ParsableArguments {
         o.allow = grants.allow; o.deny = grants.deny; o.policyFile = grants.policy
         o.allowAllDestructive = grants.allowAllDestructive; o.allowUnbounded = grants.allowUnbounded
         o.dryRun = dryRun; o.yes = yes; o.json = json; o.auditPath = audit
-        o.maxDestructive = maxDestructive; o.maxCalls = maxCalls; o.verbose = verbose
+        o.maxDestructive = maxDestructive; o.maxCalls = maxCalls; o.maxWrites = maxWrites; o.verbose = verbose
         o.concurrency = concurrency
         o.limits = sandbox.limits
         o.endpoints = endpoints.value
@@ -57,6 +60,7 @@ struct TargetOptions: ParsableArguments {
         if desk.sim && !endpoints.value.isEmpty { throw ValidationError("--api-url and --accounts-url are for profiles, not --sim") }
         if maxDestructive < 0 { throw ValidationError("--max-destructive cannot be negative") }
         if let m = maxCalls, m < 0 { throw ValidationError("--max-calls cannot be negative") }
+        if let m = maxWrites, m < 0 { throw ValidationError("--max-writes cannot be negative") }
         if let c = concurrency, !(1...ConcurrencySetting.maximum).contains(c) {
             throw ValidationError("--concurrency must be between 1 and \(ConcurrencySetting.maximum), got \(c)")
         }

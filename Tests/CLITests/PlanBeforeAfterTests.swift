@@ -38,6 +38,7 @@ final class PlanBeforeAfterTests: XCTestCase {
         try """
             return runbook {
               name = "retitle",
+              writes = { "desk.tickets.update" },
               params = {
                 ticket = { type = "id", required = true },
                 subject = { type = "string", required = true },

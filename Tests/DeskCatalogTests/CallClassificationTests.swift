@@ -192,7 +192,11 @@ final class CallClassificationTests: XCTestCase {
 
     func testSummariesSayWhenAnOperationBecomesDestructive() {
         XCTAssertEqual(op("updateAgent").safetySummary,
-                       "write; destructive if body.status in DISABLED; destructive if body.emailId present")
+                       "write; destructive if body.status in DISABLED; destructive if body.emailId present; "
+                       + "destructive if body.associatedDepartmentIds present; destructive if body.associatedChatDepartmentIds present; "
+                       + "destructive if body.rolePermissionType present; destructive if body.profileId present; destructive if body.roleId present")
+        XCTAssertEqual(op("sendReply").safetySummary, "notify")
+        XCTAssertEqual(op("createTicketComment").safetySummary, "write; notify if body.isPublic = true")
         XCTAssertEqual(op("deleteAllEntities").safetySummary, "destructive, unbounded")
         XCTAssertEqual(op("markContactsAsSpam").safetySummary,
                        "write; destructive if body.isSpam != false; unbounded if body.handleExistingTickets = true")

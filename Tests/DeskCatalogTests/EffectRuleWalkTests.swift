@@ -14,7 +14,7 @@ final class EffectRuleWalkTests: XCTestCase {
             XCTAssertTrue(Safety.allCases.contains(op.safety), op.id)
             if op.effectRules.isEmpty {
                 let c = op.classify(query: [:], body: nil)
-                XCTAssertEqual(c, CallClassification(safety: op.safety, rule: nil, unbounded: op.unbounded), op.id)
+                XCTAssertEqual(c, CallClassification(safety: op.safety, rule: nil, unbounded: op.unbounded, notifies: op.notifies), op.id)
             }
         }
     }
@@ -26,7 +26,7 @@ final class EffectRuleWalkTests: XCTestCase {
             for rule in op.effectRules {
                 XCTAssertEqual(rule.operationId, op.id, rule.id)
                 XCTAssertFalse(rule.reason.isEmpty, rule.id)
-                XCTAssertTrue(rule.safety > op.safety || (rule.unbounded && !op.unbounded),
+                XCTAssertTrue(rule.safety > op.safety || (rule.unbounded && !op.unbounded) || (rule.notifies && !op.notifies),
                               "\(rule.id) changes nothing for \(op.id)")
             }
         }
@@ -59,15 +59,26 @@ final class EffectRuleWalkTests: XCTestCase {
     func testSampleCallsClassifyBothWays() {
         for op in Catalog.shared.operations where !op.effectRules.isEmpty {
             var quiet = EffectSample()
-            for rule in op.effectRules { quiet.set(rule.condition, to: Self.quietValue(rule, op)) }
+            for rule in op.effectRules {
+                // A field two rules read (an article's status: Published notifies, any other
+                // status unpublishes) is quiet only when left out.
+                let shared = op.effectRules.contains { $0.id != rule.id && $0.condition.path == rule.condition.path }
+                quiet.set(rule.condition, to: shared ? nil : Self.quietValue(rule, op))
+            }
             let calm = op.classify(query: quiet.query, body: quiet.body)
-            XCTAssertEqual(calm, CallClassification(safety: op.safety, rule: nil, unbounded: op.unbounded),
+            XCTAssertEqual(calm, CallClassification(safety: op.safety, rule: nil, unbounded: op.unbounded, notifies: op.notifies),
                            "\(op.id) with \(quiet.body?.encoded() ?? "no body")")
 
             for rule in op.effectRules {
                 var loud = quiet
                 loud.set(rule.condition, to: Self.matchingValue(rule))
                 let c = op.classify(query: loud.query, body: loud.body)
+                if rule.notifies {
+                    XCTAssertTrue(c.notifies, rule.id)
+                    XCTAssertEqual(c.notifyRule?.id, rule.id, rule.id)
+                    XCTAssertEqual(c.safety, op.safety, rule.id)
+                    continue
+                }
                 XCTAssertEqual(c.safety, max(op.safety, rule.safety), rule.id)
                 XCTAssertEqual(c.unbounded, op.unbounded || rule.unbounded, rule.id)
                 XCTAssertEqual(c.rule?.id, rule.id, "\(rule.id) with \(loud.body?.encoded() ?? "")")
@@ -87,7 +98,7 @@ final class EffectRuleWalkTests: XCTestCase {
         }
         let fromCatalog = Catalog.shared.operations.flatMap { op in
             op.effectRules.map { r in
-                [r.id, r.operationId, r.condition.description, r.safety.rawValue, r.unbounded ? "unbounded" : "-", r.reason]
+                [r.id, r.operationId, r.condition.description, r.notifies ? "notify" : r.safety.rawValue, r.unbounded ? "unbounded" : "-", r.reason]
                     .joined(separator: "\t")
             }
         }
@@ -105,6 +116,7 @@ final class EffectRuleWalkTests: XCTestCase {
         case .isNoneOf(let values): return .string("zdsh-not-\(values[0])")
         case .present: return .string("someone@example.com")
         case .countAbove(let n): return .array((0...n).map { .string("10000000000\($0)") })
+        case .hasFalse: return ["tickets": ["view": true, "delete": false]]
         }
     }
 
@@ -119,6 +131,7 @@ final class EffectRuleWalkTests: XCTestCase {
         case .differs(let b): return .bool(b)
         case .present: return nil
         case .countAbove(let n): return .array((0..<n).map { .string("10000000000\($0)") })
+        case .hasFalse: return ["tickets": ["view": true, "delete": true]]
         }
     }
 

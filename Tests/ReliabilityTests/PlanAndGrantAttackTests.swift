@@ -42,6 +42,7 @@ final class PlanAndGrantAttackTests: XCTestCase {
         let book = try write("update.lua", """
             return runbook {
               name = "touch-ticket",
+              writes = { "desk.tickets.update" },
               params = { ticket = { type = "id", required = true } },
               main = function(p) desk.tickets.update(p.ticket, { subject = "touched" }) end,
             }

@@ -26,6 +26,7 @@ final class UploadProcessTests: XCTestCase {
         """
         return runbook {
           name = "attach",
+          writes = { "createTicketAttachment" },
           params = { ticket = { type = "id", required = true } },
           main = function(p)
             local r = desk.api.createTicketAttachment{ ticketId = p.ticket, file = { path = "\(path)" } }
@@ -36,7 +37,9 @@ final class UploadProcessTests: XCTestCase {
     }
 
     func zdsh(_ args: [String]) throws -> Zdsh.Output {
-        try Zdsh.run(args + ["--profile", "upload", "--audit", home + "/audit.jsonl"], env: served.env, timeout: 60)
+        // A runbook's declared writes, capped at the confirmation threshold, need no terminal.
+        try Zdsh.run(args + ["--profile", "upload", "--audit", home + "/audit.jsonl"] + (args.first == "run" ? ["--max-writes", "10"] : []),
+                     env: served.env, timeout: 60)
     }
 
     func testRunbookUploadsAFileFromItsFolder() throws {
@@ -144,7 +147,7 @@ final class UploadProcessTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: dir + "/book", withIntermediateDirectories: true)
         try "served".write(toFile: dir + "/book/note.txt", atomically: true, encoding: .utf8)
         try runbook("note.txt").write(toFile: dir + "/book/attach.lua", atomically: true, encoding: .utf8)
-        let r = try Zdsh.run(["run", dir + "/book/attach.lua", "--param", "ticket=\(ticket)", "--profile", "serve"], env: env)
+        let r = try Zdsh.run(["run", dir + "/book/attach.lua", "--param", "ticket=\(ticket)", "--profile", "serve", "--max-writes", "10"], env: env)
         XCTAssertEqual(r.status, 0, r.stderr + banner)
         XCTAssertTrue(r.stdout.contains("attached note.txt 6"), r.stdout)
         let check = try Zdsh.run(["eval", "--profile", "serve", "--json",

@@ -56,7 +56,7 @@ final class SimSession {
         guard case .success(let meta) = session.run(RunbookSpec.describe(source)),
               case .json(let j)? = meta.first else { throw HostError("not a runbook") }
         let spec = try RunbookSpec(json: j)
-        session.gate.declare(try spec.destructive.map(Policy.Pattern.init), auditFields: [:])
+        try session.gate.declare(spec, auditFields: [:])
         return session.run(RunbookSpec.run(source, parameters: params))
     }
 

@@ -7,6 +7,9 @@ return runbook {
     days       = { type = "integer", default = 30, description = "Age in days" },
   },
   destructive = {},
+  -- Closing is a write, visible to customers: declared, capped by --max-writes
+  -- and confirmed at the start like a deletion.
+  writes = { "desk.tickets.close" },
   risk = { "customer-facing" },
 
   main = function(p)

@@ -107,7 +107,7 @@ function desk.api.addCommunityAttachment(args) end
 ---@field tags? string[] body
 ---@field type "DISCUSSION"|"IDEA"|"PROBLEM"|"QUESTION" body
 
----POST /api/v1/communityTopics (write)
+---POST /api/v1/communityTopics (notify)
 ---@param args desk.api.addCommunityTopic.args
 ---@return any
 function desk.api.addCommunityTopic(args) end
@@ -135,7 +135,7 @@ function desk.api.addCommunityTopicAsDraft(args) end
 ---@field attachmentIds? (integer|string)[] body
 ---@field content string body
 
----POST /api/v1/communityTopics/{topicId}/comments (write)
+---POST /api/v1/communityTopics/{topicId}/comments (notify)
 ---@param args desk.api.addCommunityTopicComment.args
 ---@return any
 function desk.api.addCommunityTopicComment(args) end
@@ -146,7 +146,7 @@ function desk.api.addCommunityTopicComment(args) end
 ---@field attachmentIds? (integer|string)[] body
 ---@field content string body
 
----POST /api/v1/communityTopics/{topicId}/comments/{parentCommentId}/replies (write)
+---POST /api/v1/communityTopics/{topicId}/comments/{parentCommentId}/replies (notify)
 ---@param args desk.api.addCommunityTopicReply.args
 ---@return any
 function desk.api.addCommunityTopicReply(args) end
@@ -371,7 +371,7 @@ function desk.api.applyTemplate(args) end
 ---@class desk.api.approveCommunityTopicComments.args
 ---@field commentIds (integer|string)[] body
 
----POST /api/v1/communityComments/approve (write)
+---POST /api/v1/communityComments/approve (notify)
 ---@param args desk.api.approveCommunityTopicComments.args
 ---@return any
 function desk.api.approveCommunityTopicComments(args) end
@@ -380,7 +380,7 @@ function desk.api.approveCommunityTopicComments(args) end
 ---@field contactId integer|string path
 ---@field helpCenterIds (integer|string)[] body
 
----POST /api/v1/contacts/{contactId}/approveEndUserInvite (write)
+---POST /api/v1/contacts/{contactId}/approveEndUserInvite (notify)
 ---@param args desk.api.approveEndUserInvite.args
 ---@return any
 function desk.api.approveEndUserInvite(args) end
@@ -388,7 +388,7 @@ function desk.api.approveEndUserInvite(args) end
 ---@class desk.api.approveTopics.args
 ---@field topicIds (integer|string)[] body
 
----POST /api/v1/communityTopics/approve (write)
+---POST /api/v1/communityTopics/approve (notify)
 ---@param args desk.api.approveTopics.args
 ---@return any
 function desk.api.approveTopics(args) end
@@ -764,7 +764,7 @@ function desk.api.createAccountComment(args) end
 ---@field tags? string[] body
 ---@field title string body
 
----POST /api/v1/articles (write)
+---POST /api/v1/articles (write; notify if body.status in Published)
 ---@param args desk.api.createArticle.args
 ---@return any
 function desk.api.createArticle(args) end
@@ -788,7 +788,7 @@ function desk.api.createArticle(args) end
 ---@field title string body
 ---@field translationState? "OUTDATED"|"UP-TO-DATE" body
 
----POST /api/v1/articles/{articleId}/translations (write)
+---POST /api/v1/articles/{articleId}/translations (write; notify if body.status in Published)
 ---@param args desk.api.createArticleTranslation.args
 ---@return any
 function desk.api.createArticleTranslation(args) end
@@ -1275,7 +1275,7 @@ function desk.api.createTicketAttachment(args) end
 ---@field contentType? "html"|"plainText" body
 ---@field isPublic? boolean body
 
----POST /api/v1/tickets/{ticketId}/comments (write)
+---POST /api/v1/tickets/{ticketId}/comments (write; notify if body.isPublic = true)
 ---@param args desk.api.createTicketComment.args
 ---@return any
 function desk.api.createTicketComment(args) end
@@ -5412,7 +5412,7 @@ function desk.api.initiateBulkExport(args) end
 ---@field receiverId string body
 ---@field receiverType "PHONENUMBER" body
 
----POST /api/v1/im/channels/{channelId}/initiateSession (write)
+---POST /api/v1/im/channels/{channelId}/initiateSession (notify)
 ---@param args desk.api.initiateSessionUsingTemplate.args
 ---@return any
 function desk.api.initiateSessionUsingTemplate(args) end
@@ -5421,7 +5421,7 @@ function desk.api.initiateSessionUsingTemplate(args) end
 ---@field contactId integer|string path
 ---@field helpCenterId integer|string body
 
----POST /api/v1/contacts/{contactId}/inviteAsEndUser (write)
+---POST /api/v1/contacts/{contactId}/inviteAsEndUser (notify)
 ---@param args desk.api.inviteContactAsEndUser.args
 ---@return any
 function desk.api.inviteContactAsEndUser(args) end
@@ -5430,7 +5430,7 @@ function desk.api.inviteContactAsEndUser(args) end
 ---@field contactIds (integer|string)[] body
 ---@field helpCenterId integer|string body
 
----POST /api/v1/contacts/inviteAsEndUser (write)
+---POST /api/v1/contacts/inviteAsEndUser (notify)
 ---@param args desk.api.inviteContactsAsEndUser.args
 ---@return any
 function desk.api.inviteContactsAsEndUser(args) end
@@ -5705,7 +5705,7 @@ function desk.api.previewArticle(args) end
 ---@field tags? string[] body
 ---@field type "DISCUSSION"|"IDEA"|"PROBLEM"|"QUESTION" body
 
----POST /api/v1/communityTopics/{topicId}/publishDraft (write)
+---POST /api/v1/communityTopics/{topicId}/publishDraft (notify)
 ---@param args desk.api.publishCommunityTopicDraft.args
 ---@return any
 function desk.api.publishCommunityTopicDraft(args) end
@@ -6231,7 +6231,7 @@ function desk.api.searchTickets(args) end
 ---@field ticketStatus? string body
 ---@field to? string body
 
----POST /api/v1/tickets/{ticketId}/sendReply (write)
+---POST /api/v1/tickets/{ticketId}/sendReply (notify)
 ---@param args desk.api.sendReply.args
 ---@return any
 function desk.api.sendReply(args) end
@@ -6433,7 +6433,7 @@ function desk.api.updateAccountContactMappingInfo(args) end
 ---@field rolePermissionType? "Admin"|"AgentPersonal"|"AgentPublic"|"AgentTeamPersonal"|"Custom"|"Light" body
 ---@field status? "ACTIVE"|"DISABLED" body
 
----PATCH /api/v1/agents/{agentId} (write; destructive if body.status in DISABLED; destructive if body.emailId present)
+---PATCH /api/v1/agents/{agentId} (write; destructive if body.status in DISABLED; destructive if body.emailId present; destructive if body.associatedDepartmentIds present; destructive if body.associatedChatDepartmentIds present; destructive if body.rolePermissionType present; destructive if body.profileId present; destructive if body.roleId present)
 ---@param args desk.api.updateAgent.args
 ---@return any
 function desk.api.updateAgent(args) end
@@ -6455,7 +6455,7 @@ function desk.api.updateAgent(args) end
 ---@field tags? string[] body
 ---@field title? string body
 
----PATCH /api/v1/articles/{id} (write; destructive if body.status in Unpublished)
+---PATCH /api/v1/articles/{id} (write; destructive if body.status not in Published; destructive if body.permission not in ALL; notify if body.status in Published)
 ---@param args desk.api.updateArticle.args
 ---@return any
 function desk.api.updateArticle(args) end
@@ -6481,7 +6481,7 @@ function desk.api.updateArticle(args) end
 ---@field title? string body
 ---@field translationState? "AUTO-TRANSLATE FAILED"|"OUTDATED"|"UP-TO-DATE" body
 
----PATCH /api/v1/articles/{articleId}/translations/{locale} (write; destructive if body.status in Unpublished)
+---PATCH /api/v1/articles/{articleId}/translations/{locale} (write; destructive if body.status not in Published; destructive if body.permission not in ALL; notify if body.status in Published)
 ---@param args desk.api.updateArticleTranslation.args
 ---@return any
 function desk.api.updateArticleTranslation(args) end
@@ -6658,7 +6658,7 @@ function desk.api.updateCommunityTopicTypes(args) end
 ---@field userId integer|string path
 ---@field isModerated boolean body
 
----PATCH /api/v1/communityUsers/{userId} (write)
+---PATCH /api/v1/communityUsers/{userId} (write; destructive if body.isModerated = true)
 ---@param args desk.api.updateCommunityUserInfo.args
 ---@return any
 function desk.api.updateCommunityUserInfo(args) end
@@ -6753,7 +6753,7 @@ function desk.api.updateCustomSignature(args) end
 ---@field tasks? "private"|"public"|"public read only" body
 ---@field tickets? "private"|"public"|"public read only" body
 
----PATCH /api/v1/dataSharingRules (write)
+---PATCH /api/v1/dataSharingRules (write; destructive if body.accounts not in public; destructive if body.calls not in public; destructive if body.contacts not in public; destructive if body.contracts not in public; destructive if body.events not in public; destructive if body.products not in public; destructive if body.tasks not in public; destructive if body.tickets not in public)
 ---@param args desk.api.updateDataSharingRules.args
 ---@return any
 function desk.api.updateDataSharingRules(args) end
@@ -6885,7 +6885,7 @@ function desk.api.updateField(args) end
 ---@field fieldId integer|string path
 ---@field profiles? table[] body
 
----PATCH /api/v1/organizationFields/{fieldId}/permissions (write)
+---PATCH /api/v1/organizationFields/{fieldId}/permissions (write; destructive if body.profiles.isReadOnly = true; destructive if body.profiles.isWriteOnly = true)
 ---@param args desk.api.updateFieldPermissions.args
 ---@return any
 function desk.api.updateFieldPermissions(args) end
@@ -6957,7 +6957,7 @@ function desk.api.updateKBCategoryLogo(args) end
 ---@field translations? table[] body
 ---@field visibility? "AGENTS"|"ALL_USERS"|"GROUP_USERS"|"NONE"|"PRIVATE_IP" body
 
----PATCH /api/v1/kbSections/{sectionId} (write; destructive if body.status in HIDE_IN_HELPCENTER)
+---PATCH /api/v1/kbSections/{sectionId} (write; destructive if body.status in HIDE_IN_HELPCENTER; destructive if body.visibility not in ALL_USERS; destructive if body.groupIds present; destructive if body.ipAddresses present)
 ---@param args desk.api.updateKBSection.args
 ---@return any
 function desk.api.updateKBSection(args) end
@@ -7041,7 +7041,7 @@ function desk.api.updateMany(args) end
 ---@field profileIds (integer|string)[] body
 ---@field singularLabel string body
 
----PUT /api/v1/organizationModules/{moduleId} (write)
+---PUT /api/v1/organizationModules/{moduleId} (write; destructive if body.profileIds present; destructive if body.departmentIds present)
 ---@param args desk.api.updateModule.args
 ---@return any
 function desk.api.updateModule(args) end
@@ -7124,7 +7124,7 @@ function desk.api.updateProduct(args) end
 ---@field name string body
 ---@field permissions? table body
 
----PATCH /api/v1/profiles/{profileId} (write)
+---PATCH /api/v1/profiles/{profileId} (write; destructive if body.permissions has false)
 ---@param args desk.api.updateProfile.args
 ---@return any
 function desk.api.updateProfile(args) end
@@ -7152,7 +7152,7 @@ function desk.api.updateRecentView(args) end
 ---@field name? string body
 ---@field shareDataWithPeers? boolean body
 
----PATCH /api/v1/roles/{roleId} (write)
+---PATCH /api/v1/roles/{roleId} (write; destructive if body.shareDataWithPeers = false)
 ---@param args desk.api.updateRole.args
 ---@return any
 function desk.api.updateRole(args) end
@@ -7335,7 +7335,7 @@ function desk.api.updateTaskTimerState(args) end
 ---@field roles? (integer|string)[] body
 ---@field subTeams? (integer|string)[] body
 
----PATCH /api/v1/teams/{team_id} (write)
+---PATCH /api/v1/teams/{team_id} (write; destructive if body.agents present; destructive if body.roles present; destructive if body.subTeams present)
 ---@param args desk.api.updateTeam.args
 ---@return any
 function desk.api.updateTeam(args) end
@@ -7705,7 +7705,7 @@ function desk.profiles.count(opts) end
 ---@return any
 function desk.profiles.get_mine(opts) end
 
----PATCH /api/v1/profiles/{profileId} (write) — desk.api.updateProfile
+---PATCH /api/v1/profiles/{profileId} (write; destructive if body.permissions has false) — desk.api.updateProfile
 ---@param profileId integer|string
 ---@param opts? desk.api.updateProfile.args|table
 ---@return any
@@ -7759,7 +7759,7 @@ function desk.roles.list_by_ids(roleIds, opts) end
 ---@return any
 function desk.roles.create(opts) end
 
----PATCH /api/v1/roles/{roleId} (write) — desk.api.updateRole
+---PATCH /api/v1/roles/{roleId} (write; destructive if body.shareDataWithPeers = false) — desk.api.updateRole
 ---@param roleId integer|string
 ---@param opts? desk.api.updateRole.args|table
 ---@return any
@@ -7812,7 +7812,7 @@ function desk.agents.get_mine(opts) end
 ---@return any
 function desk.agents.create(opts) end
 
----PATCH /api/v1/agents/{agentId} (write; destructive if body.status in DISABLED; destructive if body.emailId present) — desk.api.updateAgent
+---PATCH /api/v1/agents/{agentId} (write; destructive if body.status in DISABLED; destructive if body.emailId present; destructive if body.associatedDepartmentIds present; destructive if body.associatedChatDepartmentIds present; destructive if body.rolePermissionType present; destructive if body.profileId present; destructive if body.roleId present) — desk.api.updateAgent
 ---@param agentId integer|string
 ---@param opts? desk.api.updateAgent.args|table
 ---@return any
@@ -7945,7 +7945,7 @@ function desk.teams.get(teamId, opts) end
 ---@return any
 function desk.teams.create(opts) end
 
----PATCH /api/v1/teams/{team_id} (write) — desk.api.updateTeam
+---PATCH /api/v1/teams/{team_id} (write; destructive if body.agents present; destructive if body.roles present; destructive if body.subTeams present) — desk.api.updateTeam
 ---@param team_id integer|string
 ---@param opts? desk.api.updateTeam.args|table
 ---@return any
@@ -8057,7 +8057,7 @@ function desk.tickets.mark_unread(ticketId, opts) end
 ---@return any
 function desk.tickets.threads.list(ticketId, opts) end
 
----POST /api/v1/tickets/{ticketId}/sendReply (write) — desk.api.sendReply
+---POST /api/v1/tickets/{ticketId}/sendReply (notify) — desk.api.sendReply
 ---@param ticketId integer|string
 ---@param opts? desk.api.sendReply.args|table
 ---@return any
@@ -8082,7 +8082,7 @@ function desk.tickets.comments.list(ticketId, opts) end
 ---@return any
 function desk.tickets.comments.get(ticketId, commentId, opts) end
 
----POST /api/v1/tickets/{ticketId}/comments (write) — desk.api.createTicketComment
+---POST /api/v1/tickets/{ticketId}/comments (write; notify if body.isPublic = true) — desk.api.createTicketComment
 ---@param ticketId integer|string
 ---@param opts? desk.api.createTicketComment.args|table
 ---@return any
@@ -8182,7 +8182,7 @@ function desk.contacts.delete_spam(contactIds, opts) end
 ---@return any
 function desk.contacts.list_tickets(contactId, opts) end
 
----POST /api/v1/contacts/{contactId}/inviteAsEndUser (write) — desk.api.inviteContactAsEndUser
+---POST /api/v1/contacts/{contactId}/inviteAsEndUser (notify) — desk.api.inviteContactAsEndUser
 ---@param contactId integer|string
 ---@param helpCenterId integer|string
 ---@param opts? desk.api.inviteContactAsEndUser.args|table
@@ -8343,12 +8343,12 @@ function desk.articles.count(opts) end
 ---@return any
 function desk.articles.search(opts) end
 
----POST /api/v1/articles (write) — desk.api.createArticle
+---POST /api/v1/articles (write; notify if body.status in Published) — desk.api.createArticle
 ---@param opts? desk.api.createArticle.args|table
 ---@return any
 function desk.articles.create(opts) end
 
----PATCH /api/v1/articles/{id} (write; destructive if body.status in Unpublished) — desk.api.updateArticle
+---PATCH /api/v1/articles/{id} (write; destructive if body.status not in Published; destructive if body.permission not in ALL; notify if body.status in Published) — desk.api.updateArticle
 ---@param id integer|string
 ---@param opts? desk.api.updateArticle.args|table
 ---@return any

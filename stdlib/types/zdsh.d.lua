@@ -261,6 +261,7 @@ function use_cassette(path) end
 ---@field dry_run? boolean
 ---@field yes? boolean          confirm the declared destructive operations
 ---@field max_destructive? integer
+---@field max_writes? integer records writes may affect (the runbook's writes are then confirmed at the start when n ≤ 10)
 
 ---@class zdsh.RunResult
 ---@field ok boolean            main returned without an error

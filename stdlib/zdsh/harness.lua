@@ -30,7 +30,7 @@
 --                               outcome=, method=, source=}
 --   policy{allow={…}, deny={…}, dry_run=bool, max_destructive=n}
 --                               the scenario's own gate (default: allow = {"*"})
---   runbook.run(path, params, {allow={…}, deny={…}, dry_run=, yes=, max_destructive=})
+--   runbook.run(path, params, {allow={…}, deny={…}, dry_run=, yes=, max_destructive=, max_writes=})
 --                               -> {ok, value, error, denied, exit, calls}
 --   use_cassette("file.json")   replay a recorded cassette instead of the
 --                               simulator (call at the top of the file)

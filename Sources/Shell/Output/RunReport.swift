@@ -24,11 +24,12 @@ public final class RunReport {
 
     /// The run's counts, as the human summary line gives them.
     public static func summary(runId: String?, calls: Int, writes: Int, destructive: Int, denied: Int,
-                               partlyFailed: Int, dryRun: Bool, seconds: Double) -> JSON {
+                               partlyFailed: Int, dryRun: Bool, seconds: Double, notify: Int = 0) -> JSON {
         var o: [String: JSON] = [
             "calls": .int(Int64(calls)), "writes": .int(Int64(writes)), "destructive": .int(Int64(destructive)),
             "denied": .int(Int64(denied)), "partly_failed": .int(Int64(partlyFailed)),
             "dry_run": .bool(dryRun), "seconds": .double((seconds * 1000).rounded() / 1000),
+            "notify": .int(Int64(notify)),
         ]
         if let runId { o["run_id"] = .string(runId) }
         return .object(o)

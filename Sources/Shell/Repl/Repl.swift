@@ -67,7 +67,12 @@ public final class Repl {
                 // Asked on the Lua thread while this REPL's thread waits for the
                 // input's run to end: the two never use the REPL at the same time.
                 nonisolated(unsafe) unowned let repl = self
-                session.gate.adjust { $1.askWhenUngranted = { question in repl.confirm(question) } }
+                session.gate.adjust { _, settings in
+                    settings.askWhenUngranted = { question in repl.confirm(question) }
+                    if settings.confirmWrites != nil {
+                        settings.confirmWrites = { text in repl.confirmWrites(text) }
+                    }
+                }
             }
         }
     }
@@ -191,6 +196,20 @@ public final class Repl {
         case .host(let m):
             error("zdsh: \(m)"); return .luaError
         }
+    }
+
+    /// Piped input: the write that takes the session past the threshold is refused.
+    public static let refuseWritesWithoutTerminal: @Sendable (String) -> Bool = { text in
+        Terminal.error("zdsh: refusing: \(text); there is no terminal to confirm on, so pass --yes (with --max-writes N to cap the records)")
+        return false
+    }
+
+    /// The y/N question at the write that takes the session past the threshold.
+    private func confirmWrites(_ text: String) -> Bool {
+        out(Terminal.visible("About to write past \(CallGate.Settings.writeConfirmationThreshold) records: \(text)", multiline: true))
+        _ = InterruptSignal.take()
+        guard let answer = input.read(prompt: "Proceed? [y/N]: ") else { out(""); return false }
+        return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
     }
 
     /// The y/N question before an unallowed destructive call.

@@ -14,6 +14,7 @@ struct RunbookUnderTest {
         var yes = false
         var maxDestructive: Int?
         var maxCalls: Int?
+        var maxWrites: Int?
         var allowAllDestructive = false
         var allowUnbounded = false
 
@@ -34,6 +35,7 @@ struct RunbookUnderTest {
             yes = json["yes"]?.boolValue ?? false
             maxDestructive = json["max_destructive"]?.intValue.map(Int.init)
             maxCalls = json["max_calls"]?.intValue.map(Int.init)
+            maxWrites = json["max_writes"]?.intValue.map(Int.init)
             allowAllDestructive = json["allow_all_destructive"]?.boolValue ?? false
             allowUnbounded = json["allow_unbounded"]?.boolValue ?? false
         }
@@ -106,6 +108,7 @@ struct RunbookUnderTest {
         recipe.settings.dryRun = options.dryRun
         if let m = options.maxDestructive { recipe.settings.maxDestructive = m }
         recipe.settings.maxCalls = options.maxCalls
+        recipe.settings.maxWrites = options.maxWrites
         recipe.settings.allowUnbounded = options.allowUnbounded
         // No terminal here: without `yes`, the confirmation prompt says no.
         if !options.yes { recipe.settings.confirm = { @Sendable _ in false } }
@@ -135,9 +138,9 @@ struct RunbookUnderTest {
         let preflight = Preflight(runbookName: spec.name, runbookPath: path, sha256: RunbookSpec.sha256(loader.source.bytes),
                                   parameters: converted, declared: gate.policy.declared ?? [], policy: gate.policy,
                                   target: PlanTarget(simulator: true, fixture: nil, profile: "sim", org: nil),
-                                  settings: gate.settings)
+                                  settings: gate.settings, optional: spec.optional)
         let refusal = try loader.preflight(preflight, runbook: path) { _ in
-            options.yes ? nil : "refusing to start \(path): it declares destructive operations and there is no terminal to confirm on; pass yes = true"
+            options.yes ? nil : "refusing to start \(path): it declares operations or writes that need confirmation and there is no terminal to confirm on; pass yes = true (or max_writes ≤ \(CallGate.Settings.writeConfirmationThreshold) for writes)"
         }
         if let refusal { throw EarlyFailure(message: refusal, exit: .denied) }
         return converted
