@@ -115,7 +115,7 @@ public final class CallGate: Sendable {
                                              method: call.operation.method, path: concretePath(call.operation.path, call.path),
                                              query: call.query, body: call.body, ids: call.ids, safety: effect.safety,
                                              outcome: outcome, status: nil, errorCode: nil, message: message, durationMs: nil,
-                                             rule: effect.rule?.id, records: call.records))
+                                             rule: effect.rule?.id, records: call.records, unchecked: call.uncheckedFields))
             return seq
         }
     }
@@ -266,6 +266,7 @@ public final class CallGate: Sendable {
         o["path"] = .string(concretePath(p.operation.path, p.path))
         o["ids"] = .array(p.ids.map(JSON.string))
         o["dry_run"] = .bool(false)
+        if !p.uncheckedFields.isEmpty { o["unchecked"] = .array(p.uncheckedFields.map(JSON.string)) }
         if !p.uploads.isEmpty, case .object(let fields)? = p.body {
             o["uploads"] = .array(p.operation.fileFields.compactMap { fields[$0]?["upload"] })
         }

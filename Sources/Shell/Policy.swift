@@ -201,7 +201,8 @@ public struct Policy: Sendable, Equatable {
             throw PolicyError("\(flag) '\(p.text)' would name every operation; to grant every destructive operation, say so with --allow-all-destructive")
         }
         if !p.namesSomeOperation {
-            throw PolicyError("\(flag) \(p.text) matches no operation (see zdsh api list)")
+            let hint = OperationNames.hint(for: p.text).map { "; \($0)" } ?? ""
+            throw PolicyError("\(flag) \(p.text) matches no operation\(hint) (see zdsh api list)")
         }
         return p
     }

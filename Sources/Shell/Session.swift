@@ -56,6 +56,8 @@ public final class Session {
             "concurrency": { _ in .value(.int(Int64(gate.client.options.maxConcurrentCalls))) },
             "page_next": LuaPaging.next,
             "binding_names": { _ in .value(.array(FriendlyNames.all.map { .string($0.name) })) },
+            "missing_name": MissingName.hostFunction,
+            "unchecked_key": { _ in .value(.string(UncheckedFields.marker)) },
             "has_operation": { call in .value(.bool(Catalog.shared.operation(id: try call.string(1)) != nil)) },
             "calls_made": { _ in .value(.array(gate.calls.map(\.json))) },
             "progress": ProgressBar.hostFunction(ProgressBar.standardError()),
