@@ -31,6 +31,7 @@ extension ExitStatus {
                 if case .object(let o) = value {
                     if o["zdsh_error"] == "denied" { status = .denied }
                     if o["zdsh_error"] == "api" { status = .apiError }
+                    if o["zdsh_error"] == "invalid" { status = .usage }
                 }
             }
         }

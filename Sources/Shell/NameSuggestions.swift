@@ -16,7 +16,8 @@ package struct NameSuggestions: Sendable {
         }
     }
 
-    /// The closest names, best first (ties in the order the names were given).
+    /// The nearest names (all at the smallest distance found, in the order
+    /// the names were given).
     package func closest(to name: String, limit: Int = 3) -> [String] {
         let typed = Array(name.lowercased())
         let bound = Self.allowedDistance(forLength: typed.count)
@@ -26,8 +27,9 @@ package struct NameSuggestions: Sendable {
                   let d = Self.distance(typed, candidate.folded, bound: bound) else { continue }
             found.append((candidate.name, d, order))
         }
-        found.sort { ($0.distance, $0.order) < ($1.distance, $1.order) }
-        return found.prefix(limit).map(\.name)
+        // Only the nearest: "getTikets" suggests getTickets, not also getTicket one edit further.
+        guard let best = found.map(\.distance).min() else { return [] }
+        return found.filter { $0.distance == best }.sorted { $0.order < $1.order }.prefix(limit).map(\.name)
     }
 
     /// "did you mean priority?" / "did you mean a, b or c?"; nil when nothing is close.

@@ -105,24 +105,28 @@ enum SchemaValidator {
                                     requireTopLevel: Bool, unchecked: inout [String]) throws -> JSON {
         var out = fields
         let allowed = try UncheckedFields.take(from: &out, at: path)
+        let props = schema.properties ?? [:]
+        var unknown: [String] = []
+        var passed: [String] = []
+        if schema.properties != nil {
+            for k in out.keys where props[k] == nil {
+                if allowed.contains(k) {
+                    passed.append("\(path)/\(k)")
+                } else if !schema.additionalProperties && !isCustomField(k) {
+                    unknown.append(k)
+                }
+            }
+        }
+        // An unknown name first: "emial" says "did you mean email?" rather than "email is required".
+        // Sorted only off the common path, so the same name is reported every time.
+        if let k = unknown.min() { throw Failure(path: "\(path)/\(k)", expected: unknownField(k, known: props.keys)) }
         for name in schema.requiredProperties where out[name] == nil
             && (requireTopLevel || depth > 0) && !SpecQuirks.optionalBody.contains(name) {
             throw Failure(path: "\(path)/\(name)", expected: "a value is required")
         }
-        guard let props = schema.properties else { return .object(out) }
-        var unknown: [String] = []
-        var passed: [String] = []
         for (k, v) in out {
-            if let s = props[k] {
-                out[k] = try check(v, s, at: "\(path)/\(k)", depth: depth + 1, unchecked: &unchecked)
-            } else if allowed.contains(k) {
-                passed.append("\(path)/\(k)")
-            } else if !schema.additionalProperties && !isCustomField(k) {
-                unknown.append(k)
-            }
+            if let s = props[k] { out[k] = try check(v, s, at: "\(path)/\(k)", depth: depth + 1, unchecked: &unchecked) }
         }
-        // Sorted only off the common path: the first unknown name by order, every time.
-        if let k = unknown.min() { throw Failure(path: "\(path)/\(k)", expected: unknownField(k, known: props.keys)) }
         unchecked += passed.sorted()
         return .object(out)
     }
@@ -130,7 +134,7 @@ enum SchemaValidator {
     /// Zoho's custom fields: `cf` (a table of them) and `cf_<name>` ones.
     static func isCustomField(_ name: String) -> Bool { name == "cf" || name.hasPrefix("cf_") }
 
-    /// "no such field (did you mean priority?)", or the known fields when nothing is close.
+    /// "no such field; did you mean priority?", or the known fields when nothing is close.
     static func unknownField(_ name: String, known: Dictionary<String, Schema>.Keys) -> String {
         if let hint = NameSuggestions(known.sorted()).hint(for: name) {
             return "no such field; \(hint)"

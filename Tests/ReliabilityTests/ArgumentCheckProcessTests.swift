@@ -57,7 +57,7 @@ final class ArgumentCheckProcessTests: XCTestCase {
         let r = try eval(#"return desk.tickets.update("1892000000220001", {prority="Low"})"#)
         assertRefused(r, naming: ["desk.tickets.update", "prority", "did you mean priority?"])
         XCTAssertEqual(record("tickets", Self.ticket)?["priority"], "High")
-        XCTAssertFalse(auditRecords.contains { $0["phase"] == "before" }, "nothing was about to be sent")
+        XCTAssertFalse(auditRecords.contains { $0["phase"] == "intent" }, "nothing was about to be sent")
     }
 
     func testDryRunShowsTheErrorNotTheCall() throws {
@@ -76,6 +76,7 @@ final class ArgumentCheckProcessTests: XCTestCase {
         assertRefused(run, naming: ["prority", "did you mean priority?"])
         XCTAssertFalse(run.stdout.contains("~ prority"), run.stdout)
         XCTAssertFalse(FileManager.default.fileExists(atPath: plan), "no plan of a call that cannot be sent")
+        XCTAssertTrue(run.stderr.contains("plan not saved"), run.stderr)
     }
 
     func testPcallCatchesTheRefusalLikeAnyBindingError() throws {
@@ -162,7 +163,7 @@ final class ArgumentCheckProcessTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(record("tickets", Self.ticket)?["priority"], "Low")
         XCTAssertEqual(served.mutating.count, 1)
-        let before = auditRecords.first { $0["phase"] == "before" && $0["operation"] == "updateTicket" }
+        let before = auditRecords.first { $0["phase"] == "intent" && $0["operation"] == "updateTicket" }
         XCTAssertEqual(before?["unchecked"], ["/teamRef"], "the audit record marks the unchecked field")
     }
 
@@ -210,6 +211,7 @@ final class ArgumentCheckProcessTests: XCTestCase {
         let r = try zdsh(["eval", "--allow", "desk.agents.deactivat", "return 1"])
         XCTAssertEqual(r.status, 2, r.stderr)
         XCTAssertTrue(r.stderr.contains("did you mean desk.agents.deactivate?"), r.stderr)
+        XCTAssertEqual(served.sim.requestLog.filter { $0.operationId != nil }.count, 0)
         let d = try zdsh(["eval", "--deny", "desk.tickets.updte", "return 1"])
         XCTAssertEqual(d.status, 2, d.stderr)
         XCTAssertTrue(d.stderr.contains("did you mean desk.tickets.update?"), d.stderr)
