@@ -152,6 +152,11 @@ enum ArgumentBinder {
     static func defaultTarget(_ wire: String, _ op: DeskCatalog.Operation) -> FriendlyNames.ArgumentTarget {
         if op.parameters.contains(where: { $0.name == wire && $0.location == .path }) { return .path }
         if op.parameters.contains(where: { $0.name == wire && $0.location == .query }) { return .query }
+        if op.body?.schema.properties?[wire] != nil { return .body }
+        // As the operation's helpcenter.* binding takes it: not sent, checked where a read can tell.
+        if wire == "helpCenterId", OperationNames.bindings(of: op.id).contains(where: { $0.name.hasPrefix("helpcenter.") }) {
+            return .unused
+        }
         return op.body != nil ? .body : .query
     }
 
