@@ -204,10 +204,14 @@ public final class CallGate: Sendable {
     /// Lua-visible facts about a binding, for pagination helpers (the paging
     /// rules themselves are `PageCursor`'s, see `LuaPaging`).
     func bindingInfo(_ name: String) throws -> JSON {
-        guard let b = FriendlyNames.binding(named: name), Catalog.shared.operation(id: b.operationId) != nil else {
+        guard let b = FriendlyNames.binding(named: name), let op = Catalog.shared.operation(id: b.operationId) else {
             throw HostError("no binding named \(name)")
         }
-        return ["positional": .int(Int64(b.positional.count))]
+        // Which paging arguments the list takes: `from`/`limit` are sent only where they are known.
+        func takes(_ p: String) -> Bool {
+            b.queryNames.contains(p) || op.parameters.contains { $0.name == p && $0.location == .query }
+        }
+        return ["positional": .int(Int64(b.positional.count)), "from": .bool(takes("from")), "limit": .bool(takes("limit"))]
     }
 
     // MARK: - The gate

@@ -45,7 +45,8 @@ func deskLibrarySource(returning which: String) -> String {
         while true do
           if buffer and i < #buffer then i = i + 1; return buffer[i] end
           if state.done then return nil end
-          opts.from, opts.limit = state.from, state.limit
+          if info.from then opts.from = state.from end
+          if info.limit then opts.limit = state.limit end
           args[info.positional + 1] = opts
           buffer = call(name, unpack(args, 1, info.positional + 1))
           i = 0

@@ -108,6 +108,13 @@ final class ArgumentValidationTests: XCTestCase {
         XCTAssertThrowsError(try ArgumentBinder.bind(binding: binding, operation: try op("getTickets"), arguments: [["limt": 5]]))
     }
 
+    func testPagingSendsOnlyThePagingArgumentsAListTakes() throws {
+        // getTeams takes neither from nor limit: each/all must not send them (they would be refused).
+        let s = try SimSession()
+        XCTAssertEqual(s.value("return #desk.teams.all()"), 2)
+        XCTAssertEqual(s.value("local n = 0 for _ in desk.tickets.each{limit = 7} do n = n + 1 end return n"), 20)
+    }
+
     // MARK: - desk.unchecked
 
     func testUncheckedMarkerLetsUnknownFieldsThroughAndRecordsThem() throws {
