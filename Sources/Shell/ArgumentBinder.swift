@@ -294,10 +294,22 @@ enum ArgumentBinder {
             let field = f.path.split(separator: "/").first.map(String.init) ?? ""
             let position = named.first { $0.wire == field }?.position
             let rest = f.path.split(separator: "/").dropFirst().joined(separator: "/")
+            var expected = f.expected
+            if f.isUnknownField, rest.isEmpty, answersWith(field, op) {
+                expected = "read-only: \(op.id) answers with \(field) but does not take it"
+            }
             throw ArgumentError(function: fname, position: position,
                                 name: field.isEmpty ? nil : (rest.isEmpty ? field : "\(field)/\(rest)"),
-                                expected: f.expected)
+                                expected: expected)
         }
+    }
+
+    /// Whether the operation's success answer has `field` at its top level:
+    /// a field Zoho returns that the request schema does not take is read-only
+    /// (`id`, `createdTime`). Only on the error path (it loads the answers).
+    static func answersWith(_ field: String, _ op: DeskCatalog.Operation) -> Bool {
+        guard let status = op.successCodes.first else { return false }
+        return ResponseSchemas.shared.schema(op.id, status: status)?.properties?[field] != nil
     }
 
     /// "no such argument for GET /api/v1/tickets; did you mean limit?": a

@@ -10,6 +10,8 @@ enum SchemaValidator {
         /// JSON-pointer-like location inside the argument ("" = the argument itself).
         let path: String
         let expected: String
+        /// A field the schema does not list (not a bad value).
+        var isUnknownField = false
     }
 
     private static let regexCache = Mutex<[String: NSRegularExpression]>([:])
@@ -119,7 +121,9 @@ enum SchemaValidator {
         }
         // An unknown name first: "emial" says "did you mean email?" rather than "email is required".
         // Sorted only off the common path, so the same name is reported every time.
-        if let k = unknown.min() { throw Failure(path: "\(path)/\(k)", expected: unknownField(k, known: props.keys)) }
+        if let k = unknown.min() {
+            throw Failure(path: "\(path)/\(k)", expected: unknownField(k, known: props.keys), isUnknownField: true)
+        }
         for name in schema.requiredProperties where out[name] == nil
             && (requireTopLevel || depth > 0) && !SpecQuirks.optionalBody.contains(name) {
             throw Failure(path: "\(path)/\(name)", expected: "a value is required")

@@ -71,6 +71,12 @@ final class ArgumentValidationTests: XCTestCase {
         XCTAssertTrue(e.expected.contains("known: assigneeId"), e.expected)
     }
 
+    func testAFieldZohoOnlyReturnsIsCalledReadOnly() throws {
+        let e = try XCTUnwrap(try bindError("updateTicket", ["ticketId": "1", "createdTime": "2026-01-01T00:00:00.000Z"]))
+        XCTAssertEqual(e.name, "createdTime")
+        XCTAssertEqual(e.expected, "read-only: updateTicket answers with createdTime but does not take it")
+    }
+
     func testCustomFieldsAreAllowed() throws {
         XCTAssertNil(try bindError("updateTicket", ["ticketId": "1", "cf": ["cf_region": "EU"], "cf_team": "x"]))
     }
