@@ -140,6 +140,8 @@ final class ArgumentCheckProcessTests: XCTestCase {
         assertRefused(e, naming: ["desk.articles.update", "status", "one of Draft, Published, Review, Unpublished", "did you mean Published?"])
         let t = try eval(#"return desk.tickets.update("1892000000220001", {subject={1, 2}})"#)
         assertRefused(t, naming: ["desk.tickets.update", "subject", "string expected, got array"])
+        let ro = try eval(#"return desk.tickets.update("1892000000220001", {createdTime="2026-01-01T00:00:00.000Z"})"#)
+        assertRefused(ro, naming: ["createdTime", "read-only: updateTicket answers with createdTime but does not take it"])
         XCTAssertEqual(record("articles", Self.article)?["status"], "Published")
     }
 
