@@ -169,7 +169,7 @@ final class ArgumentCheckProcessTests: XCTestCase {
         XCTAssertEqual(before?["unchecked"], ["/teamRef"], "the audit record marks the unchecked field")
     }
 
-    func testUncheckedStillCheckesKnownFieldsGrantsAndEffectRules() throws {
+    func testUncheckedStillChecksKnownFieldsGrantsAndEffectRules() throws {
         let typed = try eval(#"return desk.tickets.update("1892000000220001", desk.unchecked{subject={}})"#)
         assertRefused(typed, naming: ["subject", "string expected"])
         // status=DISABLED makes updateAgent destructive (effect rule): no grant, no call.
