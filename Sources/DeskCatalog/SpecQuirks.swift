@@ -18,9 +18,12 @@ public enum SpecQuirks {
         "createTicket", "createContact", "createAccount", "createTask", "createProduct", "addDepartment",
         "addRole", "createLabel", "createArticle", "addAgent",
     ]
-    /// `additionalProperties: false` is set on schemas that omit fields Zoho
-    /// accepts (a department's `description`, an article's `locale`), so unknown
-    /// fields are let through.
+    /// Whether the simulator refuses body fields a closed schema does not list.
+    /// Zoho ignores them (a mistyped field "succeeds" and changes nothing), and
+    /// the simulator does as Zoho does. zdsh itself refuses them before sending
+    /// (Shell's SchemaValidator), except custom fields, the reviewed gaps of
+    /// catalog/spec-gaps.tsv (part of the catalog's schemas) and
+    /// `desk.unchecked{…}` fields.
     public static let rejectUnknownFields = false
 }
 

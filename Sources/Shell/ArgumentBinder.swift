@@ -25,6 +25,9 @@ public struct PreparedCall: Sendable {
     /// endpoint does not take it: not sent, but checked against the record
     /// where one read can tell (`HelpCenterCheck`).
     public var unusedHelpCenterId: String?
+    /// Body fields let through unchecked because the runbook wrapped their
+    /// table in `desk.unchecked{…}` (paths such as "/field"); audited and planned.
+    public var uncheckedFields: [String] = []
 
     /// What the call does, by its operation and, where an effect rule says
     /// so, its arguments: the policy, caps and plans go by this.
@@ -98,7 +101,8 @@ enum ArgumentBinder {
         for (key, value) in options.sorted(by: { $0.key < $1.key }) {
             named.append((binding.wireName(forOption: key), value, nil))
         }
-        return try assemble(op, calledAs: fname, named: named, target: { binding.target(of: $0, in: op) })
+        return try assemble(op, calledAs: fname, named: named, target: { binding.target(of: $0, in: op) },
+                            declaredQuery: Set(binding.queryNames))
     }
 
     /// `desk.api.<operationId>{…}`: one table of wire-named arguments.
@@ -126,7 +130,7 @@ enum ArgumentBinder {
         }
         for (k, v) in query.sorted(by: { $0.key < $1.key }) {
             guard op.parameters.contains(where: { $0.name == k && $0.location == .query }) else {
-                throw ArgumentError(function: fname, name: k, expected: "no such query parameter for \(op.method) \(op.path)")
+                throw ArgumentError(function: fname, name: k, expected: unknownArgument(k, of: op))
             }
             named.append((k, .string(v), nil)); targets[k] = .query
         }
@@ -148,6 +152,11 @@ enum ArgumentBinder {
     static func defaultTarget(_ wire: String, _ op: DeskCatalog.Operation) -> FriendlyNames.ArgumentTarget {
         if op.parameters.contains(where: { $0.name == wire && $0.location == .path }) { return .path }
         if op.parameters.contains(where: { $0.name == wire && $0.location == .query }) { return .query }
+        if op.body?.schema.properties?[wire] != nil { return .body }
+        // As the operation's helpcenter.* binding takes it: not sent, checked where a read can tell.
+        if wire == "helpCenterId", OperationNames.bindings(of: op.id).contains(where: { $0.name.hasPrefix("helpcenter.") }) {
+            return .unused
+        }
         return op.body != nil ? .body : .query
     }
 
@@ -168,7 +177,8 @@ enum ArgumentBinder {
 
     private static func assemble(_ op: DeskCatalog.Operation, calledAs fname: String,
                                  named: [(wire: String, value: JSON, position: Int?)],
-                                 target: (String) -> FriendlyNames.ArgumentTarget) throws -> [PreparedCall] {
+                                 target: (String) -> FriendlyNames.ArgumentTarget,
+                                 declaredQuery: Set<String> = []) throws -> [PreparedCall] {
         var path: [String: String] = [:]
         var query: [String: String] = [:]
         var body: [String: JSON] = [:]
@@ -179,7 +189,7 @@ enum ArgumentBinder {
 
         for (wire, value, position) in named {
             let fail = { (expected: String) in ArgumentError(function: fname, position: position, name: wire, expected: expected) }
-            switch target(wire) {
+            switch wire == UncheckedFields.marker ? .body : target(wire) {
             case .unused:
                 if value == .null { continue }
                 guard let s = scalarString(value), !s.isEmpty && s.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
@@ -192,7 +202,12 @@ enum ArgumentBinder {
                 ids.append(s)
             case .query:
                 if value == .null { continue }
-                query[wire] = try queryValue(value, parameter: op.parameters.first { $0.name == wire && $0.location == .query }, fail: fail)
+                let parameter = op.parameters.first { $0.name == wire && $0.location == .query }
+                if parameter == nil && !declaredQuery.contains(wire) { throw fail(unknownArgument(wire, of: op)) }
+                query[wire] = try queryValue(value, parameter: parameter, fail: fail)
+            case .body where wire == UncheckedFields.marker && (op.body == nil || op.takesFiles):
+                throw ArgumentError(function: fname, position: position, name: "desk.unchecked",
+                                    expected: "\(op.method) \(op.path) takes no JSON body to wrap")
             case .body where fileFields.contains(wire):
                 uploads[wire] = try UploadArgument.parse(value, function: fname, field: wire)
             case .body:
@@ -204,12 +219,14 @@ enum ArgumentBinder {
         }
         try checkRequired(op, calledAs: fname, path: path, query: query)
         var bodyJSON: JSON?
+        var unchecked: [String] = []
         if op.takesFiles {
             try checkUploadForm(op, calledAs: fname, files: uploads, fields: body)
         } else {
-            bodyJSON = try bodyValue(op, calledAs: fname, body: body, named: named)
+            bodyJSON = try bodyValue(op, calledAs: fname, body: body, named: named, unchecked: &unchecked)
         }
         var call = PreparedCall(operation: op, calledAs: fname, path: path, query: query, body: bodyJSON, ids: ids)
+        call.uncheckedFields = unchecked
         call.pendingUploads = uploads
         call.unusedHelpCenterId = unusedHelpCenterId
         return split(call)
@@ -260,26 +277,48 @@ enum ArgumentBinder {
     /// The JSON body checked against the operation's schema; nil when there
     /// is none to send. An error names the argument (and the path inside it).
     private static func bodyValue(_ op: DeskCatalog.Operation, calledAs fname: String, body: [String: JSON],
-                                  named: [(wire: String, value: JSON, position: Int?)]) throws -> JSON? {
+                                  named: [(wire: String, value: JSON, position: Int?)], unchecked: inout [String]) throws -> JSON? {
         guard let b = op.body else {
-            guard body.isEmpty else {
-                let names = body.keys.sorted().joined(separator: ", ")
-                throw ArgumentError(function: fname, name: names, expected: "no such argument for \(op.method) \(op.path)")
+            if let name = body.keys.sorted().first {
+                throw ArgumentError(function: fname, name: name, expected: unknownArgument(name, of: op))
             }
             return nil
         }
         let strict = SpecQuirks.enforcesRequiredBody(op)
         if body.isEmpty && (!b.required || !strict) && (b.schema.requiredProperties.isEmpty || !strict) { return nil }
         do {
-            return try SchemaValidator.check(.object(body), b.schema, requireTopLevel: strict)
+            let checked = try SchemaValidator.check(.object(body), b.schema, requireTopLevel: strict, unchecked: &unchecked)
+            // A body that was only a desk.unchecked{} marker sends nothing.
+            return checked == .object([:]) && body.count == 1 && body[UncheckedFields.marker] != nil ? nil : checked
         } catch let f as SchemaValidator.Failure {
             let field = f.path.split(separator: "/").first.map(String.init) ?? ""
             let position = named.first { $0.wire == field }?.position
             let rest = f.path.split(separator: "/").dropFirst().joined(separator: "/")
+            var expected = f.expected
+            if f.isUnknownField, rest.isEmpty, answersWith(field, op) {
+                expected = "read-only: \(op.id) answers with \(field) but does not take it"
+            }
             throw ArgumentError(function: fname, position: position,
                                 name: field.isEmpty ? nil : (rest.isEmpty ? field : "\(field)/\(rest)"),
-                                expected: f.expected)
+                                expected: expected)
         }
+    }
+
+    /// Whether the operation's success answer has `field` at its top level:
+    /// a field Zoho returns that the request schema does not take is read-only
+    /// (`id`, `createdTime`). Only on the error path (it loads the answers).
+    static func answersWith(_ field: String, _ op: DeskCatalog.Operation) -> Bool {
+        guard let status = op.successCodes.first else { return false }
+        return ResponseSchemas.shared.schema(op.id, status: status)?.properties?[field] != nil
+    }
+
+    /// "no such argument for GET /api/v1/tickets; did you mean limit?": a
+    /// name that is none of the operation's path, query or body names.
+    static func unknownArgument(_ name: String, of op: DeskCatalog.Operation) -> String {
+        let known = op.parameters.filter { $0.location != .header }.map(\.name) + (op.body?.schema.properties?.keys.sorted() ?? [])
+        let base = "no such argument for \(op.method) \(op.path)"
+        if let hint = NameSuggestions(known).hint(for: name) { return "\(base); \(hint)" }
+        return known.isEmpty ? "\(base) (it takes no arguments)" : "\(base) (it takes \(known.prefix(15).joined(separator: ", "))\(known.count > 15 ? ", …" : ""))"
     }
 
     /// A multipart form: every required file given, and nothing else (the

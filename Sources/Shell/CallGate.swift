@@ -183,7 +183,7 @@ public final class CallGate: Sendable {
                                              query: call.query, body: call.body, ids: call.ids, safety: effect.safety,
                                              outcome: outcome, status: nil, errorCode: nil, message: message, durationMs: nil,
                                              rule: effect.rule?.id ?? effect.notifyRule?.id, records: call.records,
-                                             notifies: effect.notifies))
+                                             notifies: effect.notifies, unchecked: call.uncheckedFields))
             return seq
         }
     }
@@ -272,10 +272,14 @@ public final class CallGate: Sendable {
     /// Lua-visible facts about a binding, for pagination helpers (the paging
     /// rules themselves are `PageCursor`'s, see `LuaPaging`).
     func bindingInfo(_ name: String) throws -> JSON {
-        guard let b = FriendlyNames.binding(named: name), Catalog.shared.operation(id: b.operationId) != nil else {
+        guard let b = FriendlyNames.binding(named: name), let op = Catalog.shared.operation(id: b.operationId) else {
             throw HostError("no binding named \(name)")
         }
-        return ["positional": .int(Int64(b.positional.count))]
+        // Which paging arguments the list takes: `from`/`limit` are sent only where they are known.
+        func takes(_ p: String) -> Bool {
+            b.queryNames.contains(p) || op.parameters.contains { $0.name == p && $0.location == .query }
+        }
+        return ["positional": .int(Int64(b.positional.count)), "from": .bool(takes("from")), "limit": .bool(takes("limit"))]
     }
 
     // MARK: - The gate
@@ -342,6 +346,7 @@ public final class CallGate: Sendable {
         o["path"] = .string(concretePath(p.operation.path, p.path))
         o["ids"] = .array(p.ids.map(JSON.string))
         o["dry_run"] = .bool(false)
+        if !p.uncheckedFields.isEmpty { o["unchecked"] = .array(p.uncheckedFields.map(JSON.string)) }
         if !p.uploads.isEmpty, case .object(let fields)? = p.body {
             o["uploads"] = .array(p.operation.fileFields.compactMap { fields[$0]?["upload"] })
         }

@@ -36,6 +36,8 @@ public struct CallRecord: Sendable {
     /// Names of the records the `before` ids point at, where the read
     /// showed them (`assigneeId` → the assignee's name).
     public var beforeNames: [String: String]? = nil
+    /// Body fields sent unchecked through `desk.unchecked{…}` ("/field").
+    public var unchecked: [String] = []
 
     public var json: JSON {
         var o: [String: JSON] = [
@@ -57,6 +59,7 @@ public struct CallRecord: Sendable {
         if let rule { o["rule"] = .string(rule) }
         if notifies { o["notify"] = .bool(true) }
         if let before { o["before"] = .object(before) }
+        if !unchecked.isEmpty { o["unchecked"] = .array(unchecked.map(JSON.string)) }
         if let beforeNames { o["before_names"] = .object(beforeNames.mapValues(JSON.string)) }
         if let outcomes { o["succeeded"] = outcomes.json["succeeded"]; o["failed"] = outcomes.json["failed"] }
         o["records"] = records.map { .int(Int64($0)) } ?? .string("unbounded")

@@ -11,6 +11,10 @@
 ///   N defaults to the run's concurrency (`--concurrency`, profile, edition);
 ///   concurrent work bounded by the org's limiter; results in input order.
 /// - `desk.null`, `desk.array{}` — JSON helpers for bodies.
+/// - `desk.unchecked{…}` — a body table whose fields the spec does not list
+///   are sent anyway (known fields are still checked); audited as such.
+/// - A name that is not there (`desk.tikets`, `desk.tickets.lst`) is an
+///   error with the closest names, not a nil to call.
 func deskLibrarySource(returning which: String) -> String {
     #"""
     local H = ...
@@ -41,7 +45,8 @@ func deskLibrarySource(returning which: String) -> String {
         while true do
           if buffer and i < #buffer then i = i + 1; return buffer[i] end
           if state.done then return nil end
-          opts.from, opts.limit = state.from, state.limit
+          if info.from then opts.from = state.from end
+          if info.limit then opts.limit = state.limit end
           args[info.positional + 1] = opts
           buffer = call(name, unpack(args, 1, info.positional + 1))
           i = 0
@@ -89,7 +94,8 @@ func deskLibrarySource(returning which: String) -> String {
     local api = setmetatable({}, {
       __index = function(_, id)
         local f = api_cache[id]
-        if f == nil and type(id) == "string" and H.has_operation(id) then
+        if f == nil and type(id) == "string" then
+          if not H.has_operation(id) then error(H.missing_name("desk.api", id), 2) end
           f = function(args) return call_api(id, args) end
           api_cache[id] = f
         end
@@ -169,11 +175,31 @@ func deskLibrarySource(returning which: String) -> String {
     desk.null = H.NULL
     desk.array = function(t) return setmetatable(t or {}, H.array_mt) end
     desk.calls = H.calls_made
+    local UNCHECKED = H.unchecked_key()
+    desk.unchecked = function(t)
+      if type(t) ~= "table" then error("bad argument #1 to 'desk.unchecked' (table of body fields expected, got " .. type(t) .. ")", 2) end
+      local fields, names = {}, {}
+      for k, v in pairs(t) do
+        fields[k] = v
+        if type(k) == "string" then names[#names + 1] = k end
+      end
+      fields[UNCHECKED] = setmetatable(names, H.array_mt)
+      return fields
+    end
 
+    -- Every namespace refuses a name it does not have, with the closest
+    -- ones: `desk.tikets.list()` says "did you mean desk.tickets?" instead
+    -- of "attempt to index a nil value".
     local function deep_lock(t, name)
       for k, v in pairs(t) do
         if type(v) == "table" and k ~= "api" then t[k] = deep_lock(v, name .. "." .. k) end
       end
+      setmetatable(t, { __index = function(_, k)
+        if type(k) ~= "string" then return nil end
+        local names = {}
+        for key in pairs(t) do if type(key) == "string" then names[#names + 1] = key end end
+        error(H.missing_name(name, k, names), 2)
+      end })
       return lock(t, name)
     end
     return deep_lock(roots["\#(which)"], "\#(which)")

@@ -33,6 +33,7 @@ extension ExitStatus {
                 if case .object(let o) = value {
                     if o["zdsh_error"] == "denied" { status = .denied }
                     if o["zdsh_error"] == "api" { status = .apiError }
+                    if o["zdsh_error"] == "invalid" { status = .usage }
                     if o["zdsh_error"] == "state" { status = .stateUnwritable }
                 }
             }

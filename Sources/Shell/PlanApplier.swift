@@ -307,7 +307,8 @@ public struct PlanApplier {
         let parts: [PreparedCall]
         do {
             parts = try ArgumentBinder.bind(operation: op, calledAs: OperationNames.preferred(op.id),
-                                            path: match.pathParameters, query: query, body: o["body"])
+                                            path: match.pathParameters, query: query,
+                                            body: recordedBody(o["body"], unchecked: o["unchecked"]))
                 .map { try $0.loadingUploads(from: UploadFiles(roots: uploadRoots)) }
         } catch {
             throw refuse("has arguments \(op.id) does not accept: \(Terminal.visible("\(error)"))")
@@ -327,6 +328,13 @@ public struct PlanApplier {
             throw refuse("is recorded as \(Terminal.visible(o["safety"]?.stringValue ?? "(none)")) but \(op.id) with these arguments is \(effect.safety.rawValue)")
         }
         return call
+    }
+
+    /// A recorded body, with the `desk.unchecked` marks its plan recorded put
+    /// back (the plan is signed, so they are the dry run's own).
+    private func recordedBody(_ body: JSON?, unchecked: JSON?) -> JSON? {
+        guard let body, let paths = unchecked?.arrayValue?.compactMap(\.stringValue), !paths.isEmpty else { return body }
+        return UncheckedFields.reapply(paths, to: body)
     }
 
     /// A recorded query: an object of strings, or nothing.

@@ -59,6 +59,10 @@ struct PlanRenderer {
         }
         var lines = [head]
         lines += changeLines(cs)
+        let unchecked = PlanRoles.unique(cs.flatMap(\.unchecked))
+        if !unchecked.isEmpty {
+            lines.append("      ! unchecked (desk.unchecked, not in Zoho's spec): \(unchecked.map { Terminal.visible($0) }.joined(separator: ", "))")
+        }
         if let note = cs.compactMap(\.message).first { lines.append("      \(Terminal.visible(note))") }
         return lines
     }

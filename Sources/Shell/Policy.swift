@@ -284,7 +284,8 @@ public struct Policy: Sendable, Equatable {
             throw PolicyError("\(flag) '\(p.text)' would name every operation; to grant every destructive operation, say so with --allow-all-destructive")
         }
         if !p.namesSomeOperation {
-            throw PolicyError("\(flag) \(p.text) matches no operation (see zdsh api list)")
+            let hint = OperationNames.hint(for: p.text).map { "; \($0)" } ?? ""
+            throw PolicyError("\(flag) \(p.text) matches no operation\(hint) (see zdsh api list)")
         }
         // A grant reaching destructive operations across resource groups is
         // a net cast too wide to review (`desk.api.*e*`, `desk.*.delete`);

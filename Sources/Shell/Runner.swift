@@ -136,7 +136,8 @@ public struct Runner {
         if let refused = outcome.refused { return refused }
         var status = show(outcome.result, within: run.session.host.resultBudget)
         let calls = run.session.gate.calls
-        if options.dryRun { try writePlan(run, parameters: outcome.parameters, calls: calls) }
+        // A dry run stopped by a call that cannot be sent shows that error, and no plan to apply.
+        if options.dryRun { try writePlan(run, parameters: outcome.parameters, calls: calls, save: status != .usage) }
         status = reportDenied(calls, status: status, runId: outcome.isRunbook ? run.runId : nil)
         status = reportLocalState(run.session.gate, status: status)
         // The summary is for runbooks (their run is registered) and for code
@@ -321,15 +322,18 @@ public struct Runner {
     }
 
     /// A dry run's plan: rendered on stderr, in the JSON report, and saved
-    /// signed when --plan-out names a file.
-    private func writePlan(_ run: Prepared, parameters: JSON, calls: [CallRecord]) throws {
+    /// signed when --plan-out names a file (and `save`: not when the run
+    /// stopped on arguments a call would be refused for).
+    private func writePlan(_ run: Prepared, parameters: JSON, calls: [CallRecord], save: Bool = true) throws {
         var runbookPath: String?
         if case .file(let p) = source { runbookPath = absolute(p) }
         let plan = Plan(id: run.runId, runbook: runbookPath, sha256: run.sha, parameters: parameters, target: target(run.backend),
                         calls: calls.filter { $0.outcome == .planned })
         err(plan.render())
         report.plan = plan.json
-        if let out = options.planOut {
+        if let out = options.planOut, !save {
+            err("zdsh: plan not saved to \(out): the dry run stopped at a call whose arguments would be refused")
+        } else if let out = options.planOut {
             let signed = try PlanSignature.sign(plan.json)
             try Data((signed.encoded(.pretty) + "\n").utf8).write(to: URL(fileURLWithPath: out))
             err("zdsh: plan saved to \(out) — apply it with: zdsh apply \(out)")

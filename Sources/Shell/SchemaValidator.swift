@@ -10,6 +10,8 @@ enum SchemaValidator {
         /// JSON-pointer-like location inside the argument ("" = the argument itself).
         let path: String
         let expected: String
+        /// A field the schema does not list (not a bad value).
+        var isUnknownField = false
     }
 
     private static let regexCache = Mutex<[String: NSRegularExpression]>([:])
@@ -21,6 +23,14 @@ enum SchemaValidator {
     /// Returns the normalised value or throws where it does not fit.
     static func check(_ value: JSON, _ schema: Schema, at path: String = "", depth: Int = 0,
                       requireTopLevel: Bool = true) throws -> JSON {
+        var unchecked: [String] = []
+        return try check(value, schema, at: path, depth: depth, requireTopLevel: requireTopLevel, unchecked: &unchecked)
+    }
+
+    /// As `check`, also listing (as paths) the fields let through unchecked
+    /// because the runbook wrapped their table in `desk.unchecked{…}`.
+    static func check(_ value: JSON, _ schema: Schema, at path: String = "", depth: Int = 0,
+                      requireTopLevel: Bool = true, unchecked: inout [String]) throws -> JSON {
         if depth > 20 { return value }
         var value = value
         let types = Set(schema.types)
@@ -34,7 +44,8 @@ enum SchemaValidator {
             throw Failure(path: path, expected: "\(describe(types)) expected, got \(value.typeName)")
         }
         if let e = schema.enumValues, !e.isEmpty, case .string(let s) = value, !e.contains(s) {
-            throw Failure(path: path, expected: "one of \(e.prefix(12).joined(separator: ", "))\(e.count > 12 ? ", …" : "") expected, got \"\(s.prefix(40))\"")
+            let hint = NameSuggestions(e).hint(for: s).map { "; \($0)" } ?? ""
+            throw Failure(path: path, expected: "one of \(e.prefix(12).joined(separator: ", "))\(e.count > 12 ? ", …" : "") expected, got \"\(s.prefix(40))\"\(hint)")
         }
         switch value {
         case .int, .double:
@@ -46,12 +57,15 @@ enum SchemaValidator {
         case .array(let items):
             if let min = schema.minItems, items.count < min { throw Failure(path: path, expected: "at least \(min) item\(min == 1 ? "" : "s") expected, got \(items.count)") }
             if let itemSchema = schema.items {
-                value = .array(try items.enumerated().map { n, item in
-                    try check(item, itemSchema, at: "\(path)/\(n)", depth: depth + 1)
-                })
+                var checked: [JSON] = []
+                checked.reserveCapacity(items.count)
+                for (n, item) in items.enumerated() {
+                    checked.append(try check(item, itemSchema, at: "\(path)/\(n)", depth: depth + 1, unchecked: &unchecked))
+                }
+                value = .array(checked)
             }
         case .object(let fields):
-            value = try checkObject(fields, schema, at: path, depth: depth, requireTopLevel: requireTopLevel)
+            value = try checkObject(fields, schema, at: path, depth: depth, requireTopLevel: requireTopLevel, unchecked: &unchecked)
         default:
             break
         }
@@ -85,24 +99,52 @@ enum SchemaValidator {
     }
 
     /// An object: required fields present (the top level only when asked),
-    /// known fields checked, unknown ones refused where the spec is strict.
+    /// known fields checked, unknown ones refused where the spec closes the
+    /// object — except Zoho's custom fields (`cf`, `cf_*`) and the fields a
+    /// `desk.unchecked{…}` wrapper names (recorded in `unchecked`). Spec gaps
+    /// (catalog/spec-gaps.tsv) are properties of the catalog's schema.
     private static func checkObject(_ fields: [String: JSON], _ schema: Schema, at path: String, depth: Int,
-                                    requireTopLevel: Bool) throws -> JSON {
+                                    requireTopLevel: Bool, unchecked: inout [String]) throws -> JSON {
         var out = fields
-        for name in schema.requiredProperties where fields[name] == nil
-            && (requireTopLevel || depth > 0) && !SpecQuirks.optionalBody.contains(name) {
-            throw Failure(path: "\(path)/\(name)", expected: "a value is required")
-        }
-        if let props = schema.properties {
-            for (k, v) in fields {
-                if let s = props[k] {
-                    out[k] = try check(v, s, at: "\(path)/\(k)", depth: depth + 1)
-                } else if !schema.additionalProperties && SpecQuirks.rejectUnknownFields {
-                    throw Failure(path: "\(path)/\(k)", expected: "no such field (known: \(props.keys.sorted().prefix(15).joined(separator: ", ")))")
+        let allowed = try UncheckedFields.take(from: &out, at: path)
+        let props = schema.properties ?? [:]
+        var unknown: [String] = []
+        var passed: [String] = []
+        if schema.properties != nil {
+            for k in out.keys where props[k] == nil {
+                if allowed.contains(k) {
+                    passed.append("\(path)/\(k)")
+                } else if !schema.additionalProperties && !isCustomField(k) {
+                    unknown.append(k)
                 }
             }
         }
+        // An unknown name first: "emial" says "did you mean email?" rather than "email is required".
+        // Sorted only off the common path, so the same name is reported every time.
+        if let k = unknown.min() {
+            throw Failure(path: "\(path)/\(k)", expected: unknownField(k, known: props.keys), isUnknownField: true)
+        }
+        for name in schema.requiredProperties where out[name] == nil
+            && (requireTopLevel || depth > 0) && !SpecQuirks.optionalBody.contains(name) {
+            throw Failure(path: "\(path)/\(name)", expected: "a value is required")
+        }
+        for (k, v) in out {
+            if let s = props[k] { out[k] = try check(v, s, at: "\(path)/\(k)", depth: depth + 1, unchecked: &unchecked) }
+        }
+        unchecked += passed.sorted()
         return .object(out)
+    }
+
+    /// Zoho's custom fields: `cf` (a table of them) and `cf_<name>` ones.
+    static func isCustomField(_ name: String) -> Bool { name == "cf" || name.hasPrefix("cf_") }
+
+    /// "no such field; did you mean priority?", or the known fields when nothing is close.
+    static func unknownField(_ name: String, known: Dictionary<String, Schema>.Keys) -> String {
+        if let hint = NameSuggestions(known.sorted()).hint(for: name) {
+            return "no such field; \(hint)"
+        }
+        let names = known.sorted()
+        return "no such field (known: \(names.prefix(15).joined(separator: ", "))\(names.count > 15 ? ", …" : ""))"
     }
 
     static func matchesType(_ value: JSON, _ types: Set<String>) -> Bool {

@@ -40,7 +40,7 @@ public final class Session {
     private func installLibraries() throws {
         let gate = self.gate
         let functions: [String: HostFunction] = [
-            "call": { call in
+            "call": { call in try InvalidArgument.raising {
                 let name = try call.string(1)
                 var args: [JSON] = []
                 if call.count > 1 {
@@ -52,23 +52,25 @@ public final class Session {
                     }
                 }
                 return try gate.callBinding(name, args)
-            },
-            "call_api": { call in
+            } },
+            "call_api": { call in try InvalidArgument.raising {
                 let id = try call.string(1)
                 let table: JSON
                 do { table = try LuaJSONArgument.read(call, 2) } catch let e as LuaJSONArgument.Failure {
                     throw ArgumentError(function: "desk.api.\(id)", position: 1, expected: e.reason)
                 }
                 return try gate.callOperation(id, table)
-            },
-            "request": { call in
+            } },
+            "request": { call in try InvalidArgument.raising {
                 try gate.request(method: try call.string(1), path: try call.string(2), options: try call.json(3))
-            },
+            } },
             "binding_info": { call in .value(try gate.bindingInfo(try call.string(1))) },
             "page_start": LuaPaging.start,
             "concurrency": { _ in .value(.int(Int64(gate.client.options.maxConcurrentCalls))) },
             "page_next": LuaPaging.next,
             "binding_names": { _ in .value(.array(FriendlyNames.all.map { .string($0.name) })) },
+            "missing_name": MissingName.hostFunction,
+            "unchecked_key": { _ in .value(.string(UncheckedFields.marker)) },
             "has_operation": { call in .value(.bool(Catalog.shared.operation(id: try call.string(1)) != nil)) },
             "calls_made": { _ in .value(.array(gate.calls.map(\.json))) },
             "progress": ProgressBar.hostFunction(ProgressBar.standardError()),

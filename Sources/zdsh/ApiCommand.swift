@@ -111,7 +111,8 @@ struct ApiCommand: ParsableCommand {
 
         func run() throws {
             guard let text = ApiHelp.describe(name), let data = ApiHelp.json(name) else {
-                throw ValidationError("no operation or binding named \(Terminal.visible(name)) (try: zdsh api list \(Terminal.visible(String(name.split(separator: ".").last ?? ""))))")
+                let hint = OperationNames.hint(for: name).map { "; \($0)" } ?? ""
+                throw ValidationError("no operation or binding named \(Terminal.visible(name))\(hint) (try: zdsh api list \(Terminal.visible(String(name.split(separator: ".").last ?? ""))))")
             }
             if json { CommandOutput.document(data) } else { print(text) }
         }

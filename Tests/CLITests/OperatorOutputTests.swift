@@ -120,7 +120,7 @@ final class OperatorOutputTests: XCTestCase {
                      "/api/v1/labels/1%1B%5B1A%1B%5B8m%0D%0A%20%20writes%20(1%20call)%3A"]
         for path in paths {
             let r = try zdsh(["eval", "--sim", "--dry-run", "desk.request('DELETE', '\(path)')"])
-            XCTAssertEqual(r.status, 1, r.err)
+            XCTAssertEqual(r.status, 2, r.err)  // invalid arguments (issue 25)
             assertNoTerminalCommands(r.err, "plan")
             let lines = r.err.split(separator: "\n")
             XCTAssertFalse(lines.contains { $0.hasPrefix("  writes") || $0.hasPrefix("Plan") && $0.contains("writes") }, r.err)

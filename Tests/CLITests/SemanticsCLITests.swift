@@ -204,7 +204,7 @@ final class SemanticsCLITests: XCTestCase {
         ])
         for file in ["tb.lua", "rb.lua"] {
             let r = try zdsh(["run", file, "--sim"], in: dir)
-            XCTAssertEqual(r.status, 1, r.err)
+            XCTAssertEqual(r.status, 2, r.err)  // a bad binding argument exits 2 (issue 25)
             XCTAssertTrue(r.err.contains("stack traceback:"), r.err)
             let frames = r.err.split(separator: "\n").filter { $0.hasPrefix("\t") }
             XCTAssertFalse(frames.isEmpty, r.err)

@@ -68,7 +68,7 @@ final class UploadProcessTests: XCTestCase {
         try "extra".write(toFile: other + "/extra.txt", atomically: true, encoding: .utf8)
         let book = try served.write("attach.lua", runbook("extra.txt"))
         let refused = try zdsh(["run", book, "--param", "ticket=\(ticket)"])
-        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertEqual(refused.status, 2, refused.stderr)  // a bad file argument exits 2 (issue 25)
         XCTAssertTrue(refused.stderr.contains("no file 'extra.txt'"), refused.stderr)
         XCTAssertTrue(served.mutating.isEmpty)
         let r = try zdsh(["run", book, "--param", "ticket=\(ticket)", "--files-dir", other])
@@ -86,7 +86,7 @@ final class UploadProcessTests: XCTestCase {
         for path in ["../secret.txt", home + "/secret.txt", "link.txt"] {
             let book = try served.write("book/attach.lua", runbook(path))
             let r = try zdsh(["run", book, "--param", "ticket=\(ticket)"])
-            XCTAssertEqual(r.status, 1, "\(path): \(r.stderr)")
+            XCTAssertEqual(r.status, 2, "\(path): \(r.stderr)")  // invalid arguments exit 2 (issue 25)
             XCTAssertTrue(r.stderr.contains("bad argument 'file' to 'desk.api.createTicketAttachment'"), r.stderr)
             XCTAssertFalse(r.stderr.contains("do-not-send") || r.stdout.contains("do-not-send"))
         }

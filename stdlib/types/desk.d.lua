@@ -755,6 +755,7 @@ function desk.api.createAccountComment(args) end
 ---@field expiryDate? string body
 ---@field isSEOEnabled? boolean body
 ---@field isTemplate? boolean body
+---@field locale string body
 ---@field permalink? string body
 ---@field permission? "AGENTS"|"ALL"|"REGISTEREDUSERS" body
 ---@field seoDescription? string body
@@ -6768,7 +6769,10 @@ function desk.api.updateDefaultOrganizaion(args) end
 
 ---@class desk.api.updateDepartment.args
 ---@field departmentId integer|string path
+---@field description? string body
 ---@field isAssignToTeamEnabled? boolean body
+---@field isVisibleInCustomerPortal? boolean body
+---@field name? string body
 ---@field nameInCustomerPortal? string body
 
 ---PATCH /api/v1/departments/{departmentId} (write)

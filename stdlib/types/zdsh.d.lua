@@ -65,6 +65,14 @@ function desk.parallel(fns, opts) end
 ---@return any
 function desk.request(method, path, opts) end
 
+---A body table whose fields Zoho's spec does not list are sent anyway (fields it lists are still
+---checked). For a field Zoho accepts that catalog/spec-gaps.tsv does not have yet; the call's audit
+---records and plan list the unchecked fields, and grants and effect rules apply as always.
+---@generic T: table
+---@param fields T
+---@return T
+function desk.unchecked(fields) end
+
 ---A Zoho API error as Lua sees it (raised by the bindings; `tostring` gives the message).
 ---@class zdsh.APIError
 ---@field status? integer       HTTP status

@@ -28,7 +28,7 @@ struct Completer {
     ]
 
     /// Names under `desk.` besides the resource namespaces.
-    static let deskExtras = ["api", "request", "each", "parallel", "null", "array", "calls"]
+    static let deskExtras = ["api", "request", "each", "parallel", "null", "array", "unchecked", "calls"]
 
     /// Completions for `word` (the text being completed), given the line so far.
     func complete(word: String, line: String) -> [String] {

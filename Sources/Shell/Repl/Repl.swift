@@ -189,6 +189,7 @@ public final class Repl {
             // `.object`: an error the host raised; a Lua-built look-alike is `.table`.
             if case .object(let o) = value, o["zdsh_error"] == "denied" { error(Terminal.visible(m)); return .denied }
             if case .object(let o) = value, o["zdsh_error"] == "api" { error(Terminal.visible(m)); return .apiError }
+            if case .object(let o) = value, o["zdsh_error"] == "invalid" { error(Terminal.visible(m)); return .usage }
             error(Terminal.visible(m)); return .luaError
         case .limit(let kind, let m):
             error(kind == .interrupt ? "interrupted" : "stopped: \(Terminal.visible(m))")
