@@ -34,6 +34,9 @@ public struct CallRecord: Sendable {
     /// Names of the records the `before` ids point at, where the read
     /// showed them (`assigneeId` → the assignee's name).
     public var beforeNames: [String: String]? = nil
+    /// A dry run's mass action (`ids` in the body): per id it could read,
+    /// the current value of each field the action sets on that record.
+    public var beforeById: [String: [String: JSON]]? = nil
 
     public var json: JSON {
         var o: [String: JSON] = [
@@ -55,6 +58,7 @@ public struct CallRecord: Sendable {
         if let rule { o["rule"] = .string(rule) }
         if let before { o["before"] = .object(before) }
         if let beforeNames { o["before_names"] = .object(beforeNames.mapValues(JSON.string)) }
+        if let beforeById { o["before_by_id"] = .object(beforeById.mapValues { .object($0) }) }
         if let outcomes { o["succeeded"] = outcomes.json["succeeded"]; o["failed"] = outcomes.json["failed"] }
         o["records"] = records.map { .int(Int64($0)) } ?? .string("unbounded")
         return .object(o)

@@ -6,6 +6,10 @@ public enum ExitStatus: Int32, Sendable {
     case denied = 3
     case limit = 4
     case apiError = 5
+    /// A plan the world drifted from since it was made, or one too old.
+    case stalePlan = 6
+    /// zdsh's own state (journal, locks) cannot be written.
+    case stateUnwritable = 7
     /// Stopped by Ctrl-C (128 + SIGINT), after its summary and resume hint.
     case interrupted = 130
     /// Stopped by SIGTERM (128 + SIGTERM), likewise.
