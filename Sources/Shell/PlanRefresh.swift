@@ -21,20 +21,27 @@ public struct PlanRefresh {
         return base + ".refreshed.json"
     }
 
-    /// Makes the new plan; answers its path, or the status the dry run (or the refusal) ended with.
-    public func makePlan() async -> Result<String, ExitStatus> {
+    public enum Outcome {
+        /// The new plan's path.
+        case plan(String)
+        /// The dry run (or the refusal to run it) ended with this status.
+        case failed(ExitStatus)
+    }
+
+    /// Makes the new plan.
+    public func makePlan() async -> Outcome {
         let plan: [String: JSON]
         do { plan = try readSigned() } catch {
             Terminal.error("zdsh: cannot refresh \(Terminal.visible(planPath)): \(error); nothing was sent")
-            return .failure(error is UsageError ? .usage : .denied)
+            return .failed(error is UsageError ? .usage : .denied)
         }
         guard let runbook = plan["runbook"]?.stringValue, runbook.hasPrefix("/") else {
             Terminal.error("zdsh: cannot refresh \(Terminal.visible(planPath)): it was made by eval, not a runbook; run the code again with --dry-run; nothing was sent")
-            return .failure(.usage)
+            return .failed(.usage)
         }
         guard let target = PlanTarget(json: plan["target"]) else {
             Terminal.error("zdsh: cannot refresh \(Terminal.visible(planPath)): it names no target; nothing was sent")
-            return .failure(.denied)
+            return .failed(.denied)
         }
         var dry = options
         dry.dryRun = true
@@ -47,7 +54,7 @@ public struct PlanRefresh {
         dry.org = target.org
         Terminal.error("zdsh: refreshing \(Terminal.visible(planPath)): a new dry run of \(Terminal.visible(runbook)) against \(target.described)")
         let status = await Runner(.file(runbook), options: dry).run()
-        return status == .ok ? .success(dry.planOut!) : .failure(status)
+        return status == .ok ? .plan(dry.planOut!) : .failed(status)
     }
 
     /// The plan, refused unless this user's key signed it (a refresh runs the

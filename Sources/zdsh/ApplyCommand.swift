@@ -54,8 +54,8 @@ struct ApplyCommand: AsyncParsableCommand {
         var path = plan
         if refresh {
             switch await PlanRefresh(planPath: plan, options: options).makePlan() {
-            case .success(let refreshed): path = refreshed
-            case .failure(let status): throw ExitCode(status.rawValue)
+            case .plan(let refreshed): path = refreshed
+            case .failed(let status): throw ExitCode(status.rawValue)
             }
             // The refreshed plan carries the parameters it was made with.
             options.parameters = [:]

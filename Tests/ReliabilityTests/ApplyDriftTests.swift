@@ -1,3 +1,4 @@
+import DeskCore
 import DeskSim
 import Foundation
 import JSONValue
@@ -49,6 +50,7 @@ final class ApplyDriftTests: XCTestCase {
             return runbook {
               name = "reassign",
               params = { from = { type = "id", required = true }, to = { type = "id", required = true } },
+              writes = { "desk.tickets.update" },
               main = function(p)
                 local n = 0
                 for t in desk.tickets.each {} do
@@ -101,7 +103,7 @@ final class ApplyDriftTests: XCTestCase {
         // --json: the error document says stale plan.
         let json = try zdsh(["apply", plan, "--yes", "--json"])
         XCTAssertEqual(json.status, 6)
-        XCTAssertTrue(json.stdout.contains("changed since it was made"), json.stdout)
+        XCTAssertTrue((json.stdout + json.stderr).contains("\"code\":6"), json.stdout + json.stderr)
         XCTAssertTrue(mutating.isEmpty)
     }
 
