@@ -23,7 +23,9 @@ package final class PlanLock: Sendable {
     package struct Held: Error, CustomStringConvertible {
         package let holder: String?
         package var description: String {
-            "another zdsh\(holder.map { " (pid \($0))" } ?? "") is applying this plan right now"
+            // The same pid: another call of this process (the MCP server's) holds it.
+            if holder == String(getpid()) { return "another apply_plan call of this server is applying this plan right now" }
+            return "another zdsh\(holder.map { " (pid \($0))" } ?? "") is applying this plan right now"
         }
     }
 

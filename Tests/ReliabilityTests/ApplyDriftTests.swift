@@ -123,6 +123,23 @@ final class ApplyDriftTests: XCTestCase {
         XCTAssertTrue(mutating.isEmpty)
     }
 
+    /// A record deleted since the plan is drift too; one already changed to
+    /// the planned value is not (sending it again overwrites nothing).
+    func testADeletedRecordIsDriftAndOneAlreadyAtThePlannedValueIsNot() throws {
+        let tickets = samsTickets
+        let plan = try reassignmentPlan()
+        XCTAssertEqual(try zdsh(["eval", "desk.tickets.update('\(tickets[0])', { assigneeId = '\(Self.priya)' })"]).status, 0)
+        let trashed = try zdsh(["eval", "--yes", "--allow", "desk.tickets.move_to_trash", "desk.tickets.move_to_trash({'\(tickets[3])'})"])
+        XCTAssertEqual(trashed.status, 0, trashed.stderr)
+        sim.clearRequestLog()
+        let r = try zdsh(["apply", plan, "--yes"])
+        XCTAssertEqual(r.status, 6, r.stderr)
+        XCTAssertTrue(r.stderr.contains("record \(tickets[3]): the record: plan (exists) → now (gone)"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("record \(tickets[0])"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("1 field of 1 record changed"), r.stderr)
+        XCTAssertTrue(mutating.isEmpty, "\(mutating)")
+    }
+
     func testApplyWithoutDriftShowsTheDryRunsFieldChangesAndAppliesOnce() throws {
         let tickets = samsTickets
         let plan = try reassignmentPlan()
@@ -219,6 +236,7 @@ final class ApplyDriftTests: XCTestCase {
         let ids = Array(samsTickets.prefix(2)).map { "'\($0)'" }.joined(separator: ", ")
         let (plan, dry) = try self.plan("close", "desk.tickets.close({\(ids)})", writes: ["desk.tickets.close"])
         XCTAssertEqual(dry.status, 0, dry.stderr)
+        XCTAssertTrue(dry.stderr.contains("drift not checked: the spec has no GET for these records"), dry.stderr)
         sim.clearRequestLog()
         let r = try zdsh(["apply", plan, "--yes"])
         XCTAssertEqual(r.status, 0, r.stderr)
