@@ -19,9 +19,18 @@ extension DriftRead {
                 : "the dry run could not read the record"
             return Coverage(unchecked: why)
         }
-        let id = pathId(p) ?? concretePath(p.operation.path, p.path)
-        return Coverage(watches: [Watch(call: index, record: id, read: read, expected: before,
-                                        planned: body.filter { before[$0.key] != nil })])
+        return Coverage(watches: [Watch(call: index, record: pathId(p) ?? concretePath(p.operation.path, p.path), read: read,
+                                        expected: before, planned: body.filter { before[$0.key] != nil })])
+    }
+
+    /// A watch on the record a one-record update (`p`) changes: it must
+    /// still hold `expected`; a field already at what `p` sets is no drift.
+    /// Nil when the catalog has no GET for that record. (How `zdsh undo`
+    /// checks that nobody changed a record since an apply set it.)
+    package static func watch(call index: Int, update p: PreparedCall, expecting expected: [String: JSON]) -> Watch? {
+        guard let read = RecordRead.ofUpdate(p), case .object(let body)? = p.body else { return nil }
+        return Watch(call: index, record: pathId(p) ?? concretePath(p.operation.path, p.path), read: read,
+                     expected: expected, planned: body.filter { expected[$0.key] != nil })
     }
 
     private static func massCoverage(call index: Int, _ p: PreparedCall, ids: [String], fields: [String: JSON],
