@@ -65,7 +65,7 @@ enum ToolResults {
         case .limit: return "limit"
         case .apiError: return "api_error"
         case .stalePlan: return "stale_plan"
-        case .stateUnwritable: return "state_unwritable"
+        case .stateUnwritable: return "local_state_unwritable"
         case .interrupted, .terminated: return "interrupted"
         }
     }

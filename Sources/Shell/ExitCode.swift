@@ -8,7 +8,7 @@ public enum ExitStatus: Int32, Sendable {
     case apiError = 5
     /// A plan the world drifted from since it was made, or one too old.
     case stalePlan = 6
-    /// zdsh's own state (journal, locks) cannot be written.
+    /// zdsh's own state (audit log, journal, run registry, plan locks) cannot be written.
     case stateUnwritable = 7
     /// Stopped by Ctrl-C (128 + SIGINT), after its summary and resume hint.
     case interrupted = 130
@@ -35,6 +35,7 @@ extension ExitStatus {
                 if case .object(let o) = value {
                     if o["zdsh_error"] == "denied" { status = .denied }
                     if o["zdsh_error"] == "api" { status = .apiError }
+                    if o["zdsh_error"] == "state" { status = .stateUnwritable }
                 }
             }
         }

@@ -39,10 +39,12 @@ package final class PlanLock: Sendable {
     /// second apply of the same plan has nothing to do but say so).
     package init(planId: String, journal: String = Journal.defaultPath()) throws {
         path = Self.path(planId: planId, journal: journal)
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        do {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch { throw LocalStateError("plan lock folder", error) }
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw LocalStateError("cannot open the plan lock \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw LocalStateError("plan lock \(path)", reason: String(cString: strerror(errno))) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let holder = String(data: FileManager.default.contents(atPath: path) ?? Data(), encoding: .utf8)?
                 .trimmingCharacters(in: .whitespacesAndNewlines)
@@ -61,8 +63,3 @@ package final class PlanLock: Sendable {
     }
 }
 
-/// zdsh's own state folder cannot be written (exit 7).
-package struct LocalStateError: Error, CustomStringConvertible {
-    package let description: String
-    package init(_ description: String) { self.description = description }
-}

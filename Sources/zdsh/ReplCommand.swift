@@ -22,11 +22,7 @@ struct ReplCommand: AsyncParsableCommand {
         do {
             let policy = try Policy.fromCommandLine(allow: target.grants.allow, deny: target.grants.deny, file: target.grants.policy,
                                                     allowAllDestructive: target.grants.allowAllDestructive)
-            if target.desk.fixture != nil && !target.desk.sim { throw ValidationError("--fixture needs --sim") }
-            let backend = target.desk.sim
-                ? try Backend.simulator(fixture: target.desk.fixture, verbose: target.verbose, concurrency: target.concurrency)
-                : try await Backend.profile(target.desk.profile, orgId: target.desk.org, endpoints: target.endpoints.value, verbose: target.verbose,
-                                            concurrency: target.concurrency)
+            let backend = try await target.backendChoice.connect()
             var settings = CallGate.Settings()
             settings.dryRun = target.dryRun
             settings.maxCalls = target.maxCalls
@@ -37,9 +33,9 @@ struct ReplCommand: AsyncParsableCommand {
             options.auditPath = target.audit
             options.json = target.json
             options.askBeforeDestructive = !target.yes
+            options.filesDirs = sandbox.filesDir
             // Handed to the REPL's own thread below and used only there from then on.
             nonisolated(unsafe) let repl = try Repl(backend: backend, policy: policy, settings: settings, options: options)
-            repl.gate.uploadRoots = sandbox.filesDir
             // The loop blocks on terminal reads: give it its own thread rather
             // than hold one of the few cooperative ones the API calls need.
             let status: ExitStatus = await withCheckedContinuation { done in
