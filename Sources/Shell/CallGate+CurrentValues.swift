@@ -26,17 +26,8 @@ struct CurrentValuesRead: Sendable {
 
     /// The read to make for a planned write, nil when none applies.
     static func readCall(for call: GatedCall) -> PreparedCall? {
-        guard call.effect.safety == .write, !call.uncatalogued, call.parts.count == 1,
-              let p = call.parts.first, p.uploads.isEmpty,
-              ["PATCH", "PUT"].contains(p.operation.method),
-              let last = p.operation.path.split(separator: "/").last, last.hasPrefix("{"),
-              case .object(let body)? = p.body, !body.isEmpty,
-              let match = Catalog.shared.match(method: "GET", path: concretePath(p.operation.path, p.path)),
-              shape(of: match.operation.path) == shape(of: p.operation.path) else { return nil }
-        let get = match.operation
-        guard get.safety == .read, !get.parameters.contains(where: { $0.location != .path && $0.required }) else { return nil }
-        return PreparedCall(operation: get, calledAs: OperationNames.preferred(get.id), path: match.pathParameters,
-                            query: includes(get, for: Array(body.keys)), body: nil, ids: [])
+        guard call.effect.safety == .write, call.parts.count == 1, let p = call.parts.first else { return nil }
+        return RecordRead.ofUpdate(p)
     }
 
     /// A template with its placeholders unnamed: the GET of a record may name

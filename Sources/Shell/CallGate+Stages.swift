@@ -172,6 +172,12 @@ extension CallGate {
             return seq
         }
         let value = placeholder(call.parts)
+        if read == nil, let reader = massCurrentValuesRead(for: call, plannedSequence: sequences[0]) {
+            return .suspend {
+                await reader.run()
+                return [value]
+            }
+        }
         guard let read, case .object(let body)? = call.first.body else { return .values([value]) }
         let reader = CurrentValuesRead(read: read.read, fields: body.filter { !PlanRoles.isIdList($0.key, $0.value) },
                                        readSequence: read.sequence, plannedSequence: sequences[0], gate: self, client: client)

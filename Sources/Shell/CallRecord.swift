@@ -38,6 +38,9 @@ public struct CallRecord: Sendable {
     public var beforeNames: [String: String]? = nil
     /// Body fields sent unchecked through `desk.unchecked{…}` ("/field").
     public var unchecked: [String] = []
+    /// A dry run's mass action (`ids` in the body): per id it could read,
+    /// the current value of each field the action sets on that record.
+    public var beforeById: [String: [String: JSON]]? = nil
 
     public var json: JSON {
         var o: [String: JSON] = [
@@ -61,6 +64,7 @@ public struct CallRecord: Sendable {
         if let before { o["before"] = .object(before) }
         if !unchecked.isEmpty { o["unchecked"] = .array(unchecked.map(JSON.string)) }
         if let beforeNames { o["before_names"] = .object(beforeNames.mapValues(JSON.string)) }
+        if let beforeById { o["before_by_id"] = .object(beforeById.mapValues { .object($0) }) }
         if let outcomes { o["succeeded"] = outcomes.json["succeeded"]; o["failed"] = outcomes.json["failed"] }
         o["records"] = records.map { .int(Int64($0)) } ?? .string("unbounded")
         return .object(o)

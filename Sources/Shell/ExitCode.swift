@@ -6,7 +6,9 @@ public enum ExitStatus: Int32, Sendable {
     case denied = 3
     case limit = 4
     case apiError = 5
-    /// zdsh's own state (audit log, journal, run registry) cannot be written.
+    /// A plan the world drifted from since it was made, or one too old.
+    case stalePlan = 6
+    /// zdsh's own state (audit log, journal, run registry, plan locks) cannot be written.
     case stateUnwritable = 7
     /// Stopped by Ctrl-C (128 + SIGINT), after its summary and resume hint.
     case interrupted = 130

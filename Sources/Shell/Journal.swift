@@ -275,6 +275,10 @@ enum JournalDatabase {
                 CREATE INDEX partial_run ON partial(run_id);
                 """)
         }
+        migrator.registerMigration("v4-applies") { db in
+            // An apply's row names the dry run whose plan it applied.
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN planned_run TEXT")
+        }
         return migrator
     }
 }

@@ -16,6 +16,8 @@ public struct PlanApplier {
     public var options: Runner.Options
     /// Re-apply a plan that was already applied completely.
     public var force = false
+    /// Plans older than this are refused as stale (exit 6): `--max-plan-age`.
+    public var maxPlanAge: TimeInterval = PlanAge.defaultMaximum
     /// The connection to send through when the caller already holds one
     /// (the MCP server's simulator, whose state outlives one apply); nil:
     /// made from the plan's target. The target is checked either way.
@@ -52,7 +54,7 @@ public struct PlanApplier {
                 status = refusal.status
                 message = "zdsh: refusing to apply \(Terminal.visible(planPath)): \(refusal.reason); nothing was sent"
             case is UsageError, is PolicyError: status = .usage
-            case is DeskError: status = .apiError
+            case is DeskError, is DriftRead.Unreadable: status = .apiError
             case is LocalStateError: status = .stateUnwritable
             default: status = .luaError
             }
@@ -62,15 +64,18 @@ public struct PlanApplier {
         }
     }
 
-    struct PlanRefusal: Error {
+    struct PlanRefusal: Error, CustomStringConvertible {
         let reason: String
         var status: ExitStatus = .denied
+        var description: String { reason }
     }
 
-    /// One planned call, as apply re-derived it.
+    /// One planned call, as apply re-derived it, with what the plan
+    /// recorded of it (its `before` values).
     struct Step {
         let index: Int
         let call: PreparedCall
+        let recorded: [String: JSON]
     }
 
     /// A plan file read and its signature checked.
@@ -91,6 +96,7 @@ public struct PlanApplier {
 
     private func applyThrowing() async throws -> ExitStatus {
         let plan = try loadPlan()
+        try PlanAge.check(plan.fields["created"], maximum: maxPlanAge)
         let runbook = try checkRunbook(plan)
         // The target: the plan's own, unless the command line names one — which must agree.
         guard let target = PlanTarget(json: plan.fields["target"]) else { throw PlanRefusal(reason: "it names no target") }
@@ -105,6 +111,9 @@ public struct PlanApplier {
         let uploadRoots = (runbook.map { [SessionRecipe.folder(of: $0.path)] } ?? []) + options.filesDirs
         let steps = try derive(plan.calls, policy: policy, uploadRoots: uploadRoots)
 
+        // From here to the last journalled call, no other apply of this plan runs (PlanLock).
+        let lock = try takeLock(plan)
+        defer { withExtendedLifetime(lock) {} }
         let journal = try Journal(path: Journal.defaultPath(), runId: plan.runId, resuming: false)
         let done = try journal.completedKeys()
         if done.contains("complete") && !force {
@@ -113,18 +122,47 @@ public struct PlanApplier {
         let pending = force && done.contains("complete") ? steps : steps.filter { !done.contains("call \($0.index)") }
 
         let backend = try await connect(target)
-        let picture = summary(pending, of: steps.count, target: target, runbook: runbook?.path)
+        let check = DriftCheck(steps: pending, read: DriftRead(client: backend.client))
+        try await check.run()
+        let picture = view(pending, of: steps.count, target: target, runbook: runbook?.path, drift: check)
         progress(picture)
         if pending.isEmpty { return .ok }
-        try await confirmSending(pending, picture: picture)
+        if try await confirmSending(pending, picture: picture) {
+            // Time passed at the prompt: the records are read again just before sending.
+            try await check.run()
+        }
+        return try await send(plan, pending, of: steps.count, backend: backend, target: target, runbook: runbook, journal: journal)
+    }
 
+    /// Sends the pending calls as one run registered in `zdsh runs`.
+    private func send(_ plan: LoadedPlan, _ pending: [Step], of total: Int, backend: Backend, target: PlanTarget,
+                      runbook: CheckedRunbook?, journal: Journal) async throws -> ExitStatus {
         let context = auditContext(plan, backend: backend, target: target, runbook: runbook?.path)
         let audit = try self.audit ?? AuditLog(path: options.auditPath ?? (target.simulator ? AuditLog.simulatorPath() : AuditLog.defaultPath()))
-        let sent = try await send(pending, through: backend, audit: audit, context: context, journal: journal)
+        let registry = try? RunRegistry(path: Journal.defaultPath())
+        try? registry?.startApply(id: plan.runId, plannedRun: plan.id, runbook: runbook?.path ?? "(eval)",
+                                  sha256: plan.fields["sha256"]?.stringValue ?? "", parameters: plan.fields["parameters"] ?? .object([:]),
+                                  profile: backend.profile, org: backend.orgId, simulator: target.simulator)
+        let sent: Int
+        do {
+            sent = try await send(pending, through: backend, audit: audit, context: context, journal: journal)
+        } catch {
+            registry?.finish(id: plan.runId, state: .failed, summary: "applied part of plan \(plan.id): \(error)")
+            throw error
+        }
         try await journal.markCompleted(key: "complete")
         progress("zdsh: applied \(sent) call\(sent == 1 ? "" : "s")")
-        report.summary = ["plan": .string(plan.id), "calls": .int(Int64(steps.count)), "applied": .int(Int64(sent))]
+        registry?.finish(id: plan.runId, state: .complete, summary: "applied \(sent) of \(total) calls of plan \(plan.id)")
+        report.summary = ["plan": .string(plan.id), "calls": .int(Int64(total)), "applied": .int(Int64(sent)),
+                          "run_id": .string(plan.runId)]
         return .ok
+    }
+
+    /// The plan's lock, or a refusal naming who holds it.
+    private func takeLock(_ plan: LoadedPlan) throws -> PlanLock {
+        do { return try PlanLock(planId: plan.id) } catch let held as PlanLock.Held {
+            throw PlanRefusal(reason: "\(held) (a plan applies once)", status: .usage)
+        }
     }
 
     /// Reads the plan, checks its shape and its signature.
@@ -181,17 +219,20 @@ public struct PlanApplier {
         return backend
     }
 
-    /// The caller's confirmation, --yes, or a y/N prompt on a terminal.
-    private func confirmSending(_ pending: [Step], picture: String) async throws {
+    /// The caller's confirmation, --yes, or a y/N prompt on a terminal;
+    /// answers whether someone was asked (time may have passed).
+    private func confirmSending(_ pending: [Step], picture: String) async throws -> Bool {
         if let confirm {
             let destructive = pending.contains { $0.call.effect.safety == .destructive }
             guard await confirm(picture, destructive) else { throw PlanRefusal(reason: "not confirmed") }
-        } else if !options.yes {
-            guard options.interactive else { throw PlanRefusal(reason: "no terminal to confirm on; pass --yes") }
-            Terminal.prompt("Apply these \(pending.count) call\(pending.count == 1 ? "" : "s")? [y/N] ")
-            let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-            guard answer == "y" || answer == "yes" else { throw PlanRefusal(reason: "not confirmed") }
+            return destructive
         }
+        if options.yes { return false }
+        guard options.interactive else { throw PlanRefusal(reason: "no terminal to confirm on; pass --yes") }
+        Terminal.prompt("Apply these \(pending.count) call\(pending.count == 1 ? "" : "s")? [y/N] ")
+        let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        guard answer == "y" || answer == "yes" else { throw PlanRefusal(reason: "not confirmed") }
+        return true
     }
 
     /// The fields every audit record of this apply carries.
@@ -251,133 +292,6 @@ public struct PlanApplier {
         if let fixture = options.fixture, absolute(fixture) != target.fixture {
             throw PlanRefusal(reason: "it was made for \(target.described), not fixture \(Terminal.visible(fixture))", status: .usage)
         }
-    }
-
-    /// Every recorded call, derived again from method + path and checked;
-    /// throws on the first that disagrees or is not allowed.
-    func derive(_ calls: [JSON], policy: Policy, uploadRoots: [String] = []) throws -> [Step] {
-        var steps: [Step] = []
-        var destructiveRecords = 0
-        for (n, c) in calls.enumerated() {
-            let index = n + 1
-            let call = try rederive(c, index: index, uploadRoots: uploadRoots)
-            let op = call.operation
-            // Every class: a deny refuses writes too, notify calls need their grant.
-            let decision = policy.decide(call: op.id, calledAs: OperationNames.preferred(op.id), effect: call.effect)
-            if let (reason, remedy) = decision.refusal {
-                throw PlanRefusal(reason: "call \(index) (\(op.id) \(call.ids.prefix(5).joined(separator: ", "))) is denied: \(reason); to allow it: \(remedy)")
-            }
-            guard call.effect.safety == .destructive else {
-                steps.append(Step(index: index, call: call))
-                continue
-            }
-            if let records = call.records {
-                destructiveRecords += records
-                if destructiveRecords > options.maxDestructive {
-                    throw PlanRefusal(reason: "its destructive calls affect more than \(options.maxDestructive) records (raise the cap with --max-destructive)")
-                }
-            } else if !options.allowUnbounded {
-                throw PlanRefusal(reason: "call \(index) (\(op.id)) affects an unbounded set of records; allow it with --allow-unbounded")
-            }
-            steps.append(Step(index: index, call: call))
-        }
-        return steps
-    }
-
-    /// One recorded call derived again from its method and path through the
-    /// catalog, its arguments bound as a live call binds them, and its
-    /// recorded operation, ids and safety checked against what it really is.
-    private func rederive(_ recorded: JSON, index: Int, uploadRoots: [String]) throws -> PreparedCall {
-        func refuse(_ why: String) -> PlanRefusal { PlanRefusal(reason: "call \(index) \(why)") }
-        guard case .object(let o) = recorded, let method = o["method"]?.stringValue, let path = o["path"]?.stringValue else {
-            throw refuse("has no method and path")
-        }
-        guard ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(method) else { throw refuse("has an unknown method \(Terminal.visible(method))") }
-        guard path.hasPrefix("/"), !path.contains("?"), !path.contains(where: { $0.isWhitespace }) else {
-            throw refuse("has a malformed path \(Terminal.visible(path))")
-        }
-        guard let match = Catalog.shared.match(method: method, path: path) else {
-            throw refuse("(\(method) \(Terminal.visible(path))) resolves to no Zoho Desk operation; plans may only hold catalog operations")
-        }
-        let op = match.operation
-        guard o["operation"]?.stringValue == op.id else {
-            throw refuse("claims operation \(Terminal.visible(o["operation"]?.stringValue ?? "(none)")) but \(method) \(Terminal.visible(path)) is \(op.id)")
-        }
-        let query = try recordedQuery(o["query"], refuse: refuse)
-        let parts: [PreparedCall]
-        do {
-            parts = try ArgumentBinder.bind(operation: op, calledAs: OperationNames.preferred(op.id),
-                                            path: match.pathParameters, query: query,
-                                            body: recordedBody(o["body"], unchecked: o["unchecked"]))
-                .map { try $0.loadingUploads(from: UploadFiles(roots: uploadRoots)) }
-        } catch {
-            throw refuse("has arguments \(op.id) does not accept: \(Terminal.visible("\(error)"))")
-        }
-        guard parts.count == 1, let call = parts.first else {
-            throw refuse("holds more ids than one \(op.id) request accepts")
-        }
-        let recordedIds = o["ids"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        if recordedIds.sorted() != call.ids.sorted() {
-            throw refuse("lists ids \(Terminal.visible(recordedIds.joined(separator: ","))) but its path and body name \(call.ids.joined(separator: ","))")
-        }
-        let effect = call.effect
-        if effect.safety == .read {
-            throw refuse("is a read (\(op.id)); plans hold only writes")
-        }
-        if o["safety"]?.stringValue != effect.safety.rawValue {
-            throw refuse("is recorded as \(Terminal.visible(o["safety"]?.stringValue ?? "(none)")) but \(op.id) with these arguments is \(effect.safety.rawValue)")
-        }
-        return call
-    }
-
-    /// A recorded body, with the `desk.unchecked` marks its plan recorded put
-    /// back (the plan is signed, so they are the dry run's own).
-    private func recordedBody(_ body: JSON?, unchecked: JSON?) -> JSON? {
-        guard let body, let paths = unchecked?.arrayValue?.compactMap(\.stringValue), !paths.isEmpty else { return body }
-        return UncheckedFields.reapply(paths, to: body)
-    }
-
-    /// A recorded query: an object of strings, or nothing.
-    private func recordedQuery(_ value: JSON?, refuse: (String) -> PlanRefusal) throws -> [String: String] {
-        var query: [String: String] = [:]
-        switch value {
-        case nil, .null?: break
-        case .object(let q)?:
-            for (k, v) in q {
-                guard let s = v.stringValue else { throw refuse("has a query value for \(Terminal.visible(k)) that is not a string") }
-                query[k] = s
-            }
-        default: throw refuse("has a query that is not an object")
-        }
-        return query
-    }
-
-    /// What is about to happen, from the re-derived calls (never from the
-    /// plan's own text): the target said plainly, destructive calls first.
-    private func summary(_ pending: [Step], of total: Int, target: PlanTarget, runbook: String?) -> String {
-        var lines = ["Plan \(Terminal.visible(planPath))" + (runbook.map { " from \(Terminal.visible($0))" } ?? "") + " → \(target.described)"]
-        if pending.count < total { lines.append("  \(total - pending.count) of \(total) calls were applied before; \(pending.count) remain") }
-        if pending.isEmpty { lines.append("  nothing left to apply"); return lines.joined(separator: "\n") }
-        for safety in [Safety.destructive, .write] {
-            let group = pending.filter { $0.call.effect.safety == safety }
-            guard !group.isEmpty else { continue }
-            lines.append("  \(safety == .destructive ? "DESTRUCTIVE" : "writes") (\(group.count)):")
-            for s in group.prefix(50) {
-                let c = s.call
-                let path = concretePath(c.operation.path, c.path)
-                // Ids by role, as the dry run showed them: "label: 77; users: 5, 6".
-                var byRole = PlanRoles.ids(of: [(path: path, body: c.body)], template: c.operation.path)
-                if byRole.isEmpty && !c.ids.isEmpty { byRole = [(role: "ids", ids: c.ids)] }
-                let roles = byRole.map {
-                    "\(Terminal.visible($0.role)): " + $0.ids.prefix(10).map { Terminal.visible($0) }.joined(separator: ", ")
-                        + ($0.ids.count > 10 ? ", … \($0.ids.count) ids" : "")
-                }
-                lines.append("    \(s.index). \(OperationNames.preferred(c.operation.id))  \(c.operation.method) \(Terminal.visible(path))"
-                             + (roles.isEmpty ? "" : "  " + roles.joined(separator: "; ")) + (c.effect.rule.map { "  [rule \($0.id)]" } ?? ""))
-            }
-            if group.count > 50 { lines.append("    … \(group.count - 50) more") }
-        }
-        return lines.joined(separator: "\n")
     }
 }
 

@@ -19,10 +19,12 @@ struct PlanRenderer {
     var maxIds = 20
     /// Fields shown per operation before the rest is counted.
     var maxFields = 12
+    /// The first line (apply shows the same view under its own title).
+    var title = "Plan (dry run — nothing was sent):"
 
     func render() -> String {
         if calls.isEmpty { return "Plan: no write or destructive calls." }
-        var lines = ["Plan (dry run — nothing was sent):"]
+        var lines = [title]
         // Notify calls apart: what reaches people outside the org is read on its own.
         let groups: [(String, [CallRecord])] = [
             ("DESTRUCTIVE", calls.filter { $0.safety == .destructive }),
@@ -74,11 +76,21 @@ struct PlanRenderer {
     func changeLines(_ cs: [CallRecord]) -> [String] {
         var changes: [String: [FieldChange]] = [:]
         var unchanged = Set<String>()
+        func add(_ k: String, _ change: FieldChange) {
+            if change.isNoOp { unchanged.insert(k) } else { changes[k, default: []].append(change) }
+        }
         for c in cs {
+            // A mass action: what it sets on each record it lists, before → after per record read.
+            if let fields = RecordRead.massFields(c.body), let ids = RecordRead.massIds(c.body) {
+                for (k, v) in fields {
+                    guard let byId = c.beforeById else { add(k, FieldChange(before: nil, name: nil, after: v)); continue }
+                    for id in PlanRoles.unique(ids) { add(k, FieldChange(before: byId[id]?[k], name: nil, after: v)) }
+                }
+                continue
+            }
             guard case .object(let body)? = c.body else { continue }
             for (k, v) in body where !PlanRoles.isIdList(k, v) {
-                let change = FieldChange(before: c.before?[k], name: c.beforeNames?[k], after: v)
-                if change.isNoOp { unchanged.insert(k) } else { changes[k, default: []].append(change) }
+                add(k, FieldChange(before: c.before?[k], name: c.beforeNames?[k], after: v))
             }
         }
         if changes.isEmpty && !unchanged.isEmpty { return ["      (no change)"] }

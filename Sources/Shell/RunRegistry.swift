@@ -25,6 +25,8 @@ public final class RunRegistry: Sendable {
         public let state: State
         public let pid: Int32
         public let summary: String?
+        /// For an apply: the run id of the dry run whose plan it applied.
+        public let plannedRun: String?
 
         /// A run recorded as running whose process is gone was killed.
         public var effectiveState: String {
@@ -58,6 +60,20 @@ public final class RunRegistry: Sendable {
         }
     }
 
+    /// An apply of a plan, listed by `zdsh runs` with the dry run it applies.
+    public func startApply(id: String, plannedRun: String, runbook: String, sha256: String, parameters: JSON,
+                           profile: String, org: String?, simulator: Bool) throws {
+        try db.write { db in
+            try db.execute(sql: """
+                INSERT INTO runs(run_id, runbook, sha256, parameters, profile, org, sim, started, state, pid, planned_run)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(run_id) DO UPDATE SET state = excluded.state, pid = excluded.pid, started = excluded.started,
+                  finished = NULL, summary = NULL
+                """, arguments: [id, runbook, sha256, parameters.encoded(), profile, org, simulator ? 1 : 0,
+                                 UTCTimestamp.string(), State.running.rawValue, getpid(), plannedRun])
+        }
+    }
+
     public func finish(id: String, state: State, summary: String?) {
         try? db.write { db in
             try db.execute(sql: "UPDATE runs SET state = ?, finished = ?, summary = ? WHERE run_id = ?",
@@ -81,6 +97,7 @@ public final class RunRegistry: Sendable {
                    parameters: (try? JSON.parse(Array(params.utf8))) ?? .object([:]),
                    profile: row["profile"], org: row["org"], simulator: (row["sim"] as Int) != 0,
                    started: row["started"], finished: row["finished"],
-                   state: State(rawValue: row["state"]) ?? .failed, pid: Int32(row["pid"] as Int), summary: row["summary"])
+                   state: State(rawValue: row["state"]) ?? .failed, pid: Int32(row["pid"] as Int), summary: row["summary"],
+                   plannedRun: row["planned_run"])
     }
 }

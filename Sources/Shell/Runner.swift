@@ -476,6 +476,9 @@ public struct Runner {
         guard let run = try registry.run(id: id) else {
             throw UsageError("no run \(Terminal.visible(id)) to resume (zdsh runs lists them); nothing was sent")
         }
+        if let planned = run.plannedRun {
+            throw UsageError("run \(id) applied the plan of run \(planned); apply that plan again (zdsh apply PLAN) to resume it; nothing was sent")
+        }
         switch run.state {
         case .complete: throw UsageError("run \(id) completed; there is nothing to resume")
         case .dryRun: throw UsageError("run \(id) was a dry run; it sent nothing to resume (apply its plan, or run without --resume)")

@@ -13,7 +13,14 @@ struct ApplyCommand: AsyncParsableCommand {
             with what the runbook declares. A plan that was edited, names a call that disagrees with itself, \
             or holds a call that is not allowed is refused whole (exit 3) before anything is sent. The plan's \
             target (simulator or profile and org) is used unless --sim/--profile/--org name the same one. A \
-            plan applies once; a partly failed apply resumes where it stopped when run again.
+            plan applies once, even when started twice at the same time (a lock per plan); a partly failed \
+            apply resumes where it stopped when run again.
+
+            Before the first call, every record the plan's writes change is read again: if a field changed since \
+            the plan was made, apply shows each (field, plan's value, current value) and refuses with exit 6 \
+            (stale plan), nothing sent. Plans older than --max-plan-age (24h) are refused the same way. \
+            --refresh runs the plan's runbook again as a dry run against the current state, shows the new plan \
+            and applies that one once confirmed (or with --yes).
             """)
 
     @Argument(help: "The plan file.")
@@ -25,6 +32,18 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Apply a plan again that was already applied completely.")
     var force = false
 
+    @Flag(name: .long, help: "Make a new plan first: run the plan's runbook again as a dry run against the current state (saved as NAME.refreshed.json), show it, and apply that one.")
+    var refresh = false
+
+    @Option(name: .customLong("max-plan-age"), help: ArgumentHelp("Refuse plans older than this (e.g. 90m, 24h, 7d) as stale, exit 6.", valueName: "DURATION"))
+    var maxPlanAge = "24h"
+
+    func validate() throws {
+        guard PlanAge.parse(maxPlanAge) != nil else {
+            throw ValidationError("--max-plan-age \(maxPlanAge): a positive duration expected, e.g. 90m, 24h, 7d")
+        }
+    }
+
     @OptionGroup var target: TargetOptions
     @OptionGroup var sandbox: SandboxOptions
 
@@ -32,8 +51,18 @@ struct ApplyCommand: AsyncParsableCommand {
         var options = Runner.Options()
         target.apply(to: &options, sandbox: sandbox)
         options.parameters = try ParameterArguments.parse(params)
-        var applier = PlanApplier(planPath: plan, options: options)
+        var path = plan
+        if refresh {
+            switch await PlanRefresh(planPath: plan, options: options).makePlan() {
+            case .plan(let refreshed): path = refreshed
+            case .failed(let status): throw ExitCode(status.rawValue)
+            }
+            // The refreshed plan carries the parameters it was made with.
+            options.parameters = [:]
+        }
+        var applier = PlanApplier(planPath: path, options: options)
         applier.force = force
+        applier.maxPlanAge = PlanAge.parse(maxPlanAge) ?? PlanAge.defaultMaximum
         throw ExitCode(await applier.apply().rawValue)
     }
 }

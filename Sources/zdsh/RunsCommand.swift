@@ -7,7 +7,7 @@ import Shell
 struct RunsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs",
-        abstract: "List recent runbook runs (id, runbook, target, started, state) to find one to resume.")
+        abstract: "List recent runbook runs and plan applies (id, runbook, target, started, state) to find one to resume.")
 
     @Option(name: [.customShort("n"), .customLong("count")], help: "How many runs.")
     var count = 20
@@ -33,8 +33,8 @@ struct RunsCommand: ParsableCommand {
         for r in runs {
             let target = r.simulator ? "simulator" : "\(r.profile)" + (r.org.map { "/\($0)" } ?? "")
             let state = colour.colour.outcome(r.effectiveState.padding(toLength: 20, withPad: " ", startingAt: 0))
-            let line = [r.id, r.started, state,
-                        target, Terminal.visible(r.runbook)].joined(separator: "  ")
+            let what = Terminal.visible(r.runbook) + (r.plannedRun.map { "  (apply of the plan of run \(Terminal.visible($0)))" } ?? "")
+            let line = [r.id, r.started, state, target, what].joined(separator: "  ")
             print(line)
         }
     }
@@ -46,6 +46,7 @@ struct RunsCommand: ParsableCommand {
         if let org = r.org { o["org"] = .string(org) }
         if let f = r.finished { o["finished"] = .string(f) }
         if let s = r.summary { o["summary"] = .string(s) }
+        if let p = r.plannedRun { o["planned_run"] = .string(p) }
         return .object(o)
     }
 }

@@ -267,6 +267,23 @@ async def session_cap():
         check("--max-destructive counts across the session", capped.is_error and "max-destructive" in text(capped), text(capped))
 
 
+async def concurrent_applies_of_one_plan():
+    """Three apply_plan calls for one plan id at the same time: exactly one applies (issue 27 §1)."""
+    confirm = Confirmations()
+    async with Server("--allow", "helpcenter.labels.delete", elicitation=confirm) as s:
+        plan = payload(await s.call("run_lua", {"code": DELETE_LABEL}))["plan"]["id"]
+        answers = await asyncio.gather(*(s.call("apply_plan", {"plan_id": plan}) for _ in range(3)))
+        applied = [a for a in answers if not a.is_error]
+        refused = [text(a) for a in answers if a.is_error]
+        check("three concurrent apply_plan calls of one plan: exactly one applies",
+              len(applied) == 1 and len(refused) == 2, [text(a) for a in answers])
+        check("the others say the plan is being applied or was applied, and sent nothing",
+              all(("applying this plan right now" in r or "already applied" in r) and "nothing was sent" in r for r in refused),
+              refused)
+        sent = [r for r in s.audit_records() if r.get("operation") == "deleteLabel" and r.get("phase") == "intent"]
+        check("the deletion was sent once", len(sent) == 1, sent)
+
+
 async def read_only():
     async with Server("--read-only", "--allow", "helpcenter.labels.delete", elicitation=Confirmations()) as s:
         read = payload(await s.call("run_lua", {"code": LIST_LABELS}))
@@ -286,7 +303,7 @@ async def refused_master_key():
 
 async def main():
     for scenario in (workflow_with_grant, refused_without_grant, refused_when_client_cannot_ask,
-                     declined_by_user, session_cap, read_only, refused_master_key):
+                     declined_by_user, session_cap, concurrent_applies_of_one_plan, read_only, refused_master_key):
         try:
             await asyncio.wait_for(scenario(), 300)
         except Exception:

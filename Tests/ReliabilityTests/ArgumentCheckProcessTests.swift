@@ -182,6 +182,7 @@ final class ArgumentCheckProcessTests: XCTestCase {
         let book = try served.write("gap.lua", """
             return runbook {
               name = "gap",
+              writes = { "desk.tickets.update" },
               main = function() desk.tickets.update("\(Self.ticket)", desk.unchecked{ priority = "Low", teamRef = "x" }) end,
             }
             """)
