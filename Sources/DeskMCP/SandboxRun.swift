@@ -55,7 +55,7 @@ struct SandboxRun {
             outcome.error = "\(error)"
             outcome.status = error is UsageError || error is PolicyError ? .usage : .luaError
         }
-        let sent = outcome.calls.filter { $0.outcome == .sent || $0.outcome == .failed }.count
+        let sent = outcome.calls.filter { ($0.outcome == .sent || $0.outcome == .failed) && !$0.notSent }.count
         ledger.charge(calls: sent, destructiveRecords: 0)
         outcome.output = output.text
         outcome.seconds = Date().timeIntervalSince(started)
@@ -94,7 +94,7 @@ struct SandboxRun {
     private func runSource(in session: Session, outcome: inout Outcome) throws {
         switch source {
         case .chunk(let bytes):
-            finish(session.run(LuaSource(bytes: bytes, name: "=mcp")), into: &outcome)
+            finish(session.run(LuaSource(bytes: bytes, name: "=mcp")), into: &outcome, session: session)
         case .runbook(let path, let raw):
             try runRunbook(path: path, raw: raw, in: session, outcome: &outcome)
         }
@@ -113,7 +113,7 @@ struct SandboxRun {
         session.gate.settings.refuseMutations = mutationRefusal
         let values: [RunValue]
         switch described {
-        case .failure(let e): finish(.failure(e), into: &outcome); return
+        case .failure(let e): finish(.failure(e), into: &outcome, session: session); return
         case .success(let v): values = v
         }
         guard case .json(let j)? = values.first, j != RunbookSpec.plainMarker else {
@@ -131,10 +131,10 @@ struct SandboxRun {
         }
         outcome.plan = Plan(id: outcome.runId, runbook: path, sha256: RunbookSpec.sha256(code.bytes), parameters: parameters,
                             target: target.planTarget, calls: [])
-        finish(session.run(RunbookSpec.run(code, parameters: parameters)), into: &outcome)
+        finish(session.run(RunbookSpec.run(code, parameters: parameters)), into: &outcome, session: session)
     }
 
-    private func finish(_ result: Result<[RunValue], LuaError>, into outcome: inout Outcome) {
+    private func finish(_ result: Result<[RunValue], LuaError>, into outcome: inout Outcome, session: Session) {
         switch result {
         case .success(let values):
             outcome.values = values.map { v in
@@ -144,7 +144,10 @@ struct SandboxRun {
                 }
             }
         case .failure(let e):
-            outcome.error = Self.message(e)
+            // Within what the run may still write: the error goes into the
+            // tool result twice (its structured field and its text).
+            var budget = ErrorBudget(session.host.resultBudget, copies: 2)
+            outcome.error = Self.message(budget.bound(e))
             outcome.status = ExitStatus.of(e, denied: 0)
         }
     }

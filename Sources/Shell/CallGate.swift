@@ -52,6 +52,8 @@ public final class CallGate: Sendable {
     let ledger = GateLedger()
     /// Help-center arguments already checked against their records (HelpCenterCheck.swift).
     let helpCenterChecks = VerifiedKeys()
+    /// Which run may still send, and the sends under way (RunSends.swift).
+    let sends = RunSends()
 
     /// The destructive-call policy; the REPL's `:allow` changes it mid-session.
     public var policy: Policy {

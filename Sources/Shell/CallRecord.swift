@@ -34,6 +34,8 @@ public struct CallRecord: Sendable {
     /// Names of the records the `before` ids point at, where the read
     /// showed them (`assigneeId` → the assignee's name).
     public var beforeNames: [String: String]? = nil
+    /// Passed the gate but never left: its run ended first (RunSends.swift).
+    public var notSent = false
 
     public var json: JSON {
         var o: [String: JSON] = [
@@ -48,6 +50,7 @@ public struct CallRecord: Sendable {
         ]
         if !query.isEmpty { o["query"] = .object(query.mapValues(JSON.string)) }
         if let body { o["body"] = body }
+        if notSent { o["not_sent"] = .bool(true) }
         if let status { o["status"] = .int(Int64(status)) }
         if let errorCode { o["error_code"] = .string(errorCode) }
         if let message { o["message"] = .string(message) }

@@ -8,12 +8,17 @@ extension CallGate {
     /// The last stage: records the call as sent and suspends the calling
     /// coroutine while the parts go out, one after another.
     func send(_ call: GatedCall, verifyingFirst read: DeskCatalog.Operation?) -> HostResult {
+        let sends = self.sends
         let sender = CallSender(gate: self, call: call, sequences: call.parts.map { record($0, .sent) }, client: client,
                                 audit: call.effect.safety == .read ? nil : audit, journal: journal,
-                                context: settings.auditContext, checks: helpCenterChecks)
+                                context: settings.auditContext, checks: helpCenterChecks, sends: sends, run: sends.current)
         return .suspend {
-            if let read, let skipped = try await sender.verify(with: read) { return skipped }
-            return try await sender.sendAll()
+            try await sends.tracking {
+                try await RunResponseMemory.charging {
+                    if let read, let skipped = try await sender.verify(with: read) { return skipped }
+                    return try await sender.sendAll()
+                }
+            }
         }
     }
 }
@@ -32,6 +37,9 @@ struct CallSender: Sendable {
     let context: [String: JSON]
     /// The gate's help-center checks, held here: the gate itself is not retained.
     let checks: VerifiedKeys
+    /// Whether the run this call belongs to may still send (RunSends.swift).
+    let sends: RunSends
+    let run: Int
 
     /// A resumed run's deletion whose outcome was unknown: the "skipped"
     /// value when reading shows it was applied, nil when it must be sent.
@@ -89,6 +97,9 @@ struct CallSender: Sendable {
             let r = try await CallSlots.holding {
                 // In flight only from here, where it may leave: calls still
                 // waiting for a slot when a run is killed are not in doubt.
+                // A run that ended (a later call tripped a cap or a limit)
+                // sends nothing more: this call stays unsent, and says so.
+                guard sends.mayLeave(run) else { throw NotSent(reason: nil) }
                 if let key { await journal?.markInFlight(key) }
                 await intent?.written()
                 start = ContinuousClock.now
@@ -109,17 +120,31 @@ struct CallSender: Sendable {
             return (r, outcomes)
         } catch let e as DeskError {
             let ms = Self.milliseconds(since: start)
-            gate?.update(seq) { $0.outcome = .failed; $0.status = e.status; $0.errorCode = e.errorCode; $0.message = e.message; $0.durationMs = ms }
-            // Zoho answered: the outcome is known (no change), unless nothing came back at all.
+            // A 2xx whose body was too large to hold: the call took effect.
+            let applied = e.kind == .responseTooLarge && e.status.map { (200..<300).contains($0) } == true
+            gate?.update(seq) {
+                $0.outcome = applied ? .sent : .failed; $0.status = e.status; $0.errorCode = e.errorCode ?? (applied ? e.kind.rawValue : nil)
+                $0.message = e.message; $0.durationMs = ms
+            }
+            // Zoho answered: the outcome is known (applied, or no change), unless nothing came back at all.
             await logAndMark(CallGate.auditRecord(p, phase: "outcome", context: context, status: e.status,
                                                   errorCode: e.errorCode ?? e.kind.rawValue, durationMs: ms),
-                             e.status == nil ? nil : key) { await $0.markSettled($1) }
+                             e.status == nil ? nil : key) { journal, key in
+                if applied { await journal.markCompleted(key) } else { await journal.markSettled(key) }
+            }
+            // Holding the answer would pass --max-memory: the run stops with the memory limit.
+            if e.kind == .responseTooLarge { throw RunResponseMemory.limit(for: e, calledAs: p.calledAs) }
             throw APIError(e)
         } catch {
             let text = "\(error)"
-            gate?.update(seq) { $0.outcome = .failed; $0.message = text }
+            let unsent = error is NotSent || (error as? HostError)?.message == CallSlots.runEnded.message
+            gate?.update(seq) { $0.outcome = .failed; $0.message = text; $0.notSent = unsent }
             await intent?.written()
-            await logAndMark(CallGate.auditRecord(p, phase: "outcome", context: context, errorCode: text), nil) { _, _ in }
+            var outcome = CallGate.auditRecord(p, phase: "outcome", context: context, errorCode: unsent ? "NOT_SENT" : text)
+            if unsent, case .object(var fields) = outcome {
+                fields["sent"] = .bool(false); fields["message"] = .string(text); outcome = .object(fields)
+            }
+            await logAndMark(outcome, nil) { _, _ in }
             throw error
         }
     }

@@ -114,7 +114,10 @@ func deskLibrarySource(returning which: String) -> String {
       if type(list) ~= "table" then error("bad argument #1 to 'desk.each' (table expected, got " .. type(list) .. ")", 2) end
       if type(fn) ~= "function" then error("bad argument #2 to 'desk.each' (function expected, got " .. type(fn) .. ")", 2) end
       local n = (type(opts) == "table" and opts.concurrency) or H.concurrency()
-      if type(n) ~= "number" or n < 1 then error("bad argument #3 to 'desk.each' (concurrency must be a positive number)", 2) end
+      -- NaN fails every comparison, so it is refused by name: `n < 1` alone would let it through.
+      if type(n) ~= "number" or n ~= n or n < 1 then
+        error("bad argument #3 to 'desk.each' (concurrency must be a positive number, got " .. tostring(n) .. ")", 2)
+      end
       label = label or "desk.each"
       local count = #list
       local results, errors, failed, done = {}, {}, 0, 0
