@@ -49,6 +49,9 @@ local function lock(t, name)
   return proxy
 end
 H.lock = lock
+-- A read-only table a library builds itself (with its own __index): rawset
+-- refuses it like a lock's view.
+H.seal = function(t) locked[t] = true; return t end
 
 local function copy(t, only)
   local c = {}

@@ -86,7 +86,7 @@ func deskLibrarySource(returning which: String) -> String {
     -- desk.api.<operationId>: resolved on first use, so start-up does not
     -- pay for 706 closures or the catalog.
     local api_cache = {}
-    local api = setmetatable({}, {
+    local api = H.seal(setmetatable({}, {
       __index = function(_, id)
         local f = api_cache[id]
         if f == nil and type(id) == "string" and H.has_operation(id) then
@@ -97,7 +97,7 @@ func deskLibrarySource(returning which: String) -> String {
       end,
       __newindex = function() error("attempt to modify read-only table 'desk.api'", 2) end,
       __metatable = "locked",
-    })
+    }))
 
     -- desk.each / desk.parallel: N calls in flight (bounded again by the
     -- org's limiter in the client). Worker coroutines take the items in
