@@ -119,34 +119,45 @@ struct CallSender: Sendable {
             }
             return (r, outcomes)
         } catch let e as DeskError {
-            let ms = Self.milliseconds(since: start)
-            // A 2xx whose body was too large to hold: the call took effect.
-            let applied = e.kind == .responseTooLarge && e.status.map { (200..<300).contains($0) } == true
-            gate?.update(seq) {
-                $0.outcome = applied ? .sent : .failed; $0.status = e.status; $0.errorCode = e.errorCode ?? (applied ? e.kind.rawValue : nil)
-                $0.message = e.message; $0.durationMs = ms
-            }
-            // Zoho answered: the outcome is known (applied, or no change), unless nothing came back at all.
-            await logAndMark(CallGate.auditRecord(p, phase: "outcome", context: context, status: e.status,
-                                                  errorCode: e.errorCode ?? e.kind.rawValue, durationMs: ms),
-                             e.status == nil ? nil : key) { journal, key in
-                if applied { await journal.markCompleted(key) } else { await journal.markSettled(key) }
-            }
-            // Holding the answer would pass --max-memory: the run stops with the memory limit.
-            if e.kind == .responseTooLarge { throw RunResponseMemory.limit(for: e, calledAs: p.calledAs) }
-            throw APIError(e)
+            throw await answered(e, p, seq, key: key, ms: Self.milliseconds(since: start))
         } catch {
-            let text = "\(error)"
-            let unsent = error is NotSent || (error as? HostError)?.message == CallSlots.runEnded.message
-            gate?.update(seq) { $0.outcome = .failed; $0.message = text; $0.notSent = unsent }
             await intent?.written()
-            var outcome = CallGate.auditRecord(p, phase: "outcome", context: context, errorCode: unsent ? "NOT_SENT" : text)
-            if unsent, case .object(var fields) = outcome {
-                fields["sent"] = .bool(false); fields["message"] = .string(text); outcome = .object(fields)
-            }
-            await logAndMark(outcome, nil) { _, _ in }
-            throw error
+            throw await unanswered(error, p, seq)
         }
+    }
+
+    /// Zoho answered with an error, or an answer too large to hold: the
+    /// outcome is known (applied, or no change). Returns the error to raise.
+    private func answered(_ e: DeskError, _ p: PreparedCall, _ seq: Int, key: String?, ms: Int) async -> Error {
+        // A 2xx whose body was too large to hold: the call took effect.
+        let applied = e.kind == .responseTooLarge && e.status.map { (200..<300).contains($0) } == true
+        gate?.update(seq) {
+            $0.outcome = applied ? .sent : .failed; $0.status = e.status; $0.errorCode = e.errorCode ?? (applied ? e.kind.rawValue : nil)
+            $0.message = e.message; $0.durationMs = ms
+        }
+        // Known unless nothing came back at all.
+        await logAndMark(CallGate.auditRecord(p, phase: "outcome", context: context, status: e.status,
+                                              errorCode: e.errorCode ?? e.kind.rawValue, durationMs: ms),
+                         e.status == nil ? nil : key) { journal, key in
+            if applied { await journal.markCompleted(key) } else { await journal.markSettled(key) }
+        }
+        // Holding the answer would pass --max-memory: the run stops with the memory limit.
+        if e.kind == .responseTooLarge { return RunResponseMemory.limit(for: e, calledAs: p.calledAs) }
+        return APIError(e)
+    }
+
+    /// No answer: a failure on the way, or a call its run ended before it
+    /// left (recorded as not sent). Returns the error to raise.
+    private func unanswered(_ error: Error, _ p: PreparedCall, _ seq: Int) async -> Error {
+        let text = "\(error)"
+        let unsent = error is NotSent || (error as? HostError)?.message == CallSlots.runEnded.message
+        gate?.update(seq) { $0.outcome = .failed; $0.message = text; $0.notSent = unsent }
+        var outcome = CallGate.auditRecord(p, phase: "outcome", context: context, errorCode: unsent ? "NOT_SENT" : text)
+        if unsent, case .object(var fields) = outcome {
+            fields["sent"] = .bool(false); fields["message"] = .string(text); outcome = .object(fields)
+        }
+        await logAndMark(outcome, nil) { _, _ in }
+        return error
     }
 
     /// The request itself: uncatalogued, an upload, or a catalogued call.
