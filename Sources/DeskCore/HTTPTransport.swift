@@ -103,13 +103,20 @@ public final class HTTPTransport: Transport {
         }
         let declared = response.headers.first(name: "content-length").flatMap { Int($0) }
         if let declared, declared > ceiling { throw refused(declared) }
-        var bytes: [UInt8] = []
-        if let declared, declared > 0 { bytes.reserveCapacity(declared) }
+        // Chunks are kept as they came and joined once at the end: growing
+        // one array as they arrive would copy it at every doubling and hold
+        // up to twice the body meanwhile.
+        var chunks: [ByteBuffer] = []
+        var total = 0
         for try await chunk in response.body {
             let n = chunk.readableBytes
-            guard bytes.count + n <= settings.maxBodyBytes, memory?.take(n) ?? true else { throw refused(bytes.count + n) }
-            bytes.append(contentsOf: chunk.readableBytesView)
+            guard total + n <= settings.maxBodyBytes, memory?.take(n) ?? true else { throw refused(total + n) }
+            chunks.append(chunk)
+            total += n
         }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(total)
+        for chunk in chunks { bytes.append(contentsOf: chunk.readableBytesView) }
         return bytes
     }
 
