@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "DeskMCP",
             dependencies: [
-                "Shell", "DeskCatalog", "DeskCore", "DeskSim", "LuaHost", "JSONValue",
+                "Shell", "DeskCatalog", "DeskCore", "LuaHost", "JSONValue",
                 .product(name: "MCP", package: "swift-sdk"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]),

@@ -1,6 +1,7 @@
 import Foundation
 @preconcurrency import DeskCore
 @preconcurrency import LuaHost
+import Shell
 
 /// What the operator said when starting `zdsh mcp`: the target, the grants,
 /// the limits and the runbooks. Nothing an assistant sends can change it.
@@ -30,4 +31,12 @@ public struct ServerConfiguration: Sendable {
     public var verbose = false
 
     public init() {}
+
+    /// The target flags, as `BackendChoice` checks and connects them.
+    public var backendChoice: BackendChoice {
+        var c = BackendChoice()
+        c.sim = sim; c.fixture = fixture; c.profile = profile; c.org = org
+        c.endpoints = endpoints; c.verbose = verbose
+        return c
+    }
 }
