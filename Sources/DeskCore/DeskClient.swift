@@ -148,12 +148,14 @@ public final class DeskClient: Sendable {
             let request = try wireRequest(call, token: token)
             options.log.record(RequestEvent(phase: .request, method: call.method, path: call.logPath, attempt: attempt.number))
             let (result, elapsed) = try await exchange(request, call)
+            try chargeBody(result, call)
             let outcome = Self.outcome(of: result)
             logOutcome(outcome, result, call, elapsed: elapsed, attempt: attempt.number)
             switch options.retry.decide(outcome, attempt: attempt.number, method: call.method,
                                         requiresAuth: call.requiresAuth, tokenRefreshed: attempt.tokenRefreshed) {
             case .deliver:
                 guard case .success(let response) = result else { throw failure(result, call, hint: nil, attempts: attempt.number) }
+                try chargeParse(response, call)
                 return try decodeSuccess(response, operationId: call.operationId)
             case .refreshToken:
                 attempt.tokenRefreshed = true
@@ -209,12 +211,48 @@ public final class DeskClient: Sendable {
             if let lowered { announceLowered(lowered) }
         } catch is CancellationError {
             throw CancellationError()
+        } catch let refused as ResponseTooLarge {
+            // An answer came (its status is known): final, never retried.
+            throw tooLarge(refused, call)
         } catch let error as DeskError where error.kind == .configuration {
             throw error
         } catch {
             result = .failure(error)
         }
         return (result, ContinuousClock.now - started)
+    }
+
+    // MARK: the run's memory
+
+    /// A body the transport did not charge as it arrived (the simulator,
+    /// a cassette) is charged whole before anything reads it.
+    private func chargeBody(_ result: Result<WireResponse, Error>, _ call: Prepared) throws {
+        guard case .success(let response) = result, !response.charged, let memory = ResponseBudget.current else { return }
+        guard memory.take(response.body.count) else {
+            throw tooLarge(ResponseTooLarge(status: response.status, bytes: response.body.count, allowed: memory.room ?? 0,
+                                            memoryLimit: memory.limit), call)
+        }
+    }
+
+    /// What parsing a JSON body will build is charged before it is built.
+    private func chargeParse(_ response: WireResponse, _ call: Prepared) throws {
+        guard let memory = ResponseBudget.current, !response.body.isEmpty else { return }
+        let cost = ResponseBudget.parseCost(response.body)
+        guard memory.take(cost) else {
+            throw tooLarge(ResponseTooLarge(status: response.status, bytes: response.body.count, allowed: memory.room ?? 0,
+                                            memoryLimit: memory.limit), call)
+        }
+    }
+
+    private func tooLarge(_ refused: ResponseTooLarge, _ call: Prepared) -> DeskError {
+        let limit = refused.memoryLimit.map { "the memory limit of \($0 >> 20) MB (raise it with --max-memory)" }
+            ?? "the client's limit of \(refused.allowed >> 20) MB per response"
+        options.log.record(RequestEvent(phase: .failure, method: call.method, path: call.logPath, status: refused.status,
+                                        note: "response of \(refused.bytes) bytes refused", attempt: 1))
+        return DeskError(kind: .responseTooLarge, status: refused.status,
+                         message: "the response (HTTP \(refused.status), \(refused.bytes) bytes or more) does not fit in \(limit)",
+                         operationId: call.operationId,
+                         hint: (200..<300).contains(refused.status) ? "Zoho answered \(refused.status): the call took effect." : nil)
     }
 
     private static func outcome(of result: Result<WireResponse, Error>) -> AttemptOutcome {

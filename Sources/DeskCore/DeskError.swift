@@ -30,6 +30,9 @@ public struct DeskError: Error, Sendable, Hashable, CustomStringConvertible, Loc
         case network
         /// A response that could not be understood.
         case malformedResponse
+        /// A response larger than the run may hold (`--max-memory`): refused
+        /// as it arrived. The status is known: a 2xx write was applied.
+        case responseTooLarge
     }
 
     /// One entry of Zoho's `errors[]` (INVALID_DATA): a JSON pointer and why.

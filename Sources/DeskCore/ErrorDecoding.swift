@@ -10,11 +10,21 @@ enum ErrorDecoding {
         return nil
     }
 
+    /// The largest error body parsed: Zoho's are a few hundred bytes, and a
+    /// server's error must not cost more than its words are worth.
+    static let maxParsedBody = 1 << 20
+
+    /// An error body as JSON, when it is JSON and small enough to read.
+    static func parsed(_ body: [UInt8]) -> JSON? {
+        guard body.count <= maxParsedBody else { return nil }
+        return try? JSON.parse(body)
+    }
+
     /// Zoho's errorCode in a JSON error body, if any.
     static func errorCode(_ body: [UInt8]) -> String? {
         guard body.first == UInt8(ascii: "{") || body.first.map({ $0 == 0x20 || $0 == 0x0A }) == true,
-              let json = try? JSON.parse(body) else { return nil }
-        return json["errorCode"]?.stringValue
+              let json = parsed(body) else { return nil }
+        return json["errorCode"]?.stringValue.map { String($0.prefix(200)) }
     }
 
     static func decode(_ response: WireResponse, operationId: String?, apiURL: String, dataCenter: DataCenter,
@@ -22,7 +32,7 @@ enum ErrorDecoding {
         let status = response.status
         let requestId = requestId(response)
         let text = String(decoding: response.body.prefix(4096), as: UTF8.self)
-        guard let json = try? JSON.parse(response.body) else {
+        guard let json = parsed(response.body) else {
             if HTMLDetector.looksLikeHTML(text) {
                 let title = HTMLDetector.title(text).map { " (\"\(redactor.scrub($0))\")" } ?? ""
                 return DeskError(

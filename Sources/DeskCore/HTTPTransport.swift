@@ -73,10 +73,13 @@ public final class HTTPTransport: Transport {
         if let body = request.body { outgoing.body = .bytes(body) }
         do {
             let response = try await client.execute(outgoing, timeout: settings.requestTimeout)
-            var buffer = try await response.body.collect(upTo: settings.maxBodyBytes)
-            let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
-            return WireResponse(status: Int(response.status.code),
-                                headers: response.headers.map { Header($0.name, $0.value) }, body: bytes)
+            let bytes = try await receive(response)
+            var answer = WireResponse(status: Int(response.status.code),
+                                      headers: response.headers.map { Header($0.name, $0.value) }, body: bytes)
+            answer.charged = ResponseBudget.current != nil
+            return answer
+        } catch let error as ResponseTooLarge {
+            throw error
         } catch let error as HTTPClientError {
             throw HTTPTransport.map(error)
         } catch let error as CancellationError {
@@ -87,6 +90,34 @@ public final class HTTPTransport: Transport {
             // NIO's IOError / NIOConnectionError: no usable HTTP answer arrived.
             throw TransportError.cannotConnect(String(describing: error))
         }
+    }
+
+    /// The body, chunk by chunk, each charged to the run's memory before it
+    /// is kept. A body announced or grown past what the run may still hold
+    /// (or past `maxBodyBytes`) stops there: the rest is never read.
+    private func receive(_ response: HTTPClientResponse) async throws -> [UInt8] {
+        let memory = ResponseBudget.current
+        let ceiling = min(settings.maxBodyBytes, memory?.room ?? Int.max)
+        func refused(_ bytes: Int) -> ResponseTooLarge {
+            ResponseTooLarge(status: Int(response.status.code), bytes: bytes, allowed: ceiling, memoryLimit: memory?.limit)
+        }
+        let declared = response.headers.first(name: "content-length").flatMap { Int($0) }
+        if let declared, declared > ceiling { throw refused(declared) }
+        // Chunks are kept as they came and joined once at the end: growing
+        // one array as they arrive would copy it at every doubling and hold
+        // up to twice the body meanwhile.
+        var chunks: [ByteBuffer] = []
+        var total = 0
+        for try await chunk in response.body {
+            let n = chunk.readableBytes
+            guard total + n <= settings.maxBodyBytes, memory?.take(n) ?? true else { throw refused(total + n) }
+            chunks.append(chunk)
+            total += n
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(total)
+        for chunk in chunks { bytes.append(contentsOf: chunk.readableBytesView) }
+        return bytes
     }
 
     static func map(_ error: HTTPClientError) -> Error {

@@ -27,12 +27,16 @@ enum RateLimitReset {
     /// Epoch seconds or milliseconds, seconds from now, or an ISO-8601 time.
     private static func moment(_ value: String, now: Date) -> Date? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
-        if let n = Double(trimmed), n >= 0 {
-            if n > 1e12 { return Date(timeIntervalSince1970: n / 1000) }
-            if n > 1e9 { return Date(timeIntervalSince1970: n) }
-            return now.addingTimeInterval(n)
+        let epoch = Date(timeIntervalSince1970: 0)
+        // The server's number: a moment more than ten years off (or no number at all) says nothing.
+        if let n = Double(trimmed) {
+            guard n.isFinite, n >= 0 else { return nil }
+            if n > 1e12 { return ExternalNumber.date(n / 1000, since: epoch, near: now) }
+            if n > 1e9 { return ExternalNumber.date(n, since: epoch, near: now) }
+            return ExternalNumber.date(n, since: now, near: now)
         }
-        return try? Date(trimmed, strategy: .iso8601)
+        guard let date = try? Date(trimmed, strategy: .iso8601) else { return nil }
+        return ExternalNumber.date(0, since: date, near: now)
     }
 
     private static func seconds(_ d: Duration) -> TimeInterval {

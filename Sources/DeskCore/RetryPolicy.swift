@@ -39,16 +39,20 @@ public struct RetryPolicy: Sendable, Hashable {
         return .nanoseconds(Int64(seconds * 1e9))
     }
 
-    /// Parses Retry-After: delta seconds or an HTTP date.
+    /// Parses Retry-After: delta seconds or an HTTP date. The header is the
+    /// server's word, so a value no wait can be (NaN, infinite, negative,
+    /// beyond ten years) is treated as absent.
     static func retryAfter(_ value: String?, now: Date = Date()) -> Duration? {
         guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-        if let seconds = Double(value), seconds >= 0 { return .milliseconds(Int64(seconds * 1000)) }
+        if let number = Double(value) {
+            return ExternalNumber.seconds(number).map(ExternalNumber.duration(seconds:))
+        }
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = TimeZone(identifier: "GMT")
         f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         if let date = f.date(from: value) {
-            return .milliseconds(Int64(max(0, date.timeIntervalSince(now)) * 1000))
+            return ExternalNumber.seconds(max(0, date.timeIntervalSince(now))).map(ExternalNumber.duration(seconds:))
         }
         return nil
     }

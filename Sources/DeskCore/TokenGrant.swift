@@ -42,8 +42,10 @@ public struct TokenGrant: Sendable, Hashable {
         }
         // Zoho has sent `expires_in` in seconds, and once `expires_in_sec`; some
         // answers carry neither — assume the documented hour.
-        let expires = json["expires_in"]?.doubleValue ?? json["expires_in"]?.intValue.map(Double.init)
-            ?? json["expires_in_sec"]?.doubleValue ?? 3600
+        // A lifetime no token has (negative, infinite, beyond ten years) counts as absent.
+        let given = json["expires_in"]?.doubleValue ?? json["expires_in"]?.intValue.map(Double.init)
+            ?? json["expires_in_sec"]?.doubleValue
+        let expires = ExternalNumber.seconds(given) ?? 3600
         let scopes = json["scope"]?.stringValue.map(TokenGrant.splitScopes)
         return TokenGrant(accessToken: Secret(access), refreshToken: Secret?(json["refresh_token"]?.stringValue),
                           expiresIn: expires, apiDomain: json["api_domain"]?.stringValue, scopes: scopes,

@@ -32,6 +32,9 @@ public struct WireResponse: Sendable, Hashable {
     public var headers: [Header]
     /// The body bytes (empty for none).
     public var body: [UInt8]
+    /// Whether the transport charged the body to the run's memory as it
+    /// arrived (`ResponseBudget`); otherwise the client charges it whole.
+    public var charged = false
 
     /// An answer with `status`, `headers` and `body`.
     public init(status: Int, headers: [Header] = [], body: [UInt8] = []) {

@@ -56,7 +56,7 @@ struct SandboxRun {
             outcome.error = "\(error)"
             outcome.status = error is UsageError || error is PolicyError ? .usage : .luaError
         }
-        let sent = outcome.calls.filter { $0.outcome == .sent || $0.outcome == .failed }.count
+        let sent = outcome.calls.filter { ($0.outcome == .sent || $0.outcome == .failed) && !$0.notSent }.count
         ledger.charge(calls: sent, destructiveRecords: 0)
         outcome.output = output.text
         outcome.seconds = Date().timeIntervalSince(started)
@@ -99,7 +99,7 @@ struct SandboxRun {
     private func runSource(in session: Session, outcome: inout Outcome) throws {
         switch source {
         case .chunk(let bytes):
-            finish(session.run(LuaSource(bytes: bytes, name: "=mcp")), into: &outcome)
+            finish(session.run(LuaSource(bytes: bytes, name: "=mcp")), into: &outcome, session: session)
         case .runbook(let path, let raw):
             try runRunbook(path: path, raw: raw, in: session, outcome: &outcome)
         }
@@ -112,7 +112,7 @@ struct SandboxRun {
         let loader = RunbookLoader(source: try RunbookLoader.read(path), session: session)
         let spec: RunbookSpec
         switch try loader.describe() {
-        case .failed(let e): finish(.failure(e), into: &outcome); return
+        case .failed(let e): finish(.failure(e), into: &outcome, session: session); return
         case .plain: throw UsageError("\(path) is not a runbook (it must return runbook{ … })")
         case .runbook(let s): spec = s
         }
@@ -124,10 +124,10 @@ struct SandboxRun {
         }
         outcome.plan = Plan(id: outcome.runId, runbook: path, sha256: sha, parameters: parameters,
                             target: target.planTarget, calls: [])
-        finish(loader.run(parameters: parameters), into: &outcome)
+        finish(loader.run(parameters: parameters), into: &outcome, session: session)
     }
 
-    private func finish(_ result: Result<[RunValue], LuaError>, into outcome: inout Outcome) {
+    private func finish(_ result: Result<[RunValue], LuaError>, into outcome: inout Outcome, session: Session) {
         switch result {
         case .success(let values):
             outcome.values = values.map { v in
@@ -137,7 +137,10 @@ struct SandboxRun {
                 }
             }
         case .failure(let e):
-            outcome.error = Self.message(e)
+            // Within what the run may still write: the error goes into the
+            // tool result twice (its structured field and its text).
+            var budget = ErrorBudget(session.host.resultBudget, copies: 2)
+            outcome.error = Self.message(budget.bound(e))
             outcome.status = ExitStatus.of(e, denied: 0)
         }
     }

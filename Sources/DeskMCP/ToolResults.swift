@@ -49,8 +49,9 @@ enum ToolResults {
     static func summary(_ o: SandboxRun.Outcome, dryRun: Bool) -> String {
         let calls = o.calls
         let denied = calls.filter { $0.outcome == .denied }.count
-        let writes = calls.filter { $0.safety == .write && $0.outcome != .denied }.count
-        let destructive = calls.filter { $0.safety == .destructive && $0.outcome != .denied }.count
+        let counted = calls.filter { $0.outcome != .denied && !$0.notSent }
+        let writes = counted.filter { $0.safety == .write }.count
+        let destructive = counted.filter { $0.safety == .destructive }.count
         return String(format: "%d call%@ (%d write%@, %d destructive, %d denied%@) in %.2fs",
                       calls.count, calls.count == 1 ? "" : "s", writes, writes == 1 ? "" : "s", destructive, denied,
                       dryRun ? ", dry run" : "", o.seconds)

@@ -31,6 +31,8 @@ public struct FaultRule: Sendable, Hashable {
 
 /// Response latency: `fixedMs` plus a uniform random 0…`jitterMs`.
 public struct Latency: Sendable, Hashable {
+    /// The longest latency the simulator adds (10 minutes), fixed part and jitter each.
+    public static let maxMs = 600_000
     public var fixedMs: Int
     public var jitterMs: Int
     public init(fixedMs: Int = 0, jitterMs: Int = 0) { self.fixedMs = fixedMs; self.jitterMs = jitterMs }
@@ -86,6 +88,8 @@ struct FaultPlan {
     mutating func delayNanos() -> UInt64 {
         var ms = Double(latency.fixedMs)
         if latency.jitterMs > 0 { ms += random.unit() * Double(latency.jitterMs) }
-        return UInt64(max(0, ms) * 1_000_000)
+        // Whoever set the latency (a scenario, the command line), a delay
+        // beyond the longest allowed one is that one, never a trap.
+        return UInt64(min(max(0, ms), Double(Latency.maxMs)) * 1_000_000)
     }
 }

@@ -38,7 +38,7 @@ public final class CallSlots: Sendable {
 
     /// What a call waiting for a slot gets when its run has ended: it was
     /// never sent, and is not sent afterwards.
-    static let runEnded = HostError("not sent: the run ended while this call waited for its turn")
+    public static let runEnded = HostError("not sent: the run ended while this call waited for its turn")
 
     /// Runs `body` holding one of the current task's slots, if it has any.
     public static func holding<T>(_ body: () async throws -> T) async throws -> T {

@@ -399,6 +399,18 @@ public final class LuaHost: @unchecked Sendable {
 
     // MARK: - Limits
 
+    /// Memory async work holds for the run (API responses as they arrive).
+    let offThread = OffThreadMemory()
+
+    /// A share of what the run may still hold, for work starting now (Lua thread).
+    func offThreadShare() -> OffThreadMemory.Share {
+        let rt = runtime.pointee
+        let limit = rt.mem_limit
+        let room = limit == 0 ? nil : max(0, Int(limit) - Int(rt.mem_used) - Int(rt.host_used))
+        offThread.refresh(room: room, limit: limit == 0 ? nil : Int(limit))
+        return offThread.share()
+    }
+
     /// Stops the run: the limit error is raised at the next host call or hook
     /// and cannot be caught.
     public func trip(_ kind: LimitKind, _ message: String) {

@@ -32,7 +32,16 @@ local function lock(t, name)
     __newindex = function(_, k)
       error(sformat("attempt to modify read-only table '%s' (field '%s')", name, tostring(k)), 2)
     end,
-    __pairs = function() return next, t, nil end,
+    -- The iterator keeps the table to itself: returning `next, t` would
+    -- hand the caller the writable table behind the view.
+    __pairs = function()
+      local key
+      return function()
+        local value
+        key, value = next(t, key)
+        return key, value
+      end, nil, nil
+    end,
     __len = function() return #t end,
     __metatable = "locked",
   })
@@ -40,6 +49,9 @@ local function lock(t, name)
   return proxy
 end
 H.lock = lock
+-- A read-only table a library builds itself (with its own __index): rawset
+-- refuses it like a lock's view.
+H.seal = function(t) locked[t] = true; return t end
 
 local function copy(t, only)
   local c = {}

@@ -57,4 +57,10 @@ public struct LimitReached: Error, CustomStringConvertible, Sendable {
     public let message: String
     /// The message itself.
     public var description: String { message }
+
+    /// A limit reached by work off the Lua thread (a response too large for
+    /// the run's memory): the run stops with it when the result is delivered.
+    public init(kind: LimitKind, message: String) {
+        self.kind = kind; self.message = message
+    }
 }

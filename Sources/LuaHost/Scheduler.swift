@@ -50,11 +50,16 @@ final class Scheduler {
         nextTicket += 1
         let inbox = self.inbox
         let slots = running?.slots
+        let memory = host.offThreadShare()
         _Concurrency.Task.detached {
             let result: Result<[JSON], Error>
             do {
-                result = .success(try await CallSlots.$current.withValue(slots) { try await work() })
+                result = .success(try await CallSlots.$current.withValue(slots) {
+                    try await OffThreadMemory.$current.withValue(memory) { try await work() }
+                })
             } catch { result = .failure(error) }
+            // Handed on: the result is checked again as it is pushed into Lua.
+            memory.giveBack()
             inbox.post(ticket, result)
         }
         return ticket
@@ -72,7 +77,7 @@ final class Scheduler {
     /// coroutine cannot yield). Limits still apply while waiting.
     func wait(for ticket: Int) -> Result<[JSON], Error> {
         while true {
-            if let r = arrived.removeValue(forKey: ticket) { return r }
+            if let r = arrived.removeValue(forKey: ticket) { return tripIfLimit(r) }
             if let stop = checkLimitsWhileWaiting() { return .failure(HostError(stop)) }
             for c in inbox.take(timeout: 0.05) { arrived[c.ticket] = c.result }
         }
@@ -91,6 +96,16 @@ final class Scheduler {
             host.pushError(call.L, error)
             return .pushed(2)
         }
+    }
+
+    /// Work that reached a limit off the Lua thread (a response too large
+    /// for the run's memory) stops the run: the trip is recorded before the
+    /// error reaches Lua, so no pcall can catch it.
+    private func tripIfLimit(_ result: Result<[JSON], Error>) -> Result<[JSON], Error> {
+        if case .failure(let stop as LimitReached) = result, host.trippedKind == nil {
+            host.trip(stop.kind, stop.message)
+        }
+        return result
     }
 
     /// Returns a message when the run must stop while the Lua thread waits.
@@ -312,7 +327,7 @@ final class Scheduler {
         for task in tasks.values {
             guard case .waiting(let ticket) = task.state, let result = arrived.removeValue(forKey: ticket) else { continue }
             let co = task.co
-            switch result {
+            switch tripIfLimit(result) {
             case .success(let values):
                 _ = lua_checkstack(co, Int32(values.count) + 4)
                 lua_pushboolean(co, 1)

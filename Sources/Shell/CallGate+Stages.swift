@@ -91,6 +91,8 @@ extension CallGate {
     func enforceCaps(_ call: GatedCall) throws -> HostResult? {
         let settings = self.settings, parts = call.parts, calledAs = call.first.calledAs
         if let max = settings.maxCalls, callCount + parts.count > max {
+            // Refused like any other call the caps stop: counted and audited as denied.
+            for p in parts { _ = record(p, .denied, message: "call cap of \(max) reached") }
             host?.trip(.host, "call cap of \(max) reached before \(calledAs) (raise it with --max-calls)")
             throw HostError("call cap reached")
         }
@@ -182,7 +184,7 @@ extension CallGate {
         let reader = CurrentValuesRead(read: read.read, fields: body.filter { !PlanRoles.isIdList($0.key, $0.value) },
                                        readSequence: read.sequence, plannedSequence: sequences[0], gate: self, client: client)
         return .suspend {
-            await reader.run()
+            try await RunResponseMemory.charging { await reader.run() }
             return [value]
         }
     }

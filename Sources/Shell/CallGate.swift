@@ -63,6 +63,8 @@ public final class CallGate: Sendable {
     let ledger = GateLedger()
     /// Help-center arguments already checked against their records (HelpCenterCheck.swift).
     let helpCenterChecks = VerifiedKeys()
+    /// Which run may still send, and the sends under way (RunSends.swift).
+    let sends = RunSends()
 
     /// The operator's grants, narrowed to what a runbook declares (`declare`);
     /// the REPL's `:allow` and `:deny` change them between inputs (`adjust`).

@@ -41,6 +41,8 @@ public struct CallRecord: Sendable {
     /// A dry run's mass action (`ids` in the body): per id it could read,
     /// the current value of each field the action sets on that record.
     public var beforeById: [String: [String: JSON]]? = nil
+    /// Passed the gate but never left: its run ended first (RunSends.swift).
+    public var notSent = false
 
     public var json: JSON {
         var o: [String: JSON] = [
@@ -55,6 +57,7 @@ public struct CallRecord: Sendable {
         ]
         if !query.isEmpty { o["query"] = .object(query.mapValues(JSON.string)) }
         if let body { o["body"] = body }
+        if notSent { o["not_sent"] = .bool(true) }
         if let status { o["status"] = .int(Int64(status)) }
         if let errorCode { o["error_code"] = .string(errorCode) }
         if let message { o["message"] = .string(message) }

@@ -8,12 +8,17 @@ extension CallGate {
     /// The last stage: records the call as sent and suspends the calling
     /// coroutine while the parts go out, one after another.
     func send(_ call: GatedCall, verifyingFirst read: DeskCatalog.Operation?) -> HostResult {
+        let sends = self.sends
         let sender = CallSender(gate: self, call: call, sequences: call.parts.map { record($0, .sent) }, client: client,
                                 audit: call.effect.safety == .read ? nil : audit, journal: journal,
-                                context: settings.auditContext, checks: helpCenterChecks)
+                                context: settings.auditContext, checks: helpCenterChecks, sends: sends, run: sends.current)
         return .suspend {
-            if let read, let skipped = try await sender.verify(with: read) { return skipped }
-            return try await sender.sendAll()
+            try await sends.tracking {
+                try await RunResponseMemory.charging {
+                    if let read, let skipped = try await sender.verify(with: read) { return skipped }
+                    return try await sender.sendAll()
+                }
+            }
         }
     }
 }
@@ -32,6 +37,9 @@ struct CallSender: Sendable {
     let context: [String: JSON]
     /// The gate's help-center checks, held here: the gate itself is not retained.
     let checks: VerifiedKeys
+    /// Whether the run this call belongs to may still send (RunSends.swift).
+    let sends: RunSends
+    let run: Int
 
     /// A resumed run's deletion whose outcome was unknown: the "skipped"
     /// value when reading shows it was applied, nil when it must be sent.
@@ -95,6 +103,9 @@ struct CallSender: Sendable {
             let r = try await CallSlots.holding {
                 // In flight only from here, where it may leave: calls still
                 // waiting for a slot when a run is killed are not in doubt.
+                // A run that ended (a later call tripped a cap or a limit)
+                // sends nothing more: this call stays unsent, and says so.
+                guard sends.mayLeave(run) else { throw NotSent(reason: nil) }
                 // Neither mark on disk: the call is not sent (fail closed).
                 try await markedBeforeSending(intent, key)
                 start = ContinuousClock.now
@@ -114,24 +125,49 @@ struct CallSender: Sendable {
             }
             return (r, outcomes)
         } catch let e as DeskError {
-            let ms = Self.milliseconds(since: start)
-            gate?.update(seq) { $0.outcome = .failed; $0.status = e.status; $0.errorCode = e.errorCode; $0.message = e.message; $0.durationMs = ms }
-            // Zoho answered: the outcome is known (no change), unless nothing came back at all.
-            await logAndMark(CallGate.auditRecord(p, phase: "outcome", context: context, status: e.status,
-                                                  errorCode: e.errorCode ?? e.kind.rawValue, durationMs: ms),
-                             e.status == nil ? nil : key) { try await $0.markSettled($1) }
-            throw APIError(e)
+            throw await answered(e, p, seq, key: key, ms: Self.milliseconds(since: start))
         } catch let e as LocalStateError {
             gate?.update(seq) { $0.outcome = .failed; $0.message = "not sent: \(e)" }
             gate?.noteStateFailure(e, heldBack: true)
             throw e
         } catch {
-            let text = "\(error)"
-            gate?.update(seq) { $0.outcome = .failed; $0.message = text }
             await settle { try await intent?.written() }
-            await logAndMark(CallGate.auditRecord(p, phase: "outcome", context: context, errorCode: text), nil) { _, _ in }
-            throw error
+            throw await unanswered(error, p, seq)
         }
+    }
+
+    /// Zoho answered with an error, or an answer too large to hold: the
+    /// outcome is known (applied, or no change). Returns the error to raise.
+    private func answered(_ e: DeskError, _ p: PreparedCall, _ seq: Int, key: String?, ms: Int) async -> Error {
+        // A 2xx whose body was too large to hold: the call took effect.
+        let applied = e.kind == .responseTooLarge && e.status.map { (200..<300).contains($0) } == true
+        gate?.update(seq) {
+            $0.outcome = applied ? .sent : .failed; $0.status = e.status; $0.errorCode = e.errorCode ?? (applied ? e.kind.rawValue : nil)
+            $0.message = e.message; $0.durationMs = ms
+        }
+        // Known unless nothing came back at all.
+        await logAndMark(CallGate.auditRecord(p, phase: "outcome", context: context, status: e.status,
+                                              errorCode: e.errorCode ?? e.kind.rawValue, durationMs: ms),
+                         e.status == nil ? nil : key) { journal, key in
+            if applied { try await journal.markCompleted(key) } else { try await journal.markSettled(key) }
+        }
+        // Holding the answer would pass --max-memory: the run stops with the memory limit.
+        if e.kind == .responseTooLarge { return RunResponseMemory.limit(for: e, calledAs: p.calledAs) }
+        return APIError(e)
+    }
+
+    /// No answer: a failure on the way, or a call its run ended before it
+    /// left (recorded as not sent). Returns the error to raise.
+    private func unanswered(_ error: Error, _ p: PreparedCall, _ seq: Int) async -> Error {
+        let text = "\(error)"
+        let unsent = error is NotSent || (error as? HostError)?.message == CallSlots.runEnded.message
+        gate?.update(seq) { $0.outcome = .failed; $0.message = text; $0.notSent = unsent }
+        var outcome = CallGate.auditRecord(p, phase: "outcome", context: context, errorCode: unsent ? "NOT_SENT" : text)
+        if unsent, case .object(var fields) = outcome {
+            fields["sent"] = .bool(false); fields["message"] = .string(text); outcome = .object(fields)
+        }
+        await logAndMark(outcome, nil) { _, _ in }
+        return error
     }
 
     /// The request itself: uncatalogued, an upload, or a catalogued call.

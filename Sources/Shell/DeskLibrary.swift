@@ -91,7 +91,7 @@ func deskLibrarySource(returning which: String) -> String {
     -- desk.api.<operationId>: resolved on first use, so start-up does not
     -- pay for 706 closures or the catalog.
     local api_cache = {}
-    local api = setmetatable({}, {
+    local api = H.seal(setmetatable({}, {
       __index = function(_, id)
         local f = api_cache[id]
         if f == nil and type(id) == "string" then
@@ -103,7 +103,7 @@ func deskLibrarySource(returning which: String) -> String {
       end,
       __newindex = function() error("attempt to modify read-only table 'desk.api'", 2) end,
       __metatable = "locked",
-    })
+    }))
 
     -- desk.each / desk.parallel: N calls in flight (bounded again by the
     -- org's limiter in the client). Worker coroutines take the items in
@@ -120,7 +120,10 @@ func deskLibrarySource(returning which: String) -> String {
       if type(list) ~= "table" then error("bad argument #1 to 'desk.each' (table expected, got " .. type(list) .. ")", 2) end
       if type(fn) ~= "function" then error("bad argument #2 to 'desk.each' (function expected, got " .. type(fn) .. ")", 2) end
       local n = (type(opts) == "table" and opts.concurrency) or H.concurrency()
-      if type(n) ~= "number" or n < 1 then error("bad argument #3 to 'desk.each' (concurrency must be a positive number)", 2) end
+      -- NaN fails every comparison, so it is refused by name: `n < 1` alone would let it through.
+      if type(n) ~= "number" or n ~= n or n < 1 then
+        error("bad argument #3 to 'desk.each' (concurrency must be a positive number, got " .. tostring(n) .. ")", 2)
+      end
       label = label or "desk.each"
       local count = #list
       local results, errors, failed, done = {}, {}, 0, 0

@@ -230,6 +230,7 @@ public struct PlanApplier {
         if options.yes { return false }
         guard options.interactive else { throw PlanRefusal(reason: "no terminal to confirm on; pass --yes") }
         Terminal.prompt("Apply these \(pending.count) call\(pending.count == 1 ? "" : "s")? [y/N] ")
+        TerminalPrompt.discardTypedAhead()
         let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         guard answer == "y" || answer == "yes" else { throw PlanRefusal(reason: "not confirmed") }
         return true

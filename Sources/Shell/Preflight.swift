@@ -152,8 +152,18 @@ enum TerminalPrompt {
     static func yesNo(_ question: String) -> Bool {
         Terminal.prompt(question)
         guard let tty = FileHandle(forReadingAtPath: "/dev/tty") else { return false }
+        // Only what is typed after the question counts: a paste or keys
+        // typed ahead must not answer a question they never saw.
+        TerminalPrompt.discardTypedAhead(tty.fileDescriptor)
         var bytes: [UInt8] = []
         while bytes.count < 256, let chunk = try? tty.read(upToCount: 1), let b = chunk.first, b != 0x0A { bytes.append(b) }
         return ["y", "yes"].contains(String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces).lowercased())
+    }
+
+    /// Drops input the terminal holds that nobody has read yet (typed or
+    /// pasted before the question was shown). Nothing on a pipe or file.
+    static func discardTypedAhead(_ fd: Int32 = STDIN_FILENO) {
+        guard isatty(fd) != 0 else { return }
+        tcflush(fd, TCIFLUSH)
     }
 }

@@ -97,8 +97,12 @@ public struct Runner {
             case is LocalStateError: status = .stateUnwritable
             default: status = .luaError
             }
-            err("zdsh: \(Terminal.visible("\(error)"))")
-            report.error = ErrorDocument.from(thrown: error, code: status)
+            // A thrown error may carry a server's words: within --max-output too.
+            let cap = options.limits.maxOutput
+            var errorBudget = ErrorBudget(OutputBudget(bytes: cap > 0 ? cap : nil, deadline: nil), copies: options.json ? 3 : 1)
+            let text = errorBudget.cut("\(error)")
+            err("zdsh: \(Terminal.visible(text))")
+            report.error = ErrorDocument(code: status, message: text).merging(thrown: error)
             return status
         }
     }
@@ -134,6 +138,10 @@ public struct Runner {
         let runner = self
         let outcome = try await OffPool.run(name: "zdsh.run") { try runner.execute(run) }
         if let refused = outcome.refused { return refused }
+        // Calls still going out when the run ended settle first: the summary
+        // and the audit log then say what was sent (an interrupted run
+        // reports what is left in flight instead of waiting for it).
+        if outcome.interruptedBy == nil { await run.session.settle() }
         var status = show(outcome.result, within: run.session.host.resultBudget)
         let calls = run.session.gate.calls
         // A dry run stopped by a call that cannot be sent shows that error, and no plan to apply.
@@ -315,8 +323,13 @@ public struct Runner {
             return printValues(values, within: budget) ? .limit : .ok
         case .failure(let e):
             let status = ExitStatus.of(e, denied: 0)
-            Terminal.report(e)
-            report.error = ErrorDocument.from(e, code: status)
+            // The error is output too: cut to what the run may still write,
+            // shared by every place it goes (the report, and under --json
+            // the document and its line on stderr).
+            var errorBudget = ErrorBudget(budget, copies: options.json ? 3 : 1)
+            let shown = errorBudget.bound(e)
+            Terminal.report(shown)
+            report.error = ErrorDocument.from(shown, code: status)
             return status
         }
     }
@@ -368,11 +381,16 @@ public struct Runner {
 
     private func summarize(_ calls: [CallRecord], runId: String?, seconds: Double) -> String {
         let denied = calls.filter { $0.outcome == .denied }.count
-        let writes = calls.filter { $0.safety == .write && $0.outcome != .denied }.count
-        let destructive = calls.filter { $0.safety == .destructive && $0.outcome != .denied }.count
-        let notify = calls.filter { $0.notifies && $0.outcome != .denied }.count
+        // What went (or was planned): a call that passed the gate but never
+        // left, because its run ended first, is no write or deletion.
+        let counted = calls.filter { $0.outcome != .denied && !$0.notSent }
+        let writes = counted.filter { $0.safety == .write }.count
+        let destructive = counted.filter { $0.safety == .destructive }.count
+        let notify = counted.filter(\.notifies).count
+        let unsent = calls.filter(\.notSent).count
         let partial = calls.compactMap(\.outcomes).filter(\.isPartial)
-        let partialNote = partial.isEmpty ? "" : ", \(partial.count) partly failed (\(partial.reduce(0) { $0 + $1.failed.count }) ids)"
+        var partialNote = partial.isEmpty ? "" : ", \(partial.count) partly failed (\(partial.reduce(0) { $0 + $1.failed.count }) ids)"
+        if unsent > 0 { partialNote += ", \(unsent) not sent" }
         let summary = String(format: "%d call%@ (%d write%@, %@%d destructive, %d denied%@%@) in %.2fs",
                              calls.count, calls.count == 1 ? "" : "s", writes, writes == 1 ? "" : "s",
                              notify > 0 ? "\(notify) notify, " : "", destructive, denied,

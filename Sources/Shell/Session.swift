@@ -81,16 +81,25 @@ public final class Session {
     }
 
     public func run(_ source: String, name: String, arguments: [JSON] = []) -> Result<[RunValue], LuaError> {
-        host.run(source, name: name, arguments: arguments)
+        run(LuaSource(text: source, name: name), arguments: arguments.map(RunArgument.value))
     }
 
     /// Runs `source`'s bytes, or a driver with compiled chunks as arguments.
+    /// Calls the run made that have not left when it ends are not sent.
     public func run(_ source: LuaSource, arguments: [RunArgument] = []) -> Result<[RunValue], LuaError> {
-        host.run(source, arguments: arguments)
+        gate.sends.begin()
+        defer { gate.sends.end() }
+        return host.run(source, arguments: arguments)
     }
 
     public func run(_ driver: (LuaSource, [RunArgument])) -> Result<[RunValue], LuaError> {
-        host.run(driver.0, arguments: driver.1)
+        run(driver.0, arguments: driver.1)
+    }
+
+    /// Waits (up to `limit`) for the calls still going out to settle, so
+    /// what is reported next says what was sent.
+    public func settle(within limit: Duration = .seconds(10)) async {
+        await gate.sends.settle(within: limit)
     }
 }
 

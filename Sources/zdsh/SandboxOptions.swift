@@ -7,13 +7,13 @@ struct SandboxOptions: ParsableArguments {
     @Option(name: .long, help: "Wall-clock limit in seconds (covers host work too: JSON, results, printing).")
     var timeout: Double = 300
 
-    @Option(name: .customLong("max-memory"), help: "Memory limit in MB: the Lua heap plus what the host allocates for the run (decoded JSON, converted values, results).")
+    @Option(name: .customLong("max-memory"), help: "Memory limit in MB: the Lua heap plus what the host allocates for the run (API responses as they arrive, decoded JSON, converted values, results).")
     var maxMemory: Int = 256
 
     @Option(name: .customLong("max-instructions"), help: "Lua VM instruction budget across all coroutines (0 = unlimited). Counting makes Lua code about 1.7× slower.")
     var maxInstructions: Int64 = 0
 
-    @Option(name: .customLong("max-output"), help: "Limit on what print and the printed result may write, in KB.")
+    @Option(name: .customLong("max-output"), help: "Limit on what print, the printed result and the error report may write, in KB.")
     var maxOutput: Int = 10240
 
     @Option(name: .customLong("files-dir"), help: ArgumentHelp("A folder upload operations may read files from, besides the runbook's own folder (repeatable).", valueName: "DIR"))

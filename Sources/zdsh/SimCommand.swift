@@ -50,6 +50,10 @@ struct SimCommand: AsyncParsableCommand {
             }
             if let c = concurrency, c < 1 { throw ValidationError("--concurrency must be at least 1") }
             if let c = credits, c < 0 { throw ValidationError("--credits cannot be negative") }
+            guard (0...Latency.maxMs).contains(latency) else {
+                throw ValidationError("--latency must be from 0 to \(Latency.maxMs) ms")
+            }
+            guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
             if bulkLabelUsers < 0 || bulkTickets < 0 { throw ValidationError("--bulk-* counts cannot be negative") }
             if fixture != nil && (bulkLabelUsers > 0 || bulkTickets > 0) {
                 throw ValidationError("--bulk-label-users and --bulk-tickets build on the demo org; drop --fixture")

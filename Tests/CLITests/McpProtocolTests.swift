@@ -74,6 +74,25 @@ final class McpProtocolTests: XCTestCase {
                       "\(found ?? [])")
     }
 
+    /// Issue 26: an error is output too. A 30 MB error message (and a deep
+    /// traceback under it) comes back within the server's --max-output,
+    /// marked as cut, in a tool result that is still valid JSON.
+    func testErrorsInToolResultsStayWithinMaxOutput() throws {
+        let (responses, err, status) = try converse(Self.initialize + [
+            Self.call(2, "run_lua", ["code": "error(string.rep('x', 3e7))"]),
+            Self.call(3, "run_lua", ["code": "local function f(n) if n == 0 then error(string.rep('y', 1e6)) end return f(n - 1) + 1 end return f(40)"]),
+        ], args: ["--max-output", "16"])
+        XCTAssertEqual(status, 0, err)
+        for id in [2, 3] {
+            let result = responses[id]?["result"] as? [String: Any]
+            XCTAssertEqual(result?["isError"] as? Bool, true, "\(id)")
+            let size = (try? JSONSerialization.data(withJSONObject: result ?? [:]).count) ?? 0
+            XCTAssertLessThan(size, (16 << 10) + 4096, "tool result \(id) is \(size) bytes")
+            let error = (result?["structuredContent"] as? [String: Any])?["error"] as? String ?? ""
+            XCTAssertTrue(error.contains("truncated"), "\(id): \(error.prefix(200))")
+        }
+    }
+
     /// Mistakes come back as JSON-RPC errors or tool errors, and the server
     /// goes on answering.
     func testBadInputIsAnErrorNotACrash() throws {

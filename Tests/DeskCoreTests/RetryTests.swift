@@ -23,6 +23,30 @@ final class RetryTests: XCTestCase {
         return (Fixtures.client(zoho, attempts: attempts) { $0.sleep = sleeps.sleep }, zoho)
     }
 
+    /// Issue 26: a Retry-After no wait can be is treated as absent (it trapped
+    /// converting to Int64 before), on any answer.
+    func testRetryAfterOutOfRangeIsAbsent() async throws {
+        for value in ["inf", "-inf", "1e300", "nan", "1e19", "-1", "9223372036854775807", "Fri, 31 Dec 9999 23:59:59 GMT"] {
+            XCTAssertNil(RetryPolicy.retryAfter(value), value)
+            let (client, _) = client([.success(.json(["ok": true], headers: [Header("Retry-After", value)]))])
+            let r = try await client.call(Fixtures.op())
+            XCTAssertEqual(r.json?["ok"], true, value)
+        }
+        XCTAssertEqual(RetryPolicy.retryAfter("2"), .seconds(2))
+        XCTAssertEqual(RetryPolicy.retryAfter("0.25"), .milliseconds(250))
+    }
+
+    /// A 429 whose Retry-After is out of range backs off as if it had none.
+    func testRateLimitWithHostileRetryAfterBacksOffNormally() async throws {
+        let sleeps = SleepRecorder()
+        let (client, zoho) = client([.success(.error(429, "TOO_MANY_REQUESTS", headers: [Header("Retry-After", "1e300")])),
+                                     .success(.json(["ok": true]))], sleeps: sleeps)
+        _ = try await client.call(Fixtures.op())
+        XCTAssertEqual(zoho.transport.deskRequests.count, 2)
+        XCTAssertEqual(sleeps.sleeps.count, 1)
+        XCTAssertLessThanOrEqual(sleeps.sleeps.first ?? .zero, .seconds(1))
+    }
+
     func testGetIsRetriedAfterServerError() async throws {
         let (client, zoho) = client([.success(.error(500, "INTERNAL_SERVER_ERROR")), .success(.json(["ok": true]))])
         let r = try await client.call(Fixtures.op())

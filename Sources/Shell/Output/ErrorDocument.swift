@@ -56,11 +56,16 @@ public struct ErrorDocument: Sendable, Equatable {
     /// The document for an error thrown before or around the run (a bad
     /// flag, a refused policy, a connection that failed).
     public static func from(thrown error: Error, code: ExitStatus) -> ErrorDocument {
-        var doc = ErrorDocument(code: code, message: "\(error)")
+        ErrorDocument(code: code, message: "\(error)").merging(thrown: error)
+    }
+
+    /// This document with the facts a thrown error carries (its message kept as is).
+    func merging(thrown error: Error) -> ErrorDocument {
+        var doc = self
         if let desk = error as? DeskError {
             doc.operation = desk.operationId
             doc.status = desk.status.map { Int64($0) }
-            doc.errorCode = desk.errorCode
+            doc.errorCode = desk.errorCode.map { String($0.prefix(200)) }
         }
         return doc
     }

@@ -182,7 +182,9 @@ public final class Repl {
     }
 
     private func report(_ e: LuaError) -> ExitStatus {
-        switch e {
+        // An error is output like a value: within what the line may still write.
+        var budget = ErrorBudget(session.host.resultBudget)
+        switch budget.bound(e) {
         case .syntax(let m):
             error(Terminal.visible(m)); return .luaError
         case .runtime(let m, _, let value):
@@ -220,6 +222,8 @@ public final class Repl {
         let reset = isatty(STDOUT_FILENO) != 0 ? Terminal.resetAttributes : ""
         out(reset + colourise(Terminal.visible(question.text, multiline: true), "33"))
         _ = InterruptSignal.take()
+        // Lines pasted or typed ahead were meant as code, not as this answer.
+        if input.isInteractive { TerminalPrompt.discardTypedAhead() }
         guard let answer = input.read(prompt: "Proceed? [y]es once, [a]ll \(question.grant) calls this session, [N]o: ") else { out(""); return .no }
         switch answer.trimmingCharacters(in: .whitespaces).lowercased() {
         case "y", "yes": return .once

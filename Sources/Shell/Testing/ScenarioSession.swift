@@ -166,31 +166,35 @@ final class ScenarioSession {
         [
             "sim_fail": { [unowned self] call in
                 let o = try call.json(1)
-                guard let status = o["status"]?.intValue else { throw HostError("sim.fail: 'status' (an HTTP status) is required") }
+                guard let given = o["status"]?.intValue else { throw HostError("sim.fail: 'status' (an HTTP status) is required") }
+                let status = try Self.bounded(given, "sim.fail", "status", from: 100, upTo: 599)
                 let op = try Self.operationId(o["op"] ?? o["operation"])
                 let code = o["code"]?.stringValue
                 if let p = o["probability"]?.doubleValue {
-                    try self.sim().fail(op: op, status: Int(status), probability: p, errorCode: code)
+                    try self.sim().fail(op: op, status: status, probability: try Self.probability(p, "sim.fail"), errorCode: code)
                 } else {
-                    try self.sim().fail(op: op, status: Int(status), times: Int(o["times"]?.intValue ?? 1), errorCode: code)
+                    try self.sim().fail(op: op, status: status, times: try Self.times(o, "sim.fail"), errorCode: code)
                 }
                 return .none
             },
             "sim_reset_connection": { [unowned self] call in
                 let o = try call.json(1)
                 let op = try Self.operationId(o["op"] ?? o["operation"])
-                if let p = o["probability"]?.doubleValue { try self.sim().resetConnection(op: op, probability: p) }
-                else { try self.sim().resetConnection(op: op, times: Int(o["times"]?.intValue ?? 1)) }
+                if let p = o["probability"]?.doubleValue {
+                    try self.sim().resetConnection(op: op, probability: try Self.probability(p, "sim.reset_connection"))
+                } else { try self.sim().resetConnection(op: op, times: try Self.times(o, "sim.reset_connection")) }
                 return .none
             },
             "sim_expire_token": { [unowned self] call in
                 let o = try call.json(1)
-                try self.sim().expireToken(op: try Self.operationId(o["op"] ?? o["operation"]), times: Int(o["times"]?.intValue ?? 1))
+                try self.sim().expireToken(op: try Self.operationId(o["op"] ?? o["operation"]), times: try Self.times(o, "sim.expire_token"))
                 return .none
             },
             "sim_expire_tokens": { [unowned self] _ in try self.sim().expireTokens(); return .none },
             "sim_latency": { [unowned self] call in
-                try self.sim().setLatency(ms: Int(try call.integer(1)), jitterMs: Int(try call.integer(2)))
+                let ms = try Self.bounded(try call.integer(1), "sim.latency", "ms", upTo: Int64(Latency.maxMs))
+                let jitter = try Self.bounded(try call.integer(2), "sim.latency", "jitter", upTo: Int64(Latency.maxMs))
+                try self.sim().setLatency(ms: ms, jitterMs: jitter)
                 return .none
             },
         ]
@@ -241,6 +245,29 @@ final class ScenarioSession {
             throw HostError("sim: this scenario replays a cassette (use_cassette), so there is no simulator to control")
         }
         return s
+    }
+
+    /// A scenario's number checked against its range before the simulator uses it.
+    static func bounded(_ value: Int64, _ function: String, _ name: String, from low: Int64 = 0, upTo high: Int64) throws -> Int {
+        guard value >= low, value <= high else {
+            throw HostError("\(function): '\(name)' must be an integer from \(low) to \(high), got \(value)")
+        }
+        return Int(value)
+    }
+
+    /// A rule's `times` (1 when absent), at least 1.
+    static func times(_ o: JSON, _ function: String) throws -> Int {
+        guard let given = o["times"] else { return 1 }
+        guard let n = given.intValue else { throw HostError("\(function): 'times' must be an integer, got \(given)") }
+        return try bounded(n, function, "times", from: 1, upTo: Int64(Int32.max))
+    }
+
+    /// A probability in 0…1 (NaN and infinities refused).
+    static func probability(_ value: Double, _ function: String) throws -> Double {
+        guard value.isFinite, value >= 0, value <= 1 else {
+            throw HostError("\(function): 'probability' must be a number from 0 to 1, got \(value)")
+        }
+        return value
     }
 
     /// An operationId, given as one or as a binding name (nil = any operation).
