@@ -20,6 +20,8 @@ struct SchemaInstance {
 
     func value(_ s: Schema, name: String = "", depth: Int = 0) -> JSON {
         if depth == 1, let v = known[name], SchemaFit.fits(v, s) { return v }
+        // oneOf/anyOf: a value of one branch (the union of all may match none).
+        if let branch = s.anyOf.first { return value(branch, name: name, depth: depth) }
         let types = s.types.filter { $0 != "null" }
         if s.types == ["null"] || depth > Self.maxDepth { return .null }
         let type = types.first { $0 == "object" && s.properties != nil } ?? types.first { $0 == "array" && s.items != nil }

@@ -27,6 +27,8 @@ struct ReplCommand: AsyncParsableCommand {
                 ? try Backend.simulator(fixture: target.desk.fixture, verbose: target.verbose, concurrency: target.concurrency)
                 : try await Backend.profile(target.desk.profile, orgId: target.desk.org, endpoints: target.endpoints.value, verbose: target.verbose,
                                             concurrency: target.concurrency)
+            // In the REPL, --strict-sim makes each made-up answer an error at its call.
+            backend.watch?.strict = target.strictSim
             var settings = CallGate.Settings()
             settings.dryRun = target.dryRun
             settings.maxCalls = target.maxCalls

@@ -54,6 +54,7 @@ enum HandlerRegistry {
             Organizations.handlers, Profiles.handlers, Roles.handlers, Agents.handlers, Departments.handlers,
             Teams.handlers, HelpCenters.handlers, Users.handlers, Badges.handlers, Groups.handlers, Labels.handlers,
             Tickets.handlers, Contacts.handlers, Activities.handlers, RecycleBin.handlers, Uploads.handlers,
+            TicketTags.handlers, Search.handlers,
         ]
         for f in families { out.merge(f) { a, _ in a } }
         return out
