@@ -56,7 +56,7 @@ final class SimHonestyProcessTests: XCTestCase {
         XCTAssertFalse(overdue.stderr.contains("did not model"), overdue.stderr)
 
         let email = try XCTUnwrap(served.sim.resource("contacts").first?["email"]?.stringValue)
-        let search = try Zdsh.run(["eval", "local r = desk.api.searchContacts{email = '\(email)'}; return #r.data"], env: served.env)
+        let search = try Zdsh.run(["eval", "local r = desk.api.searchContacts{email = '\(email)'}; return #r"], env: served.env)
         XCTAssertEqual(search.status, 0, search.stderr)
         XCTAssertEqual(search.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "1")
 
@@ -83,7 +83,7 @@ final class SimHonestyProcessTests: XCTestCase {
         let home = Zdsh.tempDir("honesty-sim")
         defer { try? FileManager.default.removeItem(atPath: home) }
         let env = Zdsh.environment(home: home)
-        let modelled = try Zdsh.run(["eval", "--sim", "--strict-sim", "return #desk.tickets.list{status = 'Open', sortBy = '-createdTime'}"], env: env)
+        let modelled = try Zdsh.run(["eval", "--sim", "--strict-sim", "return #desk.tickets.list{status = 'Open', sortBy = 'createdTime'}"], env: env)
         XCTAssertEqual(modelled.status, 0, "every parameter is modelled: \(modelled.stderr)")
 
         let strict = try Zdsh.run(["eval", "--sim", "--strict-sim", "--json", "return desk.api.getContacts{viewId = '5'}"], env: env)

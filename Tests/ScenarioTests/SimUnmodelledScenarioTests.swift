@@ -19,7 +19,7 @@ final class SimUnmodelledScenarioTests: XCTestCase {
           it("filters tickets", function()
             sim.seed{tickets = {{id = "880001", subject = "Printer log", status = "Open"}}}
             local found = desk.api.searchTickets{subject = "*printer*"}
-            expect(found.data[1].id).to_be("880001")
+            expect(found[1].id).to_be("880001")
             expect(#sim.unmodelled()).to_be(0)
           end)
           it("says what it made up", function()
