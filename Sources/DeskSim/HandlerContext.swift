@@ -56,7 +56,8 @@ struct Ctx {
     /// 0-based start index from `from` (1-based in most lists; 0 is accepted as the start too).
     var pageStart: Int { max((Int(query["from"] ?? "") ?? 1) - 1, 0) }
 
-    func pageLimit(default d: Int) -> Int { Int(query["limit"] ?? "") ?? d }
+    /// Never negative: a hostile `limit=-1` must not reach `prefix(_:)`.
+    func pageLimit(default d: Int) -> Int { max(Int(query["limit"] ?? "") ?? d, 0) }
 
     /// A list response: 204 when empty and the operation documents 204, else `{key: items}`.
     func list(_ items: [JSON], key: String = "data") -> Reply {

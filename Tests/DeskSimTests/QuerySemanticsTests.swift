@@ -203,6 +203,16 @@ final class QuerySemanticsTests: XCTestCase {
         do { let got = ids(try await h.call("GET", "/api/v1/tags/\(spamId)/tickets").json); XCTAssertEqual(got, ["602"]) }
     }
 
+    func testNegativeLimitsNeverCrashTheSimulator() async throws {
+        let h = harness()
+        for path in ["/api/v1/ticketTags?departmentId=\(Self.dept)&limit=-1", "/api/v1/tickets?sortBy=createdTime&limit=-5",
+                     "/api/v1/tickets/search?status=Open&limit=-1", "/api/v1/search?searchStr=a&limit=-2&from=-3",
+                     "/api/v1/tags/search?departmentId=\(Self.dept)&limit=-1"] {
+            let r = try await h.call("GET", path)
+            XCTAssertTrue([200, 204, 422].contains(r.status), "\(path): \(r.status)")
+        }
+    }
+
     // MARK: help center
 
     func testHelpCenterUsersAndLabelsSearchBy() async throws {
