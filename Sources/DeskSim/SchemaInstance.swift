@@ -88,7 +88,9 @@ struct SchemaInstance {
             else { guess = [] }
             // Shapes the spec's patterns ask for: domains, UUIDs, 37-character workspace ids,
             // "hh:mm hrs" durations, date patterns, opacities and delays.
-            candidates = guess + (s.pattern == nil ? ["sample"] : []) + [timestamp, String(timestamp.prefix(10)), newId(), "1", "en", "en_US", "sample",
+            // Text before timestamps: a lax pattern (apiName, displayLabel) accepts both, and a
+            // name or label holding a date reads as nonsense (found by schemathesis).
+            candidates = guess + ["sample"] + [timestamp, String(timestamp.prefix(10)), newId(), "1", "en", "en_US", "sample",
                                   "someone@acme.test", "https://acme.test/", "#FFFFFF", "10:00", "true", "0.0", "a",
                                   "help.acme.test", "3f2b8c1e-5d4a-4e6b-9c7d-1a2b3c4d5e6f",
                                   "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a", "01:30 hrs", "yyyy-MM-dd", "0.5", "60", "10S"]
