@@ -1,6 +1,7 @@
 import DeskCore
 import Foundation
 import JSONValue
+import DeskCatalog
 import XCTest
 @testable import DeskSim
 
@@ -211,6 +212,36 @@ final class QuerySemanticsTests: XCTestCase {
             let r = try await h.call("GET", path)
             XCTAssertTrue([200, 204, 422].contains(r.status), "\(path): \(r.status)")
         }
+    }
+
+    /// What schemathesis found and the checker now finds too: per-id errors for unknown ids
+    /// in the codes each mass action documents, oneOf/anyOf branches, names that are text.
+    func testCheckerFindsWhatThePropertyTesterFound() async throws {
+        let h = SimHarness()
+        let checker = ResponseChecker()
+        for (path, op, body) in [("/api/v1/articles/moveToTrash", "deleteArticle", ["ids": ["1"]] as JSON),
+                                 ("/api/v1/recycleBin/restore", "restoreEntities", ["ids": ["1"]]),
+                                 ("/api/v1/tasks/updateMany", "massUpdateTasks", ["ids": ["1"], "fieldName": "subject", "fieldValue": "x"]),
+                                 ("/api/v1/calls/updateMany", "massUpdateCalls", ["ids": ["1"], "fieldName": "subject", "fieldValue": "x"])] {
+            let r = try await h.call("POST", path, body: body)
+            let routed = h.sim.requestLog.last?.operationId ?? op
+            XCTAssertEqual(checker.check(operationId: routed, status: r.status, body: r.raw.body).map(\.description), [], path)
+        }
+        let field = try await h.call("GET", "/api/v1/organizationFields/1892000000000001")
+        if field.status == 200 {
+            XCTAssertNotEqual(field.json?["apiName"]?.stringValue?.contains("T"), true, "apiName is a name, not a timestamp")
+        }
+        // A branch mismatch is reported: a value meeting none of two closed branches.
+        let a = Schema(types: ["object"], properties: ["a": Schema(types: ["string"])], requiredProperties: ["a"], additionalProperties: false)
+        let b = Schema(types: ["object"], properties: ["b": Schema(types: ["string"])], requiredProperties: ["b"], additionalProperties: false)
+        let union = Schema(types: ["object"], properties: ["a": Schema(types: ["string"]), "b": Schema(types: ["string"])],
+                           additionalProperties: false, anyOf: [a, b])
+        var walk = SchemaWalk()
+        walk.walk(["a": "x", "b": "y"], union, pointer: "")
+        XCTAssertTrue(walk.problems.contains { $0.1.contains("matches none of its 2 oneOf/anyOf branches") }, "\(walk.problems)")
+        var fine = SchemaWalk()
+        fine.walk(["b": "y"], union, pointer: "")
+        XCTAssertTrue(fine.problems.isEmpty)
     }
 
     // MARK: help center

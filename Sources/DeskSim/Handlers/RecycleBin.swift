@@ -31,7 +31,7 @@ enum RecycleBin {
             "restoreEntities": { c in
                 let t = c.org.table("recycleBin")
                 return Users.results(c.ids("ids")) { id in
-                    guard let e = t.get(id), let res = e["_resource"]?.stringValue, let row = e["_entity"]?.objectValue else { return .notFound }
+                    guard let e = t.get(id), let res = e["_resource"]?.stringValue, let row = e["_entity"]?.objectValue else { return Users.notFound }
                     t.remove(id)
                     c.org.table(res).put(row)
                     return nil
