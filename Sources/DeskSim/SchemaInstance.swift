@@ -35,6 +35,10 @@ struct SchemaInstance {
             return .object(o)
         case "array"?:
             let n = s.minItems ?? 0
+            // Items of an enum differ from each other (lists such as name formats are unique).
+            if let item = s.items, let values = item.enumValues, values.count >= n {
+                return .array(values.prefix(n).map { .string($0) })
+            }
             return .array((0..<n).map { _ in value(s.items ?? Schema(), name: name, depth: depth + 1) })
         case "integer"?:
             // Every integer is written as a digit string, as Zoho sends ids and counts.
