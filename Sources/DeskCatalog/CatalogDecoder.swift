@@ -116,7 +116,8 @@ public enum CatalogDecoder {
             maxItems: o["maxI"]?.intValue.map(Int.init),
             properties: props,
             requiredProperties: o["req"]?.arrayValue?.compactMap(\.stringValue) ?? [],
-            additionalProperties: o["ap"]?.boolValue ?? true)
+            additionalProperties: o["ap"]?.boolValue ?? true,
+            anyOf: o["any"]?.arrayValue?.map { schema($0) } ?? [])
     }
 
     /// Shared instance for the many "no constraints" schemas.

@@ -114,22 +114,27 @@ public final class Schema: Sendable, Hashable {
     public let requiredProperties: [String]
     /// Whether properties not listed are allowed (custom fields `cf` and friends).
     public let additionalProperties: Bool
+    /// oneOf/anyOf branches of a response schema, each merged with the schema's own
+    /// keys: a value must match one. (The other keys hold their loose union.) Empty
+    /// in request schemas.
+    public let anyOf: [Schema]
 
     public init(types: [String] = [], format: String? = nil, enumValues: [String]? = nil,
                 minimum: Double? = nil, maximum: Double? = nil, minLength: Int? = nil,
                 maxLength: Int? = nil, pattern: String? = nil, items: Schema? = nil,
                 minItems: Int? = nil, maxItems: Int? = nil, properties: [String: Schema]? = nil,
-                requiredProperties: [String] = [], additionalProperties: Bool = true) {
+                requiredProperties: [String] = [], additionalProperties: Bool = true, anyOf: [Schema] = []) {
         self.types = types; self.format = format; self.enumValues = enumValues
         self.minimum = minimum; self.maximum = maximum; self.minLength = minLength
         self.maxLength = maxLength; self.pattern = pattern; self.items = items
         self.minItems = minItems; self.maxItems = maxItems; self.properties = properties
         self.requiredProperties = requiredProperties; self.additionalProperties = additionalProperties
+        self.anyOf = anyOf
     }
 
     public static func == (a: Schema, b: Schema) -> Bool { a === b || a.fingerprint == b.fingerprint }
     public func hash(into h: inout Hasher) { h.combine(fingerprint) }
     private var fingerprint: String {
-        "\(types)|\(format ?? "")|\(enumValues ?? [])|\(String(describing: minimum))|\(String(describing: maximum))|\(String(describing: minLength))|\(String(describing: maxLength))|\(pattern ?? "")|\(items?.fingerprint ?? "")|\(String(describing: minItems))|\(String(describing: maxItems))|\((properties ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key):\($0.value.fingerprint)" })|\(requiredProperties)|\(additionalProperties)"
+        "\(types)|\(format ?? "")|\(enumValues ?? [])|\(String(describing: minimum))|\(String(describing: maximum))|\(String(describing: minLength))|\(String(describing: maxLength))|\(pattern ?? "")|\(items?.fingerprint ?? "")|\(String(describing: minItems))|\(String(describing: maxItems))|\((properties ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key):\($0.value.fingerprint)" })|\(requiredProperties)|\(additionalProperties)|\(anyOf.map(\.fingerprint))"
     }
 }

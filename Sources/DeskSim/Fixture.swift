@@ -33,7 +33,13 @@ public struct Fixture: Sendable {
     /// Loads a fixture file (the `state()` / seed format).
     public static func load(path: String) throws -> Fixture {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        return Fixture(json: try JSON.parse(Array(data)))
+        let json: JSON
+        do { json = try JSON.parse(Array(data)) } catch { throw SimStateError(description: "\(path): not valid JSON: \(error)") }
+        // Checked now, so a bad record is reported with its file before anything runs.
+        do { try StateIO.load(json, into: SimState(), now: UTCTimestamp.milliseconds(from: Date())) } catch let e as SimStateError {
+            throw SimStateError(description: "\(path): \(e.description)")
+        }
+        return Fixture(json: json)
     }
 
     /// An empty organisation and nothing else.

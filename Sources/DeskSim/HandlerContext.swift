@@ -14,6 +14,8 @@ struct Ctx {
     let query: [String: String]
     let body: JSON?
     let now: Date
+    /// What the answer honoured of `query` (the rest is reported as not modelled).
+    var use = QueryUse()
 
     var timestamp: String { UTCTimestamp.milliseconds(from: now) }
 
@@ -54,7 +56,8 @@ struct Ctx {
     /// 0-based start index from `from` (1-based in most lists; 0 is accepted as the start too).
     var pageStart: Int { max((Int(query["from"] ?? "") ?? 1) - 1, 0) }
 
-    func pageLimit(default d: Int) -> Int { Int(query["limit"] ?? "") ?? d }
+    /// Never negative: a hostile `limit=-1` must not reach `prefix(_:)`.
+    func pageLimit(default d: Int) -> Int { max(Int(query["limit"] ?? "") ?? d, 0) }
 
     /// A list response: 204 when empty and the operation documents 204, else `{key: items}`.
     func list(_ items: [JSON], key: String = "data") -> Reply {
@@ -115,18 +118,53 @@ struct Resource: Sendable {
         return id
     }
 
+    /// The fields a query over this resource may name: the skeleton's and the stored records'.
+    func fields(_ c: Ctx) -> Set<String> {
+        var out = Set(ResourceShapes.template(name).keys)
+        c.org.table(name).forEach { row in out.formUnion(row.keys.filter { !$0.hasPrefix("_") }); return false }
+        return out
+    }
+
+    /// The request's generic filters and order over this resource (noted as honoured).
+    func query(_ c: Ctx) -> RecordQuery {
+        let q = RecordQuery(c, fields: fields(c), skipping: QueryModel.handledByHandler[c.op.id] ?? [])
+        c.use.honour(q.honoured)
+        return q
+    }
+
+    /// Every record `match` and the request's query keep, in the asked order.
+    func matching(_ c: Ctx, where match: ((Row) -> Bool)? = nil) -> [Row] {
+        let q = query(c)
+        return q.sorted(c.org.table(name).all { (match?($0) ?? true) && q.matches($0) })
+    }
+
     func rows(_ c: Ctx, where match: ((Row) -> Bool)? = nil) -> [Row] {
         let t = c.org.table(name)
-        guard let sortBy = c.query["sortBy"], !sortBy.isEmpty else {
-            return t.page(start: c.pageStart, limit: c.pageLimit(default: defaultLimit), where: match)
+        let q = query(c)
+        let limit = c.pageLimit(default: defaultLimit)
+        guard q.sort != nil else {
+            let combined: ((Row) -> Bool)? = q.isEmpty ? match : { (match?($0) ?? true) && q.matches($0) }
+            return t.page(start: c.pageStart, limit: limit, where: combined)
         }
-        let desc = sortBy.hasPrefix("-")
-        let key = desc ? String(sortBy.dropFirst()) : sortBy
-        let sorted = t.all(where: match).sorted { a, b in
-            let x = a[key]?.description ?? "", y = b[key]?.description ?? ""
-            return desc ? x > y : x < y
+        let sorted = q.sorted(t.all { (match?($0) ?? true) && q.matches($0) })
+        return Array(sorted.dropFirst(c.pageStart).prefix(limit))
+    }
+
+    /// A search answer: `{data, count}` over every record the query keeps, `from` counted
+    /// from 0 as Zoho's search endpoints count it; 204 when nothing matches.
+    func search(where filter: (@Sendable (Row, Ctx) -> Bool)? = nil, module: String? = nil) -> Handler {
+        { c in
+            let all = matching(c, where: filter.map { f in { f($0, c) } })
+            let start = max(Int(c.query["from"] ?? "") ?? 0, 0)
+            let page = all.dropFirst(start).prefix(c.pageLimit(default: defaultLimit))
+            if page.isEmpty, c.op.successCodes.contains(204) { return .noContent }
+            let items = page.map { row -> JSON in
+                guard let module, case .object(var o) = view(row, c) else { return view(row, c) }
+                o["module"] = .string(module)
+                return .object(o)
+            }
+            return .ok(["data": .array(Array(items)), "count": .string(String(all.count))])
         }
-        return Array(sorted.dropFirst(c.pageStart).prefix(c.pageLimit(default: defaultLimit)))
     }
 
     func list(key: String = "data", where filter: (@Sendable (Row, Ctx) -> Bool)? = nil) -> Handler {
@@ -166,7 +204,8 @@ struct Resource: Sendable {
     func count(where filter: (@Sendable (Row, Ctx) -> Bool)? = nil) -> Handler {
         { c in
             let t = c.org.table(name)
-            let n = filter == nil ? t.count : t.all(where: { filter!($0, c) }).count
+            let q = query(c)
+            let n = filter == nil && q.isEmpty ? t.count : t.all(where: { (filter?($0, c) ?? true) && q.matches($0) }).count
             return .ok(["count": .int(Int64(n))])
         }
     }

@@ -1,3 +1,5 @@
+import DeskCatalog
+
 /// Which ids of a synthesised mass action fail on their own in `results`
 /// (INVALID_DATA, 422 — the codes MassActionError.json allows) while the
 /// others succeed, as Zoho answers a partly failing mass action with 200.
@@ -17,6 +19,14 @@ enum MassActionTargets {
     ]
 
     static let unknownId = SimError(status: 422, code: "INVALID_DATA", message: "No record with this id.")
+
+    /// The unknown-id error in a code the operation's `results` item documents: some mass
+    /// actions (calls/tasks updateMany) list UNPROCESSABLE_ENTITY but not INVALID_DATA.
+    static func unknownId(documentedBy item: Schema) -> SimError {
+        guard let codes = item.properties?["errors"]?.properties?["errorCode"]?.enumValues,
+              !codes.contains(unknownId.code), codes.contains("UNPROCESSABLE_ENTITY") else { return unknownId }
+        return SimError(status: 422, code: "UNPROCESSABLE_ENTITY", message: unknownId.message)
+    }
 
     /// Whether `id` fails in a mass action of `operationId` over `org`.
     static func fails(_ id: String, operationId: String, in org: OrgState) -> Bool {

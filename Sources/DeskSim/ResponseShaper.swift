@@ -12,9 +12,20 @@ struct ResponseShaper {
 
     func shape(_ value: JSON, _ s: Schema, depth: Int = 0) -> JSON {
         guard depth < 16 else { return value }
+        // oneOf/anyOf: the branch it meets as it is; else the first it meets once fitted
+        // without losing a field; else the first it meets once fitted; else the loose union.
+        if !s.anyOf.isEmpty, value != .null {
+            if s.anyOf.contains(where: { SchemaFit.fits(value, $0) }) { return value }
+            let fitted = s.anyOf.map { shape(value, $0, depth: depth) }
+            let keys = Set(value.objectValue?.keys ?? [:].keys)
+            let fits = s.anyOf.indices.filter { SchemaFit.fits(fitted[$0], s.anyOf[$0]) }
+            if let whole = fits.first(where: { keys.isSubset(of: Set(fitted[$0].objectValue?.keys ?? [:].keys)) }) { return fitted[whole] }
+            if let first = fits.first { return fitted[first] }
+        }
         switch value {
         case .object(let o):
-            guard let props = s.properties else { return value }
+            // A closed object that documents no field (search's `zohoCRMContact`) carries none.
+            guard let props = s.properties else { return s.additionalProperties ? value : .object([:]) }
             var out: [String: JSON] = [:]
             for (k, v) in o {
                 if let sub = props[k] { out[k] = shape(v, sub, depth: depth + 1) } else if s.additionalProperties { out[k] = v }

@@ -20,6 +20,8 @@ struct SchemaInstance {
 
     func value(_ s: Schema, name: String = "", depth: Int = 0) -> JSON {
         if depth == 1, let v = known[name], SchemaFit.fits(v, s) { return v }
+        // oneOf/anyOf: a value of one branch (the union of all may match none).
+        if let branch = s.anyOf.first { return value(branch, name: name, depth: depth) }
         let types = s.types.filter { $0 != "null" }
         if s.types == ["null"] || depth > Self.maxDepth { return .null }
         let type = types.first { $0 == "object" && s.properties != nil } ?? types.first { $0 == "array" && s.items != nil }
@@ -33,6 +35,10 @@ struct SchemaInstance {
             return .object(o)
         case "array"?:
             let n = s.minItems ?? 0
+            // Items of an enum differ from each other (lists such as name formats are unique).
+            if let item = s.items, let values = item.enumValues, values.count >= n {
+                return .array(values.prefix(n).map { .string($0) })
+            }
             return .array((0..<n).map { _ in value(s.items ?? Schema(), name: name, depth: depth + 1) })
         case "integer"?:
             // Every integer is written as a digit string, as Zoho sends ids and counts.
@@ -86,7 +92,9 @@ struct SchemaInstance {
             else { guess = [] }
             // Shapes the spec's patterns ask for: domains, UUIDs, 37-character workspace ids,
             // "hh:mm hrs" durations, date patterns, opacities and delays.
-            candidates = guess + (s.pattern == nil ? ["sample"] : []) + [timestamp, String(timestamp.prefix(10)), newId(), "1", "en", "en_US", "sample",
+            // Text before timestamps: a lax pattern (apiName, displayLabel) accepts both, and a
+            // name or label holding a date reads as nonsense (found by schemathesis).
+            candidates = guess + ["sample"] + [timestamp, String(timestamp.prefix(10)), newId(), "1", "en", "en_US", "sample",
                                   "someone@acme.test", "https://acme.test/", "#FFFFFF", "10:00", "true", "0.0", "a",
                                   "help.acme.test", "3f2b8c1e-5d4a-4e6b-9c7d-1a2b3c4d5e6f",
                                   "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a", "01:30 hrs", "yyyy-MM-dd", "0.5", "60", "10S"]

@@ -10,13 +10,18 @@ final class OrgState {
     let labelUsers = Relation()
     let groupUsers = Relation()
     let userBadges = Relation()
+    /// "ticketTags" (ticket → tag); the tags themselves are the `tags` table.
+    let ticketTags = Relation()
+    /// The org's time zone for date keywords (`today`, `overdue`): the fixture's `timeZone`, UTC by default.
+    var timeZone = TimeZone(identifier: "UTC")!
     /// The agent the simulated token belongs to (`/myinfo`, comment authors).
     var meAgentId: String?
     /// Highest ticket number handed out (kept here so creating a ticket never scans the table).
     var lastTicketNumber: Int64 = 100
 
     static let relationNames = ["labelUsers": ("labelId", "userId"), "groupUsers": ("groupId", "userId"),
-                                "userBadges": ("userId", "badgeId")]
+                                "userBadges": ("userId", "badgeId"),
+                                "ticketTags": ("ticketId", "tagId")]
 
     init(orgId: String) { self.orgId = orgId }
 
@@ -34,6 +39,7 @@ final class OrgState {
         case "labelUsers": return labelUsers
         case "groupUsers": return groupUsers
         case "userBadges": return userBadges
+        case "ticketTags": return ticketTags
         default: return nil
         }
     }

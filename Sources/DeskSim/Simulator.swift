@@ -264,10 +264,11 @@ public final class Simulator: @unchecked Sendable {
             case .ignoreFrom?:
                 var ignoring = req
                 ignoring.query["from"] = nil
-                return .response(finish(req, op, org, admitted: true, process(ignoring, match, org: org)))
+                let (reply, unmodelled) = process(ignoring, match, org: org)
+                return .response(finish(req, op, org, admitted: true, reply, unmodelled: unmodelled))
             case nil:
-                let reply = process(req, match, org: org)
-                return .response(finish(req, op, org, admitted: true, reply))
+                let (reply, unmodelled) = process(req, match, org: org)
+                return .response(finish(req, op, org, admitted: true, reply, unmodelled: unmodelled))
             }
         }
     }
@@ -317,12 +318,14 @@ public final class Simulator: @unchecked Sendable {
         }
     }
 
-    private func process(_ req: SimRequest, _ match: PathMatch, org orgId: String) -> Reply {
+    /// The answer, and the request's parameters it did not model (`["*"]` first
+    /// when the whole answer was built from the schema rather than stored records).
+    private func process(_ req: SimRequest, _ match: PathMatch, org orgId: String) -> (Reply, unmodelled: [String]) {
         let op = match.operation
         var body: JSON?
         if op.takesFiles {
             switch UploadIntake.read(req, op) {
-            case .failure(let e): return documented(e, op).reply
+            case .failure(let e): return (documented(e, op).reply, [])
             case .success(let form): body = form
             }
         } else if let raw = req.body, !raw.isEmpty, op.body?.contentType.contains("json") ?? true {
@@ -330,29 +333,34 @@ public final class Simulator: @unchecked Sendable {
         }
         if let error = RequestValidator.validate(op, pathParameters: match.pathParameters, query: req.query,
                                                  body: body, rawBody: req.body) {
-            return error.reply
+            return (error.reply, [])
         }
         return locked {
-            guard let org = store.org(orgId) else { return SimError.orgMismatch.reply }
+            guard let org = store.org(orgId) else { return (SimError.orgMismatch.reply, []) }
             guard let handler = HandlerRegistry.all[op.id] else {
-                if PathResources.missing(match.pathParameters, template: op.path, in: org, state: store) != nil { return SimError.notFound.reply }
-                return Synthesizer.reply(Synthesizer.Input(op: op, pathParameters: match.pathParameters, body: body,
-                                                           timestamp: UTCTimestamp.milliseconds(from: clock.now()),
-                                                           newId: store.newId,
-                                                           massActionFails: { MassActionTargets.fails($0, operationId: op.id, in: org) }))
+                if PathResources.missing(match.pathParameters, template: op.path, in: org, state: store) != nil { return (SimError.notFound.reply, []) }
+                let reply = Synthesizer.reply(Synthesizer.Input(op: op, pathParameters: match.pathParameters, body: body,
+                                                                timestamp: UTCTimestamp.milliseconds(from: clock.now()),
+                                                                newId: store.newId,
+                                                                massActionFails: { MassActionTargets.fails($0, operationId: op.id, in: org) }))
+                return (reply, [QueryUse.wholeAnswer] + QueryUse().unmodelled(given: req.query.keys))
             }
             let ctx = Ctx(state: store, org: org, op: op, params: match.pathParameters, query: req.query, body: body, now: clock.now())
-            do { return shaped(try handler(ctx), op) } catch let e as SimError { return documented(e, op).reply } catch {
-                return SimError(status: 500, code: "INTERNAL_SERVER_ERROR", message: "\(error)").reply
+            ctx.use.honour(QueryModel.handledByHandler[op.id] ?? [])
+            do { return (shaped(try handler(ctx), op, query: req.query), ctx.use.unmodelled(given: req.query.keys)) } catch let e as SimError {
+                return (documented(e, op).reply, [])
+            } catch {
+                return (SimError(status: 500, code: "INTERNAL_SERVER_ERROR", message: "\(error)").reply, [])
             }
         }
     }
 
     /// A handler's JSON success answer, fitted to the documented schema (see `ResponseShaper`).
     /// Call with the lock held.
-    private func shaped(_ reply: Reply, _ op: DeskCatalog.Operation) -> Reply {
+    private func shaped(_ reply: Reply, _ op: DeskCatalog.Operation, query: [String: String]) -> Reply {
+        let schemaOperation = ResponseQuirks.includedListView(op.id, query: query) ?? op.id
         guard case .json(let value, let status) = reply, (200..<300).contains(status),
-              let schema = ResponseSchemas.shared.schema(op.id, status: status) else { return reply }
+              let schema = ResponseSchemas.shared.schema(schemaOperation, status: status) else { return reply }
         let instance = SchemaInstance(newId: store.newId, timestamp: UTCTimestamp.milliseconds(from: clock.now()))
         return .json(ResponseShaper(instance: instance).shape(value, schema), status: status)
     }
@@ -368,8 +376,13 @@ public final class Simulator: @unchecked Sendable {
         return out
     }
 
-    private func finish(_ req: SimRequest, _ op: DeskCatalog.Operation?, _ org: String?, admitted: Bool, _ reply: Reply) -> WireResponse {
-        let wire = reply.wire
+    private func finish(_ req: SimRequest, _ op: DeskCatalog.Operation?, _ org: String?, admitted: Bool, _ reply: Reply,
+                        unmodelled: [String] = []) -> WireResponse {
+        var wire = reply.wire
+        // Only answers that were meant to be right say what they made up.
+        if !unmodelled.isEmpty, (200..<300).contains(wire.status) {
+            wire.headers.append(Header(QueryUse.header, unmodelled.joined(separator: ",")))
+        }
         locked {
             if admitted, let org { limits.finish(org: org) }
             record(req, op, org, status: wire.status)

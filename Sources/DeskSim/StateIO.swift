@@ -1,3 +1,4 @@
+import Foundation
 import JSONValue
 
 public struct SimStateError: Error, CustomStringConvertible, Sendable {
@@ -24,7 +25,8 @@ enum StateIO {
     static func load(_ json: JSON, into state: SimState, now: String) throws {
         guard case .object(let root) = json else { throw SimStateError(description: "state must be a JSON object") }
         if let orgs = root["organizations"] {
-            for row in try rows(orgs, "organizations") {
+            for (i, row) in try rows(orgs, "organizations").enumerated() {
+                if let p = FixtureCheck.problem(row, resource: "organizations", index: i) { throw SimStateError(description: p) }
                 let id = idString(row["id"]) ?? state.newId()
                 state.noteExistingId(id)
                 var merged = state.organizations.get(id) ?? newRecord("organizations", [:], id: id, now: now)
@@ -63,13 +65,20 @@ enum StateIO {
         }
     }
 
-    static let reserved: Set<String> = ["organizations", "orgs", "meAgentId", "labelUsers", "groupUsers", "userBadges"]
+    static let reserved: Set<String> = ["organizations", "orgs", "meAgentId", "timeZone", "labelUsers", "groupUsers", "userBadges", "ticketTags"]
 
     private static func loadOrg(_ root: [String: JSON], into org: OrgState, _ state: SimState, now: String) throws {
         if let me = idString(root["meAgentId"]) { org.meAgentId = me }
+        if let zone = root["timeZone"] {
+            guard let name = zone.stringValue, let tz = TimeZone(identifier: name) else {
+                throw SimStateError(description: "timeZone: expected a time zone name such as \"Asia/Kolkata\", got \(zone)")
+            }
+            org.timeZone = tz
+        }
         for (resource, value) in root.sorted(by: { $0.key < $1.key }) where !reserved.contains(resource) {
             let table = org.table(resource)
-            for var row in try rows(value, resource) {
+            for (index, var row) in try rows(value, resource).enumerated() {
+                if let p = FixtureCheck.problem(row, resource: resource, index: index) { throw SimStateError(description: p) }
                 let id = idString(row["id"]) ?? state.newId()
                 state.noteExistingId(id)
                 let links = ["userIds", "labelIds", "groupIds", "badgeIds"].reduce(into: [String: [String]]()) { acc, k in
@@ -91,6 +100,7 @@ enum StateIO {
                 for b in links["badgeIds"] ?? [] { org.userBadges.add(id, b) }
             }
         }
+        try defaultHelpCenters(org)
         for (name, (leftKey, rightKey)) in OrgState.relationNames {
             guard let value = root[name], let relation = org.relation(name) else { continue }
             for var pair in try rows(value, name) {
@@ -98,6 +108,30 @@ enum StateIO {
                     throw SimStateError(description: "\(name) items need \(leftKey) and \(rightKey)")
                 }
                 relation.add(l, r, info: pair)
+            }
+        }
+    }
+
+    /// Help-center users, labels and groups belong to a help center: one loaded
+    /// without `helpCenterId` gets the org's only help center (it would vanish from
+    /// every help-center listing otherwise); with several, the default one; without a default, it is an
+    /// error. An org without help centers has no listing to vanish from.
+    private static func defaultHelpCenters(_ org: OrgState) throws {
+        let all = org.table("helpCenters").all()
+        guard !all.isEmpty else { return }
+        let defaults = all.filter { $0["isDefault"]?.boolValue == true }
+        let centers = (all.count == 1 ? all : defaults).compactMap { idString($0["id"]) }
+        for resource in ["users", "labels", "groups"] {
+            let table = org.table(resource)
+            for row in table.all() where idString(row["helpCenterId"]) == nil && idString(row["_helpCenterId"]) == nil {
+                let id = idString(row["id"]) ?? "?"
+                guard centers.count == 1 else {
+                    let why = "the org has \(all.count) help centers and not one default, so it must say which"
+                    throw SimStateError(description: "\(resource) (id \(id)): field helpCenterId is missing and \(why)")
+                }
+                var fixed = row
+                fixed["helpCenterId"] = .string(centers[0])
+                table.put(fixed)
             }
         }
     }
@@ -122,6 +156,7 @@ enum StateIO {
             })
         }
         if let me = org.meAgentId { out["meAgentId"] = .string(me) }
+        if org.timeZone.identifier != "UTC" { out["timeZone"] = .string(org.timeZone.identifier) }
         return out
     }
 }

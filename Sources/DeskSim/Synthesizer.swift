@@ -76,7 +76,10 @@ enum Synthesizer {
         var v = instance.value(schema)
         guard case .object(var o) = v, let itemSchema = schema.properties?["results"]?.items else { return v }
         o["results"] = .array(ids.map { id in
-            if failed(id) { return resultEntry(id, error: MassActionTargets.unknownId) }
+            if failed(id) {
+                // Fitted to the documented item: some list only errorCode/httpCode/message.
+                return ResponseShaper(instance: instance).shape(resultEntry(id, error: MassActionTargets.unknownId(documentedBy: itemSchema)), itemSchema)
+            }
             var item = instance.value(itemSchema, depth: 1)
             if case .object(var fields) = item {
                 fields["id"] = .string(id)

@@ -8,6 +8,8 @@ public struct Backend {
     public let client: DeskClient
     /// Set when running against the simulator (scenario tests inspect it).
     public let simulator: Simulator?
+    /// What the simulator's answers said they did not model (`X-Zdsh-Sim-Unmodelled`).
+    public var watch: SimUnmodelledWatch? = nil
     /// Profile name and org id, recorded in plans and audit records.
     public var profile: String { client.connection.profile }
     public var orgId: String? { client.connection.orgId }
@@ -38,7 +40,8 @@ public struct Backend {
             grantedScopes: sim.allScopes, orgId: sim.orgId)
         var o = options ?? Backend.options(verbose: verbose)
         o.operationResolver = { Catalog.shared.match(method: $0, path: $1)?.operation }
-        return Backend(client: DeskClient(connection: connection, transport: sim.transport, options: o), simulator: sim)
+        let watch = SimUnmodelledWatch(inner: sim.transport)
+        return Backend(client: DeskClient(connection: connection, transport: watch, options: o), simulator: sim, watch: watch)
     }
 
     /// A stored profile (plus ZOHO_* environment overrides) over real HTTP.
@@ -57,8 +60,10 @@ public struct Backend {
         var o = options(verbose: verbose)
         o.maxConcurrentCalls = try ConcurrencySetting.resolve(flag: concurrency, environment: environment,
                                                               stored: connection.concurrency, edition: connection.edition).value
-        let client = DeskClient(connection: connection, transport: HTTPTransport.shared, store: store, options: o)
-        return Backend(client: client, simulator: nil)
+        // A profile may point at `zdsh sim serve`: its answers say what they made up too.
+        let watch = SimUnmodelledWatch(inner: HTTPTransport.shared)
+        let client = DeskClient(connection: connection, transport: watch, store: store, options: o)
+        return Backend(client: client, simulator: nil, watch: watch)
     }
 
     /// No connection at all: every call fails with `reason` (why loading the

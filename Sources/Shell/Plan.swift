@@ -19,6 +19,9 @@ public struct Plan: Sendable {
     public var parameters: JSON
     public var target: PlanTarget
     public var calls: [CallRecord]
+    /// What the simulator said it did not model while the plan was made
+    /// (`SimUnmodelledWatch`): the plan rests on answers it made up there.
+    public var simUnmodelled: [SimUnmodelledWatch.Entry] = []
 
     public init(id: String, runbook: String?, sha256: String?, parameters: JSON, target: PlanTarget, calls: [CallRecord]) {
         self.id = id; self.runbook = runbook; self.sha256 = sha256
@@ -40,12 +43,18 @@ public struct Plan: Sendable {
         ]
         if let runbook { o["runbook"] = .string(runbook) }
         if let sha256 { o["sha256"] = .string(sha256) }
+        if !simUnmodelled.isEmpty { o["sim_unmodelled"] = SimUnmodelledWatch.json(simUnmodelled) }
         return .object(o)
     }
 
     /// Destructive operations first, per operation with method, path, ids
     /// by role and the fields writes set (see PlanRenderer).
-    public func render() -> String { PlanRenderer(calls: calls).render() }
+    public func render() -> String {
+        let lines = SimUnmodelledWatch.describe(simUnmodelled)
+        guard !lines.isEmpty else { return PlanRenderer(calls: calls).render() }
+        return PlanRenderer(calls: calls).render() + "\n  made from answers the simulator did not model:\n"
+            + lines.map { "    " + $0 }.joined(separator: "\n")
+    }
 
     public static func load(path: String) throws -> JSON {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),

@@ -56,6 +56,8 @@ public struct Runner {
         public var connectLazily = false
         /// Wraps the transport (cassette recording); set by the command line.
         public var wrapTransport: ((Transport) -> Transport)?
+        /// `--strict-sim`: an answer the simulator did not model is an error (SIM_UNMODELLED).
+        public var strictSim = false
         public var interactive = isatty(STDIN_FILENO) != 0 && isatty(STDERR_FILENO) != 0
         public init() {}
 
@@ -152,6 +154,7 @@ public struct Runner {
         // that called the API; a plain script that made no call just ran.
         if calls.isEmpty && !outcome.isRunbook { return status }
         let summary = summarize(calls, runId: outcome.isRunbook ? run.runId : nil, seconds: Date().timeIntervalSince(started))
+        status = reportUnmodelled(run.backend.watch, status: status)
         if let signo = outcome.interruptedBy { return interrupted(by: signo, run, calls: calls, summary: summary) }
         if run.registry != nil, case .file = source {
             run.registry?.finish(id: run.runId, state: options.dryRun ? .dryRun : status == .ok ? .complete : .failed, summary: summary)
@@ -208,8 +211,9 @@ public struct Runner {
         if let wrap = options.wrapTransport {
             backend = Backend(client: DeskClient(connection: backend.client.connection, transport: wrap(backend.client.transport),
                                                  store: backend.client.store, options: backend.client.options),
-                              simulator: backend.simulator)
+                              simulator: backend.simulator, watch: backend.watch)
         }
+        backend.watch?.strict = options.strictSim
         return (backend, deferred)
     }
 
@@ -340,8 +344,9 @@ public struct Runner {
     private func writePlan(_ run: Prepared, parameters: JSON, calls: [CallRecord], save: Bool = true) throws {
         var runbookPath: String?
         if case .file(let p) = source { runbookPath = absolute(p) }
-        let plan = Plan(id: run.runId, runbook: runbookPath, sha256: run.sha, parameters: parameters, target: target(run.backend),
+        var plan = Plan(id: run.runId, runbook: runbookPath, sha256: run.sha, parameters: parameters, target: target(run.backend),
                         calls: calls.filter { $0.outcome == .planned })
+        plan.simUnmodelled = run.backend.watch?.entries ?? []
         err(plan.render())
         report.plan = plan.json
         if let out = options.planOut, !save {
@@ -369,6 +374,25 @@ public struct Runner {
         }
         if report.error?.code != .denied { report.error = ErrorDocument.denied(denied) }
         return status == .ok || status == .luaError ? .denied : status
+    }
+
+    /// Says once what the simulator did not model (after the summary line, and as
+    /// `summary.sim_unmodelled`); under --strict-sim that fails the run (exit 5).
+    private func reportUnmodelled(_ watch: SimUnmodelledWatch?, status: ExitStatus) -> ExitStatus {
+        guard let entries = watch?.entries, !entries.isEmpty else { return status }
+        let lines = SimUnmodelledWatch.describe(entries)
+        err("zdsh: the simulator did not model \(entries.count) operation\(entries.count == 1 ? "" : "s") (their answers were made up):")
+        for line in lines.prefix(50) { err("  " + line) }
+        if case .object(var o)? = report.summary {
+            o["sim_unmodelled"] = SimUnmodelledWatch.json(entries)
+            report.summary = .object(o)
+        }
+        guard options.strictSim, status == .ok || status == .luaError else { return status }
+        var e = ErrorDocument(code: .apiError, message: "--strict-sim: the simulator did not model " + lines.joined(separator: "; "))
+        e.errorCode = SimUnmodelledWatch.errorCode
+        if status == .ok || report.error?.errorCode != SimUnmodelledWatch.errorCode { report.error = e }
+        if status == .ok { err("zdsh: \(e.message)") }
+        return .apiError
     }
 
     /// The summary line (and the JSON report's summary); answers the line.

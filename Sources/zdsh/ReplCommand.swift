@@ -25,6 +25,8 @@ struct ReplCommand: AsyncParsableCommand {
                                                     allowAllDestructive: target.grants.allowAllDestructive,
                                                     profile: target.desk.sim ? "sim" : target.desk.profile)
             let backend = try await target.backendChoice.connect()
+            // In the REPL, --strict-sim makes each made-up answer an error at its call.
+            backend.watch?.strict = target.strictSim
             var settings = CallGate.Settings()
             settings.dryRun = target.dryRun
             settings.maxCalls = target.maxCalls

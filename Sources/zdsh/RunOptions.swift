@@ -32,6 +32,9 @@ struct TargetOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Show each request and response on stderr.")
     var verbose = false
 
+    @Flag(name: .customLong("strict-sim"), help: "Fail (exit 5, SIM_UNMODELLED) when the simulator answers a call it does not model, or ignores one of its parameters.")
+    var strictSim = false
+
     @OptionGroup var endpoints: EndpointOptions
     @Option(name: .long, help: ArgumentHelp("Calls in flight at once (1–25; default: $ZDSH_CONCURRENCY, the profile's, the org's edition limit, else 5).", valueName: "n"))
     var concurrency: Int?
@@ -51,6 +54,7 @@ struct TargetOptions: ParsableArguments {
         o.dryRun = dryRun; o.yes = yes; o.json = json; o.auditPath = audit
         o.maxDestructive = maxDestructive; o.maxCalls = maxCalls; o.maxWrites = maxWrites; o.verbose = verbose
         o.concurrency = concurrency
+        o.strictSim = strictSim
         o.limits = sandbox.limits
         o.endpoints = endpoints.value
         o.filesDirs = sandbox.filesDir

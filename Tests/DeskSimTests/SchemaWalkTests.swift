@@ -14,6 +14,11 @@ final class SchemaWalkTests: XCTestCase {
         let d = demo.self
         let org = h.sim.orgId
         let (tkt, cmt, usr, lbl, grp, hc) = (d.id(22, 1), d.id(24, 10), d.id(18, 1), d.id(19, 1), d.id(20, 1), d.id(15, 1))
+        let (tag, otherTag) = ("1892000000990001", "1892000000990002")
+        try h.sim.seed(["tags": [["id": .string(tag), "name": "walk-tag", "tagType": "MANUAL"],
+                                 ["id": .string(otherTag), "name": "other-tag", "tagType": "MANUAL"]],
+                        "ticketTags": [["ticketId": .string(tkt), "tagId": .string(tag)]]])
+        let dept = try XCTUnwrap(h.sim.resource("tickets").first { $0["id"]?.stringValue == tkt }?["departmentId"]?.stringValue)
         // Reads first, then writes, then deletes; all against the demo fixture.
         let calls: [(String, String, JSON?)] = [
             ("GET", "/api/v1/organizations", nil), ("GET", "/api/v1/accessibleOrganizations", nil),
@@ -64,6 +69,15 @@ final class SchemaWalkTests: XCTestCase {
             ("GET", "/api/v1/tickets/\(tkt)/threads", nil), ("GET", "/api/v1/tickets/\(tkt)/comments", nil),
             ("GET", "/api/v1/tickets/\(tkt)/comments/\(cmt)", nil), ("GET", "/api/v1/tickets/\(tkt)/tasks", nil),
             ("GET", "/api/v1/contacts/\(d.id(16, 1))/tickets", nil), ("GET", "/api/v1/accounts/\(d.id(17, 1))/tickets", nil),
+            // Search and tags (issue 28).
+            ("GET", "/api/v1/tickets/search?status=Open", nil), ("GET", "/api/v1/contacts/search?_all=a", nil),
+            ("GET", "/api/v1/accounts/search?_all=a", nil), ("GET", "/api/v1/tasks/search?_all=a", nil),
+            ("GET", "/api/v1/products/search?_all=a", nil), ("GET", "/api/v1/search?searchStr=a", nil),
+            ("POST", "/api/v1/tickets/\(tkt)/associateTag", ["tags": ["walk-added"]]), ("GET", "/api/v1/tickets/\(tkt)/tags", nil),
+            ("GET", "/api/v1/tags/search?departmentId=\(dept)&searchVal=walk", nil), ("GET", "/api/v1/ticketTags?departmentId=\(dept)", nil),
+            ("GET", "/api/v1/recentTicketTags?departmentId=\(dept)", nil), ("GET", "/api/v1/tags/\(tag)/tickets", nil),
+            ("POST", "/api/v1/tickets/\(tkt)/dissociateTag", ["tags": ["walk-added"]]),
+            ("PATCH", "/api/v1/tags/\(tag)/replace", ["id": .string(otherTag)]),
             ("POST", "/api/v1/tickets", ["subject": "Walk", "departmentId": .string(d.id(12, 1)), "contactId": .string(d.id(16, 2))]),
             ("PATCH", "/api/v1/tickets/\(tkt)", ["priority": "Low"]),
             ("POST", "/api/v1/tickets/\(tkt)/sendReply", ["channel": "EMAIL", "content": "Hello", "to": "jo@example.org", "fromEmailAddress": "support@acme.test"]),

@@ -224,6 +224,12 @@ function sim.requests() end
 function sim.stats() end
 ---@return string
 function sim.org_id() end
+---Operations and parameters the simulator did not model so far: {{operation, parameters}}.
+---@return table[]
+function sim.unmodelled() end
+---Scenario options: strict_sim = true fails the scenario on an answer the simulator made up (SIM_UNMODELLED).
+---@param t {strict_sim?: boolean}
+function sim.options(t) end
 
 ---@class zdsh.CallFilter
 ---@field safety? "read"|"write"|"destructive"

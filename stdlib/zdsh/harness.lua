@@ -20,6 +20,10 @@
 --                               status, operation}
 --   sim.stats()                 {requests, credits_used, refreshes, faults_injected, …}
 --   sim.org_id()                the default organisation's id
+--   sim.options{strict_sim=true} an answer the simulator did not model (a
+--                               parameter it ignored, an endpoint it only
+--                               synthesises) fails the scenario: SIM_UNMODELLED
+--   sim.unmodelled()            {{operation=, parameters={…}}, …} so far
 --
 --   calls([filter])             every API call attempted so far, including
 --                               denied and dry-run (planned) ones and those of
@@ -58,6 +62,8 @@ local sim = {
   requests = function() return H.sim_requests() end,
   stats = function() return H.sim_stats() end,
   org_id = function() return H.sim_org_id() end,
+  options = function(t) return H.sim_options(opts("sim.options", t)) end,
+  unmodelled = function() return H.sim_unmodelled() end,
 }
 
 local filter_keys = { safety = true, operation = true, outcome = true, method = true, source = true, called_as = true }

@@ -16,6 +16,9 @@ struct SchemaWalk {
             return bad("expected \(s.types.joined(separator: "|")), got \(value.typeName)")
         }
         if value == .null { return }
+        if !s.anyOf.isEmpty, let nearest = Self.missedBranches(value, s.anyOf) {
+            bad("matches none of its \(s.anyOf.count) oneOf/anyOf branches (nearest: \(nearest.0.isEmpty ? "/" : nearest.0) \(nearest.1))")
+        }
         if let e = s.enumValues, !e.isEmpty, let text = Self.scalarText(value), !e.contains(text) {
             bad("\(text.debugDescription) is not one of \(e.prefix(12).joined(separator: ", "))")
         }
@@ -51,6 +54,18 @@ struct SchemaWalk {
         default:
             break
         }
+    }
+
+    /// nil when `value` meets one branch; else the first problem of the branch it came nearest to.
+    static func missedBranches(_ value: JSON, _ branches: [Schema]) -> (String, String)? {
+        var nearest: [(String, String)]?
+        for b in branches {
+            var w = SchemaWalk()
+            w.walk(value, b, pointer: "")
+            if w.problems.isEmpty { return nil }
+            if nearest == nil || w.problems.count < nearest!.count { nearest = w.problems }
+        }
+        return nearest?.first
     }
 
     static func typeMatches(_ v: JSON, _ s: Schema) -> Bool {

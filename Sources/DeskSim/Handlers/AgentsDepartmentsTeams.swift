@@ -40,19 +40,10 @@ enum Agents {
 
     static var handlers: [String: Handler] {
         [
+            // status, isConfirmed, rolePermissionType, profileIds, roleIds, searchStr: `RecordQuery`.
             "getAgents": agents.list(where: { a, c in
-                if let s = c.query["status"], a["status"]?.stringValue != s { return false }
-                if let s = c.query["isConfirmed"], a["isConfirmed"]?.boolValue.map(String.init) != s { return false }
-                if let s = c.query["rolePermissionType"], a["rolePermissionType"]?.stringValue != s { return false }
-                let profiles = c.queryIds("profileIds"), roles = c.queryIds("roleIds"), depts = c.queryIds("departmentIds")
-                if !profiles.isEmpty, !profiles.contains(a["profileId"]?.stringValue ?? "") { return false }
-                if !roles.isEmpty, !roles.contains(a["roleId"]?.stringValue ?? "") { return false }
-                if !depts.isEmpty, !depts.contains(where: { inList(a["associatedDepartmentIds"], $0) }) { return false }
-                if let q = c.query["searchStr"]?.replacingOccurrences(of: "*", with: "").lowercased(), !q.isEmpty {
-                    let hay = [a["firstName"], a["lastName"], a["emailId"]].compactMap { $0?.stringValue?.lowercased() }
-                    if !hay.contains(where: { $0.contains(q) }) { return false }
-                }
-                return true
+                let depts = c.queryIds("departmentIds")
+                return depts.isEmpty || depts.contains(where: { inList(a["associatedDepartmentIds"], $0) })
             }),
             "getAgent": agents.get(),
             "getAgentsCount": agents.count(),

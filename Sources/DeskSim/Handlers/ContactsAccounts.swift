@@ -93,7 +93,7 @@ enum Activities {
             "deleteArticle": { c in
                 let t = c.org.table("articles")
                 return Users.results(c.ids("ids")) { id in
-                    guard t.contains(id) else { return .notFound }
+                    guard t.contains(id) else { return Users.notFound }
                     RecycleBin.trash(resource: "articles", id: id, c)
                     return nil
                 }

@@ -31,7 +31,7 @@ enum RecycleBin {
             "restoreEntities": { c in
                 let t = c.org.table("recycleBin")
                 return Users.results(c.ids("ids")) { id in
-                    guard let e = t.get(id), let res = e["_resource"]?.stringValue, let row = e["_entity"]?.objectValue else { return .notFound }
+                    guard let e = t.get(id), let res = e["_resource"]?.stringValue, let row = e["_entity"]?.objectValue else { return Users.notFound }
                     t.remove(id)
                     c.org.table(res).put(row)
                     return nil
@@ -54,6 +54,7 @@ enum HandlerRegistry {
             Organizations.handlers, Profiles.handlers, Roles.handlers, Agents.handlers, Departments.handlers,
             Teams.handlers, HelpCenters.handlers, Users.handlers, Badges.handlers, Groups.handlers, Labels.handlers,
             Tickets.handlers, Contacts.handlers, Activities.handlers, RecycleBin.handlers, Uploads.handlers,
+            TicketTags.handlers, Search.handlers,
         ]
         for f in families { out.merge(f) { a, _ in a } }
         return out

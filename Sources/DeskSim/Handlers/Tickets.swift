@@ -33,24 +33,43 @@ enum Tickets {
     }
 
     /// The query parameters `matches` filters on.
-    static let filterParameters = ["status", "departmentId", "channel", "assignee", "receivedInDays"]
+    static let filterParameters = ["status", "departmentId", "channel", "assignee", "receivedInDays", "dueDate", "closedTime"]
 
     static func matches(_ t: Row, _ c: Ctx) -> Bool {
         if let s = c.query["status"] {
-            let wanted = Set(s.split(separator: ",").map { $0.lowercased() })
+            let wanted = Set(s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
             if !wanted.contains((t["status"]?.stringValue ?? "").lowercased()) { return false }
         }
+        // departmentId 0 means every department.
         if let d = c.query["departmentId"], d != "0", idString(t["departmentId"]) != d { return false }
-        if let ch = c.query["channel"], t["channel"]?.stringValue != ch { return false }
+        if let ch = c.query["channel"] {
+            let wanted = Set(ch.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+            if !wanted.contains((t["channel"]?.stringValue ?? "").lowercased()) { return false }
+        }
         if let a = c.query["assignee"] {
             if a.lowercased() == "unassigned" { if idString(t["assigneeId"]) != nil { return false } }
             else if !a.split(separator: ",").map(String.init).contains(idString(t["assigneeId"]) ?? "") { return false }
         }
         if let days = c.query["receivedInDays"].flatMap(Double.init) {
-            guard let created = t["createdTime"]?.stringValue.flatMap(UTCTimestamp.parse),
-                  created >= c.now - days * 86_400 else { return false }
+            let received = FieldText.date(t["customerResponseTime"]) ?? FieldText.date(t["createdTime"])
+            guard let received, received >= c.now - days * 86_400 else { return false }
         }
+        if let due = c.query["dueDate"], !inWindows(due, t["dueDate"], c, overdue: !isClosed(t)) { return false }
+        if let closed = c.query["closedTime"], !inWindows(closed, t["closedTime"], c, overdue: true) { return false }
         return true
+    }
+
+    static func isClosed(_ t: Row) -> Bool {
+        (t["statusType"]?.stringValue ?? statusType(t["status"]?.stringValue ?? "")).lowercased() == "closed"
+    }
+
+    /// A date in one of the keyword windows (`overdue,today`) of the org's time zone.
+    /// `overdue` only counts where it may (a closed ticket is never overdue).
+    private static func inWindows(_ keywords: String, _ field: JSON?, _ c: Ctx, overdue: Bool) -> Bool {
+        guard let date = FieldText.date(field),
+              let windows = DateWindow.keywords(keywords, now: c.now, timeZone: c.org.timeZone) else { return false }
+        let words = keywords.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        return zip(words, windows).contains { word, window in (word != "overdue" || overdue) && window.contains(date) }
     }
 
     /// Bumps a ticket's string counter ("threadCount", "commentCount").

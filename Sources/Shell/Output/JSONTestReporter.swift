@@ -24,6 +24,7 @@ public enum JSONTestReporter {
         ]
         if let line = r.line { o["line"] = .int(Int64(line)) }
         if let f = r.failure { o["failure"] = failure(f) }
+        if !r.simUnmodelled.isEmpty { o["sim_unmodelled"] = SimUnmodelledWatch.json(r.simUnmodelled) }
         return .object(o)
     }
 

@@ -16,6 +16,9 @@ public enum ConsoleReporter {
         }
         var out = "\(mark)  \(Terminal.visible(r.file)) › \(Terminal.visible(r.name))"
         if r.status == .failed, let f = r.failure { out += "\n" + details(f, output: r.output) }
+        if !r.simUnmodelled.isEmpty {
+            out += "\n      simulator did not model: " + SimUnmodelledWatch.describe(r.simUnmodelled).joined(separator: "; ")
+        }
         return out
     }
 

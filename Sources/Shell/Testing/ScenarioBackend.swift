@@ -12,6 +12,8 @@ final class ScenarioBackend: Sendable {
     let cassettePath: String?
     private let connection: Connection
     private let transport: Transport
+    /// What the simulator's answers said they made up (nil when replaying).
+    let watch: SimUnmodelledWatch?
 
     /// A fresh simulator loaded with the demo organisation.
     init(simulator: Simulator = Simulator()) {
@@ -23,7 +25,9 @@ final class ScenarioBackend: Sendable {
             clientId: simulator.clientId, clientSecret: simulator.clientSecret,
             refreshToken: simulator.issueRefreshToken(), accessToken: simulator.issueToken(),
             grantedScopes: simulator.allScopes, orgId: simulator.orgId)
-        transport = OrgFollowingTransport(simulator: simulator, placeholderOrgId: simulator.orgId)
+        let watch = SimUnmodelledWatch(inner: OrgFollowingTransport(simulator: simulator, placeholderOrgId: simulator.orgId))
+        self.watch = watch
+        transport = watch
     }
 
     /// Replays `cassette`; nothing else answers.
@@ -41,6 +45,7 @@ final class ScenarioBackend: Sendable {
             accessToken: "replay-access-token", accessTokenExpiry: .distantFuture,
             grantedScopes: nil, orgId: "1")
         transport = replay
+        watch = nil
     }
 
     /// A new client over the shared backend. Retries wait at most a few

@@ -42,6 +42,8 @@ public struct ScenarioResult: Sendable, Equatable {
     public var failure: Failure?
     /// What the scenario printed.
     public var output: String
+    /// Operations and parameters the simulator did not model in this scenario.
+    public var simUnmodelled: [SimUnmodelledWatch.Entry] = []
     public var duration: TimeInterval
 
     public init(file: String, name: String, line: Int?, status: Status, failure: Failure? = nil,

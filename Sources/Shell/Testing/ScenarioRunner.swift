@@ -143,6 +143,12 @@ public struct ScenarioRunner {
             result.failure = f
         }
         result.output = session.output
+        result.simUnmodelled = backend.watch?.entries ?? []
+        if session.strictSim, !result.simUnmodelled.isEmpty, result.status == .passed {
+            result.status = .failed
+            result.failure = .init(message: "\(SimUnmodelledWatch.errorCode) (strict_sim): the simulator did not model "
+                                   + SimUnmodelledWatch.describe(result.simUnmodelled).joined(separator: "; "), file: file, line: line)
+        }
         result.duration = Date().timeIntervalSince(start)
         return result
     }

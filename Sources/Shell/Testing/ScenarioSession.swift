@@ -21,6 +21,8 @@ final class ScenarioSession {
     let limits: Limits
     /// `use_cassette` paths seen while running (resolved).
     private(set) var requestedCassette: String?
+    /// `sim.options{strict_sim = true}`: an answer the simulator made up fails the scenario.
+    var strictSim = false
     private let printed = Mutex("")
 
     /// Everything the scenario printed.
@@ -158,6 +160,19 @@ final class ScenarioSession {
                                "faults_injected": .int(Int64(s.faultsInjected))])
             },
             "sim_org_id": { [unowned self] _ in .value(.string(try self.sim().orgId)) },
+            "sim_options": { [unowned self] call in
+                let o = try call.json(1)
+                for key in o.objectValue?.keys.sorted() ?? [] where key != "strict_sim" {
+                    throw HostError("sim.options: unknown option '\(key)' (use strict_sim)")
+                }
+                if let strict = o["strict_sim"] {
+                    guard let b = strict.boolValue else { throw HostError("sim.options: strict_sim must be true or false") }
+                    self.strictSim = b
+                    self.backend.watch?.strict = b
+                }
+                return .none
+            },
+            "sim_unmodelled": { [unowned self] _ in .value(SimUnmodelledWatch.json(self.backend.watch?.entries ?? [])) },
         ]
     }
 
