@@ -51,10 +51,22 @@ final class DeskTarget: @unchecked Sendable {
         "mcp-" + UTCTimestamp.compact() + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
     }
 
-    /// A fresh private folder for the session's plan files.
-    static func makePlanDirectory() throws -> String {
-        let dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("zdsh-mcp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    /// Plans outlive the server: they are kept in the state folder
+    /// (`$XDG_STATE_HOME/zdsh/mcp-plans`, private to the user), so a plan
+    /// an assistant could not get confirmed can still be reviewed and applied
+    /// with `zdsh apply`, and its journal keeps it from applying twice.
+    static func makePlanDirectory(_ configured: String?) throws -> String {
+        let dir = configured.map(absolute)
+            ?? ((AuditLog.defaultPath() as NSString).deletingLastPathComponent as NSString).appendingPathComponent("mcp-plans")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         return dir
+    }
+}
+
+extension DeskTarget {
+    /// What the tools list says of itself under the operator's flags.
+    var toolMode: ToolCatalog.Mode {
+        ToolCatalog.Mode(readOnly: configuration.readOnly,
+                         destructiveGranted: !configuration.allow.isEmpty || configuration.policyFile != nil || configuration.allowAllDestructive)
     }
 }

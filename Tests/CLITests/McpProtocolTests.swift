@@ -58,7 +58,7 @@ final class McpProtocolTests: XCTestCase {
 
         let tools = ((responses[2]?["result"] as? [String: Any])?["tools"] as? [[String: Any]]) ?? []
         XCTAssertEqual(Set(tools.compactMap { $0["name"] as? String }),
-                       ["search_operations", "describe_operation", "run_lua", "apply_plan", "list_runbooks", "describe_runbook", "run_runbook"])
+                       ["search_operations", "describe_operation", "query", "run_lua", "apply_plan", "list_runbooks", "describe_runbook", "run_runbook"])
         for tool in tools {
             XCTAssertEqual((tool["inputSchema"] as? [String: Any])?["type"] as? String, "object", "\(tool["name"] ?? "?")")
         }
@@ -83,7 +83,8 @@ final class McpProtocolTests: XCTestCase {
             Self.call(4, "run_lua", ["code": "error('boom')"]),
             Self.call(5, "run_lua", ["code": "while true do end"]),
             ["jsonrpc": "2.0", "id": 6, "method": "tools/list"],
-        ])
+        // The loop must meet a limit before stdin's end stops it (a second after).
+        ], args: ["--max-instructions", "2000000"])
         XCTAssertEqual(status, 0, err)
         XCTAssertEqual((responses[2]?["error"] as? [String: Any])?["code"] as? Int, -32602)
         XCTAssertTrue(((responses[2]?["error"] as? [String: Any])?["message"] as? String ?? "").contains("unknown tool"))
