@@ -21,7 +21,7 @@ enum OperationSearchTool {
             rows.append(.object(r))
         }
         return .object(["matches": .int(Int64(total)), "operations": .array(rows),
-                        "truncated": .bool(total > rows.count)])
+                        "more": .bool(total > rows.count)])
     }
 
     static func row(_ op: DeskCatalog.Operation) -> JSON {

@@ -51,7 +51,7 @@ enum ToolCatalog {
                                   "limit": ["type": "integer", "minimum": 1, "maximum": 200, "description": "At most this many rows (default 20)."]],
                                  required: ["query"]),
              annotations: .init(readOnlyHint: true, idempotentHint: true, openWorldHint: false),
-             outputSchema: object(["matches": "integer", "operations": "array", "truncated": "boolean"])),
+             outputSchema: object(["matches": "integer", "operations": "array", "more": "boolean"])),
         Tool(name: describeOperation, title: "Describe one operation",
              description: "Everything about one operation: how to call it from Lua (positional ids, then an options table), its parameters (with allowed values) and body fields, scopes, and when it is destructive (effect rules).",
              inputSchema: schema(["name": ["type": "string", "description": "A Lua name (desk.profiles.delete), desk.api.<operationId>, or an operationId."]],

@@ -19,25 +19,27 @@ struct McpTokenCommand: AsyncParsableCommand {
         @Option(help: "Who uses the token (a person or a team); recorded on every call.")
         var holder: String
 
-        @Option(name: .long, help: ArgumentHelp("Destructive grant for this holder (repeatable); only grants the server also gives count. Default: the server's.", valueName: "PATTERN"))
-        var allow: [String] = []
+        // Names of their own: the server's --allow, --read-only and caps are
+        // options of `zdsh mcp` itself and would be parsed as those.
+        @Option(name: .long, help: ArgumentHelp("Destructive grant for this holder (repeatable); only grants the server also gives (--allow) count. Default: the server's.", valueName: "PATTERN"))
+        var grant: [String] = []
 
-        @Flag(name: .customLong("read-only"), help: "This holder may only read.")
-        var readOnly = false
+        @Flag(name: .customLong("reads-only"), help: "This holder may only read (as if the server ran --read-only).")
+        var readsOnly = false
 
-        @Option(name: .customLong("max-calls"), help: "API calls this token's sessions may make together (at most the server's).")
-        var maxCalls: Int?
+        @Option(name: .customLong("cap-calls"), help: "API calls this token's sessions may make together (at most the server's --max-calls).")
+        var capCalls: Int?
 
-        @Option(name: .customLong("max-destructive"), help: "Records this token's destructive calls may affect (at most the server's).")
-        var maxDestructive: Int?
+        @Option(name: .customLong("cap-destructive"), help: "Records this token's destructive calls may affect together (at most the server's --max-destructive).")
+        var capDestructive: Int?
 
         func run() async throws {
             let store = AccessTokens()
             let made: (secret: String, token: AccessToken)
             do {
                 made = try store.create(holder: holder) { t in
-                    t.allow = allow.isEmpty ? nil : allow
-                    t.readOnly = readOnly; t.maxCalls = maxCalls; t.maxDestructive = maxDestructive
+                    t.allow = grant.isEmpty ? nil : grant
+                    t.readOnly = readsOnly; t.maxCalls = capCalls; t.maxDestructive = capDestructive
                 }
             } catch { throw McpTokenCommand.fail("\(error)") }
             McpTokenCommand.audit("created", made.token)
@@ -55,10 +57,10 @@ struct McpTokenCommand: AsyncParsableCommand {
             for t in tokens {
                 var line = "\(t.id)\t\(Terminal.visible(t.holder))\tcreated \(t.created)"
                 if let r = t.revoked { line += "\trevoked \(r)" }
-                if t.readOnly { line += "\tread-only" }
-                if let a = t.allow { line += "\tallow \(a.map { Terminal.visible($0) }.joined(separator: ","))" }
-                if let m = t.maxCalls { line += "\tmax-calls \(m)" }
-                if let m = t.maxDestructive { line += "\tmax-destructive \(m)" }
+                if t.readOnly { line += "\treads-only" }
+                if let a = t.allow { line += "\tgrant \(a.map { Terminal.visible($0) }.joined(separator: ","))" }
+                if let m = t.maxCalls { line += "\tcap-calls \(m)" }
+                if let m = t.maxDestructive { line += "\tcap-destructive \(m)" }
                 print(line)
             }
         }
