@@ -484,6 +484,21 @@ async def outputs_fit_a_model():
 
 
 @scenario
+async def search_finds_the_obvious():
+    async with Server() as s:
+        async def names(q):
+            rows = payload(await s.call("search_operations", {"query": q}))["operations"]
+            return {r["name"]: r.get("matched", []) for r in rows}
+        overdue = await names("overdue")
+        check("'overdue' finds desk.tickets.list through dueDate=overdue",
+              "dueDate=overdue" in overdue.get("desk.tickets.list", []), overdue)
+        unassign = await names("unassign ticket")
+        check("'unassign ticket' finds ticket operations by their assignee", any("ticket" in n for n in unassign), unassign)
+        users = await names("search users email")
+        check("'search users email' finds something", len(users) > 0, users)
+
+
+@scenario
 async def annotations_tell_the_truth():
     async with Server("--allow", "helpcenter.labels.delete") as s:
         tools = {t.name: t for t in (await s.session.list_tools()).tools}
