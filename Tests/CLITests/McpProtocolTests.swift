@@ -113,6 +113,26 @@ final class McpProtocolTests: XCTestCase {
         XCTAssertTrue(((refused?["structuredContent"] as? [String: Any])?["report"] as? String ?? "").contains("no plan"), "\(refused ?? [:])")
     }
 
+    /// Requests that are not well formed get the error the specification
+    /// names, with their id; lists take no cursor; templates are listed.
+    func testMalformedRequestsGetTheirJSONRPCErrors() throws {
+        let (responses, err, status) = try converse(Self.initialize + [
+            ["jsonrpc": "2.0", "id": 2],
+            ["jsonrpc": "2.0", "id": 3, "method": "tools/call"],
+            ["jsonrpc": "2.0", "id": 4, "method": "tools/list", "params": ["cursor": "bogus"]],
+            ["jsonrpc": "2.0", "id": 5, "method": "resources/templates/list"],
+            ["jsonrpc": "2.0", "id": 6, "method": "ping"],
+        ])
+        XCTAssertEqual(status, 0, err)
+        func code(_ id: Int) -> Int? { (responses[id]?["error"] as? [String: Any])?["code"] as? Int }
+        XCTAssertEqual(code(2), -32600, "\(responses[2] ?? [:])")
+        XCTAssertEqual(code(3), -32602, "\(responses[3] ?? [:])")
+        XCTAssertEqual(code(4), -32602, "\(responses[4] ?? [:])")
+        let templates = (responses[5]?["result"] as? [String: Any])?["resourceTemplates"] as? [[String: Any]] ?? []
+        XCTAssertEqual(Set(templates.compactMap { $0["uriTemplate"] as? String }), ["zdsh://plans/{plan_id}", "zdsh://operations/{name}"])
+        XCTAssertNotNil(responses[6]?["result"], "the server stopped answering")
+    }
+
     func testMasterKeyGrantIsRefusedAtStart() throws {
         let (responses, err, status) = try converse(Self.initialize, args: ["--allow", "*"])
         XCTAssertEqual(status, 2)
