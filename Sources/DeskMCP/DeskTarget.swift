@@ -59,7 +59,24 @@ final class DeskTarget: @unchecked Sendable {
         let dir = configured.map(absolute)
             ?? ((AuditLog.defaultPath() as NSString).deletingLastPathComponent as NSString).appendingPathComponent("mcp-plans")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        prune(dir)
         return dir
+    }
+
+    /// How long a plan may wait for its apply: an assistant applies within
+    /// its session, an operator within a day (`zdsh apply` of the file).
+    static let planLifetime: TimeInterval = 24 * 3600
+
+    /// Plan files older than a week are removed, so the folder does not grow without end.
+    static func prune(_ dir: String) {
+        let fm = FileManager.default
+        for name in (try? fm.contentsOfDirectory(atPath: dir)) ?? [] where name.hasPrefix("mcp-") && name.hasSuffix(".json") {
+            let path = (dir as NSString).appendingPathComponent(name)
+            if let modified = (try? fm.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+               Date().timeIntervalSince(modified) > 7 * 24 * 3600 {
+                try? fm.removeItem(atPath: path)
+            }
+        }
     }
 }
 

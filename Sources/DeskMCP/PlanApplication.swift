@@ -39,6 +39,8 @@ struct PlanApplication {
             return Outcome(status: .usage, report: "no plan \(planId) in this session (plans made here: \(known.isEmpty ? "none yet — make one with a dry run" : known.joined(separator: ", ")))")
         case .failure(.inProgress):
             return Outcome(status: .usage, report: "plan \(planId) is being applied by another call right now; nothing was sent by this one. Wait for that call's answer")
+        case .failure(.expired):
+            return Outcome(status: .usage, report: "plan \(planId) is older than a day and no longer applies; make a new dry run (the world may have changed)")
         case .failure(.applied):
             return Outcome(status: .usage, report: "plan \(planId) was already applied; a plan applies once. Make a new dry run for further changes")
         }

@@ -16,6 +16,8 @@ final class SessionLedger: Sendable {
         let calls: Int
         /// What decides whether a human confirms it (see ConfirmationRule).
         let needs: ConfirmationRule.Facts
+        /// When the dry run made it; past DeskTarget.planLifetime it no longer applies.
+        var made = Date()
     }
 
     /// Why a plan cannot be claimed for applying.
@@ -23,6 +25,7 @@ final class SessionLedger: Sendable {
         case unknown(known: [String])
         case inProgress
         case applied
+        case expired
     }
 
     private struct State: Sendable {
@@ -64,6 +67,7 @@ final class SessionLedger: Sendable {
             guard let plan = s.plans[id] else { return .failure(.unknown(known: s.plans.keys.sorted())) }
             if s.applied.contains(id) { return .failure(.applied) }
             if s.applying.contains(id) { return .failure(.inProgress) }
+            if Date().timeIntervalSince(plan.made) > DeskTarget.planLifetime { return .failure(.expired) }
             s.applying.insert(id)
             return .success(plan)
         }
