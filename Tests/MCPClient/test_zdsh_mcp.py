@@ -759,6 +759,56 @@ async def a_team_over_http():
         check("tokens are stored hashed", alice not in stored and reader not in stored and "sha256" in stored)
 
 
+class HttpBacked:
+    """The stdio `Server` helper's interface over `zdsh mcp --http` with a bearer token,
+    so the issue's scenarios run over the streamable HTTP transport too."""
+
+    def __init__(self, *args, elicitation=None, state=None):
+        self.http = HttpServer("--max-memory", "64", *args)
+        if state:
+            self.http.state = state
+            self.http.audit = os.path.join(state, "audit.jsonl")
+            self.http.env = dict(os.environ, XDG_STATE_HOME=state)
+        self.audit = self.http.audit
+        self.elicitation = elicitation
+
+    async def __aenter__(self):
+        token = self.http.token("--holder", "scenario")
+        await self.http.__aenter__()
+        self.client = self.http.client(token, self.elicitation)
+        await self.client.__aenter__()
+        self.session = self.client.session
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.client.__aexit__(*exc)
+        await self.http.__aexit__(*exc)
+
+    async def call(self, tool, arguments=None):
+        return await self.client.call(tool, arguments)
+
+    def audit_records(self):
+        if not os.path.exists(self.audit):
+            return []
+        return self.http.audit_records()
+
+
+OVER_HTTP = [applies_once_under_ten_parallel_calls, runs_and_applies_race_for_the_call_cap, partly_failed_applies_are_charged,
+             parallel_applies_share_one_cap, delayed_confirmations_do_not_pass_the_cap, cancellation_stops_lua_and_frees_the_slot,
+             progress_is_reported, outputs_fit_a_model, annotations_tell_the_truth, writes_need_a_human, the_audit_is_complete,
+             words_for_a_model]
+
+
+async def over_http(scenario):
+    """Runs a stdio scenario with every `Server` it starts served over HTTP instead."""
+    global Server
+    stdio, Server = Server, HttpBacked
+    try:
+        await scenario()
+    finally:
+        Server = stdio
+
+
 async def main():
     for scenario in (workflow_with_grant, refused_without_grant, refused_when_client_cannot_ask,
                      declined_by_user, session_cap, read_only, refused_master_key, *SCENARIOS):
@@ -767,6 +817,14 @@ async def main():
         except Exception:
             results["failed"] += 1
             print(f"not ok - {scenario.__name__} raised:")
+            traceback.print_exc(file=sys.stdout)
+    for scenario in OVER_HTTP:
+        print(f"# over HTTP: {scenario.__name__}")
+        try:
+            await asyncio.wait_for(over_http(scenario), 300)
+        except Exception:
+            results["failed"] += 1
+            print(f"not ok - {scenario.__name__} over HTTP raised:")
             traceback.print_exc(file=sys.stdout)
     print(f"mcp: {results['passed']} passed, {results['failed']} failed")
     return 1 if results["failed"] else 0
