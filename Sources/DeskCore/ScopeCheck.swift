@@ -10,6 +10,12 @@ public enum ScopeCheck {
         return required[0]
     }
 
+    /// Whether `granted` (a token's scopes) covers an operation that needs
+    /// one of `required`: what the simulator checks before answering.
+    public static func covers(_ granted: [String], _ required: [String]) -> Bool {
+        required.isEmpty || required.contains { need in granted.contains { grants($0, need) } }
+    }
+
     /// Scope names are compared case-insensitively; "Desk.tickets.ALL" grants
     /// every "Desk.tickets.<OP>" (and nested groups such as
     /// "Desk.activities.ALL" → "Desk.activities.tasks.READ").

@@ -24,15 +24,7 @@ public enum DeskMCPServer {
                 throw UsageError("--runbooks \(dir) is not a folder")
             }
         }
-        let backend: Backend
-        if configuration.sim {
-            backend = try Backend.simulator(fixture: configuration.fixture, verbose: configuration.verbose)
-        } else if configuration.fixture != nil {
-            throw UsageError("--fixture needs --sim")
-        } else {
-            backend = try await Backend.profile(configuration.profile, orgId: configuration.org, endpoints: configuration.endpoints,
-                                                verbose: configuration.verbose)
-        }
+        let backend = try await configuration.backendChoice.connect()
         let audit = try AuditLog(path: configuration.auditPath
                                  ?? (backend.simulator != nil ? AuditLog.simulatorPath() : AuditLog.defaultPath()))
         let target = DeskTarget(backend: backend, policy: policy, audit: audit, configuration: configuration,
@@ -83,7 +75,7 @@ struct SessionHandlers: Sendable {
 
     func makeServer() async -> Server {
         let configuration = target.configuration
-        let shelf = RunbookShelf(directory: configuration.runbooksDirectory.map(DeskTarget.absolute))
+        let shelf = RunbookShelf(directory: configuration.runbooksDirectory.map(DeskTarget.absolute), limits: configuration.limits)
         let server = Server(
             name: DeskMCPServer.name, version: "0.2.0", title: "zdsh — Zoho Desk through a sandboxed shell",
             instructions: WorkflowPrompt.messages(task: nil, readOnly: configuration.readOnly).map { message in

@@ -29,16 +29,10 @@ final class DeskTarget: @unchecked Sendable {
     /// Fields every audit record of this session carries: who asked (the
     /// MCP client), through what, against what.
     func auditContext(runId: String, client: String) -> [String: JSON] {
-        var context: [String: JSON] = [
-            "run_id": .string(runId),
-            "operator": .string(ProcessInfo.processInfo.environment["USER"] ?? NSUserName()),
-            "profile": .string(backend.profile),
-            "sim": .bool(backend.simulator != nil),
-            "via": .string("mcp"),
-            "mcp_client": .string(client),
-            "mcp_session": .string(sessionId),
-        ]
-        if let org = backend.orgId { context["org"] = .string(org) }
+        var context = AuditContext.base(runId: runId, backend: backend)
+        context["via"] = .string("mcp")
+        context["mcp_client"] = .string(client)
+        context["mcp_session"] = .string(sessionId)
         return context
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import JSONValue
+import LuaHost
 import MCP
 @preconcurrency import Shell
 
@@ -15,6 +16,8 @@ struct RunbookShelf: Sendable {
     }
 
     let directory: String?
+    /// The server's sandbox limits: a runbook's top level runs under them when it is read.
+    var limits: Limits = .defaults
 
     /// The file for `name`, if it is one of the shelf's runbooks.
     func path(of name: String) -> String? {
@@ -35,7 +38,7 @@ struct RunbookShelf: Sendable {
         guard let path = path(of: name) else {
             throw MCPError.invalidParams("no runbook named '\(name)'" + (directory == nil ? " (the server was started without --runbooks)" : " (list_runbooks shows them)"))
         }
-        return Entry(name: name, path: path, spec: try RunbookInspector.spec(file: path))
+        return Entry(name: name, path: path, spec: try RunbookInspector.spec(file: path, limits: limits))
     }
 
     func entries() -> (entries: [Entry], problems: [String]) {

@@ -49,7 +49,8 @@ struct SandboxRun {
         runs.add(handle)
         defer { runs.remove(handle) }
         return await withTaskCancellationHandler {
-            await OffLoopThread.run { run.executeBlocking(handle) }
+            // executeBlocking never throws: its failures are in the outcome.
+            (try? await OffPool.run(name: "zdsh.mcp.run") { run.executeBlocking(handle) }) ?? Outcome(runId: DeskTarget.newRunId())
         } onCancel: {
             handle.interrupt()
         }
@@ -93,24 +94,22 @@ struct SandboxRun {
 
     private func makeSession(runId: String, output: OutputCollector) throws -> Session {
         let configuration = target.configuration
-        var settings = CallGate.Settings()
-        settings.dryRun = true
-        settings.maxCalls = nil
-        settings.budget = ledger.budget
-        settings.maxDestructive = ledger.budget.remainingDestructive
-        settings.allowUnbounded = configuration.allowUnbounded
-        settings.auditContext = target.auditContext(runId: runId, client: ledger.clientName)
-        settings.auditContext.merge(auditExtra) { _, new in new }
-        settings.refuseMutations = mutationRefusal?.why
-        if let remedy = mutationRefusal?.remedy { settings.refuseMutationsRemedy = remedy }
-        var modulePaths: [String] = []
-        if case .runbook(let path, _) = source {
-            let folder = (path as NSString).deletingLastPathComponent
-            modulePaths = [folder.isEmpty ? "." : folder]
-        }
-        return try Session(client: target.backend.client, policy: target.policy, settings: settings, audit: target.audit,
-                           limits: configuration.limits, modulePaths: modulePaths,
-                           output: { output.append($0) }, rawOutput: { output.append(bytes: $0) })
+        var recipe = SessionRecipe(client: target.backend.client, policy: target.policy)
+        recipe.settings.dryRun = true
+        recipe.settings.maxCalls = nil
+        recipe.settings.budget = ledger.budget
+        recipe.settings.maxDestructive = ledger.budget.remainingDestructive
+        recipe.settings.allowUnbounded = configuration.allowUnbounded
+        recipe.settings.auditContext = target.auditContext(runId: runId, client: ledger.clientName)
+        recipe.settings.auditContext.merge(auditExtra) { _, new in new }
+        recipe.settings.refuseMutations = mutationRefusal?.why
+        if let remedy = mutationRefusal?.remedy { recipe.settings.refuseMutationsRemedy = remedy }
+        if case .runbook(let path, _) = source { recipe.runbook = path }
+        recipe.audit = target.audit
+        recipe.limits = configuration.limits
+        recipe.output = { output.append($0) }
+        recipe.rawOutput = { output.append(bytes: $0) }
+        return try Session(recipe)
     }
 
     private func runSource(in session: Session, outcome: inout Outcome) throws {
@@ -126,33 +125,19 @@ struct SandboxRun {
     /// metadata; the parameters are checked; the declarations narrow the
     /// grants; then main runs.
     private func runRunbook(path: String, raw: [String: String], in session: Session, outcome: inout Outcome) throws {
-        guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("cannot read runbook \(path)") }
-        let code = LuaSource(data, name: "@\(path)")
-        if RunbookSpec.looksLikeRunbook(code.bytes) {
-            session.gate.settings.refuseMutations = "a runbook's top level may only read; make changes in its main function"
-            session.gate.settings.refuseMutationsRemedy = "move the call into main"
+        let loader = RunbookLoader(source: try RunbookLoader.read(path), session: session)
+        let spec: RunbookSpec
+        switch try loader.describe() {
+        case .failed(let e): finish(.failure(e), into: &outcome); return
+        case .plain: throw UsageError("\(path) is not a runbook (it must return runbook{ … })")
+        case .runbook(let s): spec = s
         }
-        let described = session.run(RunbookSpec.describe(code))
-        session.gate.settings.refuseMutations = mutationRefusal?.why
-        if let remedy = mutationRefusal?.remedy { session.gate.settings.refuseMutationsRemedy = remedy }
-        let values: [RunValue]
-        switch described {
-        case .failure(let e): finish(.failure(e), into: &outcome); return
-        case .success(let v): values = v
-        }
-        guard case .json(let j)? = values.first, j != RunbookSpec.plainMarker else {
-            throw UsageError("\(path) is not a runbook (it must return runbook{ … })")
-        }
-        let spec = try RunbookSpec(json: j)
-        let parameters = try spec.convert(raw)
-        let declared = try spec.destructive.map(Policy.Pattern.init)
-        session.gate.policy.declared = declared
-        session.gate.settings.auditContext["runbook"] = .string(path)
-        session.gate.settings.auditContext["sha256"] = .string(RunbookSpec.sha256(code.bytes))
-        session.gate.settings.auditContext["parameters"] = parameters
-        outcome.plan = Plan(id: outcome.runId, runbook: path, sha256: RunbookSpec.sha256(code.bytes), parameters: parameters,
+        let sha = RunbookSpec.sha256(loader.source.bytes)
+        let parameters = try loader.declare(spec, parameters: .strings(raw),
+                                            auditFields: ["runbook": .string(path), "sha256": .string(sha)])
+        outcome.plan = Plan(id: outcome.runId, runbook: path, sha256: sha, parameters: parameters,
                             target: target.planTarget, calls: [])
-        finish(session.run(RunbookSpec.run(code, parameters: parameters)), into: &outcome)
+        finish(loader.run(parameters: parameters), into: &outcome)
     }
 
     private func finish(_ result: Result<[RunValue], LuaError>, into outcome: inout Outcome) {

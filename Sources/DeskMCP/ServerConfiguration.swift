@@ -2,6 +2,7 @@ import Foundation
 @preconcurrency import Shell
 @preconcurrency import DeskCore
 @preconcurrency import LuaHost
+import Shell
 
 /// What the operator said when starting `zdsh mcp`: the target, the grants,
 /// the limits and the runbooks. Nothing an assistant sends can change it.
@@ -39,4 +40,12 @@ public struct ServerConfiguration: Sendable {
     public var planDirectory: String?
 
     public init() {}
+
+    /// The target flags, as `BackendChoice` checks and connects them.
+    public var backendChoice: BackendChoice {
+        var c = BackendChoice()
+        c.sim = sim; c.fixture = fixture; c.profile = profile; c.org = org
+        c.endpoints = endpoints; c.verbose = verbose
+        return c
+    }
 }

@@ -64,6 +64,7 @@ enum ToolResults {
         case .denied: return "denied"
         case .limit: return "limit"
         case .apiError: return "api_error"
+        case .stateUnwritable: return "local_state_unwritable"
         case .interrupted, .terminated: return "interrupted"
         }
     }

@@ -175,21 +175,3 @@ final class OAuthServer {
     }
 }
 
-/// Scope matching. An operation lists alternative scopes; a token grants one
-/// when it names it exactly (case-insensitively) or holds an `.ALL` scope on a
-/// prefix of it (`Desk.tickets.ALL` ⊇ `Desk.tickets.READ`,
-/// `Desk.activities.ALL` ⊇ `Desk.activities.tasks.READ`).
-enum ScopeCheck {
-    static func grants(_ tokenScopes: [String], _ required: [String]) -> Bool {
-        if required.isEmpty { return true }
-        for have in tokenScopes {
-            let h = have.lowercased()
-            for need in required {
-                let n = need.lowercased()
-                if h == n { return true }
-                if h.hasSuffix(".all"), n.hasPrefix(String(h.dropLast(3))) { return true }
-            }
-        }
-        return false
-    }
-}

@@ -295,7 +295,7 @@ public final class Simulator: @unchecked Sendable {
                 guard let token = oauth.validate(authorization: req.header("Authorization"), now: now) else {
                     return .reject(SimError.invalidOAuth.reply, orgId: given)
                 }
-                guard ScopeCheck.grants(token.scopes, op.scopes) else { return .reject(SimError.scopeMismatch.reply, orgId: given) }
+                guard ScopeCheck.covers(token.scopes, op.scopes) else { return .reject(SimError.scopeMismatch.reply, orgId: given) }
             }
             let org: String
             if Self.needsOrgId(op) {

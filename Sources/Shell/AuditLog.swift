@@ -23,6 +23,7 @@ public final class AuditLog: @unchecked Sendable {
     private var written = 0      // lines appended
     private var synced = 0       // lines known to be on disk
     private var syncing = false  // a caller is syncing right now
+    private var failure: LocalStateError?  // set once a write or sync failed
 
     /// `$XDG_STATE_HOME/zdsh/audit.jsonl` (default `~/.local/state/zdsh/`).
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
@@ -42,19 +43,21 @@ public final class AuditLog: @unchecked Sendable {
         self.path = path
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
+            do {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
+            } catch { throw LocalStateError("state folder \(dir)", error) }
         }
         if !FileManager.default.fileExists(atPath: path) {
             guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-                throw PolicyError("cannot create audit log \(path)")
+                throw LocalStateError("audit log \(path)", reason: "cannot create the file")
             }
         }
         // O_APPEND: every write lands at the end as it is now, so two handles
         // on one log (an MCP session and its applies, two zdsh processes)
         // add lines instead of overwriting each other's from a stale offset.
         let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
-        guard fd >= 0 else { throw PolicyError("cannot open audit log \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw LocalStateError("audit log \(path)", reason: String(cString: strerror(errno))) }
         handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     }
 
@@ -66,8 +69,8 @@ public final class AuditLog: @unchecked Sendable {
 
     /// From async code: `append` on the audit log's own queue, so that the
     /// write and fdatasync never block a thread of the cooperative pool.
-    public func append(_ record: JSON) async {
-        await appending(record).written()
+    public func append(_ record: JSON) async throws {
+        try await appending(record).written()
     }
 
     /// Starts appending `record` on the audit log's queue and returns at
@@ -76,51 +79,71 @@ public final class AuditLog: @unchecked Sendable {
     func appending(_ record: JSON) -> PendingLine {
         let line = PendingLine()
         Self.syncQueue.async {
-            self.append(record)
-            line.finish()
+            do {
+                try self.append(record)
+                line.finish(nil)
+            } catch {
+                line.finish(error as? LocalStateError ?? LocalStateError("audit log \(self.path)", error))
+            }
         }
         return line
     }
 
     /// An audit line on its way to disk.
     final class PendingLine: Sendable {
-        private enum State { case writing, waiting(CheckedContinuation<Void, Never>), written }
+        private enum State {
+            case writing
+            case waiting(CheckedContinuation<Void, Error>)
+            case written(LocalStateError?)
+        }
         private let state = Mutex(State.writing)
 
-        fileprivate func finish() {
-            let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
-                defer { s = .written }
+        fileprivate func finish(_ failure: LocalStateError?) {
+            let waiter = state.withLock { s -> CheckedContinuation<Void, Error>? in
+                defer { s = .written(failure) }
                 if case .waiting(let c) = s { return c }
                 return nil
             }
-            waiter?.resume()
+            if let failure { waiter?.resume(throwing: failure) } else { waiter?.resume() }
         }
 
-        /// Returns once the line is on disk.
-        func written() async {
-            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-                let already = state.withLock { s -> Bool in
-                    if case .written = s { return true }
+        /// Returns once the line is on disk; throws when it could not be written.
+        func written() async throws {
+            try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, Error>) in
+                let done = state.withLock { s -> LocalStateError?? in
+                    if case .written(let failure) = s { return .some(failure) }
                     s = .waiting(c)
-                    return false
+                    return .none
                 }
-                if already { c.resume() }
+                switch done {
+                case .none: break
+                case .some(nil): c.resume()
+                case .some(let failure?): c.resume(throwing: failure)
+                }
             }
         }
     }
 
-    /// Appends one record and returns once it is on disk. Blocks: call it
+    /// Appends one record and returns once it is on disk; throws
+    /// `LocalStateError` when it cannot be (the disk is full, say). Once a
+    /// write or sync has failed the log stays failed: a later line could
+    /// otherwise land on disk while an earlier one did not. Blocks: call it
     /// from a thread that may wait (the Lua thread, a command's set-up).
-    public func append(_ record: JSON) {
+    public func append(_ record: JSON) throws {
         var line = record.encoded()
         line += "\n"
-        let data = Data(line.utf8)
         condition.lock()
         defer { condition.unlock() }
-        handle.write(data)   // one writer at a time: lines never interleave
+        if let failure { throw failure }
+        // One writer at a time: lines never interleave.
+        if let error = Self.writeAll(Array(line.utf8), to: handle.fileDescriptor) {
+            failure = LocalStateError("audit log \(path)", reason: error)
+            throw failure!
+        }
         written += 1
         let mine = written
         while synced < mine {
+            if let failure { throw failure }
             if syncing {
                 condition.wait()
                 continue
@@ -128,12 +151,27 @@ public final class AuditLog: @unchecked Sendable {
             syncing = true
             let upTo = written
             condition.unlock()
-            _ = fdatasync(handle.fileDescriptor)
+            let ok = fdatasync(handle.fileDescriptor) == 0
+            let reason = ok ? nil : String(cString: strerror(errno))
             condition.lock()
             syncing = false
-            synced = upTo
+            if let reason { failure = LocalStateError("audit log \(path)", reason: "sync failed: \(reason)") } else { synced = upTo }
             condition.broadcast()
         }
+    }
+
+    /// Writes every byte (a short write is continued); the error's text, or nil.
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32) -> String? {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return String(cString: strerror(errno))
+            }
+            offset += n
+        }
+        return nil
     }
 
     /// One record as `zdsh audit tail` shows it: time, run, phase, operation,

@@ -49,7 +49,8 @@ public struct Backend {
     public static func profile(_ name: String?, orgId: String? = nil, endpoints: Endpoints = Endpoints(),
                                verbose: Bool = false, concurrency: Int? = nil,
                                environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Backend {
-        let store = try SQLiteTokenStore()
+        let store: SQLiteTokenStore
+        do { store = try SQLiteTokenStore() } catch { throw LocalStateError("token store \(SQLiteTokenStore.defaultPath())", error) }
         let flags = ConnectionLoader.Flags(profile: name, orgId: orgId,
                                            apiURL: endpoints.apiURL, accountsURL: endpoints.accountsURL)
         let connection = try await ConnectionLoader(store: store, environment: environment).load(flags)

@@ -106,7 +106,7 @@ extension CallGate {
             let seq = record(p, .planned)
             var r = Self.auditRecord(p, phase: "planned", context: settings.auditContext).objectValue ?? [:]
             r["dry_run"] = .bool(true)
-            audit?.append(.object(r))
+            auditNow(.object(r))
             return seq
         }
         let value = placeholder(call.parts)

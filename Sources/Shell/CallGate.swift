@@ -58,29 +58,21 @@ public final class CallGate: Sendable {
     /// Help-center arguments already checked against their records (HelpCenterCheck.swift).
     let helpCenterChecks = VerifiedKeys()
 
-    /// The destructive-call policy; the REPL's `:allow` changes it mid-session.
-    public var policy: Policy {
-        get { ledger.withLock { $0.policy } }
-        set { ledger.withLock { $0.policy = newValue } }
-    }
+    /// The operator's grants, narrowed to what a runbook declares (`declare`);
+    /// the REPL's `:allow` and `:deny` change them between inputs (`adjust`).
+    public var policy: Policy { ledger.withLock { $0.policy } }
 
-    public var settings: Settings {
-        get { ledger.withLock { $0.settings } }
-        set { ledger.withLock { $0.settings = newValue } }
-    }
+    /// Dry run, caps, confirmation, audit context: set at construction, held
+    /// to reads while a runbook's top level runs (`holdingToReads`), changed
+    /// only by the REPL between inputs (`adjust`).
+    public var settings: Settings { ledger.withLock { $0.settings } }
 
     /// The journal of the run being resumed or recorded (nil: none).
-    public var journal: Journal? {
-        get { ledger.withLock { $0.journal } }
-        set { ledger.withLock { $0.journal = newValue } }
-    }
+    public let journal: Journal?
 
     /// Folders upload operations may read files from (the runbook's folder,
     /// `--files-dir`); empty: only content given as a Lua string.
-    public var uploadRoots: [String] {
-        get { ledger.withLock { $0.uploadRoots } }
-        set { ledger.withLock { $0.uploadRoots = newValue } }
-    }
+    public let uploadRoots: [String]
 
     /// The host whose run a blast-radius cap stops (not retained).
     var host: LuaHost? {
@@ -91,9 +83,39 @@ public final class CallGate: Sendable {
     var destructiveCount: Int { ledger.withLock { $0.destructiveCount } }
     var callCount: Int { ledger.withLock { $0.callCount } }
 
-    public init(client: DeskClient, policy: Policy, settings: Settings = Settings(), audit: AuditLog? = nil) {
-        self.client = client; self.audit = audit
+    public init(client: DeskClient, policy: Policy, settings: Settings = Settings(), audit: AuditLog? = nil,
+                journal: Journal? = nil, uploadRoots: [String] = []) {
+        self.client = client; self.audit = audit; self.journal = journal; self.uploadRoots = uploadRoots
         ledger.withLock { $0.policy = policy; $0.settings = settings }
+    }
+
+    /// A runbook's declaration: its main runs under the operator's grants
+    /// narrowed to `declared`, and its audit records carry `auditFields`
+    /// (its parameters, path and hash).
+    public func declare(_ declared: [Policy.Pattern], auditFields: [String: JSON]) {
+        ledger.withLock { state in
+            state.policy.declared = declared
+            state.settings.auditContext.merge(auditFields) { _, new in new }
+        }
+    }
+
+    /// Runs `body` with every mutating call refused for `reason` (a runbook's
+    /// top level, before the grants are checked), then lifts the hold.
+    public func holdingToReads<T>(because reason: String, _ body: () throws -> T) rethrows -> T {
+        let before = ledger.withLock { state in
+            let before = state.settings.refuseMutations
+            state.settings.refuseMutations = reason
+            return before
+        }
+        defer { ledger.withLock { $0.settings.refuseMutations = before } }
+        return try body()
+    }
+
+    /// The REPL's `:allow`, `:deny`, `:cap` and `:dry-run` (and a scenario
+    /// test's `policy{…}`): grants and settings changed between inputs by
+    /// the operator — never by the code the gate is checking.
+    public func adjust(_ change: (inout Policy, inout Settings) -> Void) {
+        ledger.withLock { change(&$0.policy, &$0.settings) }
     }
 
     /// Marks operations as confirmed by a prompt shown before the run.
@@ -104,6 +126,31 @@ public final class CallGate: Sendable {
     // MARK: - Records
 
     public var calls: [CallRecord] { ledger.withLock { $0.records } }
+
+    /// zdsh's own files (audit log, journal) that could not be written while
+    /// calls passed, each reason once: the summary reports them.
+    public var stateFailures: [String] { ledger.withLock { $0.stateFailures } }
+
+    /// True when a call was held back because its audit intent or in-flight
+    /// mark could not be written (the run ends with exit status 7).
+    public var stoppedForLocalState: Bool { ledger.withLock { $0.stoppedForLocalState } }
+
+    /// Writes a record of a call that is not sent (denied, planned): a
+    /// failure is reported in the summary, and stops nothing.
+    func auditNow(_ record: JSON) {
+        do { try audit?.append(record) } catch {
+            noteStateFailure(error as? LocalStateError ?? LocalStateError("audit log", error), heldBack: false)
+        }
+    }
+
+    /// Records a failed write of zdsh's own state; `heldBack`: a call was not
+    /// sent because of it.
+    func noteStateFailure(_ failure: LocalStateError, heldBack: Bool) {
+        ledger.withLock { state in
+            if !state.stateFailures.contains(failure.description) { state.stateFailures.append(failure.description) }
+            if heldBack { state.stoppedForLocalState = true }
+        }
+    }
     public var deniedCount: Int { calls.filter { $0.outcome == .denied }.count }
 
     func record(_ call: PreparedCall, _ outcome: CallRecord.Outcome, message: String? = nil) -> Int {
@@ -111,7 +158,7 @@ public final class CallGate: Sendable {
             // Refusals are part of the record too: what was attempted and why it did not go.
             var r = Self.auditRecord(call, phase: "denied", context: settings.auditContext).objectValue ?? [:]
             if let message { r["reason"] = .string(message) }
-            audit?.append(.object(r))
+            auditNow(.object(r))
         }
         let effect = call.effect
         return ledger.withLock { ledger in

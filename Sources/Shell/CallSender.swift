@@ -40,7 +40,7 @@ struct CallSender: Sendable {
         let verdict = (try? await CallSlots.holding { await OutcomeCheck.check(p, with: read, client: client) }) ?? .unknown
         switch verdict {
         case .applied:
-            await journal?.markCompleted(Journal.key(p))
+            await settle { try await journal?.markCompleted(Journal.key(p)) }
             gate?.update(sequences[0]) { $0.message = "skipped: the resumed run's call was applied (\(read.id) finds no record)" }
             return [.object(["skipped": .bool(true), "operation": .string(call.operation.id)])]
         case .notApplied:
@@ -89,8 +89,8 @@ struct CallSender: Sendable {
             let r = try await CallSlots.holding {
                 // In flight only from here, where it may leave: calls still
                 // waiting for a slot when a run is killed are not in doubt.
-                if let key { await journal?.markInFlight(key) }
-                await intent?.written()
+                // Neither mark on disk: the call is not sent (fail closed).
+                try await markedBeforeSending(intent, key)
                 start = ContinuousClock.now
                 return try await request(p)
             }
@@ -101,9 +101,9 @@ struct CallSender: Sendable {
             await logAndMark(CallGate.auditRecord(p, phase: "outcome", context: context, status: status,
                                                   durationMs: ms, outcomes: outcomes), key) { journal, key in
                 if let outcomes, outcomes.isPartial {
-                    await journal.markPartial(key, succeeded: outcomes.succeeded)
+                    try await journal.markPartial(key, succeeded: outcomes.succeeded)
                 } else {
-                    await journal.markCompleted(key)
+                    try await journal.markCompleted(key)
                 }
             }
             return (r, outcomes)
@@ -113,12 +113,16 @@ struct CallSender: Sendable {
             // Zoho answered: the outcome is known (no change), unless nothing came back at all.
             await logAndMark(CallGate.auditRecord(p, phase: "outcome", context: context, status: e.status,
                                                   errorCode: e.errorCode ?? e.kind.rawValue, durationMs: ms),
-                             e.status == nil ? nil : key) { await $0.markSettled($1) }
+                             e.status == nil ? nil : key) { try await $0.markSettled($1) }
             throw APIError(e)
+        } catch let e as LocalStateError {
+            gate?.update(seq) { $0.outcome = .failed; $0.message = "not sent: \(e)" }
+            gate?.noteStateFailure(e, heldBack: true)
+            throw e
         } catch {
             let text = "\(error)"
             gate?.update(seq) { $0.outcome = .failed; $0.message = text }
-            await intent?.written()
+            await settle { try await intent?.written() }
             await logAndMark(CallGate.auditRecord(p, phase: "outcome", context: context, errorCode: text), nil) { _, _ in }
             throw error
         }
@@ -139,13 +143,33 @@ struct CallSender: Sendable {
         Int((ContinuousClock.now - start) / .milliseconds(1))
     }
 
+    /// The journal's in-flight mark, then the audit intent, both on disk
+    /// before the request leaves. When either fails the call is not sent:
+    /// a mark already written is settled (nothing is in doubt) and the
+    /// error stops the call.
+    private func markedBeforeSending(_ intent: AuditLog.PendingLine?, _ key: String?) async throws {
+        if let key, let journal { try await journal.markInFlight(key) }
+        do { try await intent?.written() } catch {
+            if let key, let journal { await settle { try await journal.markSettled(key) } }
+            throw error
+        }
+    }
+
     /// The audit line (reads have none) and the journal's mark (when `key`
     /// is given) go to different files: written side by side, and both on
-    /// disk when this returns.
+    /// disk when this returns. The call has been answered by now, so a
+    /// failed write is reported in the summary rather than raised.
     private func logAndMark(_ record: @autoclosure () -> JSON, _ key: String?,
-                            _ mark: (Journal, String) async -> Void) async {
+                            _ mark: (Journal, String) async throws -> Void) async {
         let line = audit?.appending(record())
-        if let key, let journal { await mark(journal, key) }
-        await line?.written()
+        if let key, let journal { await settle { try await mark(journal, key) } }
+        await settle { try await line?.written() }
+    }
+
+    /// Runs a write of zdsh's own state whose failure is reported, not raised.
+    private func settle(_ write: () async throws -> Void) async {
+        do { try await write() } catch {
+            gate?.noteStateFailure(error as? LocalStateError ?? LocalStateError("local state", error), heldBack: false)
+        }
     }
 }

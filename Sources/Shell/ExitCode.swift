@@ -6,6 +6,8 @@ public enum ExitStatus: Int32, Sendable {
     case denied = 3
     case limit = 4
     case apiError = 5
+    /// zdsh's own state (audit log, journal, run registry) cannot be written.
+    case stateUnwritable = 7
     /// Stopped by Ctrl-C (128 + SIGINT), after its summary and resume hint.
     case interrupted = 130
     /// Stopped by SIGTERM (128 + SIGTERM), likewise.
@@ -31,6 +33,7 @@ extension ExitStatus {
                 if case .object(let o) = value {
                     if o["zdsh_error"] == "denied" { status = .denied }
                     if o["zdsh_error"] == "api" { status = .apiError }
+                    if o["zdsh_error"] == "state" { status = .stateUnwritable }
                 }
             }
         }

@@ -8,8 +8,6 @@ final class GateLedger: Sendable {
     struct State: Sendable {
         var policy = Policy()
         var settings = CallGate.Settings()
-        var journal: Journal?
-        var uploadRoots: [String] = []
         var host = WeakHost(value: nil)
         var records: [CallRecord] = []
         /// Operations the operator confirmed: a confirmation covers what it
@@ -18,6 +16,10 @@ final class GateLedger: Sendable {
         /// Records affected by destructive calls so far (the cap counts these).
         var destructiveCount = 0
         var callCount = 0
+        /// zdsh's own files that could not be written, each reason once.
+        var stateFailures: [String] = []
+        /// A call was not sent because its audit intent or in-flight mark failed.
+        var stoppedForLocalState = false
     }
 
     private let state = Mutex(State())

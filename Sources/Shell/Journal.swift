@@ -13,6 +13,8 @@ import Synchronization
 /// many times as it completed.
 public final class Journal: Sendable {
     public let runId: String
+    /// The SQLite file, named in errors.
+    public let path: String
     private let db: DatabaseQueue
     private let writes: GroupCommit
     /// Opened with `--resume`: only then can a call have been made before.
@@ -39,6 +41,7 @@ public final class Journal: Sendable {
     /// completed in that run are skipped once each.
     public init(path: String, runId: String, resuming: Bool) throws {
         self.runId = runId
+        self.path = path
         db = try JournalDatabase.open(path: path)
         writes = GroupCommit(db)
         self.resuming = resuming
@@ -89,15 +92,22 @@ public final class Journal: Sendable {
     // The writes below are async and grouped: concurrent calls share one
     // transaction on GRDB's writer queue (GroupCommit), so a synchronous
     // SQLite commit never blocks a thread of the cooperative pool. Each
-    // takes the call's key, computed once per call by the sender.
+    // takes the call's key, computed once per call by the sender, and throws
+    // `LocalStateError` when the database cannot be written: the sender stops
+    // a call whose in-flight mark failed, and reports the others.
 
-    func markCompleted(_ key: String) async {
+    func markCompleted(_ key: String) async throws {
         let runId = runId, now = UTCTimestamp.string()
-        try? await writes.write { db in
+        try await write { db in
             try db.cachedStatement(sql: "INSERT INTO completed(run_id, call_key, time) VALUES (?, ?, ?)")
                 .execute(arguments: [runId, key, now])
             try Journal.clearInFlight(db, runId: runId, key: key)
         }
+    }
+
+    /// A grouped write whose failure says which file could not be written.
+    private func write(_ body: @escaping GroupCommit.Write) async throws {
+        do { try await writes.write(body) } catch { throw LocalStateError("journal \(path)", error) }
     }
 
     /// One in-flight mark of this call is settled (the same call may be in
@@ -109,28 +119,28 @@ public final class Journal: Sendable {
 
     /// Written before a mutating call is sent: a record left here after the
     /// process died is a call whose outcome is unknown.
-    func markInFlight(_ key: String) async {
+    func markInFlight(_ key: String) async throws {
         let runId = runId, now = UTCTimestamp.string()
-        try? await writes.write { db in
+        try await write { db in
             try db.cachedStatement(sql: "INSERT INTO inflight(run_id, call_key, time) VALUES (?, ?, ?)")
                 .execute(arguments: [runId, key, now])
         }
     }
 
     /// The call failed with a known answer: it is no longer in flight.
-    func markSettled(_ key: String) async {
+    func markSettled(_ key: String) async throws {
         let runId = runId
-        try? await writes.write { db in
+        try await write { db in
             try Journal.clearInFlight(db, runId: runId, key: key)
         }
     }
 
     /// A mass action in which some ids failed: the ids that succeeded, so a
     /// resumed run sends the same call for the failed ids only.
-    func markPartial(_ key: String, succeeded: [String]) async {
+    func markPartial(_ key: String, succeeded: [String]) async throws {
         let runId = runId, now = UTCTimestamp.string()
         let ids = JSON.array(succeeded.map(JSON.string)).encoded()
-        try? await writes.write { db in
+        try await write { db in
             try db.cachedStatement(sql: "INSERT INTO partial(run_id, call_key, succeeded, time) VALUES (?, ?, ?, ?)")
                 .execute(arguments: [runId, key, ids, now])
             try Journal.clearInFlight(db, runId: runId, key: key)
@@ -169,7 +179,7 @@ public final class Journal: Sendable {
     func markCompleted(key: String) async throws {
         let runId = runId
         let now = UTCTimestamp.string()
-        try await writes.write { db in
+        try await write { db in
             try db.cachedStatement(sql: "INSERT INTO completed(run_id, call_key, time) VALUES (?, ?, ?)")
                 .execute(arguments: [runId, key, now])
         }
@@ -183,7 +193,15 @@ public final class Journal: Sendable {
 /// The SQLite file shared by the journal and the run registry, with its
 /// schema. One migrator for both, so neither meets a migration it does not know.
 enum JournalDatabase {
+    /// Opens (and creates or migrates) the database; `LocalStateError` when
+    /// it cannot be written.
     static func open(path: String) throws -> DatabaseQueue {
+        do { return try openOrFail(path: path) } catch let e as LocalStateError { throw e } catch {
+            throw LocalStateError("journal \(path)", error)
+        }
+    }
+
+    private static func openOrFail(path: String) throws -> DatabaseQueue {
         let dir = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])

@@ -53,6 +53,7 @@ public struct PlanApplier {
                 message = "zdsh: refusing to apply \(Terminal.visible(planPath)): \(refusal.reason); nothing was sent"
             case is UsageError, is PolicyError: status = .usage
             case is DeskError: status = .apiError
+            case is LocalStateError: status = .stateUnwritable
             default: status = .luaError
             }
             progress(message)
@@ -97,7 +98,7 @@ public struct PlanApplier {
                                                 allowAllDestructive: options.allowAllDestructive)
         policy.declared = runbook?.declared
         // Planned uploads are read again, from the runbook's folder and --files-dir, and must match their sha256.
-        let uploadRoots = (runbook.map { [($0.path as NSString).deletingLastPathComponent] } ?? []) + options.filesDirs
+        let uploadRoots = (runbook.map { [SessionRecipe.folder(of: $0.path)] } ?? []) + options.filesDirs
         let steps = try derive(plan.calls, policy: policy, uploadRoots: uploadRoots)
 
         let journal = try Journal(path: Journal.defaultPath(), runId: plan.runId, resuming: false)
@@ -190,16 +191,11 @@ public struct PlanApplier {
 
     /// The fields every audit record of this apply carries.
     private func auditContext(_ plan: LoadedPlan, backend: Backend, target: PlanTarget, runbook: String?) -> [String: JSON] {
-        var context: [String: JSON] = [
-            "run_id": .string(plan.runId),
-            "plan": .string(planPath),
-            "operator": .string(ProcessInfo.processInfo.environment["USER"] ?? NSUserName()),
-            "profile": .string(backend.profile),
-            "sim": .bool(target.simulator),
-            "parameters": plan.fields["parameters"] ?? .object([:]),
-        ]
+        var context = AuditContext.base(runId: plan.runId, backend: backend)
+        context["plan"] = .string(planPath)
+        context["sim"] = .bool(target.simulator)
+        context["parameters"] = plan.fields["parameters"] ?? .object([:])
         context.merge(auditContext) { own, _ in own }
-        if let org = backend.orgId { context["org"] = .string(org) }
         if let runbook { context["runbook"] = .string(runbook); context["sha256"] = plan.fields["sha256"]?.stringValue.map(JSON.string) ?? .null }
         return context
     }
@@ -211,20 +207,22 @@ public struct PlanApplier {
         var sent = 0
         for step in pending {
             let p = step.call
-            await audit.append(CallGate.auditRecord(p, phase: "intent", context: context))
+            // On disk before the call leaves, or the call is not sent (exit 7).
+            try await audit.append(CallGate.auditRecord(p, phase: "intent", context: context))
             let start = Date()
             do {
                 let r = p.uploads.isEmpty
                     ? try await backend.client.call(p.operation, path: p.path, query: p.query, body: p.body)
                     : try await backend.client.upload(p.operation, path: p.path, query: p.query, files: p.uploads)
                 let ms = Int(Date().timeIntervalSince(start) * 1000)
-                await audit.append(CallGate.auditRecord(p, phase: "outcome", context: context, status: r == .empty ? 204 : 200, durationMs: ms))
+                // Journalled first: applying again after a failed outcome line never repeats the call.
                 try await journal.markCompleted(key: "call \(step.index)")
+                try await audit.append(CallGate.auditRecord(p, phase: "outcome", context: context, status: r == .empty ? 204 : 200, durationMs: ms))
                 sent += 1
             } catch let e as DeskError {
                 let ms = Int(Date().timeIntervalSince(start) * 1000)
-                await audit.append(CallGate.auditRecord(p, phase: "outcome", context: context, status: e.status,
-                                                        errorCode: e.errorCode ?? e.kind.rawValue, durationMs: ms))
+                try await audit.append(CallGate.auditRecord(p, phase: "outcome", context: context, status: e.status,
+                                                            errorCode: e.errorCode ?? e.kind.rawValue, durationMs: ms))
                 // Completed calls are journalled, so applying again resumes here.
                 progress("zdsh: applied \(sent) of \(pending.count); call \(step.index) (\(p.operation.id)) failed; "
                                + "`zdsh apply` again resumes at it")

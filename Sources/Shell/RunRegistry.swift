@@ -41,6 +41,13 @@ public final class RunRegistry: Sendable {
 
     public func start(id: String, runbook: String, sha256: String, parameters: JSON, profile: String, org: String?,
                       simulator: Bool, dryRun: Bool) throws {
+        do { try record(id: id, runbook: runbook, sha256: sha256, parameters: parameters, profile: profile, org: org,
+                        simulator: simulator, dryRun: dryRun) }
+        catch { throw LocalStateError("run registry", error) }
+    }
+
+    private func record(id: String, runbook: String, sha256: String, parameters: JSON, profile: String, org: String?,
+                        simulator: Bool, dryRun: Bool) throws {
         try db.write { db in
             try db.execute(sql: """
                 INSERT INTO runs(run_id, runbook, sha256, parameters, profile, org, sim, started, state, pid)

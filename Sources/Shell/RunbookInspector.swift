@@ -8,12 +8,15 @@ import LuaHost
 /// the sandbox against an empty simulator, so nothing can reach Zoho.
 public enum RunbookInspector {
     /// `source`: the bytes already read (and hash-checked) by the caller, so
-    /// the spec comes from exactly those bytes.
-    public static func spec(file: String, source: Data? = nil) throws -> RunbookSpec {
+    /// the spec comes from exactly those bytes. `limits`: the caller's sandbox
+    /// limits (the top level runs under them, as it would in `zdsh run`).
+    public static func spec(file: String, source: Data? = nil, limits: Limits = .defaults) throws -> RunbookSpec {
         let code = try source.map { LuaSource($0, name: "@\(file)") } ?? RunbookLoader.read(file)
-        let backend = Backend.simulator(Simulator(fixture: .empty))
-        let session = try Session(client: backend.client, policy: Policy(), limits: Limits(timeout: 10),
-                                  modulePaths: [RunbookLoader.folder(of: file)], output: { _ in })
+        var recipe = SessionRecipe(client: Backend.simulator(Simulator(fixture: .empty)).client, policy: Policy())
+        recipe.runbook = file
+        recipe.limits = limits
+        recipe.output = { _ in }
+        let session = try Session(recipe)
         switch try RunbookLoader(source: code, session: session).describe() {
         case .runbook(let spec): return spec
         case .plain: throw UsageError("\(file): not a runbook (it must return runbook{ name = ..., main = function(p) ... end })")

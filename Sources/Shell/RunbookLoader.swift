@@ -8,9 +8,9 @@ import LuaHost
 /// rule for the top level, the parameter checks and the policy the main
 /// function runs under (the operator's grants ∩ what the runbook declares)
 /// cannot drift apart.
-struct RunbookLoader {
+package struct RunbookLoader {
     /// What a file's top level answered.
-    enum TopLevel {
+    package enum TopLevel {
         /// A runbook: its metadata (its main has not run yet).
         case runbook(RunbookSpec)
         /// A plain script: its top level was the real run; these are its results.
@@ -21,40 +21,38 @@ struct RunbookLoader {
 
     /// How parameters arrive: `--param name=value` strings, or a Lua table
     /// from a scenario (typed values kept, strings checked as `--param`).
-    enum Parameters {
+    package enum Parameters {
         case strings([String: String])
         case table(JSON)
     }
 
     /// Why a runbook's top level may not write: it runs before the grants
     /// are checked and before anyone has confirmed anything.
-    static let topLevelRule = "a runbook's top level may only read; make changes in its main function, which runs after the grants are checked"
+    package static let topLevelRule = "a runbook's top level may only read; make changes in its main function, which runs after the grants are checked"
 
-    let source: LuaSource
-    let session: Session
+    package let source: LuaSource
+    package let session: Session
+
+    package init(source: LuaSource, session: Session) {
+        self.source = source
+        self.session = session
+    }
 
     /// Reads a runbook file's bytes as Lua reads them (never decoded and
     /// re-encoded), named for error messages as Lua names a file.
-    static func read(_ path: String) throws -> LuaSource {
+    package static func read(_ path: String) throws -> LuaSource {
         guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("cannot read \(path)") }
         return LuaSource(data, name: "@\(path)")
-    }
-
-    /// The folder a runbook's `require` and uploads are confined to.
-    static func folder(of path: String) -> String {
-        let folder = (path as NSString).deletingLastPathComponent
-        return folder.isEmpty ? "." : folder
     }
 
     /// Runs the file's top level once. A file that looks like a runbook (any
     /// file, when `holdAnyFileToReads`) may only read while it does. Throws
     /// when the metadata a runbook answered is malformed.
-    func describe(holdAnyFileToReads: Bool = false) throws -> TopLevel {
-        if holdAnyFileToReads || RunbookSpec.looksLikeRunbook(source.bytes) {
-            session.gate.settings.refuseMutations = Self.topLevelRule
-        }
-        let answer = session.run(RunbookSpec.describe(source))
-        session.gate.settings.refuseMutations = nil
+    package func describe(holdAnyFileToReads: Bool = false) throws -> TopLevel {
+        let topLevel = RunbookSpec.describe(source)
+        let answer = holdAnyFileToReads || RunbookSpec.looksLikeRunbook(source.bytes)
+            ? session.gate.holdingToReads(because: Self.topLevelRule) { session.run(topLevel) }
+            : session.run(topLevel)
         switch answer {
         case .failure(let e):
             return .failed(e)
@@ -67,15 +65,16 @@ struct RunbookLoader {
 
     /// Checks and converts the parameters, then narrows the session's policy
     /// to what the runbook declares and records the parameters in the audit
-    /// context. Returns the converted parameters.
-    func declare(_ spec: RunbookSpec, parameters given: Parameters) throws -> JSON {
+    /// context, with `auditFields` (the runbook's path and hash, where the
+    /// session did not start with them). Returns the converted parameters.
+    package func declare(_ spec: RunbookSpec, parameters given: Parameters, auditFields: [String: JSON] = [:]) throws -> JSON {
         let parameters: JSON
         switch given {
         case .strings(let strings): parameters = try spec.convert(strings)
         case .table(let table): parameters = try spec.convert(json: table)
         }
-        session.gate.policy.declared = try spec.destructive.map(Policy.Pattern.init)
-        session.gate.settings.auditContext["parameters"] = parameters
+        session.gate.declare(try spec.destructive.map(Policy.Pattern.init),
+                             auditFields: auditFields.merging(["parameters": parameters]) { _, new in new })
         return parameters
     }
 
@@ -94,7 +93,7 @@ struct RunbookLoader {
     }
 
     /// Runs the runbook's main with the converted parameters.
-    func run(parameters: JSON) -> Result<[RunValue], LuaError> {
+    package func run(parameters: JSON) -> Result<[RunValue], LuaError> {
         session.run(RunbookSpec.run(source, parameters: parameters))
     }
 }

@@ -56,6 +56,14 @@ public struct Runner {
         public var wrapTransport: ((Transport) -> Transport)?
         public var interactive = isatty(STDIN_FILENO) != 0 && isatty(STDERR_FILENO) != 0
         public init() {}
+
+        /// The target flags, as `BackendChoice` checks and connects them.
+        public var backendChoice: BackendChoice {
+            var c = BackendChoice()
+            c.sim = sim; c.fixture = fixture; c.profile = profile; c.org = org
+            c.endpoints = endpoints; c.verbose = verbose; c.concurrency = concurrency
+            return c
+        }
     }
 
     public let source: Source
@@ -84,6 +92,7 @@ public struct Runner {
             switch error {
             case is UsageError, is PolicyError: status = .usage
             case is DeskError: status = .apiError
+            case is LocalStateError: status = .stateUnwritable
             default: status = .luaError
             }
             err("zdsh: \(Terminal.visible("\(error)"))")
@@ -119,17 +128,15 @@ public struct Runner {
     private func runThrowing() async throws -> ExitStatus {
         let started = Date()
         let run = try await prepare()
-        let outcome: Outcome
-        if case .file(let path) = source {
-            outcome = try runFile(path, run)
-        } else {
-            outcome = Outcome(result: run.session.run(run.code))
-        }
+        // The Lua run blocks its thread until it ends: not one of the pool's.
+        let runner = self
+        let outcome = try await OffPool.run(name: "zdsh.run") { try runner.execute(run) }
         if let refused = outcome.refused { return refused }
         var status = show(outcome.result, within: run.session.host.resultBudget)
         let calls = run.session.gate.calls
         if options.dryRun { try writePlan(run, parameters: outcome.parameters, calls: calls) }
         status = reportDenied(calls, status: status)
+        status = reportLocalState(run.session.gate, status: status)
         // The summary is for runbooks (their run is registered) and for code
         // that called the API; a plain script that made no call just ran.
         if calls.isEmpty && !outcome.isRunbook { return status }
@@ -141,10 +148,16 @@ public struct Runner {
         return status
     }
 
+    /// Runs the file or the chunk (blocking: see OffPool).
+    private func execute(_ run: Prepared) throws -> Outcome {
+        if case .file(let path) = source { return try runFile(path, run) }
+        return Outcome(result: run.session.run(run.code))
+    }
+
     /// Reads the code, checks the grants, connects, opens the run's registry
     /// entry and makes the session it runs in.
     private func prepare() async throws -> Prepared {
-        let (code, modulePaths) = try readSource()
+        let code = try readSource()
         // The policy: grants from flags and files, checked for ambiguity.
         let policy = try Policy.fromCommandLine(allow: options.allow, deny: options.deny, file: options.policyFile,
                                                 allowAllDestructive: options.allowAllDestructive)
@@ -162,18 +175,17 @@ public struct Runner {
         } else if options.resume != nil {
             throw UsageError("--resume is for runbook files")
         }
-        let session = try makeSession(policy: policy, backend: backend, runId: runId, sha: sha, modulePaths: modulePaths)
+        let session = try makeSession(policy: policy, backend: backend, runId: runId, sha: sha)
         return Prepared(code: code, sha: sha, runId: runId, backend: backend, session: session,
                         registry: registry, resumed: resumed, deferred: deferred)
     }
 
-    /// The code as bytes, as Lua reads a file (never decoded and re-encoded
-    /// on the way), and the folders its `require` may read from.
-    private func readSource() throws -> (LuaSource, [String]) {
+    /// The code as bytes, as Lua reads a file (never decoded and re-encoded on the way).
+    private func readSource() throws -> LuaSource {
         switch source {
-        case .file(let path): return (try RunbookLoader.read(path), [RunbookLoader.folder(of: path)])
-        case .chunk(let text): return (LuaSource(text: text, name: "=eval"), [])
-        case .bytes(let bytes): return (LuaSource(bytes: bytes, name: "=eval"), [])
+        case .file(let path): return try RunbookLoader.read(path)
+        case .chunk(let text): return LuaSource(text: text, name: "=eval")
+        case .bytes(let bytes): return LuaSource(bytes: bytes, name: "=eval")
         }
     }
 
@@ -190,22 +202,16 @@ public struct Runner {
     }
 
     private func unwrappedBackend() async throws -> (Backend, Error?) {
-        if options.sim {
-            return (try Backend.simulator(fixture: options.fixture, verbose: options.verbose, concurrency: options.concurrency), nil)
-        }
-        if options.fixture != nil { throw UsageError("--fixture needs --sim") }
-        guard options.connectLazily && options.profile == nil else {
-            return (try await Backend.profile(options.profile, orgId: options.org, endpoints: options.endpoints, verbose: options.verbose,
-                                              concurrency: options.concurrency), nil)
-        }
+        let choice = options.backendChoice
+        guard options.connectLazily && !options.sim && options.profile == nil else { return (try await choice.connect(), nil) }
+        try choice.check()
         // No store and no token in the environment: say so at the first
         // API call, without creating a store this chunk may never use.
         if let missing = ConnectionLoader.certainlyMissing() {
             return (Backend.offline(reason: "\(missing)"), missing)
         }
         do {
-            return (try await Backend.profile(nil, orgId: options.org, endpoints: options.endpoints, verbose: options.verbose,
-                                              concurrency: options.concurrency), nil)
+            return (try await choice.connect(), nil)
         } catch {
             return (Backend.offline(reason: "\(error)"), error)
         }
@@ -213,35 +219,32 @@ public struct Runner {
 
     /// The session the code runs in: the gate's settings from the options,
     /// the audit context, the audit log, the journal.
-    private func makeSession(policy: Policy, backend: Backend, runId: String, sha: String, modulePaths: [String]) throws -> Session {
-        var settings = CallGate.Settings()
-        settings.dryRun = options.dryRun
-        settings.maxCalls = options.maxCalls
-        settings.maxDestructive = options.maxDestructive
-        settings.allowUnbounded = options.allowUnbounded
-        settings.confirm = confirmation()
-        var context: [String: JSON] = [
-            "run_id": .string(runId),
-            "operator": .string(ProcessInfo.processInfo.environment["USER"] ?? NSUserName()),
-            "profile": .string(backend.profile),
-            "sim": .bool(backend.simulator != nil),
-        ]
-        if let org = backend.orgId { context["org"] = .string(org) }
-        if case .file(let path) = source { context["runbook"] = .string(path); context["sha256"] = .string(sha) }
-        settings.auditContext = context
-
+    private func makeSession(policy: Policy, backend: Backend, runId: String, sha: String) throws -> Session {
+        var recipe = SessionRecipe(client: backend.client, policy: policy)
+        recipe.settings.dryRun = options.dryRun
+        recipe.settings.maxCalls = options.maxCalls
+        recipe.settings.maxDestructive = options.maxDestructive
+        recipe.settings.allowUnbounded = options.allowUnbounded
+        recipe.settings.confirm = confirmation()
+        recipe.settings.auditContext = AuditContext.base(runId: runId, backend: backend)
+        if case .file(let path) = source {
+            recipe.runbook = path
+            recipe.settings.auditContext["runbook"] = .string(path)
+            recipe.settings.auditContext["sha256"] = .string(sha)
+            if options.resume != nil || !options.dryRun {
+                recipe.journal = try Journal(path: Journal.defaultPath(), runId: runId, resuming: options.resume != nil)
+            }
+        }
+        recipe.filesDirs = options.filesDirs
+        recipe.limits = options.limits
         // Rehearsals on the simulator keep their own log, apart from production's.
-        let audit = try AuditLog(path: options.auditPath ?? (backend.simulator != nil ? AuditLog.simulatorPath() : AuditLog.defaultPath()))
+        recipe.audit = try AuditLog(path: options.auditPath ?? (backend.simulator != nil ? AuditLog.simulatorPath() : AuditLog.defaultPath()))
         // Under --json stdout carries only the document: print goes to stderr.
         let output: @Sendable (String) -> Void = options.json ? RunbookOutput.writeAside : RunbookOutput.write
         let rawOutput: @Sendable ([UInt8]) -> Void = options.json ? RunbookOutput.writeAside(bytes:) : RunbookOutput.write(bytes:)
-        let session = try Session(client: backend.client, policy: policy, settings: settings, audit: audit,
-                                  limits: options.limits, modulePaths: modulePaths, output: output, rawOutput: rawOutput)
-        session.gate.uploadRoots = modulePaths + options.filesDirs
-        if case .file = source, options.resume != nil || !options.dryRun {
-            session.gate.journal = try Journal(path: Journal.defaultPath(), runId: runId, resuming: options.resume != nil)
-        }
-        return session
+        recipe.output = output
+        recipe.rawOutput = rawOutput
+        return try Session(recipe)
     }
 
     /// A file's top level runs once: a runbook answers its metadata (its
@@ -339,6 +342,13 @@ public struct Runner {
     }
 
     /// The summary line (and the JSON report's summary); answers the line.
+    /// zdsh's own files that could not be written, said once each; a call
+    /// held back for it makes the run's status 7.
+    private func reportLocalState(_ gate: CallGate, status: ExitStatus) -> ExitStatus {
+        for failure in gate.stateFailures { err("zdsh: \(failure)") }
+        return gate.stoppedForLocalState ? .stateUnwritable : status
+    }
+
     private func summarize(_ calls: [CallRecord], runId: String?, seconds: Double) -> String {
         let denied = calls.filter { $0.outcome == .denied }.count
         let writes = calls.filter { $0.safety == .write && $0.outcome != .denied }.count

@@ -10,16 +10,29 @@ public final class Session {
     public let host: LuaHost
     public let gate: CallGate
 
-    public init(client: DeskClient, policy: Policy, settings: CallGate.Settings = .init(), audit: AuditLog? = nil,
-                limits: Limits = .defaults, modulePaths: [String] = [],
-                output: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) },
-                rawOutput: (([UInt8]) -> Void)? = nil) throws {
-        var options = LuaHost.Options(limits: limits, output: output, modulePaths: modulePaths + [Stdlib.path].compactMap { $0 })
-        options.rawOutput = rawOutput
+    /// The one way a session is made (see `SessionRecipe`).
+    public init(_ recipe: SessionRecipe) throws {
+        var options = LuaHost.Options(limits: recipe.limits, output: recipe.output,
+                                      modulePaths: recipe.modulePaths + [Stdlib.path].compactMap { $0 })
+        options.rawOutput = recipe.rawOutput
         host = try LuaHost(options: options)
-        gate = CallGate(client: client, policy: policy, settings: settings, audit: audit)
+        gate = CallGate(client: recipe.client, policy: recipe.policy, settings: recipe.settings, audit: recipe.audit,
+                        journal: recipe.journal, uploadRoots: recipe.uploadRoots)
         gate.host = host
         try installLibraries()
+    }
+
+    /// A session from the recipe's most used parts (tests and tools).
+    public convenience init(client: DeskClient, policy: Policy, settings: CallGate.Settings = .init(), audit: AuditLog? = nil,
+                            limits: Limits = .defaults, modulePaths: [String] = [],
+                            output: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }) throws {
+        var recipe = SessionRecipe(client: client, policy: policy)
+        recipe.settings = settings
+        recipe.audit = audit
+        recipe.limits = limits
+        recipe.moduleFolders = modulePaths
+        recipe.output = output
+        try self.init(recipe)
     }
 
     deinit { host.close() }

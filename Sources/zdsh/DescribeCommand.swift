@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LuaHost
 import Shell
 
 struct DescribeCommand: ParsableCommand {
@@ -13,13 +14,16 @@ struct DescribeCommand: ParsableCommand {
     @Flag(name: .long, help: "Print as JSON.")
     var json = false
 
+    @OptionGroup var sandbox: SandboxOptions
+
     func run() throws {
-        throw ExitCode(DescribeCommand.describe(file: file, json: json).rawValue)
+        throw ExitCode(DescribeCommand.describe(file: file, json: json, limits: sandbox.limits).rawValue)
     }
 
-    static func describe(file: String, json: Bool = false) -> ExitStatus {
+    /// `limits`: the sandbox limits the runbook's top level runs under while it answers.
+    static func describe(file: String, json: Bool = false, limits: Limits = .defaults) -> ExitStatus {
         do {
-            let spec = try RunbookInspector.spec(file: file)
+            let spec = try RunbookInspector.spec(file: file, limits: limits)
             if json { CommandOutput.document(spec.json) } else { print(spec.describe(file: file)) }
             return .ok
         } catch let e as UsageError {

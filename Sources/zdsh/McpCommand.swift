@@ -65,7 +65,6 @@ struct McpCommand: AsyncParsableCommand {
     @OptionGroup var sandbox: SandboxOptions
 
     func validate() throws {
-        if desk.fixture != nil && !desk.sim { throw ValidationError("--fixture needs --sim") }
         if maxDestructive < 0 { throw ValidationError("--max-destructive cannot be negative") }
         if let m = maxCalls, m < 0 { throw ValidationError("--max-calls cannot be negative") }
         if maxRuns < 1 { throw ValidationError("--max-runs must be at least 1") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LuaHost
 import Shell
 
 /// `zdsh repl`: an interactive session (or, with stdin not a terminal, a
@@ -22,11 +23,7 @@ struct ReplCommand: AsyncParsableCommand {
         do {
             let policy = try Policy.fromCommandLine(allow: target.grants.allow, deny: target.grants.deny, file: target.grants.policy,
                                                     allowAllDestructive: target.grants.allowAllDestructive)
-            if target.desk.fixture != nil && !target.desk.sim { throw ValidationError("--fixture needs --sim") }
-            let backend = target.desk.sim
-                ? try Backend.simulator(fixture: target.desk.fixture, verbose: target.verbose, concurrency: target.concurrency)
-                : try await Backend.profile(target.desk.profile, orgId: target.desk.org, endpoints: target.endpoints.value, verbose: target.verbose,
-                                            concurrency: target.concurrency)
+            let backend = try await target.backendChoice.connect()
             var settings = CallGate.Settings()
             settings.dryRun = target.dryRun
             settings.maxCalls = target.maxCalls
@@ -37,16 +34,11 @@ struct ReplCommand: AsyncParsableCommand {
             options.auditPath = target.audit
             options.json = target.json
             options.askBeforeDestructive = !target.yes
-            // Handed to the REPL's own thread below and used only there from then on.
-            nonisolated(unsafe) let repl = try Repl(backend: backend, policy: policy, settings: settings, options: options)
-            repl.gate.uploadRoots = sandbox.filesDir
-            // The loop blocks on terminal reads: give it its own thread rather
-            // than hold one of the few cooperative ones the API calls need.
-            let status: ExitStatus = await withCheckedContinuation { done in
-                let thread = Thread { done.resume(returning: repl.run()) }
-                thread.stackSize = 8 << 20
-                thread.start()
-            }
+            options.filesDirs = sandbox.filesDir
+            let repl = try Repl(backend: backend, policy: policy, settings: settings, options: options)
+            // The loop blocks on terminal reads and Lua runs: its own thread,
+            // not one of the few cooperative ones the API calls need.
+            let status = try await OffPool.run(name: "zdsh.repl") { repl.run() }
             throw ExitCode(status.rawValue)
         } catch let e as PolicyError {
             FileHandle.standardError.write(Data("zdsh: \(e)\n".utf8))

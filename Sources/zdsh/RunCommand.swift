@@ -35,7 +35,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         if describeOnly {
-            throw ExitCode(DescribeCommand.describe(file: file).rawValue)
+            throw ExitCode(DescribeCommand.describe(file: file, limits: sandbox.limits).rawValue)
         }
         var options = Runner.Options()
         target.apply(to: &options, sandbox: sandbox)

@@ -33,6 +33,14 @@ struct TargetOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Calls in flight at once (1–25; default: $ZDSH_CONCURRENCY, the profile's, the org's edition limit, else 5).", valueName: "n"))
     var concurrency: Int?
 
+    /// The target flags as one choice (checked and connected in Shell).
+    var backendChoice: BackendChoice {
+        var c = BackendChoice()
+        c.sim = desk.sim; c.fixture = desk.fixture; c.profile = desk.profile; c.org = desk.org
+        c.endpoints = endpoints.value; c.verbose = verbose; c.concurrency = concurrency
+        return c
+    }
+
     func apply(to o: inout Runner.Options, sandbox: SandboxOptions) {
         o.sim = desk.sim; o.fixture = desk.fixture; o.profile = desk.profile; o.org = desk.org
         o.allow = grants.allow; o.deny = grants.deny; o.policyFile = grants.policy

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Shell
 
 /// Which Zoho Desk the calls reach: the built-in simulator or a stored
 /// profile. Shared by run, eval, repl and mcp.
@@ -16,7 +17,9 @@ struct TargetSelection: ParsableArguments {
     var org: String?
 
     func validate() throws {
-        if sim && profile != nil { throw ValidationError("choose --sim or --profile, not both") }
+        var choice = BackendChoice()
+        choice.sim = sim; choice.fixture = fixture; choice.profile = profile
+        do { try choice.check() } catch { throw ValidationError("\(error)") }
     }
 }
 

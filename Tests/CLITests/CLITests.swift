@@ -4,13 +4,13 @@ import XCTest
 
 /// The command line as a person uses it: the built binary as a subprocess.
 final class CLITests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let zdsh = root.appendingPathComponent(".build/debug/zdsh").path
+    static let root = ZdshBinary.packageRoot
+    static let zdsh = ZdshBinary.path
 
     struct Outcome { let status: Int32; let out: String; let err: String; let seconds: Double }
 
     func zdsh(_ args: [String], env: [String: String] = [:], file: StaticString = #filePath, line: UInt = #line) throws -> Outcome {
-        guard FileManager.default.isExecutableFile(atPath: Self.zdsh) else { throw XCTSkip("build zdsh first (swift build)") }
+        _ = try ZdshBinary.required()
         var environment = ProcessInfo.processInfo.environment
         environment["XDG_STATE_HOME"] = NSTemporaryDirectory() + "zdsh-cli-\(UUID().uuidString)"
         environment["XDG_CONFIG_HOME"] = NSTemporaryDirectory() + "zdsh-cli-\(UUID().uuidString)"

@@ -7,15 +7,15 @@ import XCTest
 /// line of stderr whose `code` is the exit code. Every subcommand that shows
 /// data, every exit code 0-5, parsed with Foundation's JSON parser.
 final class JSONOutputTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let zdsh = root.appendingPathComponent(".build/debug/zdsh").path
+    static let root = ZdshBinary.packageRoot
+    static let zdsh = ZdshBinary.path
     static let hc = "1892000000150001"
     static let label = "1892000000190001"
 
     var scratch: URL!
 
     override func setUpWithError() throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.zdsh) else { throw XCTSkip("build zdsh first (swift build)") }
+        _ = try ZdshBinary.required()
         scratch = FileManager.default.temporaryDirectory.appendingPathComponent("zdsh-json-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     }

@@ -6,13 +6,13 @@ import XCTest
 /// Broken framing, a crash or stray output on stdout fails here even where
 /// the Python client (scripts/test-mcp) is not installed.
 final class McpProtocolTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let zdsh = root.appendingPathComponent(".build/debug/zdsh").path
+    static let root = ZdshBinary.packageRoot
+    static let zdsh = ZdshBinary.path
 
     /// Sends `messages` (one JSON object per line), closes stdin, and returns
     /// every stdout line parsed, keyed by response id.
     func converse(_ messages: [[String: Any]], args: [String] = []) throws -> (responses: [Int: [String: Any]], err: String, status: Int32) {
-        guard FileManager.default.isExecutableFile(atPath: Self.zdsh) else { throw XCTSkip("build zdsh first (swift build)") }
+        _ = try ZdshBinary.required()
         let state = NSTemporaryDirectory() + "zdsh-mcp-\(UUID().uuidString)"
         var environment = ProcessInfo.processInfo.environment
         environment["XDG_STATE_HOME"] = state

@@ -5,8 +5,8 @@ import XCTest
 /// What the operator sees cannot be forged, and files stay inside the
 /// sandbox — checked on the built binary, as a person (or a script) runs it.
 final class OperatorOutputTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let zdsh = root.appendingPathComponent(".build/debug/zdsh").path
+    static let root = ZdshBinary.packageRoot
+    static let zdsh = ZdshBinary.path
     static let hc = "1892000000150001"
     static let label = "1892000000190001"
     static let secret = "1000.5ecret7oken.c0ffee"
@@ -14,7 +14,7 @@ final class OperatorOutputTests: XCTestCase {
     var scratch: URL!
 
     override func setUpWithError() throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.zdsh) else { throw XCTSkip("build zdsh first (swift build)") }
+        _ = try ZdshBinary.required()
         scratch = FileManager.default.temporaryDirectory.appendingPathComponent("zdsh-operator-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     }

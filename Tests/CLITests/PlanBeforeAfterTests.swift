@@ -6,8 +6,8 @@ import XCTest
 /// way Terraform does: an update of one record reads the record during the
 /// dry run (a read, counted as a call), never for a destructive call.
 final class PlanBeforeAfterTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let zdsh = root.appendingPathComponent(".build/debug/zdsh").path
+    static let root = ZdshBinary.packageRoot
+    static let zdsh = ZdshBinary.path
     /// Demo data: ticket 101 "Cannot log in", assigned to Sam Lee, priority High.
     static let ticket = "1892000000220001"
     static let sam = "1892000000130002", priya = "1892000000130003", carla = "1892000000130005"
@@ -15,7 +15,7 @@ final class PlanBeforeAfterTests: XCTestCase {
     var scratch: URL!
 
     override func setUpWithError() throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.zdsh) else { throw XCTSkip("build zdsh first (swift build)") }
+        _ = try ZdshBinary.required()
         scratch = FileManager.default.temporaryDirectory.appendingPathComponent("zdsh-plan-ba-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     }

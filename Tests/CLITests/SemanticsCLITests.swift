@@ -19,7 +19,7 @@ final class SemanticsCLITests: XCTestCase {
     }
 
     func run(_ executable: String, _ args: [String], in directory: String) throws -> Outcome {
-        guard FileManager.default.isExecutableFile(atPath: CLITests.zdsh) else { throw XCTSkip("build zdsh first (swift build)") }
+        _ = try ZdshBinary.required()
         let start = Date()
         let r = try ChildProcess.run(executable, args, environment: Self.cleanEnvironment(), directory: directory)
         return Outcome(status: r.status, out: r.out, err: r.err, seconds: Date().timeIntervalSince(start))

@@ -97,7 +97,7 @@ final class SimServeLimitsTests: XCTestCase {
         """
 
     func testFreeEditionIsNeverExceeded() throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.zdsh) else { throw XCTSkip("build zdsh first") }
+        _ = try ZdshBinary.required()
         let server = try Server(["--edition", "free", "--latency", "10", "--bulk-tickets", "300"])
         try server.waitUntilReady()
         let run = try ChildProcess.run(Self.zdsh, ["eval", Self.eachOverTickets], environment: server.environment(), timeout: 120)
@@ -114,7 +114,7 @@ final class SimServeLimitsTests: XCTestCase {
     }
 
     func testSustained429sLowerTheConcurrencyAndSaySoOnce() throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.zdsh) else { throw XCTSkip("build zdsh first") }
+        _ = try ZdshBinary.required()
         let server = try Server(["--edition", "free", "--latency", "20", "--bulk-tickets", "200"])
         try server.waitUntilReady()
         let run = try ChildProcess.run(Self.zdsh, ["eval", "--concurrency", "20", Self.eachOverTickets],
@@ -128,7 +128,7 @@ final class SimServeLimitsTests: XCTestCase {
     }
 
     func testThresholdExceededExitsFiveWithoutRetrying() throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.zdsh) else { throw XCTSkip("build zdsh first") }
+        _ = try ZdshBinary.required()
         let server = try Server(["--edition", "free", "--credits", "3"])
         try server.waitUntilReady()
         let run = try ChildProcess.run(Self.zdsh, ["eval", "for i = 1, 5 do desk.agents.list() end"],
@@ -143,7 +143,7 @@ final class SimServeLimitsTests: XCTestCase {
 
 extension SimServeLimitsTests {
     func testConcurrencyFlagAndEnvironmentAreChecked() throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.zdsh) else { throw XCTSkip("build zdsh first") }
+        _ = try ZdshBinary.required()
         let flag = try ChildProcess.run(Self.zdsh, ["eval", "--sim", "--concurrency", "0", "return 1"])
         XCTAssertEqual(flag.status, 2, flag.err)
         XCTAssertTrue(flag.err.contains("--concurrency"), flag.err)

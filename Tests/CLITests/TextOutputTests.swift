@@ -6,13 +6,13 @@ import XCTest
 /// faithfully and the same way by `eval` and `run`, `api list` aligned,
 /// completion scripts generated.
 final class TextOutputTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let zdsh = root.appendingPathComponent(".build/debug/zdsh").path
+    static let root = ZdshBinary.packageRoot
+    static let zdsh = ZdshBinary.path
 
     var scratch: URL!
 
     override func setUpWithError() throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.zdsh) else { throw XCTSkip("build zdsh first (swift build)") }
+        _ = try ZdshBinary.required()
         scratch = FileManager.default.temporaryDirectory.appendingPathComponent("zdsh-text-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     }

@@ -66,13 +66,4 @@ final class PathMatchTests: XCTestCase {
             XCTAssertTrue(catalog.operations(forPath: concrete).contains(op), op.id)
         }
     }
-
-    func testMatchIsFast() {
-        _ = catalog.operations
-        measure {
-            for _ in 0..<1000 {
-                _ = catalog.match(method: "POST", path: "/api/v1/labels/123/users/remove")
-            }
-        }
-    }
 }

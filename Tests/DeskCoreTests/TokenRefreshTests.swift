@@ -96,8 +96,13 @@ final class TokenRefreshTests: XCTestCase {
     }
 
     /// The same, with real separate processes: this test binary re-runs
-    /// itself as a child (see `testChildProcessRefresh`).
+    /// this very test as three children, which find the store in their
+    /// environment and refresh instead of spawning (see `refreshAsChild`).
     func testRefreshIsSingleFlightAcrossRealProcesses() async throws {
+        let env = ProcessInfo.processInfo.environment
+        if let path = env["ZDSH_TEST_CHILD_STORE"], let counter = env["ZDSH_TEST_CHILD_COUNTER"] {
+            return try await refreshAsChild(store: path, counter: counter)
+        }
         guard let executable = ProcessInfo.processInfo.arguments.first,
               FileManager.default.isExecutableFile(atPath: executable),
               !executable.hasSuffix("swift") else { throw XCTSkip("test runner not re-executable") }
@@ -106,21 +111,19 @@ final class TokenRefreshTests: XCTestCase {
         try await SQLiteTokenStore(path: path).save(Fixtures.connection(accessToken: nil))
         let counter = dir + "/token-endpoint-calls"
         _ = FileManager.default.createFile(atPath: counter, contents: nil)
+        let this = "DeskCoreTests.TokenRefreshTests/testRefreshIsSingleFlightAcrossRealProcesses"
         let arguments = ProcessInfo.processInfo.arguments.count > 1 && ProcessInfo.processInfo.arguments[1].hasSuffix(".xctest")
-            ? [ProcessInfo.processInfo.arguments[1], "DeskCoreTests.TokenRefreshTests/testChildProcessRefresh"]
-            : ["DeskCoreTests.TokenRefreshTests/testChildProcessRefresh"]
-        let environment = ProcessInfo.processInfo.environment.merging(
-            ["ZDSH_TEST_CHILD_STORE": path, "ZDSH_TEST_CHILD_COUNTER": counter]) { _, b in b }
+            ? [ProcessInfo.processInfo.arguments[1], this] : [this]
+        let environment = env.merging(["ZDSH_TEST_CHILD_STORE": path, "ZDSH_TEST_CHILD_COUNTER": counter]) { _, b in b }
         let children = try (0..<3).map { _ in try ChildProcess(executable, arguments, environment: environment) }
         XCTAssertEqual(children.map { $0.wait(timeout: 60).status }, [0, 0, 0])
         let calls = try String(contentsOfFile: counter, encoding: .utf8).filter { $0 == "x" }.count
         XCTAssertEqual(calls, 1, "three processes, one refresh")
     }
 
-    /// Runs only as a child of the test above.
-    func testChildProcessRefresh() async throws {
-        let env = ProcessInfo.processInfo.environment
-        guard let path = env["ZDSH_TEST_CHILD_STORE"], let counter = env["ZDSH_TEST_CHILD_COUNTER"] else { return }
+    /// One child's part: a call that needs a token, whose refresh is counted
+    /// in `counter` (slowly, so the other children overlap it).
+    private func refreshAsChild(store path: String, counter: String) async throws {
         let zoho = FakeZoho()
         zoho.tokenAnswer = { _ in
             let handle = FileHandle(forWritingAtPath: counter)!
@@ -131,8 +134,8 @@ final class TokenRefreshTests: XCTestCase {
             return .json(["access_token": "1000.fromchild", "expires_in": 3600])
         }
         let store = try SQLiteTokenStore(path: path)
-        let connection = try await store.load(profile: "default")!
-        let client = Fixtures.client(zoho, connection: connection, store: store)
+        let connection = try await store.load(profile: "default")
+        let client = Fixtures.client(zoho, connection: try XCTUnwrap(connection), store: store)
         _ = try await client.call(Fixtures.op())
     }
 

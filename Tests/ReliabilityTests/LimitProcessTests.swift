@@ -18,7 +18,7 @@ final class LimitProcessTests: XCTestCase {
     struct Run { let status: Int32; let out: String; let err: String; let seconds: Double; let peakKB: Int?; let signaled: Bool }
 
     private func zdsh(_ args: [String], timeout: Double) throws -> Run {
-        guard FileManager.default.isExecutableFile(atPath: Zdsh.binary) else { throw XCTSkip("build zdsh first (swift build)") }
+        _ = try ZdshBinary.required()
         let home = Zdsh.tempDir("limits")
         defer { try? FileManager.default.removeItem(atPath: home) }
         let measure = FileManager.default.isExecutableFile(atPath: Self.time)

@@ -2,11 +2,11 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// Runs the built `zdsh` binary (`.build/debug/zdsh`, built by `swift build --build-tests`).
+/// Runs the built `zdsh` binary (found by `ZdshBinary`).
 enum Zdsh {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let binary = root.appendingPathComponent(".build/debug/zdsh").path
-    static let stdlib = root.appendingPathComponent("stdlib").path
+    static let root = ZdshBinary.packageRoot
+    static let binary = ZdshBinary.path
+    static let stdlib = ZdshBinary.stdlib
 
     struct Output { let status: Int32; let stdout: String; let stderr: String; let signaled: Bool }
 
@@ -31,7 +31,7 @@ enum Zdsh {
 
     /// Starts zdsh; its output is drained in the background (see ChildProcess).
     static func launch(_ args: [String], env: [String: String]) throws -> ChildProcess {
-        try ChildProcess(binary, args, environment: env)
+        try ChildProcess(try ZdshBinary.required(), args, environment: env)
     }
 
     /// Runs to completion (killed after `timeout` seconds).

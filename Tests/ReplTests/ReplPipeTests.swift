@@ -7,9 +7,7 @@ import XCTest
 /// `zdsh repl` with stdin not a terminal, plus the pieces that need no terminal.
 final class ReplPipeTests: XCTestCase {
     private func pipe(_ input: String, _ args: [String] = ["repl", "--sim"]) throws -> (out: String, err: String, status: Int32) {
-        guard FileManager.default.isExecutableFile(atPath: TmuxSession.zdsh) else {
-            throw XCTSkip("\(TmuxSession.zdsh) is missing; run swift build --product zdsh first")
-        }
+        _ = try ZdshBinary.required()
         let state = NSTemporaryDirectory() + "zdsh-pipe-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: state) }
         var env = ProcessInfo.processInfo.environment

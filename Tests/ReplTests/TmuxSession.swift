@@ -5,9 +5,8 @@ import XCTest
 /// Drives `zdsh repl` in a real terminal: a detached tmux session, keys sent
 /// with `send-keys`, the screen read with `capture-pane -p`.
 final class TmuxSession {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let zdsh = packageRoot.appendingPathComponent(".build/debug/zdsh").path
+    static let packageRoot = ZdshBinary.packageRoot
+    static let zdsh = ZdshBinary.path
 
     static var tmux: String? {
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
@@ -17,12 +16,10 @@ final class TmuxSession {
         return nil
     }
 
-    /// Skips the test when tmux or the built binary is missing.
+    /// Skips the test when tmux is missing; fails it when the built binary is.
     static func requirements() throws {
         guard tmux != nil else { throw XCTSkip("tmux is not installed; the terminal tests need it") }
-        guard FileManager.default.isExecutableFile(atPath: zdsh) else {
-            throw XCTSkip("\(zdsh) is missing; run swift build --product zdsh first")
-        }
+        _ = try ZdshBinary.required()
     }
 
     let name: String

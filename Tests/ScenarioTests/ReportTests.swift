@@ -69,9 +69,7 @@ final class ReportTests: XCTestCase {
 
     /// The built binary: exit codes and the closing line CI greps for.
     func testBinaryExitCodes() throws {
-        guard FileManager.default.isExecutableFile(atPath: Repo.binary) else {
-            throw XCTSkip("build the zdsh product first (swift build --product zdsh)")
-        }
+        _ = try ZdshBinary.required()
         let junit = FileManager.default.temporaryDirectory.appendingPathComponent("zdsh-junit-\(UUID().uuidString).xml")
         defer { try? FileManager.default.removeItem(at: junit) }
 

@@ -2,6 +2,7 @@ import Foundation
 import JSONValue
 import LuaHost
 import Shell
+import TestSupport
 import XCTest
 
 /// Paths into the repository, found from this file.
@@ -10,7 +11,7 @@ enum Repo {
     static let stdlib = root.appendingPathComponent("stdlib").path
     static let scenarios = root.appendingPathComponent("Tests/fixtures/scenarios")
     static func scenario(_ rel: String) -> String { scenarios.appendingPathComponent(rel).path }
-    static let binary = root.appendingPathComponent(".build/debug/zdsh").path
+    static let binary = ZdshBinary.path
 }
 
 func runScenarios(_ paths: [String], filter: String? = nil) throws -> SuiteReport {

@@ -14,7 +14,7 @@ final class AuditLogTests: XCTestCase {
         let writers = 16, perWriter = 100
         DispatchQueue.concurrentPerform(iterations: writers) { w in
             for n in 0..<perWriter {
-                log.append(.object(["writer": .int(Int64(w)), "n": .int(Int64(n)), "pad": .string(String(repeating: "x", count: 300))]))
+                try? log.append(.object(["writer": .int(Int64(w)), "n": .int(Int64(n)), "pad": .string(String(repeating: "x", count: 300))]))
             }
         }
         let text = try String(contentsOfFile: log.path, encoding: .utf8)
@@ -37,8 +37,8 @@ final class AuditLogTests: XCTestCase {
         let first = try AuditLog(path: dir + "/audit.jsonl")
         let second = try AuditLog(path: dir + "/audit.jsonl")
         for n in 0..<10 {
-            first.append(.object(["log": "first", "n": .int(Int64(n))]))
-            second.append(.object(["log": "second", "n": .int(Int64(n))]))
+            try first.append(.object(["log": "first", "n": .int(Int64(n))]))
+            try second.append(.object(["log": "second", "n": .int(Int64(n))]))
         }
         let lines = try String(contentsOfFile: first.path, encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(lines.count, 20)
@@ -49,7 +49,7 @@ final class AuditLogTests: XCTestCase {
         let dir = NSTemporaryDirectory() + "zdsh-audit-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let log = try AuditLog(path: dir + "/nested/audit.jsonl")
-        log.append(.object(["phase": "intent"]))
+        try log.append(.object(["phase": "intent"]))
         let attributes = try FileManager.default.attributesOfItem(atPath: log.path)
         XCTAssertEqual((attributes[.posixPermissions] as? Int).map { $0 & 0o777 }, 0o600)
     }

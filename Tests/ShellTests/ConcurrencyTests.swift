@@ -65,9 +65,13 @@ final class ConcurrencyTests: XCTestCase {
         settings.maxDestructive = 10_000
         configure(&settings)
         let output = LockedText()
-        let session = try Session(client: backend.client, policy: Policy(grants: try allow.map(Policy.Pattern.init)),
-                                  settings: settings, audit: audit, limits: limits, output: { output.append($0) })
-        session.gate.journal = journal
+        var recipe = SessionRecipe(client: backend.client, policy: Policy(grants: try allow.map(Policy.Pattern.init)))
+        recipe.settings = settings
+        recipe.audit = audit
+        recipe.journal = journal
+        recipe.limits = limits
+        recipe.output = { output.append($0) }
+        let session = try Session(recipe)
         return Harness(sim: sim, session: session, output: output)
     }
 

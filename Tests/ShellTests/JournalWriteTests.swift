@@ -12,14 +12,15 @@ final class JournalWriteTests: XCTestCase {
 
     func testConcurrentMarksAllLandAndSettle() async throws {
         let journal = try Journal(path: path, runId: "run-1", resuming: false)
-        await withTaskGroup(of: Void.self) { group in
+        try await withThrowingTaskGroup(of: Void.self) { group in
             for i in 0..<200 {
                 group.addTask {
                     let key = "POST /api/v1/things/\(i)"
-                    await journal.markInFlight(key)
-                    if i % 4 == 0 { await journal.markSettled(key) } else { await journal.markCompleted(key) }
+                    try await journal.markInFlight(key)
+                    if i % 4 == 0 { try await journal.markSettled(key) } else { try await journal.markCompleted(key) }
                 }
             }
+            try await group.waitForAll()
         }
         try await journal.markCompleted(key: "complete")
         let completed = try journal.completedKeys()
@@ -35,9 +36,9 @@ final class JournalWriteTests: XCTestCase {
 
     func testACallKeptInFlightIsInDoubtOnResume() async throws {
         let journal = try Journal(path: path, runId: "run-2", resuming: false)
-        await journal.markInFlight("DELETE /api/v1/x/1")
-        await journal.markInFlight("DELETE /api/v1/x/2")
-        await journal.markCompleted("DELETE /api/v1/x/2")
+        try await journal.markInFlight("DELETE /api/v1/x/1")
+        try await journal.markInFlight("DELETE /api/v1/x/2")
+        try await journal.markCompleted("DELETE /api/v1/x/2")
         XCTAssertEqual(try Journal(path: path, runId: "run-2", resuming: true).inFlightCount(), 1)
     }
 

@@ -70,7 +70,7 @@ final class PolicyRouteTests: XCTestCase {
 
     func testDeclaredIntersectGranted() throws {
         let s = try SimSession(allow: ["helpcenter.labels.*"])
-        s.session.gate.policy.declared = [try Policy.Pattern("helpcenter.labels.remove_users")]
+        s.session.gate.declare([try Policy.Pattern("helpcenter.labels.remove_users")], auditFields: [:])
         XCTAssertNotNil(s.value("return helpcenter.labels.remove_users('1892000000150001', '\(label)', {'\(user)'})"))
         guard case .runtime(let m, _, _)? = s.error("helpcenter.labels.delete('1892000000150001', '\(label)')") else { return XCTFail() }
         XCTAssertTrue(m.contains("does not declare"), m)

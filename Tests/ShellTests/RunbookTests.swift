@@ -51,8 +51,9 @@ final class RunbookTests: XCTestCase {
     }
 
     func testAuditRecordsBeforeAndAfterEachMutatingCall() throws {
-        let s = try SimSession(allow: ["helpcenter.labels.*"])
-        s.session.gate.settings.auditContext = ["run_id": "r1", "profile": "sim"]
+        var settings = CallGate.Settings()
+        settings.auditContext = ["run_id": "r1", "profile": "sim"]
+        let s = try SimSession(allow: ["helpcenter.labels.*"], settings: settings)
         _ = try s.runbook(examples + "/retire_label.lua", ["label": "1892000000190001", "concurrency": 1])
         let records = s.auditRecords
         let intents = records.filter { $0["phase"] == "intent" }
@@ -74,8 +75,8 @@ final class RunbookTests: XCTestCase {
         let journalPath = NSTemporaryDirectory() + "zdsh-journal-\(UUID().uuidString).sqlite"
         // First run: the third removal fails (POST is not retried) and the run stops.
         sim.fail(op: "removeLabelsFromUsers", status: 500, times: 1)
-        let first = try SimSession(allow: ["helpcenter.labels.*"], simulator: sim)
-        first.session.gate.journal = try Journal(path: journalPath, runId: "run-1", resuming: false)
+        let first = try SimSession(allow: ["helpcenter.labels.*"], simulator: sim,
+                                   journal: try Journal(path: journalPath, runId: "run-1", resuming: false))
         // Let two removals succeed before the fault fires.
         sim.clearFaults()
         _ = first.value("helpcenter.labels.remove_users(nil, '1892000000190001', {'1892000000180001'}) helpcenter.labels.remove_users(nil, '1892000000190001', {'1892000000180002'}) return true")
@@ -85,8 +86,8 @@ final class RunbookTests: XCTestCase {
         XCTAssertEqual(sentBefore, 2)
 
         // Resume: the same calls again; the two completed ones are skipped.
-        let second = try SimSession(allow: ["helpcenter.labels.*"], simulator: sim)
-        second.session.gate.journal = try Journal(path: journalPath, runId: "run-1", resuming: true)
+        let second = try SimSession(allow: ["helpcenter.labels.*"], simulator: sim,
+                                    journal: try Journal(path: journalPath, runId: "run-1", resuming: true))
         _ = second.value("""
             for _, u in ipairs({'1892000000180001', '1892000000180002', '1892000000180003', '1892000000180004'}) do
               helpcenter.labels.remove_users(nil, '1892000000190001', {u})

@@ -13,14 +13,19 @@ final class SimSession {
     var printed = ""
 
     init(allow: [String] = [], settings: CallGate.Settings = .init(), limits: Limits = Limits(timeout: 20),
-         simulator: Simulator? = nil) throws {
+         simulator: Simulator? = nil, journal: Journal? = nil, filesDirs: [String] = []) throws {
         sim = simulator ?? Simulator()
         let backend = Backend.simulator(sim, options: .fast())
         auditPath = NSTemporaryDirectory() + "zdsh-audit-\(UUID().uuidString).jsonl"
         let box = PrintSink()
-        session = try Session(client: backend.client, policy: Policy(grants: try allow.map(Policy.Pattern.init)),
-                              settings: settings, audit: try AuditLog(path: auditPath), limits: limits,
-                              output: { box.text += $0 })
+        var recipe = SessionRecipe(client: backend.client, policy: Policy(grants: try allow.map(Policy.Pattern.init)))
+        recipe.settings = settings
+        recipe.audit = try AuditLog(path: auditPath)
+        recipe.limits = limits
+        recipe.journal = journal
+        recipe.filesDirs = filesDirs
+        recipe.output = { box.text += $0 }
+        session = try Session(recipe)
         sink = box
     }
     private let sink: PrintSink
@@ -51,7 +56,7 @@ final class SimSession {
         guard case .success(let meta) = session.run(RunbookSpec.describe(source)),
               case .json(let j)? = meta.first else { throw HostError("not a runbook") }
         let spec = try RunbookSpec(json: j)
-        session.gate.policy.declared = try spec.destructive.map(Policy.Pattern.init)
+        session.gate.declare(try spec.destructive.map(Policy.Pattern.init), auditFields: [:])
         return session.run(RunbookSpec.run(source, parameters: params))
     }
 

@@ -27,9 +27,7 @@ final class UploadTests: XCTestCase {
     func session(dryRun: Bool = false) throws -> SimSession {
         var settings = CallGate.Settings()
         settings.dryRun = dryRun
-        let s = try SimSession(settings: settings)
-        s.session.gate.uploadRoots = [folder.path]
-        return s
+        return try SimSession(settings: settings, filesDirs: [folder.path])
     }
 
     func ticket(_ s: SimSession) -> String { s.sim.resource("tickets").first?["id"]?.stringValue ?? "" }

@@ -24,6 +24,8 @@ public final class Repl {
         /// Ask y/N before destructive calls nothing allows (false: `--yes`,
         /// only grants decide).
         public var askBeforeDestructive = true
+        /// Folders uploads may read from (`--files-dir`).
+        public var filesDirs: [String] = []
         public init() {}
     }
 
@@ -40,23 +42,20 @@ public final class Repl {
     public init(backend: Backend, policy: Policy, settings: CallGate.Settings, options: Options) throws {
         self.backend = backend
         self.options = options
-        var settings = settings
+        var recipe = SessionRecipe(client: backend.client, policy: policy)
+        recipe.settings = settings
         // The REPL asks before each ungranted destructive call (askWhenUngranted),
         // not once per session.
-        settings.confirm = nil
-        var context: [String: JSON] = [
-            "run_id": .string("repl-" + UUID().uuidString.prefix(8).lowercased()),
-            "operator": .string(ProcessInfo.processInfo.environment["USER"] ?? NSUserName()),
-            "profile": .string(backend.profile),
-            "repl": true,
-            "sim": .bool(backend.simulator != nil),
-        ]
-        if let org = backend.orgId { context["org"] = .string(org) }
-        settings.auditContext = context
-        let audit = try AuditLog(path: options.auditPath ?? (backend.simulator != nil ? AuditLog.simulatorPath() : AuditLog.defaultPath()))
-        session = try Session(client: backend.client, policy: policy, settings: settings, audit: audit,
-                              limits: options.limits, modulePaths: [FileManager.default.currentDirectoryPath],
-                              output: RunbookOutput.write, rawOutput: RunbookOutput.write(bytes:))
+        recipe.settings.confirm = nil
+        recipe.settings.auditContext = AuditContext.base(runId: "repl-" + UUID().uuidString.prefix(8).lowercased(), backend: backend)
+        recipe.settings.auditContext["repl"] = true
+        recipe.audit = try AuditLog(path: options.auditPath ?? (backend.simulator != nil ? AuditLog.simulatorPath() : AuditLog.defaultPath()))
+        recipe.limits = options.limits
+        recipe.moduleFolders = [FileManager.default.currentDirectoryPath]
+        recipe.filesDirs = options.filesDirs
+        recipe.output = RunbookOutput.write
+        recipe.rawOutput = RunbookOutput.write(bytes:)
+        session = try Session(recipe)
         printer = ReplPrinter(colour: options.colour)
         try ReplLibrary.install(on: session.host)
         if options.interactive {
@@ -68,7 +67,7 @@ public final class Repl {
                 // Asked on the Lua thread while this REPL's thread waits for the
                 // input's run to end: the two never use the REPL at the same time.
                 nonisolated(unsafe) unowned let repl = self
-                session.gate.settings.askWhenUngranted = { question in repl.confirm(question) }
+                session.gate.adjust { $1.askWhenUngranted = { question in repl.confirm(question) } }
             }
         }
     }

@@ -42,7 +42,7 @@ extension Repl {
     private func undeny(_ arg: String) {
         guard !arg.isEmpty else { error("usage: :undeny PATTERN"); return }
         let before = gate.policy.denials.count
-        gate.policy.denials.removeAll { $0.text == arg.trimmingCharacters(in: .whitespaces) }
+        gate.adjust { policy, _ in policy.denials.removeAll { $0.text == arg.trimmingCharacters(in: .whitespaces) } }
         out(gate.policy.denials.count < before ? "no longer denied: \(arg)" : "\(arg) was not denied (:policy lists the denials)")
     }
 
@@ -51,13 +51,13 @@ extension Repl {
         guard words.count == 2, ["destructive", "calls"].contains(words[0]) else {
             error("usage: :cap destructive N | :cap calls N|off"); return
         }
-        if words[0] == "calls" && words[1] == "off" { gate.settings.maxCalls = nil; out("call cap: none"); return }
+        if words[0] == "calls" && words[1] == "off" { gate.adjust { $1.maxCalls = nil }; out("call cap: none"); return }
         guard let n = Int(words[1]), n >= 0 else { error(":cap \(words[0]) needs a number"); return }
         if words[0] == "destructive" {
-            gate.settings.maxDestructive = n
+            gate.adjust { $1.maxDestructive = n }
             out("destructive cap: \(n) records (\(gate.destructiveCount) affected so far this session)")
         } else {
-            gate.settings.maxCalls = n
+            gate.adjust { $1.maxCalls = n }
             out("call cap: \(n) calls (\(gate.callCount) made so far this session)")
         }
     }
@@ -68,12 +68,16 @@ extension Repl {
         do {
             let p = try Policy.checked(arg, flag: command)
             if command == ":allow" {
-                gate.policy.grants.append(p)
-                gate.policy.denials.removeAll { $0 == p }
+                gate.adjust { policy, _ in
+                    policy.grants.append(p)
+                    policy.denials.removeAll { $0 == p }
+                }
                 out("allowed: \(p)")
             } else {
-                gate.policy.denials.append(p)
-                gate.policy.grants.removeAll { $0 == p }
+                gate.adjust { policy, _ in
+                    policy.denials.append(p)
+                    policy.grants.removeAll { $0 == p }
+                }
                 out("denied: \(p)")
             }
         } catch { self.error("\(error)") }
@@ -90,8 +94,8 @@ extension Repl {
 
     private func dryRun(_ arg: String) {
         switch arg.lowercased() {
-        case "on": gate.settings.dryRun = true
-        case "off": gate.settings.dryRun = false
+        case "on": gate.adjust { $1.dryRun = true }
+        case "off": gate.adjust { $1.dryRun = false }
         case "": break
         default: error("usage: :dry-run on|off"); return
         }

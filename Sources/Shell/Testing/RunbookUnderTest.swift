@@ -102,19 +102,18 @@ struct RunbookUnderTest {
         } catch {
             throw EarlyFailure(message: "\(error)", exit: .usage)
         }
-        var settings = CallGate.Settings()
-        settings.dryRun = options.dryRun
-        if let m = options.maxDestructive { settings.maxDestructive = m }
-        settings.maxCalls = options.maxCalls
-        settings.allowUnbounded = options.allowUnbounded
+        var recipe = SessionRecipe(client: backend.makeClient(), policy: policy)
+        recipe.settings.dryRun = options.dryRun
+        if let m = options.maxDestructive { recipe.settings.maxDestructive = m }
+        recipe.settings.maxCalls = options.maxCalls
+        recipe.settings.allowUnbounded = options.allowUnbounded
         // No terminal here: without `yes`, the confirmation prompt says no.
-        if !options.yes { settings.confirm = { @Sendable _ in false } }
-        settings.auditContext = ["runbook": .string(path), "sha256": .string(sha)]
-        let folder = ScenarioDiscovery.folder(of: path)
-        let session = try Session(client: backend.makeClient(), policy: policy, settings: settings, limits: limits,
-                                  modulePaths: [folder], output: output)
-        session.gate.uploadRoots = [folder]
-        return session
+        if !options.yes { recipe.settings.confirm = { @Sendable _ in false } }
+        recipe.settings.auditContext = ["runbook": .string(path), "sha256": .string(sha)]
+        recipe.runbook = path
+        recipe.limits = limits
+        recipe.output = output
+        return try Session(recipe)
     }
 
     /// describe → declare → the check before the first call, as `zdsh run`

@@ -28,7 +28,7 @@ public enum ScenarioDiscovery {
                 throw UsageError("no such file or folder: \(path)")
             }
             var found: [String] = []
-            let testFolder = isDir.boolValue ? path : folder(of: path)
+            let testFolder = isDir.boolValue ? path : SessionRecipe.folder(of: path)
             if isDir.boolValue {
                 guard let e = fm.enumerator(atPath: path) else { continue }
                 while let rel = e.nextObject() as? String {
@@ -46,11 +46,5 @@ public enum ScenarioDiscovery {
             for f in found where seen.insert(f).inserted { out.append(Found(file: f, testFolder: testFolder)) }
         }
         return out
-    }
-
-    /// The folder holding `file` ("." for a bare name).
-    public static func folder(of file: String) -> String {
-        let folder = (file as NSString).deletingLastPathComponent
-        return folder.isEmpty ? "." : folder
     }
 }

@@ -40,7 +40,7 @@ public struct ScenarioRunner {
     }
 
     public func run(files: [String]) -> SuiteReport {
-        run(files.map { ScenarioDiscovery.Found(file: $0, testFolder: ScenarioDiscovery.folder(of: $0)) })
+        run(files.map { ScenarioDiscovery.Found(file: $0, testFolder: SessionRecipe.folder(of: $0)) })
     }
 
     func run(_ found: [ScenarioDiscovery.Found]) -> SuiteReport {
@@ -58,7 +58,7 @@ public struct ScenarioRunner {
     /// The results of one file's scenarios (one failed result when the file
     /// cannot be listed: syntax error, error at the top level, bad cassette).
     public func run(file: String) -> [ScenarioResult] {
-        run(file: file, testFolder: ScenarioDiscovery.folder(of: file))
+        run(file: file, testFolder: SessionRecipe.folder(of: file))
     }
 
     /// `testFolder`: what the scenarios may read (runbooks, fixtures,

@@ -33,9 +33,11 @@ final class ScenarioSession {
         self.backend = backend
         self.limits = limits
         var capture: ((String) -> Void)!
-        session = try Session(client: backend.makeClient(), policy: { var p = Policy(); p.grantsEverything = true; return p }(),
-                              limits: limits, modulePaths: [ScenarioDiscovery.folder(of: file)],
-                              output: { capture($0) })
+        var recipe = SessionRecipe(client: backend.makeClient(), policy: { var p = Policy(); p.grantsEverything = true; return p }())
+        recipe.runbook = file
+        recipe.limits = limits
+        recipe.output = { capture($0) }
+        session = try Session(recipe)
         capture = { [weak self] text in
             guard let self else { return }
             self.printed.withLock { $0 += text }
@@ -74,7 +76,7 @@ final class ScenarioSession {
         if given.hasPrefix("/") || given.hasPrefix("~") {
             throw ArgumentError(function: function, position: 1, expected: "'\(given)' is an absolute path; \(inside)")
         }
-        let path = (ScenarioDiscovery.folder(of: file) as NSString).appendingPathComponent(given)
+        let path = (SessionRecipe.folder(of: file) as NSString).appendingPathComponent(given)
         // A file that does not exist yet is judged by its folder.
         let real = ConfinedFiles.realPath(path) ?? ConfinedFiles.realPath((path as NSString).deletingLastPathComponent)
             .map { ($0 as NSString).appendingPathComponent((path as NSString).lastPathComponent) }
@@ -260,12 +262,15 @@ final class ScenarioSession {
                 return try Policy.Pattern(s)
             }
         }
-        if let a = try patterns("allow") { gate.policy.grants = a; gate.policy.grantsEverything = false }
-        if let everything = o["allow_all_destructive"]?.boolValue { gate.policy.grantsEverything = everything }
-        if let unbounded = o["allow_unbounded"]?.boolValue { gate.settings.allowUnbounded = unbounded }
-        if let d = try patterns("deny") { gate.policy.denials = d }
-        if let dry = o["dry_run"]?.boolValue { gate.settings.dryRun = dry }
-        if let m = o["max_destructive"]?.intValue { gate.settings.maxDestructive = Int(m) }
-        if let m = o["max_calls"]?.intValue { gate.settings.maxCalls = Int(m) }
+        let grants = try patterns("allow"), denials = try patterns("deny")
+        gate.adjust { policy, settings in
+            if let grants { policy.grants = grants; policy.grantsEverything = false }
+            if let everything = o["allow_all_destructive"]?.boolValue { policy.grantsEverything = everything }
+            if let unbounded = o["allow_unbounded"]?.boolValue { settings.allowUnbounded = unbounded }
+            if let denials { policy.denials = denials }
+            if let dry = o["dry_run"]?.boolValue { settings.dryRun = dry }
+            if let m = o["max_destructive"]?.intValue { settings.maxDestructive = Int(m) }
+            if let m = o["max_calls"]?.intValue { settings.maxCalls = Int(m) }
+        }
     }
 }
