@@ -119,7 +119,7 @@ struct PlanApplication {
         r["phase"] = .string("confirmation")
         r["answer"] = .string(answer)
         r["run_id"] = .string("plan-\(plan.id)")
-        target.audit.append(.object(r))
+        try? target.audit.append(.object(r))
     }
 }
 

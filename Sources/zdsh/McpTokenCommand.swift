@@ -88,7 +88,7 @@ struct McpTokenCommand: AsyncParsableCommand {
     /// Token changes are part of the record: who may reach the org, since when.
     static func audit(_ what: String, _ token: AccessToken) {
         guard let log = try? AuditLog(path: AuditLog.defaultPath()) else { return }
-        log.append(.object(["time": .string(UTCTimestamp.string()), "phase": .string("token"), "token": .string(what),
+        try? log.append(.object(["time": .string(UTCTimestamp.string()), "phase": .string("token"), "token": .string(what),
                             "mcp_token": .string(token.id), "mcp_holder": .string(token.holder),
                             "operator": .string(ProcessInfo.processInfo.environment["USER"] ?? NSUserName())]))
     }
