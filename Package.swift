@@ -23,6 +23,8 @@ let package = Package(
         // declared because DeskCore and DeskSim import them directly.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        // Already in the graph through async-http-client; `zdsh mcp --http --tls-cert` serves HTTPS with it.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -61,8 +63,18 @@ let package = Package(
         .target(
             name: "DeskMCP",
             dependencies: [
-                "Shell", "DeskCatalog", "DeskCore", "LuaHost", "JSONValue",
+                "Shell", "DeskCatalog", "DeskCore", "DeskSim", "LuaHost", "JSONValue",
                 .product(name: "MCP", package: "swift-sdk"),
+                // The Logger the SDK's Transport protocol asks for (silenced).
+                .product(name: "Logging", package: "swift-log"),
+                // `zdsh mcp --http`: the web server, and hashes of its bearer tokens.
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(name: "zdsh", dependencies: [

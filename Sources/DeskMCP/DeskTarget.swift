@@ -45,10 +45,39 @@ final class DeskTarget: @unchecked Sendable {
         "mcp-" + UTCTimestamp.compact() + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
     }
 
-    /// A fresh private folder for the session's plan files.
-    static func makePlanDirectory() throws -> String {
-        let dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("zdsh-mcp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    /// Plans outlive the server: they are kept in the state folder
+    /// (`$XDG_STATE_HOME/zdsh/mcp-plans`, private to the user), so a plan
+    /// an assistant could not get confirmed can still be reviewed and applied
+    /// with `zdsh apply`, and its journal keeps it from applying twice.
+    static func makePlanDirectory(_ configured: String?) throws -> String {
+        let dir = configured.map(absolute)
+            ?? ((AuditLog.defaultPath() as NSString).deletingLastPathComponent as NSString).appendingPathComponent("mcp-plans")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        prune(dir)
         return dir
+    }
+
+    /// How long a plan may wait for its apply: an assistant applies within
+    /// its session, an operator within a day (`zdsh apply` of the file).
+    static let planLifetime: TimeInterval = 24 * 3600
+
+    /// Plan files older than a week are removed, so the folder does not grow without end.
+    static func prune(_ dir: String) {
+        let fm = FileManager.default
+        for name in (try? fm.contentsOfDirectory(atPath: dir)) ?? [] where name.hasPrefix("mcp-") && name.hasSuffix(".json") {
+            let path = (dir as NSString).appendingPathComponent(name)
+            if let modified = (try? fm.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+               Date().timeIntervalSince(modified) > 7 * 24 * 3600 {
+                try? fm.removeItem(atPath: path)
+            }
+        }
+    }
+}
+
+extension DeskTarget {
+    /// What the tools list says of itself under the operator's flags.
+    var toolMode: ToolCatalog.Mode {
+        ToolCatalog.Mode(readOnly: configuration.readOnly,
+                         destructiveGranted: !configuration.allow.isEmpty || configuration.policyFile != nil || configuration.allowAllDestructive)
     }
 }

@@ -1,36 +1,93 @@
 import Foundation
+import Synchronization
 @preconcurrency import DeskCore
 import JSONValue
 @preconcurrency import Shell
 
-/// `apply_plan`: a plan an earlier dry run of this session made, applied by
-/// its id through PlanApplier — so it is re-derived and re-checked exactly
-/// as `zdsh apply` checks it, with the operator's grants from the server's
-/// command line and what is left of the session's caps. A plan with
-/// destructive calls is sent only after the human confirmed it through the
-/// client (elicitation); a client that cannot ask gets a refusal.
+/// `apply_plan` (and `run_lua` with dry_run false, which plans first): a
+/// plan a dry run of this session made, applied by its id through
+/// PlanApplier — re-derived and re-checked exactly as `zdsh apply` checks it,
+/// with the operator's grants from the server's command line.
+///
+/// One apply per plan id: concurrent calls for one id are refused while it
+/// is being applied, and once applied it stays applied. The session's caps
+/// are reserved for the whole plan before anything is sent, under the
+/// session's apply lock, and what was not sent is given back afterwards —
+/// so every record sent is charged, whatever the apply's outcome.
 struct PlanApplication {
     struct Outcome: Sendable {
         var status: ExitStatus
         var report: String
+        var sentCalls = 0
+        var confirmation: String?
     }
 
     let target: DeskTarget
     let ledger: SessionLedger
     let confirmer: Confirmer
+    /// Who asked, for the audit (the MCP client, and over HTTP the token's holder).
+    let caller: [String: JSON]
 
     func apply(planId: String) async -> Outcome {
         if target.configuration.readOnly {
-            return Outcome(status: .denied, report: "refusing to apply plan \(planId): this MCP server runs --read-only; nothing was sent")
+            return Outcome(status: .denied, report: "refusing to apply plan \(planId): this MCP server is read-only; nothing was sent")
         }
-        guard let stored = ledger.plan(id: planId) else {
-            let known = ledger.planIds
+        let stored: SessionLedger.StoredPlan
+        switch ledger.claim(planId) {
+        case .success(let plan): stored = plan
+        case .failure(.unknown(let known)):
             return Outcome(status: .usage, report: "no plan \(planId) in this session (plans made here: \(known.isEmpty ? "none yet — make one with a dry run" : known.joined(separator: ", ")))")
+        case .failure(.inProgress):
+            return Outcome(status: .usage, report: "plan \(planId) is being applied by another call right now; nothing was sent by this one. Wait for that call's answer")
+        case .failure(.expired):
+            return Outcome(status: .usage, report: "plan \(planId) is older than a day and no longer applies; make a new dry run (the world may have changed)")
+        case .failure(.applied):
+            return Outcome(status: .usage, report: "plan \(planId) was already applied; a plan applies once. Make a new dry run for further changes")
         }
-        if let left = ledger.remainingCalls, stored.calls > left {
-            return Outcome(status: .denied, report: "refusing to apply plan \(planId): its \(stored.calls) calls exceed what is left of this session's --max-calls (\(left)); nothing was sent")
+        let outcome = await ledger.applies.run { await self.applyClaimed(stored) }
+        ledger.release(planId, applied: outcome.status == .ok)
+        return outcome
+    }
+
+    /// Runs under the session's apply lock: reserve, confirm, send, charge.
+    private func applyClaimed(_ stored: SessionLedger.StoredPlan) async -> Outcome {
+        let budget = ledger.budget
+        let reservedDestructive = stored.destructiveRecords ?? 0
+        let remainingDestructive = budget.remainingDestructive
+        if let refusal = budget.take(calls: stored.calls, destructive: reservedDestructive) {
+            return Outcome(status: .denied, report: "refusing to apply plan \(stored.id): \(refusal); nothing was sent")
         }
+        let applyId = DeskTarget.newRunId()
         let lines = OutputCollector()
+        let answer = AnswerBox()
+        var applier = PlanApplier(planPath: stored.path, options: options(maxDestructive: remainingDestructive))
+        applier.backend = target.backend
+        applier.audit = target.audit
+        var context = target.auditContext(runId: applyId, client: ledger.clientName)
+        context.merge(caller) { _, new in new }
+        context["plan_id"] = .string(stored.id)
+        context["plan_path"] = .string(stored.path)
+        context["mcp_apply"] = .string(applyId)
+        context.removeValue(forKey: "run_id")
+        applier.auditContext = context
+        applier.progress = { lines.append($0 + "\n") }
+        applier.confirm = { picture, _ in
+            let verdict = await confirmation(for: stored, picture: picture)
+            answer.value.withLock { $0 = verdict.answer }
+            if let why = verdict.why { lines.append("zdsh mcp: \(why)\n") }
+            return verdict.why == nil
+        }
+        let status = await applier.apply()
+        // Unreadable audit: keep the whole reservation charged (the safe side).
+        let sent = SentCalls.count(in: target.audit, applyId: applyId, reserved: stored.calls)
+            ?? (stored.calls, reservedDestructive)
+        budget.giveBack(calls: max(0, stored.calls - sent.calls), destructive: max(0, reservedDestructive - sent.destructive))
+        let given = answer.value.withLock { $0 }
+        if let given { auditConfirmation(given, plan: stored, context: context) }
+        return Outcome(status: status, report: lines.text, sentCalls: sent.calls, confirmation: given)
+    }
+
+    private func options(maxDestructive: Int) -> Runner.Options {
         let configuration = target.configuration
         var options = Runner.Options()
         options.allow = configuration.allow
@@ -38,29 +95,49 @@ struct PlanApplication {
         options.policyFile = configuration.policyFile
         options.allowAllDestructive = configuration.allowAllDestructive
         options.allowUnbounded = configuration.allowUnbounded
-        options.maxDestructive = ledger.remainingDestructive
+        options.maxDestructive = maxDestructive
         options.auditPath = target.audit.path
-        options.yes = false
+        options.yes = true
         options.interactive = false
-        var applier = PlanApplier(planPath: stored.path, options: options)
-        applier.backend = target.backend
-        applier.audit = target.audit
-        applier.auditContext = ["via": .string("mcp"), "mcp_client": .string(ledger.clientName), "plan_id": .string(planId)]
-        applier.progress = { lines.append($0 + "\n") }
-        let confirmer = self.confirmer
-        applier.confirm = { picture, destructive in
-            guard destructive else { return true }
-            switch await confirmer.confirm(plan: picture) {
-            case .confirmed: return true
-            case .refused(let why):
-                lines.append("zdsh mcp: \(why)\n")
-                return false
-            }
-        }
-        let status = await applier.apply()
-        if status == .ok {
-            ledger.charge(calls: stored.calls, destructiveRecords: stored.destructiveRecords ?? 0)
-        }
-        return Outcome(status: status, report: lines.text)
+        return options
     }
+
+    /// Asks the human when the operator's --confirm rule says so.
+    private func confirmation(for stored: SessionLedger.StoredPlan, picture: String) async -> (answer: String, why: String?) {
+        guard let reason = target.configuration.confirm.reason(for: stored.needs) else { return ("not_needed", nil) }
+        let hint = "`zdsh apply \(stored.path)`"
+        switch await confirmer.confirm(plan: picture, reason: reason, terminalHint: hint) {
+        case .confirmed: return ("confirmed", nil)
+        case .refused(let answer, let why): return (answer, why)
+        }
+    }
+
+    /// The human's answer is part of the record: who was asked, about what, and what they said.
+    private func auditConfirmation(_ answer: String, plan: SessionLedger.StoredPlan, context: [String: JSON]) {
+        var r = context
+        r["time"] = .string(UTCTimestamp.string())
+        r["phase"] = .string("confirmation")
+        r["answer"] = .string(answer)
+        r["run_id"] = .string("plan-\(plan.id)")
+        try? target.audit.append(.object(r))
+    }
+}
+
+/// What an apply actually sent, read back from its audit records (each sent
+/// call has an outcome record, whatever Zoho answered).
+enum SentCalls {
+    static func count(in audit: AuditLog, applyId: String, reserved: Int) -> (calls: Int, destructive: Int)? {
+        guard let records = try? AuditLog.tail(path: audit.path, count: max(2000, reserved * 4 + 500)) else { return nil }
+        var calls = 0, destructive = 0
+        for r in records where r["mcp_apply"]?.stringValue == applyId && r["phase"]?.stringValue == "outcome" {
+            calls += 1
+            if r["safety"]?.stringValue == "destructive" { destructive += Int(r["records"]?.intValue ?? 1) }
+        }
+        return (calls, destructive)
+    }
+}
+
+/// The human's answer, written by the confirmation callback and read after the apply.
+final class AnswerBox: Sendable {
+    let value = Mutex<String?>(nil)
 }

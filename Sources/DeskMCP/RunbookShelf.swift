@@ -51,6 +51,8 @@ struct RunbookShelf: Sendable {
 
     static func json(_ e: Entry) -> JSON {
         var o = e.spec.json.objectValue ?? [:]
+        // The parameters once, as the JSON Schema an assistant passes them by.
+        o.removeValue(forKey: "params")
         o["runbook"] = .string(e.name)
         o["params_schema"] = ValueBridge.json(parameterSchema(e.spec))
         return .object(o)

@@ -4,17 +4,25 @@ import JSONValue
 @preconcurrency import LuaHost
 @preconcurrency import Shell
 
-/// One Lua run for an assistant: a chunk (`run_lua`) or a runbook
+/// One Lua run for an assistant: a chunk (`run_lua`, `query`) or a runbook
 /// (`run_runbook`), in a fresh sandbox on the session's connection, with the
-/// session's grants and what is left of its caps. A dry run (the default)
-/// executes reads and records every write as a plan; a direct run may write
-/// but never sends a destructive call — those go through a plan the human
-/// confirms (apply_plan).
+/// session's grants and shared caps. Reads are executed; every write is
+/// recorded as a plan, never sent from Lua — sending is apply's job, under
+/// the session's apply lock, after the confirmation the operator asked for,
+/// so nothing is left half applied by a refusal halfway through the code.
+/// A query refuses writes outright.
 struct SandboxRun {
     enum Source: Sendable {
         case chunk([UInt8])
         /// A runbook file and its parameters as `--param` strings.
         case runbook(path: String, parameters: [String: String])
+    }
+
+    enum Mode: Sendable {
+        /// Writes are refused at the gate (the `query` tool).
+        case query
+        /// Writes become a plan.
+        case plan
     }
 
     struct Outcome: Sendable {
@@ -31,62 +39,71 @@ struct SandboxRun {
     let target: DeskTarget
     let ledger: SessionLedger
     let source: Source
-    let dryRun: Bool
+    let mode: Mode
+    /// Fields for every audit record of the run (who asked, the code's hash).
+    var auditExtra: [String: JSON] = [:]
 
-    static let directDestructiveRefusal = "destructive calls are sent only by apply_plan: run this with dry_run=true, read the plan, then apply it (the operator confirms it)"
-
-    func execute() async -> Outcome {
+    /// Runs on a thread of its own; a cancellation interrupts the Lua host.
+    func execute(handle: RunHandle, runs: ActiveRuns) async -> Outcome {
         let run = self
-        // executeBlocking never throws: its failures are in the outcome.
-        return (try? await OffPool.run(name: "zdsh.mcp.run") { run.executeBlocking() }) ?? Outcome(runId: DeskTarget.newRunId())
+        runs.add(handle)
+        defer { runs.remove(handle) }
+        return await withTaskCancellationHandler {
+            // executeBlocking never throws: its failures are in the outcome.
+            (try? await OffPool.run(name: "zdsh.mcp.run") { run.executeBlocking(handle) }) ?? Outcome(runId: DeskTarget.newRunId())
+        } onCancel: {
+            handle.interrupt()
+        }
     }
 
-    private func executeBlocking() -> Outcome {
+    private func executeBlocking(_ handle: RunHandle) -> Outcome {
         let started = Date()
         var outcome = Outcome(runId: DeskTarget.newRunId())
         let output = OutputCollector()
         do {
             let session = try makeSession(runId: outcome.runId, output: output)
+            handle.attach(session)
+            defer { handle.detach() }
             try runSource(in: session, outcome: &outcome)
             outcome.calls = session.gate.calls
             let denied = outcome.calls.filter { $0.outcome == .denied }.count
             if denied > 0 && (outcome.status == .ok || outcome.status == .luaError) { outcome.status = .denied }
-            if dryRun { try savePlan(&outcome) }
+            if mode == .plan { try savePlan(&outcome) }
         } catch {
             outcome.error = "\(error)"
             outcome.status = error is UsageError || error is PolicyError ? .usage : .luaError
         }
-        let sent = outcome.calls.filter { ($0.outcome == .sent || $0.outcome == .failed) && !$0.notSent }.count
-        ledger.charge(calls: sent, destructiveRecords: 0)
+        if handle.wasInterrupted && outcome.status != .ok {
+            outcome.status = .interrupted
+            outcome.error = "the run was stopped: the request was cancelled or the client went away"
+        }
         outcome.output = output.text
         outcome.seconds = Date().timeIntervalSince(started)
         return outcome
     }
 
-    private var mutationRefusal: String? {
-        target.configuration.readOnly ? "this MCP server runs --read-only: only reads are allowed" : nil
+    private var mutationRefusal: (why: String, remedy: String)? {
+        if target.configuration.readOnly {
+            return ("this MCP server is read-only: only reads are allowed", "nothing can be changed through this server; tell the user the operator started it with --read-only")
+        }
+        if mode == .query {
+            return ("the query tool only reads", "to change something, make a dry run with run_lua instead")
+        }
+        return nil
     }
 
     private func makeSession(runId: String, output: OutputCollector) throws -> Session {
         let configuration = target.configuration
         var recipe = SessionRecipe(client: target.backend.client, policy: target.policy)
-        recipe.settings.dryRun = dryRun
-        recipe.settings.maxCalls = ledger.remainingCalls
-        recipe.settings.maxDestructive = ledger.remainingDestructive
+        recipe.settings.dryRun = true
+        recipe.settings.maxCalls = nil
+        recipe.settings.budget = ledger.budget
+        recipe.settings.maxDestructive = ledger.budget.remainingDestructive
         recipe.settings.allowUnbounded = configuration.allowUnbounded
         recipe.settings.auditContext = target.auditContext(runId: runId, client: ledger.clientName)
-        recipe.settings.refuseMutations = mutationRefusal
-        if !dryRun {
-            recipe.settings.confirm = { _ in
-                output.append("zdsh mcp: \(Self.directDestructiveRefusal)\n")
-                return false
-            }
-            // Bulk writes past the threshold go through a plan, as destructive calls do.
-            recipe.settings.confirmWrites = { text in
-                output.append("zdsh mcp: refusing: \(text); make a plan (dry_run) and apply it with apply_plan\n")
-                return false
-            }
-        }
+        recipe.settings.auditContext.merge(auditExtra) { _, new in new }
+        recipe.settings.refuseMutations = mutationRefusal?.why
+        if let remedy = mutationRefusal?.remedy { recipe.settings.refuseMutationsRemedy = remedy }
         recipe.settings.maxWrites = target.policy.maxWrites
         if case .runbook(let path, _) = source { recipe.runbook = path }
         recipe.audit = target.audit
@@ -119,9 +136,6 @@ struct SandboxRun {
         let sha = RunbookSpec.sha256(loader.source.bytes)
         let parameters = try loader.declare(spec, parameters: .strings(raw),
                                             auditFields: ["runbook": .string(path), "sha256": .string(sha)])
-        if !dryRun && !spec.destructive.isEmpty {
-            throw UsageError("runbook \(spec.name) declares destructive operations (\(spec.destructive.joined(separator: ", "))); \(Self.directDestructiveRefusal)")
-        }
         outcome.plan = Plan(id: outcome.runId, runbook: path, sha256: sha, parameters: parameters,
                             target: target.planTarget, calls: [])
         finish(loader.run(parameters: parameters), into: &outcome, session: session)
@@ -166,7 +180,8 @@ struct SandboxRun {
         try Data((signed.encoded(.pretty) + "\n").utf8).write(to: URL(fileURLWithPath: file))
         let destructive = planned.filter { $0.safety == .destructive }
         let records = destructive.contains { $0.records == nil } ? nil : destructive.reduce(0) { $0 + ($1.records ?? 0) }
-        ledger.store(.init(id: plan.id, path: file, destructiveRecords: records, calls: planned.count))
+        ledger.store(.init(id: plan.id, path: file, destructiveRecords: records, calls: planned.count,
+                           needs: ConfirmationRule.Facts(calls: planned)))
         outcome.plan = plan
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+@preconcurrency import Shell
 @preconcurrency import DeskCore
 @preconcurrency import LuaHost
 import Shell
@@ -29,6 +30,14 @@ public struct ServerConfiguration: Sendable {
     /// API calls, across the whole session (nil: no cap).
     public var maxCalls: Int?
     public var verbose = false
+    /// `--confirm`: which plans a human confirms before they are sent.
+    public var confirm = ConfirmationRule.standard
+    /// `--max-runs`: Lua runs one session executes at once (more wait their turn).
+    public var maxRuns = 4
+    /// `--max-result`: bytes of one tool result, text and structured content together.
+    public var maxResultBytes = 64 << 10
+    /// Where the session's signed plans are kept (nil: `$XDG_STATE_HOME/zdsh/mcp-plans`).
+    public var planDirectory: String?
 
     public init() {}
 

@@ -1,48 +1,106 @@
 import Foundation
 import JSONValue
+@preconcurrency import Shell
+import Synchronization
 
 /// What one MCP session has used and made: the caps count across every tool
 /// call (an assistant cannot reset them by starting another run), the plans
-/// its dry runs produced, and who the client said it is.
-final class SessionLedger: @unchecked Sendable {
+/// its dry runs produced and whether each is being or was applied, and who
+/// the client said it is.
+final class SessionLedger: Sendable {
     struct StoredPlan: Sendable {
         let id: String
         let path: String
         /// Records its destructive calls affect (nil: an unbounded set).
         let destructiveRecords: Int?
         let calls: Int
+        /// What decides whether a human confirms it (see ConfirmationRule).
+        let needs: ConfirmationRule.Facts
+        /// When the dry run made it; past DeskTarget.planLifetime it no longer applies.
+        var made = Date()
     }
 
-    private let lock = NSLock()
-    private var destructiveUsed = 0
-    private var callsUsed = 0
-    private var plans: [String: StoredPlan] = [:]
-    private var client = "unknown client"
-    private var clientCanAsk = false
+    /// Why a plan cannot be claimed for applying.
+    enum ClaimRefusal: Error, Sendable {
+        case unknown(known: [String])
+        case inProgress
+        case applied
+        case expired
+    }
 
-    let maxDestructive: Int
-    let maxCalls: Int?
+    private struct State: Sendable {
+        var plans: [String: StoredPlan] = [:]
+        var applying: Set<String> = []
+        var applied: Set<String> = []
+        var client = "unknown client"
+        var clientCanAsk = false
+    }
 
-    init(maxDestructive: Int, maxCalls: Int?) {
-        self.maxDestructive = maxDestructive; self.maxCalls = maxCalls
+    private let state = Mutex(State())
+    /// The caps, shared by every run and apply of the session.
+    let budget: CallBudget
+    /// Applies of this session run one at a time: the cap check, the
+    /// confirmation, the sending and the charge form one step.
+    let applies = SerialLock()
+
+    /// `budget` may be shared beyond the session (over HTTP: one per token).
+    init(budget: CallBudget) {
+        self.budget = budget
     }
 
     func identify(client name: String, version: String, canAsk: Bool) {
-        lock.withLock { client = "\(name) \(version)"; clientCanAsk = canAsk }
+        state.withLock { $0.client = "\(name) \(version)"; $0.clientCanAsk = canAsk }
     }
 
-    var clientName: String { lock.withLock { client } }
-    var canAsk: Bool { lock.withLock { clientCanAsk } }
+    var clientName: String { state.withLock { $0.client } }
+    /// Whether the client declared form elicitation (a URL-only client cannot ask).
+    var canAsk: Bool { state.withLock { $0.clientCanAsk } }
 
-    /// What is left of the session's caps for the next run or apply.
-    var remainingDestructive: Int { lock.withLock { max(0, maxDestructive - destructiveUsed) } }
-    var remainingCalls: Int? { lock.withLock { maxCalls.map { max(0, $0 - callsUsed) } } }
+    func store(_ plan: StoredPlan) { state.withLock { $0.plans[plan.id] = plan } }
+    var planIds: [String] { state.withLock { $0.plans.keys.sorted() } }
+    func plan(id: String) -> StoredPlan? { state.withLock { $0.plans[id] } }
 
-    func charge(calls: Int, destructiveRecords: Int) {
-        lock.withLock { callsUsed += calls; destructiveUsed += destructiveRecords }
+    /// Marks the plan as being applied, atomically: of concurrent calls for
+    /// one plan id exactly one gets it; the others are refused.
+    func claim(_ id: String) -> Result<StoredPlan, ClaimRefusal> {
+        state.withLock { s in
+            guard let plan = s.plans[id] else { return .failure(.unknown(known: s.plans.keys.sorted())) }
+            if s.applied.contains(id) { return .failure(.applied) }
+            if s.applying.contains(id) { return .failure(.inProgress) }
+            if Date().timeIntervalSince(plan.made) > DeskTarget.planLifetime { return .failure(.expired) }
+            s.applying.insert(id)
+            return .success(plan)
+        }
     }
 
-    func store(_ plan: StoredPlan) { lock.withLock { plans[plan.id] = plan } }
-    func plan(id: String) -> StoredPlan? { lock.withLock { plans[id] } }
-    var planIds: [String] { lock.withLock { plans.keys.sorted() } }
+    /// Ends a claim: an applied plan stays applied; otherwise (refused,
+    /// declined, partly sent) it may be applied again, which resumes it.
+    func release(_ id: String, applied: Bool) {
+        state.withLock { s in
+            s.applying.remove(id)
+            if applied { s.applied.insert(id) }
+        }
+    }
+}
+
+/// A lock for async code: bodies run one at a time, in arrival order.
+actor SerialLock {
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func run<T: Sendable>(_ body: @Sendable () async -> T) async -> T {
+        await acquire()
+        let value = await body()
+        release()
+        return value
+    }
+
+    private func acquire() async {
+        if !busy { busy = true; return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    private func release() {
+        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+    }
 }

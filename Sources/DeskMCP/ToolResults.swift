@@ -3,36 +3,36 @@ import JSONValue
 import MCP
 @preconcurrency import Shell
 
-/// A run's outcome as a tool result: the structured form (result, plan with
-/// destructive calls first and their ids, summary) and a text form for
-/// clients that show only text. Failures are tool errors (isError), so the
-/// assistant reads what went wrong and can correct its code.
+/// A tool's outcome as a result sized for a model: structured content (which
+/// the tool's outputSchema describes) and, for clients that read only text,
+/// the same JSON serialized compactly in a text block. Both together stay
+/// within the server's `--max-result` budget. Failures are tool errors
+/// (isError), so the assistant reads what went wrong and can correct itself.
 enum ToolResults {
-    static func result(_ o: SandboxRun.Outcome, dryRun: Bool, maxBytes: Int) -> CallTool.Result {
+    static func result(_ o: SandboxRun.Outcome, dryRun: Bool, applied: PlanApplication.Outcome?, budget: Int) -> CallTool.Result {
         var fields: [String: JSON] = [
             "run_id": .string(o.runId),
             "dry_run": .bool(dryRun),
-            "status": .string(statusName(o.status)),
+            "status": .string(statusName(applied.map(\.status) ?? o.status)),
             "summary": .string(summary(o, dryRun: dryRun)),
         ]
-        let value: JSON = o.values.count == 1 ? o.values[0] : .array(o.values)
-        fields["result"] = bounded(value, maxBytes: maxBytes)
+        fields["result"] = o.values.count == 1 ? o.values[0] : .array(o.values)
         if !o.output.isEmpty { fields["output"] = .string(o.output) }
         if let error = o.error { fields["error"] = .string(error) }
         let denied = o.calls.filter { $0.outcome == .denied }
         if !denied.isEmpty { fields["denied"] = .array(denied.prefix(50).map(\.json)) }
-        if let plan = o.plan { fields["plan"] = planJSON(plan) }
-
-        var text: [String] = []
-        if let error = o.error { text.append("Error: \(error)") }
-        if !o.values.isEmpty { text.append("Result:\n" + (fields["result"]?.encoded(.pretty) ?? "null")) }
-        if !o.output.isEmpty { text.append("Output:\n" + o.output) }
         if let plan = o.plan {
-            text.append(plan.render() + "\nPlan id: \(plan.id) — review it, then call apply_plan with this id to send it.")
+            fields["plan"] = planJSON(plan)
+            if dryRun { fields["next"] = .string("review the plan; to send it, call apply_plan with plan_id \(plan.id)") }
         }
-        for d in denied.prefix(20) { text.append("Denied: \(d.calledAs) \(d.ids.prefix(10).joined(separator: ", ")) — \(d.message ?? "")") }
-        text.append("zdsh: " + (fields["summary"]?.stringValue ?? ""))
-        return Self.text(text.joined(separator: "\n\n"), isError: o.status != .ok, structured: .object(fields))
+        if let applied {
+            var a: [String: JSON] = ["status": .string(statusName(applied.status)), "sent_calls": .int(Int64(applied.sentCalls)),
+                                     "report": .string(applied.report)]
+            if let answer = applied.confirmation { a["confirmation"] = .string(answer) }
+            fields["apply"] = .object(a)
+        }
+        let failed = (applied?.status ?? o.status) != .ok
+        return structured(.object(fields), isError: failed, budget: budget)
     }
 
     static func planJSON(_ plan: Plan) -> JSON {
@@ -71,16 +71,14 @@ enum ToolResults {
         }
     }
 
-    /// A result larger than the output limit is replaced by a note: the
-    /// assistant narrows its query instead of flooding its context.
-    static func bounded(_ value: JSON, maxBytes: Int) -> JSON {
-        let size = value.encodedBytes().count
-        guard maxBytes > 0, size > maxBytes else { return value }
-        return .string("(result of \(size) bytes is larger than the server's --max-output of \(maxBytes) bytes; return less, e.g. only the fields or records you need)")
-    }
-
-    static func text(_ s: String, isError: Bool = false, structured: JSON? = nil) -> CallTool.Result {
-        CallTool.Result(content: [.text(text: s, annotations: nil, _meta: nil)],
-                        structuredContent: structured.map(ValueBridge.value), isError: isError)
+    /// Structured content and its compact serialization as the text block,
+    /// fitted together into `budget` bytes.
+    static func structured(_ value: JSON, isError: Bool = false, budget: Int) -> CallTool.Result {
+        var fitted = value
+        if case .object(let fields) = value, budget > 0, value.encodedBytes().count * 2 > budget {
+            fitted = .object(ResultBudget.fit(fields, bytes: budget / 2))
+        }
+        return CallTool.Result(content: [.text(text: fitted.encoded(), annotations: nil, _meta: nil)],
+                               structuredContent: Optional(ValueBridge.value(fitted)) as Value?, isError: isError)
     }
 }

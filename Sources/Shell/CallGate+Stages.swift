@@ -11,7 +11,7 @@ extension CallGate {
         guard call.mutates, let why = settings.refuseMutations else { return }
         for p in call.parts { _ = record(p, .denied, message: why) }
         throw PolicyDenial(operation: call.operation.id, calledAs: call.first.calledAs, ids: call.ids,
-                           reason: why, remedy: "move the call into main")
+                           reason: why, remedy: settings.refuseMutationsRemedy)
     }
 
     /// The policy, for every class of call: denials (reads included),
@@ -109,6 +109,11 @@ extension CallGate {
         }
         let writes = try checkWriteCap(call)
         let counted = affected
+        if let budget = settings.budget, !(settings.dryRun && call.mutates),
+           let refusal = budget.take(calls: parts.count, destructive: counted) {
+            host?.trip(.host, refusal + " (before \(calledAs))")
+            throw HostError("call cap reached")
+        }
         ledger.withLock { $0.callCount += parts.count; $0.destructiveCount += counted; $0.writeCount += writes }
         return nil
     }

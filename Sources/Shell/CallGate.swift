@@ -44,6 +44,11 @@ public final class CallGate: Sendable {
         public var auditContext: [String: JSON] = [:]
         /// Set while only reads may pass (a runbook's top level), with why.
         public var refuseMutations: String?
+        /// What to do instead when `refuseMutations` refuses a call.
+        public var refuseMutationsRemedy = "move the call into main"
+        /// Caps shared with other gates (an MCP session's runs), checked and
+        /// charged under one lock for every call that is sent; nil: none.
+        public var budget: CallBudget?
         public init() {}
     }
 

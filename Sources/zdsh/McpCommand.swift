@@ -11,10 +11,15 @@ struct McpCommand: AsyncParsableCommand {
         commandName: "mcp",
         abstract: "Serve Zoho Desk to an AI assistant over the Model Context Protocol (stdio).",
         discussion: """
-            Tools: search_operations, describe_operation, run_lua (dry run by default), apply_plan, list_runbooks, describe_runbook, run_runbook. Destructive calls are sent only by apply_plan, only when --allow grants them, and only after the client's user confirmed the plan. Stdout carries the protocol; messages go to stderr.
+            Tools: search_operations, describe_operation, query (reads only), run_lua (dry run by default), apply_plan, list_runbooks, describe_runbook, run_runbook. Every write is planned first and sent only as a whole plan, re-checked against the grants and caps; destructive calls only when --allow grants them, and after the client's user confirmed the plan (--confirm says which other plans need a confirmation). Stdout carries the protocol; messages go to stderr.
+
+            Limits: each tool call's Lua stops at --timeout (default 120 s), --max-runs runs at once (default 4), results are cut at --max-result KB (default 64), messages over 4 MB are refused.
 
             Client configuration: {"mcpServers": {"zoho-desk": {"command": "zdsh", "args": ["mcp", "--sim"]}}}
-            """)
+
+            For a team: `zdsh mcp --http 127.0.0.1:8808 …` serves the same tools over MCP's streamable HTTP at /mcp; each request needs a bearer token from `zdsh mcp token create --holder NAME` (HTTPS with --tls-cert/--tls-key, or a loopback address only).
+            """,
+        subcommands: [McpTokenCommand.self])
 
     @OptionGroup var desk: TargetSelection
     @OptionGroup var grants: GrantOptions
@@ -34,6 +39,24 @@ struct McpCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-calls"), help: "API calls, across the whole session.")
     var maxCalls: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Which plans the user must confirm before they are sent: \(ConfirmationRule.syntax).", valueName: "LIST"))
+    var confirm: String = "destructive,notify,writes>10"
+
+    @Option(name: .customLong("max-runs"), help: "Lua runs the session executes at once; more wait their turn.")
+    var maxRuns: Int = 4
+
+    @Option(name: .customLong("max-result"), help: "Size limit of one tool result in KB (text and structured content together); larger results are cut, saying what was cut.")
+    var maxResult: Int = 64
+
+    @Option(name: .long, help: ArgumentHelp("Serve MCP over streamable HTTP at http(s)://ADDR/mcp instead of stdio (bearer tokens: zdsh mcp token).", valueName: "HOST:PORT"))
+    var http: String?
+
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp("With --http: serve HTTPS with this certificate chain (PEM).", valueName: "FILE"))
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("With --http: the certificate's private key (PEM).", valueName: "FILE"))
+    var tlsKey: String?
+
     @Flag(name: .shortAndLong, help: "Show each request and response on stderr.")
     var verbose = false
 
@@ -44,6 +67,9 @@ struct McpCommand: AsyncParsableCommand {
     func validate() throws {
         if maxDestructive < 0 { throw ValidationError("--max-destructive cannot be negative") }
         if let m = maxCalls, m < 0 { throw ValidationError("--max-calls cannot be negative") }
+        if maxRuns < 1 { throw ValidationError("--max-runs must be at least 1") }
+        if maxResult < 4 { throw ValidationError("--max-result must be at least 4 (KB)") }
+        do { _ = try ConfirmationRule(parsing: confirm) } catch { throw ValidationError("\(error)") }
     }
 
     func run() async throws {
@@ -53,7 +79,9 @@ struct McpCommand: AsyncParsableCommand {
         c.allow = grants.allow; c.deny = grants.deny; c.policyFile = grants.policy
         c.allowAllDestructive = grants.allowAllDestructive; c.allowUnbounded = grants.allowUnbounded
         c.runbooksDirectory = runbooks; c.readOnly = readOnly; c.auditPath = audit
-        c.limits = sandbox.limits; c.maxDestructive = maxDestructive; c.maxCalls = maxCalls; c.verbose = verbose
+        c.limits = sandbox.limits(defaultTimeout: 120); c.maxDestructive = maxDestructive; c.maxCalls = maxCalls; c.verbose = verbose
+        c.confirm = (try? ConfirmationRule(parsing: confirm)) ?? .standard
+        c.maxRuns = maxRuns; c.maxResultBytes = maxResult << 10
         let prepared: PreparedServer
         do {
             prepared = try await DeskMCPServer.prepare(c)
@@ -64,12 +92,27 @@ struct McpCommand: AsyncParsableCommand {
         } catch {
             throw fail("\(error)", .apiError)
         }
-        Terminal.error("zdsh mcp: serving \(desk.sim ? "the built-in simulator" : "profile \(desk.profile ?? "(default)")") over stdio\(readOnly ? " (read-only)" : "")")
+        let what = desk.sim ? "the built-in simulator" : "profile \(desk.profile ?? "(default)")"
+        if let http {
+            let address: HTTPFront.Address
+            do { address = try HTTPFront.Address(http, certificate: tlsCert, key: tlsKey) } catch { throw fail("\(error)", .usage) }
+            let scheme = address.tls ? "https" : "http"
+            do {
+                try await HTTPFront(prepared: prepared, address: address).serve { port in
+                    Terminal.error("zdsh mcp: serving \(what) at \(scheme)://\(address.host):\(port)/mcp\(readOnly ? " (read-only)" : "")")
+                }
+            } catch { throw fail("\(error)", .luaError) }
+            return
+        }
+        Terminal.error("zdsh mcp: serving \(what) over stdio\(readOnly ? " (read-only)" : "")")
         do { try await prepared.serve() } catch { throw fail("\(error)", .luaError) }
     }
 
     private func fail(_ message: String, _ status: ExitStatus) -> ExitCode {
-        Terminal.error("zdsh: \(Terminal.visible(message))")
+        // Line by line: a message of several lines shows as such, not with a literal \n.
+        for line in message.split(separator: "\n", omittingEmptySubsequences: false) {
+            Terminal.error("zdsh: \(Terminal.visible(String(line)))")
+        }
         return ExitCode(status.rawValue)
     }
 }

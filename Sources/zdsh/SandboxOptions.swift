@@ -4,8 +4,8 @@ import LuaHost
 
 /// Limit flags shared by every command that runs Lua.
 struct SandboxOptions: ParsableArguments {
-    @Option(name: .long, help: "Wall-clock limit in seconds (covers host work too: JSON, results, printing).")
-    var timeout: Double = 300
+    @Option(name: .long, help: "Wall-clock limit in seconds (covers host work too: JSON, results, printing; default 300, 120 per tool call for zdsh mcp).")
+    var timeout: Double?
 
     @Option(name: .customLong("max-memory"), help: "Memory limit in MB: the Lua heap plus what the host allocates for the run (API responses as they arrive, decoded JSON, converted values, results).")
     var maxMemory: Int = 256
@@ -26,13 +26,15 @@ struct SandboxOptions: ParsableArguments {
                 throw ValidationError("--files-dir \(dir): no such folder")
             }
         }
-        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        guard (timeout ?? 1) > 0 else { throw ValidationError("--timeout must be positive") }
         guard maxMemory > 0 else { throw ValidationError("--max-memory must be positive") }
         guard maxInstructions >= 0 else { throw ValidationError("--max-instructions cannot be negative") }
         guard maxOutput > 0 else { throw ValidationError("--max-output must be positive") }
     }
 
-    var limits: Limits {
-        Limits(timeout: timeout, maxMemory: maxMemory << 20, maxInstructions: maxInstructions, maxOutput: maxOutput << 10)
+    var limits: Limits { limits(defaultTimeout: 300) }
+
+    func limits(defaultTimeout: Double) -> Limits {
+        Limits(timeout: timeout ?? defaultTimeout, maxMemory: maxMemory << 20, maxInstructions: maxInstructions, maxOutput: maxOutput << 10)
     }
 }

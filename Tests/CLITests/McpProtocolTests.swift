@@ -58,7 +58,7 @@ final class McpProtocolTests: XCTestCase {
 
         let tools = ((responses[2]?["result"] as? [String: Any])?["tools"] as? [[String: Any]]) ?? []
         XCTAssertEqual(Set(tools.compactMap { $0["name"] as? String }),
-                       ["search_operations", "describe_operation", "run_lua", "apply_plan", "list_runbooks", "describe_runbook", "run_runbook"])
+                       ["search_operations", "describe_operation", "query", "run_lua", "apply_plan", "list_runbooks", "describe_runbook", "run_runbook"])
         for tool in tools {
             XCTAssertEqual((tool["inputSchema"] as? [String: Any])?["type"] as? String, "object", "\(tool["name"] ?? "?")")
         }
@@ -102,7 +102,8 @@ final class McpProtocolTests: XCTestCase {
             Self.call(4, "run_lua", ["code": "error('boom')"]),
             Self.call(5, "run_lua", ["code": "while true do end"]),
             ["jsonrpc": "2.0", "id": 6, "method": "tools/list"],
-        ])
+        // The loop must meet a limit before stdin's end stops it (a second after).
+        ], args: ["--max-instructions", "2000000"])
         XCTAssertEqual(status, 0, err)
         XCTAssertEqual((responses[2]?["error"] as? [String: Any])?["code"] as? Int, -32602)
         XCTAssertTrue(((responses[2]?["error"] as? [String: Any])?["message"] as? String ?? "").contains("unknown tool"))
@@ -129,6 +130,26 @@ final class McpProtocolTests: XCTestCase {
         let refused = second.responses[2]?["result"] as? [String: Any]
         XCTAssertEqual(refused?["isError"] as? Bool, true)
         XCTAssertTrue(((refused?["structuredContent"] as? [String: Any])?["report"] as? String ?? "").contains("no plan"), "\(refused ?? [:])")
+    }
+
+    /// Requests that are not well formed get the error the specification
+    /// names, with their id; lists take no cursor; templates are listed.
+    func testMalformedRequestsGetTheirJSONRPCErrors() throws {
+        let (responses, err, status) = try converse(Self.initialize + [
+            ["jsonrpc": "2.0", "id": 2],
+            ["jsonrpc": "2.0", "id": 3, "method": "tools/call"],
+            ["jsonrpc": "2.0", "id": 4, "method": "tools/list", "params": ["cursor": "bogus"]],
+            ["jsonrpc": "2.0", "id": 5, "method": "resources/templates/list"],
+            ["jsonrpc": "2.0", "id": 6, "method": "ping"],
+        ])
+        XCTAssertEqual(status, 0, err)
+        func code(_ id: Int) -> Int? { (responses[id]?["error"] as? [String: Any])?["code"] as? Int }
+        XCTAssertEqual(code(2), -32600, "\(responses[2] ?? [:])")
+        XCTAssertEqual(code(3), -32602, "\(responses[3] ?? [:])")
+        XCTAssertEqual(code(4), -32602, "\(responses[4] ?? [:])")
+        let templates = (responses[5]?["result"] as? [String: Any])?["resourceTemplates"] as? [[String: Any]] ?? []
+        XCTAssertEqual(Set(templates.compactMap { $0["uriTemplate"] as? String }), ["zdsh://plans/{plan_id}", "zdsh://operations/{name}"])
+        XCTAssertNotNil(responses[6]?["result"], "the server stopped answering")
     }
 
     func testMasterKeyGrantIsRefusedAtStart() throws {

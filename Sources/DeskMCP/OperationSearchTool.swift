@@ -4,22 +4,24 @@ import JSONValue
 
 /// The catalog as an assistant searches it: the rows of `zdsh api list` and
 /// the page of `zdsh api show`, as data.
-enum OperationSearch {
-    /// Operations whose friendly names, operationId or path contain every
-    /// word of `query` (case-insensitive), reads and writes alike.
+enum OperationSearchTool {
+    static let index = OperationSearch(names: OperationNames.names(of:))
+
+    /// Operations for `query`, ranked (see DeskCatalog's OperationSearch),
+    /// each row saying what it matched.
     static func search(_ query: String, destructiveOnly: Bool, limit: Int) -> JSON {
-        let words = query.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         var rows: [JSON] = []
         var total = 0
-        for op in Catalog.shared.operations {
-            if destructiveOnly && !op.mayBeDestructive { continue }
-            let hay = (OperationNames.names(of: op.id) + [op.path, op.id]).joined(separator: " ").lowercased()
-            guard words.allSatisfy({ hay.contains($0) }) else { continue }
+        for hit in index.search(query) {
+            if destructiveOnly && !hit.operation.mayBeDestructive { continue }
             total += 1
-            if rows.count < limit { rows.append(row(op)) }
+            guard rows.count < limit else { continue }
+            var r = row(hit.operation).objectValue ?? [:]
+            if !hit.matched.isEmpty { r["matched"] = .array(Array(Set(hit.matched)).sorted().map(JSON.string)) }
+            rows.append(.object(r))
         }
         return .object(["matches": .int(Int64(total)), "operations": .array(rows),
-                        "truncated": .bool(total > rows.count)])
+                        "more": .bool(total > rows.count)])
     }
 
     static func row(_ op: DeskCatalog.Operation) -> JSON {
@@ -42,8 +44,10 @@ enum OperationSearch {
             o["call"] = .string("desk.api.\(op.id){ …arguments by name… }")
         }
         o["parameters"] = .array(op.parameters.filter { $0.location != .header }.map { p in
-            .object(["name": .string(p.name), "in": .string(p.location.rawValue), "required": .bool(p.required),
-                     "type": .string(ApiHelp.typeText(p.schema))])
+            var f: [String: JSON] = ["name": .string(p.name), "in": .string(p.location.rawValue), "required": .bool(p.required),
+                                     "type": .string(ApiHelp.typeText(p.schema))]
+            if let values = p.schema.enumValues { f["values"] = .array(values.map(JSON.string)) }
+            return .object(f)
         })
         if let body = op.body {
             let required = Set(body.schema.requiredProperties)
