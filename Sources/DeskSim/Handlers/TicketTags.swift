@@ -33,25 +33,45 @@ enum TicketTags {
         names.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
+    /// Tags named in the body are attached to the ticket, created on first use.
+    static func associate(_ c: Ctx) throws -> Reply {
+        let ticket = try Tickets.tickets.row(c)
+        let id = c.param("ticketId")
+        let t = c.org.table("tags")
+        var out: [JSON] = []
+        for name in named((c.field("tags")?.arrayValue ?? []).compactMap(\.stringValue)) {
+            let tag = t.first { $0["name"]?.stringValue?.lowercased() == name.lowercased() } ?? {
+                var row = newRecord("tags", ["name": .string(name), "tagType": "MANUAL"], id: c.newId(), now: c.timestamp)
+                row["_departmentId"] = ticket["departmentId"] ?? .null
+                t.put(row)
+                return row
+            }()
+            c.org.ticketTags.add(id, tag["id"]?.stringValue ?? "")
+            out.append(view(tag))
+        }
+        return .ok(["data": .array(out)])
+    }
+
+    /// Every tag with its ticket count, sorted by count (or createdTime), paged.
+    static func tagsByCount(_ c: Ctx) throws -> Reply {
+        // sortBy createdTime or count, descending unless told otherwise ("-" flips it back).
+        let counts = c.org.table("tags").all { inDepartment($0, c.query["departmentId"], c) }.map { ($0, counted($0, c)) }
+        let sort = c.query["sortBy"] ?? "count"
+        let key = sort.hasPrefix("-") ? String(sort.dropFirst()) : sort
+        let sorted = counts.enumerated().sorted { a, b in
+            let x = key == "count" ? JSON.string(a.element.1["ticketCount"]?.stringValue ?? "0") : a.element.0["createdTime"] ?? .null
+            let y = key == "count" ? JSON.string(b.element.1["ticketCount"]?.stringValue ?? "0") : b.element.0["createdTime"] ?? .null
+            let order = FieldOrder.compare(x, y)
+            if order == 0 { return a.offset < b.offset }
+            return sort.hasPrefix("-") ? order < 0 : order > 0
+        }.map(\.element.1)
+        let page = sorted.dropFirst(c.pageStart).prefix(c.pageLimit(default: 50))
+        return .ok(["data": .array(Array(page))])
+    }
+
     static var handlers: [String: Handler] {
         [
-            "associateTicketTags": { c in
-                let ticket = try Tickets.tickets.row(c)
-                let id = c.param("ticketId")
-                let t = c.org.table("tags")
-                var out: [JSON] = []
-                for name in named((c.field("tags")?.arrayValue ?? []).compactMap(\.stringValue)) {
-                    let tag = t.first { $0["name"]?.stringValue?.lowercased() == name.lowercased() } ?? {
-                        var row = newRecord("tags", ["name": .string(name), "tagType": "MANUAL"], id: c.newId(), now: c.timestamp)
-                        row["_departmentId"] = ticket["departmentId"] ?? .null
-                        t.put(row)
-                        return row
-                    }()
-                    c.org.ticketTags.add(id, tag["id"]?.stringValue ?? "")
-                    out.append(view(tag))
-                }
-                return .ok(["data": .array(out)])
-            },
+            "associateTicketTags": associate,
             "dissociateTicketTags": { c in
                 _ = try Tickets.tickets.row(c)
                 let id = c.param("ticketId")
@@ -70,21 +90,7 @@ enum TicketTags {
                 let rows = tags.rows(c, where: { pattern.matches($0["name"]?.stringValue ?? "") && inDepartment($0, c.query["departmentId"], c) })
                 return .ok(["data": .array(rows.map(view))])
             },
-            "getTicketsTags": { c in
-                // sortBy createdTime or count, descending unless told otherwise ("-" flips it back).
-                let counts = c.org.table("tags").all { inDepartment($0, c.query["departmentId"], c) }.map { ($0, counted($0, c)) }
-                let sort = c.query["sortBy"] ?? "count"
-                let key = sort.hasPrefix("-") ? String(sort.dropFirst()) : sort
-                let sorted = counts.enumerated().sorted { a, b in
-                    let x = key == "count" ? JSON.string(a.element.1["ticketCount"]?.stringValue ?? "0") : a.element.0["createdTime"] ?? .null
-                    let y = key == "count" ? JSON.string(b.element.1["ticketCount"]?.stringValue ?? "0") : b.element.0["createdTime"] ?? .null
-                    let order = FieldOrder.compare(x, y)
-                    if order == 0 { return a.offset < b.offset }
-                    return sort.hasPrefix("-") ? order < 0 : order > 0
-                }.map(\.element.1)
-                let page = sorted.dropFirst(c.pageStart).prefix(c.pageLimit(default: 50))
-                return .ok(["data": .array(Array(page))])
-            },
+            "getTicketsTags": tagsByCount,
             "getRecentTags": { c in
                 let rows = c.org.table("tags").all { inDepartment($0, c.query["departmentId"], c) }.reversed()
                 return .ok(["data": .array(rows.prefix(10).map { counted($0, c) })])
