@@ -1,8 +1,8 @@
 import Crypto
-@preconcurrency import DeskCore
+import DeskCore
 import Foundation
 import JSONValue
-@preconcurrency import Shell
+import Shell
 import Synchronization
 
 /// The bearer tokens of `zdsh mcp --http`: each names its holder (the

@@ -1,6 +1,6 @@
 import Foundation
-@preconcurrency import DeskCatalog
-@preconcurrency import Shell
+import DeskCatalog
+import Shell
 
 /// `--confirm`: which plans a human must confirm (through the client's
 /// elicitation) before they are sent. A comma-separated list of

@@ -1,9 +1,9 @@
 import Foundation
-@preconcurrency import DeskCore
+import DeskCore
 import JSONValue
-@preconcurrency import LuaHost
+import LuaHost
 import MCP
-@preconcurrency import Shell
+import Shell
 
 /// `zdsh mcp`: Zoho Desk for AI assistants over the Model Context Protocol
 /// (stdio), through the same sandbox, policy, plans, caps and audit log as

@@ -1,12 +1,12 @@
 import Foundation
-@preconcurrency import DeskCore
+import DeskCore
 import JSONValue
-@preconcurrency import Shell
+import Shell
 
 /// The connection, grants and audit log every tool call of this server
 /// shares. The simulator (with --sim) lives as long as the server, so what
 /// an apply changed is there for the next read.
-final class DeskTarget: @unchecked Sendable {
+final class DeskTarget: Sendable {
     let backend: Backend
     let policy: Policy
     let audit: AuditLog

@@ -7,7 +7,7 @@ import Logging
 import MCP
 import NIOCore
 import NIOSSL
-@preconcurrency import Shell
+import Shell
 
 /// `zdsh mcp --http ADDR`: the same tools, limits and confirmation over
 /// MCP's streamable HTTP transport, at `/mcp`, for a team. Every request

@@ -1,7 +1,7 @@
 import Foundation
 import JSONValue
 import MCP
-@preconcurrency import Shell
+import Shell
 import Synchronization
 
 /// The MCP sessions of `zdsh mcp --http`, by their Mcp-Session-Id. Each

@@ -1,6 +1,6 @@
-@preconcurrency import DeskCatalog
+import DeskCatalog
 import JSONValue
-@preconcurrency import Shell
+import Shell
 
 /// The catalog as an assistant searches it: the rows of `zdsh api list` and
 /// the page of `zdsh api show`, as data.

@@ -1,8 +1,8 @@
 import Foundation
 import Synchronization
-@preconcurrency import DeskCore
+import DeskCore
 import JSONValue
-@preconcurrency import Shell
+import Shell
 
 /// `apply_plan` (and `run_lua` with dry_run false, which plans first): a
 /// plan a dry run of this session made, applied by its id through

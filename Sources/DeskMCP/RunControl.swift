@@ -1,6 +1,6 @@
 import Foundation
-@preconcurrency import LuaHost
-@preconcurrency import Shell
+import LuaHost
+import Shell
 import Synchronization
 
 /// One Lua run as other threads see it: a cancellation, the client closing

@@ -2,7 +2,7 @@ import Foundation
 import JSONValue
 import LuaHost
 import MCP
-@preconcurrency import Shell
+import Shell
 
 /// The runbooks the operator offered with `--runbooks DIR`: each `*.lua`
 /// file there that returns `runbook{…}` (scenario tests, `*_test.lua`, are

@@ -1,8 +1,8 @@
 import Foundation
-@preconcurrency import DeskCore
+import DeskCore
 import JSONValue
-@preconcurrency import LuaHost
-@preconcurrency import Shell
+import LuaHost
+import Shell
 
 /// One Lua run for an assistant: a chunk (`run_lua`, `query`) or a runbook
 /// (`run_runbook`), in a fresh sandbox on the session's connection, with the

@@ -1,7 +1,7 @@
 import Foundation
-@preconcurrency import Shell
-@preconcurrency import DeskCore
-@preconcurrency import LuaHost
+import Shell
+import DeskCore
+import LuaHost
 import Shell
 
 /// What the operator said when starting `zdsh mcp`: the target, the grants,

@@ -1,6 +1,6 @@
 import Foundation
 import JSONValue
-@preconcurrency import Shell
+import Shell
 import Synchronization
 
 /// What one MCP session has used and made: the caps count across every tool

@@ -1,8 +1,8 @@
 import Foundation
 import JSONValue
 import MCP
-@preconcurrency import DeskSim
-@preconcurrency import Shell
+import DeskSim
+import Shell
 
 /// Resources: this session's audit tail, and the source of each runbook.
 struct SessionResources: Sendable {

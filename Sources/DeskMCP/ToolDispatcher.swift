@@ -1,8 +1,8 @@
 import Foundation
-@preconcurrency import DeskCore
+import DeskCore
 import JSONValue
 import MCP
-@preconcurrency import Shell
+import Shell
 
 /// Answers `tools/call`: checks the arguments against the tool's schema
 /// (a mistake is an invalid-params error; nothing runs), runs the tool, and

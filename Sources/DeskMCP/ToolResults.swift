@@ -1,7 +1,7 @@
 import Foundation
 import JSONValue
 import MCP
-@preconcurrency import Shell
+import Shell
 
 /// A tool's outcome as a result sized for a model: structured content (which
 /// the tool's outputSchema describes) and, for clients that read only text,

@@ -4,7 +4,7 @@ import DeskSim
 import Foundation
 
 /// Where calls go: the built-in simulator, or a real Zoho Desk profile.
-public struct Backend {
+public struct Backend: Sendable {
     public let client: DeskClient
     /// Set when running against the simulator (scenario tests inspect it).
     public let simulator: Simulator?

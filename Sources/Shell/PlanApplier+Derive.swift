@@ -23,6 +23,7 @@ extension PlanApplier {
         }
         if !refused.isEmpty { throw Self.grantRefusal(refused) }
         try checkDestructiveCap(steps)
+        try checkWriteCap(steps, max: options.maxWrites ?? policy.maxWrites)
         return steps
     }
 
@@ -49,6 +50,22 @@ extension PlanApplier {
                 }
             } else if !options.allowUnbounded {
                 throw PlanRefusal(reason: "call \(step.index) (\(step.call.operation.id)) affects an unbounded set of records; allow it with --allow-unbounded")
+            }
+        }
+    }
+
+    /// The write cap over the whole plan, as a run counts it: records of
+    /// writes and notify calls (destructive ones have their own cap).
+    private func checkWriteCap(_ steps: [Step], max: Int?) throws {
+        var records = 0
+        for step in steps where step.call.effect.safety == .write {
+            guard let n = step.call.records else {
+                if options.allowUnbounded { continue }
+                throw PlanRefusal(reason: "call \(step.index) (\(step.call.operation.id)) writes to an unbounded set of records; allow it with --allow-unbounded")
+            }
+            records += n
+            if let max, records > max {
+                throw PlanRefusal(reason: "its writes affect more than \(max) records (raise the cap with --max-writes)")
             }
         }
     }

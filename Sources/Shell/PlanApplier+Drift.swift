@@ -25,6 +25,18 @@ extension PlanApplier {
             coverage[index]?.unchecked.map { "drift not checked: \($0)" }
         }
 
+        /// A deny that covers the read a drift check needs refuses the apply
+        /// (the check is never skipped, and the read never made against it).
+        func refuseDeniedReads(_ policy: Policy) throws {
+            guard !policy.denials.isEmpty else { return }
+            for w in watches {
+                guard let denial = policy.denies(w.read.operation.id) else { continue }
+                let name = OperationNames.preferred(w.read.operation.id)
+                throw PlanRefusal(reason: "call \(w.call) needs \(name) (apply reads it to check the record has not changed since the plan), "
+                                  + "and \(name) is denied (\(denial.text)); narrow the --deny/policy rule so it leaves \(name)")
+            }
+        }
+
         /// Reads the watched records; throws a stale-plan refusal listing every drifted field.
         func run() async throws {
             let watches = self.watches

@@ -123,6 +123,7 @@ public struct PlanApplier {
 
         let backend = try await connect(target)
         let check = DriftCheck(steps: pending, read: DriftRead(client: backend.client))
+        try check.refuseDeniedReads(policy)
         try await check.run()
         let picture = view(pending, of: steps.count, target: target, runbook: runbook?.path, drift: check)
         progress(picture)

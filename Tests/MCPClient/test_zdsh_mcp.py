@@ -278,7 +278,8 @@ async def concurrent_applies_of_one_plan():
         check("three concurrent apply_plan calls of one plan: exactly one applies",
               len(applied) == 1 and len(refused) == 2, [text(a) for a in answers])
         check("the others say the plan is being applied or was applied, and sent nothing",
-              all(("applying this plan right now" in r or "already applied" in r) and "nothing was sent" in r for r in refused),
+              all(("applying this plan right now" in r or "being applied" in r or "already applied" in r) and "nothing was sent" in r
+                  for r in refused),
               refused)
         sent = [r for r in s.audit_records() if r.get("operation") == "deleteLabel" and r.get("phase") == "intent"]
         check("the deletion was sent once", len(sent) == 1, sent)
@@ -416,11 +417,12 @@ class SlowConfirmations(Confirmations):
 async def delayed_confirmations_do_not_pass_the_cap():
     async with Server("--allow", "helpcenter.labels.delete", "--max-destructive", "2", elicitation=SlowConfirmations()) as s:
         first, _ = await plan_of(s, delete_labels(LABEL, OTHER_LABEL))
-        second, _ = await plan_of(s, delete_labels("1892000000190003", "1892000000190004"))
+        # The demo org has three labels: 2 + 1 records, a cap of 2 — whichever goes first, the other is refused.
+        second, _ = await plan_of(s, delete_labels("1892000000190003"))
         answers = await asyncio.gather(s.call("apply_plan", {"plan_id": first}), s.call("apply_plan", {"plan_id": second}))
         sent = outcomes(s.audit_records(), "deleteLabel")
         check("two applies whose confirmations come 1 s late send at most 2 records under a cap of 2",
-              len(sent) == 2 and sorted(a.is_error for a in answers) == [False, True], (len(sent), [text(a)[:160] for a in answers]))
+              1 <= len(sent) <= 2 and sorted(a.is_error for a in answers) == [False, True], (len(sent), [text(a)[-300:] for a in answers]))
 
 
 @scenario
@@ -535,7 +537,8 @@ async def annotations_tell_the_truth():
 @scenario
 async def writes_need_a_human():
     confirm = Confirmations()
-    async with Server(elicitation=confirm) as s:
+    # A reply is a notify call: it needs its grant, then the user's confirmation.
+    async with Server("--allow", "desk.tickets.threads.send_reply", elicitation=confirm) as s:
         code = "local n = 0 for _, t in ipairs(desk.tickets.list{limit = 11}) do desk.tickets.update(t.id, {priority = 'High'}) n = n + 1 end return n"
         r = await s.call("run_lua", {"code": code, "dry_run": False})
         check("11 updates with dry_run false are confirmed by the user first",

@@ -125,6 +125,30 @@ final class ApplyDriftTests: XCTestCase {
 
     /// A record deleted since the plan is drift too; one already changed to
     /// the planned value is not (sending it again overwrites nothing).
+    /// A deny that covers the drift read refuses the apply: the check is not
+    /// skipped and the read is not made against the deny (issue 25 §7).
+    func testADenyOnTheDriftReadRefusesTheApply() throws {
+        let plan = try reassignmentPlan()
+        let readsBefore = sim.requestLog.filter { $0.operationId == "getTicket" }.count
+        let r = try zdsh(["apply", plan, "--yes", "--deny", "desk.tickets.get"])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        XCTAssertTrue(r.stderr.contains("apply reads it to check the record has not changed"), r.stderr)
+        XCTAssertEqual(mutating.count, 0, "nothing sent")
+        XCTAssertEqual(sim.requestLog.filter { $0.operationId == "getTicket" }.count, readsBefore, "no read against the deny")
+    }
+
+    /// --max-writes holds for apply as for a run: a plan whose writes affect
+    /// more records than the cap is refused before its first call.
+    func testApplyHonoursTheWriteCap() throws {
+        let plan = try reassignmentPlan()
+        let r = try zdsh(["apply", plan, "--yes", "--max-writes", "3"])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        XCTAssertTrue(r.stderr.contains("--max-writes"), r.stderr)
+        XCTAssertEqual(mutating.count, 0, "nothing sent")
+        XCTAssertEqual(try zdsh(["apply", plan, "--yes", "--max-writes", "6"]).status, 0)
+        XCTAssertEqual(mutating.count, 6)
+    }
+
     func testADeletedRecordIsDriftAndOneAlreadyAtThePlannedValueIsNot() throws {
         let tickets = samsTickets
         let plan = try reassignmentPlan()

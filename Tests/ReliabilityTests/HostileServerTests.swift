@@ -115,6 +115,7 @@ final class HostileServerTests: XCTestCase {
         try """
             return runbook {
               name = "rename",
+              writes = { "desk.tickets.update" },
               main = function()
                 desk.tickets.update("\(Self.ticket)", { subject = "renamed" })
                 return "done"

@@ -56,7 +56,7 @@ final class SimHonestyProcessTests: XCTestCase {
         XCTAssertFalse(overdue.stderr.contains("did not model"), overdue.stderr)
 
         let email = try XCTUnwrap(served.sim.resource("contacts").first?["email"]?.stringValue)
-        let search = try Zdsh.run(["eval", "local r = desk.api.searchContacts{email = '\(email)'}; return #r"], env: served.env)
+        let search = try Zdsh.run(["eval", "local r = desk.api.searchContacts{_all = '\(email)'}; return #r"], env: served.env)
         XCTAssertEqual(search.status, 0, search.stderr)
         XCTAssertEqual(search.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "1")
 

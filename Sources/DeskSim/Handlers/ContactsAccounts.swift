@@ -1,3 +1,4 @@
+import DeskCatalog
 import JSONValue
 
 /// Contacts and accounts (a contact's `accountId` links them).
@@ -86,6 +87,13 @@ enum Activities {
             "getArticle": articles.get(),
             "getArticleCount": articles.count(),
             "createArticle": articles.create { row, c in
+                // The spec's request omits locale (catalog/spec-gaps.tsv); Zoho takes
+                // only the locales its answer lists, and refuses any other.
+                if let locale = row["locale"]?.stringValue,
+                   let known = ResponseSchemas.shared.schema("createArticle", status: 200)?.properties?["locale"]?.enumValues,
+                   !known.isEmpty, !known.contains(locale) {
+                    throw SimError.invalid(field: "/locale", "invalid", "locale must be one of \(known.prefix(8).joined(separator: ", ")), …")
+                }
                 row["authorId"] = row["authorId"].flatMap { $0 == .null ? nil : $0 } ?? c.org.meAgentId.map { .string($0) } ?? .null
             },
             "updateArticle": articles.update(),
