@@ -61,12 +61,19 @@ public enum PlanSignature {
                                                 attributes: [.posixPermissions: 0o700])
         let key = SymmetricKey(size: .bits256)
         let bytes = key.withUnsafeBytes { Data($0) }
-        // O_EXCL: two processes racing to create the key agree on one.
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        // Written whole to a file of our own, then linked into place: link(2)
+        // fails if the key exists, so two processes (or two MCP calls)
+        // racing to create it agree on one, and nobody ever reads a key
+        // file that is still empty.
+        let temporary = path + ".new-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         if fd >= 0 {
             let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            _ = fsync(fd)
             close(fd)
-            if written == bytes.count { return key }
+            let linked = written == bytes.count && link(temporary, path) == 0
+            unlink(temporary)
+            if linked { return key }
         }
         return try loadKey(path)
     }

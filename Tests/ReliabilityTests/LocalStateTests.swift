@@ -46,6 +46,18 @@ final class LocalStateTests: XCTestCase {
             """)
     }
 
+    private func runRemoval(_ runbook: String) throws -> Zdsh.Output {
+        try Zdsh.run(["run", runbook, "--profile", "default", "--allow", "helpcenter.labels.remove_users", "--yes"], env: served.env)
+    }
+
+    /// Exit 7 with the reason, no trap, and no removal reached the server.
+    private func assertHeldBack(_ r: Zdsh.Output, file: StaticString = #filePath, line: UInt = #line) throws {
+        XCTAssertFalse(r.signaled, "no trap: \(r.stderr)", file: file, line: line)
+        XCTAssertEqual(r.status, 7, r.stderr, file: file, line: line)
+        XCTAssertTrue(r.stderr.contains("local state cannot be written"), r.stderr, file: file, line: line)
+        XCTAssertEqual(removals.count, 0, "nothing sent", file: file, line: line)
+    }
+
     private var removals: [SimLogEntry] { served.sim.requestLog.filter { $0.operationId == "removeLabelsFromUsers" } }
 
     /// The state was written once (store, journal, audit log exist), then the
@@ -56,12 +68,7 @@ final class LocalStateTests: XCTestCase {
         XCTAssertEqual(first.status, 0, first.stderr)
         try fillStateFolder()
 
-        let r = try Zdsh.run(["run", runbook, "--profile", "default", "--allow", "helpcenter.labels.remove_users", "--yes"],
-                             env: served.env)
-        XCTAssertFalse(r.signaled, "no trap: \(r.stderr)")
-        XCTAssertEqual(r.status, 7, r.stderr)
-        XCTAssertTrue(r.stderr.contains("local state cannot be written"), r.stderr)
-        XCTAssertEqual(removals.count, 0, "nothing sent")
+        try assertHeldBack(try runRemoval(runbook))
     }
 
     /// The disk fills up while a run waits on a slow read: the destructive
@@ -101,12 +108,7 @@ final class LocalStateTests: XCTestCase {
     func testFullDiskFromTheStartStopsBeforeAnyCall() throws {
         let runbook = try removalRunbook()
         try fillStateFolder()
-        let r = try Zdsh.run(["run", runbook, "--profile", "default", "--allow", "helpcenter.labels.remove_users", "--yes"],
-                             env: served.env)
-        XCTAssertFalse(r.signaled, "no trap: \(r.stderr)")
-        XCTAssertEqual(r.status, 7, r.stderr)
-        XCTAssertTrue(r.stderr.contains("local state cannot be written"), r.stderr)
-        XCTAssertEqual(removals.count, 0, "nothing sent")
+        try assertHeldBack(try runRemoval(runbook))
     }
 
     /// eval writes no journal but audits: a write whose intent line cannot
