@@ -78,20 +78,25 @@ public struct DeskError: Error, Sendable, Hashable, CustomStringConvertible, Loc
     }
 
     /// The message with operation, status, code, field errors, hint and request id.
-    public var description: String {
+    public var description: String { lines.joined(separator: "\n") }
+
+    /// `description` line by line, as zdsh lays it out. A line may still hold
+    /// a server's newline: whoever shows the lines escapes each one, so the
+    /// layout is zdsh's and a server's text cannot start a line of its own.
+    public var lines: [String] {
         var head = ""
         if let operationId { head += "\(operationId): " }
         var tags: [String] = []
         if let status { tags.append("HTTP \(status)") }
         if let errorCode { tags.append(errorCode) }
         if !tags.isEmpty { head += tags.joined(separator: " ") + " — " }
-        var text = head + message
+        var lines = [head + message]
         for field in fieldErrors {
-            text += "\n  \(field.fieldName): \([field.errorType, field.errorMessage].compactMap { $0 }.joined(separator: " — "))"
+            lines.append("  \(field.fieldName): \([field.errorType, field.errorMessage].compactMap { $0 }.joined(separator: " — "))")
         }
-        if let hint { text += "\nhint: \(hint)" }
-        if let requestId { text += "\n(request id \(requestId))" }
-        return text
+        if let hint { lines.append("hint: \(hint)") }
+        if let requestId { lines.append("(request id \(requestId))") }
+        return lines
     }
 
     /// Foundation's view: the same text as `description`.

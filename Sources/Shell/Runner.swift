@@ -103,7 +103,9 @@ public struct Runner {
             let cap = options.limits.maxOutput
             var errorBudget = ErrorBudget(OutputBudget(bytes: cap > 0 ? cap : nil, deadline: nil), copies: options.json ? 3 : 1)
             let text = errorBudget.cut("\(error)")
-            err("zdsh: \(Terminal.visible(text))")
+            // A Desk error uncut: its hint on a line of its own, each line escaped.
+            let lines = (error as? DeskError).flatMap { text == $0.description ? $0.lines : nil } ?? [text]
+            for line in lines { err("zdsh: \(Terminal.visible(line))") }
             report.error = ErrorDocument(code: status, message: text).merging(thrown: error)
             return status
         }

@@ -35,6 +35,16 @@ final class OperatorOutputTests: XCTestCase {
         try ChildProcess.run(Self.zdsh, args, environment: environment, directory: Self.root.path, timeout: 60)
     }
 
+    /// A Desk error's hint is a line of its own, never a literal `\n` (issue 32 §1).
+    func testAHintIsALineOfItsOwn() throws {
+        let r = try zdsh(["eval", "--profile", "nosuch", "return 1"])
+        XCTAssertEqual(r.status, 5, r.err)
+        XCTAssertFalse(r.err.contains("\\n"), r.err)
+        let lines = r.err.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("zdsh: no credentials for profile 'nosuch'") }, r.err)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("zdsh: hint: ") }, r.err)
+    }
+
     func assertNoTerminalCommands(_ text: String, _ context: String, file: StaticString = #filePath, line: UInt = #line) {
         let bad = text.unicodeScalars.first { s in
             (s.value < 0x20 && s != "\n" && s != "\t") || (0x7F...0x9F).contains(s.value) || (0x202A...0x202E).contains(s.value)
