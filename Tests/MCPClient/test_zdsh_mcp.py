@@ -48,6 +48,17 @@ def text(result):
     return "\n".join(c.text for c in result.content if getattr(c, "type", "") == "text")
 
 
+async def open_session(client, read, write):
+    """The MCP session over either transport: our client info, the call timeout,
+    the client's elicitation callback if it has one; answers initialize's result."""
+    kwargs = {"client_info": CLIENT, "read_timeout_seconds": CALL_TIMEOUT}
+    if client.elicitation is not None:
+        kwargs["elicitation_callback"] = client.elicitation
+    client._session = ClientSession(read, write, **kwargs)
+    client.session = await client._session.__aenter__()
+    return await asyncio.wait_for(client.session.initialize(), CALL_TIMEOUT)
+
+
 class Server:
     """One `zdsh mcp` process and a client session to it."""
 
@@ -62,12 +73,7 @@ class Server:
     async def __aenter__(self):
         self._transport = stdio_client(self.params)
         read, write = await self._transport.__aenter__()
-        kwargs = {"client_info": CLIENT, "read_timeout_seconds": CALL_TIMEOUT}
-        if self.elicitation is not None:
-            kwargs["elicitation_callback"] = self.elicitation
-        self._session = ClientSession(read, write, **kwargs)
-        self.session = await self._session.__aenter__()
-        self.info = await asyncio.wait_for(self.session.initialize(), CALL_TIMEOUT)
+        self.info = await open_session(self, read, write)
         return self
 
     async def __aexit__(self, *exc):
@@ -723,12 +729,7 @@ class HttpClient:
         self._http = create_mcp_http_client(headers={"Authorization": f"Bearer {self.token}"})
         self._transport = streamable_http_client(self.url, http_client=self._http)
         read, write = await self._transport.__aenter__()
-        kwargs = {"client_info": CLIENT, "read_timeout_seconds": CALL_TIMEOUT}
-        if self.elicitation is not None:
-            kwargs["elicitation_callback"] = self.elicitation
-        self._session = ClientSession(read, write, **kwargs)
-        self.session = await self._session.__aenter__()
-        await asyncio.wait_for(self.session.initialize(), CALL_TIMEOUT)
+        await open_session(self, read, write)
         return self
 
     async def __aexit__(self, *exc):
