@@ -3,7 +3,8 @@ import PackageDescription
 
 // The folder layout mirrors the architecture: a C shim under the Lua host, a
 // Zoho-agnostic Lua host, a Lua-agnostic Desk core, the generated catalog, the
-// simulator, and the shell that joins them for the `zdsh` command line.
+// simulator, and the shell that joins them for the `zdsh` command line (in
+// layers: ShellCore → DeskGate → Runbooks → PlanApply, DeskRepl, ScenarioTesting).
 let package = Package(
     name: "zdsh",
     platforms: [.macOS(.v15)],
@@ -54,16 +55,35 @@ let package = Package(
             // Only for the Logger Hummingbird's Application takes (quietened).
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "Shell", dependencies: [
-            "LuaHost", "JSONValue", "DeskCatalog", "DeskCore", "DeskSim", "CEditLine",
+        // The shell, in layers, each folder owning one part of the architecture:
+        // what every command shares (terminal text, formatting, exit codes);
+        .target(name: "ShellCore", dependencies: ["LuaHost", "JSONValue", "DeskCatalog", "DeskCore"]),
+        // the one gate from Lua to Desk (arguments, policy, budgets, audit,
+        // journal, the plan a dry run records);
+        .target(name: "DeskGate", dependencies: [
+            "ShellCore", "LuaHost", "JSONValue", "DeskCatalog", "DeskCore", "DeskSim",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // runbooks: sessions, bindings, the loader and the runner;
+        .target(name: "Runbooks", dependencies: [
+            "DeskGate", "ShellCore", "LuaHost", "JSONValue", "DeskCatalog", "DeskCore", "DeskSim",
+        ]),
+        // applying a plan, checked again against the world;
+        .target(name: "PlanApply", dependencies: ["Runbooks", "DeskGate", "ShellCore", "JSONValue", "DeskCatalog", "DeskCore"]),
+        // the interactive REPL;
+        .target(name: "DeskRepl", dependencies: [
+            "Runbooks", "DeskGate", "ShellCore", "LuaHost", "JSONValue", "DeskCatalog", "DeskCore", "CEditLine",
+        ]),
+        // scenario tests of runbooks against the simulator or cassettes.
+        .target(name: "ScenarioTesting", dependencies: [
+            "Runbooks", "PlanApply", "DeskGate", "ShellCore", "LuaHost", "JSONValue", "DeskCatalog", "DeskCore", "DeskSim",
         ]),
         // The MCP server: assistants reach Desk through the same policy, plans and audit.
         .target(
             name: "DeskMCP",
             dependencies: [
-                "Shell", "DeskCatalog", "DeskCore", "DeskSim", "LuaHost", "JSONValue",
+                "ShellCore", "DeskGate", "Runbooks", "PlanApply", "DeskCatalog", "DeskCore", "DeskSim", "LuaHost", "JSONValue",
                 .product(name: "MCP", package: "swift-sdk"),
                 // The Logger the SDK's Transport protocol asks for (silenced).
                 .product(name: "Logging", package: "swift-log"),
@@ -78,7 +98,7 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(name: "zdsh", dependencies: [
-            "Shell", "DeskMCP", "LuaHost", "DeskCore", "DeskCatalog", "DeskSim", "JSONValue",
+            "ShellCore", "DeskGate", "Runbooks", "PlanApply", "DeskRepl", "ScenarioTesting", "DeskMCP", "LuaHost", "DeskCore", "DeskCatalog", "DeskSim", "JSONValue",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Test-only: child processes spawned and reaped without Foundation's Process.
@@ -88,11 +108,11 @@ let package = Package(
         .testTarget(name: "DeskCatalogTests", dependencies: ["TestSupport", "DeskCatalog"]),
         .testTarget(name: "DeskCoreTests", dependencies: ["TestSupport", "DeskCore", "DeskCatalog", "JSONValue"]),
         .testTarget(name: "DeskSimTests", dependencies: ["DeskSim", "DeskCore", "DeskCatalog", "JSONValue"]),
-        .testTarget(name: "ShellTests", dependencies: ["Shell", "LuaHost", "DeskCore", "DeskSim", "DeskCatalog", "JSONValue"]),
+        .testTarget(name: "ShellTests", dependencies: ["ShellCore", "DeskGate", "Runbooks", "PlanApply", "DeskRepl", "ScenarioTesting", "LuaHost", "DeskCore", "DeskSim", "DeskCatalog", "JSONValue"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
-        .testTarget(name: "ReplTests", dependencies: ["TestSupport", "Shell", "JSONValue"]),
-        .testTarget(name: "ReliabilityTests", dependencies: ["TestSupport", "Shell", "LuaHost", "DeskCore", "DeskSim", "DeskCatalog", "JSONValue"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["TestSupport", "Shell", "DeskSim", "DeskCore", "LuaHost", "JSONValue"]),
+        .testTarget(name: "ReplTests", dependencies: ["TestSupport", "ShellCore", "DeskGate", "Runbooks", "PlanApply", "DeskRepl", "ScenarioTesting", "JSONValue"]),
+        .testTarget(name: "ReliabilityTests", dependencies: ["TestSupport", "ShellCore", "DeskGate", "Runbooks", "PlanApply", "DeskRepl", "ScenarioTesting", "LuaHost", "DeskCore", "DeskSim", "DeskCatalog", "JSONValue"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["TestSupport", "ShellCore", "DeskGate", "Runbooks", "PlanApply", "DeskRepl", "ScenarioTesting", "DeskSim", "DeskCore", "LuaHost", "JSONValue"]),
     ],
     // Swift 6: complete concurrency checking, data races are errors.
     swiftLanguageModes: [.v6]

@@ -1,8 +1,9 @@
 import Crypto
 import DeskCore
+import DeskGate
 import Foundation
 import JSONValue
-import Shell
+import ShellCore
 import Synchronization
 
 /// The bearer tokens of `zdsh mcp --http`: each names its holder (the
@@ -10,17 +11,17 @@ import Synchronization
 /// caps, never widen them. Only a token's SHA-256 is stored, in
 /// `$XDG_STATE_HOME/zdsh/mcp-tokens.json` (0600); the token itself is shown
 /// once, when it is created.
-public struct AccessToken: Sendable, Equatable {
-    public var id: String
-    public var holder: String
-    public var sha256: String
-    public var created: String
-    public var revoked: String?
+package struct AccessToken: Sendable, Equatable {
+    package var id: String
+    package var holder: String
+    package var sha256: String
+    package var created: String
+    package var revoked: String?
     /// Destructive grants for this holder (nil: the server's); only those the server also grants count.
-    public var allow: [String]?
-    public var readOnly = false
-    public var maxCalls: Int?
-    public var maxDestructive: Int?
+    package var allow: [String]?
+    package var readOnly = false
+    package var maxCalls: Int?
+    package var maxDestructive: Int?
 
     var json: JSON {
         var o: [String: JSON] = ["id": .string(id), "holder": .string(holder), "sha256": .string(sha256),
@@ -48,22 +49,22 @@ public struct AccessToken: Sendable, Equatable {
     }
 }
 
-public struct AccessTokens: Sendable {
-    public let path: String
+package struct AccessTokens: Sendable {
+    package let path: String
 
-    public init(path: String? = nil) {
+    package init(path: String? = nil) {
         self.path = path ?? ((AuditLog.defaultPath() as NSString).deletingLastPathComponent as NSString)
             .appendingPathComponent("mcp-tokens.json")
     }
 
-    public func all() throws -> [AccessToken] {
+    package func all() throws -> [AccessToken] {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }
         guard case .array(let items) = try JSON.parse(Array(data)) else { throw UsageError("\(path) is not a token list") }
         return items.compactMap(AccessToken.init(json:))
     }
 
     /// Creates a token for `holder`; answers the secret (shown once) and its record.
-    public func create(holder: String, configure: (inout AccessToken) -> Void) throws -> (secret: String, token: AccessToken) {
+    package func create(holder: String, configure: (inout AccessToken) -> Void) throws -> (secret: String, token: AccessToken) {
         guard !holder.trimmingCharacters(in: .whitespaces).isEmpty else { throw UsageError("a token needs a --holder (who uses it)") }
         var bytes = [UInt8](repeating: 0, count: 32)
         for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
@@ -76,7 +77,7 @@ public struct AccessTokens: Sendable {
         return (secret, token)
     }
 
-    public func revoke(_ id: String) throws -> AccessToken {
+    package func revoke(_ id: String) throws -> AccessToken {
         var tokens = try all()
         guard let i = tokens.firstIndex(where: { $0.id == id }) else {
             throw UsageError("no token \(id) (zdsh mcp token list shows them)")
@@ -87,7 +88,7 @@ public struct AccessTokens: Sendable {
     }
 
     /// The live token whose hash matches `secret`; nil for an unknown or revoked one.
-    public func verify(_ secret: String) -> AccessToken? {
+    package func verify(_ secret: String) -> AccessToken? {
         let digest = Self.hash(secret)
         return (try? all())?.first { $0.revoked == nil && Self.equal($0.sha256, digest) }
     }

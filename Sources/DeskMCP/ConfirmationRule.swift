@@ -1,6 +1,7 @@
-import Foundation
 import DeskCatalog
-import Shell
+import DeskGate
+import Foundation
+import ShellCore
 
 /// `--confirm`: which plans a human must confirm (through the client's
 /// elicitation) before they are sent. A comma-separated list of
@@ -11,18 +12,18 @@ import Shell
 ///   all           destructive,notify,writes
 /// The default, `destructive,notify,writes>10`, matches the command line,
 /// which asks before writes above 10 records.
-public struct ConfirmationRule: Sendable, Equatable {
-    public var notify = true
+package struct ConfirmationRule: Sendable, Equatable {
+    package var notify = true
     /// Writes affecting more than this many records need a confirmation (nil: never).
-    public var writesAbove: Int? = 10
+    package var writesAbove: Int? = 10
 
-    public static let standard = ConfirmationRule()
-    public static let syntax = "destructive, notify, writes, writes>N or all, comma-separated (destructive is always on)"
+    package static let standard = ConfirmationRule()
+    package static let syntax = "destructive, notify, writes, writes>N or all, comma-separated (destructive is always on)"
 
-    public init() {}
+    package init() {}
 
     /// Parses the operator's `--confirm` value.
-    public init(parsing text: String) throws {
+    package init(parsing text: String) throws {
         notify = false; writesAbove = nil
         for raw in text.split(separator: ",") {
             let item = raw.trimmingCharacters(in: .whitespaces).lowercased()
@@ -68,7 +69,7 @@ public struct ConfirmationRule: Sendable, Equatable {
         return nil
     }
 
-    public var described: String {
+    package var described: String {
         var parts = ["destructive"]
         if notify { parts.append("notify") }
         if let n = writesAbove { parts.append(n == 0 ? "writes" : "writes>\(n)") }

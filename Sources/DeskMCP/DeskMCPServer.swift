@@ -1,20 +1,21 @@
-import Foundation
 import DeskCore
+import DeskGate
+import Foundation
 import JSONValue
 import LuaHost
 import MCP
-import Shell
+import ShellCore
 
 /// `zdsh mcp`: Zoho Desk for AI assistants over the Model Context Protocol
 /// (stdio), through the same sandbox, policy, plans, caps and audit log as
 /// the command line. Stdout carries the protocol and nothing else.
-public enum DeskMCPServer {
-    public static let name = "zdsh"
+package enum DeskMCPServer {
+    package static let name = "zdsh"
 
     /// Everything that can fail before the first message (a refused grant, a
     /// missing profile, an unreadable runbook folder) throws here, so the
     /// command exits with its usual status instead of serving a broken session.
-    public static func prepare(_ configuration: ServerConfiguration) async throws -> PreparedServer {
+    package static func prepare(_ configuration: ServerConfiguration) async throws -> PreparedServer {
         let policy = try Policy.fromCommandLine(allow: configuration.allow, deny: configuration.deny,
                                                 file: configuration.policyFile,
                                                 allowAllDestructive: configuration.allowAllDestructive)
@@ -34,14 +35,14 @@ public enum DeskMCPServer {
 }
 
 /// A server ready to speak MCP on stdin/stdout.
-public struct PreparedServer: Sendable {
+package struct PreparedServer: Sendable {
     let target: DeskTarget
 
     /// Serves until the client closes the connection. What was read before
     /// is answered; a second after stdin closes, runs still going are
     /// interrupted (and later ones stop at once), so the process exits
     /// instead of lingering until each run's timeout.
-    public func serve() async throws {
+    package func serve() async throws {
         let session = SessionHandlers(target: target, caller: [:])
         let server = await session.makeServer()
         let runs = session.runs

@@ -1,7 +1,9 @@
-import Foundation
 import DeskCore
+import DeskGate
+import Foundation
 import JSONValue
-import Shell
+import Runbooks
+import ShellCore
 
 /// The connection, grants and audit log every tool call of this server
 /// shares. The simulator (with --sim) lives as long as the server, so what

@@ -7,21 +7,21 @@ import Logging
 import MCP
 import NIOCore
 import NIOSSL
-import Shell
+import ShellCore
 
 /// `zdsh mcp --http ADDR`: the same tools, limits and confirmation over
 /// MCP's streamable HTTP transport, at `/mcp`, for a team. Every request
 /// needs a bearer token (`zdsh mcp token create`); without a valid one the
 /// answer is 401 and nothing runs. Served over HTTPS (`--tls-cert`/`--tls-key`)
 /// or on a loopback address only, so tokens never cross a network in clear.
-public struct HTTPFront: Sendable {
-    public struct Address: Sendable {
-        public var host: String
-        public var port: Int
-        public var certificate: String?
-        public var key: String?
+package struct HTTPFront: Sendable {
+    package struct Address: Sendable {
+        package var host: String
+        package var port: Int
+        package var certificate: String?
+        package var key: String?
 
-        public init(_ text: String, certificate: String?, key: String?) throws {
+        package init(_ text: String, certificate: String?, key: String?) throws {
             guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
                 throw UsageError("--http \(text): expected HOST:PORT, e.g. 127.0.0.1:8808")
             }
@@ -33,20 +33,20 @@ public struct HTTPFront: Sendable {
             }
         }
 
-        public var isLoopback: Bool { ["127.0.0.1", "::1", "localhost"].contains(host) || host.hasPrefix("127.") }
-        public var tls: Bool { certificate != nil }
+        package var isLoopback: Bool { ["127.0.0.1", "::1", "localhost"].contains(host) || host.hasPrefix("127.") }
+        package var tls: Bool { certificate != nil }
     }
 
     let prepared: PreparedServer
     let address: Address
     let tokens: AccessTokens
 
-    public init(prepared: PreparedServer, address: Address, tokens: AccessTokens = AccessTokens()) {
+    package init(prepared: PreparedServer, address: Address, tokens: AccessTokens = AccessTokens()) {
         self.prepared = prepared; self.address = address; self.tokens = tokens
     }
 
     /// Serves until SIGINT/SIGTERM; `onStart` gets the bound port.
-    public func serve(onStart: @escaping @Sendable (Int) async -> Void) async throws {
+    package func serve(onStart: @escaping @Sendable (Int) async -> Void) async throws {
         let sessions = HTTPSessions(target: prepared.target, loopback: address.isLoopback)
         let responder = MCPResponder(sessions: sessions, tokens: tokens)
         var logger = Logger(label: "zdsh.mcp.http")

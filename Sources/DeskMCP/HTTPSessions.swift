@@ -1,7 +1,7 @@
+import DeskGate
 import Foundation
 import JSONValue
 import MCP
-import Shell
 import Synchronization
 
 /// The MCP sessions of `zdsh mcp --http`, by their Mcp-Session-Id. Each

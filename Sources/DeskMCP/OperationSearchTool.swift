@@ -1,6 +1,6 @@
 import DeskCatalog
+import DeskGate
 import JSONValue
-import Shell
 
 /// The catalog as an assistant searches it: the rows of `zdsh api list` and
 /// the page of `zdsh api show`, as data.

@@ -1,8 +1,11 @@
-import Foundation
-import Synchronization
 import DeskCore
+import DeskGate
+import Foundation
 import JSONValue
-import Shell
+import PlanApply
+import Runbooks
+import ShellCore
+import Synchronization
 
 /// `apply_plan` (and `run_lua` with dry_run false, which plans first): a
 /// plan a dry run of this session made, applied by its id through

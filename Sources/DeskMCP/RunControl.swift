@@ -1,6 +1,7 @@
+import DeskGate
 import Foundation
 import LuaHost
-import Shell
+import Runbooks
 import Synchronization
 
 /// One Lua run as other threads see it: a cancellation, the client closing

@@ -1,8 +1,9 @@
+import DeskGate
 import Foundation
 import JSONValue
 import LuaHost
 import MCP
-import Shell
+import Runbooks
 
 /// The runbooks the operator offered with `--runbooks DIR`: each `*.lua`
 /// file there that returns `runbook{…}` (scenario tests, `*_test.lua`, are

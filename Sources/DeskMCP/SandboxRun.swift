@@ -1,8 +1,10 @@
-import Foundation
 import DeskCore
+import DeskGate
+import Foundation
 import JSONValue
 import LuaHost
-import Shell
+import Runbooks
+import ShellCore
 
 /// One Lua run for an assistant: a chunk (`run_lua`, `query`) or a runbook
 /// (`run_runbook`), in a fresh sandbox on the session's connection, with the

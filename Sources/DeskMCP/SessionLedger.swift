@@ -1,6 +1,6 @@
+import DeskGate
 import Foundation
 import JSONValue
-import Shell
 import Synchronization
 
 /// What one MCP session has used and made: the caps count across every tool

@@ -1,8 +1,9 @@
+import DeskGate
+import DeskSim
 import Foundation
 import JSONValue
 import MCP
-import DeskSim
-import Shell
+import Runbooks
 
 /// Resources: this session's audit tail, and the source of each runbook.
 struct SessionResources: Sendable {

@@ -1,8 +1,8 @@
-import Foundation
 import DeskCore
+import DeskGate
+import Foundation
 import JSONValue
 import MCP
-import Shell
 
 /// Answers `tools/call`: checks the arguments against the tool's schema
 /// (a mistake is an invalid-params error; nothing runs), runs the tool, and

@@ -1,7 +1,8 @@
+import DeskGate
 import Foundation
 import JSONValue
 import MCP
-import Shell
+import ShellCore
 
 /// A tool's outcome as a result sized for a model: structured content (which
 /// the tool's outputSchema describes) and, for clients that read only text,

@@ -1,6 +1,6 @@
 import CLua
-import Foundation
 import CLuaShim
+import Foundation
 
 /// How a returned Lua value JSON cannot hold is shown: as Lua would write it.
 ///
@@ -113,7 +113,7 @@ public enum LuaDisplay {
             case LUA_TNUMBER where lua_isinteger(L, i) != 0: return .integer(Int64(lua_tointegerx(L, i, nil)))
             case LUA_TSTRING:
                 let s = LuaDisplay.bytes(L, i)
-                if let text = String(validating: s, as: UTF8.self), isIdentifier(text) { return .name(text) }
+                if let text = String(validating: s, as: UTF8.self), LuaName.isIdentifier(text) { return .name(text) }
                 return .other("[" + LuaDisplay.quoted(s) + "]")
             case LUA_TNUMBER: return .other("[" + LuaDisplay.number(L, i) + "]")
             case LUA_TBOOLEAN: return .other(lua_toboolean(L, i) != 0 ? "[true]" : "[false]")
@@ -128,15 +128,6 @@ public enum LuaDisplay {
             case .other(let s): return s
             }
         }
-
-        static func isIdentifier(_ s: String) -> Bool {
-            guard let first = s.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
-            return s.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
-                && !keywords.contains(s)
-        }
-
-        static let keywords: Set<String> = ["and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto", "if",
-                                            "in", "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while"]
     }
 
     /// The bytes of the string at `i` (which must be a string: a number

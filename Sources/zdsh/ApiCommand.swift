@@ -1,8 +1,10 @@
 import ArgumentParser
 import DeskCatalog
+import DeskGate
 import Foundation
 import JSONValue
-import Shell
+import Runbooks
+import ShellCore
 
 struct ApiCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,10 @@
 import ArgumentParser
+import DeskGate
 import Foundation
 import JSONValue
-import Shell
+import PlanApply
+import Runbooks
+import ShellCore
 
 struct ApplyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

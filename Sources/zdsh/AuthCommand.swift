@@ -2,7 +2,7 @@ import ArgumentParser
 import DeskCore
 import Foundation
 import JSONValue
-import Shell
+import Runbooks
 
 /// `zdsh auth login|status|logout|profiles`. Thin: the work is in
 /// `DeskCore.AuthService`; this file only gathers input and prints results.

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import LuaHost
-import Shell
+import Runbooks
+import ShellCore
 
 struct DescribeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

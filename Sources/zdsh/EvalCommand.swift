@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Shell
+import Runbooks
 
 struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

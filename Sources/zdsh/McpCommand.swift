@@ -1,7 +1,8 @@
 import ArgumentParser
+import DeskGate
 import DeskMCP
 import Foundation
-import Shell
+import ShellCore
 
 /// `zdsh mcp`: serve Zoho Desk to an AI assistant over MCP (stdio). The
 /// operator's flags are the only source of grants; the assistant works

@@ -1,9 +1,10 @@
 import ArgumentParser
 import DeskCore
+import DeskGate
 import DeskMCP
 import Foundation
 import JSONValue
-import Shell
+import ShellCore
 
 /// `zdsh mcp token create|list|revoke`: the bearer tokens of `zdsh mcp --http`.
 struct McpTokenCommand: AsyncParsableCommand {

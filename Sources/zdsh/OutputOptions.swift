@@ -1,5 +1,6 @@
 import ArgumentParser
-import Shell
+import Runbooks
+import ShellCore
 
 /// How results are shown: `-o table|json|text` (kubectl's `-o`) and colour.
 struct OutputOptions: ParsableArguments {

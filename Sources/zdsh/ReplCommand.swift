@@ -1,7 +1,9 @@
 import ArgumentParser
+import DeskGate
+import DeskRepl
 import Foundation
 import LuaHost
-import Shell
+import ShellCore
 
 /// `zdsh repl`: an interactive session (or, with stdin not a terminal, a
 /// scriptable one: `echo 'return 1+1' | zdsh repl --sim` prints 2).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Shell
+import Runbooks
+import ScenarioTesting
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

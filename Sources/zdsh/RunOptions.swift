@@ -1,7 +1,7 @@
 import ArgumentParser
 import DeskCore
 import Foundation
-import Shell
+import Runbooks
 
 /// Where calls go and what they may do: flags shared by run, eval and repl.
 struct TargetOptions: ParsableArguments {

@@ -1,7 +1,9 @@
 import ArgumentParser
+import DeskGate
 import Foundation
 import JSONValue
-import Shell
+import Runbooks
+import ShellCore
 
 /// `zdsh runs`: recent runbook runs, so an operator can find what to resume.
 struct RunsCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Shell
+import DeskGate
+import Runbooks
 
 /// Which Zoho Desk the calls reach: the built-in simulator or a stored
 /// profile. Shared by run, eval, repl and mcp.

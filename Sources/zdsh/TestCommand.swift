@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import LuaHost
-import Shell
+import Runbooks
+import ScenarioTesting
+import ShellCore
 
 /// `zdsh test [PATH…]`: runs scenario files (`*_test.lua`) against fresh
 /// simulators (or their cassettes) and reports pass/fail. The work is in

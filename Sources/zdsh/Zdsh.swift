@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import LuaHost
-import Shell
+import Runbooks
+import ShellCore
 
 @main
 struct Zdsh: AsyncParsableCommand {

@@ -3,7 +3,12 @@ import DeskSim
 import Foundation
 import JSONValue
 import TestSupport
-@testable import Shell
+@testable import DeskGate
+@testable import DeskRepl
+@testable import PlanApply
+@testable import Runbooks
+@testable import ScenarioTesting
+@testable import ShellCore
 import XCTest
 
 /// Issue 25 §5, §6, §8 as an operator meets them: `zdsh apply` refuses a

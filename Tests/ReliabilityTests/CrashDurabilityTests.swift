@@ -2,7 +2,12 @@ import DeskSim
 import Foundation
 import TestSupport
 import JSONValue
-@testable import Shell
+@testable import DeskGate
+@testable import DeskRepl
+@testable import PlanApply
+@testable import Runbooks
+@testable import ScenarioTesting
+@testable import ShellCore
 import XCTest
 
 /// `zdsh run` on a bulk runbook, SIGKILLed at seeded random moments: the

@@ -4,7 +4,12 @@ import DeskSim
 import Foundation
 import JSONValue
 import LuaHost
-import Shell
+import DeskGate
+import DeskRepl
+import PlanApply
+import Runbooks
+import ScenarioTesting
+import ShellCore
 import Synchronization
 import XCTest
 

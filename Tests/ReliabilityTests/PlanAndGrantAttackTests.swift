@@ -1,7 +1,12 @@
 import DeskSim
 import Foundation
 import JSONValue
-@testable import Shell
+@testable import DeskGate
+@testable import DeskRepl
+@testable import PlanApply
+@testable import Runbooks
+@testable import ScenarioTesting
+@testable import ShellCore
 import XCTest
 
 /// Issue 13 §1, §2, §4 as an attacker tries them, end to end: zdsh

@@ -2,7 +2,12 @@ import DeskSim
 import Foundation
 import JSONValue
 import LuaHost
-@testable import Shell
+@testable import DeskGate
+@testable import DeskRepl
+@testable import PlanApply
+@testable import Runbooks
+@testable import ScenarioTesting
+@testable import ShellCore
 import XCTest
 
 /// Runs every adversarial chunk in Tests/RedTeam/*.lua and checks the

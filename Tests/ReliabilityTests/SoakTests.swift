@@ -4,7 +4,12 @@ import DeskSim
 import Foundation
 import JSONValue
 import LuaHost
-@testable import Shell
+@testable import DeskGate
+@testable import DeskRepl
+@testable import PlanApply
+@testable import Runbooks
+@testable import ScenarioTesting
+@testable import ShellCore
 import XCTest
 
 /// Wraps the simulator's transport: expires every access token before each

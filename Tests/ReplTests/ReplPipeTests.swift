@@ -1,7 +1,12 @@
 import Foundation
 import TestSupport
 import JSONValue
-@testable import Shell
+@testable import DeskGate
+@testable import DeskRepl
+@testable import PlanApply
+@testable import Runbooks
+@testable import ScenarioTesting
+@testable import ShellCore
 import XCTest
 
 /// `zdsh repl` with stdin not a terminal, plus the pieces that need no terminal.

@@ -2,7 +2,12 @@ import DeskCore
 import DeskSim
 import Foundation
 import JSONValue
-import Shell
+import DeskGate
+import DeskRepl
+import PlanApply
+import Runbooks
+import ScenarioTesting
+import ShellCore
 import XCTest
 
 /// Record a run against the simulator, then replay it with no simulator.

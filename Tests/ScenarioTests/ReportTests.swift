@@ -3,7 +3,12 @@ import TestSupport
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import Shell
+import DeskGate
+import DeskRepl
+import PlanApply
+import Runbooks
+import ScenarioTesting
+import ShellCore
 import XCTest
 
 /// TAP and JUnit output, read back with a TAP parser and Foundation's XML parser.

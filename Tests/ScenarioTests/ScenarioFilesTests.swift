@@ -1,6 +1,11 @@
 import Foundation
 import JSONValue
-import Shell
+import DeskGate
+import DeskRepl
+import PlanApply
+import Runbooks
+import ScenarioTesting
+import ShellCore
 import XCTest
 
 /// What a scenario may read — runbooks (`runbook.run`), fixtures

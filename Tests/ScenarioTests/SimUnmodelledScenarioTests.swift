@@ -1,6 +1,11 @@
 import Foundation
 import JSONValue
-import Shell
+import DeskGate
+import DeskRepl
+import PlanApply
+import Runbooks
+import ScenarioTesting
+import ShellCore
 import XCTest
 
 /// `zdsh test` reports what the simulator did not model per scenario, and a

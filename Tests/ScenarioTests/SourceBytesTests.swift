@@ -1,5 +1,10 @@
 import Foundation
-import Shell
+import DeskGate
+import DeskRepl
+import PlanApply
+import Runbooks
+import ScenarioTesting
+import ShellCore
 import XCTest
 
 /// Scenario files are Lua source too: loaded as bytes, with failures shown

@@ -1,7 +1,12 @@
 import Foundation
 import JSONValue
 import LuaHost
-import Shell
+import DeskGate
+import DeskRepl
+import PlanApply
+import Runbooks
+import ScenarioTesting
+import ShellCore
 import TestSupport
 import XCTest
 

@@ -1,7 +1,12 @@
 import DeskCatalog
 import JSONValue
 import LuaHost
-@testable import Shell
+@testable import DeskGate
+@testable import DeskRepl
+@testable import PlanApply
+@testable import Runbooks
+@testable import ScenarioTesting
+@testable import ShellCore
 import XCTest
 
 /// The spec check of issue 25 §1 and the suggestions of §2, in process: the

@@ -1,7 +1,12 @@
 import DeskCore
 import Foundation
 import JSONValue
-@testable import Shell
+@testable import DeskGate
+@testable import DeskRepl
+@testable import PlanApply
+@testable import Runbooks
+@testable import ScenarioTesting
+@testable import ShellCore
 import XCTest
 
 /// The audit log's group commit: many writers at once, every line whole and

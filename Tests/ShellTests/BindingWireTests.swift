@@ -3,7 +3,12 @@ import DeskSim
 import Foundation
 import JSONValue
 import LuaHost
-@testable import Shell
+@testable import DeskGate
+@testable import DeskRepl
+@testable import PlanApply
+@testable import Runbooks
+@testable import ScenarioTesting
+@testable import ShellCore
 import XCTest
 
 /// Each required friendly name and each alias of the earlier client sends the

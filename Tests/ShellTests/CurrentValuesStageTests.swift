@@ -2,7 +2,12 @@ import DeskCatalog
 import DeskSim
 import Foundation
 import JSONValue
-@testable import Shell
+@testable import DeskGate
+@testable import DeskRepl
+@testable import PlanApply
+@testable import Runbooks
+@testable import ScenarioTesting
+@testable import ShellCore
 import XCTest
 
 /// The dry-run stage reading a record before planning its update

@@ -2,7 +2,12 @@ import DeskSim
 import Foundation
 import JSONValue
 import LuaHost
-@testable import Shell
+@testable import DeskGate
+@testable import DeskRepl
+@testable import PlanApply
+@testable import Runbooks
+@testable import ScenarioTesting
+@testable import ShellCore
 import XCTest
 
 /// Exit codes and denial reports come from the host's own records: a table a

@@ -1,5 +1,10 @@
 import Foundation
-@testable import Shell
+@testable import DeskGate
+@testable import DeskRepl
+@testable import PlanApply
+@testable import Runbooks
+@testable import ScenarioTesting
+@testable import ShellCore
 import XCTest
 
 /// The journal's writes from many calls at once share transactions

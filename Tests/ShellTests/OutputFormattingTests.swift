@@ -1,7 +1,12 @@
 import DeskCatalog
 import JSONValue
 import LuaHost
-@testable import Shell
+@testable import DeskGate
+@testable import DeskRepl
+@testable import PlanApply
+@testable import Runbooks
+@testable import ScenarioTesting
+@testable import ShellCore
 import XCTest
 
 /// Issue 18's display rules: records, tables, plans, colour and the --json

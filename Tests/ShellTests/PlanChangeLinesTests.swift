@@ -1,6 +1,11 @@
 import DeskCatalog
 import JSONValue
-@testable import Shell
+@testable import DeskGate
+@testable import DeskRepl
+@testable import PlanApply
+@testable import Runbooks
+@testable import ScenarioTesting
+@testable import ShellCore
 import XCTest
 
 /// How PlanRenderer shows what a write changes once the dry run read the

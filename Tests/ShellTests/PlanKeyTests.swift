@@ -1,7 +1,12 @@
 import Foundation
 import Synchronization
 import JSONValue
-@testable import Shell
+@testable import DeskGate
+@testable import DeskRepl
+@testable import PlanApply
+@testable import Runbooks
+@testable import ScenarioTesting
+@testable import ShellCore
 import XCTest
 
 /// The plan key is created once, whole, however many signers race for it:

@@ -1,7 +1,12 @@
 import DeskSim
 import JSONValue
 import LuaHost
-@testable import Shell
+@testable import DeskGate
+@testable import DeskRepl
+@testable import PlanApply
+@testable import Runbooks
+@testable import ScenarioTesting
+@testable import ShellCore
 import XCTest
 
 /// A destructive call is denied, and nothing is sent, by whichever Lua route

@@ -2,7 +2,12 @@ import DeskSim
 import Foundation
 import JSONValue
 import LuaHost
-@testable import Shell
+@testable import DeskGate
+@testable import DeskRepl
+@testable import PlanApply
+@testable import Runbooks
+@testable import ScenarioTesting
+@testable import ShellCore
 import XCTest
 
 /// A session over a fresh demo simulator, with helpers to run code and runbooks.

@@ -2,7 +2,12 @@ import DeskCatalog
 import Foundation
 import JSONValue
 import LuaHost
-@testable import Shell
+@testable import DeskGate
+@testable import DeskRepl
+@testable import PlanApply
+@testable import Runbooks
+@testable import ScenarioTesting
+@testable import ShellCore
 import XCTest
 
 /// What zdsh shows of hostile text (ids, names, messages, audit records,

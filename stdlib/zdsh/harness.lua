@@ -1,7 +1,7 @@
 -- zdsh testing vocabulary: the simulated org, spies and runbooks under test.
 --
 -- Loaded by `zdsh test` as trusted code; the host functions it wraps are
--- Swift (Sources/Shell/Testing/ScenarioLibrary.swift). Globals:
+-- Swift (Sources/ScenarioTesting/ScenarioSession.swift). Globals:
 --
 --   sim.seed(t)                 upsert records/relations (fixture format) into the org
 --   sim.load("fixture.json")    replace the state with a fixture file (relative
