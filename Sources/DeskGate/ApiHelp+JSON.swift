@@ -17,7 +17,7 @@ package extension ApiHelp {
     }
 
     /// `zdsh api show NAME --json`: the facts `describe` shows, as data.
-    package static func json(_ name: String) -> JSON? {
+    static func json(_ name: String) -> JSON? {
         guard let (op, binding) = resolve(name) else { return nil }
         var o: [String: JSON] = [
             "name": .string(binding?.name ?? "desk.api.\(op.id)"),

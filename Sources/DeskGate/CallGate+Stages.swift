@@ -111,7 +111,7 @@ package extension CallGate {
         let writes = try checkWriteCap(call)
         let counted = affected
         if let budget = settings.budget, !(settings.dryRun && call.mutates),
-           let refusal = budget.take(calls: parts.count, destructive: counted) {
+           let refusal = budget.take(calls: parts.count, destructive: counted, writes: writes) {
             host?.trip(.host, refusal + " (before \(calledAs))")
             throw HostError("call cap reached")
         }

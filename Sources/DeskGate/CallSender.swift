@@ -128,7 +128,7 @@ package struct CallSender: Sendable {
         } catch let e as DeskError {
             throw await answered(e, p, seq, key: key, ms: Self.milliseconds(since: start))
         } catch let e as LocalStateError {
-            gate?.update(seq) { $0.outcome = .failed; $0.message = "not sent: \(e)" }
+            gate?.update(seq) { $0.outcome = .failed; $0.message = "not sent: \(e)"; $0.notSent = true }
             gate?.noteStateFailure(e, heldBack: true)
             throw e
         } catch {

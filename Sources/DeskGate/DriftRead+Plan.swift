@@ -6,7 +6,7 @@ package extension DriftRead {
     /// `before` for an update of one record, `before_by_id` for a mass
     /// action. A call that changes existing records the plan holds no values
     /// for says why its drift is not checked; a create has nothing to check.
-    package static func coverage(call index: Int, _ p: PreparedCall, recorded: [String: JSON]) -> Coverage {
+    static func coverage(call index: Int, _ p: PreparedCall, recorded: [String: JSON]) -> Coverage {
         if let ids = RecordRead.massIds(p.body), let fields = RecordRead.massFields(p.body) {
             return massCoverage(call: index, p, ids: PlanRoles.unique(ids), fields: fields, recorded: recorded["before_by_id"])
         }
@@ -27,7 +27,7 @@ package extension DriftRead {
     /// still hold `expected`; a field already at what `p` sets is no drift.
     /// Nil when the catalog has no GET for that record. (How `zdsh undo`
     /// checks that nobody changed a record since an apply set it.)
-    package static func watch(call index: Int, update p: PreparedCall, expecting expected: [String: JSON]) -> Watch? {
+    static func watch(call index: Int, update p: PreparedCall, expecting expected: [String: JSON]) -> Watch? {
         guard let read = RecordRead.ofUpdate(p), case .object(let body)? = p.body else { return nil }
         return Watch(call: index, record: pathId(p) ?? concretePath(p.operation.path, p.path), read: read,
                      expected: expected, planned: body.filter { expected[$0.key] != nil })

@@ -10,5 +10,5 @@ package extension OperationNames {
 
     /// "did you mean desk.agents.deactivate?" for a name or pattern that
     /// names no operation; nil when nothing is close.
-    package static func hint(for name: String) -> String? { suggestions.hint(for: name) }
+    static func hint(for name: String) -> String? { suggestions.hint(for: name) }
 }

@@ -15,10 +15,14 @@ package enum DeskMCPServer {
     /// Everything that can fail before the first message (a refused grant, a
     /// missing profile, an unreadable runbook folder) throws here, so the
     /// command exits with its usual status instead of serving a broken session.
-    package static func prepare(_ configuration: ServerConfiguration) async throws -> PreparedServer {
-        let policy = try Policy.fromCommandLine(allow: configuration.allow, deny: configuration.deny,
-                                                file: configuration.policyFile,
-                                                allowAllDestructive: configuration.allowAllDestructive)
+    package static func prepare(_ given: ServerConfiguration) async throws -> PreparedServer {
+        var policy = try Policy.fromCommandLine(allow: given.allow, deny: given.deny, file: given.policyFile,
+                                                allowAllDestructive: given.allowAllDestructive)
+        // The command line's write cap, else the policy file's, held by the
+        // session's budget (a token's narrowed policy drops the file).
+        var configuration = given
+        configuration.maxWrites = given.maxWrites ?? policy.maxWrites
+        policy.maxWrites = configuration.maxWrites
         if let dir = configuration.runbooksDirectory {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -70,7 +74,7 @@ struct SessionHandlers: Sendable {
     init(target: DeskTarget, caller: [String: JSON], budget: CallBudget? = nil) {
         self.target = target; self.caller = caller
         let c = target.configuration
-        ledger = SessionLedger(budget: budget ?? CallBudget(maxCalls: c.maxCalls, maxDestructive: c.maxDestructive))
+        ledger = SessionLedger(budget: budget ?? CallBudget(maxCalls: c.maxCalls, maxDestructive: c.maxDestructive, maxWrites: c.maxWrites))
         slots = RunSlots(limit: c.maxRuns)
     }
 

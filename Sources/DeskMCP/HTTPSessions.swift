@@ -45,7 +45,7 @@ final class HTTPSessions: Sendable {
         let c = narrowed.configuration
         let budget = budgets.withLock { b in
             if let existing = b[token.id] { return existing }
-            let made = CallBudget(maxCalls: c.maxCalls, maxDestructive: c.maxDestructive)
+            let made = CallBudget(maxCalls: c.maxCalls, maxDestructive: c.maxDestructive, maxWrites: c.maxWrites)
             b[token.id] = made
             return made
         }

@@ -56,14 +56,14 @@ struct PlanApplication {
     private func applyClaimed(_ stored: SessionLedger.StoredPlan) async -> Outcome {
         let budget = ledger.budget
         let reservedDestructive = stored.destructiveRecords ?? 0
-        let remainingDestructive = budget.remainingDestructive
-        if let refusal = budget.take(calls: stored.calls, destructive: reservedDestructive) {
+        let remainingDestructive = budget.remainingDestructive, remainingWrites = budget.remainingWrites
+        if let refusal = budget.take(calls: stored.calls, destructive: reservedDestructive, writes: stored.writeRecords) {
             return Outcome(status: .denied, report: "refusing to apply plan \(stored.id): \(refusal); nothing was sent")
         }
         let applyId = DeskTarget.newRunId()
         let lines = OutputCollector()
         let answer = AnswerBox()
-        var applier = PlanApplier(planPath: stored.path, options: options(maxDestructive: remainingDestructive))
+        var applier = PlanApplier(planPath: stored.path, options: options(maxDestructive: remainingDestructive, maxWrites: remainingWrites))
         applier.backend = target.backend
         applier.audit = target.audit
         var context = target.auditContext(runId: applyId, client: ledger.clientName)
@@ -83,14 +83,15 @@ struct PlanApplication {
         let status = await applier.apply()
         // Unreadable audit: keep the whole reservation charged (the safe side).
         let sent = SentCalls.count(in: target.audit, applyId: applyId, reserved: stored.calls)
-            ?? (stored.calls, reservedDestructive)
-        budget.giveBack(calls: max(0, stored.calls - sent.calls), destructive: max(0, reservedDestructive - sent.destructive))
+            ?? (stored.calls, reservedDestructive, stored.writeRecords)
+        budget.giveBack(calls: max(0, stored.calls - sent.calls), destructive: max(0, reservedDestructive - sent.destructive),
+                        writes: max(0, stored.writeRecords - sent.writes))
         let given = answer.value.withLock { $0 }
         if let given { auditConfirmation(given, plan: stored, context: context) }
         return Outcome(status: status, report: lines.text, sentCalls: sent.calls, confirmation: given)
     }
 
-    private func options(maxDestructive: Int) -> Runner.Options {
+    private func options(maxDestructive: Int, maxWrites: Int?) -> Runner.Options {
         let configuration = target.configuration
         var options = Runner.Options()
         options.allow = configuration.allow
@@ -99,6 +100,7 @@ struct PlanApplication {
         options.allowAllDestructive = configuration.allowAllDestructive
         options.allowUnbounded = configuration.allowUnbounded
         options.maxDestructive = maxDestructive
+        options.maxWrites = maxWrites
         options.auditPath = target.audit.path
         options.yes = true
         options.interactive = false
@@ -129,14 +131,19 @@ struct PlanApplication {
 /// What an apply actually sent, read back from its audit records (each sent
 /// call has an outcome record, whatever Zoho answered).
 enum SentCalls {
-    static func count(in audit: AuditLog, applyId: String, reserved: Int) -> (calls: Int, destructive: Int)? {
+    static func count(in audit: AuditLog, applyId: String, reserved: Int) -> (calls: Int, destructive: Int, writes: Int)? {
         guard let records = try? AuditLog.tail(path: audit.path, count: max(2000, reserved * 4 + 500)) else { return nil }
-        var calls = 0, destructive = 0
+        var calls = 0, destructive = 0, writes = 0
         for r in records where r["mcp_apply"]?.stringValue == applyId && r["phase"]?.stringValue == "outcome" {
             calls += 1
-            if r["safety"]?.stringValue == "destructive" { destructive += Int(r["records"]?.intValue ?? 1) }
+            let records = Int(r["records"]?.intValue ?? 1)
+            switch r["safety"]?.stringValue {
+            case "destructive": destructive += records
+            case "write": writes += records
+            default: break
+            }
         }
-        return (calls, destructive)
+        return (calls, destructive, writes)
     }
 }
 

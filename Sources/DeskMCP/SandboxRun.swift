@@ -106,7 +106,7 @@ struct SandboxRun {
         recipe.settings.auditContext.merge(auditExtra) { _, new in new }
         recipe.settings.refuseMutations = mutationRefusal?.why
         if let remedy = mutationRefusal?.remedy { recipe.settings.refuseMutationsRemedy = remedy }
-        recipe.settings.maxWrites = target.policy.maxWrites
+        recipe.settings.maxWrites = ledger.budget.remainingWrites
         if case .runbook(let path, _) = source { recipe.runbook = path }
         recipe.audit = target.audit
         recipe.limits = configuration.limits
@@ -182,7 +182,8 @@ struct SandboxRun {
         try Data((signed.encoded(.pretty) + "\n").utf8).write(to: URL(fileURLWithPath: file))
         let destructive = planned.filter { $0.safety == .destructive }
         let records = destructive.contains { $0.records == nil } ? nil : destructive.reduce(0) { $0 + ($1.records ?? 0) }
-        ledger.store(.init(id: plan.id, path: file, destructiveRecords: records, calls: planned.count,
+        let writes = planned.filter { $0.safety == .write }.reduce(0) { $0 + ($1.records ?? 0) }
+        ledger.store(.init(id: plan.id, path: file, destructiveRecords: records, writeRecords: writes, calls: planned.count,
                            needs: ConfirmationRule.Facts(calls: planned)))
         outcome.plan = plan
     }

@@ -28,6 +28,9 @@ package struct ServerConfiguration: Sendable {
     package var maxDestructive = 25
     /// API calls, across the whole session (nil: no cap).
     package var maxCalls: Int?
+    /// Records writes may affect, across the whole session (`--max-writes`,
+    /// else the policy file's `max_writes`; nil: no cap).
+    package var maxWrites: Int?
     package var verbose = false
     /// `--confirm`: which plans a human confirms before they are sent.
     package var confirm = ConfirmationRule.standard

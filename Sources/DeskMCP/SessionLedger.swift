@@ -13,6 +13,8 @@ final class SessionLedger: Sendable {
         let path: String
         /// Records its destructive calls affect (nil: an unbounded set).
         let destructiveRecords: Int?
+        /// Records its writes (notify calls too) affect, bounded ones counted.
+        let writeRecords: Int
         let calls: Int
         /// What decides whether a human confirms it (see ConfirmationRule).
         let needs: ConfirmationRule.Facts

@@ -28,7 +28,7 @@ package enum RunbookInspector {
 }
 
 package extension RunbookSpec {
-    package var json: JSON {
+    var json: JSON {
         .object([
             "name": .string(name), "description": .string(description),
             "params": .object(Dictionary(uniqueKeysWithValues: parameters.map { p in

@@ -6,7 +6,7 @@ package extension Backend {
     /// The same backend with every request also written to a cassette at
     /// `path` (what `zdsh run … --record FILE` uses). Call `finish()` on the
     /// returned recorder at the end to surface a write error.
-    package func recording(to path: String) -> (backend: Backend, recorder: RecordingTransport) {
+    func recording(to path: String) -> (backend: Backend, recorder: RecordingTransport) {
         let recorder = RecordingTransport(inner: client.transport, path: path)
         let recorded = DeskClient(connection: client.connection, transport: recorder, store: client.store, options: client.options)
         return (Backend(client: recorded, simulator: simulator), recorder)
@@ -14,7 +14,7 @@ package extension Backend {
 
     /// A backend that answers only from the cassette at `path` (no network,
     /// no simulator); requests it does not hold fail with `notRecorded`.
-    package static func replay(cassette path: String) throws -> Backend {
+    static func replay(cassette path: String) throws -> Backend {
         let backend = ScenarioBackend(cassette: try Cassette.load(path: path), path: path)
         return Backend(client: backend.makeClient(), simulator: nil)
     }

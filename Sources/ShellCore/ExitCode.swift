@@ -22,7 +22,7 @@ package extension ExitStatus {
     /// The status of a run that ended with `result`, given how many calls the
     /// policy denied: a denial makes the run fail with 3 even when the
     /// runbook caught the error and went on.
-    package static func of(_ error: LuaError?, denied: Int) -> ExitStatus {
+    static func of(_ error: LuaError?, denied: Int) -> ExitStatus {
         var status: ExitStatus = .ok
         if let error {
             switch error {

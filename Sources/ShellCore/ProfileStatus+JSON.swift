@@ -5,7 +5,7 @@ import JSONValue
 package extension ProfileStatus {
     /// `zdsh auth status --json`: the profile without a secret (a client id
     /// is not one; whether a refresh token is stored is all that is said of it).
-    package var json: JSON {
+    var json: JSON {
         var o: [String: JSON] = [
             "profile": .string(profile), "data_centre": .string(dataCenter.rawValue),
             "accounts_url": .string(accountsURL), "api_url": .string(apiURL), "client_id": .string(clientId),

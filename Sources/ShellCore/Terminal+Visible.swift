@@ -11,7 +11,7 @@ package extension Terminal {
     /// single-line field stays on its line.
     ///
     /// Escapes are printable, so escaping escaped text changes nothing.
-    package static func visible(_ text: String, multiline: Bool = false) -> String {
+    static func visible(_ text: String, multiline: Bool = false) -> String {
         // The common case (ids, names, paths) has nothing to escape.
         guard text.unicodeScalars.contains(where: { needsEscape($0, multiline: multiline) }) else { return text }
         var out = ""

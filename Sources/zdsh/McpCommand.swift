@@ -37,6 +37,9 @@ struct McpCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-destructive"), help: "Records destructive calls may affect, across the whole session.")
     var maxDestructive: Int = 25
 
+    @Option(name: .customLong("max-writes"), help: "Records writes (notify calls too) may affect, across the whole session (default: the policy file's max_writes, else no cap).")
+    var maxWrites: Int?
+
     @Option(name: .customLong("max-calls"), help: "API calls, across the whole session.")
     var maxCalls: Int?
 
@@ -68,6 +71,7 @@ struct McpCommand: AsyncParsableCommand {
     func validate() throws {
         if maxDestructive < 0 { throw ValidationError("--max-destructive cannot be negative") }
         if let m = maxCalls, m < 0 { throw ValidationError("--max-calls cannot be negative") }
+        if let m = maxWrites, m < 0 { throw ValidationError("--max-writes cannot be negative") }
         if maxRuns < 1 { throw ValidationError("--max-runs must be at least 1") }
         if maxResult < 4 { throw ValidationError("--max-result must be at least 4 (KB)") }
         do { _ = try ConfirmationRule(parsing: confirm) } catch { throw ValidationError("\(error)") }
@@ -80,7 +84,7 @@ struct McpCommand: AsyncParsableCommand {
         c.allow = grants.allow; c.deny = grants.deny; c.policyFile = grants.policy
         c.allowAllDestructive = grants.allowAllDestructive; c.allowUnbounded = grants.allowUnbounded
         c.runbooksDirectory = runbooks; c.readOnly = readOnly; c.auditPath = audit
-        c.limits = sandbox.limits(defaultTimeout: 120); c.maxDestructive = maxDestructive; c.maxCalls = maxCalls; c.verbose = verbose
+        c.limits = sandbox.limits(defaultTimeout: 120); c.maxDestructive = maxDestructive; c.maxCalls = maxCalls; c.maxWrites = maxWrites; c.verbose = verbose
         c.confirm = (try? ConfirmationRule(parsing: confirm)) ?? .standard
         c.maxRuns = maxRuns; c.maxResultBytes = maxResult << 10
         let prepared: PreparedServer

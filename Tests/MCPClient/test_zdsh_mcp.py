@@ -541,6 +541,19 @@ async def annotations_tell_the_truth():
 
 
 @scenario
+async def session_write_cap():
+    """--max-writes counts the records writes affect across the session's runs, not per run."""
+    async with Server("--max-writes", "3", elicitation=Confirmations()) as s:
+        code = "for _, t in ipairs(desk.tickets.list{limit = 2}) do desk.tickets.update(t.id, {priority = 'High'}) end"
+        first = await s.call("run_lua", {"code": code, "dry_run": False})
+        check("two writes fit a session write cap of 3", not first.is_error, text(first)[:300])
+        second = await s.call("run_lua", {"code": code, "dry_run": False})
+        sent = outcomes(s.audit_records(), "updateTicket")
+        check("two more would pass --max-writes 3 across the session: refused, nothing more sent",
+              second.is_error and "max-writes" in text(second) and len(sent) == 2, (text(second)[:300], len(sent)))
+
+
+@scenario
 async def writes_need_a_human():
     confirm = Confirmations()
     # A reply is a notify call: it needs its grant, then the user's confirmation.
