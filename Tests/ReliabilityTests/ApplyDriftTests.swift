@@ -17,29 +17,13 @@ import XCTest
 /// every missing grant at once, is listed by `zdsh runs`, and applies a plan
 /// once even when started twice at the same time. zdsh subprocesses against
 /// a served simulator; the server's state and request log are the evidence.
-final class ApplyDriftTests: XCTestCase {
+final class ApplyDriftTests: ServedSimulatorTestCase {
     /// Demo data: Sam Lee (…130002) has tickets 1, 4, 7, 13, 16 and 19.
     static let sam = "1892000000130002", priya = "1892000000130003", carla = "1892000000130005"
     static let hc = "1892000000150001", label = "1892000000190001"
 
-    var served: ServedSimulator!
-    var sim: Simulator { served.sim }
-    var home: String { served.home }
-
-    override func setUp() async throws {
-        served = ServedSimulator(tag: "drift")
-        try await served.start()
-    }
-
-    override func tearDown() async throws {
-        await served.stop()
-    }
-
-    func zdsh(_ args: [String]) throws -> Zdsh.Output {
-        try Zdsh.run(args + ["--profile", "drift", "--audit", home + "/audit.jsonl"], env: served.env, timeout: 120)
-    }
-
-    var mutating: [SimLogEntry] { served.mutating }
+    override class var tag: String { "drift" }
+    override class var timeout: Double { 120 }
 
     func ticket(_ id: String) -> [String: JSON] {
         sim.resource("tickets").first { $0["id"]?.stringValue == id }?.objectValue ?? [:]

@@ -6,27 +6,11 @@ import XCTest
 /// Issue 25 §1 and §2 as a user meets them: zdsh subprocesses against a
 /// served simulator. Every refused call is asserted on the server's side:
 /// its request log holds no write and the record is unchanged.
-final class ArgumentCheckProcessTests: XCTestCase {
+final class ArgumentCheckProcessTests: ServedSimulatorTestCase {
     static let ticket = "1892000000220001", otherTicket = "1892000000220002"
     static let agent = "1892000000130002", department = "1892000000120001", article = "1892000000270001"
 
-    var served: ServedSimulator!
-    var sim: Simulator { served.sim }
-
-    override func setUp() async throws {
-        served = ServedSimulator(tag: "argcheck")
-        try await served.start()
-    }
-
-    override func tearDown() async throws {
-        await served.stop()
-    }
-
-    var auditPath: String { served.home + "/audit.jsonl" }
-
-    func zdsh(_ args: [String]) throws -> Zdsh.Output {
-        try Zdsh.run(args + ["--profile", "argcheck", "--audit", auditPath], env: served.env, timeout: 60)
-    }
+    override class var tag: String { "argcheck" }
 
     func eval(_ code: String, _ extra: [String] = []) throws -> Zdsh.Output {
         try zdsh(["eval"] + extra + [code])
@@ -34,11 +18,6 @@ final class ArgumentCheckProcessTests: XCTestCase {
 
     func record(_ kind: String, _ id: String) -> JSON? {
         sim.resource(kind).first { $0["id"]?.stringValue == id }
-    }
-
-    var auditRecords: [JSON] {
-        let text = (try? String(contentsOfFile: auditPath, encoding: .utf8)) ?? ""
-        return text.split(separator: "\n").compactMap { try? JSON.parse(Array($0.utf8)) }
     }
 
     /// Exit 2, the message names the binding, the field and the expectation; nothing sent.

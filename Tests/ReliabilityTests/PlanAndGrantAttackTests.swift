@@ -14,33 +14,14 @@ import XCTest
 /// request log. Plans are forged both without the signing key (refused by
 /// the signature) and with it (an attacker who stole the key): the second
 /// kind must still be refused by apply's own re-derivation.
-final class PlanAndGrantAttackTests: XCTestCase {
+final class PlanAndGrantAttackTests: ServedSimulatorTestCase {
     static let ticket = "1892000000220001"
     static let profile = "1892000000100004", otherProfile = "1892000000100002"
     static let hc = "1892000000150001", label = "1892000000190001"
 
-    var served: ServedSimulator!
-    var sim: Simulator { served.sim }
-    var home: String { served.home }
-    var env: [String: String] { served.env }
+    override class var tag: String { "attack" }
 
-    override func setUp() async throws {
-        served = ServedSimulator(tag: "attack")
-        try await served.start()
-    }
-
-    override func tearDown() async throws {
-        await served.stop()
-    }
-
-    func zdsh(_ args: [String]) throws -> Zdsh.Output {
-        try Zdsh.run(args + ["--profile", "attack", "--audit", home + "/audit.jsonl"], env: env, timeout: 60)
-    }
-
-    var mutating: [SimLogEntry] { served.mutating }
     var profileExists: Bool { sim.resource("profiles").contains { $0["id"]?.stringValue == Self.profile } }
-
-    func write(_ name: String, _ text: String) throws -> String { try served.write(name, text) }
 
     /// A plan from a harmless ticket update, made by zdsh itself.
     func harmlessPlan() throws -> (path: String, json: [String: JSON]) {

@@ -1,5 +1,7 @@
 import DeskSim
 import Foundation
+import JSONValue
+import XCTest
 
 /// A simulator served over HTTP on 127.0.0.1, and the environment that points
 /// a `zdsh --profile NAME` subprocess at it (credentials in ZOHO_* variables,
@@ -39,4 +41,44 @@ final class ServedSimulator {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
+}
+
+/// Tests that run `zdsh --profile TAG` subprocesses against a simulator
+/// served over HTTP, each test on a fresh simulator and home folder, and
+/// assert the server's state and request log as well as what zdsh printed.
+class ServedSimulatorTestCase: XCTestCase {
+    /// The profile name and the temporary folder's tag.
+    class var tag: String { "served" }
+    /// Seconds one subprocess may take before it counts as hung.
+    class var timeout: Double { 60 }
+
+    var served: ServedSimulator!
+    var sim: Simulator { served.sim }
+    var home: String { served.home }
+    var env: [String: String] { served.env }
+    var auditPath: String { home + "/audit.jsonl" }
+    /// Requests that reached a catalog operation other than a read.
+    var mutating: [SimLogEntry] { served.mutating }
+
+    override func setUp() async throws {
+        served = ServedSimulator(tag: Self.tag)
+        try await served.start()
+    }
+
+    override func tearDown() async throws {
+        await served.stop()
+    }
+
+    /// `zdsh ARGS --profile TAG --audit HOME/audit.jsonl` against the served simulator.
+    func zdsh(_ args: [String]) throws -> Zdsh.Output {
+        try Zdsh.run(args + ["--profile", Self.tag, "--audit", auditPath], env: env, timeout: Self.timeout)
+    }
+
+    /// The audit log's records, oldest first.
+    var auditRecords: [JSON] {
+        let text = (try? String(contentsOfFile: auditPath, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { try? JSON.parse(Array($0.utf8)) }
+    }
+
+    func write(_ name: String, _ text: String) throws -> String { try served.write(name, text) }
 }

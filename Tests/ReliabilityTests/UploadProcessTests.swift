@@ -8,17 +8,13 @@ import XCTest
 /// runbook's folder (or a `--files-dir` folder) as multipart/form-data to a
 /// simulator served over HTTP; a path out of the folder exits 1 with nothing
 /// sent. The last test drives a separate `zdsh sim serve` process.
-final class UploadProcessTests: XCTestCase {
-    var served: ServedSimulator!
-    var sim: Simulator { served.sim }
-    var home: String { served.home }
+final class UploadProcessTests: ServedSimulatorTestCase {
+    override class var tag: String { "upload" }
 
-    override func setUp() async throws {
-        served = ServedSimulator(tag: "upload")
-        try await served.start()
+    override func zdsh(_ args: [String]) throws -> Zdsh.Output {
+        // A runbook's declared writes, capped at the confirmation threshold, need no terminal.
+        try super.zdsh(args + (args.first == "run" ? ["--max-writes", "10"] : []))
     }
-
-    override func tearDown() async throws { await served.stop() }
 
     var ticket: String { sim.resource("tickets").first?["id"]?.stringValue ?? "" }
 
@@ -34,12 +30,6 @@ final class UploadProcessTests: XCTestCase {
           end,
         }
         """
-    }
-
-    func zdsh(_ args: [String]) throws -> Zdsh.Output {
-        // A runbook's declared writes, capped at the confirmation threshold, need no terminal.
-        try Zdsh.run(args + ["--profile", "upload", "--audit", home + "/audit.jsonl"] + (args.first == "run" ? ["--max-writes", "10"] : []),
-                     env: served.env, timeout: 60)
     }
 
     func testRunbookUploadsAFileFromItsFolder() throws {

@@ -8,30 +8,14 @@ import XCTest
 /// subprocesses (no terminal: stdin is not a tty) against a served
 /// simulator, asserting the server's state and request log — nothing sent
 /// where a call is refused.
-final class WriteGuardTests: XCTestCase {
+final class WriteGuardTests: ServedSimulatorTestCase {
     static let department = "1892000000120001"
     static let ticket = "1892000000220001"
     static let agent = "1892000000130002", team = "1892000000140001"
     static let profile = "1892000000100004", article = "1892000000270001"
 
-    var served: ServedSimulator!
-    var sim: Simulator { served.sim }
-    var home: String { served.home }
-
-    override func setUp() async throws {
-        served = ServedSimulator(tag: "writes")
-        try await served.start()
-    }
-
-    override func tearDown() async throws {
-        await served.stop()
-    }
-
-    func zdsh(_ args: [String]) throws -> Zdsh.Output {
-        try Zdsh.run(args + ["--profile", "writes", "--audit", home + "/audit.jsonl"], env: served.env, timeout: 90)
-    }
-
-    var mutating: [SimLogEntry] { served.mutating }
+    override class var tag: String { "writes" }
+    override class var timeout: Double { 90 }
 
     func field(_ resource: String, _ id: String, _ name: String) -> JSON? {
         sim.resource(resource).first { $0["id"]?.stringValue == id }?[name]
