@@ -26,6 +26,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         // Already in the graph through async-http-client; `zdsh mcp --http --tls-cert` serves HTTPS with it.
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.0.0"),
+        // Already in the graph through hummingbird; the simulator's server runs
+        // in a ServiceGroup of its own so tests can stop it gracefully.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -54,6 +57,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             // Only for the Logger Hummingbird's Application takes (quietened).
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // The shell, in layers, each folder owning one part of the architecture:
         // what every command shares (terminal text, formatting, exit codes);

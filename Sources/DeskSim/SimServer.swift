@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// The HTTP face: Hummingbird on 127.0.0.1 in front of the same
@@ -24,6 +25,8 @@ public final class SimServer: Sendable {
     /// Serves until the surrounding task is cancelled (or SIGINT/SIGTERM when
     /// `handleSignals`). `onStart` gets the bound port (useful with port 0).
     public func run(handleSignals: Bool = false, onStart: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        var logger = Logger(label: "zdsh.sim")
+        logger.logLevel = .warning
         let app = Application(
             responder: SimResponder(simulator: simulator),
             configuration: .init(address: .hostname(host, port: requestedPort), serverName: nil),
@@ -33,13 +36,15 @@ public final class SimServer: Sendable {
                 state.setPort(port)
                 await onStart(port)
             },
-            logger: { var l = Logger(label: "zdsh.sim"); l.logLevel = .warning; return l }()
+            logger: logger
         )
-        if handleSignals {
-            try await app.runService()
-        } else {
-            try await app.runService(gracefulShutdownSignals: [])
-        }
+        // Our own group rather than `app.runService`: `stop()` shuts it down
+        // gracefully (cancelling the task instead makes Hummingbird log
+        // errors about a channel already closed).
+        let group = ServiceGroup(configuration: .init(
+            services: [app], gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: logger))
+        state.setGroup(group)
+        try await group.run()
     }
 
     /// Starts serving in a background task and returns the bound port.
@@ -60,7 +65,7 @@ public final class SimServer: Sendable {
     /// Stops a server started with `start()`.
     public func stop() async {
         guard let task = state.task else { return }
-        task.cancel()
+        if let group = state.group { await group.triggerGracefulShutdown() } else { task.cancel() }
         _ = await task.result
     }
 
@@ -71,7 +76,10 @@ private final class ServerState: Sendable {
     private let port_ = Mutex<Int?>(nil)
     private let task_ = Mutex<Task<Void, Never>?>(nil)
     var port: Int? { port_.withLock { $0 } }
+    private let group_ = Mutex<ServiceGroup?>(nil)
     var task: Task<Void, Never>? { task_.withLock { $0 } }
+    var group: ServiceGroup? { group_.withLock { $0 } }
+    func setGroup(_ g: ServiceGroup) { group_.withLock { $0 = g } }
     func setPort(_ p: Int) { port_.withLock { $0 = p } }
     func setTask(_ t: Task<Void, Never>) { task_.withLock { $0 = t } }
 }
