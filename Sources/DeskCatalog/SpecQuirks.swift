@@ -28,6 +28,13 @@ public enum SpecQuirks {
 }
 
 extension SpecQuirks {
+    /// The field a `sortBy` value names: "-createdTime" sorts descending on
+    /// `createdTime`, which is what the spec's enum lists (its descriptions,
+    /// and Zoho's API, allow the "-" prefix; the enums do not spell it).
+    public static func sortField(_ parameter: String, _ value: String) -> String {
+        parameter == "sortBy" && value.hasPrefix("-") ? String(value.dropFirst()) : value
+    }
+
     /// Whether a required query parameter may be left out.
     public static func queryMayBeOmitted(_ operationId: String, _ name: String) -> Bool {
         optionalQuery.contains("\(operationId).\(name)") || optionalQueryNames.contains(name)

@@ -251,6 +251,13 @@ package enum ArgumentBinder {
             if case .array(let items) = value, !p.schema.types.contains("array") {
                 checked = .string(items.compactMap(scalarString).joined(separator: ","))
             }
+            // "-createdTime": the enum names the field, the "-" its order.
+            if case .string(let s) = checked, SpecQuirks.sortField(p.name, s) != s {
+                do { _ = try SchemaValidator.check(.string(SpecQuirks.sortField(p.name, s)), p.schema) } catch let f as SchemaValidator.Failure {
+                    throw fail(f.expected)
+                }
+                return s
+            }
             do { checked = try SchemaValidator.check(checked, p.schema) } catch let f as SchemaValidator.Failure {
                 throw fail(f.expected)
             }

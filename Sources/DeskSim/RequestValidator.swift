@@ -66,7 +66,7 @@ enum RequestValidator {
             return bad("\(field) must be true or false")
         }
         // "sortBy=-createdTime" sorts descending on an allowed field.
-        let v = field == "sortBy" && v.hasPrefix("-") ? String(v.dropFirst()) : v
+        let v = SpecQuirks.sortField(field, v)
         if let e = s.enumValues, !e.isEmpty, !e.contains(v) {
             // Comma lists ("status=Open,Closed") are checked item by item.
             let parts = v.split(separator: ",").map { String($0) }

@@ -121,6 +121,7 @@ final class RunbookTests: XCTestCase {
             ("helpcenter.labels.remove_users(nil, '1', {{}})", "'userIds/0' to 'helpcenter.labels.remove_users' (an id (digit string) expected, got object)"),
             ("desk.api.getTickets{limit = 'ten'}", "'limit' to 'desk.api.getTickets'"),
             ("desk.api.getTickets{sortBy = 'bogus'}", "'sortBy'"),
+            ("desk.api.getTickets{sortBy = '-bogus'}", "'sortBy'"),
             ("desk.api.getProfile{}", "'profileId' to 'desk.api.getProfile'"),
             ("desk.profiles.get(1, 2, 3)", "at most 1 argument"),
             ("desk.profiles.list{x = 0/0}", "NaN"),
@@ -130,6 +131,17 @@ final class RunbookTests: XCTestCase {
             XCTAssertTrue(m.contains(expected), "\(code): \(m)")
         }
         XCTAssertTrue(s.sim.requestLog.isEmpty, "nothing was sent: \(s.sim.requestLog)")
+    }
+
+    /// `sortBy = "-createdTime"` sorts descending, as Zoho documents; the
+    /// spec's enum names only the fields, so the "-" must not be refused.
+    func testSortByTakesADescendingPrefix() throws {
+        let s = try SimSession()
+        let code = "local t = desk.tickets.list{sortBy = '%@', limit = 50} local o = {} for i, r in ipairs(t) do o[i] = r.createdTime end return o"
+        let ascending = try XCTUnwrap(s.value(code.replacingOccurrences(of: "%@", with: "createdTime"))?.arrayValue)
+        let descending = try XCTUnwrap(s.value(code.replacingOccurrences(of: "%@", with: "-createdTime"))?.arrayValue)
+        XCTAssertGreaterThan(ascending.count, 1)
+        XCTAssertEqual(descending, ascending.reversed(), "-createdTime is createdTime, newest first")
     }
 
     func testLongIdListsAreSplit() throws {
