@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         // Already in the graph through async-http-client; `zdsh mcp --http --tls-cert` serves HTTPS with it.
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.0.0"),
+        // `-o csv`: its CSVWriter writes RFC 4180 (quotes, doubled quotes, CRLF).
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -57,6 +59,7 @@ let package = Package(
         .target(name: "Shell", dependencies: [
             "LuaHost", "JSONValue", "DeskCatalog", "DeskCore", "DeskSim", "CEditLine",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "CSV", package: "CSV.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The MCP server: assistants reach Desk through the same policy, plans and audit.

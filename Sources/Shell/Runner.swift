@@ -334,7 +334,7 @@ public struct Runner {
             // the document and its line on stderr).
             var errorBudget = ErrorBudget(budget, copies: options.json ? 3 : 1)
             let shown = errorBudget.bound(e)
-            Terminal.report(shown)
+            Terminal.report(shown, verbose: options.verbose)
             report.error = ErrorDocument.from(shown, code: status)
             return status
         }

@@ -10,6 +10,8 @@ public enum ResultPrinter {
         case .table(let columns)?:
             if TableFormatter.fits(value) { return TableFormatter.format(value, columns: columns, into: &text) }
             RecordFormatter.format(value, into: &text)
+        case .csv(let columns)?:
+            text.append(CSVFormatter.format(value, columns: columns, crlf: !onTerminal))
         case nil where onTerminal && TableFormatter.fits(value) && isRecordList(value):
             TableFormatter.format(value, into: &text)
         default:

@@ -190,7 +190,7 @@ public final class Repl {
         case .runtime(let m, _, let value):
             // `.object`: an error the host raised; a Lua-built look-alike is `.table`.
             if case .object(let o) = value, o["zdsh_error"] == "denied" { error(Terminal.visible(m)); return .denied }
-            if case .object(let o) = value, o["zdsh_error"] == "api" { error(Terminal.visible(m)); return .apiError }
+            if case .object(let o) = value, o["zdsh_error"] == "api" { error(Terminal.messageText(m, value: value)); return .apiError }
             if case .object(let o) = value, o["zdsh_error"] == "invalid" { error(Terminal.visible(m)); return .usage }
             error(Terminal.visible(m)); return .luaError
         case .limit(let kind, let m):
