@@ -7,7 +7,8 @@ import Shell
 struct RunsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs",
-        abstract: "List recent runbook runs and plan applies (id, runbook, target, started, state) to find one to resume.")
+        abstract: "List recent runbook runs and plan applies (id, runbook, target, started, state) to find one to resume.",
+        subcommands: [Show.self])
 
     @Option(name: [.customShort("n"), .customLong("count")], help: "How many runs.")
     var count = 20
