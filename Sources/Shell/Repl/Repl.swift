@@ -91,7 +91,7 @@ public final class Repl {
         while !finished {
             _ = InterruptSignal.take()
             guard let firstBytes = input.readBytes(prompt: options.interactive ? "zdsh> " : "") else {
-                if InterruptSignal.take() { out(""); continue }  // Ctrl-C at the prompt: a fresh line
+                if input.takeInterrupt() || InterruptSignal.take() { out(""); continue }  // Ctrl-C at the prompt: a fresh line
                 break
             }
             let trimmed = String(decoding: firstBytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
@@ -107,7 +107,7 @@ public final class Repl {
                 let outcome = evaluate(chunk)
                 if case .incomplete(let message) = outcome {
                     guard let more = input.readBytes(prompt: options.interactive ? ">> " : "") else {
-                        if InterruptSignal.take() { out(""); break }  // Ctrl-C abandons the chunk
+                        if input.takeInterrupt() || InterruptSignal.take() { out(""); break }  // Ctrl-C abandons the chunk
                         error(message)
                         status = .luaError
                         break
@@ -168,7 +168,7 @@ public final class Repl {
             return true
         }
         let text = scalars ? values.map { printer.render($0) }.joined(separator: "\t")
-                           : values.map { printer.render($0) }.joined(separator: "\n\n")
+                           : values.map(compact).joined(separator: "\n\n")
         // A long result pages on a terminal, as `git log` does.
         Pager.write(Self.bounded(text, bytes: options.limits.maxOutput) + "\n") { out(String($0.dropLast())) }
     }
