@@ -122,7 +122,7 @@ struct AuditCommand: ParsableCommand {
         }
 
         func run() throws {
-            let format = try output.listFormat(json: json)
+            let format = try output.listFormat(json: self.json)
             let json = format == .json
             let path = file ?? (sim ? AuditLog.simulatorPath() : AuditLog.defaultPath())
             var query = AuditQuery(run: runId, profile: profile, operation: operation, count: count)

@@ -12,9 +12,6 @@ struct RecordListOutput {
     /// The columns `-o table` and `-o csv` show unless told otherwise.
     let defaultColumns: [String]
 
-    /// Whether the command prints its own text lines (no `-o`, or `-o text`).
-    var isText: Bool { format == nil || format == .text }
-
     /// Prints `records` as a table or CSV; answers false for the formats the command prints itself.
     func print(_ records: [JSON]) -> Bool {
         let onTerminal = isatty(STDOUT_FILENO) != 0

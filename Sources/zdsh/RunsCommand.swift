@@ -21,7 +21,7 @@ struct RunsCommand: ParsableCommand {
     @OptionGroup var colour: ColorOptions
 
     func run() throws {
-        let format = try output.listFormat(json: json)
+        let format = try output.listFormat(json: self.json)
         let json = format == .json
         let path = Journal.defaultPath()
         guard FileManager.default.fileExists(atPath: path) else {

@@ -29,7 +29,7 @@ enum InterruptibleRead {
     static func key() -> Int32 {
         var byte: UInt8 = 0
         while true {
-            let n = Glibc.read(STDIN_FILENO, &byte, 1)
+            let n = read(STDIN_FILENO, &byte, 1)
             if n == 1 { return Int32(byte) }
             if n == 0 { return -1 }
             guard errno == EINTR else { return -1 }
