@@ -191,6 +191,43 @@ final class DailyOpsTests: XCTestCase {
         XCTAssertTrue(show.out.contains("skipped on resume: 2"), show.out)
     }
 
+    /// A resumed run's skipped calls never left: an interrupt does not list them as in flight.
+    func testAnInterruptedResumedRunListsNoSkippedCallInFlight() throws {
+        let runbook = try write("spin.lua", """
+            return runbook{ name = "spin", writes = { "desk.tickets.update" },
+              main = function()
+                desk.tickets.update("\(Self.ticket)", { subject = "one" })
+                desk.tickets.update("1892000000220002", { subject = "two" })
+                print("updated")
+                while true do end
+              end }
+            """)
+        func interrupted(_ extra: [String]) throws -> String {
+            let child = try ChildProcess(ZdshBinary.path, ["run", runbook, "--sim", "--max-writes", "5"] + extra,
+                                         environment: environment, directory: Self.root.path)
+            let audit = scratch.appendingPathComponent("state/zdsh/audit-sim.jsonl").path
+            let deadline = Date().addingTimeInterval(30)
+            // Both updates answered (or, resumed, skipped), then the loop spins.
+            while Date() < deadline {
+                let lines = (try? String(contentsOfFile: audit, encoding: .utf8))?.split(separator: "\n").count ?? 0
+                if lines >= 4 { break }
+                usleep(50_000)
+            }
+            usleep(extra.isEmpty ? 300_000 : 1_500_000)
+            child.send(SIGINT)
+            let r = child.wait(timeout: 30)
+            XCTAssertEqual(r.status, 130, r.err)
+            return r.err
+        }
+        let first = try interrupted([])
+        XCTAssertTrue(first.contains("no call was left in flight"), first)
+        let line = try XCTUnwrap(first.split(separator: "\n").first { $0.contains("to finish the job: ") })
+        let id = try XCTUnwrap(line.components(separatedBy: "--resume ").last)
+        let resumed = try interrupted(["--resume", id])
+        XCTAssertTrue(resumed.contains("no call was left in flight"), resumed)
+        XCTAssertTrue(resumed.contains("2 skipped (done before the resume)"), resumed)
+    }
+
     /// No way to Zoho (no profile stored): the call never left, and the summary says so.
     func testACallThatCouldNotLeaveIsNotCountedAsSent() throws {
         let r = try zdsh(["eval", "return desk.profiles.list()"])
