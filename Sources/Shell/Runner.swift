@@ -228,12 +228,13 @@ public struct Runner {
         // No store and no token in the environment: say so at the first
         // API call, without creating a store this chunk may never use.
         if let missing = ConnectionLoader.certainlyMissing() {
-            return (Backend.offline(reason: "\(missing)"), missing)
+            return (Backend.offline(reason: missing.message), missing)
         }
         do {
             return (try await choice.connect(), nil)
         } catch {
-            return (Backend.offline(reason: "\(error)"), error)
+            // The reason is one line: the offline error adds its own hint.
+            return (Backend.offline(reason: (error as? DeskError)?.message ?? "\(error)"), error)
         }
     }
 
