@@ -15,6 +15,8 @@ extension RunsCommand {
         var json = false
 
         func run() throws {
+            // `zdsh runs` has a --json of its own, which takes the flag wherever it stands.
+            let json = self.json || CommandOutput.wantsJSON(CommandLine.arguments)
             let path = Journal.defaultPath()
             guard FileManager.default.fileExists(atPath: path), let details = try RunDetails.load(id: id, journal: path) else {
                 throw ExitCode(CommandOutput.fail(.usage, "zdsh: no run \(Terminal.visible(id)) (zdsh runs lists them)", json: json).rawValue)

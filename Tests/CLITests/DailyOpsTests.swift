@@ -198,32 +198,33 @@ final class DailyOpsTests: XCTestCase {
               main = function()
                 desk.tickets.update("\(Self.ticket)", { subject = "one" })
                 desk.tickets.update("1892000000220002", { subject = "two" })
-                print("updated")
+                -- Another subject each time: a resumed run sends this one again.
+                desk.tickets.update("1892000000220003", { subject = "three " .. math.random(1, 1000000000) })
                 while true do end
               end }
             """)
-        func interrupted(_ extra: [String]) throws -> String {
+        func interrupted(_ extra: [String], auditLines: Int) throws -> String {
             let child = try ChildProcess(ZdshBinary.path, ["run", runbook, "--sim", "--max-writes", "5"] + extra,
                                          environment: environment, directory: Self.root.path)
             let audit = scratch.appendingPathComponent("state/zdsh/audit-sim.jsonl").path
             let deadline = Date().addingTimeInterval(30)
-            // Both updates answered (or, resumed, skipped), then the loop spins.
+            // Every update answered (resumed: two skipped, the third sent), then the loop spins.
             while Date() < deadline {
                 let lines = (try? String(contentsOfFile: audit, encoding: .utf8))?.split(separator: "\n").count ?? 0
-                if lines >= 4 { break }
+                if lines >= auditLines { break }
                 usleep(50_000)
             }
-            usleep(extra.isEmpty ? 300_000 : 1_500_000)
+            usleep(300_000)
             child.send(SIGINT)
             let r = child.wait(timeout: 30)
             XCTAssertEqual(r.status, 130, r.err)
             return r.err
         }
-        let first = try interrupted([])
+        let first = try interrupted([], auditLines: 6)
         XCTAssertTrue(first.contains("no call was left in flight"), first)
         let line = try XCTUnwrap(first.split(separator: "\n").first { $0.contains("to finish the job: ") })
         let id = try XCTUnwrap(line.components(separatedBy: "--resume ").last)
-        let resumed = try interrupted(["--resume", id])
+        let resumed = try interrupted(["--resume", id], auditLines: 8)
         XCTAssertTrue(resumed.contains("no call was left in flight"), resumed)
         XCTAssertTrue(resumed.contains("2 skipped (done before the resume)"), resumed)
     }
