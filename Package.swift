@@ -29,6 +29,8 @@ let package = Package(
         // Already in the graph through hummingbird; the simulator's server runs
         // in a ServiceGroup of its own so tests can stop it gracefully.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
+        // `-o csv`: its CSVWriter writes RFC 4180 (quotes, doubled quotes, CRLF).
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -61,7 +63,9 @@ let package = Package(
         ]),
         // The shell, in layers, each folder owning one part of the architecture:
         // what every command shares (terminal text, formatting, exit codes);
-        .target(name: "ShellCore", dependencies: ["LuaHost", "JSONValue", "DeskCatalog", "DeskCore"]),
+        .target(name: "ShellCore", dependencies: [
+            "LuaHost", "JSONValue", "DeskCatalog", "DeskCore", .product(name: "CSV", package: "CSV.swift"),
+        ]),
         // the one gate from Lua to Desk (arguments, policy, budgets, audit,
         // journal, the plan a dry run records);
         .target(name: "DeskGate", dependencies: [

@@ -78,7 +78,8 @@ public struct OperationSearch: Sendable {
         add(op.group, .group, "group")
         for p in op.parameters where p.location != .header {
             add(p.name, .parameter, "parameter \(p.name)")
-            for v in p.schema.enumValues ?? [] { add(v, .value, "\(p.name)=\(v)") }
+            // A list parameter's values are its items' (`dueDate`: Overdue, Today, …).
+            for v in p.schema.enumValues ?? p.schema.items?.enumValues ?? [] { add(v, .value, "\(p.name)=\(v)") }
         }
         for (k, s) in op.body?.schema.properties ?? [:] {
             add(k, .body, "body field \(k)")

@@ -30,7 +30,7 @@ public struct ConnectionLoader: Sendable {
     }
 
     public func profileName(_ flags: Flags = Flags()) -> String {
-        flags.profile ?? nonEmpty("ZDSH_PROFILE") ?? "default"
+        profileChoice(flags).name
     }
 
     /// The connection for the chosen profile. Fails with guidance when neither

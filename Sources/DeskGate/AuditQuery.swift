@@ -9,6 +9,9 @@ package struct AuditQuery: Sendable {
     /// An operationId or the name it was called as (`desk.profiles.delete`).
     package var operation: String?
     package var count: Int
+    /// Only records at or after / at or before these times (`--since`, `--until`).
+    package var since: Date?
+    package var until: Date?
 
     package init(run: String? = nil, profile: String? = nil, operation: String? = nil, count: Int = 20) {
         self.run = run; self.profile = profile; self.operation = operation; self.count = count
@@ -18,7 +21,7 @@ package struct AuditQuery: Sendable {
         if let run, r["run_id"]?.stringValue != run { return false }
         if let profile, r["profile"]?.stringValue != profile { return false }
         if let operation, r["operation"]?.stringValue != operation, r["called_as"]?.stringValue != operation { return false }
-        return true
+        return Self.within(r["time"]?.stringValue, since: since, until: until)
     }
 
     /// The last `count` matching records, and the file offset to follow from.

@@ -424,6 +424,7 @@ package struct APIError: Error, LuaRaisable, CustomStringConvertible {
         var o: [String: JSON] = [
             "message": .string(error.message),
             "_text": .string(error.description),
+            "_lines": .array(error.lines.map(JSON.string)),
             "zdsh_error": "api",
             "kind": .string(error.kind.rawValue),
         ]

@@ -145,6 +145,8 @@ package struct CallSender: Sendable {
         gate?.update(seq) {
             $0.outcome = applied ? .sent : .failed; $0.status = e.status; $0.errorCode = e.errorCode ?? (applied ? e.kind.rawValue : nil)
             $0.message = e.message; $0.durationMs = ms
+            // No way to Zoho (no credentials, no token, no org): it never left.
+            $0.notSent = e.neverLeft
         }
         // Known unless nothing came back at all.
         await logAndMark(CallGate.auditRecord(p, phase: "outcome", context: context, status: e.status,

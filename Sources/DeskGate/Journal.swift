@@ -196,7 +196,7 @@ package final class Journal: Sendable {
 package enum JournalDatabase {
     /// Opens (and creates or migrates) the database; `LocalStateError` when
     /// it cannot be written.
-    static func open(path: String) throws -> DatabaseQueue {
+    package static func open(path: String) throws -> DatabaseQueue {
         do { return try openOrFail(path: path) } catch let e as LocalStateError { throw e } catch {
             throw LocalStateError("journal \(path)", error)
         }

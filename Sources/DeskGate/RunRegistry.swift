@@ -11,6 +11,11 @@ package final class RunRegistry: Sendable {
     package enum State: String, Sendable {
         case running, complete, failed, interrupted, denied
         case dryRun = "dry run"
+        // Stopped by a sandbox limit: resumable, and not a failure of the job.
+        case stoppedTimeLimit = "stopped (time limit)"
+        case stoppedMemoryLimit = "stopped (memory limit)"
+        case stoppedInstructionLimit = "stopped (instruction limit)"
+        case stoppedOutputLimit = "stopped (output limit)"
     }
 
     package struct Run: Sendable {

@@ -18,6 +18,8 @@ package protocol LineInput: AnyObject {
     /// Remembers a complete input (possibly several lines).
     func remember(_ entry: [UInt8])
     var isInteractive: Bool { get }
+    /// Whether Ctrl-C ended the last read (forgotten once asked).
+    func takeInterrupt() -> Bool
 }
 
 package extension LineInput {
@@ -27,6 +29,8 @@ package extension LineInput {
     }
 
     func remember(_ entry: String) { remember(Array(entry.utf8)) }
+
+    func takeInterrupt() -> Bool { false }
 }
 
 /// Lines from a pipe or file: no prompts, no history.
@@ -53,6 +57,12 @@ package final class PipeInput: LineInput {
 /// tab completion through `Completer`.
 package final class EditLineInput: LineInput {
     package var isInteractive: Bool { true }
+    private var interruptedRead = false
+
+    package func takeInterrupt() -> Bool {
+        defer { interruptedRead = false }
+        return interruptedRead
+    }
     let historyPath: String?
 
     // libedit calls back through C function pointers, which cannot capture
@@ -70,6 +80,7 @@ package final class EditLineInput: LineInput {
         self.historyPath = historyPath
         Self.completer = completer
         rl_readline_name = UnsafePointer(strdup("zdsh"))
+        InterruptibleRead.install()
         rl_initialize()
         using_history()
         stifle_history(2000)
@@ -99,8 +110,12 @@ package final class EditLineInput: LineInput {
     }
 
     package func readBytes(prompt: String) -> [UInt8]? {
-        guard let p = readline(prompt) else { return nil }
+        interruptedRead = false
+        let p = readline(prompt)
         defer { free(p) }
+        // Ctrl-C ended the line: whatever was typed on it is dropped.
+        if InterruptibleRead.take() { interruptedRead = true; return nil }
+        guard let p else { return nil }
         return Array(UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: strlen(p)))
     }
 

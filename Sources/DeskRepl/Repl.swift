@@ -94,7 +94,7 @@ package final class Repl {
         while !finished {
             _ = InterruptSignal.take()
             guard let firstBytes = input.readBytes(prompt: options.interactive ? "zdsh> " : "") else {
-                if InterruptSignal.take() { out(""); continue }  // Ctrl-C at the prompt: a fresh line
+                if input.takeInterrupt() || InterruptSignal.take() { out(""); continue }  // Ctrl-C at the prompt: a fresh line
                 break
             }
             let trimmed = String(decoding: firstBytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
@@ -110,7 +110,7 @@ package final class Repl {
                 let outcome = evaluate(chunk)
                 if case .incomplete(let message) = outcome {
                     guard let more = input.readBytes(prompt: options.interactive ? ">> " : "") else {
-                        if InterruptSignal.take() { out(""); break }  // Ctrl-C abandons the chunk
+                        if input.takeInterrupt() || InterruptSignal.take() { out(""); break }  // Ctrl-C abandons the chunk
                         error(message)
                         status = .luaError
                         break
@@ -171,7 +171,7 @@ package final class Repl {
             return true
         }
         let text = scalars ? values.map { printer.render($0) }.joined(separator: "\t")
-                           : values.map { printer.render($0) }.joined(separator: "\n\n")
+                           : values.map(compact).joined(separator: "\n\n")
         // A long result pages on a terminal, as `git log` does.
         Pager.write(Self.bounded(text, bytes: options.limits.maxOutput) + "\n") { out(String($0.dropLast())) }
     }
@@ -193,7 +193,7 @@ package final class Repl {
         case .runtime(let m, _, let value):
             // `.object`: an error the host raised; a Lua-built look-alike is `.table`.
             if case .object(let o) = value, o["zdsh_error"] == "denied" { error(Terminal.visible(m)); return .denied }
-            if case .object(let o) = value, o["zdsh_error"] == "api" { error(Terminal.visible(m)); return .apiError }
+            if case .object(let o) = value, o["zdsh_error"] == "api" { error(Terminal.messageText(m, value: value)); return .apiError }
             if case .object(let o) = value, o["zdsh_error"] == "invalid" { error(Terminal.visible(m)); return .usage }
             error(Terminal.visible(m)); return .luaError
         case .limit(let kind, let m):

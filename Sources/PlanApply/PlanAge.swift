@@ -11,13 +11,7 @@ package enum PlanAge {
     package static let defaultMaximum: TimeInterval = 24 * 3600
 
     /// `90s`, `45m`, `24h`, `7d` (a bare number is seconds).
-    package static func parse(_ text: String) -> TimeInterval? {
-        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
-        var number = Substring(text.trimmingCharacters(in: .whitespaces)), unit = 1.0
-        if let last = number.last, let u = units[last] { unit = u; number = number.dropLast() }
-        guard let value = Double(number), value.isFinite, value > 0 else { return nil }
-        return value * unit
-    }
+    package static func parse(_ text: String) -> TimeInterval? { DurationText.seconds(text) }
 
     /// "25 h" for people.
     static func described(_ seconds: TimeInterval) -> String {

@@ -57,7 +57,11 @@ package struct PlanApplier {
                 status = refusal.status
                 message = "zdsh: refusing to apply \(Terminal.visible(planPath)): \(refusal.reason); nothing was sent"
             case is UsageError, is PolicyError: status = .usage
-            case is DeskError, is DriftRead.Unreadable: status = .apiError
+            case let desk as DeskError:
+                status = .apiError
+                // Its hint on a line of its own; a server's newline escaped within its line.
+                message = desk.lines.map { "zdsh: \(Terminal.visible($0))" }.joined(separator: "\n")
+            case is DriftRead.Unreadable: status = .apiError
             case is LocalStateError: status = .stateUnwritable
             default: status = .luaError
             }

@@ -161,7 +161,9 @@ package struct Runner {
         status = reportUnmodelled(run.backend.watch, status: status)
         if let signo = outcome.interruptedBy { return interrupted(by: signo, run, calls: calls, summary: summary) }
         if run.registry != nil, case .file = source {
-            run.registry?.finish(id: run.runId, state: options.dryRun ? .dryRun : status == .ok ? .complete : .failed, summary: summary)
+            let stopped = stoppedState(outcome.result)
+            run.registry?.finish(id: run.runId, state: options.dryRun ? .dryRun : status == .ok ? .complete : stopped ?? .failed, summary: summary)
+            if stopped != nil, !options.dryRun { reportStopped(outcome.result, runId: run.runId) }
         }
         return status
     }
@@ -228,12 +230,13 @@ package struct Runner {
         // No store and no token in the environment: say so at the first
         // API call, without creating a store this chunk may never use.
         if let missing = ConnectionLoader.certainlyMissing() {
-            return (Backend.offline(reason: "\(missing)"), missing)
+            return (Backend.offline(reason: missing.message), missing)
         }
         do {
             return (try await choice.connect(), nil)
         } catch {
-            return (Backend.offline(reason: "\(error)"), error)
+            // The reason is one line: the offline error adds its own hint.
+            return (Backend.offline(reason: (error as? DeskError)?.message ?? "\(error)"), error)
         }
     }
 
@@ -336,7 +339,7 @@ package struct Runner {
             // the document and its line on stderr).
             var errorBudget = ErrorBudget(budget, copies: options.json ? 3 : 1)
             let shown = errorBudget.bound(e)
-            Terminal.report(shown)
+            Terminal.report(shown, verbose: options.verbose)
             report.error = ErrorDocument.from(shown, code: status)
             return status
         }
@@ -409,30 +412,41 @@ package struct Runner {
 
     private func summarize(_ calls: [CallRecord], runId: String?, seconds: Double) -> String {
         let denied = calls.filter { $0.outcome == .denied }.count
-        // What went (or was planned): a call that passed the gate but never
-        // left, because its run ended first, is no write or deletion.
-        let counted = calls.filter { $0.outcome != .denied && !$0.notSent }
+        // What went (or was planned), each kind of the rest counted apart: a
+        // call a resumed run skipped, one refused for its arguments, one that
+        // passed the gate but never left (its run ended first, or there was no
+        // way to Zoho) is no call sent, no write and no deletion.
+        let counted = calls.filter(\.went)
         let writes = counted.filter { $0.safety == .write }.count
         let destructive = counted.filter { $0.safety == .destructive }.count
         let notify = counted.filter(\.notifies).count
         let unsent = calls.filter(\.notSent).count
+        let skipped = calls.filter(\.skippedOnResume).count
+        let invalid = calls.filter { $0.outcome == .invalid }.count
         let partial = calls.compactMap(\.outcomes).filter(\.isPartial)
         var partialNote = partial.isEmpty ? "" : ", \(partial.count) partly failed (\(partial.reduce(0) { $0 + $1.failed.count }) ids)"
+        if invalid > 0 { partialNote += ", \(invalid) refused for their arguments" }
+        if skipped > 0 { partialNote += ", \(skipped) skipped (done before the resume)" }
         if unsent > 0 { partialNote += ", \(unsent) not sent" }
         let summary = String(format: "%d call%@ (%d write%@, %@%d destructive, %d denied%@%@) in %.2fs",
-                             calls.count, calls.count == 1 ? "" : "s", writes, writes == 1 ? "" : "s",
+                             counted.count, counted.count == 1 ? "" : "s", writes, writes == 1 ? "" : "s",
                              notify > 0 ? "\(notify) notify, " : "", destructive, denied,
                              partialNote, options.dryRun ? ", dry run" : "", seconds)
         err("zdsh: " + summary)
-        report.summary = RunReport.summary(runId: runId, calls: calls.count, writes: writes, destructive: destructive,
-                                           denied: denied, partlyFailed: partial.count, dryRun: options.dryRun, seconds: seconds, notify: notify)
+        var json = RunReport.summary(runId: runId, calls: counted.count, writes: writes, destructive: destructive,
+                                     denied: denied, partlyFailed: partial.count, dryRun: options.dryRun, seconds: seconds, notify: notify)
+        if case .object(var o) = json {
+            o["skipped"] = .int(Int64(skipped)); o["not_sent"] = .int(Int64(unsent)); o["invalid"] = .int(Int64(invalid))
+            json = .object(o)
+        }
+        report.summary = json
         return summary
     }
 
     /// A run stopped by SIGINT/SIGTERM: what was left in flight, how to
     /// finish the job, and the signal's status.
     private func interrupted(by signo: Int32, _ run: Prepared, calls: [CallRecord], summary: String) -> ExitStatus {
-        let unknown = calls.filter { $0.outcome == .sent && $0.status == nil && $0.safety != .read }
+        let unknown = calls.filter(\.inFlight)
         err("zdsh: interrupted by \(signo == SIGTERM ? "SIGTERM" : "SIGINT"); \(unknown.isEmpty ? "no call was left in flight" : "\(unknown.count) call\(unknown.count == 1 ? " was" : "s were") in flight, outcome unknown:")")
         for u in unknown.prefix(20) {
             err("  \(u.calledAs) \(u.method) \(Terminal.visible(u.path))")

@@ -10,6 +10,8 @@ package enum ResultPrinter {
         case .table(let columns)?:
             if TableFormatter.fits(value) { return TableFormatter.format(value, columns: columns, into: &text) }
             RecordFormatter.format(value, into: &text)
+        case .csv(let columns)?:
+            text.append(CSVFormatter.format(value, columns: columns, crlf: !onTerminal))
         case nil where onTerminal && TableFormatter.fits(value) && isRecordList(value):
             TableFormatter.format(value, into: &text)
         default:
@@ -18,7 +20,7 @@ package enum ResultPrinter {
     }
 
     /// Records are what the API returns: objects with an id.
-    static func isRecordList(_ value: JSON) -> Bool {
+    package static func isRecordList(_ value: JSON) -> Bool {
         value.arrayValue?.allSatisfy { $0.objectValue?["id"] != nil } ?? false
     }
 }

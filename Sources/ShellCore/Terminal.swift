@@ -31,23 +31,24 @@ package enum Terminal {
 
     /// How a failed chunk is shown: the message (with `file:line:`), Lua's
     /// traceback for runtime errors, and which limit stopped the run.
-    package static func report(_ error: LuaError) {
-        self.error(reportText(error))
+    package static func report(_ error: LuaError, verbose: Bool = false) {
+        self.error(reportText(error, verbose: verbose))
     }
 
     /// The lines `report` writes. A message is one line: a newline a runbook
     /// put in it shows as `\n` rather than starting a line that could pass for
     /// zdsh's own. Traceback lines keep their indentation, and each gets one
     /// when a chunk name tried to start a line of its own.
-    static func reportText(_ error: LuaError) -> String {
+    static func reportText(_ error: LuaError, verbose: Bool = false) -> String {
         switch error {
         case .syntax(let m):
             return visible(m)
-        case .runtime(let m, let full, _):
+        case .runtime(let m, let full, let value):
             // Only the user's frames: zdsh's wrappers and drivers are noise.
             let traceback = UserTraceback.filter(full)
-            guard !traceback.isEmpty else { return visible(m) }
-            return visible(m) + "\n" + indentedTraceback(traceback)
+            let text = messageText(m, value: value)
+            guard !traceback.isEmpty, showsTraceback(m, value: value, verbose: verbose) else { return text }
+            return text + "\n" + indentedTraceback(traceback)
         case .limit(_, let m):
             return "zdsh: stopped: \(visible(m))"
         case .host(let m):

@@ -13,9 +13,9 @@ struct ApiCommand: ParsableCommand {
         subcommands: [List.self, Show.self, Aliases.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List operations whose names match PATTERN.")
+        static let configuration = CommandConfiguration(abstract: "List operations, or find them by words (QUERY).")
 
-        @Argument(help: "Substring or glob (*) matched against operationIds, friendly names and paths.")
+        @Argument(help: "Words to find (names, paths, parameter names, their values; matches as written first), or a glob (*) over names and paths.")
         var pattern: String?
 
         @Flag(name: .long, help: "Only operations that are destructive, as such or under some arguments (denied unless allowed).")
@@ -30,19 +30,12 @@ struct ApiCommand: ParsableCommand {
         @OptionGroup var colour: ColorOptions
 
         func run() throws {
-            let needle = pattern?.lowercased()
-            let glob = try needle.flatMap { $0.contains("*") ? try Policy.Pattern($0) : nil }
+            // Best first: matches as written, then the catalog search (see ApiListQuery).
+            let operations = try pattern.map { try ApiListQuery(text: $0).operations() } ?? Catalog.shared.operations
             var rows: [[String]] = []
-            for op in Catalog.shared.operations {
+            for op in operations {
                 if destructive && !op.mayBeDestructive { continue }
                 if notify && !op.mayNotify { continue }
-                let names = OperationNames.names(of: op.id)
-                if let needle {
-                    let hay = names + [op.path]
-                    let hit = glob.map { g in hay.contains { g.matches($0) || g.matches($0.lowercased()) } }
-                        ?? hay.contains { $0.lowercased().contains(needle) }
-                    if !hit { continue }
-                }
                 rows.append([op.notifies ? "notify" : op.safety.rawValue, op.method, op.path, OperationNames.preferred(op.id), op.id, ApiCommand.effects(op)])
             }
             if json {

@@ -97,23 +97,48 @@ struct AuditCommand: ParsableCommand {
         @Option(name: .long, help: "Only records of this operation (operationId or the name it was called as).")
         var operation: String?
 
+        @Option(name: .long, help: ArgumentHelp("Only records from this time on: \(TimeBound.help).", valueName: "when"))
+        var since: String?
+
+        @Option(name: .long, help: ArgumentHelp("Only records up to this time: \(TimeBound.help).", valueName: "when"))
+        var until: String?
+
         @Flag(name: [.customShort("f"), .long], help: "Keep printing records as they are appended (Ctrl-C to stop).")
         var follow = false
 
         @Flag(name: .long, help: "Print one JSON array of the records (with -f: one JSON record per line).")
         var json = false
 
+        @OptionGroup var output: OutputOptions
+
         @OptionGroup var colour: ColorOptions
 
+        func validate() throws {
+            for (flag, value) in [("--since", since), ("--until", until)] {
+                if let value, TimeBound.parse(value) == nil {
+                    throw ValidationError("\(flag) \(Terminal.visible(value)): expected \(TimeBound.help)")
+                }
+            }
+            if follow, let format = try output.format(), format != .json, format != .text {
+                throw ValidationError("-f prints records as they come: use it with text or --json, not -o table or csv")
+            }
+        }
+
         func run() throws {
+            let format = try output.listFormat(json: self.json)
+            let json = format == .json
             let path = file ?? (sim ? AuditLog.simulatorPath() : AuditLog.defaultPath())
-            let query = AuditQuery(run: runId, profile: profile, operation: operation, count: count)
+            var query = AuditQuery(run: runId, profile: profile, operation: operation, count: count)
+            query.since = since.flatMap { TimeBound.parse($0) }
+            query.until = until.flatMap { TimeBound.parse($0) }
             let (records, end) = try query.tail(path: path)
             if records.isEmpty && !follow { Terminal.error("no matching audit records in \(Terminal.visible(path))") }
             if json && !follow {
                 CommandOutput.document(.array(records))
                 return
             }
+            let list = RecordListOutput(format: format, defaultColumns: ["time", "run_id", "phase", "called_as", "method", "path", "ids", "status"])
+            if list.print(records) { return }
             // The log holds what runbooks and the API said: on a terminal even
             // the raw lines are shown escaped.
             let onTerminal = isatty(STDOUT_FILENO) != 0

@@ -3,6 +3,7 @@ import DeskCore
 import Foundation
 import JSONValue
 import Runbooks
+import ShellCore
 
 /// `zdsh auth login|status|logout|profiles`. Thin: the work is in
 /// `DeskCore.AuthService`; this file only gathers input and prints results.
@@ -10,12 +11,12 @@ struct AuthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "auth",
         abstract: "Log in to Zoho Desk, show the stored connection, or log out.",
-        subcommands: [Login.self, Status.self, Logout.self, Profiles.self],
+        subcommands: [Login.self, Status.self, Logout.self, Profiles.self, Use.self],
         defaultSubcommand: Status.self)
 
     /// Options every auth subcommand shares.
     struct Common: ParsableArguments {
-        @Option(name: .long, help: "Profile name (default: $ZDSH_PROFILE or 'default').")
+        @Option(name: .long, help: "Profile name (default: $ZDSH_PROFILE, else the one `zdsh auth use` chose, else 'default').")
         var profile: String?
 
         @Option(name: .long, help: ArgumentHelp("Connection store path.", valueName: "path"))
@@ -24,9 +25,17 @@ struct AuthCommand: AsyncParsableCommand {
         @Flag(name: .shortAndLong, help: "Show each HTTP request and response on stderr (also ZDSH_DEBUG=1).")
         var verbose = false
 
-        var profileName: String {
-            profile ?? ProcessInfo.processInfo.environment["ZDSH_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+        var profileName: String { profileChoice.name }
+
+        /// `--profile`, then ZDSH_PROFILE, then the current profile (kept beside the store), then `default`.
+        var profileChoice: (name: String, source: ProfileSource) {
+            if let profile { return (profile, .flag) }
+            if let env = ProcessInfo.processInfo.environment["ZDSH_PROFILE"], !env.isEmpty { return (env, .environment) }
+            if let current = currentProfile.read() { return (current, .current) }
+            return ("default", .fallback)
         }
+
+        var currentProfile: CurrentProfile { CurrentProfile(besideStore: store ?? SQLiteTokenStore.defaultPath()) }
 
         func openStore() throws -> SQLiteTokenStore {
             try SQLiteTokenStore(path: store ?? SQLiteTokenStore.defaultPath())
@@ -110,8 +119,17 @@ struct AuthCommand: AsyncParsableCommand {
         func run() async throws {
             try await AuthCommand.reportingErrors(json: json) {
                 let service = AuthService(store: try common.openStore(), transport: NoNetwork(), log: common.log)
-                let status = try await service.status(profile: common.profileName)
-                if json { CommandOutput.document(status.json) } else { print(status) }
+                let choice = common.profileChoice
+                // Named on the command line: that profile, or an error.
+                guard choice.source != .flag else {
+                    let status = try await service.status(profile: choice.name)
+                    if json { CommandOutput.document(status.json) } else { print(status) }
+                    return
+                }
+                let report = try await AuthStatusReport.gather(service: service, current: choice.name, source: choice.source)
+                // Nothing stored at all: not logged in, as before.
+                if report.statuses.isEmpty { _ = try await service.status(profile: choice.name) }
+                if json { CommandOutput.document(report.json) } else { print(report.text) }
             }
         }
     }
@@ -146,7 +164,10 @@ struct AuthCommand: AsyncParsableCommand {
             try await AuthCommand.reportingErrors(json: json) {
                 let names = try await AuthService(store: try common.openStore(), transport: NoNetwork()).profiles()
                 if json { return CommandOutput.document(.array(names.map(JSON.string))) }
-                print(names.isEmpty ? "(no profiles; run `zdsh auth login`)" : names.joined(separator: "\n"))
+                // The current one marked, as kubectl marks the current context.
+                let current = common.profileName
+                print(names.isEmpty ? "(no profiles; run `zdsh auth login`)"
+                      : names.map { ($0 == current ? "* " : "  ") + Terminal.visible($0) }.joined(separator: "\n"))
             }
         }
     }
@@ -160,7 +181,8 @@ struct AuthCommand: AsyncParsableCommand {
             if json {
                 ErrorDocument.from(thrown: error, code: .apiError).emit()
             } else {
-                FileHandle.standardError.write(Data("zdsh: \(error)\n".utf8))
+                // Its hint on a line of its own; a server's text escaped.
+                for line in error.lines { Terminal.error("zdsh: \(Terminal.visible(line))") }
             }
             throw ExitCode(5)
         }

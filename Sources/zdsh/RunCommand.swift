@@ -41,6 +41,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         var options = Runner.Options()
         target.apply(to: &options, sandbox: sandbox)
+        // Bulk work against Zoho (200–600 ms a call) outlasts any fixed limit:
+        // a run against a profile has none unless --timeout sets one.
+        if sandbox.timeout == nil && !target.desk.sim { options.limits.timeout = nil }
         try output.apply(to: &options)
         options.planOut = planOut
         // A plain script that calls no API needs no profile; a runbook still

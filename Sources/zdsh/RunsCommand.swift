@@ -9,7 +9,8 @@ import ShellCore
 struct RunsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs",
-        abstract: "List recent runbook runs and plan applies (id, runbook, target, started, state) to find one to resume.")
+        abstract: "List recent runbook runs and plan applies (id, runbook, target, started, state) to find one to resume.",
+        subcommands: [Show.self])
 
     @Option(name: [.customShort("n"), .customLong("count")], help: "How many runs.")
     var count = 20
@@ -17,9 +18,13 @@ struct RunsCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON array of runs.")
     var json = false
 
+    @OptionGroup var output: OutputOptions
+
     @OptionGroup var colour: ColorOptions
 
     func run() throws {
+        let format = try output.listFormat(json: self.json)
+        let json = format == .json
         let path = Journal.defaultPath()
         guard FileManager.default.fileExists(atPath: path) else {
             if json { CommandOutput.document(.array([])) }
@@ -32,13 +37,26 @@ struct RunsCommand: ParsableCommand {
             CommandOutput.document(.array(runs.map(Self.json)))
             return
         }
+        let list = RecordListOutput(format: format, defaultColumns: ["id", "started", "state", "target", "runbook"])
+        if list.print(runs.map(Self.row)) { return }
         for r in runs {
-            let target = r.simulator ? "simulator" : "\(r.profile)" + (r.org.map { "/\($0)" } ?? "")
+            let target = Self.target(r)
             let state = colour.colour.outcome(r.effectiveState.padding(toLength: 20, withPad: " ", startingAt: 0))
             let what = Terminal.visible(r.runbook) + (r.plannedRun.map { "  (apply of the plan of run \(Terminal.visible($0)))" } ?? "")
             let line = [r.id, r.started, state, target, what].joined(separator: "  ")
             print(line)
         }
+    }
+
+    static func target(_ r: RunRegistry.Run) -> String {
+        r.simulator ? "simulator" : "\(r.profile)" + (r.org.map { "/\($0)" } ?? "")
+    }
+
+    /// A run as a table or CSV row: its JSON with the target spelled out.
+    static func row(_ r: RunRegistry.Run) -> JSON {
+        guard case .object(var o) = json(r) else { return json(r) }
+        o["target"] = .string(target(r))
+        return .object(o)
     }
 
     static func json(_ r: RunRegistry.Run) -> JSON {

@@ -4,7 +4,7 @@ import LuaHost
 
 /// Limit flags shared by every command that runs Lua.
 struct SandboxOptions: ParsableArguments {
-    @Option(name: .long, help: "Wall-clock limit in seconds (covers host work too: JSON, results, printing; default 300, 120 per tool call for zdsh mcp).")
+    @Option(name: .long, help: "Wall-clock limit in seconds (covers host work too: JSON, results, printing). Default: none for run against a profile, 300 for run --sim, eval and each REPL input, 120 per tool call for zdsh mcp.")
     var timeout: Double?
 
     @Option(name: .customLong("max-memory"), help: "Memory limit in MB: the Lua heap plus what the host allocates for the run (API responses as they arrive, decoded JSON, converted values, results).")

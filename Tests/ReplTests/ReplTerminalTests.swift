@@ -63,10 +63,11 @@ final class ReplTerminalTests: XCTestCase {
     func testListOfRecordsIsPrettyPrinted() throws {
         let t = try start()
         try t.line("desk.profiles.list()")
-        let s = t.waitFor("[4]")
-        XCTAssertTrue(s.contains("Name:"), s)
+        // One table, as eval shows it (issue 32 §6), not a block per record.
+        let s = t.waitFor("Light Agent")
+        XCTAssertTrue(s.contains("ID ") && s.contains("NAME"), s)
         XCTAssertTrue(s.contains("Administrator"), s)
-        XCTAssertTrue(s.contains("permissions:"), s)
+        XCTAssertFalse(s.contains("[4]"), s)
         XCTAssertFalse(s.contains("\"permissions\""), "not raw JSON: \(s)")
         // _ holds the last result.
         try t.keys("C-l")
