@@ -99,8 +99,6 @@ helpcenter = {}
 
 ---@class desk.Agent
 ---@field aboutInfo? string
----@field agents? desk.Agent.agents[]
----@field associatedAgents? (integer|string)[]
 ---@field associatedChatDepartmentIds? (integer|string)[]
 ---@field associatedChatDepartments? desk.Agent.associatedChatDepartments[]
 ---@field associatedDepartmentIds? (integer|string)[]
@@ -128,16 +126,6 @@ helpcenter = {}
 ---@field status? "ACTIVE"|"DISABLED"
 ---@field timeZone? string
 ---@field verifiedEmails? string[]
----@field zuid? integer|string
-
----@class desk.Agent.agents
----@field emailId? string
----@field firstName? string
----@field id? integer|string
----@field lastName? string
----@field photoURL? string
----@field profileId? integer|string
----@field roleId? integer|string
 ---@field zuid? integer|string
 
 ---@class desk.Agent.associatedChatDepartments
@@ -450,25 +438,22 @@ helpcenter = {}
 ---@field sanitizedName? string
 
 ---@class desk.Member
----@field members desk.Member.members[]
-
----@class desk.Member.members
 ---@field emailId? string
 ---@field firstName? string
 ---@field id? integer|string
 ---@field lastName? string
 ---@field photoURL? string
----@field profile? desk.Member.members.profile
+---@field profile? desk.Member.profile
 ---@field profileId? integer|string
----@field role? desk.Member.members.role
+---@field role? desk.Member.role
 ---@field roleId? integer|string
 ---@field zuid? integer|string
 
----@class desk.Member.members.profile
+---@class desk.Member.profile
 ---@field id? integer|string
 ---@field name? string
 
----@class desk.Member.members.role
+---@class desk.Member.role
 ---@field id? integer|string
 ---@field name? string
 
@@ -1049,13 +1034,7 @@ helpcenter = {}
 ---@field id? integer|string
 ---@field name? string
 ---@field tagType? "MANUAL"|"SYSTEM"
----@field tags? desk.Tag.tags[]
 ---@field ticketCount? integer|string
-
----@class desk.Tag.tags
----@field id? integer|string
----@field name? string
----@field tagType? "MANUAL"|"SYSTEM"
 
 ---@class desk.Task
 ---@field activityTime? integer|string
@@ -1169,19 +1148,6 @@ helpcenter = {}
 ---@field name? string
 
 ---@class desk.Team
----@field agents? (integer|string)[]
----@field departmentId? integer|string
----@field derivedAgents? (integer|string)[]
----@field description? string
----@field id? integer|string
----@field logoUrl? string
----@field name? string
----@field roles? (integer|string)[]
----@field rolesWithSubordinates? (integer|string)[]
----@field subTeams? (integer|string)[]
----@field teams? desk.Team.teams[]
-
----@class desk.Team.teams
 ---@field agents? (integer|string)[]
 ---@field departmentId? integer|string
 ---@field derivedAgents? (integer|string)[]
@@ -4145,7 +4111,7 @@ function desk.api.getAgentsByIds(args) end
 
 ---GET /api/v1/profiles/{profileId}/agents (read)
 ---@param args desk.api.getAgentsByProfile.args
----@return desk.Agent
+---@return desk.Agent[]
 function desk.api.getAgentsByProfile(args) end
 
 ---@class desk.api.getAgentsByRole.args
@@ -4153,7 +4119,7 @@ function desk.api.getAgentsByProfile(args) end
 
 ---GET /api/v1/roles/{roleId}/agents (read)
 ---@param args desk.api.getAgentsByRole.args
----@return desk.Agent
+---@return any
 function desk.api.getAgentsByRole(args) end
 
 ---@class desk.api.getAgentsCount.args
@@ -4505,7 +4471,7 @@ function desk.api.getBacklogTickets(args) end
 
 ---GET /api/v1/badges (read)
 ---@param args desk.api.getBadges.args
----@return any
+---@return helpcenter.Badge[]
 function desk.api.getBadges(args) end
 
 ---@class desk.api.getBluePrints.args
@@ -6487,14 +6453,14 @@ function desk.api.getTeam(args) end
 
 ---GET /api/v1/teams/{team_id}/members (read)
 ---@param args desk.api.getTeamMembersDetails.args
----@return desk.Member
+---@return desk.Member[]
 function desk.api.getTeamMembersDetails(args) end
 
 ---@class desk.api.getTeams.args
 
 ---GET /api/v1/teams (read)
 ---@param args desk.api.getTeams.args
----@return desk.Team
+---@return desk.Team[]
 function desk.api.getTeams(args) end
 
 ---@class desk.api.getTeamsInDepartment.args
@@ -6502,7 +6468,7 @@ function desk.api.getTeams(args) end
 
 ---GET /api/v1/departments/{departmentId}/teams (read)
 ---@param args desk.api.getTeamsInDepartment.args
----@return desk.Team
+---@return desk.Team[]
 function desk.api.getTeamsInDepartment(args) end
 
 ---@class desk.api.getTemplate.args
@@ -6710,7 +6676,7 @@ function desk.api.getTicketResolutionHistory(args) end
 
 ---GET /api/v1/tickets/{ticketId}/tags (read)
 ---@param args desk.api.getTicketTags.args
----@return desk.Tag
+---@return desk.Tag[]
 function desk.api.getTicketTags(args) end
 
 ---@class desk.api.getTicketTemplate.args
@@ -7137,7 +7103,7 @@ function desk.api.likeArticleTranslation(args) end
 
 ---GET /api/v1/agents/{agentId}/teams (read)
 ---@param args desk.api.listAssociatedTeamsForAgent.args
----@return desk.Team
+---@return desk.Team[]
 function desk.api.listAssociatedTeamsForAgent(args) end
 
 ---@class desk.api.listDomains.args
@@ -9420,7 +9386,7 @@ function desk.profiles.delete(profileId, opts) end
 ---GET /api/v1/profiles/{profileId}/agents (read) — desk.api.getAgentsByProfile
 ---@param profileId integer|string
 ---@param opts? desk.api.getAgentsByProfile.args|table
----@return desk.Agent
+---@return desk.Agent[]
 function desk.profiles.list_agents(profileId, opts) end
 
 ---GET /api/v1/roles (read) — desk.api.getRoles
@@ -9468,7 +9434,7 @@ function desk.roles.delete(roleId, opts) end
 ---GET /api/v1/roles/{roleId}/agents (read) — desk.api.getAgentsByRole
 ---@param roleId integer|string
 ---@param opts? desk.api.getAgentsByRole.args|table
----@return desk.Agent
+---@return any
 function desk.roles.list_agents(roleId, opts) end
 
 ---GET /api/v1/agents (read) — desk.api.getAgents
@@ -9542,7 +9508,7 @@ function desk.agents.anonymize(agentId, opts) end
 ---GET /api/v1/agents/{agentId}/teams (read) — desk.api.listAssociatedTeamsForAgent
 ---@param agentId integer|string
 ---@param opts? desk.api.listAssociatedTeamsForAgent.args|table
----@return desk.Team
+---@return desk.Team[]
 function desk.agents.list_teams(agentId, opts) end
 
 ---GET /api/v1/departments (read) — desk.api.getDepartments
@@ -9617,12 +9583,12 @@ function desk.departments.remove_agents(departmentId, agentIds, opts) end
 ---GET /api/v1/departments/{departmentId}/teams (read) — desk.api.getTeamsInDepartment
 ---@param departmentId integer|string
 ---@param opts? desk.api.getTeamsInDepartment.args|table
----@return desk.Team
+---@return desk.Team[]
 function desk.departments.list_teams(departmentId, opts) end
 
 ---GET /api/v1/teams (read) — desk.api.getTeams
 ---@param opts? desk.api.getTeams.args|table
----@return desk.Team
+---@return desk.Team[]
 function desk.teams.list(opts) end
 
 ---GET /api/v1/teams/{teamId} (read) — desk.api.getTeam
@@ -9651,7 +9617,7 @@ function desk.teams.delete(team_id, opts) end
 ---GET /api/v1/teams/{team_id}/members (read) — desk.api.getTeamMembersDetails
 ---@param team_id integer|string
 ---@param opts? desk.api.getTeamMembersDetails.args|table
----@return desk.Member
+---@return desk.Member[]
 function desk.teams.list_members(team_id, opts) end
 
 ---GET /api/v1/tickets (read) — desk.api.getTickets
@@ -10300,7 +10266,7 @@ function helpcenter.labels.remove_users(helpCenterId, labelId, userIds, opts) en
 ---GET /api/v1/badges (read) — desk.api.getBadges
 ---@param helpCenterId string|integer
 ---@param opts? desk.api.getBadges.args|table
----@return any
+---@return helpcenter.Badge[]
 function helpcenter.badges.list(helpCenterId, opts) end
 
 ---@class desk.delete_profile.opts: desk.api.deleteProfile.args
