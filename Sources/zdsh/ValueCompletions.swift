@@ -17,7 +17,7 @@ enum ValueCompletions {
     }
 
     static let operations = CompletionKind.custom { (_: [String], _: Int, prefix: String) -> [String] in
-        operationNames(prefix: prefix)
+        ValueCompletions.operationNames(prefix: prefix)
     }
 
     static let runIds = CompletionKind.custom { (_: [String], _: Int, prefix: String) -> [String] in
@@ -28,7 +28,7 @@ enum ValueCompletions {
     }
 
     static let parameters = CompletionKind.custom { (words: [String], _: Int, prefix: String) -> [String] in
-        runbookParameters(words: words).map { "\($0)=" }.filter { $0.hasPrefix(prefix) }
+        ValueCompletions.runbookParameters(words: words).map { "\($0)=" }.filter { $0.hasPrefix(prefix) }
     }
 
     /// Bindings, aliases, `desk.api.<id>` and operationIds starting with `prefix`;

@@ -24,33 +24,37 @@ package struct BindingTree: Sendable {
     package let roots: [String: Node]
 
     init() {
-        var paths: [[String]: Leaf] = [:]
+        let desk = Builder(), helpcenter = Builder()
+        func place(_ parts: [String], _ leaf: Leaf) {
+            var node = parts[0] == "desk" ? desk : helpcenter
+            for p in parts.dropFirst() { node = node.child(p) }
+            node.leaf = leaf
+        }
         for b in FriendlyNames.all {
             let parts = b.name.split(separator: ".").map(String.init)
             let full = parts.count == 1 ? ["desk"] + parts : parts
-            paths[full] = .binding(b.name, paged: false)
-            if let verb = full.last, verb.hasPrefix("list"), parts.count > 1 {
-                let suffix = verb.dropFirst(4)
-                paths[full.dropLast() + ["each\(suffix)"]] = .binding(b.name, paged: true)
-                paths[full.dropLast() + ["all\(suffix)"]] = .binding(b.name, paged: true)
+            guard full[0] == "desk" || full[0] == "helpcenter" else { continue }
+            place(full, .binding(b.name, paged: false))
+            if parts.count > 1, let verb = full.last, verb.hasPrefix("list") {
+                place(full.dropLast() + ["each\(verb.dropFirst(4))"], .binding(b.name, paged: true))
+                place(full.dropLast() + ["all\(verb.dropFirst(4))"], .binding(b.name, paged: true))
             }
         }
-        for h in Self.deskHelpers { paths[["desk", h]] = .helper(h) }
-        roots = ["desk": Self.build(paths, depth: 1, root: "desk"), "helpcenter": Self.build(paths, depth: 1, root: "helpcenter")]
+        for h in Self.deskHelpers { place(["desk", h], .helper(h)) }
+        roots = ["desk": desk.frozen(), "helpcenter": helpcenter.frozen()]
     }
 
-    private static func build(_ paths: [[String]: Leaf], depth: Int, root: String, prefix: [String] = []) -> Node {
-        let here = prefix.isEmpty ? [root] : prefix
-        var groups: [String: [[String]: Leaf]] = [:]
-        for (path, leaf) in paths where path.count > here.count && Array(path.prefix(here.count)) == here {
-            groups[path[here.count], default: [:]][path] = leaf
+    /// The tree while it is built.
+    private final class Builder {
+        var children: [String: Builder] = [:]
+        var leaf: Leaf?
+        func child(_ name: String) -> Builder {
+            if let c = children[name] { return c }
+            let c = Builder()
+            children[name] = c
+            return c
         }
-        var children: [String: Node] = [:]
-        for (name, sub) in groups {
-            let next = here + [name]
-            children[name] = build(sub, depth: depth + 1, root: root, prefix: next)
-        }
-        return Node(children: children, leaf: paths[here])
+        func frozen() -> Node { Node(children: children.mapValues { $0.frozen() }, leaf: leaf) }
     }
 
     /// What a reference names.
@@ -68,28 +72,30 @@ package struct BindingTree: Sendable {
     /// Resolves a path such as ["desk", "tickets", "lst"].
     package func resolve(_ path: [String]) -> Resolution {
         guard let first = path.first, var node = roots[first] else { return .opaque }
-        for i in 1..<max(path.count, 1) where i < path.count {
+        var i = 1
+        while i < path.count {
             let name = path[i]
-            if i == 2, path[1] == "api", first == "desk" {
-                guard let op = Catalog.shared.operation(id: name) else {
-                    return .missing(MissingName.message(namespace: "desk.api", name: name, siblings: []), segment: i)
+            if first == "desk", i == 1, name == "api" {
+                guard path.count > 2 else { return .namespace }
+                guard let op = Catalog.shared.operation(id: path[2]) else {
+                    return .missing(MissingName.message(namespace: "desk.api", name: path[2], siblings: []), segment: 2)
                 }
                 return path.count == 3 ? .operation(op) : .opaque
             }
-            if i == 1, name == "api", first == "desk" { if path.count == 2 { return .namespace }; continue }
             guard let child = node.children[name] else {
                 if node.leaf != nil { return .opaque }
                 let namespace = path.prefix(i).joined(separator: ".")
                 return .missing(MissingName.message(namespace: namespace, name: name, siblings: Array(node.children.keys)), segment: i)
             }
             node = child
+            i += 1
         }
         switch node.leaf {
         case .binding(let name, let paged)?:
             guard let b = FriendlyNames.binding(named: name) else { return .opaque }
             return .binding(b, paged: paged)
         case .helper(let h)?: return .helper(h)
-        case nil: return path.count == 1 ? .namespace : .namespace
+        case nil: return .namespace
         }
     }
 }

@@ -53,7 +53,8 @@ package struct CheckRun {
             if let luacheck = Luacheck.executable() {
                 if let found = Luacheck.run(luacheck, files: run.files, stdlib: stdlib) {
                     run.luacheck = "ran"
-                    run.diagnostics += found.filter { !run.alreadySays($0) }
+                    let fresh = found.filter { !run.alreadySays($0) }
+                    run.diagnostics += fresh
                 } else {
                     run.luacheck = "failed"
                     note("zdsh check: luacheck could not be run; only zdsh's own checks were made")

@@ -36,7 +36,7 @@ package struct RunbookChecker {
                     calls.append(call)
                 }
             case .operation(let op):
-                calls.append(.operation(op, arguments: reference.arguments, token: reference.token))
+                calls.append(.api(op, arguments: reference.arguments, token: reference.token))
             case .helper("request"):
                 if let call = StaticCall.request(arguments: reference.arguments, token: reference.token) {
                     calls.append(call)

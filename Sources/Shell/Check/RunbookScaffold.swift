@@ -31,7 +31,7 @@ package enum RunbookScaffold {
         let fm = FileManager.default
         try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var written: [String] = []
-        for (path, text) in try files(kind: kind, name: name, stdlib: stdlib) {
+        for (path, _) in try files(kind: kind, name: name, stdlib: stdlib) {
             let full = (folder as NSString).appendingPathComponent(path)
             if fm.fileExists(atPath: full) {
                 if path.hasPrefix(".") { continue }

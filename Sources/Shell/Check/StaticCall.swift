@@ -59,7 +59,7 @@ struct StaticCall {
     }
 
     /// `desk.api.<id>{…}`.
-    static func operation(_ op: DeskCatalog.Operation, arguments: [(value: StaticValue, token: LuaToken)]?, token: LuaToken) -> StaticCall {
+    static func api(_ op: DeskCatalog.Operation, arguments: [(value: StaticValue, token: LuaToken)]?, token: LuaToken) -> StaticCall {
         var call = StaticCall(operation: op, calledAs: "desk.api.\(op.id)", token: token, effect: baseEffect(op))
         guard let arguments else { return call }
         var s = StaticArguments()

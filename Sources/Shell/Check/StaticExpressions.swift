@@ -58,9 +58,7 @@ package struct StaticExpressions {
         case .keyword where t.text == "false": literal = .literal(.bool(false))
         case .keyword where t.text == "nil": literal = .literal(.null)
         case .symbol where t.text == "-" && token(start + 1).kind == .number:
-            if case .literal(let n)? = Self.number(token(start + 1).text).map(StaticValue.literal) {
-                literal = .literal(Self.negated(n)); after = start + 2
-            }
+            if let n = Self.number(token(start + 1).text) { literal = .literal(Self.negated(n)); after = start + 2 }
         case .symbol where t.text == "{":
             let (table, next) = constructor(at: start)
             literal = .table(table); after = next
