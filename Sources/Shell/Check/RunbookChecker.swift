@@ -52,6 +52,7 @@ package struct RunbookChecker {
         for call in calls {
             if let e = call.argumentError { report.error(at: e.token, e.message) }
         }
+        if Self.isScenario(file) { ScenarioRunCheck.check(scan, file: file, into: &report) }
         if let declaration = scan.declaration, !Self.isScenario(file) {
             let spec = DeclaredOperations(declaration.spec)
             spec.compare(calls: calls, reachUnknown: reachUnknown, into: &report)

@@ -31,6 +31,8 @@ package struct RunbookScan: Sendable {
     /// The parameter table is passed on or indexed by a computed key, so
     /// which parameters are read cannot be known.
     package var parametersEscape = false
+    /// Scenario files: `runbook.run(path, params, options)` calls, arguments as written.
+    package var runbookRuns: [(token: LuaToken, arguments: [(value: StaticValue, token: LuaToken)])] = []
 }
 
 extension RunbookScan {
@@ -47,6 +49,10 @@ extension RunbookScan {
             if t.kind == .name, !isMember {
                 if t.text == "runbook", declaration == nil, let spec = Self.declarationTable(x, after: k) {
                     declaration = (t, spec)
+                }
+                if t.text == "runbook", x.token(k + 1).isSymbol("."), x.token(k + 2).text == "run",
+                   let arguments = x.arguments(at: k + 3) {
+                    runbookRuns.append((t, arguments.values.map { (value: $0.0, token: $0.1) }))
                 }
                 if t.text == "desk" || t.text == "helpcenter" || aliases[t.text] != nil {
                     let reference = Self.reference(x, at: k, aliases: aliases)
