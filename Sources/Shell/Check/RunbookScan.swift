@@ -33,6 +33,8 @@ package struct RunbookScan: Sendable {
     package var parametersEscape = false
     /// Scenario files: `runbook.run(path, params, options)` calls, arguments as written.
     package var runbookRuns: [(token: LuaToken, arguments: [(value: StaticValue, token: LuaToken)])] = []
+    /// `local NAME = "text"`: string constants, so `runbook.run(RUNBOOK, …)` names its file.
+    package var constants: [String: String] = [:]
 }
 
 extension RunbookScan {
@@ -46,6 +48,10 @@ extension RunbookScan {
             let t = tokens[k]
             let previous = k > 0 ? tokens[k - 1] : nil
             let isMember = previous.map { $0.isSymbol(".") || $0.isSymbol(":") || $0.isKeyword("local") || $0.isKeyword("function") } ?? false
+            if t.isKeyword("local"), x.token(k + 1).kind == .name, x.token(k + 2).isSymbol("="),
+               x.token(k + 3).kind == .string, !x.token(k + 4).isSymbol(".."), !x.token(k + 4).isSymbol(",") {
+                constants[x.token(k + 1).text] = x.token(k + 3).text
+            }
             if t.kind == .name, !isMember {
                 if t.text == "runbook", declaration == nil, let spec = Self.declarationTable(x, after: k) {
                     declaration = (t, spec)

@@ -7,10 +7,11 @@ enum ScenarioRunCheck {
     static func check(_ scan: RunbookScan, file: String, into report: inout RunbookChecker.Report) {
         let folder = (file as NSString).deletingLastPathComponent
         for run in scan.runbookRuns {
-            guard let first = run.arguments.first, let path = first.value.stringValue else { continue }
+            guard let first = run.arguments.first,
+                  let path = first.value.stringValue ?? (first.token.kind == .name ? scan.constants[first.token.text] : nil) else { continue }
             let full = (folder as NSString).appendingPathComponent(path)
             guard let data = FileManager.default.contents(atPath: full) else {
-                report.error(at: first.token, "runbook.run: no runbook at \(path) (paths are relative to the scenario file)")
+                report.warning(at: first.token, "runbook.run: no runbook at \(path) (paths are relative to the scenario file)")
                 continue
             }
             let declared = RunbookDeclaration.parameterNames(in: [UInt8](data))
@@ -19,7 +20,7 @@ enum ScenarioRunCheck {
                 for field in params.fields {
                     guard case .name(let name) = field.key, !declared.contains(name) else { continue }
                     let hint = hints.hint(for: name).map { "; \($0)" } ?? ""
-                    report.error(at: field.token, "runbook.run: \(path) declares no parameter '\(name)'\(hint)")
+                    report.warning(at: field.token, "runbook.run: \(path) declares no parameter '\(name)'\(hint)")
                 }
             }
             if run.arguments.count > 2, let options = run.arguments[2].value.table {
@@ -40,7 +41,7 @@ enum ScenarioRunCheck {
                 }
                 guard case .name = pattern.kind, !DeclaredOperations.allNames.contains(where: { pattern.matches($0) }) else { continue }
                 let hint = OperationNames.hint(for: text).map { "; \($0)" } ?? ""
-                report.error(at: item.token, "runbook.run: \(key) \"\(text)\" names no operation\(hint)")
+                report.warning(at: item.token, "runbook.run: \(key) \"\(text)\" names no operation\(hint)")
             }
         }
     }
