@@ -17,7 +17,7 @@ package struct CheckDiagnostic: Sendable, Equatable, Comparable {
         self.severity = severity; self.message = message; self.source = source
     }
 
-    package init(file: String, at token: LuaToken, _ severity: Severity, _ message: String) {
+    package init(file: String, at token: SourceToken, _ severity: Severity, _ message: String) {
         self.init(file: file, line: token.line, column: token.column, severity: severity, message: message)
     }
 

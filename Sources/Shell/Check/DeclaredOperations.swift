@@ -7,7 +7,7 @@ struct DeclaredOperations {
     struct Entry {
         let list: String
         let text: String
-        let token: LuaToken
+        let token: SourceToken
         let pattern: Policy.Pattern?
         let error: String?
     }
@@ -23,9 +23,9 @@ struct DeclaredOperations {
             for item in items.positional {
                 guard let text = item.value.stringValue else { continue }
                 do {
-                    entries.append(Entry(list: list, text: text, token: item.token, pattern: try Policy.Pattern(text), error: nil))
+                    entries.append(Entry(list: list, text: text, token: item.token, pattern: try Policy.Pattern(text), error: String?.none))
                 } catch {
-                    entries.append(Entry(list: list, text: text, token: item.token, pattern: nil, error: "\(error)"))
+                    entries.append(Entry(list: list, text: text, token: item.token, pattern: Policy.Pattern?.none, error: "\(error)"))
                 }
             }
         }

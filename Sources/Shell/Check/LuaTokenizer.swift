@@ -19,11 +19,11 @@ package struct LuaTokenizer {
 
     package init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-    package static func tokens(_ bytes: [UInt8]) -> [LuaToken] {
+    package static func tokens(_ bytes: [UInt8]) -> [SourceToken] {
         var t = LuaTokenizer(bytes)
-        var out: [LuaToken] = []
+        var out: [SourceToken] = []
         while let token = t.next() { out.append(token) }
-        out.append(LuaToken(kind: .eof, text: "", line: t.line, column: t.i - t.lineStart + 1))
+        out.append(SourceToken(kind: .eof, text: "", line: t.line, column: t.i - t.lineStart + 1))
         return out
     }
 
@@ -35,12 +35,12 @@ package struct LuaTokenizer {
     }
 
     /// The next token, or nil at the end (or at input it cannot read).
-    mutating func next() -> LuaToken? {
+    mutating func next() -> SourceToken? {
         skipSpaceAndComments()
         guard let c = peek() else { return nil }
         let (startLine, startColumn) = (line, i - lineStart + 1)
-        func token(_ kind: LuaToken.Kind, _ text: String) -> LuaToken {
-            LuaToken(kind: kind, text: text, line: startLine, column: startColumn)
+        func token(_ kind: SourceToken.Kind, _ text: String) -> SourceToken {
+            SourceToken(kind: kind, text: text, line: startLine, column: startColumn)
         }
         if Self.isNameStart(c) {
             let start = i

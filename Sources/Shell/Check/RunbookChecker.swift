@@ -66,11 +66,11 @@ package struct RunbookChecker {
         let file: String
         var diagnostics: [CheckDiagnostic] = []
 
-        mutating func error(at token: LuaToken, _ message: String) {
+        mutating func error(at token: SourceToken, _ message: String) {
             add(CheckDiagnostic(file: file, at: token, .error, message))
         }
 
-        mutating func warning(at token: LuaToken, _ message: String) {
+        mutating func warning(at token: SourceToken, _ message: String) {
             add(CheckDiagnostic(file: file, at: token, .warning, message))
         }
 

@@ -7,39 +7,39 @@ package struct RunbookScan: Sendable {
     package struct Reference: Sendable {
         package struct Segment: Sendable {
             package let name: String
-            package let token: LuaToken
+            package let token: SourceToken
         }
         package let segments: [Segment]
         /// How many leading segments came from a local alias (checked where the alias was made).
         package let fromAlias: Int
         /// The call's arguments when the name is called right here.
-        package let arguments: [(value: StaticValue, token: LuaToken)]?
+        package let arguments: [(value: StaticValue, token: SourceToken)]?
         /// Indexed by a value only known at run time (`desk.api[id]`).
         package let dynamicIndex: Bool
 
         package var path: [String] { segments.map(\.name) }
-        package var token: LuaToken { segments[fromAlias > 0 ? fromAlias - 1 : 0].token }
+        package var token: SourceToken { segments[fromAlias > 0 ? fromAlias - 1 : 0].token }
     }
 
     package var references: [Reference] = []
     /// The `runbook{…}` table and the `runbook` token.
-    package var declaration: (token: LuaToken, spec: StaticTable)?
+    package var declaration: (token: SourceToken, spec: StaticTable)?
     /// The name main gives its parameter table (`main = function(p)`).
     package var parameterTable: String?
     /// `p.name` reads, with where.
-    package var parameterUses: [(name: String, token: LuaToken)] = []
+    package var parameterUses: [(name: String, token: SourceToken)] = []
     /// The parameter table is passed on or indexed by a computed key, so
     /// which parameters are read cannot be known.
     package var parametersEscape = false
     /// Scenario files: `runbook.run(path, params, options)` calls, arguments as written.
-    package var runbookRuns: [(token: LuaToken, arguments: [(value: StaticValue, token: LuaToken)])] = []
+    package var runbookRuns: [(token: SourceToken, arguments: [(value: StaticValue, token: SourceToken)])] = []
     /// `local NAME = "text"`: string constants, so `runbook.run(RUNBOOK, …)` names its file.
     package var constants: [String: String] = [:]
 }
 
 extension RunbookScan {
     /// Scans a file's tokens (a file the Lua parser accepted).
-    package init(tokens: [LuaToken]) {
+    package init(tokens: [SourceToken]) {
         self.init()
         let x = StaticExpressions(tokens)
         var aliases: [String: [String]] = [:]

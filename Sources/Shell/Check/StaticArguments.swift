@@ -11,8 +11,8 @@ struct StaticArguments {
     var standIns: Set<String> = []
     var standInPositions: Set<Int> = []
     /// Where each named field and positional argument was written.
-    var fieldTokens: [String: LuaToken] = [:]
-    var positionTokens: [Int: LuaToken] = [:]
+    var fieldTokens: [String: SourceToken] = [:]
+    var positionTokens: [Int: SourceToken] = [:]
 
     /// A value for `schema` that the validator accepts, as far as one is easy to make.
     static func standIn(for schema: Schema?) -> JSON {
@@ -78,7 +78,7 @@ struct StaticArguments {
     }
 
     /// Where to report an error: the field, the positional argument, else the call.
-    func token(for e: ArgumentError, call: LuaToken) -> LuaToken {
+    func token(for e: ArgumentError, call: SourceToken) -> SourceToken {
         if let name = e.name, let t = fieldTokens[String(name.split(separator: "/").first ?? "")] { return t }
         if let p = e.position, let t = positionTokens[p] { return t }
         return call

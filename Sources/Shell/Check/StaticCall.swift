@@ -10,20 +10,20 @@ struct StaticCall {
     var operation: DeskCatalog.Operation?
     /// The name used, as the gate names it.
     var calledAs: String
-    var token: LuaToken
+    var token: SourceToken
     /// What the call does: by its literal arguments where they are all
     /// known, else by the operation's own class.
     var effect: CallClassification?
     /// The argument error the gate would raise, when the literal arguments show it.
-    var argumentError: (message: String, token: LuaToken)?
+    var argumentError: (message: String, token: SourceToken)?
 
     private static func baseEffect(_ op: DeskCatalog.Operation) -> CallClassification {
         CallClassification(safety: op.safety, rule: nil, unbounded: op.unbounded, notifies: op.notifies)
     }
 
     /// A friendly binding (or its `each…`/`all…` helper), called or only referenced.
-    static func binding(_ b: FriendlyNames.Binding, calledAs: String, arguments: [(value: StaticValue, token: LuaToken)]?,
-                        token: LuaToken) -> StaticCall? {
+    static func binding(_ b: FriendlyNames.Binding, calledAs: String, arguments: [(value: StaticValue, token: SourceToken)]?,
+                        token: SourceToken) -> StaticCall? {
         guard let op = Catalog.shared.operation(id: b.operationId) else { return nil }
         var call = StaticCall(operation: op, calledAs: calledAs, token: token, effect: baseEffect(op))
         if let message = b.alias?.unsupported {
@@ -59,7 +59,7 @@ struct StaticCall {
     }
 
     /// `desk.api.<id>{…}`.
-    static func api(_ op: DeskCatalog.Operation, arguments: [(value: StaticValue, token: LuaToken)]?, token: LuaToken) -> StaticCall {
+    static func api(_ op: DeskCatalog.Operation, arguments: [(value: StaticValue, token: SourceToken)]?, token: SourceToken) -> StaticCall {
         var call = StaticCall(operation: op, calledAs: "desk.api.\(op.id)", token: token, effect: baseEffect(op))
         guard let arguments else { return call }
         var s = StaticArguments()
@@ -80,7 +80,7 @@ struct StaticCall {
     }
 
     /// `desk.request(method, path, {query=…, body=…})` with a literal method and path.
-    static func request(arguments: [(value: StaticValue, token: LuaToken)]?, token: LuaToken) -> StaticCall? {
+    static func request(arguments: [(value: StaticValue, token: SourceToken)]?, token: SourceToken) -> StaticCall? {
         guard let arguments, arguments.count >= 2, let method = arguments[0].value.stringValue?.uppercased(),
               let rawPath = arguments[1].value.stringValue else { return nil }
         var call = StaticCall(operation: nil, calledAs: "desk.request", token: token)

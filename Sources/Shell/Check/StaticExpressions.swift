@@ -4,16 +4,16 @@ import JSONValue
 /// table constructors are read, anything else is skipped to its end (the
 /// next `,`, `;` or closing bracket at its own depth) and becomes unknown.
 package struct StaticExpressions {
-    package let tokens: [LuaToken]
+    package let tokens: [SourceToken]
 
-    package init(_ tokens: [LuaToken]) { self.tokens = tokens }
+    package init(_ tokens: [SourceToken]) { self.tokens = tokens }
 
     private static let openers: Set<String> = ["(", "{", "["]
     private static let closers: Set<String> = [")", "}", "]"]
     private static let blockOpeners: Set<String> = ["function", "if", "do", "repeat"]
     private static let blockClosers: Set<String> = ["end", "until"]
 
-    package func token(_ k: Int) -> LuaToken { k < tokens.count ? tokens[k] : tokens[tokens.count - 1] }
+    package func token(_ k: Int) -> SourceToken { k < tokens.count ? tokens[k] : tokens[tokens.count - 1] }
 
     /// Whether the token ends an expression in a list (`,`, `;`, a closer, the end).
     func endsExpression(_ k: Int) -> Bool {
@@ -26,7 +26,7 @@ package struct StaticExpressions {
     package func skip(from start: Int) -> (next: Int, multiple: Bool) {
         var depth = 0
         var k = start
-        var last: LuaToken?
+        var last: SourceToken?
         while true {
             let t = token(k)
             if t.kind == .eof { break }
@@ -101,7 +101,7 @@ package struct StaticExpressions {
     }
 
     /// A call's arguments at `start` (`(…)`, a table or a string): each with its first token.
-    package func arguments(at start: Int) -> (values: [(StaticValue, LuaToken)], next: Int)? {
+    package func arguments(at start: Int) -> (values: [(StaticValue, SourceToken)], next: Int)? {
         let t = token(start)
         if t.kind == .string { return ([(.literal(.string(t.text)), t)], start + 1) }
         if t.isSymbol("{") {
@@ -109,7 +109,7 @@ package struct StaticExpressions {
             return ([(.table(table), t)], next)
         }
         guard t.isSymbol("(") else { return nil }
-        var out: [(StaticValue, LuaToken)] = []
+        var out: [(StaticValue, SourceToken)] = []
         var k = start + 1
         while !token(k).isSymbol(")") && token(k).kind != .eof {
             let first = token(k)

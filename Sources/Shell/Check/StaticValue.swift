@@ -42,12 +42,12 @@ package struct StaticTable: Sendable {
         package let key: Key
         package let value: StaticValue
         /// The field's first token (its key, or its value when positional).
-        package let token: LuaToken
+        package let token: SourceToken
     }
 
     package var fields: [Field] = []
     /// The `{` token.
-    package let token: LuaToken
+    package let token: SourceToken
 
     package subscript(name: String) -> Field? {
         fields.first { $0.key == .name(name) }

@@ -37,7 +37,7 @@ package final class SyntaxCheck {
     }
 
     /// The column of the token a parser message is "near", on its line.
-    static func column(of message: String, line: Int, tokens: [LuaToken]) -> Int {
+    static func column(of message: String, line: Int, tokens: [SourceToken]) -> Int {
         guard let near = message.range(of: " near ", options: .backwards) else { return 1 }
         var what = String(message[near.upperBound...])
         if what == "<eof>" { return tokens.last.map { $0.line == line ? $0.column : 1 } ?? 1 }

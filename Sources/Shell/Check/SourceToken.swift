@@ -1,6 +1,6 @@
-/// One token of Lua source with where it starts (1-based line and column,
+/// One token of Lua source (the REPL has its own, lighter LuaToken) with where it starts (1-based line and column,
 /// columns counted in bytes as compilers do), for `zdsh check`'s scanner.
-package struct LuaToken: Sendable, Equatable {
+package struct SourceToken: Sendable, Equatable {
     package enum Kind: Sendable, Equatable {
         case name, keyword, string, number, symbol, eof
     }
