@@ -83,7 +83,7 @@ struct StaticCall {
     static func request(arguments: [(value: StaticValue, token: SourceToken)]?, token: SourceToken) -> StaticCall? {
         guard let arguments, arguments.count >= 2, let method = arguments[0].value.stringValue?.uppercased(),
               let rawPath = arguments[1].value.stringValue else { return nil }
-        var call = StaticCall(operation: nil, calledAs: "desk.request", token: token)
+        var call = StaticCall(operation: nil, calledAs: "desk.request \(method) \(rawPath)", token: token)
         let bare = String(rawPath.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
         let trimmed = bare.count > 1 && bare.hasSuffix("/") ? String(bare.dropLast()) : bare
         guard let match = Catalog.shared.match(method: method, path: trimmed) else {
@@ -112,8 +112,13 @@ struct StaticCall {
     /// the effect of a call whose arguments were all literal.
     private mutating func check(_ s: StaticArguments, _ bind: () throws -> [PreparedCall]) {
         do {
-            let prepared = try bind()
-            if s.standIns.isEmpty, let first = prepared.first { effect = first.effect }
+            // The effect by the literal arguments only: a stand-in must not trigger (or rule out) a rule.
+            if let first = try bind().first {
+                let query = first.query.filter { !s.standIns.contains($0.key) }
+                var body = first.body
+                if case .object(let fields)? = body { body = .object(fields.filter { !s.standIns.contains($0.key) }) }
+                effect = first.operation.classify(query: query, body: body)
+            }
         } catch let e as ArgumentError {
             if !s.excuses(e) { argumentError = (e.description, s.token(for: e, call: token)) }
         } catch {

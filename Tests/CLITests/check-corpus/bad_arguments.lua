@@ -1,14 +1,14 @@
 -- Literal arguments the call gate would refuse, found before the run.
 return runbook {
   name = "bad-arguments",
-  params = { ticket = { type = "id", required = true } },
-  writes = { "desk.tickets.update", "desk.tickets.create" },
+  params = { ticket = { type = "id", required = true }, urgent = { type = "boolean" } },
+  writes = { "desk.tickets.update" },
   main = function(p)
     desk.tickets.update(p.ticket, { prority = "High" })
-    desk.tickets.update(p.ticket, { priority = p.priority_from_elsewhere_is_fine and "Low" or "High" })
+    desk.tickets.update(p.ticket, { priority = p.urgent and "High" or "Low" })  -- known at run time: not judged
     local page = desk.api.getTickets{ limit = "ten" }
     desk.tickets.get("not-an-id")
-    desk.tickets.create{ subject = "no department, no contact" }
+    desk.tickets.list{ sortBy = "priority", limit = 5 }
     return page
   end,
 }

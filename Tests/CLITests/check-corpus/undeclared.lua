@@ -6,6 +6,6 @@ return runbook {
   destructive = { "desk.profiles.delete" },
   main = function(p)
     desk.tickets.move_to_trash({ p.ticket })
-    desk.tickets.send_reply(p.ticket, { channel = "EMAIL", content = "Closing this." })
+    desk.tickets.threads.send_reply(p.ticket, { channel = "EMAIL", content = "Closing this." })
   end,
 }
