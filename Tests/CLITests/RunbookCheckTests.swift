@@ -110,7 +110,7 @@ final class RunbookCheckTests: XCTestCase {
         XCTAssertEqual(flagged.status, 1)
         XCTAssertEqual(flagged.out, """
             \(file.path):1:8: (W143) accessing undefined field 'tickets.lst' of global 'desk'
-            \(file.path):1:40: (W143) accessing undefined field 'tikets' of global 'desk'
+            \(file.path):1:39: (W143) accessing undefined field 'tikets' of global 'desk'
 
             """)
     }

@@ -19,7 +19,7 @@ final class LuaRecordTypesTests: XCTestCase {
                     current = name
                     classes[name, default: [:]] = classes[name] ?? [:]
                 } else if line.hasPrefix("---@field "), let c = current {
-                    let parts = line.dropFirst(10).split(separator: " ", maxSplits: 2).map(String.init)
+                    let parts = line.dropFirst(10).split(separator: " ", maxSplits: 1).map(String.init)
                     guard parts.count >= 2 else { continue }
                     classes[c]![parts[0].replacingOccurrences(of: "?", with: "")] = parts[1]
                 } else if line.hasPrefix("---@return ") {
