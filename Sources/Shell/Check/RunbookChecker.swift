@@ -53,6 +53,7 @@ package struct RunbookChecker {
             if let e = call.argumentError { report.error(at: e.token, e.message) }
         }
         if Self.isScenario(file) { ScenarioRunCheck.check(scan, file: file, into: &report) }
+        RecordFields.check(tokens: tokens, references: scan.references, into: &report)
         if let declaration = scan.declaration, !Self.isScenario(file) {
             let spec = DeclaredOperations(declaration.spec)
             spec.compare(calls: calls, reachUnknown: reachUnknown, into: &report)
