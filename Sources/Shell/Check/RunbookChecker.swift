@@ -23,7 +23,8 @@ package struct RunbookChecker {
         let scan = RunbookScan(tokens: tokens)
         var report = Report(file: file)
         var calls: [StaticCall] = []
-        var reachUnknown = false
+        // Calls made in a required module are out of sight: declared operations may be reached there.
+        var reachUnknown = tokens.indices.contains { tokens[$0].text == "require" && tokens[$0].kind == .name }
         for reference in scan.references {
             switch BindingTree.shared.resolve(reference.path) {
             case .missing(let message, let segment):

@@ -139,7 +139,8 @@ package enum RunbookScaffold {
         return """
         -- luacheck settings for zdsh runbooks (written by zdsh new): zdsh's globals and every
         -- desk/helpcenter binding, so `desk.tikets` is an undefined field; *_test.lua files get
-        -- the scenario-test globals too. Add your own options to the returned table.
+        -- the scenario-test globals too. Your own options go on the table before it is returned:
+        --   local config = dofile("…/zdsh_std.lua"); config.ignore = { "212" }; return config
         return dofile(\(luaString(std)))
 
         """
