@@ -8,7 +8,7 @@ return runbook {
     desk.tickets.update(p.ticket, { priority = p.urgent and "High" or "Low" })  -- known at run time: not judged
     local page = desk.api.getTickets{ limit = "ten" }
     desk.tickets.get("not-an-id")
-    desk.tickets.list{ sortBy = "priority", limit = 5 }
+    desk.agents.list{ status = "GONE", limit = 5 }
     return page
   end,
 }
