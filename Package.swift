@@ -59,6 +59,8 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // zdsh check / zdsh new: runbooks checked before they run, with the gate's own validator.
+        .target(name: "RunbookCheck", dependencies: ["Shell", "LuaHost", "DeskCatalog", "JSONValue"]),
         // The MCP server: assistants reach Desk through the same policy, plans and audit.
         .target(
             name: "DeskMCP",
@@ -78,7 +80,7 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(name: "zdsh", dependencies: [
-            "Shell", "DeskMCP", "LuaHost", "DeskCore", "DeskCatalog", "DeskSim", "JSONValue",
+            "Shell", "RunbookCheck", "DeskMCP", "LuaHost", "DeskCore", "DeskCatalog", "DeskSim", "JSONValue",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Test-only: child processes spawned and reaped without Foundation's Process.
@@ -88,7 +90,7 @@ let package = Package(
         .testTarget(name: "DeskCatalogTests", dependencies: ["TestSupport", "DeskCatalog"]),
         .testTarget(name: "DeskCoreTests", dependencies: ["TestSupport", "DeskCore", "DeskCatalog", "JSONValue"]),
         .testTarget(name: "DeskSimTests", dependencies: ["DeskSim", "DeskCore", "DeskCatalog", "JSONValue"]),
-        .testTarget(name: "ShellTests", dependencies: ["Shell", "LuaHost", "DeskCore", "DeskSim", "DeskCatalog", "JSONValue"]),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "RunbookCheck", "LuaHost", "DeskCore", "DeskSim", "DeskCatalog", "JSONValue"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["check-corpus"]),
         .testTarget(name: "ReplTests", dependencies: ["TestSupport", "Shell", "JSONValue"]),
         .testTarget(name: "ReliabilityTests", dependencies: ["TestSupport", "Shell", "LuaHost", "DeskCore", "DeskSim", "DeskCatalog", "JSONValue"]),

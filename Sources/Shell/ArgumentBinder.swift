@@ -70,9 +70,9 @@ public struct PreparedCall: Sendable {
 
 /// Turns Lua arguments into path, query and body values by the catalog, and
 /// refuses anything the operation would reject, before any request is made.
-enum ArgumentBinder {
+package enum ArgumentBinder {
     /// A friendly binding or alias: positional arguments, then an optional table.
-    static func bind(binding: FriendlyNames.Binding, operation op: DeskCatalog.Operation, arguments: [JSON]) throws -> [PreparedCall] {
+    package static func bind(binding: FriendlyNames.Binding, operation op: DeskCatalog.Operation, arguments: [JSON]) throws -> [PreparedCall] {
         let fname = binding.name
         var named: [(wire: String, value: JSON, position: Int?)] = []
         var args = arguments
@@ -106,7 +106,7 @@ enum ArgumentBinder {
     }
 
     /// `desk.api.<operationId>{…}`: one table of wire-named arguments.
-    static func bind(operation op: DeskCatalog.Operation, table: JSON) throws -> [PreparedCall] {
+    package static func bind(operation op: DeskCatalog.Operation, table: JSON) throws -> [PreparedCall] {
         let fname = "desk.api.\(op.id)"
         guard case .object(let fields) = table else {
             if table == .null { return try assemble(op, calledAs: fname, named: [], target: { defaultTarget($0, op) }) }
@@ -121,7 +121,7 @@ enum ArgumentBinder {
     /// against the path parameters, query values against the query
     /// parameters, the body against the body schema — so a raw route gets
     /// the same validation as the binding, and nothing can change place.
-    static func bind(operation op: DeskCatalog.Operation, calledAs fname: String, path: [String: String],
+    package static func bind(operation op: DeskCatalog.Operation, calledAs fname: String, path: [String: String],
                      query: [String: String], body: JSON?) throws -> [PreparedCall] {
         var named: [(wire: String, value: JSON, position: Int?)] = []
         var targets: [String: FriendlyNames.ArgumentTarget] = [:]
@@ -352,7 +352,7 @@ enum ArgumentBinder {
         return [call]
     }
 
-    static func scalarString(_ v: JSON) -> String? {
+    package static func scalarString(_ v: JSON) -> String? {
         switch v {
         case .string(let s): return s
         case .int(let i): return String(i)

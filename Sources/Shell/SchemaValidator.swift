@@ -5,7 +5,7 @@ import Synchronization
 
 /// Checks a value against the catalog's schema subset before anything is
 /// sent, and normalises what Zoho expects (ids as digit strings).
-enum SchemaValidator {
+package enum SchemaValidator {
     struct Failure: Error {
         /// JSON-pointer-like location inside the argument ("" = the argument itself).
         let path: String
@@ -16,7 +16,7 @@ enum SchemaValidator {
 
     private static let regexCache = Mutex<[String: NSRegularExpression]>([:])
 
-    static func isIdSchema(_ s: Schema) -> Bool {
+    package static func isIdSchema(_ s: Schema) -> Bool {
         s.format == "int64" || s.pattern == "([0-9]+)" || s.pattern == "[0-9]+"
     }
 
@@ -136,7 +136,7 @@ enum SchemaValidator {
     }
 
     /// Zoho's custom fields: `cf` (a table of them) and `cf_<name>` ones.
-    static func isCustomField(_ name: String) -> Bool { name == "cf" || name.hasPrefix("cf_") }
+    package static func isCustomField(_ name: String) -> Bool { name == "cf" || name.hasPrefix("cf_") }
 
     /// "no such field; did you mean priority?", or the known fields when nothing is close.
     static func unknownField(_ name: String, known: Dictionary<String, Schema>.Keys) -> String {

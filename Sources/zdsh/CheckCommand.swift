@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JSONValue
+import RunbookCheck
 import Shell
 
 /// `zdsh check [PATH…]`: static checks of runbooks and scenario files,

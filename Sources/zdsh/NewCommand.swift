@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunbookCheck
 import Shell
 
 /// `zdsh new runbook NAME` / `zdsh new scenario NAME`: a starting point

@@ -2,6 +2,7 @@ import ArgumentParser
 import DeskCatalog
 import DeskCore
 import Foundation
+import RunbookCheck
 import Shell
 
 /// Shell completion of option values, not only flags: stored profiles for

@@ -1,5 +1,6 @@
 import Foundation
-@testable import Shell
+@testable import RunbookCheck
+import Shell
 import XCTest
 
 /// `zdsh check`'s pieces: the tokenizer's positions, the scan's aliases and

@@ -1,4 +1,5 @@
 import JSONValue
+import Shell
 
 /// One finding of `zdsh check`, in compiler form: `file:line:col: severity: message`.
 package struct CheckDiagnostic: Sendable, Equatable, Comparable {

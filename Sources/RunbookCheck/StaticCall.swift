@@ -2,6 +2,7 @@ import DeskCatalog
 import Foundation
 import JSONValue
 import LuaHost
+import Shell
 
 /// One statically visible call of an operation, checked with the gate's own
 /// argument binder: what `zdsh check` learns from it.

@@ -1,4 +1,5 @@
 import Foundation
+import Shell
 
 /// `runbook.run(path, params, options)` in a scenario file, checked against
 /// the runbook it names: the file is there, the parameters given are ones

@@ -1,6 +1,7 @@
 import DeskCatalog
 import JSONValue
 import LuaHost
+import Shell
 
 /// Turns a call's statically known arguments into the JSON the gate would
 /// see. A value only known at run time becomes a stand-in that fits its

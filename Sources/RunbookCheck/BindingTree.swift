@@ -1,4 +1,5 @@
 import DeskCatalog
+import Shell
 
 /// The names under `desk` and `helpcenter` as DeskLibrary builds them: every
 /// binding, the `each…`/`all…` helpers next to each `list…` verb, and the

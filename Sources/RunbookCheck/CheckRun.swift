@@ -1,4 +1,5 @@
 import Foundation
+import Shell
 
 /// `zdsh check PATH…`: the files to check (folders searched for `*.lua`),
 /// zdsh's own checks on each, and luacheck's findings when it is installed.

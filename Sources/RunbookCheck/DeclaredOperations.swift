@@ -1,4 +1,5 @@
 import DeskCatalog
+import Shell
 
 /// A runbook's `destructive`, `writes` and `notify` lists as written, held
 /// against the calls the file can be seen to make — the rules the gate

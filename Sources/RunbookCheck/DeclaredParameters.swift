@@ -1,3 +1,5 @@
+import Shell
+
 /// A runbook's `params = {…}` held against the `p.name` reads of its main.
 struct DeclaredParameters {
     var names: [(name: String, token: SourceToken)] = []

@@ -1,4 +1,5 @@
 import DeskCatalog
+import Shell
 
 /// Fields read from a record a binding answered with — `local t =
 /// desk.tickets.get(id)`, `for t in desk.tickets.each{…}`, `for _, a in

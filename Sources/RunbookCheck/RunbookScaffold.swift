@@ -1,4 +1,5 @@
 import Foundation
+import Shell
 
 /// `zdsh new runbook NAME` / `zdsh new scenario NAME`: a runbook with its
 /// declaration, parameters and main, a scenario test with its own fixture,
