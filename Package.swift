@@ -87,6 +87,8 @@ let package = Package(
         .target(name: "ScenarioTesting", dependencies: [
             "Runbooks", "PlanApply", "DeskGate", "ShellCore", "LuaHost", "JSONValue", "DeskCatalog", "DeskCore", "DeskSim",
         ]),
+        // zdsh check / zdsh new: runbooks checked before they run, with the gate's own validator.
+        .target(name: "RunbookCheck", dependencies: ["DeskGate", "ShellCore", "LuaHost", "DeskCatalog", "JSONValue"]),
         // The MCP server: assistants reach Desk through the same policy, plans and audit.
         .target(
             name: "DeskMCP",
@@ -106,7 +108,7 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(name: "zdsh", dependencies: [
-            "ShellCore", "DeskGate", "Runbooks", "PlanApply", "DeskRepl", "ScenarioTesting", "DeskMCP", "LuaHost", "DeskCore", "DeskCatalog", "DeskSim", "JSONValue",
+            "ShellCore", "DeskGate", "Runbooks", "PlanApply", "DeskRepl", "ScenarioTesting", "RunbookCheck", "DeskMCP", "LuaHost", "DeskCore", "DeskCatalog", "DeskSim", "JSONValue",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Test-only: child processes spawned and reaped without Foundation's Process.
@@ -116,8 +118,8 @@ let package = Package(
         .testTarget(name: "DeskCatalogTests", dependencies: ["TestSupport", "DeskCatalog"]),
         .testTarget(name: "DeskCoreTests", dependencies: ["TestSupport", "DeskCore", "DeskCatalog", "JSONValue"]),
         .testTarget(name: "DeskSimTests", dependencies: ["DeskSim", "DeskCore", "DeskCatalog", "JSONValue"]),
-        .testTarget(name: "ShellTests", dependencies: ["ShellCore", "DeskGate", "Runbooks", "PlanApply", "DeskRepl", "ScenarioTesting", "LuaHost", "DeskCore", "DeskSim", "DeskCatalog", "JSONValue"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "ShellTests", dependencies: ["ShellCore", "DeskGate", "Runbooks", "PlanApply", "DeskRepl", "ScenarioTesting", "RunbookCheck", "LuaHost", "DeskCore", "DeskSim", "DeskCatalog", "JSONValue"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["check-corpus"]),
         .testTarget(name: "ReplTests", dependencies: ["TestSupport", "ShellCore", "DeskGate", "Runbooks", "PlanApply", "DeskRepl", "ScenarioTesting", "JSONValue"]),
         .testTarget(name: "ReliabilityTests", dependencies: ["TestSupport", "ShellCore", "DeskGate", "Runbooks", "PlanApply", "DeskRepl", "ScenarioTesting", "LuaHost", "DeskCore", "DeskSim", "DeskCatalog", "JSONValue"]),
         .testTarget(name: "ScenarioTests", dependencies: ["TestSupport", "ShellCore", "DeskGate", "Runbooks", "PlanApply", "DeskRepl", "ScenarioTesting", "DeskSim", "DeskCore", "LuaHost", "JSONValue"]),

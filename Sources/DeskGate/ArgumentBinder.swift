@@ -73,7 +73,7 @@ package struct PreparedCall: Sendable {
 /// refuses anything the operation would reject, before any request is made.
 package enum ArgumentBinder {
     /// A friendly binding or alias: positional arguments, then an optional table.
-    static func bind(binding: FriendlyNames.Binding, operation op: DeskCatalog.Operation, arguments: [JSON]) throws -> [PreparedCall] {
+    package static func bind(binding: FriendlyNames.Binding, operation op: DeskCatalog.Operation, arguments: [JSON]) throws -> [PreparedCall] {
         let fname = binding.name
         var named: [(wire: String, value: JSON, position: Int?)] = []
         var args = arguments
@@ -107,7 +107,7 @@ package enum ArgumentBinder {
     }
 
     /// `desk.api.<operationId>{…}`: one table of wire-named arguments.
-    static func bind(operation op: DeskCatalog.Operation, table: JSON) throws -> [PreparedCall] {
+    package static func bind(operation op: DeskCatalog.Operation, table: JSON) throws -> [PreparedCall] {
         let fname = "desk.api.\(op.id)"
         guard case .object(let fields) = table else {
             if table == .null { return try assemble(op, calledAs: fname, named: [], target: { defaultTarget($0, op) }) }
@@ -360,7 +360,7 @@ package enum ArgumentBinder {
         return [call]
     }
 
-    static func scalarString(_ v: JSON) -> String? {
+    package static func scalarString(_ v: JSON) -> String? {
         switch v {
         case .string(let s): return s
         case .int(let i): return String(i)

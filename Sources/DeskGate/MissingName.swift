@@ -7,7 +7,7 @@ import ShellCore
 /// closest names it does have.
 package enum MissingName {
     /// "desk.tikets: no such binding or namespace; did you mean desk.tickets?"
-    static func message(namespace: String, name: String, siblings: [String]) -> String {
+    package static func message(namespace: String, name: String, siblings: [String]) -> String {
         let full = "\(namespace).\(Terminal.visible(name))"
         let candidates = namespace == "desk.api" ? Catalog.shared.operations.map(\.id) : siblings.sorted()
         let what = namespace == "desk.api" ? "no such operation" : "no such binding or namespace"

@@ -17,7 +17,7 @@ package enum SchemaValidator {
 
     private static let regexCache = Mutex<[String: NSRegularExpression]>([:])
 
-    static func isIdSchema(_ s: Schema) -> Bool {
+    package static func isIdSchema(_ s: Schema) -> Bool {
         s.format == "int64" || s.pattern == "([0-9]+)" || s.pattern == "[0-9]+"
     }
 
@@ -137,7 +137,7 @@ package enum SchemaValidator {
     }
 
     /// Zoho's custom fields: `cf` (a table of them) and `cf_<name>` ones.
-    static func isCustomField(_ name: String) -> Bool { name == "cf" || name.hasPrefix("cf_") }
+    package static func isCustomField(_ name: String) -> Bool { name == "cf" || name.hasPrefix("cf_") }
 
     /// "no such field; did you mean priority?", or the known fields when nothing is close.
     static func unknownField(_ name: String, known: Dictionary<String, Schema>.Keys) -> String {

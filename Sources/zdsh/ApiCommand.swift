@@ -98,7 +98,8 @@ struct ApiCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one operation: method, path, arguments, scopes, safety, aliases.")
 
-        @Argument(help: "A binding (desk.profiles.delete), alias (delete_profile), desk.api.<id> or operationId.")
+        @Argument(help: "A binding (desk.profiles.delete), alias (delete_profile), desk.api.<id> or operationId.",
+                  completion: ValueCompletions.operations)
         var name: String
 
         @Flag(name: .long, help: "Print as JSON.")

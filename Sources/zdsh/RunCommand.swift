@@ -16,13 +16,13 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "The runbook file.")
     var file: String
 
-    @Option(name: .customLong("param"), help: "A runbook parameter, key=value (repeatable).")
+    @Option(name: .customLong("param"), help: "A runbook parameter, key=value (repeatable).", completion: ValueCompletions.parameters)
     var params: [String] = []
 
     @Option(name: .customLong("plan-out"), help: "With --dry-run: save the plan as JSON for zdsh apply.")
     var planOut: String?
 
-    @Option(name: .long, help: "Resume run RUN_ID: skip the calls that already succeeded in it.")
+    @Option(name: .long, help: "Resume run RUN_ID: skip the calls that already succeeded in it.", completion: ValueCompletions.runIds)
     var resume: String?
 
     @Option(name: .long, help: "Record every request and response in a cassette file (secrets scrubbed) for replay in zdsh test.")

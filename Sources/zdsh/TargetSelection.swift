@@ -11,7 +11,7 @@ struct TargetSelection: ParsableArguments {
     @Option(name: .long, help: "Simulator state to start from (JSON file; with --sim).")
     var fixture: String?
 
-    @Option(name: .long, help: "Stored profile to use (see zdsh auth).")
+    @Option(name: .long, help: "Stored profile to use (see zdsh auth).", completion: ValueCompletions.profiles)
     var profile: String?
 
     @Option(name: .long, help: "Desk organization id, when the profile reaches several.")
@@ -27,10 +27,11 @@ struct TargetSelection: ParsableArguments {
 /// What destructive calls may do: the operator's grants. Shared by run,
 /// eval, repl and mcp, so every entry point refuses the same master keys.
 struct GrantOptions: ParsableArguments {
-    @Option(name: .long, help: "Allow destructive operations matching PATTERN (e.g. helpcenter.labels.*).")
+    @Option(name: .long, help: "Allow destructive operations matching PATTERN (e.g. helpcenter.labels.*).",
+            completion: ValueCompletions.operations)
     var allow: [String] = []
 
-    @Option(name: .long, help: "Deny operations matching PATTERN even if allowed elsewhere.")
+    @Option(name: .long, help: "Deny operations matching PATTERN even if allowed elsewhere.", completion: ValueCompletions.operations)
     var deny: [String] = []
 
     @Option(name: .long, help: "Policy file (JSON: {\"allow\": [...], \"deny\": [...]}).")

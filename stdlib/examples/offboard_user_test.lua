@@ -3,7 +3,7 @@ local USER = "1892000000180001"
 local RUNBOOK = "offboard_user.lua"
 local GRANT = { "helpcenter.users.remove_from_groups", "helpcenter.users.remove_labels", "helpcenter.users.remove_badges" }
 
-local function held(kind, field)
+local function held(kind)
   local n = 0
   for _, row in ipairs(sim.resource(kind)) do if row.userId == USER then n = n + 1 end end
   return n

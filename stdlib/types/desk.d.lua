@@ -18,6 +18,1659 @@ helpcenter = {}
 ---@field content? string the file's bytes, instead of a path
 ---@field type? string content type (default: guessed from the name's extension)
 
+-- Records: the answers' schemas as classes (a list binding returns an array of them).
+
+---@class desk.Accessible
+---@field alias? string
+---@field city? string
+---@field companyName? string
+---@field country? string
+---@field currencyCode? string
+---@field currencyLocale? string
+---@field currencySymbol? string
+---@field description? string
+---@field edition? "ENTERPRISE"|"EXPRESS"|"FREE"|"FREE_2019"|"NEW_FREE"|"PROFESSIONAL"|"ZOHOONE"
+---@field employeeCount? integer|string
+---@field faviconURL? string
+---@field fax? string
+---@field id? integer|string
+---@field isAdminInOrg? boolean
+---@field isDefault? boolean
+---@field isPayloadEncryptionEnabled? boolean
+---@field isSandboxPortal? boolean
+---@field logoURL? string
+---@field mobile? string
+---@field phoneNumber? string
+---@field portalName? string
+---@field portalURL? string
+---@field primaryContact? string
+---@field state? string
+---@field street? string
+---@field website? string
+---@field zip? string
+
+---@class desk.Account
+---@field accountName? string
+---@field annualrevenue? string
+---@field associatedSLAIds? (integer|string)[]
+---@field cf? table
+---@field city? string
+---@field code? string
+---@field country? string
+---@field createdTime? string
+---@field customFields? table
+---@field customerHappiness? desk.Account.customerHappiness
+---@field description? string
+---@field email? string
+---@field fax? string
+---@field id? integer|string
+---@field industry? string
+---@field isDeleted? boolean
+---@field isFollowing? boolean
+---@field isTrashed? boolean
+---@field layoutDetails? desk.Account.layoutDetails
+---@field layoutId? integer|string
+---@field modifiedTime? string
+---@field owner? desk.Account.owner
+---@field ownerId? integer|string
+---@field phone? string
+---@field state? string
+---@field street? string
+---@field webUrl? string
+---@field website? string
+---@field zohoCRMAccount? desk.Account.zohoCRMAccount
+
+---@class desk.Account.customerHappiness
+---@field badPercentage? integer|string
+---@field goodPercentage? integer|string
+---@field okPercentage? integer|string
+
+---@class desk.Account.layoutDetails
+---@field id? integer|string
+---@field layoutName? string
+
+---@class desk.Account.owner
+---@field firstName? string
+---@field id? integer|string
+---@field lastName? string
+
+---@class desk.Account.zohoCRMAccount
+---@field id? integer|string
+
+---@class desk.Agent
+---@field aboutInfo? string
+---@field associatedChatDepartmentIds? (integer|string)[]
+---@field associatedChatDepartments? desk.Agent.associatedChatDepartments[]
+---@field associatedDepartmentIds? (integer|string)[]
+---@field associatedDepartments? desk.Agent.associatedDepartments[]
+---@field cf? table
+---@field channelExpert? string[]
+---@field countryCode? string
+---@field emailId? string
+---@field extn? string
+---@field firstName? string
+---@field id? integer|string
+---@field isConfirmed? boolean
+---@field isZiaAgent? boolean
+---@field langCode? string
+---@field lastName? string
+---@field mobile? string
+---@field name? string
+---@field phone? string
+---@field photoURL? string
+---@field profile? desk.Agent.profile
+---@field profileId? integer|string
+---@field role? desk.Agent.role
+---@field roleId? integer|string
+---@field rolePermissionType? "Admin"|"AgentPersonal"|"AgentPublic"|"AgentTeamPersonal"|"Custom"|"Light"
+---@field status? "ACTIVE"|"DISABLED"
+---@field timeZone? string
+---@field verifiedEmails? string[]
+---@field zuid? integer|string
+
+---@class desk.Agent.associatedChatDepartments
+---@field id? integer|string
+---@field name? string
+---@field sanitizedName? string
+
+---@class desk.Agent.associatedDepartments
+---@field associatedAgentIds? (integer|string)[]
+---@field chatStatus? "AVAILABLE"|"DISABLED"|"NOT_CREATED"
+---@field chatStatusId? integer|string
+---@field createdTime? string
+---@field creatorId? integer|string
+---@field description? string
+---@field hasLogo? boolean
+---@field id? integer|string
+---@field isAssignToTeamEnabled? boolean
+---@field isDefault? boolean
+---@field isEnabled? boolean
+---@field isVisibleInCustomerPortal? boolean
+---@field modifiedTime? string
+---@field name? string
+---@field nameInCustomerPortal? string
+---@field sanitizedDeptHash? string
+---@field sanitizedName? string
+---@field status? "0"|"1"|"2"
+
+---@class desk.Agent.profile
+---@field adminProfile? boolean
+---@field allowedPermissionNames? string[]
+---@field allowedPermissions? (integer|string)[]
+---@field allowedTabs? (integer|string)[]
+---@field category? boolean
+---@field createdBy? integer|string
+---@field createdTime? string
+---@field defaultProfile? boolean
+---@field id? integer|string
+---@field invisibleTabs? (integer|string)[]
+---@field lightAgentProfile? boolean
+---@field modifiedBy? integer|string
+---@field modifiedTime? string
+---@field name? string
+---@field portalProfile? boolean
+---@field profileDesc? string
+---@field prohibitedPermisisons? (integer|string)[]
+---@field prohibitedPermissionNames? string[]
+---@field type? "ADMIN"|"CUSTOM"|"LIGHT"|"PORTAL"|"STANDARD"
+---@field visible? boolean
+---@field visibleTabs? (integer|string)[]
+
+---@class desk.Agent.role
+---@field adminRole? boolean
+---@field description? string
+---@field encId? string
+---@field id? integer|string
+---@field immediateSubRoles? (integer|string)[]
+---@field isDefault? boolean
+---@field isVisible? boolean
+---@field name? string
+---@field reportsTo? integer|string
+---@field shareDataWithPeers? boolean
+
+---@class desk.Article
+---@field answer? string
+---@field attachmentCount? integer|string
+---@field attachments? desk.Article.attachments[]
+---@field author? desk.Article.author
+---@field authorId? integer|string
+---@field availableLocaleTranslations? desk.Article.availableLocaleTranslations[]
+---@field category? desk.Article.category
+---@field categoryId? integer|string
+---@field commentCount? integer|string
+---@field createdBy? desk.Article.createdBy
+---@field createdTime? string
+---@field creatorId? integer|string
+---@field currentVersion? string
+---@field departmentId? integer|string
+---@field dislikeCount? integer|string
+---@field expiryDate? string
+---@field feedbackCount? integer|string
+---@field followersCount? integer|string
+---@field id? integer|string
+---@field isFollowing? boolean
+---@field isLocked? boolean
+---@field isTemplate? boolean
+---@field isTrashed? boolean
+---@field latestPublishedVersion? string
+---@field latestVersion? string
+---@field latestVersionModifiedBy? desk.Article.latestVersionModifiedBy
+---@field latestVersionModifierId? integer|string
+---@field latestVersionStatus? "Draft"|"Expired"|"Published"|"Review"|"Unpublished"
+---@field likeCount? integer|string
+---@field locale? string
+---@field metrics? desk.Article.metrics
+---@field modifiedBy? desk.Article.modifiedBy
+---@field modifiedTime? string
+---@field modifierId? integer|string
+---@field myVote? string
+---@field owner? desk.Article.owner
+---@field ownerId? integer|string
+---@field permalink? string
+---@field permission? "AGENTS"|"ALL"|"REGISTEREDUSERS"
+---@field portalUrl? string
+---@field position? integer|string
+---@field quickEdit? desk.Article.quickEdit
+---@field reviewedBy? desk.Article.reviewedBy
+---@field reviewedTime? string
+---@field rootCategoryId? integer|string
+---@field secondaryTitles? string[]
+---@field seo? desk.Article.seo
+---@field sourceLocale? string
+---@field status? "Draft"|"Expired"|"Published"|"Review"|"Unpublished"
+---@field summary? string
+---@field tags? string[]
+---@field templateLastUpdatedTime? string
+---@field templateUsageCount? integer|string
+---@field templateUsedUsersCount? integer|string
+---@field title? string
+---@field translationId? integer|string
+---@field translationSource? desk.Article.translationSource
+---@field translationState? "AUTO-TRANSLATE FAILED"|"AUTO-TRANSLATE INPROGRESS"|"OUTDATED"|"UP-TO-DATE"
+---@field usageCount? integer|string
+---@field viewCount? integer|string
+---@field webUrl? string
+
+---@class desk.Article.attachments
+---@field createdTime? string
+---@field downloadUrl? string
+---@field extension? string
+---@field name? string
+---@field resourceId? string
+---@field size? integer|string
+---@field viewUrl? string
+
+---@class desk.Article.author
+---@field id? integer|string
+---@field name? string
+---@field photoURL? string
+---@field status? "ACTIVE"|"ANONYMIZED"|"CLOSED"|"DELETED"|"DISABLED"|"LICENSE_DOWNGRADED"
+---@field zuid? integer|string
+
+---@class desk.Article.availableLocaleTranslations
+---@field authorId? integer|string
+---@field href? string
+---@field isLocked? boolean
+---@field isTrashed? boolean
+---@field latestPublishedVersion? string
+---@field latestVersion? string
+---@field latestVersionStatus? "Auto-translate Pending"|"Draft"|"Expired"|"Published"|"Review"|"Unpublished"
+---@field locale? string
+---@field status? "Auto-translate Pending"|"Draft"|"Expired"|"Published"|"Review"|"Unpublished"
+---@field translationId? integer|string
+---@field translationState? "AUTO-TRANSLATE FAILED"|"AUTO-TRANSLATE INPROGRESS"|"OUTDATED"|"UP-TO-DATE"
+
+---@class desk.Article.category
+---@field id? integer|string
+---@field locale? string
+---@field name? string
+
+---@class desk.Article.createdBy
+---@field id? integer|string
+---@field name? string
+---@field photoURL? string
+---@field status? "ACTIVE"|"ANONYMIZED"|"CLOSED"|"DELETED"|"DISABLED"|"LICENSE_DOWNGRADED"
+---@field zuid? integer|string
+
+---@class desk.Article.latestVersionModifiedBy
+---@field id? integer|string
+---@field name? string
+---@field photoURL? string
+---@field status? "ACTIVE"|"ANONYMIZED"|"CLOSED"|"DELETED"|"DISABLED"|"LICENSE_DOWNGRADED"
+---@field zuid? integer|string
+
+---@class desk.Article.metrics
+---@field dislikeCount? integer|string
+---@field feedbackCount? integer|string
+---@field lastActivityTime? string
+---@field lastUsageTime? string
+---@field likeCount? integer|string
+---@field templateUsageCount? integer|string
+---@field unlikeCount? integer|string
+---@field usageCount? integer|string
+---@field viewCount? integer|string
+
+---@class desk.Article.modifiedBy
+---@field id? integer|string
+---@field name? string
+---@field photoURL? string
+---@field status? "ACTIVE"|"ANONYMIZED"|"CLOSED"|"DELETED"|"DISABLED"|"LICENSE_DOWNGRADED"
+---@field zuid? integer|string
+
+---@class desk.Article.owner
+---@field id? integer|string
+---@field name? string
+---@field photoURL? string
+---@field status? "ACTIVE"|"ANONYMIZED"|"CLOSED"|"DELETED"|"DISABLED"|"LICENSE_DOWNGRADED"
+---@field zuid? integer|string
+
+---@class desk.Article.quickEdit
+---@field modifiedBy? desk.Article.quickEdit.modifiedBy
+---@field modifierId? integer|string
+
+---@class desk.Article.quickEdit.modifiedBy
+---@field id? integer|string
+---@field name? string
+---@field photoURL? string
+---@field status? "ACTIVE"|"ANONYMIZED"|"CLOSED"|"DELETED"|"DISABLED"|"LICENSE_DOWNGRADED"
+---@field zuid? integer|string
+
+---@class desk.Article.reviewedBy
+---@field id? integer|string
+---@field name? string
+---@field photoURL? string
+---@field status? "ACTIVE"|"ANONYMIZED"|"CLOSED"|"DELETED"|"DISABLED"|"LICENSE_DOWNGRADED"
+---@field zuid? integer|string
+
+---@class desk.Article.seo
+---@field description? string
+---@field isEnabled? boolean
+---@field keywords? string
+---@field title? string
+
+---@class desk.Article.translationSource
+---@field locale? string
+---@field version? string
+
+---@class desk.Contact
+---@field account? desk.Contact.account
+---@field accountCount? integer|string
+---@field accountId? integer|string
+---@field cf? table
+---@field city? string
+---@field country? string
+---@field createdTime? string
+---@field customFields? table
+---@field customerHappiness? desk.Contact.customerHappiness
+---@field description? string
+---@field email? string
+---@field facebook? string
+---@field firstName? string
+---@field id? integer|string
+---@field isAnonymous? boolean
+---@field isDeleted? boolean
+---@field isEndUser? boolean
+---@field isFollowing? boolean
+---@field isSpam? boolean
+---@field isTrashed? boolean
+---@field lastName? string
+---@field layoutDetails? desk.Contact.layoutDetails
+---@field layoutId? integer|string
+---@field mappingInfo? desk.Contact.mappingInfo
+---@field mobile? string
+---@field modifiedTime? string
+---@field owner? desk.Contact.owner
+---@field ownerId? integer|string
+---@field phone? string
+---@field photoURL? string
+---@field secondaryEmail? string
+---@field state? string
+---@field street? string
+---@field title? string
+---@field twitter? string
+---@field type? string
+---@field webUrl? string
+---@field zip? integer|string
+---@field zohoCRMContact? desk.Contact.zohoCRMContact
+
+---@class desk.Contact.account
+---@field accountName? string
+---@field id? integer|string
+---@field website? string
+
+---@class desk.Contact.customerHappiness
+---@field badPercentage? integer|string
+---@field goodPercentage? integer|string
+---@field okPercentage? integer|string
+
+---@class desk.Contact.layoutDetails
+---@field id? integer|string
+---@field layoutName? string
+
+---@class desk.Contact.mappingInfo
+---@field isAccountTicketsViewable? boolean
+---@field mappingId? integer|string
+---@field mappingType? "PRIMARY"|"SECONDARY"
+
+---@class desk.Contact.owner
+---@field firstName? string
+---@field id? integer|string
+---@field lastName? string
+
+---@class desk.Contact.zohoCRMContact
+---@field id? integer|string
+---@field type? "contacts"|"customers"|"leads"|"new"|"potentials"
+
+---@class desk.Department
+---@field associatedAgentIds? (integer|string)[]
+---@field chatStatus? "AVAILABLE"|"DISABLED"|"NOT_CREATED"
+---@field createdTime? string
+---@field creatorId? integer|string
+---@field description? string
+---@field hasLogo? boolean
+---@field id? integer|string
+---@field isAssignToTeamEnabled? boolean
+---@field isDefault? boolean
+---@field isEnabled? boolean
+---@field isVisibleInCustomerPortal? boolean
+---@field name? string
+---@field nameInCustomerPortal? string
+---@field sanitizedName? string
+
+---@class desk.Member
+---@field emailId? string
+---@field firstName? string
+---@field id? integer|string
+---@field lastName? string
+---@field photoURL? string
+---@field profile? desk.Member.profile
+---@field profileId? integer|string
+---@field role? desk.Member.role
+---@field roleId? integer|string
+---@field zuid? integer|string
+
+---@class desk.Member.profile
+---@field id? integer|string
+---@field name? string
+
+---@class desk.Member.role
+---@field id? integer|string
+---@field name? string
+
+---@class desk.Organization
+---@field alias? string
+---@field city? string
+---@field companyName? string
+---@field country? string
+---@field currencyCode? string
+---@field currencyLocale? string
+---@field currencySymbol? string
+---@field description? string
+---@field edition? "ENTERPRISE"|"EXPRESS"|"FREE"|"FREE_2019"|"NEW_FREE"|"PROFESSIONAL"|"ZOHOONE"
+---@field employeeCount? integer|string
+---@field faviconURL? string
+---@field fax? string
+---@field id? integer|string
+---@field isAdminInOrg? boolean
+---@field isDefault? boolean
+---@field isPayloadEncryptionEnabled? boolean
+---@field isSandboxPortal? boolean
+---@field logoURL? string
+---@field mobile? string
+---@field phoneNumber? string
+---@field portalName? string
+---@field portalURL? string
+---@field primaryContact? string
+---@field state? string
+---@field street? string
+---@field website? string
+---@field zip? string
+
+---@class desk.Product
+---@field cf? table
+---@field createdBy? integer|string
+---@field createdTime? string
+---@field customFields? table
+---@field departmentIds? (integer|string)[]
+---@field description? string
+---@field id? integer|string
+---@field isDeleted? boolean
+---@field layoutDetails? desk.Product.layoutDetails
+---@field layoutId? integer|string
+---@field manufacturer? string
+---@field modifiedBy? integer|string
+---@field modifiedTime? string
+---@field owner? desk.Product.owner
+---@field ownerId? integer|string
+---@field productCategory? string
+---@field productCode? string
+---@field productName? string
+---@field unitPrice? string
+
+---@class desk.Product.layoutDetails
+---@field id? integer|string
+---@field layoutName? string
+
+---@class desk.Product.owner
+---@field firstName? string
+---@field id? integer|string
+---@field lastName? string
+---@field name? string
+---@field photoURL? string
+
+---@class desk.Profile
+---@field default boolean
+---@field description? string
+---@field id? integer|string
+---@field isVisible? boolean
+---@field name? string
+---@field permissions? desk.Profile.permissions
+---@field type? "Administrator"|"Custom"|"Light"|"Portal"|"Standard"
+
+---@class desk.Profile.permissions
+---@field CommunityComment? desk.Profile.permissions.CommunityComment
+---@field CommunityTopic? desk.Profile.permissions.CommunityTopic
+---@field accounts? desk.Profile.permissions.accounts
+---@field activities? desk.Profile.permissions.activities
+---@field agents? desk.Profile.permissions.agents
+---@field calls? desk.Profile.permissions.calls
+---@field chat? desk.Profile.permissions.chat
+---@field clientAction? desk.Profile.permissions.clientAction
+---@field clientActionConditions? desk.Profile.permissions.clientActionConditions
+---@field clientActionLocationAssociation? desk.Profile.permissions.clientActionLocationAssociation
+---@field clientActionModuleAssociation? desk.Profile.permissions.clientActionModuleAssociation
+---@field clientEvents? desk.Profile.permissions.clientEvents
+---@field comments? desk.Profile.permissions.comments
+---@field community? desk.Profile.permissions.community
+---@field componentEventMappingAssociation? desk.Profile.permissions.componentEventMappingAssociation
+---@field componentMapping? desk.Profile.permissions.componentMapping
+---@field contacts? desk.Profile.permissions.contacts
+---@field contracts? desk.Profile.permissions.contracts
+---@field courses? desk.Profile.permissions.courses
+---@field crmInteg? desk.Profile.permissions.crmInteg
+---@field eventMapping? desk.Profile.permissions.eventMapping
+---@field events? desk.Profile.permissions.events
+---@field financeInteg? desk.Profile.permissions.financeInteg
+---@field gc? desk.Profile.permissions.gc
+---@field im? desk.Profile.permissions.im
+---@field kbCategory? desk.Profile.permissions.kbCategory
+---@field mobileapp? desk.Profile.permissions.mobileapp
+---@field modules desk.Profile.permissions.modules
+---@field products? desk.Profile.permissions.products
+---@field radar? desk.Profile.permissions.radar
+---@field reports? desk.Profile.permissions.reports
+---@field setup? desk.Profile.permissions.setup
+---@field social? desk.Profile.permissions.social
+---@field tasks? desk.Profile.permissions.tasks
+---@field ticketLifeCycleData? desk.Profile.permissions.ticketLifeCycleData
+---@field tickets? desk.Profile.permissions.tickets
+---@field timeEntry? desk.Profile.permissions.timeEntry
+---@field zia? desk.Profile.permissions.zia
+
+---@class desk.Profile.permissions.CommunityComment
+---@field view? boolean
+
+---@class desk.Profile.permissions.CommunityTopic
+---@field view? boolean
+
+---@class desk.Profile.permissions.accounts
+---@field create? boolean
+---@field delete? boolean
+---@field deleteSharedCustomViews? boolean
+---@field edit? boolean
+---@field editSharedCustomViews? boolean
+---@field export? boolean
+---@field import? boolean
+---@field manageOwnCustomViews? boolean
+---@field reshareSharedCustomViews? boolean
+---@field shareOwnCustomViews? boolean
+---@field view? boolean
+
+---@class desk.Profile.permissions.activities
+---@field deleteSharedCustomViews? boolean
+---@field editSharedCustomViews? boolean
+---@field manageOwnCustomViews? boolean
+---@field reshareSharedCustomViews? boolean
+---@field shareOwnCustomViews? boolean
+
+---@class desk.Profile.permissions.agents
+---@field create? boolean
+---@field delete? boolean
+---@field edit? boolean
+---@field import? boolean
+---@field overview? boolean
+---@field viewAllFields? boolean
+
+---@class desk.Profile.permissions.calls
+---@field create? boolean
+---@field delete? boolean
+---@field deleteSharedCustomViews? boolean
+---@field edit? boolean
+---@field editSharedCustomViews? boolean
+---@field export? boolean
+---@field import? boolean
+---@field manageOwnCustomViews? boolean
+---@field reshareSharedCustomViews? boolean
+---@field shareOwnCustomViews? boolean
+---@field view? boolean
+
+---@class desk.Profile.permissions.chat
+---@field view? boolean
+
+---@class desk.Profile.permissions.clientAction
+---@field create? boolean
+---@field delete? boolean
+---@field deleteSharedCustomViews? boolean
+---@field edit? boolean
+---@field editSharedCustomViews? boolean
+---@field export? boolean
+---@field manageOwnCustomViews? boolean
+---@field reshareSharedCustomViews? boolean
+---@field shareOwnCustomViews? boolean
+---@field view? boolean
+
+---@class desk.Profile.permissions.clientActionConditions
+---@field create? boolean
+---@field delete? boolean
+---@field deleteSharedCustomViews? boolean
+---@field edit? boolean
+---@field editSharedCustomViews? boolean
+---@field export? boolean
+---@field manageOwnCustomViews? boolean
+---@field reshareSharedCustomViews? boolean
+---@field shareOwnCustomViews? boolean
+---@field view? boolean
+
+---@class desk.Profile.permissions.clientActionLocationAssociation
+---@field create? boolean
+---@field delete? boolean
+---@field deleteSharedCustomViews? boolean
+---@field edit? boolean
+---@field editSharedCustomViews? boolean
+---@field export? boolean
+---@field manageOwnCustomViews? boolean
+---@field reshareSharedCustomViews? boolean
+---@field shareOwnCustomViews? boolean
+---@field view? boolean
+
+---@class desk.Profile.permissions.clientActionModuleAssociation
+---@field create? boolean
+---@field delete? boolean
+---@field deleteSharedCustomViews? boolean
+---@field edit? boolean
+---@field editSharedCustomViews? boolean
+---@field export? boolean
+---@field manageOwnCustomViews? boolean
+---@field reshareSharedCustomViews? boolean
+---@field shareOwnCustomViews? boolean
+---@field view? boolean
+
+---@class desk.Profile.permissions.clientEvents
+---@field create? boolean
+---@field delete? boolean
+---@field deleteSharedCustomViews? boolean
+---@field edit? boolean
+---@field editSharedCustomViews? boolean
+---@field export? boolean
+---@field manageOwnCustomViews? boolean
+---@field reshareSharedCustomViews? boolean
+---@field shareOwnCustomViews? boolean
+---@field view? boolean
+
+---@class desk.Profile.permissions.comments
+---@field delete? boolean
+---@field edit? boolean
+
+---@class desk.Profile.permissions.community
+---@field create? boolean
+---@field delete? boolean
+---@field edit? boolean
+---@field moderate? boolean
+---@field view? boolean
+
+---@class desk.Profile.permissions.componentEventMappingAssociation
+---@field create? boolean
+---@field delete? boolean
+---@field deleteSharedCustomViews? boolean
+---@field edit? boolean
+---@field editSharedCustomViews? boolean
+---@field export? boolean
+---@field manageOwnCustomViews? boolean
+---@field reshareSharedCustomViews? boolean
+---@field shareOwnCustomViews? boolean
+---@field view? boolean
+
+---@class desk.Profile.permissions.componentMapping
+---@field create? boolean
+---@field delete? boolean
+---@field deleteSharedCustomViews? boolean
+---@field edit? boolean
+---@field editSharedCustomViews? boolean
+---@field export? boolean
+---@field manageOwnCustomViews? boolean
+---@field reshareSharedCustomViews? boolean
+---@field shareOwnCustomViews? boolean
+---@field view? boolean
+
+---@class desk.Profile.permissions.contacts
+---@field create? boolean
+---@field delete? boolean
+---@field deleteSharedCustomViews? boolean
+---@field edit? boolean
+---@field editSharedCustomViews? boolean
+---@field export? boolean
+---@field import? boolean
+---@field manageOwnCustomViews? boolean
+---@field reshareSharedCustomViews? boolean
+---@field shareOwnCustomViews? boolean
+---@field view? boolean
+
+---@class desk.Profile.permissions.contracts
+---@field create? boolean
+---@field delete? boolean
+---@field deleteSharedCustomViews? boolean
+---@field edit? boolean
+---@field editSharedCustomViews? boolean
+---@field export? boolean
+---@field import? boolean
+---@field manageOwnCustomViews? boolean
+---@field reshareSharedCustomViews? boolean
+---@field shareOwnCustomViews? boolean
+---@field view? boolean
+
+---@class desk.Profile.permissions.courses
+---@field create? boolean
+---@field delete? boolean
+---@field deleteSharedCustomViews? boolean
+---@field edit? boolean
+---@field editSharedCustomViews? boolean
+---@field export? boolean
+---@field manageOwnCustomViews? boolean
+---@field reshareSharedCustomViews? boolean
+---@field shareOwnCustomViews? boolean
+---@field view? boolean
+
+---@class desk.Profile.permissions.crmInteg
+---@field crmAccountsActivityCalls? boolean
+---@field crmAccountsActivityEvents? boolean
+---@field crmAccountsActivityTasks? boolean
+---@field crmAccountsInfo? boolean
+---@field crmAccountsNotes? boolean
+---@field crmAccountsPotentials? boolean
+---@field crmContactsActivityCalls? boolean
+---@field crmContactsActivityEvents? boolean
+---@field crmContactsActivityTasks? boolean
+---@field crmContactsInfo? boolean
+---@field crmContactsNotes? boolean
+---@field crmContactsPotentials? boolean
+
+---@class desk.Profile.permissions.eventMapping
+---@field create? boolean
+---@field delete? boolean
+---@field deleteSharedCustomViews? boolean
+---@field edit? boolean
+---@field editSharedCustomViews? boolean
+---@field export? boolean
+---@field manageOwnCustomViews? boolean
+---@field reshareSharedCustomViews? boolean
+---@field shareOwnCustomViews? boolean
+---@field view? boolean
+
+---@class desk.Profile.permissions.events
+---@field create? boolean
+---@field delete? boolean
+---@field deleteSharedCustomViews? boolean
+---@field edit? boolean
+---@field editSharedCustomViews? boolean
+---@field export? boolean
+---@field import? boolean
+---@field manageOwnCustomViews? boolean
+---@field reshareSharedCustomViews? boolean
+---@field shareOwnCustomViews? boolean
+---@field view? boolean
+
+---@class desk.Profile.permissions.financeInteg
+---@field createContact? boolean
+---@field createEstimate? boolean
+---@field createInvoice? boolean
+---@field createSalesOrder? boolean
+---@field sendEstimate? boolean
+---@field sendInvoice? boolean
+---@field sendSalesOrder? boolean
+---@field viewEstimate? boolean
+---@field viewInvoice? boolean
+---@field viewSalesOrder? boolean
+---@field viewSubscription? boolean
+
+---@class desk.Profile.permissions.gc
+---@field create? boolean
+---@field delete? boolean
+---@field edit? boolean
+---@field view? boolean
+
+---@class desk.Profile.permissions.im
+---@field create? boolean
+---@field delete? boolean
+---@field edit? boolean
+---@field view? boolean
+
+---@class desk.Profile.permissions.kbCategory
+---@field admin? boolean
+---@field create? boolean
+---@field delete? boolean
+---@field edit? boolean
+---@field editAllArticles? boolean
+---@field export? boolean
+---@field import? boolean
+---@field manageKB? boolean
+---@field view? boolean
+
+---@class desk.Profile.permissions.mobileapp
+---@field deskapp? boolean
+---@field radar? boolean
+
+---@class desk.Profile.permissions.modules
+---@field create boolean
+---@field delete boolean
+---@field deleteSharedCustomViews? boolean
+---@field edit boolean
+---@field editSharedCustomViews? boolean
+---@field export boolean
+---@field manageOwnCustomViews? boolean
+---@field reshareSharedCustomViews? boolean
+---@field shareOwnCustomViews? boolean
+---@field view boolean
+
+---@class desk.Profile.permissions.products
+---@field create? boolean
+---@field delete? boolean
+---@field deleteSharedCustomViews? boolean
+---@field edit? boolean
+---@field editSharedCustomViews? boolean
+---@field export? boolean
+---@field import? boolean
+---@field manageOwnCustomViews? boolean
+---@field reshareSharedCustomViews? boolean
+---@field shareOwnCustomViews? boolean
+---@field view? boolean
+
+---@class desk.Profile.permissions.radar
+---@field activities? boolean
+---@field agentStats? boolean
+---@field apiUsageAlerts? boolean
+---@field auditLog? boolean
+---@field averageHandlingTime? boolean
+---@field channelTraffic? boolean
+---@field contacts? boolean
+---@field currentStats? boolean
+---@field customerHappiness? boolean
+---@field dailyToast? boolean
+---@field dailyTrend? boolean
+---@field dashboards? boolean
+---@field exceptionHandling? boolean
+---@field fcr? boolean
+---@field feeds? boolean
+---@field im? boolean
+---@field kb? boolean
+---@field liveTraffic? boolean
+---@field manageRadar? boolean
+---@field mostThreadedTickets? boolean
+---@field quickView? boolean
+---@field textContentProtection? boolean
+---@field visualContentProtection? boolean
+
+---@class desk.Profile.permissions.reports
+---@field create? boolean
+---@field delete? boolean
+---@field edit? boolean
+---@field export? boolean
+---@field view? boolean
+
+---@class desk.Profile.permissions.setup
+---@field automation? boolean
+---@field buttons? boolean
+---@field chat? boolean
+---@field community? boolean
+---@field customerHappiness? boolean
+---@field department? boolean
+---@field email? boolean
+---@field exportPortalUsers? boolean
+---@field exportUsers? boolean
+---@field featureConfig? boolean
+---@field fetchAcrossDepartment? boolean
+---@field gamification? boolean
+---@field globalReports? boolean
+---@field googleAnalytics? boolean
+---@field im? boolean
+---@field importHistory? boolean
+---@field layouts? boolean
+---@field localization? boolean
+---@field manageAgents? boolean
+---@field manageMarketplace? boolean
+---@field managerDashboard? boolean
+---@field massComment? boolean
+---@field massReply? boolean
+---@field moveRecords? boolean
+---@field permission? boolean
+---@field pinnedConversations? boolean
+---@field portal? boolean
+---@field portalUsers? boolean
+---@field privacySettings? boolean
+---@field rebranding? boolean
+---@field recycleBin? boolean
+---@field sandbox? boolean
+---@field securitySettings? boolean
+---@field shareSnippet? boolean
+---@field signUpApproval? boolean
+---@field social? boolean
+---@field tabsAndFields? boolean
+---@field teams? boolean
+---@field telephony? boolean
+---@field templates? boolean
+---@field timeTracking? boolean
+---@field webForm? boolean
+---@field webhooks? boolean
+
+---@class desk.Profile.permissions.social
+---@field twitterConversationReply? boolean
+---@field twitterPostCreate? boolean
+---@field twitterPostDelete? boolean
+---@field view? boolean
+
+---@class desk.Profile.permissions.tasks
+---@field create? boolean
+---@field delete? boolean
+---@field deleteSharedCustomViews? boolean
+---@field edit? boolean
+---@field editSharedCustomViews? boolean
+---@field export? boolean
+---@field import? boolean
+---@field manageOwnCustomViews? boolean
+---@field reshareSharedCustomViews? boolean
+---@field shareOwnCustomViews? boolean
+---@field view? boolean
+
+---@class desk.Profile.permissions.ticketLifeCycleData
+---@field create? boolean
+---@field delete? boolean
+---@field deleteSharedCustomViews? boolean
+---@field edit? boolean
+---@field editSharedCustomViews? boolean
+---@field export? boolean
+---@field manageOwnCustomViews? boolean
+---@field reshareSharedCustomViews? boolean
+---@field shareOwnCustomViews? boolean
+---@field view? boolean
+
+---@class desk.Profile.permissions.tickets
+---@field addFollowers? boolean
+---@field changeOwner? boolean
+---@field closeTicket? boolean
+---@field create? boolean
+---@field delete? boolean
+---@field deleteSharedCustomViews? boolean
+---@field deleteTags? boolean
+---@field edit? boolean
+---@field editSharedCustomViews? boolean
+---@field editTags? boolean
+---@field export? boolean
+---@field handleUnassigned? boolean
+---@field import? boolean
+---@field mailReview? boolean
+---@field mailSend? boolean
+---@field manageOwnCustomViews? boolean
+---@field mergeTickets? boolean
+---@field reshareSharedCustomViews? boolean
+---@field revokeBlueprint? boolean
+---@field shareOwnCustomViews? boolean
+---@field shareTickets? boolean
+---@field unassignedChangeOwner? boolean
+---@field view? boolean
+
+---@class desk.Profile.permissions.timeEntry
+---@field create? boolean
+---@field delete? boolean
+---@field edit? boolean
+---@field view? boolean
+
+---@class desk.Profile.permissions.zia
+---@field create? boolean
+---@field delete? boolean
+---@field edit? boolean
+---@field view? boolean
+
+---@class desk.RecycleBin
+---@field deletedBy? desk.RecycleBin.deletedBy
+---@field deletedById? integer|string
+---@field deletedTime? string
+---@field department? desk.RecycleBin.department
+---@field departmentId? integer|string
+---@field displayName? string
+---@field id? integer|string
+---@field type? string
+
+---@class desk.RecycleBin.deletedBy
+---@field email? string
+---@field firstName? string
+---@field id? integer|string
+---@field lastName? string
+---@field photoURL? string
+
+---@class desk.RecycleBin.department
+---@field id? integer|string
+---@field name? string
+
+---@class desk.Role
+---@field description? string
+---@field id? integer|string
+---@field immediateSubRoles? (integer|string)[]
+---@field isDefault? boolean
+---@field isVisible? boolean
+---@field name? string
+---@field reportsTo? integer|string
+---@field shareDataWithPeers? boolean
+
+---@class desk.Tag
+---@field id? integer|string
+---@field name? string
+---@field tagType? "MANUAL"|"SYSTEM"
+---@field ticketCount? integer|string
+
+---@class desk.Task
+---@field activityTime? integer|string
+---@field activityType? string
+---@field assignee? desk.Task.assignee
+---@field category? string
+---@field cf? table
+---@field completedTime? string
+---@field contact? desk.Task.contact
+---@field contactId? integer|string
+---@field createdTime? string
+---@field creatorId? integer|string
+---@field customFields? table
+---@field department? desk.Task.department
+---@field departmentId? integer|string
+---@field description? string
+---@field dueDate? string
+---@field id? integer|string
+---@field isCommented? boolean
+---@field isSpam? boolean
+---@field isTrashed? boolean
+---@field layoutId? integer|string
+---@field modifiedBy? desk.Task.modifiedBy
+---@field modifiedTime? string
+---@field ownerId? integer|string
+---@field priority? string
+---@field reminder? desk.Task.reminder[]
+---@field status? string
+---@field statusType? "Closed"|"Open"
+---@field subject? string
+---@field team? desk.Task.team
+---@field ticket? desk.Task.ticket
+---@field ticketId? integer|string
+---@field webUrl? string
+
+---@class desk.Task.assignee
+---@field emailId? string
+---@field firstName? string
+---@field id? integer|string
+---@field lastName? string
+---@field photoURL? string
+
+---@class desk.Task.contact
+---@field accountId? integer|string
+---@field email? string
+---@field firstName? string
+---@field id? integer|string
+---@field isSpam? boolean
+---@field lastName? string
+---@field mobile? string
+---@field phone? string
+
+---@class desk.Task.department
+---@field id? integer|string
+---@field name? string
+
+---@class desk.Task.modifiedBy
+---@field emailId? string
+---@field firstName? string
+---@field id? integer|string
+---@field lastName? string
+---@field photoURL? string
+
+---@class desk.Task.reminder
+---@field alertType? ("EMAIL"|"POPUP"|"SMS")[]
+---@field relativeReminderInMin? integer|string
+---@field reminderTime? string
+---@field reminderType? "RELATIVE"
+
+---@class desk.Task.team
+---@field id? integer|string
+---@field logoUrl? string
+---@field name? string
+
+---@class desk.Task.ticket
+---@field assignee? desk.Task.ticket.assignee
+---@field channel? string
+---@field closedTime? string
+---@field contact? desk.Task.ticket.contact
+---@field createdTime? string
+---@field dueDate? string
+---@field id? integer|string
+---@field isArchived? boolean
+---@field isSpam? boolean
+---@field phone? string
+---@field status? string
+---@field subject? string
+---@field team? desk.Task.ticket.team
+---@field teamId? integer|string
+---@field ticketNumber? integer|string
+
+---@class desk.Task.ticket.assignee
+---@field firstName? string
+---@field id? integer|string
+---@field lastName? string
+---@field photoURL? string
+
+---@class desk.Task.ticket.contact
+---@field accountId? integer|string
+---@field email? string
+---@field firstName? string
+---@field id? integer|string
+---@field isSpam? boolean
+---@field lastName? string
+---@field mobile? string
+---@field phone? string
+
+---@class desk.Task.ticket.team
+---@field id? integer|string
+---@field logoUrl? string
+---@field name? string
+
+---@class desk.Team
+---@field agents? (integer|string)[]
+---@field departmentId? integer|string
+---@field derivedAgents? (integer|string)[]
+---@field description? string
+---@field id? integer|string
+---@field logoUrl? string
+---@field name? string
+---@field roles? (integer|string)[]
+---@field rolesWithSubordinates? (integer|string)[]
+---@field subTeams? (integer|string)[]
+
+---@class desk.Ticket
+---@field accountId? integer|string
+---@field approvalCount? integer|string
+---@field assignee? desk.Ticket.assignee
+---@field assigneeId? integer|string
+---@field attachmentCount? integer|string
+---@field category? string
+---@field cf? table
+---@field channel? string
+---@field channelCode? string
+---@field channelRelatedInfo? desk.Ticket.channelRelatedInfo
+---@field childTicketCount? integer|string
+---@field classification? string
+---@field closedTime? string
+---@field commentCount? integer|string
+---@field contact? desk.Ticket.contact
+---@field contactId? integer|string
+---@field contractId? integer|string
+---@field createdBy? integer|string
+---@field createdTime? string
+---@field customFields? table
+---@field customerResponseTime? string
+---@field department? desk.Ticket.department
+---@field departmentId? integer|string
+---@field description? string
+---@field dueDate? string
+---@field email? string
+---@field entitySkills? (integer|string)[]
+---@field followerCount? integer|string
+---@field id? integer|string
+---@field isArchived? boolean
+---@field isDeleted? boolean
+---@field isEscalated? boolean
+---@field isFollowing? boolean
+---@field isOverDue? boolean
+---@field isRead? boolean
+---@field isResponseOverdue? boolean
+---@field isSpam? boolean
+---@field isTrashed? boolean
+---@field language? string
+---@field lastThread? desk.Ticket.lastThread
+---@field layoutDetails? desk.Ticket.layoutDetails
+---@field layoutId? integer|string
+---@field modifiedBy? integer|string
+---@field modifiedTime? string
+---@field onholdTime? string
+---@field phone? string
+---@field priority? string
+---@field product? desk.Ticket.product
+---@field productId? integer|string
+---@field relationshipType? string
+---@field resolution? string
+---@field responseDueDate? string
+---@field secondaryContacts? (integer|string)[]
+---@field sentiment? string
+---@field sharedDepartments? desk.Ticket.sharedDepartments[]
+---@field skillsInfo? desk.Ticket.skillsInfo[]
+---@field slaId? integer|string
+---@field source? desk.Ticket.source
+---@field status? string
+---@field statusType? "Closed"|"On Hold"|"Open"
+---@field subCategory? string
+---@field subject? string
+---@field tagCount? integer|string
+---@field taskCount? integer|string
+---@field team? desk.Ticket.team
+---@field teamId? integer|string
+---@field threadCount? integer|string
+---@field ticketNumber? integer|string
+---@field timeEntryCount? integer|string
+---@field webUrl? string
+
+---@class desk.Ticket.assignee
+---@field email? string
+---@field firstName? string
+---@field id? integer|string
+---@field lastName? string
+---@field photoURL? string
+
+---@class desk.Ticket.channelRelatedInfo
+---@field forumStatus? string
+---@field isTopicDeleted? boolean
+---@field sourceLink? string
+---@field topicId? integer|string
+---@field topicType? "ANNOUNCEMENT"|"DISCUSSION"|"IDEA"|"PROBLEM"|"QUESTION"
+
+---@class desk.Ticket.contact
+---@field account? desk.Ticket.contact.account
+---@field email? string
+---@field firstName? string
+---@field id? integer|string
+---@field isSpam? boolean
+---@field lastName? string
+---@field mobile? string
+---@field phone? string
+---@field type? string
+
+---@class desk.Ticket.contact.account
+---@field accountName? string
+---@field id? integer|string
+---@field website? string
+
+---@class desk.Ticket.department
+---@field id? integer|string
+---@field name? string
+
+---@class desk.Ticket.lastThread
+---@field channel? string
+---@field direction? "in"|"out"
+---@field isDraft? boolean
+---@field isForward? boolean
+
+---@class desk.Ticket.layoutDetails
+---@field id? integer|string
+---@field layoutName? string
+
+---@class desk.Ticket.product
+---@field id? integer|string
+---@field productName? string
+
+---@class desk.Ticket.sharedDepartments
+---@field id? integer|string
+---@field name? string
+---@field type? "READ_ONLY"|"READ_WRITE"|"RESTRICTED_ACCESS"
+
+---@class desk.Ticket.skillsInfo
+---@field mappingType? "SYSTEM"|"USER"
+---@field skillId? integer|string
+---@field skillName? string
+---@field skillTypeId? integer|string
+---@field skillTypeName? string
+---@field weightage? integer|string
+
+---@class desk.Ticket.source
+---@field appName? string
+---@field appPhotoURL? string
+---@field extId? string
+---@field permalink? string
+---@field type? "INSTANT_MESSAGE"|"INTEGRATION"|"SYSTEM"
+---@field uuid? string
+
+---@class desk.Ticket.team
+---@field id? integer|string
+---@field logoUrl? string
+---@field name? string
+
+---@class desk.TicketComment
+---@field attachments? desk.TicketComment.attachments[]
+---@field commentedTime? string
+---@field commenter? desk.TicketComment.commenter
+---@field commenterId? integer|string
+---@field content? string
+---@field contentType? "html"|"plainText"
+---@field encodedContent? string
+---@field id? integer|string
+---@field impersonatedUser? desk.TicketComment.impersonatedUser
+---@field isPublic? boolean
+---@field mention? desk.TicketComment.mention[]
+---@field modifiedTime? string
+
+---@class desk.TicketComment.attachments
+---@field href? string
+---@field id? integer|string
+---@field name? string
+---@field previewurl? string
+---@field size? integer|string
+
+---@class desk.TicketComment.commenter
+---@field email? string
+---@field firstName? string
+---@field id? integer|string
+---@field lastName? string
+---@field name? string
+---@field photoURL? string
+---@field roleName? string
+---@field type? "ACTIVITY"|"AGENT"|"END_USER"|"TEAM"|"TICKET"
+
+---@class desk.TicketComment.impersonatedUser
+---@field email? string
+---@field firstName? string
+---@field id? integer|string
+---@field lastName? string
+---@field name? string
+---@field photoURL? string
+---@field roleName? string
+---@field type? "ACTIVITY"|"AGENT"|"END_USER"|"TEAM"|"TICKET"
+
+---@class desk.TicketComment.mention
+---@field departmentId? integer|string
+---@field email? string
+---@field entityNumber? integer|string
+---@field id integer|string
+---@field length integer|string
+---@field name string
+---@field offSet integer|string
+---@field photoURL? string
+---@field type "ACTIVITY"|"AGENT"|"END_USER"|"TEAM"|"TICKET"
+---@field zuid? integer|string
+
+---@class desk.TicketTask
+---@field activityTime? integer|string
+---@field assignee? desk.TicketTask.assignee
+---@field category? string
+---@field completedTime? string
+---@field contact? desk.TicketTask.contact
+---@field contactId? integer|string
+---@field createdTime? string
+---@field creatorId? integer|string
+---@field departmentId? integer|string
+---@field dueDate? string
+---@field id? integer|string
+---@field isCommented? boolean
+---@field isSpam? boolean
+---@field isTrashed? boolean
+---@field layoutId? integer|string
+---@field modifiedBy? desk.TicketTask.modifiedBy
+---@field modifiedTime? string
+---@field ownerId? integer|string
+---@field priority? string
+---@field status? string
+---@field statusType? "Closed"|"Open"
+---@field subject? string
+---@field team? desk.TicketTask.team
+---@field ticket? desk.TicketTask.ticket
+---@field ticketId? integer|string
+---@field webUrl? string
+
+---@class desk.TicketTask.assignee
+---@field emailId? string
+---@field firstName? string
+---@field id? integer|string
+---@field lastName? string
+---@field photoURL? string
+
+---@class desk.TicketTask.contact
+---@field accountId? integer|string
+---@field email? string
+---@field firstName? string
+---@field id? integer|string
+---@field isSpam? boolean
+---@field lastName? string
+---@field mobile? string
+---@field phone? string
+
+---@class desk.TicketTask.modifiedBy
+---@field emailId? string
+---@field firstName? string
+---@field id? integer|string
+---@field lastName? string
+---@field photoURL? string
+
+---@class desk.TicketTask.team
+---@field id? integer|string
+---@field logoUrl? string
+---@field name? string
+
+---@class desk.TicketTask.ticket
+---@field assignee? desk.TicketTask.ticket.assignee
+---@field channel? string
+---@field closedTime? string
+---@field createdTime? string
+---@field dueDate? string
+---@field id? integer|string
+---@field isArchived? boolean
+---@field isSpam? boolean
+---@field phone? string
+---@field status? string
+---@field subject? string
+---@field teamId? integer|string
+---@field ticketNumber? integer|string
+
+---@class desk.TicketTask.ticket.assignee
+---@field firstName? string
+---@field id? integer|string
+---@field lastName? string
+---@field photoURL? string
+
+---@class desk.TicketThread
+---@field actions? desk.TicketThread.actions[]
+---@field aspects? string[]
+---@field attachmentCount? integer|string
+---@field attachmentIds? (integer|string)[]
+---@field author? desk.TicketThread.author
+---@field bcc? string
+---@field canReply? boolean
+---@field cc? string
+---@field channel? "CUSTOMERPORTAL"|"EMAIL"|"FACEBOOK"|"FEEDBACK"|"FEEDBACK_WIDGET"|"FORUMS"|"OFFLINE_CHAT"|"ONLINE_CHAT"|"PHONE"|"TWITTER"|"TWITTER_DM"|"WEB"
+---@field channelRelatedInfo? desk.TicketThread.channelRelatedInfo
+---@field contentType? "html"|"plainText"|"text/html"
+---@field createdTime? string
+---@field direction? "in"|"out"
+---@field facebookProfile? string
+---@field fromEmailAddress? string
+---@field fullContentURL? string
+---@field hasAttach? boolean
+---@field id? integer|string
+---@field impersonatedUser? desk.TicketThread.impersonatedUser
+---@field isContentTruncated? boolean
+---@field isDescriptionThread? boolean
+---@field isForward? boolean
+---@field keyWords? string[]
+---@field lastRatingIconURL? string
+---@field readReceipts? desk.TicketThread.readReceipts[]
+---@field replyTo? string
+---@field respondedIn? string
+---@field sentiment? "NEGATIVE"|"NEUTRAL"|"POSITIVE"|"null"
+---@field source? desk.TicketThread.source
+---@field status? "DRAFT"|"FAILED"|"PENDING"|"SUCCESS"
+---@field summary? string
+---@field to? string
+---@field twitterProfile? string
+---@field visibility? "private"|"public"
+
+---@class desk.TicketThread.actions
+---@field href? string
+---@field method? string
+---@field rel? "delete"|"send"|"update"
+
+---@class desk.TicketThread.author
+---@field email? string
+---@field firstName? string
+---@field id? integer|string
+---@field lastName? string
+---@field name? string
+---@field photoURL? string
+---@field type? "ACTIVITY"|"AGENT"|"END_USER"|"TEAM"|"TICKET"
+
+---@class desk.TicketThread.channelRelatedInfo
+---@field externalLink? string
+---@field isBestSolution? boolean
+---@field isDeleted? boolean
+
+---@class desk.TicketThread.impersonatedUser
+---@field email? string
+---@field firstName? string
+---@field id? integer|string
+---@field lastName? string
+---@field name? string
+---@field photoURL? string
+---@field type? "ACTIVITY"|"AGENT"|"END_USER"|"TEAM"|"TICKET"
+
+---@class desk.TicketThread.readReceipts
+---@field from? string
+---@field recipientType? string
+---@field senderName? string
+---@field statusVsTime? desk.TicketThread.readReceipts.statusVsTime[]
+
+---@class desk.TicketThread.readReceipts.statusVsTime
+---@field Status? string
+---@field Time? string
+
+---@class desk.TicketThread.source
+---@field appName? string
+---@field appPhotoURL? string
+---@field extId? string
+---@field permalink? string
+---@field type? "INSTANT_MESSAGE"|"INTEGRATION"|"SYSTEM"
+
+---@class desk.Upload
+---@field createdTime? string
+---@field creatorId? integer|string
+---@field fileName? string
+---@field href? string
+---@field id? integer|string
+---@field name? string
+---@field ownerId? integer|string
+---@field previewurl? string
+---@field size? integer|string
+---@field storeId? string
+
+---@class helpcenter.Badge
+---@field description? string
+---@field iconUrl? string
+---@field id? integer|string
+---@field isCustom? boolean
+---@field name? string
+
+---@class helpcenter.Group
+---@field addedTime? string
+---@field count? integer|string
+---@field createdTime? string
+---@field creator? helpcenter.Group.creator
+---@field description? string
+---@field helpCenterId? integer|string
+---@field id? integer|string
+---@field isAssociated? boolean
+---@field logoUrl? string
+---@field modifiedTime? string
+---@field modifier? helpcenter.Group.modifier
+---@field name? string
+---@field status? "ACTIVE"|"DISABLED"
+
+---@class helpcenter.Group.creator
+---@field id? integer|string
+---@field name? string
+---@field photoUrl? string
+
+---@class helpcenter.Group.modifier
+---@field id? integer|string
+---@field name? string
+---@field photoUrl? string
+
+---@class helpcenter.HelpCenter
+---@field activeThemeId? integer|string
+---@field autoTranslateSettings? helpcenter.HelpCenter.autoTranslateSettings[]
+---@field departmentIds? (integer|string)[]
+---@field domains? helpcenter.HelpCenter.domains[]
+---@field favIconUrl? string
+---@field helpCenterLocales? helpcenter.HelpCenter.helpCenterLocales[]
+---@field id? integer|string
+---@field isDefault? boolean
+---@field isEncodedPermalinkAllowed? boolean
+---@field isMultilingualEnabled? boolean
+---@field locales? string[]
+---@field logoLinkBackUrl? string
+---@field logoUrl? string
+---@field name? string
+---@field primaryLocale? string
+---@field siteMapUpdatedTime? string
+---@field status? "ACTIVE"|"DISABLED"
+---@field translateMode? "AUTO"|"MANUAL"
+---@field url? string
+
+---@class helpcenter.HelpCenter.autoTranslateSettings
+---@field active? boolean
+---@field appName? string
+---@field installationId? integer|string
+---@field languages? string[]
+---@field uuId? string
+
+---@class helpcenter.HelpCenter.domains
+---@field name? string
+---@field type? "PRIMARY"
+
+---@class helpcenter.HelpCenter.helpCenterLocales
+---@field locale? string
+---@field name? string
+---@field status? "ACCESIBLE_IN_HELPCENTER"|"DISABLED"|"DISABLED_IN_HELPCENTER"
+---@field type? "DEFAULT"|"OTHER"
+
+---@class helpcenter.Label
+---@field assignedTime? string
+---@field count? integer|string
+---@field createdTime? string
+---@field creator? helpcenter.Label.creator
+---@field helpCenterId? integer|string
+---@field id? integer|string
+---@field isPrimary? boolean
+---@field logoUrl? string
+---@field modifiedTime? string
+---@field modifier? helpcenter.Label.modifier
+---@field name? string
+---@field preferences? helpcenter.Label.preferences
+
+---@class helpcenter.Label.creator
+---@field id? integer|string
+---@field name? string
+---@field photoUrl? string
+
+---@class helpcenter.Label.modifier
+---@field id? integer|string
+---@field name? string
+---@field photoUrl? string
+
+---@class helpcenter.Label.preferences
+---@field bgColor? string
+---@field shape? "RECTANGLE"|"ROUNDED"
+---@field textColor? string
+
+---@class helpcenter.User
+---@field addedTime? string
+---@field assignedTime? string
+---@field assignee? helpcenter.User.assignee
+---@field contactId? integer|string
+---@field count? integer|string
+---@field creator? helpcenter.User.creator
+---@field email? helpcenter.User.email[]
+---@field emailAddress? string
+---@field id? integer|string
+---@field label? helpcenter.User.label
+---@field lastAccessedTime? string
+---@field name? string
+---@field photoUrl? string
+---@field status? "ACTIVE"|"DELETED"|"DISABLED"
+---@field userType? "ENDUSER"|"SUPPORTREP"
+
+---@class helpcenter.User.assignee
+---@field id? integer|string
+---@field name? string
+---@field photoUrl? string
+
+---@class helpcenter.User.creator
+---@field id? integer|string
+---@field name? string
+---@field photoUrl? string
+
+---@class helpcenter.User.email
+---@field emailAddress? string
+---@field isPrimary? boolean
+---@field isVerified? boolean
+
+---@class helpcenter.User.label
+---@field id? integer|string
+---@field logoUrl? string
+---@field name? string
+---@field preferences? helpcenter.User.label.preferences
+
+---@class helpcenter.User.label.preferences
+---@field bgColor? string
+---@field shape? "RECTANGLE"|"ROUNDED"
+---@field textColor? string
+
 ---@class desk.api.GetCustomerHappinessLinkHolder.args
 ---@field departmentId integer|string query
 ---@field languageCode? string query
@@ -71,7 +1724,7 @@ function desk.api.addAccountFollowers(args) end
 
 ---POST /api/v1/agents (write)
 ---@param args desk.api.addAgent.args
----@return any
+---@return desk.Agent
 function desk.api.addAgent(args) end
 
 ---@class desk.api.addArticleTranslationAttachment.args
@@ -170,7 +1823,7 @@ function desk.api.addContactFollowers(args) end
 
 ---POST /api/v1/departments (write)
 ---@param args desk.api.addDepartment.args
----@return any
+---@return desk.Department
 function desk.api.addDepartment(args) end
 
 ---@class desk.api.addDomain.args
@@ -189,7 +1842,7 @@ function desk.api.addDomain(args) end
 
 ---POST /api/v1/groups (write)
 ---@param args desk.api.addHelpCenterGroup.args
----@return any
+---@return helpcenter.Group
 function desk.api.addHelpCenterGroup(args) end
 
 ---@class desk.api.addHelpCenterGroupUsers.args
@@ -275,7 +1928,7 @@ function desk.api.addKBSection(args) end
 
 ---POST /api/v1/roles (write)
 ---@param args desk.api.addRole.args
----@return any
+---@return desk.Role
 function desk.api.addRole(args) end
 
 ---@class desk.api.addStarredView.args
@@ -724,7 +2377,7 @@ function desk.api.convertFeedbackToTicket(args) end
 
 ---POST /api/v1/accounts (write)
 ---@param args desk.api.createAccount.args
----@return any
+---@return desk.Account
 function desk.api.createAccount(args) end
 
 ---@class desk.api.createAccountAttachment.args
@@ -767,7 +2420,7 @@ function desk.api.createAccountComment(args) end
 
 ---POST /api/v1/articles (write; notify if body.status in Published)
 ---@param args desk.api.createArticle.args
----@return any
+---@return desk.Article
 function desk.api.createArticle(args) end
 
 ---@class desk.api.createArticleTranslation.args
@@ -895,7 +2548,7 @@ function desk.api.createCallComment(args) end
 
 ---POST /api/v1/contacts (write)
 ---@param args desk.api.createContact.args
----@return any
+---@return desk.Contact
 function desk.api.createContact(args) end
 
 ---@class desk.api.createContactAttachment.args
@@ -1015,7 +2668,7 @@ function desk.api.createImport(args) end
 
 ---POST /api/v1/labels (write)
 ---@param args desk.api.createLabel.args
----@return any
+---@return helpcenter.Label
 function desk.api.createLabel(args) end
 
 ---@class desk.api.createLayout.args
@@ -1079,7 +2732,7 @@ function desk.api.createModule(args) end
 
 ---POST /api/v1/products (write)
 ---@param args desk.api.createProduct.args
----@return any
+---@return desk.Product
 function desk.api.createProduct(args) end
 
 ---@class desk.api.createProductAttachment.args
@@ -1163,7 +2816,7 @@ function desk.api.createSupportPlan(args) end
 
 ---POST /api/v1/tasks (write)
 ---@param args desk.api.createTask.args
----@return any
+---@return desk.Task
 function desk.api.createTask(args) end
 
 ---@class desk.api.createTaskAttachment.args
@@ -1218,7 +2871,7 @@ function desk.api.createTaskTimeEntry(args) end
 
 ---POST /api/v1/teams (write)
 ---@param args desk.api.createTeam.args
----@return any
+---@return desk.Team
 function desk.api.createTeam(args) end
 
 ---@class desk.api.createTicket.args
@@ -1244,7 +2897,7 @@ function desk.api.createTeam(args) end
 
 ---POST /api/v1/tickets (write)
 ---@param args desk.api.createTicket.args
----@return any
+---@return desk.Ticket
 function desk.api.createTicket(args) end
 
 ---@class desk.api.createTicketApproval.args
@@ -1278,7 +2931,7 @@ function desk.api.createTicketAttachment(args) end
 
 ---POST /api/v1/tickets/{ticketId}/comments (write; notify if body.isPublic = true)
 ---@param args desk.api.createTicketComment.args
----@return any
+---@return desk.TicketComment
 function desk.api.createTicketComment(args) end
 
 ---@class desk.api.createTicketTemplate.args
@@ -2232,7 +3885,7 @@ function desk.api.getACategoryByPermalink(args) end
 
 ---GET /api/v1/accessibleOrganizations (read)
 ---@param args desk.api.getAccessibleOrganizations.args
----@return any
+---@return desk.Accessible[]
 function desk.api.getAccessibleOrganizations(args) end
 
 ---@class desk.api.getAccount.args
@@ -2241,7 +3894,7 @@ function desk.api.getAccessibleOrganizations(args) end
 
 ---GET /api/v1/accounts/{accountId} (read)
 ---@param args desk.api.getAccount.args
----@return any
+---@return desk.Account
 function desk.api.getAccount(args) end
 
 ---@class desk.api.getAccountAttachments.args
@@ -2319,7 +3972,7 @@ function desk.api.getAccountTimeEntries(args) end
 
 ---GET /api/v1/accounts (read)
 ---@param args desk.api.getAccounts.args
----@return any
+---@return desk.Account[]
 function desk.api.getAccounts(args) end
 
 ---@class desk.api.getAccountsByContact.args
@@ -2400,7 +4053,7 @@ function desk.api.getActivitiesForTicket(args) end
 
 ---GET /api/v1/agents/{agentId} (read)
 ---@param args desk.api.getAgent.args
----@return any
+---@return desk.Agent
 function desk.api.getAgent(args) end
 
 ---@class desk.api.getAgentMetrics.args
@@ -2440,7 +4093,7 @@ function desk.api.getAgentProfilePhoto(args) end
 
 ---GET /api/v1/agents (read)
 ---@param args desk.api.getAgents.args
----@return any
+---@return desk.Agent[]
 function desk.api.getAgents(args) end
 
 ---@class desk.api.getAgentsByIds.args
@@ -2448,7 +4101,7 @@ function desk.api.getAgents(args) end
 
 ---GET /api/v1/agentsByIds (read)
 ---@param args desk.api.getAgentsByIds.args
----@return any
+---@return desk.Agent[]
 function desk.api.getAgentsByIds(args) end
 
 ---@class desk.api.getAgentsByProfile.args
@@ -2458,7 +4111,7 @@ function desk.api.getAgentsByIds(args) end
 
 ---GET /api/v1/profiles/{profileId}/agents (read)
 ---@param args desk.api.getAgentsByProfile.args
----@return any
+---@return desk.Agent[]
 function desk.api.getAgentsByProfile(args) end
 
 ---@class desk.api.getAgentsByRole.args
@@ -2492,7 +4145,7 @@ function desk.api.getAgentsCount(args) end
 
 ---GET /api/v1/departments/{departmentId}/agents (read)
 ---@param args desk.api.getAgentsInDepartment.args
----@return any
+---@return desk.Agent[]
 function desk.api.getAgentsInDepartment(args) end
 
 ---@class desk.api.getAgentsTicketsCount.args
@@ -2570,7 +4223,7 @@ function desk.api.getAllCountries(args) end
 
 ---GET /api/v1/helpCenters (read)
 ---@param args desk.api.getAllHelpCenters.args
----@return any
+---@return helpcenter.HelpCenter[]
 function desk.api.getAllHelpCenters(args) end
 
 ---@class desk.api.getAllKBRootCategories.args
@@ -2625,7 +4278,7 @@ function desk.api.getArchivedTickets(args) end
 
 ---GET /api/v1/articles/{id} (read)
 ---@param args desk.api.getArticle.args
----@return any
+---@return desk.Article
 function desk.api.getArticle(args) end
 
 ---@class desk.api.getArticleCount.args
@@ -2754,7 +4407,7 @@ function desk.api.getArticleTranslations(args) end
 
 ---GET /api/v1/articles (read)
 ---@param args desk.api.getArticles.args
----@return any
+---@return desk.Article[]
 function desk.api.getArticles(args) end
 
 ---@class desk.api.getArticlesForRepositioning.args
@@ -2818,7 +4471,7 @@ function desk.api.getBacklogTickets(args) end
 
 ---GET /api/v1/badges (read)
 ---@param args desk.api.getBadges.args
----@return any
+---@return helpcenter.Badge[]
 function desk.api.getBadges(args) end
 
 ---@class desk.api.getBluePrints.args
@@ -3202,7 +4855,7 @@ function desk.api.getConfig(args) end
 
 ---GET /api/v1/contacts/{contactId} (read)
 ---@param args desk.api.getContact.args
----@return any
+---@return desk.Contact
 function desk.api.getContact(args) end
 
 ---@class desk.api.getContactActivationStatusAcrossHelpCenters.args
@@ -3309,7 +4962,7 @@ function desk.api.getContactTimeEntries(args) end
 
 ---GET /api/v1/contacts (read)
 ---@param args desk.api.getContacts.args
----@return any
+---@return desk.Contact[]
 function desk.api.getContacts(args) end
 
 ---@class desk.api.getContactsByIds.args
@@ -3317,7 +4970,7 @@ function desk.api.getContacts(args) end
 
 ---GET /api/v1/contacts/contactsByIds (read)
 ---@param args desk.api.getContactsByIds.args
----@return any
+---@return desk.Contact[]
 function desk.api.getContactsByIds(args) end
 
 ---@class desk.api.getContactsCount.args
@@ -3338,7 +4991,7 @@ function desk.api.getContactsCount(args) end
 
 ---GET /api/v1/accounts/{accountId}/contacts (read)
 ---@param args desk.api.getContactsUnderAccount.args
----@return any
+---@return desk.Contact[]
 function desk.api.getContactsUnderAccount(args) end
 
 ---@class desk.api.getContactsUnderProduct.args
@@ -3494,7 +5147,7 @@ function desk.api.getDefaultFieldNameForContactDeduplication(args) end
 
 ---GET /api/v1/departments/{departmentId} (read)
 ---@param args desk.api.getDepartment.args
----@return any
+---@return desk.Department
 function desk.api.getDepartment(args) end
 
 ---@class desk.api.getDepartmentLogo.args
@@ -3515,7 +5168,7 @@ function desk.api.getDepartmentLogo(args) end
 
 ---GET /api/v1/departments (read)
 ---@param args desk.api.getDepartments.args
----@return any
+---@return desk.Department[]
 function desk.api.getDepartments(args) end
 
 ---@class desk.api.getDepartmentsByIds.args
@@ -3523,7 +5176,7 @@ function desk.api.getDepartments(args) end
 
 ---GET /api/v1/departmentsByIds (read)
 ---@param args desk.api.getDepartmentsByIds.args
----@return any
+---@return desk.Department[]
 function desk.api.getDepartmentsByIds(args) end
 
 ---@class desk.api.getDepartmentsCount.args
@@ -3711,7 +5364,7 @@ function desk.api.getFieldsAndConditions(args) end
 
 ---GET /api/v1/helpCenters/{helpcenterId} (read)
 ---@param args desk.api.getHelpCenter.args
----@return any
+---@return helpcenter.HelpCenter
 function desk.api.getHelpCenter(args) end
 
 ---@class desk.api.getHelpCenterGroup.args
@@ -3719,7 +5372,7 @@ function desk.api.getHelpCenter(args) end
 
 ---GET /api/v1/groups/{groupId} (read)
 ---@param args desk.api.getHelpCenterGroup.args
----@return any
+---@return helpcenter.Group
 function desk.api.getHelpCenterGroup(args) end
 
 ---@class desk.api.getHelpCenterGroupList.args
@@ -3731,7 +5384,7 @@ function desk.api.getHelpCenterGroup(args) end
 
 ---GET /api/v1/groups (read)
 ---@param args desk.api.getHelpCenterGroupList.args
----@return any
+---@return helpcenter.Group[]
 function desk.api.getHelpCenterGroupList(args) end
 
 ---@class desk.api.getHelpCenterGroupUsers.args
@@ -3739,7 +5392,7 @@ function desk.api.getHelpCenterGroupList(args) end
 
 ---GET /api/v1/groups/{groupId}/users (read)
 ---@param args desk.api.getHelpCenterGroupUsers.args
----@return any
+---@return helpcenter.User[]
 function desk.api.getHelpCenterGroupUsers(args) end
 
 ---@class desk.api.getHolidayList.args
@@ -3848,7 +5501,7 @@ function desk.api.getKBSection(args) end
 
 ---GET /api/v1/labels/{labelId} (read)
 ---@param args desk.api.getLabel.args
----@return any
+---@return helpcenter.Label
 function desk.api.getLabel(args) end
 
 ---@class desk.api.getLabels.args
@@ -3860,7 +5513,7 @@ function desk.api.getLabel(args) end
 
 ---GET /api/v1/labels (read)
 ---@param args desk.api.getLabels.args
----@return any
+---@return helpcenter.Label[]
 function desk.api.getLabels(args) end
 
 ---@class desk.api.getLayout.args
@@ -4070,7 +5723,7 @@ function desk.api.getOnlineAgents(args) end
 
 ---GET /api/v1/organizations/{organizationId} (read)
 ---@param args desk.api.getOrganization.args
----@return any
+---@return desk.Organization
 function desk.api.getOrganization(args) end
 
 ---@class desk.api.getOrganizationFavicon.args
@@ -4095,7 +5748,7 @@ function desk.api.getOrganizationLogo(args) end
 
 ---GET /api/v1/organizations (read)
 ---@param args desk.api.getOrganizations.args
----@return any
+---@return desk.Organization[]
 function desk.api.getOrganizations(args) end
 
 ---@class desk.api.getOriginalMailContent.args
@@ -4138,7 +5791,7 @@ function desk.api.getPlaceHolders(args) end
 
 ---GET /api/v1/products/{productId} (read)
 ---@param args desk.api.getProduct.args
----@return any
+---@return desk.Product
 function desk.api.getProduct(args) end
 
 ---@class desk.api.getProductAttachments.args
@@ -4164,7 +5817,7 @@ function desk.api.getProductAttachments(args) end
 
 ---GET /api/v1/products (read)
 ---@param args desk.api.getProducts.args
----@return any
+---@return desk.Product[]
 function desk.api.getProducts(args) end
 
 ---@class desk.api.getProductsUnderAccount.args
@@ -4194,7 +5847,7 @@ function desk.api.getProductsUnderContact(args) end
 
 ---GET /api/v1/profiles/{profileId} (read)
 ---@param args desk.api.getProfile.args
----@return any
+---@return desk.Profile
 function desk.api.getProfile(args) end
 
 ---@class desk.api.getProfileCount.args
@@ -4213,7 +5866,7 @@ function desk.api.getProfileCount(args) end
 
 ---GET /api/v1/profiles (read)
 ---@param args desk.api.getProfileList.args
----@return any
+---@return desk.Profile[]
 function desk.api.getProfileList(args) end
 
 ---@class desk.api.getRecentTags.args
@@ -4221,7 +5874,7 @@ function desk.api.getProfileList(args) end
 
 ---GET /api/v1/recentTicketTags (read)
 ---@param args desk.api.getRecentTags.args
----@return any
+---@return desk.Tag[]
 function desk.api.getRecentTags(args) end
 
 ---@class desk.api.getRecentView.args
@@ -4242,7 +5895,7 @@ function desk.api.getRecentView(args) end
 
 ---GET /api/v1/recycleBin (read)
 ---@param args desk.api.getRecycleBinEntities.args
----@return any
+---@return desk.RecycleBin[]
 function desk.api.getRecycleBinEntities(args) end
 
 ---@class desk.api.getRelatedRulesForBusinessHour.args
@@ -4342,7 +5995,7 @@ function desk.api.getResponseTime(args) end
 
 ---GET /api/v1/roles/{roleId} (read)
 ---@param args desk.api.getRole.args
----@return any
+---@return desk.Role
 function desk.api.getRole(args) end
 
 ---@class desk.api.getRoleCount.args
@@ -4363,7 +6016,7 @@ function desk.api.getRoleCount(args) end
 
 ---GET /api/v1/roles (read)
 ---@param args desk.api.getRoles.args
----@return any
+---@return desk.Role[]
 function desk.api.getRoles(args) end
 
 ---@class desk.api.getRolesByIds.args
@@ -4371,7 +6024,7 @@ function desk.api.getRoles(args) end
 
 ---GET /api/v1/rolesByIds (read)
 ---@param args desk.api.getRolesByIds.args
----@return any
+---@return desk.Role[]
 function desk.api.getRolesByIds(args) end
 
 ---@class desk.api.getRoutingPreference.args
@@ -4672,7 +6325,7 @@ function desk.api.getSupportedModulesOfEngine(args) end
 
 ---GET /api/v1/tags/search (read)
 ---@param args desk.api.getTags.args
----@return any
+---@return desk.Tag[]
 function desk.api.getTags(args) end
 
 ---@class desk.api.getTask.args
@@ -4681,7 +6334,7 @@ function desk.api.getTags(args) end
 
 ---GET /api/v1/tasks/{taskId} (read)
 ---@param args desk.api.getTask.args
----@return any
+---@return desk.Task
 function desk.api.getTask(args) end
 
 ---@class desk.api.getTaskAttachments.args
@@ -4758,7 +6411,7 @@ function desk.api.getTaskTimer(args) end
 
 ---GET /api/v1/tasks (read)
 ---@param args desk.api.getTasks.args
----@return any
+---@return desk.Task[]
 function desk.api.getTasks(args) end
 
 ---@class desk.api.getTasksByTicket.args
@@ -4772,7 +6425,7 @@ function desk.api.getTasks(args) end
 
 ---GET /api/v1/tickets/{ticketId}/tasks (read)
 ---@param args desk.api.getTasksByTicket.args
----@return any
+---@return desk.TicketTask[]
 function desk.api.getTasksByTicket(args) end
 
 ---@class desk.api.getTasksCount.args
@@ -4791,7 +6444,7 @@ function desk.api.getTasksCount(args) end
 
 ---GET /api/v1/teams/{teamId} (read)
 ---@param args desk.api.getTeam.args
----@return any
+---@return desk.Team
 function desk.api.getTeam(args) end
 
 ---@class desk.api.getTeamMembersDetails.args
@@ -4800,14 +6453,14 @@ function desk.api.getTeam(args) end
 
 ---GET /api/v1/teams/{team_id}/members (read)
 ---@param args desk.api.getTeamMembersDetails.args
----@return any
+---@return desk.Member[]
 function desk.api.getTeamMembersDetails(args) end
 
 ---@class desk.api.getTeams.args
 
 ---GET /api/v1/teams (read)
 ---@param args desk.api.getTeams.args
----@return any
+---@return desk.Team[]
 function desk.api.getTeams(args) end
 
 ---@class desk.api.getTeamsInDepartment.args
@@ -4815,7 +6468,7 @@ function desk.api.getTeams(args) end
 
 ---GET /api/v1/departments/{departmentId}/teams (read)
 ---@param args desk.api.getTeamsInDepartment.args
----@return any
+---@return desk.Team[]
 function desk.api.getTeamsInDepartment(args) end
 
 ---@class desk.api.getTemplate.args
@@ -4882,7 +6535,7 @@ function desk.api.getTemplates(args) end
 
 ---GET /api/v1/tickets/{ticketId}/threads (read)
 ---@param args desk.api.getThreads.args
----@return any
+---@return desk.TicketThread[]
 function desk.api.getThreads(args) end
 
 ---@class desk.api.getTicket.args
@@ -4891,7 +6544,7 @@ function desk.api.getThreads(args) end
 
 ---GET /api/v1/tickets/{ticketId} (read)
 ---@param args desk.api.getTicket.args
----@return any
+---@return desk.Ticket
 function desk.api.getTicket(args) end
 
 ---@class desk.api.getTicketApproval.args
@@ -4931,7 +6584,7 @@ function desk.api.getTicketAttachments(args) end
 
 ---GET /api/v1/tickets/{ticketId}/comments/{commentId} (read)
 ---@param args desk.api.getTicketComment.args
----@return any
+---@return desk.TicketComment
 function desk.api.getTicketComment(args) end
 
 ---@class desk.api.getTicketCommentHistory.args
@@ -4955,7 +6608,7 @@ function desk.api.getTicketCommentHistory(args) end
 
 ---GET /api/v1/tickets/{ticketId}/comments (read)
 ---@param args desk.api.getTicketComments.args
----@return any
+---@return desk.TicketComment[]
 function desk.api.getTicketComments(args) end
 
 ---@class desk.api.getTicketFollowers.args
@@ -5023,7 +6676,7 @@ function desk.api.getTicketResolutionHistory(args) end
 
 ---GET /api/v1/tickets/{ticketId}/tags (read)
 ---@param args desk.api.getTicketTags.args
----@return any
+---@return desk.Tag[]
 function desk.api.getTicketTags(args) end
 
 ---@class desk.api.getTicketTemplate.args
@@ -5106,7 +6759,7 @@ function desk.api.getTicketTimer(args) end
 
 ---GET /api/v1/tickets (read)
 ---@param args desk.api.getTickets.args
----@return any
+---@return desk.Ticket[]
 function desk.api.getTickets(args) end
 
 ---@class desk.api.getTicketsByAccount.args
@@ -5121,7 +6774,7 @@ function desk.api.getTickets(args) end
 
 ---GET /api/v1/accounts/{accountId}/tickets (read)
 ---@param args desk.api.getTicketsByAccount.args
----@return any
+---@return desk.Ticket[]
 function desk.api.getTicketsByAccount(args) end
 
 ---@class desk.api.getTicketsByContact.args
@@ -5136,7 +6789,7 @@ function desk.api.getTicketsByAccount(args) end
 
 ---GET /api/v1/contacts/{contactId}/tickets (read)
 ---@param args desk.api.getTicketsByContact.args
----@return any
+---@return desk.Ticket[]
 function desk.api.getTicketsByContact(args) end
 
 ---@class desk.api.getTicketsByProduct.args
@@ -5285,7 +6938,7 @@ function desk.api.getUsedCountForAutomationFeature(args) end
 
 ---GET /api/v1/users/{userId}/badges (read)
 ---@param args desk.api.getUserBadges.args
----@return any
+---@return helpcenter.Badge[]
 function desk.api.getUserBadges(args) end
 
 ---@class desk.api.getUserDetails.args
@@ -5293,7 +6946,7 @@ function desk.api.getUserBadges(args) end
 
 ---GET /api/v1/users/{userId} (read)
 ---@param args desk.api.getUserDetails.args
----@return any
+---@return helpcenter.User
 function desk.api.getUserDetails(args) end
 
 ---@class desk.api.getUserGroups.args
@@ -5301,7 +6954,7 @@ function desk.api.getUserDetails(args) end
 
 ---GET /api/v1/users/{userId}/groups (read)
 ---@param args desk.api.getUserGroups.args
----@return any
+---@return helpcenter.Group[]
 function desk.api.getUserGroups(args) end
 
 ---@class desk.api.getUserLabels.args
@@ -5309,7 +6962,7 @@ function desk.api.getUserGroups(args) end
 
 ---GET /api/v1/users/{userId}/labels (read)
 ---@param args desk.api.getUserLabels.args
----@return any
+---@return helpcenter.Label[]
 function desk.api.getUserLabels(args) end
 
 ---@class desk.api.getUsers.args
@@ -5317,7 +6970,7 @@ function desk.api.getUserLabels(args) end
 
 ---GET /api/v1/users (read)
 ---@param args desk.api.getUsers.args
----@return any
+---@return helpcenter.User[]
 function desk.api.getUsers(args) end
 
 ---@class desk.api.getUsersByLabel.args
@@ -5329,7 +6982,7 @@ function desk.api.getUsers(args) end
 
 ---GET /api/v1/labels/{labelId}/users (read)
 ---@param args desk.api.getUsersByLabel.args
----@return any
+---@return helpcenter.User[]
 function desk.api.getUsersByLabel(args) end
 
 ---@class desk.api.getValidationRule.args
@@ -5450,7 +7103,7 @@ function desk.api.likeArticleTranslation(args) end
 
 ---GET /api/v1/agents/{agentId}/teams (read)
 ---@param args desk.api.listAssociatedTeamsForAgent.args
----@return any
+---@return desk.Team[]
 function desk.api.listAssociatedTeamsForAgent(args) end
 
 ---@class desk.api.listDomains.args
@@ -5990,7 +7643,7 @@ function desk.api.scheduleAgentReassignment(args) end
 
 ---GET /api/v1/accounts/search (read)
 ---@param args desk.api.searchAccounts.args
----@return any
+---@return desk.Account[]
 function desk.api.searchAccounts(args) end
 
 ---@class desk.api.searchActivities.args
@@ -6083,7 +7736,7 @@ function desk.api.searchCalls(args) end
 
 ---GET /api/v1/contacts/search (read)
 ---@param args desk.api.searchContacts.args
----@return any
+---@return desk.Contact[]
 function desk.api.searchContacts(args) end
 
 ---@class desk.api.searchEvents.args
@@ -6132,7 +7785,7 @@ function desk.api.searchProductDuplicates(args) end
 
 ---GET /api/v1/products/search (read)
 ---@param args desk.api.searchProducts.args
----@return any
+---@return desk.Product[]
 function desk.api.searchProducts(args) end
 
 ---@class desk.api.searchRecords.args
@@ -6163,7 +7816,7 @@ function desk.api.searchRecords(args) end
 
 ---GET /api/v1/articles/search (read)
 ---@param args desk.api.searchSolutions.args
----@return any
+---@return desk.Article[]
 function desk.api.searchSolutions(args) end
 
 ---@class desk.api.searchTasks.args
@@ -6183,7 +7836,7 @@ function desk.api.searchSolutions(args) end
 
 ---GET /api/v1/tasks/search (read)
 ---@param args desk.api.searchTasks.args
----@return any
+---@return desk.Task[]
 function desk.api.searchTasks(args) end
 
 ---@class desk.api.searchTickets.args
@@ -6215,7 +7868,7 @@ function desk.api.searchTasks(args) end
 
 ---GET /api/v1/tickets/search (read)
 ---@param args desk.api.searchTickets.args
----@return any
+---@return desk.Ticket[]
 function desk.api.searchTickets(args) end
 
 ---@class desk.api.sendReply.args
@@ -6393,7 +8046,7 @@ function desk.api.unmoderateCommunityUsers(args) end
 
 ---PATCH /api/v1/accounts/{accountId} (write)
 ---@param args desk.api.updateAccount.args
----@return any
+---@return desk.Account
 function desk.api.updateAccount(args) end
 
 ---@class desk.api.updateAccountComment.args
@@ -6436,7 +8089,7 @@ function desk.api.updateAccountContactMappingInfo(args) end
 
 ---PATCH /api/v1/agents/{agentId} (write; destructive if body.status in DISABLED; destructive if body.emailId present; destructive if body.associatedDepartmentIds present; destructive if body.associatedChatDepartmentIds present; destructive if body.rolePermissionType present; destructive if body.profileId present; destructive if body.roleId present)
 ---@param args desk.api.updateAgent.args
----@return any
+---@return desk.Agent
 function desk.api.updateAgent(args) end
 
 ---@class desk.api.updateArticle.args
@@ -6458,7 +8111,7 @@ function desk.api.updateAgent(args) end
 
 ---PATCH /api/v1/articles/{id} (write; destructive if body.status not in Published; destructive if body.permission not in ALL; notify if body.status in Published)
 ---@param args desk.api.updateArticle.args
----@return any
+---@return desk.Article
 function desk.api.updateArticle(args) end
 
 ---@class desk.api.updateArticleTranslation.args
@@ -6698,7 +8351,7 @@ function desk.api.updateConfig(args) end
 
 ---PATCH /api/v1/contacts/{contactId} (write)
 ---@param args desk.api.updateContact.args
----@return any
+---@return desk.Contact
 function desk.api.updateContact(args) end
 
 ---@class desk.api.updateContactComment.args
@@ -6777,7 +8430,7 @@ function desk.api.updateDefaultOrganizaion(args) end
 
 ---PATCH /api/v1/departments/{departmentId} (write)
 ---@param args desk.api.updateDepartment.args
----@return any
+---@return desk.Department
 function desk.api.updateDepartment(args) end
 
 ---@class desk.api.updateDepartmentLogo.args
@@ -6910,7 +8563,7 @@ function desk.api.updateFollowersToCommunityUser(args) end
 
 ---PATCH /api/v1/groups/{groupId} (write)
 ---@param args desk.api.updateHelpCenterUserGroup.args
----@return any
+---@return helpcenter.Group
 function desk.api.updateHelpCenterUserGroup(args) end
 
 ---@class desk.api.updateHolidayList.args
@@ -6974,7 +8627,7 @@ function desk.api.updateKBSection(args) end
 
 ---PATCH /api/v1/labels/{labelId} (write)
 ---@param args desk.api.updateLabel.args
----@return any
+---@return helpcenter.Label
 function desk.api.updateLabel(args) end
 
 ---@class desk.api.updateLayout.args
@@ -7083,7 +8736,7 @@ function desk.api.updateMyPreferences(args) end
 
 ---PATCH /api/v1/organizations/{organizationId} (write)
 ---@param args desk.api.updateOrganization.args
----@return any
+---@return desk.Organization
 function desk.api.updateOrganization(args) end
 
 ---@class desk.api.updateOrganizationFavicon.args
@@ -7119,7 +8772,7 @@ function desk.api.updateOrganizationLogo(args) end
 
 ---PATCH /api/v1/products/{productId} (write)
 ---@param args desk.api.updateProduct.args
----@return any
+---@return desk.Product
 function desk.api.updateProduct(args) end
 
 ---@class desk.api.updateProfile.args
@@ -7130,7 +8783,7 @@ function desk.api.updateProduct(args) end
 
 ---PATCH /api/v1/profiles/{profileId} (write; destructive if body.permissions has false)
 ---@param args desk.api.updateProfile.args
----@return any
+---@return desk.Profile
 function desk.api.updateProfile(args) end
 
 ---@class desk.api.updateRecentTags.args
@@ -7158,7 +8811,7 @@ function desk.api.updateRecentView(args) end
 
 ---PATCH /api/v1/roles/{roleId} (write; destructive if body.shareDataWithPeers = false)
 ---@param args desk.api.updateRole.args
----@return any
+---@return desk.Role
 function desk.api.updateRole(args) end
 
 ---@class desk.api.updateRoutingPreference.args
@@ -7284,7 +8937,7 @@ function desk.api.updateSupportPlan(args) end
 
 ---PATCH /api/v1/tasks/{taskId} (write)
 ---@param args desk.api.updateTask.args
----@return any
+---@return desk.Task
 function desk.api.updateTask(args) end
 
 ---@class desk.api.updateTaskComment.args
@@ -7341,7 +8994,7 @@ function desk.api.updateTaskTimerState(args) end
 
 ---PATCH /api/v1/teams/{team_id} (write; destructive if body.agents present; destructive if body.roles present; destructive if body.subTeams present)
 ---@param args desk.api.updateTeam.args
----@return any
+---@return desk.Team
 function desk.api.updateTeam(args) end
 
 ---@class desk.api.updateTemplate.args
@@ -7399,7 +9052,7 @@ function desk.api.updateTemplateFolder(args) end
 
 ---PATCH /api/v1/tickets/{ticketId} (write)
 ---@param args desk.api.updateTicket.args
----@return any
+---@return desk.Ticket
 function desk.api.updateTicket(args) end
 
 ---@class desk.api.updateTicketApproval.args
@@ -7429,7 +9082,7 @@ function desk.api.updateTicketAttachment(args) end
 
 ---PATCH /api/v1/tickets/{ticketId}/comments/{commentId} (write)
 ---@param args desk.api.updateTicketComment.args
----@return any
+---@return desk.TicketComment
 function desk.api.updateTicketComment(args) end
 
 ---@class desk.api.updateTicketResolution.args
@@ -7526,7 +9179,7 @@ function desk.api.updateUnFollowersToCommunityUser(args) end
 
 ---PATCH /api/v1/users/{userId} (write; destructive if body.status in DELETED,DISABLED; destructive if body.email present)
 ---@param args desk.api.updateUserDetails.args
----@return any
+---@return helpcenter.User
 function desk.api.updateUserDetails(args) end
 
 ---@class desk.api.updateValidationRule.args
@@ -7587,7 +9240,7 @@ function desk.api.uploadChannelPhoto(args) end
 
 ---POST /api/v1/uploads (write)
 ---@param args desk.api.uploadFile.args
----@return any
+---@return desk.Upload
 function desk.api.uploadFile(args) end
 
 ---@class desk.api.uploadMyPhoto.args
@@ -7662,24 +9315,24 @@ helpcenter.users = {}
 
 ---GET /api/v1/organizations (read) — desk.api.getOrganizations
 ---@param opts? desk.api.getOrganizations.args|table
----@return any
+---@return desk.Organization[]
 function desk.organizations.list(opts) end
 
 ---GET /api/v1/accessibleOrganizations (read) — desk.api.getAccessibleOrganizations
 ---@param opts? desk.api.getAccessibleOrganizations.args|table
----@return any
+---@return desk.Accessible[]
 function desk.organizations.list_accessible(opts) end
 
 ---GET /api/v1/organizations/{organizationId} (read) — desk.api.getOrganization
 ---@param organizationId integer|string
 ---@param opts? desk.api.getOrganization.args|table
----@return any
+---@return desk.Organization
 function desk.organizations.get(organizationId, opts) end
 
 ---PATCH /api/v1/organizations/{organizationId} (write) — desk.api.updateOrganization
 ---@param organizationId integer|string
 ---@param opts? desk.api.updateOrganization.args|table
----@return any
+---@return desk.Organization
 function desk.organizations.update(organizationId, opts) end
 
 ---POST /api/v1/organizations/markDefault (write) — desk.api.updateDefaultOrganizaion
@@ -7690,13 +9343,13 @@ function desk.organizations.mark_default(id, opts) end
 
 ---GET /api/v1/profiles (read) — desk.api.getProfileList
 ---@param opts? desk.api.getProfileList.args|table
----@return any
+---@return desk.Profile[]
 function desk.profiles.list(opts) end
 
 ---GET /api/v1/profiles/{profileId} (read) — desk.api.getProfile
 ---@param profileId integer|string
 ---@param opts? desk.api.getProfile.args|table
----@return any
+---@return desk.Profile
 function desk.profiles.get(profileId, opts) end
 
 ---GET /api/v1/profiles/count (read) — desk.api.getProfileCount
@@ -7712,7 +9365,7 @@ function desk.profiles.get_mine(opts) end
 ---PATCH /api/v1/profiles/{profileId} (write; destructive if body.permissions has false) — desk.api.updateProfile
 ---@param profileId integer|string
 ---@param opts? desk.api.updateProfile.args|table
----@return any
+---@return desk.Profile
 function desk.profiles.update(profileId, opts) end
 
 ---POST /api/v1/profiles/{profileId}/clone (write) — desk.api.cloneProfile
@@ -7733,18 +9386,18 @@ function desk.profiles.delete(profileId, opts) end
 ---GET /api/v1/profiles/{profileId}/agents (read) — desk.api.getAgentsByProfile
 ---@param profileId integer|string
 ---@param opts? desk.api.getAgentsByProfile.args|table
----@return any
+---@return desk.Agent[]
 function desk.profiles.list_agents(profileId, opts) end
 
 ---GET /api/v1/roles (read) — desk.api.getRoles
 ---@param opts? desk.api.getRoles.args|table
----@return any
+---@return desk.Role[]
 function desk.roles.list(opts) end
 
 ---GET /api/v1/roles/{roleId} (read) — desk.api.getRole
 ---@param roleId integer|string
 ---@param opts? desk.api.getRole.args|table
----@return any
+---@return desk.Role
 function desk.roles.get(roleId, opts) end
 
 ---GET /api/v1/roles/count (read) — desk.api.getRoleCount
@@ -7755,18 +9408,18 @@ function desk.roles.count(opts) end
 ---GET /api/v1/rolesByIds (read) — desk.api.getRolesByIds
 ---@param roleIds (integer|string)[]
 ---@param opts? desk.api.getRolesByIds.args|table
----@return any
+---@return desk.Role[]
 function desk.roles.list_by_ids(roleIds, opts) end
 
 ---POST /api/v1/roles (write) — desk.api.addRole
 ---@param opts? desk.api.addRole.args|table
----@return any
+---@return desk.Role
 function desk.roles.create(opts) end
 
 ---PATCH /api/v1/roles/{roleId} (write; destructive if body.shareDataWithPeers = false) — desk.api.updateRole
 ---@param roleId integer|string
 ---@param opts? desk.api.updateRole.args|table
----@return any
+---@return desk.Role
 function desk.roles.update(roleId, opts) end
 
 ---@class desk.roles.delete.opts: desk.api.deleteRole.args
@@ -7786,13 +9439,13 @@ function desk.roles.list_agents(roleId, opts) end
 
 ---GET /api/v1/agents (read) — desk.api.getAgents
 ---@param opts? desk.api.getAgents.args|table
----@return any
+---@return desk.Agent[]
 function desk.agents.list(opts) end
 
 ---GET /api/v1/agents/{agentId} (read) — desk.api.getAgent
 ---@param agentId integer|string
 ---@param opts? desk.api.getAgent.args|table
----@return any
+---@return desk.Agent
 function desk.agents.get(agentId, opts) end
 
 ---GET /api/v1/agents/count (read) — desk.api.getAgentsCount
@@ -7803,7 +9456,7 @@ function desk.agents.count(opts) end
 ---GET /api/v1/agentsByIds (read) — desk.api.getAgentsByIds
 ---@param agentIds (integer|string)[]
 ---@param opts? desk.api.getAgentsByIds.args|table
----@return any
+---@return desk.Agent[]
 function desk.agents.list_by_ids(agentIds, opts) end
 
 ---GET /api/v1/myinfo (read) — desk.api.getMyInfo
@@ -7813,13 +9466,13 @@ function desk.agents.get_mine(opts) end
 
 ---POST /api/v1/agents (write) — desk.api.addAgent
 ---@param opts? desk.api.addAgent.args|table
----@return any
+---@return desk.Agent
 function desk.agents.create(opts) end
 
 ---PATCH /api/v1/agents/{agentId} (write; destructive if body.status in DISABLED; destructive if body.emailId present; destructive if body.associatedDepartmentIds present; destructive if body.associatedChatDepartmentIds present; destructive if body.rolePermissionType present; destructive if body.profileId present; destructive if body.roleId present) — desk.api.updateAgent
 ---@param agentId integer|string
 ---@param opts? desk.api.updateAgent.args|table
----@return any
+---@return desk.Agent
 function desk.agents.update(agentId, opts) end
 
 ---POST /api/v1/agents/activate (write) — desk.api.activateAgents
@@ -7855,18 +9508,18 @@ function desk.agents.anonymize(agentId, opts) end
 ---GET /api/v1/agents/{agentId}/teams (read) — desk.api.listAssociatedTeamsForAgent
 ---@param agentId integer|string
 ---@param opts? desk.api.listAssociatedTeamsForAgent.args|table
----@return any
+---@return desk.Team[]
 function desk.agents.list_teams(agentId, opts) end
 
 ---GET /api/v1/departments (read) — desk.api.getDepartments
 ---@param opts? desk.api.getDepartments.args|table
----@return any
+---@return desk.Department[]
 function desk.departments.list(opts) end
 
 ---GET /api/v1/departments/{departmentId} (read) — desk.api.getDepartment
 ---@param departmentId integer|string
 ---@param opts? desk.api.getDepartment.args|table
----@return any
+---@return desk.Department
 function desk.departments.get(departmentId, opts) end
 
 ---GET /api/v1/departments/count (read) — desk.api.getDepartmentsCount
@@ -7877,18 +9530,18 @@ function desk.departments.count(opts) end
 ---GET /api/v1/departmentsByIds (read) — desk.api.getDepartmentsByIds
 ---@param departmentIds (integer|string)[]
 ---@param opts? desk.api.getDepartmentsByIds.args|table
----@return any
+---@return desk.Department[]
 function desk.departments.list_by_ids(departmentIds, opts) end
 
 ---POST /api/v1/departments (write) — desk.api.addDepartment
 ---@param opts? desk.api.addDepartment.args|table
----@return any
+---@return desk.Department
 function desk.departments.create(opts) end
 
 ---PATCH /api/v1/departments/{departmentId} (write) — desk.api.updateDepartment
 ---@param departmentId integer|string
 ---@param opts? desk.api.updateDepartment.args|table
----@return any
+---@return desk.Department
 function desk.departments.update(departmentId, opts) end
 
 ---POST /api/v1/departments/{departmentId}/enable (write) — desk.api.enableDepartment
@@ -7910,7 +9563,7 @@ function desk.departments.disable(departmentId, opts) end
 ---GET /api/v1/departments/{departmentId}/agents (read) — desk.api.getAgentsInDepartment
 ---@param departmentId integer|string
 ---@param opts? desk.api.getAgentsInDepartment.args|table
----@return any
+---@return desk.Agent[]
 function desk.departments.list_agents(departmentId, opts) end
 
 ---POST /api/v1/departments/{departmentId}/associateAgents (write) — desk.api.associateAgentsToDepartment
@@ -7930,29 +9583,29 @@ function desk.departments.remove_agents(departmentId, agentIds, opts) end
 ---GET /api/v1/departments/{departmentId}/teams (read) — desk.api.getTeamsInDepartment
 ---@param departmentId integer|string
 ---@param opts? desk.api.getTeamsInDepartment.args|table
----@return any
+---@return desk.Team[]
 function desk.departments.list_teams(departmentId, opts) end
 
 ---GET /api/v1/teams (read) — desk.api.getTeams
 ---@param opts? desk.api.getTeams.args|table
----@return any
+---@return desk.Team[]
 function desk.teams.list(opts) end
 
 ---GET /api/v1/teams/{teamId} (read) — desk.api.getTeam
 ---@param teamId integer|string
 ---@param opts? desk.api.getTeam.args|table
----@return any
+---@return desk.Team
 function desk.teams.get(teamId, opts) end
 
 ---POST /api/v1/teams (write) — desk.api.createTeam
 ---@param opts? desk.api.createTeam.args|table
----@return any
+---@return desk.Team
 function desk.teams.create(opts) end
 
 ---PATCH /api/v1/teams/{team_id} (write; destructive if body.agents present; destructive if body.roles present; destructive if body.subTeams present) — desk.api.updateTeam
 ---@param team_id integer|string
 ---@param opts? desk.api.updateTeam.args|table
----@return any
+---@return desk.Team
 function desk.teams.update(team_id, opts) end
 
 ---POST /api/v1/teams/{team_id}/deleteTeam (destructive) — desk.api.deleteTeam
@@ -7964,34 +9617,34 @@ function desk.teams.delete(team_id, opts) end
 ---GET /api/v1/teams/{team_id}/members (read) — desk.api.getTeamMembersDetails
 ---@param team_id integer|string
 ---@param opts? desk.api.getTeamMembersDetails.args|table
----@return any
+---@return desk.Member[]
 function desk.teams.list_members(team_id, opts) end
 
 ---GET /api/v1/tickets (read) — desk.api.getTickets
 ---@param opts? desk.api.getTickets.args|table
----@return any
+---@return desk.Ticket[]
 function desk.tickets.list(opts) end
 
 ---GET /api/v1/tickets/{ticketId} (read) — desk.api.getTicket
 ---@param ticketId integer|string
 ---@param opts? desk.api.getTicket.args|table
----@return any
+---@return desk.Ticket
 function desk.tickets.get(ticketId, opts) end
 
 ---GET /api/v1/tickets/search (read) — desk.api.searchTickets
 ---@param opts? desk.api.searchTickets.args|table
----@return any
+---@return desk.Ticket[]
 function desk.tickets.search(opts) end
 
 ---POST /api/v1/tickets (write) — desk.api.createTicket
 ---@param opts? desk.api.createTicket.args|table
----@return any
+---@return desk.Ticket
 function desk.tickets.create(opts) end
 
 ---PATCH /api/v1/tickets/{ticketId} (write) — desk.api.updateTicket
 ---@param ticketId integer|string
 ---@param opts? desk.api.updateTicket.args|table
----@return any
+---@return desk.Ticket
 function desk.tickets.update(ticketId, opts) end
 
 ---POST /api/v1/tickets/updateMany (write; destructive if body.ids count > 1) — desk.api.bulkUpdateTickets
@@ -8058,7 +9711,7 @@ function desk.tickets.mark_unread(ticketId, opts) end
 ---GET /api/v1/tickets/{ticketId}/threads (read) — desk.api.getThreads
 ---@param ticketId integer|string
 ---@param opts? desk.api.getThreads.args|table
----@return any
+---@return desk.TicketThread[]
 function desk.tickets.threads.list(ticketId, opts) end
 
 ---POST /api/v1/tickets/{ticketId}/sendReply (notify) — desk.api.sendReply
@@ -8076,27 +9729,27 @@ function desk.tickets.threads.draft_reply(ticketId, opts) end
 ---GET /api/v1/tickets/{ticketId}/comments (read) — desk.api.getTicketComments
 ---@param ticketId integer|string
 ---@param opts? desk.api.getTicketComments.args|table
----@return any
+---@return desk.TicketComment[]
 function desk.tickets.comments.list(ticketId, opts) end
 
 ---GET /api/v1/tickets/{ticketId}/comments/{commentId} (read) — desk.api.getTicketComment
 ---@param ticketId integer|string
 ---@param commentId integer|string
 ---@param opts? desk.api.getTicketComment.args|table
----@return any
+---@return desk.TicketComment
 function desk.tickets.comments.get(ticketId, commentId, opts) end
 
 ---POST /api/v1/tickets/{ticketId}/comments (write; notify if body.isPublic = true) — desk.api.createTicketComment
 ---@param ticketId integer|string
 ---@param opts? desk.api.createTicketComment.args|table
----@return any
+---@return desk.TicketComment
 function desk.tickets.comments.create(ticketId, opts) end
 
 ---PATCH /api/v1/tickets/{ticketId}/comments/{commentId} (write) — desk.api.updateTicketComment
 ---@param ticketId integer|string
 ---@param commentId integer|string
 ---@param opts? desk.api.updateTicketComment.args|table
----@return any
+---@return desk.TicketComment
 function desk.tickets.comments.update(ticketId, commentId, opts) end
 
 ---DELETE /api/v1/tickets/{ticketId}/comments/{commentId} (destructive) — desk.api.deleteTicketComment
@@ -8109,18 +9762,18 @@ function desk.tickets.comments.delete(ticketId, commentId, opts) end
 ---GET /api/v1/tickets/{ticketId}/tasks (read) — desk.api.getTasksByTicket
 ---@param ticketId integer|string
 ---@param opts? desk.api.getTasksByTicket.args|table
----@return any
+---@return desk.TicketTask[]
 function desk.tickets.tasks.list(ticketId, opts) end
 
 ---GET /api/v1/contacts (read) — desk.api.getContacts
 ---@param opts? desk.api.getContacts.args|table
----@return any
+---@return desk.Contact[]
 function desk.contacts.list(opts) end
 
 ---GET /api/v1/contacts/{contactId} (read) — desk.api.getContact
 ---@param contactId integer|string
 ---@param opts? desk.api.getContact.args|table
----@return any
+---@return desk.Contact
 function desk.contacts.get(contactId, opts) end
 
 ---GET /api/v1/contacts/count (read) — desk.api.getContactsCount
@@ -8130,24 +9783,24 @@ function desk.contacts.count(opts) end
 
 ---GET /api/v1/contacts/search (read) — desk.api.searchContacts
 ---@param opts? desk.api.searchContacts.args|table
----@return any
+---@return desk.Contact[]
 function desk.contacts.search(opts) end
 
 ---GET /api/v1/contacts/contactsByIds (read) — desk.api.getContactsByIds
 ---@param ids (integer|string)[]
 ---@param opts? desk.api.getContactsByIds.args|table
----@return any
+---@return desk.Contact[]
 function desk.contacts.list_by_ids(ids, opts) end
 
 ---POST /api/v1/contacts (write) — desk.api.createContact
 ---@param opts? desk.api.createContact.args|table
----@return any
+---@return desk.Contact
 function desk.contacts.create(opts) end
 
 ---PATCH /api/v1/contacts/{contactId} (write) — desk.api.updateContact
 ---@param contactId integer|string
 ---@param opts? desk.api.updateContact.args|table
----@return any
+---@return desk.Contact
 function desk.contacts.update(contactId, opts) end
 
 ---POST /api/v1/contacts/updateMany (write; destructive if body.ids count > 1) — desk.api.bulkUpdateContacts
@@ -8183,7 +9836,7 @@ function desk.contacts.delete_spam(contactIds, opts) end
 ---GET /api/v1/contacts/{contactId}/tickets (read) — desk.api.getTicketsByContact
 ---@param contactId integer|string
 ---@param opts? desk.api.getTicketsByContact.args|table
----@return any
+---@return desk.Ticket[]
 function desk.contacts.list_tickets(contactId, opts) end
 
 ---POST /api/v1/contacts/{contactId}/inviteAsEndUser (notify) — desk.api.inviteContactAsEndUser
@@ -8195,29 +9848,29 @@ function desk.contacts.invite_as_end_user(contactId, helpCenterId, opts) end
 
 ---GET /api/v1/accounts (read) — desk.api.getAccounts
 ---@param opts? desk.api.getAccounts.args|table
----@return any
+---@return desk.Account[]
 function desk.accounts.list(opts) end
 
 ---GET /api/v1/accounts/{accountId} (read) — desk.api.getAccount
 ---@param accountId integer|string
 ---@param opts? desk.api.getAccount.args|table
----@return any
+---@return desk.Account
 function desk.accounts.get(accountId, opts) end
 
 ---GET /api/v1/accounts/search (read) — desk.api.searchAccounts
 ---@param opts? desk.api.searchAccounts.args|table
----@return any
+---@return desk.Account[]
 function desk.accounts.search(opts) end
 
 ---POST /api/v1/accounts (write) — desk.api.createAccount
 ---@param opts? desk.api.createAccount.args|table
----@return any
+---@return desk.Account
 function desk.accounts.create(opts) end
 
 ---PATCH /api/v1/accounts/{accountId} (write) — desk.api.updateAccount
 ---@param accountId integer|string
 ---@param opts? desk.api.updateAccount.args|table
----@return any
+---@return desk.Account
 function desk.accounts.update(accountId, opts) end
 
 ---POST /api/v1/accounts/updateMany (write; destructive if body.ids count > 1) — desk.api.bulkUpdateAccounts
@@ -8241,24 +9894,24 @@ function desk.accounts.merge(accountId, ids, opts) end
 ---GET /api/v1/accounts/{accountId}/contacts (read) — desk.api.getContactsUnderAccount
 ---@param accountId integer|string
 ---@param opts? desk.api.getContactsUnderAccount.args|table
----@return any
+---@return desk.Contact[]
 function desk.accounts.list_contacts(accountId, opts) end
 
 ---GET /api/v1/accounts/{accountId}/tickets (read) — desk.api.getTicketsByAccount
 ---@param accountId integer|string
 ---@param opts? desk.api.getTicketsByAccount.args|table
----@return any
+---@return desk.Ticket[]
 function desk.accounts.list_tickets(accountId, opts) end
 
 ---GET /api/v1/tasks (read) — desk.api.getTasks
 ---@param opts? desk.api.getTasks.args|table
----@return any
+---@return desk.Task[]
 function desk.tasks.list(opts) end
 
 ---GET /api/v1/tasks/{taskId} (read) — desk.api.getTask
 ---@param taskId integer|string
 ---@param opts? desk.api.getTask.args|table
----@return any
+---@return desk.Task
 function desk.tasks.get(taskId, opts) end
 
 ---GET /api/v1/tasks/count (read) — desk.api.getTasksCount
@@ -8268,18 +9921,18 @@ function desk.tasks.count(opts) end
 
 ---GET /api/v1/tasks/search (read) — desk.api.searchTasks
 ---@param opts? desk.api.searchTasks.args|table
----@return any
+---@return desk.Task[]
 function desk.tasks.search(opts) end
 
 ---POST /api/v1/tasks (write) — desk.api.createTask
 ---@param opts? desk.api.createTask.args|table
----@return any
+---@return desk.Task
 function desk.tasks.create(opts) end
 
 ---PATCH /api/v1/tasks/{taskId} (write) — desk.api.updateTask
 ---@param taskId integer|string
 ---@param opts? desk.api.updateTask.args|table
----@return any
+---@return desk.Task
 function desk.tasks.update(taskId, opts) end
 
 ---POST /api/v1/tasks/updateMany (write; destructive if body.ids count > 1) — desk.api.bulkUpdateTasks
@@ -8295,29 +9948,29 @@ function desk.tasks.move_to_trash(entityIds, opts) end
 
 ---GET /api/v1/products (read) — desk.api.getProducts
 ---@param opts? desk.api.getProducts.args|table
----@return any
+---@return desk.Product[]
 function desk.products.list(opts) end
 
 ---GET /api/v1/products/{productId} (read) — desk.api.getProduct
 ---@param productId integer|string
 ---@param opts? desk.api.getProduct.args|table
----@return any
+---@return desk.Product
 function desk.products.get(productId, opts) end
 
 ---GET /api/v1/products/search (read) — desk.api.searchProducts
 ---@param opts? desk.api.searchProducts.args|table
----@return any
+---@return desk.Product[]
 function desk.products.search(opts) end
 
 ---POST /api/v1/products (write) — desk.api.createProduct
 ---@param opts? desk.api.createProduct.args|table
----@return any
+---@return desk.Product
 function desk.products.create(opts) end
 
 ---PATCH /api/v1/products/{productId} (write) — desk.api.updateProduct
 ---@param productId integer|string
 ---@param opts? desk.api.updateProduct.args|table
----@return any
+---@return desk.Product
 function desk.products.update(productId, opts) end
 
 ---POST /api/v1/products/moveToTrash (destructive) — desk.api.deleteProduct
@@ -8328,13 +9981,13 @@ function desk.products.move_to_trash(productIds, opts) end
 
 ---GET /api/v1/articles (read) — desk.api.getArticles
 ---@param opts? desk.api.getArticles.args|table
----@return any
+---@return desk.Article[]
 function desk.articles.list(opts) end
 
 ---GET /api/v1/articles/{id} (read) — desk.api.getArticle
 ---@param id integer|string
 ---@param opts? desk.api.getArticle.args|table
----@return any
+---@return desk.Article
 function desk.articles.get(id, opts) end
 
 ---GET /api/v1/articles/count (read) — desk.api.getArticleCount
@@ -8344,18 +9997,18 @@ function desk.articles.count(opts) end
 
 ---GET /api/v1/articles/search (read) — desk.api.searchSolutions
 ---@param opts? desk.api.searchSolutions.args|table
----@return any
+---@return desk.Article[]
 function desk.articles.search(opts) end
 
 ---POST /api/v1/articles (write; notify if body.status in Published) — desk.api.createArticle
 ---@param opts? desk.api.createArticle.args|table
----@return any
+---@return desk.Article
 function desk.articles.create(opts) end
 
 ---PATCH /api/v1/articles/{id} (write; destructive if body.status not in Published; destructive if body.permission not in ALL; notify if body.status in Published) — desk.api.updateArticle
 ---@param id integer|string
 ---@param opts? desk.api.updateArticle.args|table
----@return any
+---@return desk.Article
 function desk.articles.update(id, opts) end
 
 ---POST /api/v1/articles/moveToTrash (destructive) — desk.api.deleteArticle
@@ -8366,7 +10019,7 @@ function desk.articles.move_to_trash(ids, opts) end
 
 ---GET /api/v1/recycleBin (read) — desk.api.getRecycleBinEntities
 ---@param opts? desk.api.getRecycleBinEntities.args|table
----@return any
+---@return desk.RecycleBin[]
 function desk.recycle_bin.list(opts) end
 
 ---POST /api/v1/recycleBin/restore (write) — desk.api.restoreEntities
@@ -8393,33 +10046,33 @@ function desk.recycle_bin.delete_all(opts) end
 
 ---GET /api/v1/helpCenters (read) — desk.api.getAllHelpCenters
 ---@param opts? desk.api.getAllHelpCenters.args|table
----@return any
+---@return helpcenter.HelpCenter[]
 function helpcenter.help_centers.list(opts) end
 
 ---GET /api/v1/helpCenters/{helpcenterId} (read) — desk.api.getHelpCenter
 ---@param helpcenterId integer|string
 ---@param opts? desk.api.getHelpCenter.args|table
----@return any
+---@return helpcenter.HelpCenter
 function helpcenter.help_centers.get(helpcenterId, opts) end
 
 ---GET /api/v1/users (read) — desk.api.getUsers
 ---@param helpCenterId string|integer
 ---@param opts? desk.api.getUsers.args|table
----@return any
+---@return helpcenter.User[]
 function helpcenter.users.list(helpCenterId, opts) end
 
 ---GET /api/v1/users/{userId} (read) — desk.api.getUserDetails
 ---@param helpCenterId string|integer
 ---@param userId integer|string
 ---@param opts? desk.api.getUserDetails.args|table
----@return any
+---@return helpcenter.User
 function helpcenter.users.get(helpCenterId, userId, opts) end
 
 ---PATCH /api/v1/users/{userId} (write; destructive if body.status in DELETED,DISABLED; destructive if body.email present) — desk.api.updateUserDetails
 ---@param helpCenterId string|integer
 ---@param userId integer|string
 ---@param opts? desk.api.updateUserDetails.args|table
----@return any
+---@return helpcenter.User
 function helpcenter.users.update(helpCenterId, userId, opts) end
 
 ---POST /api/v1/users/{userId}/anonymize (destructive) — desk.api.deleteEndUser
@@ -8433,7 +10086,7 @@ function helpcenter.users.anonymize(helpCenterId, userId, opts) end
 ---@param helpCenterId string|integer
 ---@param userId integer|string
 ---@param opts? desk.api.getUserGroups.args|table
----@return any
+---@return helpcenter.Group[]
 function helpcenter.users.list_groups(helpCenterId, userId, opts) end
 
 ---POST /api/v1/users/{userId}/groups/associate (write) — desk.api.associateGroupsToUsers
@@ -8456,7 +10109,7 @@ function helpcenter.users.remove_from_groups(helpCenterId, userId, groupIds, opt
 ---@param helpCenterId string|integer
 ---@param userId integer|string
 ---@param opts? desk.api.getUserLabels.args|table
----@return any
+---@return helpcenter.Label[]
 function helpcenter.users.list_labels(helpCenterId, userId, opts) end
 
 ---POST /api/v1/users/{userId}/labels/assign (write) — desk.api.assignLabelsToUser
@@ -8479,7 +10132,7 @@ function helpcenter.users.remove_labels(helpCenterId, userId, labelIds, opts) en
 ---@param helpCenterId string|integer
 ---@param userId integer|string
 ---@param opts? desk.api.getUserBadges.args|table
----@return any
+---@return helpcenter.Badge[]
 function helpcenter.users.list_badges(helpCenterId, userId, opts) end
 
 ---POST /api/v1/users/{userId}/badges/associate (write) — desk.api.associateBadgesToUsers
@@ -8501,27 +10154,27 @@ function helpcenter.users.remove_badges(helpCenterId, userId, badgeIds, opts) en
 ---GET /api/v1/groups (read) — desk.api.getHelpCenterGroupList
 ---@param helpCenterId integer|string
 ---@param opts? desk.api.getHelpCenterGroupList.args|table
----@return any
+---@return helpcenter.Group[]
 function helpcenter.groups.list(helpCenterId, opts) end
 
 ---GET /api/v1/groups/{groupId} (read) — desk.api.getHelpCenterGroup
 ---@param helpCenterId string|integer
 ---@param groupId integer|string
 ---@param opts? desk.api.getHelpCenterGroup.args|table
----@return any
+---@return helpcenter.Group
 function helpcenter.groups.get(helpCenterId, groupId, opts) end
 
 ---POST /api/v1/groups (write) — desk.api.addHelpCenterGroup
 ---@param helpCenterId integer|string
 ---@param opts? desk.api.addHelpCenterGroup.args|table
----@return any
+---@return helpcenter.Group
 function helpcenter.groups.create(helpCenterId, opts) end
 
 ---PATCH /api/v1/groups/{groupId} (write) — desk.api.updateHelpCenterUserGroup
 ---@param helpCenterId string|integer
 ---@param groupId integer|string
 ---@param opts? desk.api.updateHelpCenterUserGroup.args|table
----@return any
+---@return helpcenter.Group
 function helpcenter.groups.update(helpCenterId, groupId, opts) end
 
 ---DELETE /api/v1/groups/{groupId} (destructive) — desk.api.deleteHelpCenterUserGroup
@@ -8535,7 +10188,7 @@ function helpcenter.groups.delete(helpCenterId, groupId, opts) end
 ---@param helpCenterId string|integer
 ---@param groupId integer|string
 ---@param opts? desk.api.getHelpCenterGroupUsers.args|table
----@return any
+---@return helpcenter.User[]
 function helpcenter.groups.list_users(helpCenterId, groupId, opts) end
 
 ---POST /api/v1/groups/{groupId}/users/add (write) — desk.api.addHelpCenterGroupUsers
@@ -8557,27 +10210,27 @@ function helpcenter.groups.remove_users(helpCenterId, groupId, userIds, opts) en
 ---GET /api/v1/labels (read) — desk.api.getLabels
 ---@param helpCenterId integer|string
 ---@param opts? desk.api.getLabels.args|table
----@return any
+---@return helpcenter.Label[]
 function helpcenter.labels.list(helpCenterId, opts) end
 
 ---GET /api/v1/labels/{labelId} (read) — desk.api.getLabel
 ---@param helpCenterId string|integer
 ---@param labelId integer|string
 ---@param opts? desk.api.getLabel.args|table
----@return any
+---@return helpcenter.Label
 function helpcenter.labels.get(helpCenterId, labelId, opts) end
 
 ---POST /api/v1/labels (write) — desk.api.createLabel
 ---@param helpCenterId integer|string
 ---@param opts? desk.api.createLabel.args|table
----@return any
+---@return helpcenter.Label
 function helpcenter.labels.create(helpCenterId, opts) end
 
 ---PATCH /api/v1/labels/{labelId} (write) — desk.api.updateLabel
 ---@param helpCenterId string|integer
 ---@param labelId integer|string
 ---@param opts? desk.api.updateLabel.args|table
----@return any
+---@return helpcenter.Label
 function helpcenter.labels.update(helpCenterId, labelId, opts) end
 
 ---DELETE /api/v1/labels/{labelId} (destructive) — desk.api.deleteLabel
@@ -8591,7 +10244,7 @@ function helpcenter.labels.delete(helpCenterId, labelId, opts) end
 ---@param helpCenterId string|integer
 ---@param labelId integer|string
 ---@param opts? desk.api.getUsersByLabel.args|table
----@return any
+---@return helpcenter.User[]
 function helpcenter.labels.list_users(helpCenterId, labelId, opts) end
 
 ---POST /api/v1/labels/{labelId}/users/add (write) — desk.api.assignLabelToUsers
@@ -8613,7 +10266,7 @@ function helpcenter.labels.remove_users(helpCenterId, labelId, userIds, opts) en
 ---GET /api/v1/badges (read) — desk.api.getBadges
 ---@param helpCenterId string|integer
 ---@param opts? desk.api.getBadges.args|table
----@return any
+---@return helpcenter.Badge[]
 function helpcenter.badges.list(helpCenterId, opts) end
 
 ---@class desk.delete_profile.opts: desk.api.deleteProfile.args
@@ -8683,5 +10336,5 @@ function desk.delete_labels(helpCenterId, p) end
 
 ---Earlier client's `get_all_organizations`; now desk.organizations.list: GET /api/v1/organizations (read).
 ---@param p? desk.api.getOrganizations.args|table
----@return any
+---@return desk.Organization[]
 function desk.get_all_organizations(p) end
