@@ -38,7 +38,8 @@ package struct CheckRun {
     }
 
     /// Checks every file; `useLuacheck`: run luacheck too when it is installed.
-    package static func run(paths: [String], useLuacheck: Bool, stdlib: String? = Stdlib.path,
+    /// `stdlib`: zdsh's stdlib folder, for luacheck's std (stdlib/luacheck/zdsh_std.lua).
+    package static func run(paths: [String], useLuacheck: Bool, stdlib: String?,
                             note: (String) -> Void) throws -> CheckRun {
         var run = CheckRun()
         run.files = try files(in: paths)

@@ -33,7 +33,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let run: CheckRun
         do {
-            run = try CheckRun.run(paths: paths.isEmpty ? ["."] : paths, useLuacheck: !noLuacheck) { note in
+            run = try CheckRun.run(paths: paths.isEmpty ? ["."] : paths, useLuacheck: !noLuacheck, stdlib: Stdlib.path) { note in
                 FileHandle.standardError.write(Data((note + "\n").utf8))
             }
         } catch let e as UsageError {
