@@ -15,6 +15,9 @@ public final class RunRegistry: Sendable {
         case stoppedMemoryLimit = "stopped (memory limit)"
         case stoppedInstructionLimit = "stopped (instruction limit)"
         case stoppedOutputLimit = "stopped (output limit)"
+        case stoppedCallCap = "stopped (call cap)"
+        case stoppedWriteCap = "stopped (write cap)"
+        case stoppedDestructiveCap = "stopped (destructive cap)"
     }
 
     public struct Run: Sendable {
