@@ -28,6 +28,15 @@ package extension RunRegistry.State {
         case .interrupt, .host: return nil
         }
     }
+
+    /// A blast-radius cap the gate stopped the run at (`.host` limits name it
+    /// in their message): resumable once the cap is raised.
+    static func stopped(byCap message: String) -> RunRegistry.State? {
+        if message.hasPrefix("call cap of ") { return .stoppedCallCap }
+        if message.hasPrefix("write cap of ") { return .stoppedWriteCap }
+        if message.hasPrefix("destructive cap of ") { return .stoppedDestructiveCap }
+        return nil
+    }
 }
 
 package extension DeskError {

@@ -16,6 +16,9 @@ package final class RunRegistry: Sendable {
         case stoppedMemoryLimit = "stopped (memory limit)"
         case stoppedInstructionLimit = "stopped (instruction limit)"
         case stoppedOutputLimit = "stopped (output limit)"
+        case stoppedCallCap = "stopped (call cap)"
+        case stoppedWriteCap = "stopped (write cap)"
+        case stoppedDestructiveCap = "stopped (destructive cap)"
     }
 
     package struct Run: Sendable {

@@ -170,6 +170,25 @@ final class DailyOpsTests: XCTestCase {
         XCTAssertFalse(runs.out.contains("failed"), runs.out)
     }
 
+    func testARunStoppedByACapIsStoppedAndFinishesWhenResumedWithMoreRoom() throws {
+        let runbook = try write("three.lua", """
+            return runbook{ name = "three", writes = { "desk.tickets.update" },
+              main = function()
+                for _, t in ipairs({ "\(Self.ticket)", "1892000000220002", "1892000000220003" }) do
+                  desk.tickets.update(t, { subject = "capped" })
+                end
+              end }
+            """)
+        let r = try zdsh(["run", runbook, "--sim", "--max-writes", "5", "--max-calls", "2"])
+        XCTAssertEqual(r.status, 3, r.err)
+        let line = try XCTUnwrap(r.err.split(separator: "\n").first { $0.contains("to finish the job (raise --max-calls if it needs more): ") }, r.err)
+        let id = try XCTUnwrap(line.components(separatedBy: "--resume ").last)
+        XCTAssertTrue(try zdsh(["runs"]).out.contains("stopped (call cap)"))
+        let resumed = try zdsh(["run", runbook, "--sim", "--max-writes", "5", "--resume", id])
+        XCTAssertEqual(resumed.status, 0, resumed.err)
+        XCTAssertTrue(resumed.err.contains("zdsh: 1 call (1 write, 0 destructive, 0 denied, 2 skipped (done before the resume))"), resumed.err)
+    }
+
     func testAResumedRunCountsSkippedCallsApartFromSentOnes() throws {
         let runbook = try write("two.lua", """
             return runbook{ name = "two", writes = { "desk.tickets.update" },

@@ -44,12 +44,13 @@ final class VisibleTextTests: XCTestCase {
     }
 
     func testReportKeepsAMessageOnOneLineAndTracebackIndented() {
-        let e = LuaError.runtime(message: "boom\nzdsh: 0 calls (0 writes, 0 destructive, 0 denied) in 0.01s\u{1B}[8m",
+        // With a position: its traceback is shown (`error(msg, 0)` shows the message alone).
+        let e = LuaError.runtime(message: "main.lua:1: boom\nzdsh: 0 calls (0 writes, 0 destructive, 0 denied) in 0.01s\u{1B}[8m",
                                  traceback: "stack traceback:\n\t[C]: in ?\nforged line\u{1B}[2K\n\tmain.lua:1: in main chunk",
                                  value: .string("boom"))
         let text = Terminal.reportText(e)
         let lines = text.split(separator: "\n").map(String.init)
-        XCTAssertEqual(lines.first, "boom\\nzdsh: 0 calls (0 writes, 0 destructive, 0 denied) in 0.01s\\x1B[8m")
+        XCTAssertEqual(lines.first, "main.lua:1: boom\\nzdsh: 0 calls (0 writes, 0 destructive, 0 denied) in 0.01s\\x1B[8m")
         XCTAssertEqual(lines.filter { $0.hasPrefix("zdsh:") }, [])
         XCTAssertTrue(lines.contains("\tforged line\\x1B[2K"), text)
         for line in lines.dropFirst(2) { XCTAssertTrue(line.hasPrefix("\t"), line) }
