@@ -15,8 +15,8 @@ public final class Journal: Sendable {
     public let runId: String
     /// The SQLite file, named in errors.
     public let path: String
-    private let db: DatabaseQueue
-    private let writes: GroupCommit
+    let db: DatabaseQueue
+    let writes: GroupCommit
     /// Opened with `--resume`: only then can a call have been made before.
     private let resuming: Bool
     private let resumed: Mutex<Resumed>
@@ -278,6 +278,27 @@ enum JournalDatabase {
         migrator.registerMigration("v4-applies") { db in
             // An apply's row names the dry run whose plan it applied.
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN planned_run TEXT")
+        }
+        migrator.registerMigration("v5-undo") { db in
+            // Each mutating call a run sent, with what `zdsh undo` needs (UndoLog.swift).
+            try db.execute(sql: """
+                CREATE TABLE undo_log (
+                  run_id TEXT NOT NULL,
+                  operation TEXT NOT NULL,
+                  path TEXT NOT NULL,
+                  query TEXT NOT NULL,
+                  body TEXT,
+                  before TEXT,
+                  result TEXT,
+                  redacted INTEGER NOT NULL,
+                  time TEXT NOT NULL
+                );
+                CREATE INDEX undo_log_run ON undo_log(run_id);
+                """)
+        }
+        migrator.registerMigration("v6-reverts") { db in
+            // An undo's apply names the run it reverts.
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN reverts TEXT")
         }
         return migrator
     }

@@ -22,6 +22,10 @@ public struct Plan: Sendable {
     /// What the simulator said it did not model while the plan was made
     /// (`SimUnmodelledWatch`): the plan rests on answers it made up there.
     public var simUnmodelled: [SimUnmodelledWatch.Entry] = []
+    /// An undo plan: the run it reverts (UndoPlan.swift), and what of that
+    /// run it does not revert, one line each.
+    public var reverts: String?
+    public var notUndone: [String] = []
 
     public init(id: String, runbook: String?, sha256: String?, parameters: JSON, target: PlanTarget, calls: [CallRecord]) {
         self.id = id; self.runbook = runbook; self.sha256 = sha256
@@ -44,6 +48,8 @@ public struct Plan: Sendable {
         if let runbook { o["runbook"] = .string(runbook) }
         if let sha256 { o["sha256"] = .string(sha256) }
         if !simUnmodelled.isEmpty { o["sim_unmodelled"] = SimUnmodelledWatch.json(simUnmodelled) }
+        if let reverts { o["reverts"] = .string(reverts) }
+        if reverts != nil { o["not_undone"] = .array(notUndone.map(JSON.string)) }
         return .object(o)
     }
 

@@ -27,6 +27,8 @@ public final class RunRegistry: Sendable {
         public let summary: String?
         /// For an apply: the run id of the dry run whose plan it applied.
         public let plannedRun: String?
+        /// For the apply of an undo plan: the run it reverts.
+        public var reverts: String? = nil
 
         /// A run recorded as running whose process is gone was killed.
         public var effectiveState: String {
@@ -62,15 +64,15 @@ public final class RunRegistry: Sendable {
 
     /// An apply of a plan, listed by `zdsh runs` with the dry run it applies.
     public func startApply(id: String, plannedRun: String, runbook: String, sha256: String, parameters: JSON,
-                           profile: String, org: String?, simulator: Bool) throws {
+                           profile: String, org: String?, simulator: Bool, reverts: String? = nil) throws {
         try db.write { db in
             try db.execute(sql: """
-                INSERT INTO runs(run_id, runbook, sha256, parameters, profile, org, sim, started, state, pid, planned_run)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO runs(run_id, runbook, sha256, parameters, profile, org, sim, started, state, pid, planned_run, reverts)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(run_id) DO UPDATE SET state = excluded.state, pid = excluded.pid, started = excluded.started,
                   finished = NULL, summary = NULL
                 """, arguments: [id, runbook, sha256, parameters.encoded(), profile, org, simulator ? 1 : 0,
-                                 UTCTimestamp.string(), State.running.rawValue, getpid(), plannedRun])
+                                 UTCTimestamp.string(), State.running.rawValue, getpid(), plannedRun, reverts])
         }
     }
 
@@ -98,6 +100,6 @@ public final class RunRegistry: Sendable {
                    profile: row["profile"], org: row["org"], simulator: (row["sim"] as Int) != 0,
                    started: row["started"], finished: row["finished"],
                    state: State(rawValue: row["state"]) ?? .failed, pid: Int32(row["pid"] as Int), summary: row["summary"],
-                   plannedRun: row["planned_run"])
+                   plannedRun: row["planned_run"], reverts: row["reverts"])
     }
 }

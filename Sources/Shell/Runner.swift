@@ -58,6 +58,8 @@ public struct Runner {
         public var wrapTransport: ((Transport) -> Transport)?
         /// `--strict-sim`: an answer the simulator did not model is an error (SIM_UNMODELLED).
         public var strictSim = false
+        /// `--no-undo`: no read of the values an update changes before it (UndoCapture.swift).
+        public var noUndo = false
         public var interactive = isatty(STDIN_FILENO) != 0 && isatty(STDERR_FILENO) != 0
         public init() {}
 
@@ -161,6 +163,7 @@ public struct Runner {
         if run.registry != nil, case .file = source {
             run.registry?.finish(id: run.runId, state: options.dryRun ? .dryRun : status == .ok ? .complete : .failed, summary: summary)
         }
+        registerEval(run, calls: calls, state: status == .ok ? .complete : .failed, summary: summary)
         return status
     }
 
@@ -247,6 +250,7 @@ public struct Runner {
         recipe.settings.maxWrites = options.maxWrites ?? policy.maxWrites
         recipe.settings.confirmWrites = writesConfirmation()
         recipe.settings.auditContext = AuditContext.base(runId: runId, backend: backend)
+        recipe.settings.recordBeforeValues = !options.noUndo
         if case .file(let path) = source {
             recipe.runbook = path
             recipe.settings.auditContext["runbook"] = .string(path)
@@ -254,6 +258,9 @@ public struct Runner {
             if options.resume != nil || !options.dryRun {
                 recipe.journal = try Journal(path: Journal.defaultPath(), runId: runId, resuming: options.resume != nil)
             }
+        } else if !options.dryRun {
+            // An eval's writes are journalled too, so `zdsh undo` can revert them (Runner+EvalRun.swift).
+            recipe.journal = try Journal(path: Journal.defaultPath(), runId: runId, resuming: false)
         }
         recipe.filesDirs = options.filesDirs
         recipe.limits = options.limits
@@ -350,6 +357,7 @@ public struct Runner {
                         calls: calls.filter { $0.outcome == .planned })
         plan.simUnmodelled = run.backend.watch?.entries ?? []
         err(plan.render())
+        if let warning = UndoCoverage.warning(plan.calls) { err(warning) }
         report.plan = plan.json
         if let out = options.planOut, !save {
             err("zdsh: plan not saved to \(out): the dry run stopped at a call whose arguments would be refused")
@@ -439,6 +447,7 @@ public struct Runner {
             err("zdsh: to finish the job: \(Self.resumeCommand(run.runId))")
         }
         run.registry?.finish(id: run.runId, state: .interrupted, summary: summary)
+        registerEval(run, calls: calls, state: .interrupted, summary: summary)
         return signo == SIGTERM ? .terminated : .interrupted
     }
 
