@@ -39,12 +39,13 @@ struct UndoCommand: AsyncParsableCommand {
         }
         if target.dryRun || undo.plan.calls.isEmpty { Terminal.error(undo.render()) }
         else if !undo.notUndone.isEmpty { Terminal.error(Self.notUndoneLines(undo)) }
-        if undo.plan.calls.isEmpty { return }
+        // Saved even when empty: what it does not undo is part of the plan.
+        if undo.plan.calls.isEmpty && planOut == nil { return }
         let path = planOut ?? Self.temporaryPath(undo.plan.id)
         try undo.write(to: path)
         defer { if planOut == nil { try? FileManager.default.removeItem(atPath: path) } }
         if let planOut { Terminal.error("zdsh: undo plan saved to \(planOut) — apply it with: zdsh apply \(planOut)") }
-        if target.dryRun { return }
+        if target.dryRun || undo.plan.calls.isEmpty { return }
         var options = Runner.Options()
         target.apply(to: &options, sandbox: sandbox)
         var applier = PlanApplier(planPath: path, options: options)
