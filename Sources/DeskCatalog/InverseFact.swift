@@ -27,7 +27,7 @@ package struct InverseFact: Sendable, Equatable {
     /// Why it cannot be undone (for `.none`).
     package let reason: String?
 
-    init(kind: Kind, inverse: String? = nil, mapping: String? = nil, reason: String? = nil) {
+    package init(kind: Kind, inverse: String? = nil, mapping: String? = nil, reason: String? = nil) {
         self.kind = kind; self.inverse = inverse; self.mapping = mapping; self.reason = reason
     }
 

@@ -101,8 +101,7 @@ struct CallSender: Sendable {
         let key = mutates ? journal.map { _ in Journal.key(p) } : nil
         // The intent line goes to disk while the call waits for one of its
         // desk.each's slots (CallSlots.swift); only the request holds one.
-        // The values an update changes, read just before it (undo's restore-fields).
-        let before = mutates ? await undo?.readBefore(client: client, gate: gate) : nil
+        let before = await undo?.readBefore(client: client, gate: gate)  // for `zdsh undo` (UndoCapture.swift)
         let intent = audit?.appending(CallGate.auditRecord(p, phase: "intent", context: context))
         var start = ContinuousClock.now
         do {
@@ -123,11 +122,7 @@ struct CallSender: Sendable {
             gate?.update(seq) { $0.status = status; $0.durationMs = ms; $0.outcomes = outcomes }
             await logAndMark(CallGate.auditRecord(p, phase: "outcome", context: context, status: status,
                                                   durationMs: ms, outcomes: outcomes), key) { journal, key in
-                // Filed before the completion mark: a call marked complete is one undo knows.
-                if let undo {
-                    try await journal.writeGrouped(journal.recordForUndo(p, before: before, answer: r, outcomes: outcomes,
-                                                                         redactor: undo.redactor))
-                }
+                try await undo?.file(p, before: before, answer: r, outcomes: outcomes, in: journal)
                 if let outcomes, outcomes.isPartial {
                     try await journal.markPartial(key, succeeded: outcomes.succeeded)
                 } else {

@@ -279,27 +279,7 @@ enum JournalDatabase {
             // An apply's row names the dry run whose plan it applied.
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN planned_run TEXT")
         }
-        migrator.registerMigration("v5-undo") { db in
-            // Each mutating call a run sent, with what `zdsh undo` needs (UndoLog.swift).
-            try db.execute(sql: """
-                CREATE TABLE undo_log (
-                  run_id TEXT NOT NULL,
-                  operation TEXT NOT NULL,
-                  path TEXT NOT NULL,
-                  query TEXT NOT NULL,
-                  body TEXT,
-                  before TEXT,
-                  result TEXT,
-                  redacted INTEGER NOT NULL,
-                  time TEXT NOT NULL
-                );
-                CREATE INDEX undo_log_run ON undo_log(run_id);
-                """)
-        }
-        migrator.registerMigration("v6-reverts") { db in
-            // An undo's apply names the run it reverts.
-            try db.execute(sql: "ALTER TABLE runs ADD COLUMN reverts TEXT")
-        }
+        registerUndoMigrations(&migrator)
         return migrator
     }
 }

@@ -1,6 +1,7 @@
 import DeskCatalog
 import DeskCore
 import JSONValue
+import LuaHost
 
 /// What a live run keeps of a mutating call for `zdsh undo` (UndoLog.swift):
 /// the call and its answer, and for an update the inverse restores field by
@@ -23,6 +24,12 @@ struct UndoCapture: Sendable {
 
     let redactor: Redactor
     var before: BeforeRead?
+
+    /// Files the answered call in the undo log, before its completion mark:
+    /// a call marked complete is one undo knows.
+    func file(_ p: PreparedCall, before: [String: JSON]?, answer: DeskResult, outcomes: RecordOutcomes?, in journal: Journal) async throws {
+        try await journal.writeGrouped(journal.recordForUndo(p, before: before, answer: answer, outcomes: outcomes, redactor: redactor))
+    }
 
     /// Reads the record and answers the values of the fields the write
     /// sets; nil when the read failed (the call is then not undoable, and

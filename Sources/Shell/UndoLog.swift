@@ -110,3 +110,30 @@ private struct UndoRow {
                          redacted: (row["redacted"] as Int) != 0)
     }
 }
+
+extension JournalDatabase {
+    /// The undo log (v5) and the run registry's link from an undo to the run it reverts (v6).
+    static func registerUndoMigrations(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v5-undo") { db in
+            // Each mutating call a run sent, with what `zdsh undo` needs (UndoLog.swift).
+            try db.execute(sql: """
+                CREATE TABLE undo_log (
+                  run_id TEXT NOT NULL,
+                  operation TEXT NOT NULL,
+                  path TEXT NOT NULL,
+                  query TEXT NOT NULL,
+                  body TEXT,
+                  before TEXT,
+                  result TEXT,
+                  redacted INTEGER NOT NULL,
+                  time TEXT NOT NULL
+                );
+                CREATE INDEX undo_log_run ON undo_log(run_id);
+                """)
+        }
+        migrator.registerMigration("v6-reverts") { db in
+            // An undo's apply names the run it reverts.
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN reverts TEXT")
+        }
+    }
+}

@@ -126,7 +126,7 @@ package struct UndoPlanner {
             return item
         }
         guard let done = succeeded?.arrayValue?.compactMap(\.stringValue) else { return .array(all) }
-        return .array(all.filter { ArgumentBinder.scalarString($0).map(done.contains) ?? false })
+        return .array(all.filter { ArgumentBinder.scalarString($0).map { done.contains($0) } ?? false })
     }
 
     /// The planned call: bound as a live call binds it, so apply derives the same.

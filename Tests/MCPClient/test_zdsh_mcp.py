@@ -606,6 +606,26 @@ async def words_for_a_model():
               plan is None or "no plan" not in text(again), (r.get("apply"), again and text(again)[:200]))
 
 
+@scenario
+async def undo_tool():
+    """Issue 30: the undo tool makes the inverse plan of an apply; apply_plan applies it."""
+    async with Server(elicitation=Confirmations()) as s:
+        first = payload(await s.call("query", {"code": "local t = desk.tickets.list{limit = 1}[1]; return {id = t.id, priority = t.priority}"}))["result"]
+        plan, _ = await plan_of(s, f"desk.tickets.update('{first['id']}', {{priority = 'Urgent'}})")
+        applied = payload(await s.call("apply_plan", {"plan_id": plan}))
+        check("the change is applied", applied.get("applied") is True, applied)
+        undo = payload(await s.call("undo", {"run_id": "plan-" + plan}))
+        check("undo returns an inverse plan id and sends nothing", undo.get("plan_id") and undo.get("status") == "ok", undo)
+        now = payload(await s.call("query", {"code": f"return desk.tickets.get('{first['id']}').priority"}))["result"]
+        check("undo alone changes nothing", now == "Urgent", now)
+        back = payload(await s.call("apply_plan", {"plan_id": undo["plan_id"]}))
+        check("apply_plan applies the undo", back.get("applied") is True, back)
+        now = payload(await s.call("query", {"code": f"return desk.tickets.get('{first['id']}').priority"}))["result"]
+        check("the field is back", now == first["priority"], (now, first))
+        unknown = await s.call("undo", {"run_id": "plan-nope"})
+        check("an unknown run is an error result", unknown.is_error and "no run" in text(unknown), text(unknown)[:200])
+
+
 INIT = [
     {"jsonrpc": "2.0", "id": 1, "method": "initialize",
      "params": {"protocolVersion": "2025-06-18", "capabilities": {"elicitation": {"url": {}}},

@@ -12,7 +12,7 @@ class UndoTestCase: XCTestCase {
     /// changed and by whom, and a membership's own timestamps and primary
     /// flag (a membership removed and added back is a new one).
     static let serverMaintained: Set<String> = ["modifiedTime", "modifiedBy", "modifier", "assignedTime", "addedTime",
-                                                "isPrimary", "lastActivityTime"]
+                                                "isPrimary", "lastActivityTime", "closedTime"]
     /// The tables compared, and the relations compared as pairs.
     static let tables = ["tickets", "contacts", "accounts", "tasks", "labels", "groups", "teams"]
     static let relations = ["labelUsers", "groupUsers", "ticketTags"]
