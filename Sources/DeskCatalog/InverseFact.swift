@@ -12,19 +12,20 @@ package struct InverseFact: Sendable, Equatable {
         case restoreFromTrash = "restore-from-trash"
         /// The record the call created is deleted.
         case deleteCreated = "delete-created"
-        /// Nothing takes it back (a reply sent, a hard delete, no inverse in the API).
-        case none
+        /// Nothing takes it back (a reply sent, a hard delete, no inverse in the
+        /// API): "none" in the table (not `.none`, which Optional's case would shadow).
+        case irreversible = "none"
     }
 
     package let kind: Kind
-    /// The operation that reverts it (nil for `.none`).
+    /// The operation that reverts it (nil for `.irreversible`).
     package let inverse: String?
     /// How the call's arguments become the inverse's: nil (the same path
     /// ids and body), "a>b" (body field a sent as field b), "id>{p}" or
     /// "id>f[]" (the created record's id as path parameter p, or as a
     /// one-element list in body field f).
     package let mapping: String?
-    /// Why it cannot be undone (for `.none`).
+    /// Why it cannot be undone (for `.irreversible`).
     package let reason: String?
 
     package init(kind: Kind, inverse: String? = nil, mapping: String? = nil, reason: String? = nil) {
@@ -47,7 +48,7 @@ package struct InverseFact: Sendable, Equatable {
         case .membership: return "yes: undone by \(inverse ?? "?") with the same ids\(mapping.map { " (\($0))" } ?? "")"
         case .restoreFromTrash: return "yes: the records go back from the recycle bin with \(inverse ?? "?")"
         case .deleteCreated: return "yes: the record it creates is deleted with \(inverse ?? "?") (destructive in the undo plan)"
-        case .none: return "no: \(reason ?? "nothing in the API takes it back")"
+        case .irreversible: return "no: \(reason ?? "nothing in the API takes it back")"
         }
     }
 }

@@ -6,7 +6,7 @@ enum UndoCoverage {
     /// Planned calls nothing reverts, counted per operation, most first.
     static func irreversible(_ calls: [CallRecord]) -> [(operation: String, count: Int)] {
         var counts: [String: Int] = [:]
-        for c in calls where c.safety != .read && (InverseFact.of(c.operationId)?.kind ?? .none) == .none {
+        for c in calls where c.safety != .read && (InverseFact.of(c.operationId)?.kind ?? .irreversible) == .irreversible {
             counts[c.operationId, default: 0] += 1
         }
         return counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) }

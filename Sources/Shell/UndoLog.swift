@@ -74,9 +74,9 @@ private struct UndoRow {
         operation = p.operation.id
         path = JSON.object(p.path.mapValues(JSON.string)).encoded()
         query = JSON.object(p.query.mapValues(JSON.string)).encoded()
-        let kind = InverseFact.of(p.operation.id)?.kind ?? .none
+        let kind = InverseFact.of(p.operation.id)?.kind ?? .irreversible
         // A call nothing undoes keeps no data; an upload never keeps its content.
-        if kind != .none && kind != .deleteCreated && p.uploads.isEmpty { body = scrub(p.body?.encoded(), redactor) }
+        if kind != .irreversible && kind != .deleteCreated && p.uploads.isEmpty { body = scrub(p.body?.encoded(), redactor) }
         if kind == .restoreFields { before = scrub(values.map { JSON.object($0).encoded() }, redactor) }
         var kept: [String: JSON] = [:]
         if kind == .deleteCreated, let id = answer.json?["id"] { kept["id"] = id }

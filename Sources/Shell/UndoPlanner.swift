@@ -43,10 +43,10 @@ package struct UndoPlanner {
             guard let op = Catalog.shared.operation(id: entry.operation) else { continue }
             let path = concretePath(op.path, entry.path)
             func skip(_ why: String) { notUndone.append(NotUndone(operation: op.id, path: path, reason: why)) }
-            let fact = InverseFact.of(op.id) ?? InverseFact(kind: .none, reason: "not in catalog/inverses.tsv")
-            if fact.kind != .none && entry.redacted { skip("a value of it looked like a credential and was not kept"); continue }
+            let fact = InverseFact.of(op.id) ?? InverseFact(kind: .irreversible, reason: "not in catalog/inverses.tsv")
+            if fact.kind != .irreversible && entry.redacted { skip("a value of it looked like a credential and was not kept"); continue }
             switch fact.kind {
-            case .none: skip(fact.reason ?? "nothing in the API takes it back")
+            case .irreversible: skip(fact.reason ?? "nothing in the API takes it back")
             case .restoreFields:
                 guard let restore = restoreFields(entry, op) else {
                     skip("its values before were not read (--no-undo, the call cap, a deny, or the read failed)"); continue
@@ -109,7 +109,8 @@ package struct UndoPlanner {
             }
         case (_, let map?):
             guard let value = body[map.source] else { throw Unmappable(description: "its body held no \(map.source)") }
-            body = [map.target: Self.ids(of: value, succeeded: entry.result["succeeded"])]
+            let ids = Self.ids(of: value, succeeded: entry.result["succeeded"])
+            body = [map.target: Self.shaped(ids, as: inverse.body?.schema.properties?[map.target]?.items)]
         default:
             if let succeeded = entry.result["succeeded"]?.arrayValue {
                 for (k, v) in body where PlanRoles.isIdList(k, v) { body[k] = .array(succeeded) }
@@ -127,6 +128,17 @@ package struct UndoPlanner {
         }
         guard let done = succeeded?.arrayValue?.compactMap(\.stringValue) else { return .array(all) }
         return .array(all.filter { ArgumentBinder.scalarString($0).map { done.contains($0) } ?? false })
+    }
+
+    /// Ids as the inverse's field takes them: as they are, or as objects
+    /// (`users = {{id = …}}`) whose other required flags are false (a label
+    /// given back is not made primary).
+    static func shaped(_ ids: JSON, as item: DeskCatalog.Schema?) -> JSON {
+        guard let item, item.types.contains("object"), let list = ids.arrayValue else { return ids }
+        let flags = item.requiredProperties.filter { $0 != "id" && item.properties?[$0]?.types.contains("boolean") == true }
+        return .array(list.map { id in
+            .object(Dictionary(uniqueKeysWithValues: [("id", id)] + flags.map { ($0, JSON.bool(false)) }))
+        })
     }
 
     /// The planned call: bound as a live call binds it, so apply derives the same.

@@ -51,7 +51,7 @@ final class UndoTests: UndoTestCase {
         let runId = try evalRun("""
             desk.api.assignLabelToUsers{ labelId = '\(labels[0])', userIds = { '\(users[4])', '\(users[11])' } }
             desk.api.removeLabelsFromUsers{ labelId = '\(labels[0])', userIds = { '\(users[1])' } }
-            desk.api.addHelpCenterGroupUsers{ groupId = '\(groups[0])', users = { '\(users[3])' } }
+            desk.api.addHelpCenterGroupUsers{ groupId = '\(groups[0])', users = { { id = '\(users[3])' } } }
             desk.api.deleteHCGroupUsers{ groupId = '\(groups[0])', userIds = { '\(users[0])' } }
             desk.api.associateTicketTags{ ticketId = '\(ticket)', tags = { 'undo-a', 'undo-b' } }
             """, ["--allow", "removeLabelsFromUsers", "--allow", "deleteHCGroupUsers"])
@@ -148,7 +148,7 @@ final class UndoTests: UndoTestCase {
 
         let applied = try zdsh(["apply", plan, "--yes"])
         XCTAssertEqual(applied.status, 0, applied.stderr)
-        let runs = try zdsh(["runs", "--json"])
+        let runs = try Zdsh.run(["runs", "--json"], env: served.env)
         let listed = try JSON.parse(Array(runs.stdout.utf8)).arrayValue ?? []
         XCTAssertTrue(listed.contains { $0["reverts"]?.stringValue == runId }, runs.stdout)
         XCTAssertTrue(listed.contains { $0["id"]?.stringValue == runId && $0["runbook"]?.stringValue == "(eval)" }, runs.stdout)
