@@ -227,7 +227,7 @@ async def bad_input(s):
     memory = await s.call("run_lua", {"code": "local t = {} for i = 1, 1e9 do t[i] = ('x'):rep(100) .. i end"})
     check("memory is limited", memory.is_error and "limit" in text(memory), text(memory))
     tools = await s.session.list_tools()
-    check("the server still answers after bad input", len(tools.tools) == 8)
+    check("the server still answers after bad input", len(tools.tools) == 9)
 
 
 async def refused_without_grant():
