@@ -125,6 +125,39 @@ final class UndoTests: UndoTestCase {
         XCTAssertEqual(record("tickets", tickets[1])["priority"], .string("Low"), "the later change is kept")
     }
 
+    // MARK: interrupted and resumed runs
+
+    /// A run that stopped part-way is undone for what it sent; resumed, for all it sent in both parts.
+    func testAPartlyFailedRunAndItsResumeAreUndoneForWhatWasSent() throws {
+        let tickets = Array(ids("tickets").prefix(3)), contact = ids("contacts")[0]
+        let book = try served.write("job.lua", """
+            return runbook {
+              name = "job",
+              writes = { "desk.tickets.update", "desk.contacts.update" },
+              main = function()
+                desk.tickets.update('\(tickets[0])', { priority = 'Urgent' })
+                desk.tickets.update('\(tickets[1])', { priority = 'Urgent' })
+                desk.contacts.update('\(contact)', { lastName = 'Resumed' })
+                desk.tickets.update('\(tickets[2])', { priority = 'Urgent' })
+              end,
+            }
+            """)
+        let before = state()
+        sim.addFault(FaultRule(operation: "updateContact", kind: .status(422, errorCode: "UNPROCESSABLE_ENTITY")))
+        let failed = try zdsh(["run", book, "--yes"])
+        XCTAssertEqual(failed.status, 5, failed.stderr)
+        let runId = try XCTUnwrap(failed.stderr.range(of: #"run \S+"#, options: .regularExpression).map { String(failed.stderr[$0].dropFirst(4)) })
+        let part = try zdsh(["undo", runId, "--dry-run"])
+        XCTAssertTrue(part.stderr.contains("writes (2 calls)"), "only the two updates that were sent: \(part.stderr)")
+
+        let resumed = try zdsh(["run", book, "--yes", "--resume", runId])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        let r = try zdsh(["undo", runId, "--yes"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("applied 4 calls"), r.stderr)
+        assertSameState(before)
+    }
+
     // MARK: what cannot be undone, and the links
 
     func testCallsThatCannotBeUndoneAreListedAndTheUndoIsLinkedToItsRun() throws {
