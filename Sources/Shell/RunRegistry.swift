@@ -87,6 +87,14 @@ public final class RunRegistry: Sendable {
         try db.read { db in try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE run_id = ?", arguments: [id]) }.map(Self.decode)
     }
 
+    /// The completed apply of an undo of `run`, if there is one.
+    public func undone(run: String) throws -> Run? {
+        try db.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE reverts = ? AND state = ? ORDER BY started DESC LIMIT 1",
+                             arguments: [run, State.complete.rawValue])
+        }.map(Self.decode)
+    }
+
     public func recent(limit: Int = 20) throws -> [Run] {
         try db.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY started DESC, rowid DESC LIMIT ?", arguments: [limit])

@@ -22,7 +22,8 @@ public struct UndoPlan: Sendable {
         guard runId.count <= 100, runId.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
             throw UsageError("\(Terminal.visible(runId)) is not a run id (zdsh runs lists them)")
         }
-        guard let run = try RunRegistry(path: journalPath).run(id: runId) else {
+        let registry = try RunRegistry(path: journalPath)
+        guard let run = try registry.run(id: runId) else {
             throw UsageError("no run \(runId) (zdsh runs lists the runs this user made here)")
         }
         if let held, held.simulator != run.simulator || (!held.simulator && (held.profile != run.profile || held.org != run.org)) {
@@ -32,6 +33,10 @@ public struct UndoPlan: Sendable {
             throw UsageError("run \(runId) ran on the built-in simulator, whose changes ended with its process: there is nothing to undo")
         }
         if run.state == .dryRun { throw UsageError("run \(runId) was a dry run: it sent no change to undo") }
+        // Twice would delete what the first undo deleted, and restore what it restored.
+        if let undone = try registry.undone(run: runId) {
+            throw UsageError("run \(runId) was already undone by \(undone.id) (\(undone.started)); to take that back: zdsh undo \(undone.id)")
+        }
         let entries = try Journal.undoEntries(run: runId, path: journalPath)
         let (calls, notUndone) = UndoPlanner(entries: entries).plan()
         var plan = Plan(id: Runner.newRunId(), runbook: nil, sha256: nil, parameters: .object([:]),

@@ -40,6 +40,10 @@ final class UndoTests: UndoTestCase {
         assertSameState(before)
         // Two updates of one ticket are one restore: 6 records, 6 calls.
         XCTAssertTrue(r.stderr.contains("applied 6 calls"), r.stderr)
+        // Undone once; the undo itself can be undone.
+        let again = try zdsh(["undo", runId, "--yes"])
+        XCTAssertEqual(again.status, 2, again.stderr)
+        XCTAssertTrue(again.stderr.contains("already undone by plan-"), again.stderr)
     }
 
     // MARK: membership
