@@ -24,6 +24,8 @@ struct UndoCapture: Sendable {
 
     let redactor: Redactor
     var before: BeforeRead?
+    /// A membership change's read of the members before (UndoMembershipRead.swift).
+    var members: MembershipRead?
 
     /// Files the answered call in the undo log, before its completion mark:
     /// a call marked complete is one undo knows.
@@ -35,6 +37,7 @@ struct UndoCapture: Sendable {
     /// sets; nil when the read failed (the call is then not undoable, and
     /// the write still goes: the operator did not ask for undo to block it).
     func readBefore(client: DeskClient, gate: CallGate?) async -> [String: JSON]? {
+        if let members { return await members.read(client: client, gate: gate) }
         guard let before else { return nil }
         let start = ContinuousClock.now
         do {
@@ -62,7 +65,12 @@ extension CallGate {
         let settings = self.settings
         guard journal != nil, !settings.dryRun, call.mutates, !call.uncatalogued else { return nil }
         var capture = UndoCapture(redactor: Redactor(connection: client.connection))
-        guard settings.recordBeforeValues, InverseFact.of(call.operation.id)?.kind == .restoreFields,
+        let kind = InverseFact.of(call.operation.id)?.kind
+        if settings.recordBeforeValues, kind == .membership, let read = MembershipRead(call), policy.denies(read.list.id) == nil {
+            capture.members = read
+            return capture
+        }
+        guard settings.recordBeforeValues, kind == .restoreFields,
               let get = CurrentValuesRead.readCall(for: call), policy.denies(get.operation.id) == nil,
               case .object(let body)? = call.first.body,
               let read = currentValuesRead(for: call) else { return capture }

@@ -77,7 +77,7 @@ private struct UndoRow {
         let kind = InverseFact.of(p.operation.id)?.kind ?? .irreversible
         // A call nothing undoes keeps no data; an upload never keeps its content.
         if kind != .irreversible && kind != .deleteCreated && p.uploads.isEmpty { body = scrub(p.body?.encoded(), redactor) }
-        if kind == .restoreFields { before = scrub(values.map { JSON.object($0).encoded() }, redactor) }
+        if kind == .restoreFields || kind == .membership { before = scrub(values.map { JSON.object($0).encoded() }, redactor) }
         var kept: [String: JSON] = [:]
         if kind == .deleteCreated, let id = answer.json?["id"] { kept["id"] = id }
         if kind == .restoreFields, case .object(let sent)? = p.body {

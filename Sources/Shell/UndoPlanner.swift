@@ -64,7 +64,7 @@ package struct UndoPlanner {
                     .filter { !PlanRoles.isIdList($0, entry.body?[$0] ?? .null) }
                 if !unread.isEmpty { skip("field\(unread.count == 1 ? "" : "s") \(unread.sorted().joined(separator: ", ")) had no value before to restore") }
             default:
-                do { pending.append(try inverse(entry, op, fact)) } catch { skip("\(error)") }
+                do { pending.append(try inverse(entry, op, fact)) } catch is NothingChanged {} catch { skip("\(error)") }
             }
         }
         var calls: [CallRecord] = []
@@ -88,6 +88,21 @@ package struct UndoPlanner {
         let description: String
     }
 
+    /// A membership call that changed no membership: nothing to revert.
+    struct NothingChanged: Error {}
+
+    /// Of a membership call's ids, those it changed, when the members before
+    /// were read: an add's ids that were not members, a remove's that were.
+    static func changed(_ ids: JSON, _ entry: UndoEntry, _ fact: InverseFact) -> JSON {
+        guard let members = entry.before?["members"]?.arrayValue?.compactMap(\.stringValue), let list = ids.arrayValue else { return ids }
+        let adds = MembershipRead.adds.contains(entry.operation)
+        let known = Set(members.map { $0.lowercased() })
+        return .array(list.filter { id in
+            let member = ArgumentBinder.scalarString(id).map { known.contains($0.lowercased()) } ?? false
+            return adds ? !member : member
+        })
+    }
+
     /// The inverse of a membership change, a move to the trash or a create, by the table's mapping.
     private func inverse(_ entry: UndoEntry, _ op: DeskCatalog.Operation, _ fact: InverseFact) throws -> Pending {
         guard let name = fact.inverse, let inverse = Catalog.shared.operation(id: name) else {
@@ -109,12 +124,18 @@ package struct UndoPlanner {
             }
         case (_, let map?):
             guard let value = body[map.source] else { throw Unmappable(description: "its body held no \(map.source)") }
-            let ids = Self.ids(of: value, succeeded: entry.result["succeeded"])
+            let ids = Self.changed(Self.ids(of: value, succeeded: entry.result["succeeded"]), entry, fact)
             body = [map.target: Self.shaped(ids, as: inverse.body?.schema.properties?[map.target]?.items)]
         default:
             if let succeeded = entry.result["succeeded"]?.arrayValue {
                 for (k, v) in body where PlanRoles.isIdList(k, v) { body[k] = .array(succeeded) }
             }
+            for (k, v) in body where fact.kind == .membership && v.arrayValue != nil {
+                body[k] = Self.changed(Self.ids(of: v, succeeded: nil), entry, fact)
+            }
+        }
+        if fact.kind == .membership, body.values.contains(where: { $0.arrayValue?.isEmpty == true }) {
+            throw NothingChanged()
         }
         return Pending(operation: inverse, path: path, query: [:], body: body)
     }

@@ -70,6 +70,28 @@ final class UndoTests: UndoTestCase {
         assertSameState(before)
     }
 
+    /// Members are read before a membership change: an add of someone who
+    /// already was a member is not undone as a remove, nor a remove of a
+    /// non-member as an add; a tag the ticket already had stays.
+    func testMembershipsThatExistedBeforeAreLeftAsTheyWere() throws {
+        let labels = ids("labels"), users = ids("users"), ticket = ids("tickets")[1]
+        _ = try evalRun("desk.api.associateTicketTags{ ticketId = '\(ticket)', tags = { 'kept' } }")
+        let before = state()
+        // Gold (label 1) has users 1–4: user 2 is a member, user 6 is not.
+        let runId = try evalRun("""
+            desk.api.assignLabelToUsers{ labelId = '\(labels[0])', userIds = { '\(users[1])', '\(users[5])' } }
+            desk.api.removeLabelsFromUsers{ labelId = '\(labels[1])', userIds = { '\(users[0])' } }
+            desk.api.associateTicketTags{ ticketId = '\(ticket)', tags = { 'kept', 'new' } }
+            """, ["--allow", "removeLabelsFromUsers"])
+        let r = try zdsh(["undo", runId, "--yes", "--allow", "removeLabelsFromUsers", "--allow", "dissociateTicketTags"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        assertSameState(before)
+        // One remove (user 6 only), one dissociate ('new' only); nothing added back for the non-member.
+        let removes = served.mutating.filter { $0.operationId == "removeLabelsFromUsers" }
+        XCTAssertEqual(removes.count, 2, "the run's and the undo's")
+        XCTAssertEqual(served.mutating.filter { $0.operationId == "assignLabelToUsers" }.count, 1, "the run's only")
+    }
+
     // MARK: restore-from-trash
 
     func testRecordsMovedToTheTrashAreRestored() throws {
