@@ -33,6 +33,9 @@ public struct UndoPlan: Sendable {
             throw UsageError("run \(runId) ran on the built-in simulator, whose changes ended with its process: there is nothing to undo")
         }
         if run.state == .dryRun { throw UsageError("run \(runId) was a dry run: it sent no change to undo") }
+        if run.effectiveState == RunRegistry.State.running.rawValue {
+            throw UsageError("run \(runId) is still running (pid \(run.pid)); undo it once it has ended")
+        }
         // Twice would delete what the first undo deleted, and restore what it restored.
         if let undone = try registry.undone(run: runId) {
             throw UsageError("run \(runId) was already undone by \(undone.id) (\(undone.started)); to take that back: zdsh undo \(undone.id)")
