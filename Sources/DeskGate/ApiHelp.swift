@@ -50,6 +50,7 @@ package enum ApiHelp {
                 lines.append("    \(k) (\(type))\(req.contains(k) ? " required" : "")")
             }
         }
+        if let fact = InverseFact.of(op.id) { lines.append("  undo: \(fact.described(op.id))") }
         lines.append("  scopes (any one): \(op.scopes.joined(separator: ", "))")
         if let page = op.maxPageSize { lines.append("  page size: up to \(page)") }
         let names = OperationNames.bindings(of: op.id).map(\.name)

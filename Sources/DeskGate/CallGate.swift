@@ -50,6 +50,9 @@ package final class CallGate: Sendable {
         /// Caps shared with other gates (an MCP session's runs), checked and
         /// charged under one lock for every call that is sent; nil: none.
         package var budget: CallBudget?
+        /// Read the values an update changes just before it, so `zdsh undo`
+        /// can set them back (false: `--no-undo`; UndoCapture.swift).
+        package var recordBeforeValues = true
         package init() {}
     }
 

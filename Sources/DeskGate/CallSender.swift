@@ -10,14 +10,16 @@ package extension CallGate {
     /// coroutine while the parts go out, one after another.
     func send(_ call: GatedCall, verifyingFirst read: DeskCatalog.Operation?) -> HostResult {
         let sends = self.sends
-        let sender = CallSender(gate: self, call: call, sequences: call.parts.map { record($0, .sent) }, client: client,
+        var sender = CallSender(gate: self, call: call, sequences: call.parts.map { record($0, .sent) }, client: client,
                                 audit: call.effect.safety == .read ? nil : audit, journal: journal,
                                 context: settings.auditContext, checks: helpCenterChecks, sends: sends, run: sends.current)
+        sender.undo = undoCapture(for: call)
+        let ready = sender
         return .suspend {
             try await sends.tracking {
                 try await RunResponseMemory.charging {
-                    if let read, let skipped = try await sender.verify(with: read) { return skipped }
-                    return try await sender.sendAll()
+                    if let read, let skipped = try await ready.verify(with: read) { return skipped }
+                    return try await ready.sendAll()
                 }
             }
         }
@@ -41,6 +43,8 @@ package struct CallSender: Sendable {
     /// Whether the run this call belongs to may still send (RunSends.swift).
     let sends: RunSends
     let run: Int
+    /// What to journal for `zdsh undo` (nil: nothing; UndoCapture.swift).
+    var undo: UndoCapture?
 
     /// A resumed run's deletion whose outcome was unknown: the "skipped"
     /// value when reading shows it was applied, nil when it must be sent.
@@ -98,6 +102,7 @@ package struct CallSender: Sendable {
         let key = mutates ? journal.map { _ in Journal.key(p) } : nil
         // The intent line goes to disk while the call waits for one of its
         // desk.each's slots (CallSlots.swift); only the request holds one.
+        let before = await undo?.readBefore(client: client, gate: gate)  // for `zdsh undo` (UndoCapture.swift)
         let intent = audit?.appending(CallGate.auditRecord(p, phase: "intent", context: context))
         var start = ContinuousClock.now
         do {
@@ -118,6 +123,7 @@ package struct CallSender: Sendable {
             gate?.update(seq) { $0.status = status; $0.durationMs = ms; $0.outcomes = outcomes }
             await logAndMark(CallGate.auditRecord(p, phase: "outcome", context: context, status: status,
                                                   durationMs: ms, outcomes: outcomes), key) { journal, key in
+                try await undo?.file(p, before: before, answer: r, outcomes: outcomes, in: journal)
                 if let outcomes, outcomes.isPartial {
                     try await journal.markPartial(key, succeeded: outcomes.succeeded)
                 } else {

@@ -16,8 +16,8 @@ package final class Journal: Sendable {
     package let runId: String
     /// The SQLite file, named in errors.
     package let path: String
-    private let db: DatabaseQueue
-    private let writes: GroupCommit
+    let db: DatabaseQueue
+    let writes: GroupCommit
     /// Opened with `--resume`: only then can a call have been made before.
     private let resuming: Bool
     private let resumed: Mutex<Resumed>
@@ -280,6 +280,7 @@ package enum JournalDatabase {
             // An apply's row names the dry run whose plan it applied.
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN planned_run TEXT")
         }
+        registerUndoMigrations(&migrator)
         return migrator
     }
 }

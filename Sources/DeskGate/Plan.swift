@@ -23,6 +23,10 @@ package struct Plan: Sendable {
     /// What the simulator said it did not model while the plan was made
     /// (`SimUnmodelledWatch`): the plan rests on answers it made up there.
     package var simUnmodelled: [SimUnmodelledWatch.Entry] = []
+    /// An undo plan: the run it reverts (UndoPlan.swift), and what of that
+    /// run it does not revert, one line each.
+    package var reverts: String?
+    package var notUndone: [String] = []
 
     package init(id: String, runbook: String?, sha256: String?, parameters: JSON, target: PlanTarget, calls: [CallRecord]) {
         self.id = id; self.runbook = runbook; self.sha256 = sha256
@@ -45,6 +49,8 @@ package struct Plan: Sendable {
         if let runbook { o["runbook"] = .string(runbook) }
         if let sha256 { o["sha256"] = .string(sha256) }
         if !simUnmodelled.isEmpty { o["sim_unmodelled"] = SimUnmodelledWatch.json(simUnmodelled) }
+        if let reverts { o["reverts"] = .string(reverts) }
+        if reverts != nil { o["not_undone"] = .array(notUndone.map(JSON.string)) }
         return .object(o)
     }
 

@@ -36,6 +36,8 @@ package final class RunRegistry: Sendable {
         package let summary: String?
         /// For an apply: the run id of the dry run whose plan it applied.
         package let plannedRun: String?
+        /// For the apply of an undo plan: the run it reverts.
+        package var reverts: String? = nil
 
         /// A run recorded as running whose process is gone was killed.
         package var effectiveState: String {
@@ -71,15 +73,15 @@ package final class RunRegistry: Sendable {
 
     /// An apply of a plan, listed by `zdsh runs` with the dry run it applies.
     package func startApply(id: String, plannedRun: String, runbook: String, sha256: String, parameters: JSON,
-                           profile: String, org: String?, simulator: Bool) throws {
+                           profile: String, org: String?, simulator: Bool, reverts: String? = nil) throws {
         try db.write { db in
             try db.execute(sql: """
-                INSERT INTO runs(run_id, runbook, sha256, parameters, profile, org, sim, started, state, pid, planned_run)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO runs(run_id, runbook, sha256, parameters, profile, org, sim, started, state, pid, planned_run, reverts)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(run_id) DO UPDATE SET state = excluded.state, pid = excluded.pid, started = excluded.started,
                   finished = NULL, summary = NULL
                 """, arguments: [id, runbook, sha256, parameters.encoded(), profile, org, simulator ? 1 : 0,
-                                 UTCTimestamp.string(), State.running.rawValue, getpid(), plannedRun])
+                                 UTCTimestamp.string(), State.running.rawValue, getpid(), plannedRun, reverts])
         }
     }
 
@@ -92,6 +94,14 @@ package final class RunRegistry: Sendable {
 
     package func run(id: String) throws -> Run? {
         try db.read { db in try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE run_id = ?", arguments: [id]) }.map(Self.decode)
+    }
+
+    /// The completed apply of an undo of `run`, if there is one.
+    package func undone(run: String) throws -> Run? {
+        try db.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE reverts = ? AND state = ? ORDER BY started DESC LIMIT 1",
+                             arguments: [run, State.complete.rawValue])
+        }.map(Self.decode)
     }
 
     package func recent(limit: Int = 20) throws -> [Run] {
@@ -107,6 +117,6 @@ package final class RunRegistry: Sendable {
                    profile: row["profile"], org: row["org"], simulator: (row["sim"] as Int) != 0,
                    started: row["started"], finished: row["finished"],
                    state: State(rawValue: row["state"]) ?? .failed, pid: Int32(row["pid"] as Int), summary: row["summary"],
-                   plannedRun: row["planned_run"])
+                   plannedRun: row["planned_run"], reverts: row["reverts"])
     }
 }

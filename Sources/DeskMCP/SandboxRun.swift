@@ -180,11 +180,7 @@ struct SandboxRun {
         let signed = try PlanSignature.sign(plan.json)
         let file = (target.planDirectory as NSString).appendingPathComponent("\(plan.id).json")
         try Data((signed.encoded(.pretty) + "\n").utf8).write(to: URL(fileURLWithPath: file))
-        let destructive = planned.filter { $0.safety == .destructive }
-        let records = destructive.contains { $0.records == nil } ? nil : destructive.reduce(0) { $0 + ($1.records ?? 0) }
-        let writes = planned.filter { $0.safety == .write }.reduce(0) { $0 + ($1.records ?? 0) }
-        ledger.store(.init(id: plan.id, path: file, destructiveRecords: records, writeRecords: writes, calls: planned.count,
-                           needs: ConfirmationRule.Facts(calls: planned)))
+        ledger.store(.init(id: plan.id, path: file, planned: planned))
         outcome.plan = plan
     }
 }

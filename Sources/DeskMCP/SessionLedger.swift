@@ -106,3 +106,15 @@ actor SerialLock {
         if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
     }
 }
+
+extension SessionLedger.StoredPlan {
+    /// The plan of these planned calls, stored at `path`: what its calls
+    /// take from the session's caps and what decides its confirmation.
+    init(id: String, path: String, planned calls: [CallRecord]) {
+        let destructive = calls.filter { $0.safety == .destructive }
+        self.init(id: id, path: path,
+                  destructiveRecords: destructive.contains { $0.records == nil } ? nil : destructive.reduce(0) { $0 + ($1.records ?? 0) },
+                  writeRecords: calls.filter { $0.safety == .write }.reduce(0) { $0 + ($1.records ?? 0) },
+                  calls: calls.count, needs: ConfirmationRule.Facts(calls: calls))
+    }
+}

@@ -13,6 +13,7 @@ enum ToolCatalog {
     static let listRunbooks = "list_runbooks"
     static let describeRunbook = "describe_runbook"
     static let runRunbook = "run_runbook"
+    static let undo = "undo"
 
     /// Arguments each tool accepts (anything else is refused).
     static let arguments: [String: Set<String>] = [
@@ -24,10 +25,11 @@ enum ToolCatalog {
         listRunbooks: [],
         describeRunbook: ["runbook"],
         runRunbook: ["runbook", "params", "dry_run"],
+        undo: ["run_id"],
     ]
 
     /// Tools that change Zoho Desk (planned, then applied): hidden by --read-only.
-    static let changing: Set<String> = [runLua, applyPlan, runRunbook]
+    static let changing: Set<String> = [runLua, applyPlan, runRunbook, undo]
 
     /// What the server's mode makes true of its tools.
     struct Mode {
@@ -99,6 +101,12 @@ enum ToolCatalog {
                                      required: ["runbook"]),
                  annotations: .init(readOnlyHint: false, destructiveHint: destructive, idempotentHint: false, openWorldHint: true),
                  outputSchema: runSchema),
+            Tool(name: undo, title: "Plan the undo of a run",
+                 description: "Make the inverse plan of an earlier run or apply (its run id: apply_plan's changes are journalled under plan-<plan_id>): field updates set back, membership adds removed and removes added back, records moved to the trash restored, records created deleted. Nothing is sent: it returns a plan id and the calls it cannot undo (replies sent, hard deletes, …). Show both to the user, then apply_plan applies it; a record changed since the run is not reverted (the plan is refused as stale).",
+                 inputSchema: schema(["run_id": ["type": "string", "description": "The run to revert, e.g. plan-20260101T120000Z-1a2b3c."]], required: ["run_id"]),
+                 annotations: .init(readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false),
+                 outputSchema: object(["run_id": "string", "status": "string", "plan_id": "string", "plan": "object",
+                                       "not_undone": "array", "report": "string", "next": "string"])),
         ]
     }
 

@@ -73,6 +73,10 @@ struct ToolDispatcher: Sendable {
             return ToolResults.structured(RunbookShelf.json(entry), budget: budget)
         case ToolCatalog.runRunbook:
             return try await runRunbook(args, token: token, detail: &detail)
+        case ToolCatalog.undo:
+            let runId = try args.string("run_id")
+            detail["reverts"] = .string(runId)
+            return UndoTool(target: target, ledger: ledger).plan(reverting: runId, budget: budget)
         default:
             throw MCPError.invalidParams("unknown tool '\(tool)'")
         }

@@ -38,6 +38,23 @@ package extension PlanApplier {
             }
         }
 
+        /// Reads the watched records and answers the calls still to send:
+        /// all of them, or a stale-plan refusal listing every drifted field —
+        /// or, skipping drifted calls (`--skip-drifted`), the others, with
+        /// each drifted field shown.
+        func run(_ pending: [Step], skippingDrifted: Bool, progress: (String) -> Void) async throws -> [Step] {
+            guard skippingDrifted else {
+                try await run()
+                return pending
+            }
+            let drifts = watches.isEmpty ? [] : try await read.drifts(in: watches)
+            guard !drifts.isEmpty else { return pending }
+            let calls = Set(drifts.map(\.call))
+            progress("zdsh: leaving out \(calls.count) call\(calls.count == 1 ? "" : "s") whose records changed since the plan was made (--skip-drifted):"
+                     + drifts.prefix(50).map { "\n  " + $0.line }.joined() + (drifts.count > 50 ? "\n  … \(drifts.count - 50) more" : ""))
+            return pending.filter { !calls.contains($0.index) }
+        }
+
         /// Reads the watched records; throws a stale-plan refusal listing every drifted field.
         func run() async throws {
             let watches = self.watches

@@ -34,6 +34,9 @@ package struct PlanApplier {
     package var audit: AuditLog?
     /// Fields added to every audit record (the MCP client's name).
     package var auditContext: [String: JSON] = [:]
+    /// `--skip-drifted`: a call whose records changed since the plan was made
+    /// is left out (and listed) instead of refusing the whole plan.
+    package var skipDrifted = false
     /// Where progress and refusals are written (stderr by default).
     package var progress: (String) -> Void = { Terminal.error($0) }
     /// Under --json: the document apply writes (see RunReport).
@@ -83,6 +86,10 @@ package struct PlanApplier {
         let index: Int
         let call: PreparedCall
         let recorded: [String: JSON]
+
+        /// The values before a one-record update, as the plan recorded them
+        /// and the drift read confirmed: what `zdsh undo` sets back.
+        var checkedBefore: [String: JSON]? { recorded["before"]?.objectValue }
     }
 
     /// A plan file read and its signature checked.
@@ -126,18 +133,18 @@ package struct PlanApplier {
         if done.contains("complete") && !force {
             throw PlanRefusal(reason: "it was already applied completely (pass --force to apply it again)", status: .usage)
         }
-        let pending = force && done.contains("complete") ? steps : steps.filter { !done.contains("call \($0.index)") }
+        var pending = force && done.contains("complete") ? steps : steps.filter { !done.contains("call \($0.index)") }
 
         let backend = try await connect(target)
         let check = DriftCheck(steps: pending, read: DriftRead(client: backend.client))
         try check.refuseDeniedReads(policy)
-        try await check.run()
+        pending = try await check.run(pending, skippingDrifted: skipDrifted, progress: progress)
         let picture = view(pending, of: steps.count, target: target, runbook: runbook?.path, drift: check)
         progress(picture)
         if pending.isEmpty { return .ok }
         if try await confirmSending(pending, picture: picture) {
             // Time passed at the prompt: the records are read again just before sending.
-            try await check.run()
+            pending = try await check.run(pending, skippingDrifted: skipDrifted, progress: progress)
         }
         return try await send(plan, pending, of: steps.count, backend: backend, target: target, runbook: runbook, journal: journal)
     }
@@ -148,9 +155,10 @@ package struct PlanApplier {
         let context = auditContext(plan, backend: backend, target: target, runbook: runbook?.path)
         let audit = try self.audit ?? AuditLog(path: options.auditPath ?? (target.simulator ? AuditLog.simulatorPath() : AuditLog.defaultPath()))
         let registry = try? RunRegistry(path: Journal.defaultPath())
-        try? registry?.startApply(id: plan.runId, plannedRun: plan.id, runbook: runbook?.path ?? "(eval)",
+        let reverts = plan.fields["reverts"]?.stringValue
+        try? registry?.startApply(id: plan.runId, plannedRun: plan.id, runbook: runbook?.path ?? (reverts != nil ? "(undo)" : "(eval)"),
                                   sha256: plan.fields["sha256"]?.stringValue ?? "", parameters: plan.fields["parameters"] ?? .object([:]),
-                                  profile: backend.profile, org: backend.orgId, simulator: target.simulator)
+                                  profile: backend.profile, org: backend.orgId, simulator: target.simulator, reverts: reverts)
         let sent: Int
         do {
             sent = try await send(pending, through: backend, audit: audit, context: context, journal: journal)
@@ -250,6 +258,8 @@ package struct PlanApplier {
         context["plan"] = .string(planPath)
         context["sim"] = .bool(target.simulator)
         context["parameters"] = plan.fields["parameters"] ?? .object([:])
+        // An undo's apply names the run it reverts in every record.
+        if let reverts = plan.fields["reverts"]?.stringValue { context["reverts"] = .string(reverts) }
         context.merge(auditContext) { own, _ in own }
         if let runbook { context["runbook"] = .string(runbook); context["sha256"] = plan.fields["sha256"]?.stringValue.map(JSON.string) ?? .null }
         return context
@@ -271,6 +281,8 @@ package struct PlanApplier {
                     : try await backend.client.upload(p.operation, path: p.path, query: p.query, files: p.uploads)
                 let ms = Int(Date().timeIntervalSince(start) * 1000)
                 // Journalled first: applying again after a failed outcome line never repeats the call.
+                try await journal.writeGrouped(journal.recordForUndo(p, before: step.checkedBefore, answer: r, outcomes: RecordOutcomes(r),
+                                                                     redactor: Redactor(connection: backend.client.connection)))
                 try await journal.markCompleted(key: "call \(step.index)")
                 try await audit.append(CallGate.auditRecord(p, phase: "outcome", context: context, status: r == .empty ? 204 : 200, durationMs: ms))
                 sent += 1

@@ -60,6 +60,8 @@ package struct Runner {
         package var wrapTransport: ((Transport) -> Transport)?
         /// `--strict-sim`: an answer the simulator did not model is an error (SIM_UNMODELLED).
         package var strictSim = false
+        /// `--no-undo`: no read of the values an update changes before it (UndoCapture.swift).
+        package var noUndo = false
         package var interactive = isatty(STDIN_FILENO) != 0 && isatty(STDERR_FILENO) != 0
         package init() {}
 
@@ -114,7 +116,7 @@ package struct Runner {
     }
 
     /// What one run holds between its steps.
-    struct Prepared {
+    package struct Prepared {
         let code: LuaSource
         let sha: String
         let runId: String
@@ -165,6 +167,7 @@ package struct Runner {
             run.registry?.finish(id: run.runId, state: options.dryRun ? .dryRun : status == .ok ? .complete : stopped ?? .failed, summary: summary)
             if stopped != nil, !options.dryRun { reportStopped(outcome.result, runId: run.runId) }
         }
+        registerEval(run, calls: calls, state: status == .ok ? .complete : .failed, summary: summary)
         return status
     }
 
@@ -252,6 +255,7 @@ package struct Runner {
         recipe.settings.maxWrites = options.maxWrites ?? policy.maxWrites
         recipe.settings.confirmWrites = writesConfirmation()
         recipe.settings.auditContext = AuditContext.base(runId: runId, backend: backend)
+        recipe.settings.recordBeforeValues = !options.noUndo
         if case .file(let path) = source {
             recipe.runbook = path
             recipe.settings.auditContext["runbook"] = .string(path)
@@ -259,6 +263,9 @@ package struct Runner {
             if options.resume != nil || !options.dryRun {
                 recipe.journal = try Journal(path: Journal.defaultPath(), runId: runId, resuming: options.resume != nil)
             }
+        } else if !options.dryRun {
+            // An eval's writes are journalled too, so `zdsh undo` can revert them (Runner+EvalRun.swift).
+            recipe.journal = try Journal(path: Journal.defaultPath(), runId: runId, resuming: false)
         }
         recipe.filesDirs = options.filesDirs
         recipe.limits = options.limits
@@ -355,6 +362,7 @@ package struct Runner {
                         calls: calls.filter { $0.outcome == .planned })
         plan.simUnmodelled = run.backend.watch?.entries ?? []
         err(plan.render())
+        if let warning = UndoCoverage.warning(plan.calls) { err(warning) }
         report.plan = plan.json
         if let out = options.planOut, !save {
             err("zdsh: plan not saved to \(out): the dry run stopped at a call whose arguments would be refused")
@@ -455,6 +463,7 @@ package struct Runner {
             err("zdsh: to finish the job: \(Self.resumeCommand(run.runId))")
         }
         run.registry?.finish(id: run.runId, state: .interrupted, summary: summary)
+        registerEval(run, calls: calls, state: .interrupted, summary: summary)
         return signo == SIGTERM ? .terminated : .interrupted
     }
 
@@ -573,7 +582,7 @@ package struct Runner {
         return "'" + Terminal.visible(s).replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
-    static func newRunId() -> String {
+    package static func newRunId() -> String {
         UTCTimestamp.compact() + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
     }
 }

@@ -35,6 +35,9 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Apply a plan again that was already applied completely.")
     var force = false
 
+    @Flag(name: .customLong("skip-drifted"), help: "Leave out (and list) the calls whose records changed since the plan was made, instead of refusing the plan (exit 6).")
+    var skipDrifted = false
+
     @Flag(name: .long, help: "Make a new plan first: run the plan's runbook again as a dry run against the current state (saved as NAME.refreshed.json), show it, and apply that one.")
     var refresh = false
 
@@ -65,6 +68,7 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         var applier = PlanApplier(planPath: path, options: options)
         applier.force = force
+        applier.skipDrifted = skipDrifted
         applier.maxPlanAge = PlanAge.parse(maxPlanAge) ?? PlanAge.defaultMaximum
         throw ExitCode(await applier.apply().rawValue)
     }

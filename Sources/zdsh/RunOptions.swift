@@ -32,6 +32,9 @@ struct TargetOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Show each request and response on stderr.")
     var verbose = false
 
+    @Flag(name: .customLong("no-undo"), help: "Do not read the values updates change before sending them: `zdsh undo` cannot set those fields back.")
+    var noUndo = false
+
     @Flag(name: .customLong("strict-sim"), help: "Fail (exit 5, SIM_UNMODELLED) when the simulator answers a call it does not model, or ignores one of its parameters.")
     var strictSim = false
 
@@ -55,6 +58,7 @@ struct TargetOptions: ParsableArguments {
         o.maxDestructive = maxDestructive; o.maxCalls = maxCalls; o.maxWrites = maxWrites; o.verbose = verbose
         o.concurrency = concurrency
         o.strictSim = strictSim
+        o.noUndo = noUndo
         o.limits = sandbox.limits
         o.endpoints = endpoints.value
         o.filesDirs = sandbox.filesDir

@@ -42,7 +42,8 @@ struct RunsCommand: ParsableCommand {
         for r in runs {
             let target = Self.target(r)
             let state = colour.colour.outcome(r.effectiveState.padding(toLength: 20, withPad: " ", startingAt: 0))
-            let what = Terminal.visible(r.runbook) + (r.plannedRun.map { "  (apply of the plan of run \(Terminal.visible($0)))" } ?? "")
+            let what = Terminal.visible(r.runbook) + (r.reverts.map { "  (reverts run \(Terminal.visible($0)))" }
+                ?? r.plannedRun.map { "  (apply of the plan of run \(Terminal.visible($0)))" } ?? "")
             let line = [r.id, r.started, state, target, what].joined(separator: "  ")
             print(line)
         }
@@ -67,6 +68,7 @@ struct RunsCommand: ParsableCommand {
         if let f = r.finished { o["finished"] = .string(f) }
         if let s = r.summary { o["summary"] = .string(s) }
         if let p = r.plannedRun { o["planned_run"] = .string(p) }
+        if let v = r.reverts { o["reverts"] = .string(v) }
         return .object(o)
     }
 }

@@ -17,7 +17,7 @@ struct Zdsh: AsyncParsableCommand {
             3 denied by policy, 4 sandbox limit, 5 Zoho API error.
             """,
         version: "zdsh \(version) (\(LuaHost.luaRelease))",
-        subcommands: [RunCommand.self, EvalCommand.self, ReplCommand.self, DescribeCommand.self, ApplyCommand.self, RunsCommand.self, ApiCommand.self, McpCommand.self, AuditCommand.self, AuthCommand.self, SimCommand.self, TestCommand.self, CheckCommand.self, NewCommand.self]
+        subcommands: [RunCommand.self, EvalCommand.self, ReplCommand.self, DescribeCommand.self, ApplyCommand.self, UndoCommand.self, RunsCommand.self, ApiCommand.self, McpCommand.self, AuditCommand.self, AuthCommand.self, SimCommand.self, TestCommand.self, CheckCommand.self, NewCommand.self]
     )
 
     static func main() async {

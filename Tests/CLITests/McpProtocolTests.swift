@@ -58,7 +58,7 @@ final class McpProtocolTests: XCTestCase {
 
         let tools = ((responses[2]?["result"] as? [String: Any])?["tools"] as? [[String: Any]]) ?? []
         XCTAssertEqual(Set(tools.compactMap { $0["name"] as? String }),
-                       ["search_operations", "describe_operation", "query", "run_lua", "apply_plan", "list_runbooks", "describe_runbook", "run_runbook"])
+                       ["search_operations", "describe_operation", "query", "run_lua", "apply_plan", "list_runbooks", "describe_runbook", "run_runbook", "undo"])
         for tool in tools {
             XCTAssertEqual((tool["inputSchema"] as? [String: Any])?["type"] as? String, "object", "\(tool["name"] ?? "?")")
         }

@@ -227,7 +227,7 @@ async def bad_input(s):
     memory = await s.call("run_lua", {"code": "local t = {} for i = 1, 1e9 do t[i] = ('x'):rep(100) .. i end"})
     check("memory is limited", memory.is_error and "limit" in text(memory), text(memory))
     tools = await s.session.list_tools()
-    check("the server still answers after bad input", len(tools.tools) == 8)
+    check("the server still answers after bad input", len(tools.tools) == 9)
 
 
 async def refused_without_grant():
@@ -617,6 +617,26 @@ async def words_for_a_model():
         again = await s.call("apply_plan", {"plan_id": plan}) if plan else None
         check("after run_runbook dry_run false, its plan id is one apply_plan knows",
               plan is None or "no plan" not in text(again), (r.get("apply"), again and text(again)[:200]))
+
+
+@scenario
+async def undo_tool():
+    """Issue 30: the undo tool makes the inverse plan of an apply; apply_plan applies it."""
+    async with Server(elicitation=Confirmations()) as s:
+        first = payload(await s.call("query", {"code": "local t = desk.tickets.list{limit = 1}[1]; return {id = t.id, priority = t.priority}"}))["result"]
+        plan, _ = await plan_of(s, f"desk.tickets.update('{first['id']}', {{priority = 'Urgent'}})")
+        applied = payload(await s.call("apply_plan", {"plan_id": plan}))
+        check("the change is applied", applied.get("applied") is True, applied)
+        undo = payload(await s.call("undo", {"run_id": "plan-" + plan}))
+        check("undo returns an inverse plan id and sends nothing", undo.get("plan_id") and undo.get("status") == "ok", undo)
+        now = payload(await s.call("query", {"code": f"return desk.tickets.get('{first['id']}').priority"}))["result"]
+        check("undo alone changes nothing", now == "Urgent", now)
+        back = payload(await s.call("apply_plan", {"plan_id": undo["plan_id"]}))
+        check("apply_plan applies the undo", back.get("applied") is True, back)
+        now = payload(await s.call("query", {"code": f"return desk.tickets.get('{first['id']}').priority"}))["result"]
+        check("the field is back", now == first["priority"], (now, first))
+        unknown = await s.call("undo", {"run_id": "plan-nope"})
+        check("an unknown run is an error result", unknown.is_error and "no run" in text(unknown), text(unknown)[:200])
 
 
 INIT = [
