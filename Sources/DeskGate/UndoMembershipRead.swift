@@ -3,13 +3,14 @@ import DeskCore
 import JSONValue
 import LuaHost
 
-/// Before a membership add or remove, which of its ids were members: an
-/// add's undo then removes only the ids it really added, a remove's undo
-/// adds back only the ids that really were members. The members are read
-/// from the list operation of the same record, page by page (each page a
-/// recorded, counted call within the call cap); a list longer than
+/// Before a membership add, which of its ids were members already: the
+/// add's undo then removes only the ids it really added. The members are
+/// read from the list operation of the same record, page by page (each page
+/// a recorded, counted call within the call cap); a list longer than
 /// `maxPages` pages, a page over the cap or a failed read leaves it unknown,
-/// and the undo then reverts every id the call named.
+/// and the undo then removes every id the add named. Removes are not read
+/// before (a bulk removal would pay a list read per call): their undo adds
+/// back every id they named.
 package struct MembershipRead: Sendable {
     /// How one membership operation's members are read.
     struct Reader: Sendable {
@@ -23,15 +24,12 @@ package struct MembershipRead: Sendable {
 
     static let readers: [String: Reader] = [
         "assignLabelToUsers": Reader(list: "getUsersByLabel", field: "userIds", key: "id"),
-        "removeLabelsFromUsers": Reader(list: "getUsersByLabel", field: "userIds", key: "id"),
         "addHelpCenterGroupUsers": Reader(list: "getHelpCenterGroupUsers", field: "users", key: "id"),
-        "deleteHCGroupUsers": Reader(list: "getHelpCenterGroupUsers", field: "userIds", key: "id"),
         "associateTicketTags": Reader(list: "getTicketTags", field: "tags", key: "name"),
-        "dissociateTicketTags": Reader(list: "getTicketTags", field: "tags", key: "name"),
     ]
-    static let maxPages = 20
-    /// The adds among them (the others remove).
-    static let adds: Set<String> = ["assignLabelToUsers", "addHelpCenterGroupUsers", "associateTicketTags"]
+    static let maxPages = 4
+    /// The operations whose members are read (all adds).
+    static var adds: Set<String> { Set(readers.keys) }
 
     let reader: Reader
     let list: DeskCatalog.Operation
