@@ -2,6 +2,7 @@ import DeskCatalog
 import DeskCore
 import Foundation
 import JSONValue
+import LuaHost
 
 /// `zdsh apply PLAN`: sends the calls a dry run recorded — but a plan is
 /// data, never authority. Before anything is sent, every call is re-derived
@@ -141,19 +142,19 @@ public struct PlanApplier {
         let context = auditContext(plan, backend: backend, target: target, runbook: runbook?.path)
         let audit = try self.audit ?? AuditLog(path: options.auditPath ?? (target.simulator ? AuditLog.simulatorPath() : AuditLog.defaultPath()))
         let registry = try? RunRegistry(path: Journal.defaultPath())
-        try? registry?.startApply(id: plan.runId, plannedRun: plan.id, runbook: runbook?.path ?? "(eval)",
+        try? await registry?.startApply(id: plan.runId, plannedRun: plan.id, runbook: runbook?.path ?? "(eval)",
                                   sha256: plan.fields["sha256"]?.stringValue ?? "", parameters: plan.fields["parameters"] ?? .object([:]),
                                   profile: backend.profile, org: backend.orgId, simulator: target.simulator)
         let sent: Int
         do {
             sent = try await send(pending, through: backend, audit: audit, context: context, journal: journal)
         } catch {
-            registry?.finish(id: plan.runId, state: .failed, summary: "applied part of plan \(plan.id): \(error)")
+            await registry?.finish(id: plan.runId, state: .failed, summary: "applied part of plan \(plan.id): \(error)")
             throw error
         }
         try await journal.markCompleted(key: "complete")
         progress("zdsh: applied \(sent) call\(sent == 1 ? "" : "s")")
-        registry?.finish(id: plan.runId, state: .complete, summary: "applied \(sent) of \(total) calls of plan \(plan.id)")
+        await registry?.finish(id: plan.runId, state: .complete, summary: "applied \(sent) of \(total) calls of plan \(plan.id)")
         report.summary = ["plan": .string(plan.id), "calls": .int(Int64(total)), "applied": .int(Int64(sent)),
                           "run_id": .string(plan.runId)]
         return .ok
@@ -232,7 +233,10 @@ public struct PlanApplier {
         guard options.interactive else { throw PlanRefusal(reason: "no terminal to confirm on; pass --yes") }
         Terminal.prompt("Apply these \(pending.count) call\(pending.count == 1 ? "" : "s")? [y/N] ")
         TerminalPrompt.discardTypedAhead()
-        let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        // Read on a thread of its own: the wait for a person must not hold
+        // one of the cooperative pool's few threads.
+        let line = try await OffPool.run(name: "zdsh.confirm") { readLine() }
+        let answer = line?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         guard answer == "y" || answer == "yes" else { throw PlanRefusal(reason: "not confirmed") }
         return true
     }

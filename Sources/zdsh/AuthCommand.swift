@@ -2,6 +2,7 @@ import ArgumentParser
 import DeskCore
 import Foundation
 import JSONValue
+import LuaHost
 import Shell
 
 /// `zdsh auth login|status|logout|profiles`. Thin: the work is in
@@ -28,8 +29,11 @@ struct AuthCommand: AsyncParsableCommand {
             profile ?? ProcessInfo.processInfo.environment["ZDSH_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
         }
 
-        func openStore() throws -> SQLiteTokenStore {
-            try SQLiteTokenStore(path: store ?? SQLiteTokenStore.defaultPath())
+        /// Opened on a thread of its own: opening may wait for another
+        /// process creating the store, which must not hold a pool thread.
+        func openStore() async throws -> SQLiteTokenStore {
+            let path = store ?? SQLiteTokenStore.defaultPath()
+            return try await OffPool.run(name: "zdsh.store") { try SQLiteTokenStore(path: path) }
         }
 
         var log: RequestLogSink {
@@ -84,7 +88,7 @@ struct AuthCommand: AsyncParsableCommand {
             let answers = try LoginQuestions(login: self).ask()
             let transport = HTTPTransport.shared
             try await AuthCommand.reportingErrors {
-                let store = try common.openStore()
+                let store = try await common.openStore()
                 let service = AuthService(store: store, transport: transport, log: common.log)
                 let status = try await service.login(.init(
                     profile: common.profileName, dataCenter: answers.dataCenter, clientId: answers.clientId,
@@ -109,7 +113,7 @@ struct AuthCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await AuthCommand.reportingErrors(json: json) {
-                let service = AuthService(store: try common.openStore(), transport: NoNetwork(), log: common.log)
+                let service = AuthService(store: try await common.openStore(), transport: NoNetwork(), log: common.log)
                 let status = try await service.status(profile: common.profileName)
                 if json { CommandOutput.document(status.json) } else { print(status) }
             }
@@ -125,7 +129,7 @@ struct AuthCommand: AsyncParsableCommand {
         func run() async throws {
             let transport = HTTPTransport.shared
             try await AuthCommand.reportingErrors {
-                let service = AuthService(store: try common.openStore(), transport: transport, log: common.log)
+                let service = AuthService(store: try await common.openStore(), transport: transport, log: common.log)
                 if let warning = try await service.logout(profile: common.profileName) {
                     FileHandle.standardError.write(Data("zdsh: warning: \(warning)\n".utf8))
                 }
@@ -144,7 +148,7 @@ struct AuthCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await AuthCommand.reportingErrors(json: json) {
-                let names = try await AuthService(store: try common.openStore(), transport: NoNetwork()).profiles()
+                let names = try await AuthService(store: try await common.openStore(), transport: NoNetwork()).profiles()
                 if json { return CommandOutput.document(.array(names.map(JSON.string))) }
                 print(names.isEmpty ? "(no profiles; run `zdsh auth login`)" : names.joined(separator: "\n"))
             }
