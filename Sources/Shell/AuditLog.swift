@@ -99,7 +99,7 @@ public final class AuditLog: @unchecked Sendable {
         }
         private let state = Mutex(State.writing)
 
-        fileprivate func finish(_ failure: LocalStateError?) {
+        func finish(_ failure: LocalStateError?) {
             let waiter = state.withLock { s -> CheckedContinuation<Void, Error>? in
                 defer { s = .written(failure) }
                 if case .waiting(let c) = s { return c }

@@ -85,7 +85,8 @@ struct AuthCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let answers = try LoginQuestions(login: self).ask()
+            // Questions on the terminal wait for a person: on a thread of their own, not the pool's.
+            let answers = try await OffPool.run(name: "zdsh.login") { try LoginQuestions(login: self).ask() }
             let transport = HTTPTransport.shared
             try await AuthCommand.reportingErrors {
                 let store = try await common.openStore()
