@@ -120,11 +120,12 @@ def main():
     z, zd, c = rounds["zdsh"], rounds["zdsh (state on disk)"], rounds.get("curl", [])
     a, _ = measure("asyncio", int(os.environ.get("BENCH_ASYNC_RUNS", str(RUNS))), python("bulk_async.py"))
     sync_runs = int(os.environ.get("BENCH_SYNC_RUNS", "1"))
-    s, _ = measure("sync", sync_runs, python("bulk_sync.py")) if sync_runs else ([float("nan")], None)
+    s, _ = measure("sync", sync_runs, python("bulk_sync.py")) if sync_runs else ([], None)
     shutil.rmtree(disk_home, ignore_errors=True)
     shutil.rmtree(home, ignore_errors=True)
 
-    zm, zdm, am, sm = median(z), median(zd), median(a), median(s)
+    zm, zdm, am = median(z), median(zd), median(a)
+    sm = median(s) if s else float("nan")
     cm = median(c) if c else None
     print("  physical limit (%d × %d ms / %d)   %7.2f s" % (N, LATENCY_MS, CAP, PHYSICAL))
     print("  zdsh run (desk.each, 10)           %7.2f s   median of %d alternating rounds, whole process, state on tmpfs" % (zm, len(z)))
@@ -132,7 +133,8 @@ def main():
     if c:
         print("  curl --parallel-max 10 (C client)  %7.2f s   median of %d, same rounds: the floor here (%.3f × physical)" % (cm, len(c), ratio(cm, PHYSICAL)))
     print("  python asyncio + httpx (cap 10)    %7.2f s   median of %d" % (am, len(a)))
-    print("  python requests, one at a time     %7.2f s   median of %d" % (sm, len(s)))
+    if s:
+        print("  python requests, one at a time     %7.2f s   median of %d" % (sm, len(s)))
     print("  rounds (s): " + "; ".join("%s %s" % (name, " ".join("%.2f" % t for t in rounds[name])) for name, _ in clients))
     print("  ratios: disk / tmpfs = %.3f (target ≤ 1.05)   zdsh / curl = %s (target ≤ 1.03)   curl / physical = %s (target → 1.05)"
           % (ratio(zdm, zm), "%.3f" % ratio(zm, cm) if c else "n/a", "%.3f" % ratio(cm, PHYSICAL) if c else "n/a"))
