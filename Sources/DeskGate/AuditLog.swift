@@ -8,10 +8,12 @@ import Synchronization
 /// disk before the program goes on, so a killed run still shows what it
 /// was about to do.
 ///
-/// Flushing is a group commit: concurrent calls append their lines, then one
-/// of them syncs the file for all lines written so far while the others wait
-/// for a sync that covers theirs. Each caller still returns only once its own
-/// line is on disk, but ten calls in flight cost one sync, not ten.
+/// Flushing is a group commit. Async callers (every call a run sends) queue
+/// their lines and one committer writes and syncs each batch (AuditGroupCommit);
+/// blocking callers append their line, then one of them syncs the file for all
+/// writes made so far while the others wait for a sync that covers theirs.
+/// Each caller still returns only once its own line is on disk, but ten calls
+/// in flight cost one sync, not ten.
 ///
 /// `@unchecked Sendable`: every mutable field (and the handle's writes) is
 /// touched only with `condition` locked; the sync itself runs unlocked but
@@ -21,8 +23,8 @@ package final class AuditLog: @unchecked Sendable {
     package let path: String
     private let handle: FileHandle
     private let condition = NSCondition()
-    private var written = 0      // lines appended
-    private var synced = 0       // lines known to be on disk
+    private var written = 0      // writes made (a line, or a batch of them)
+    private var synced = 0       // writes known to be on disk
     private var syncing = false  // a caller is syncing right now
     private var failure: LocalStateError?  // set once a write or sync failed
 
@@ -60,34 +62,33 @@ package final class AuditLog: @unchecked Sendable {
         let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
         guard fd >= 0 else { throw LocalStateError("audit log \(path)", reason: String(cString: strerror(errno))) }
         handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        batches = AuditGroupCommit(what: "audit log \(path)")
     }
 
     deinit { try? handle.close() }
 
-    /// Blocking file work of async callers runs here, never on the
-    /// cooperative pool; concurrent, so group commit still works.
-    private static let syncQueue = DispatchQueue(label: "zdsh.audit", attributes: .concurrent)
+    /// Lines of async callers, written and synced in shared batches.
+    private let batches: AuditGroupCommit
 
-    /// From async code: `append` on the audit log's own queue, so that the
-    /// write and fdatasync never block a thread of the cooperative pool.
+    /// From async code: the line goes to disk in the next shared batch
+    /// (AuditGroupCommit), never blocking a thread of the cooperative pool.
     package func append(_ record: JSON) async throws {
         try await appending(record).written()
     }
 
-    /// Starts appending `record` on the audit log's queue and returns at
-    /// once, so the caller can do other work (the journal's mark) while the
-    /// line goes to disk; `written()` waits for it.
+    /// Queues `record` for the next batch and returns at once, so the caller
+    /// can do other work (the journal's mark) while the line goes to disk;
+    /// `written()` waits for it.
     func appending(_ record: JSON) -> PendingLine {
         let line = PendingLine()
-        Self.syncQueue.async {
-            do {
-                try self.append(record)
-                line.finish(nil)
-            } catch {
-                line.finish(error as? LocalStateError ?? LocalStateError("audit log \(self.path)", error))
-            }
-        }
+        batches.enqueue(Self.line(record), line) { try self.append(bytes: $0) }
         return line
+    }
+
+    private static func line(_ record: JSON) -> [UInt8] {
+        var text = record.encoded()
+        text += "\n"
+        return Array(text.utf8)
     }
 
     /// An audit line on its way to disk.
@@ -99,7 +100,7 @@ package final class AuditLog: @unchecked Sendable {
         }
         private let state = Mutex(State.writing)
 
-        fileprivate func finish(_ failure: LocalStateError?) {
+        func finish(_ failure: LocalStateError?) {
             let waiter = state.withLock { s -> CheckedContinuation<Void, Error>? in
                 defer { s = .written(failure) }
                 if case .waiting(let c) = s { return c }
@@ -131,13 +132,16 @@ package final class AuditLog: @unchecked Sendable {
     /// otherwise land on disk while an earlier one did not. Blocks: call it
     /// from a thread that may wait (the Lua thread, a command's set-up).
     package func append(_ record: JSON) throws {
-        var line = record.encoded()
-        line += "\n"
+        try append(bytes: Self.line(record))
+    }
+
+    /// Writes whole lines in one write and returns once they are on disk.
+    private func append(bytes: [UInt8]) throws {
         condition.lock()
         defer { condition.unlock() }
         if let failure { throw failure }
         // One writer at a time: lines never interleave.
-        if let error = Self.writeAll(Array(line.utf8), to: handle.fileDescriptor) {
+        if let error = Self.writeAll(bytes, to: handle.fileDescriptor) {
             failure = LocalStateError("audit log \(path)", reason: error)
             throw failure!
         }

@@ -2,6 +2,7 @@ import DeskCatalog
 import DeskCore
 import DeskSim
 import Foundation
+import LuaHost
 import ShellCore
 
 /// Where calls go: the built-in simulator, or a real Zoho Desk profile.
@@ -60,7 +61,9 @@ package struct Backend: Sendable {
                                verbose: Bool = false, concurrency: Int? = nil,
                                environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Backend {
         let store: SQLiteTokenStore
-        do { store = try SQLiteTokenStore() } catch { throw LocalStateError("token store \(SQLiteTokenStore.defaultPath())", error) }
+        // Opening may wait for another process creating the store (see
+        // SQLiteTokenStore.openPool): on a thread of its own, not the pool's.
+        do { store = try await OffPool.run(name: "zdsh.store") { try SQLiteTokenStore() } } catch { throw LocalStateError("token store \(SQLiteTokenStore.defaultPath())", error) }
         let flags = ConnectionLoader.Flags(profile: name, orgId: orgId,
                                            apiURL: endpoints.apiURL, accountsURL: endpoints.accountsURL)
         let connection = try await ConnectionLoader(store: store, environment: environment).load(flags)

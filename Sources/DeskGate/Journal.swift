@@ -215,17 +215,26 @@ package enum JournalDatabase {
         let db = try DatabaseQueue(path: path, configuration: config)
         try db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
         for suffix in ["", "-wal", "-shm"] { chmod(path + suffix, 0o600) }
+        try migrate(db)
+        return db
+    }
+
+    /// Brings the schema up to date while another process may be doing the
+    /// same. GRDB reads which migrations are applied, then runs each in an
+    /// immediate transaction: the loser of a race waits for the winner's
+    /// transaction (the busy timeout) and then fails with "already exists".
+    /// Each such failure follows a migration the winner committed, so trying
+    /// again at once, as many times as there are migrations, is enough —
+    /// no sleep of our own on the caller's thread (often the cooperative pool).
+    private static func migrate(_ db: DatabaseQueue) throws {
         let migrator = schema
-        // Another process may be creating the same tables right now.
-        var attempt = 0
+        var failures = 0
         while true {
-            do { try migrator.migrate(db); break } catch {
-                attempt += 1
-                if attempt >= 5 { throw error }
-                usleep(UInt32(20_000 * attempt))
+            do { try migrator.migrate(db); return } catch {
+                failures += 1
+                if failures > migrator.migrations.count { throw error }
             }
         }
-        return db
     }
 
     /// The tables of the journal and the run registry, migration by migration.

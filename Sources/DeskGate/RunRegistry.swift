@@ -72,23 +72,27 @@ package final class RunRegistry: Sendable {
     }
 
     /// An apply of a plan, listed by `zdsh runs` with the dry run it applies.
+    /// Async: the write runs on GRDB's writer queue, not the cooperative pool.
     package func startApply(id: String, plannedRun: String, runbook: String, sha256: String, parameters: JSON,
-                           profile: String, org: String?, simulator: Bool, reverts: String? = nil) throws {
-        try db.write { db in
+                           profile: String, org: String?, simulator: Bool, reverts: String? = nil) async throws {
+        let pid = getpid(), parameters = parameters.encoded(), now = UTCTimestamp.string()
+        try await db.write { db in
             try db.execute(sql: """
                 INSERT INTO runs(run_id, runbook, sha256, parameters, profile, org, sim, started, state, pid, planned_run, reverts)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(run_id) DO UPDATE SET state = excluded.state, pid = excluded.pid, started = excluded.started,
                   finished = NULL, summary = NULL
-                """, arguments: [id, runbook, sha256, parameters.encoded(), profile, org, simulator ? 1 : 0,
-                                 UTCTimestamp.string(), State.running.rawValue, getpid(), plannedRun, reverts])
+                """, arguments: [id, runbook, sha256, parameters, profile, org, simulator ? 1 : 0,
+                                 now, State.running.rawValue, pid, plannedRun, reverts])
         }
     }
 
-    package func finish(id: String, state: State, summary: String?) {
-        try? db.write { db in
+    /// Async: the write runs on GRDB's writer queue, not the cooperative pool.
+    package func finish(id: String, state: State, summary: String?) async {
+        let now = UTCTimestamp.string()
+        _ = try? await db.write { db in
             try db.execute(sql: "UPDATE runs SET state = ?, finished = ?, summary = ? WHERE run_id = ?",
-                           arguments: [state.rawValue, UTCTimestamp.string(), summary, id])
+                           arguments: [state.rawValue, now, summary, id])
         }
     }
 

@@ -101,6 +101,7 @@ struct SimResponder: HTTPResponder {
     let simulator: Simulator
 
     func respond(to request: Request, context: SimRequestContext) async throws -> Response {
+        let delay = SimDelay.eventLoop(context.channel.eventLoop, since: .now())
         let buffer = try await request.body.collect(upTo: 32 * 1024 * 1024)
         let body = buffer.readableBytes > 0 ? Array(buffer.readableBytesView) : nil
         var headers: [Header] = []
@@ -108,7 +109,7 @@ struct SimResponder: HTTPResponder {
         for field in request.headers { headers.append(Header(field.name.canonicalName, field.value)) }
         let url = "http://sim" + (request.head.path ?? "/")
         let wire = WireRequest(method: request.method.rawValue, url: url, headers: headers, body: body)
-        switch await simulator.handle(wire) {
+        switch await simulator.handle(wire, delay: delay) {
         case .connectionReset:
             // Close without answering: the client sees the connection drop.
             try? await context.channel.close(mode: .all)

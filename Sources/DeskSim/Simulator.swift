@@ -237,7 +237,10 @@ public final class Simulator: @unchecked Sendable {
     /// Answers one request. Order of checks: OAuth endpoint, route (404/405),
     /// token (401), scope (403), orgId, concurrency and credits (429), injected
     /// faults, validation (422), then the stateful handler or a synthesised reply.
-    public func handle(_ wire: WireRequest) async -> SimOutcome {
+    /// `delay` waits out the added latency (the HTTP server's is a timer).
+    public func handle(_ wire: WireRequest) async -> SimOutcome { await handle(wire, delay: .taskSleep) }
+
+    package func handle(_ wire: WireRequest, delay wait: SimDelay) async -> SimOutcome {
         let req = SimRequest(wire)
         if req.path.hasPrefix("/oauth/") { return .response(handleOAuth(req)) }
 
@@ -250,7 +253,7 @@ public final class Simulator: @unchecked Sendable {
         case .reject(let reply, let org):
             return .response(finish(req, op, org, admitted: false, reply))
         case .admitted(let org, let delay, let fault):
-            if delay > 0 { try? await Task.sleep(nanoseconds: delay) }
+            if delay > 0 { await wait(delay) }
             switch fault {
             case .connectionReset?:
                 locked { limits.finish(org: org); record(req, op, org, status: 0) }

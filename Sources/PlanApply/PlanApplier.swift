@@ -3,6 +3,7 @@ import DeskCore
 import DeskGate
 import Foundation
 import JSONValue
+import LuaHost
 import Runbooks
 import ShellCore
 
@@ -156,19 +157,19 @@ package struct PlanApplier {
         let audit = try self.audit ?? AuditLog(path: options.auditPath ?? (target.simulator ? AuditLog.simulatorPath() : AuditLog.defaultPath()))
         let registry = try? RunRegistry(path: Journal.defaultPath())
         let reverts = plan.fields["reverts"]?.stringValue
-        try? registry?.startApply(id: plan.runId, plannedRun: plan.id, runbook: runbook?.path ?? (reverts != nil ? "(undo)" : "(eval)"),
+        try? await registry?.startApply(id: plan.runId, plannedRun: plan.id, runbook: runbook?.path ?? (reverts != nil ? "(undo)" : "(eval)"),
                                   sha256: plan.fields["sha256"]?.stringValue ?? "", parameters: plan.fields["parameters"] ?? .object([:]),
                                   profile: backend.profile, org: backend.orgId, simulator: target.simulator, reverts: reverts)
         let sent: Int
         do {
             sent = try await send(pending, through: backend, audit: audit, context: context, journal: journal)
         } catch {
-            registry?.finish(id: plan.runId, state: .failed, summary: "applied part of plan \(plan.id): \(error)")
+            await registry?.finish(id: plan.runId, state: .failed, summary: "applied part of plan \(plan.id): \(error)")
             throw error
         }
         try await journal.markCompleted(key: "complete")
         progress("zdsh: applied \(sent) call\(sent == 1 ? "" : "s")")
-        registry?.finish(id: plan.runId, state: .complete, summary: "applied \(sent) of \(total) calls of plan \(plan.id)")
+        await registry?.finish(id: plan.runId, state: .complete, summary: "applied \(sent) of \(total) calls of plan \(plan.id)")
         report.summary = ["plan": .string(plan.id), "calls": .int(Int64(total)), "applied": .int(Int64(sent)),
                           "run_id": .string(plan.runId)]
         return .ok
@@ -247,7 +248,10 @@ package struct PlanApplier {
         guard options.interactive else { throw PlanRefusal(reason: "no terminal to confirm on; pass --yes") }
         Terminal.prompt("Apply these \(pending.count) call\(pending.count == 1 ? "" : "s")? [y/N] ")
         TerminalPrompt.discardTypedAhead()
-        let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        // Read on a thread of its own: the wait for a person must not hold
+        // one of the cooperative pool's few threads.
+        let line = try await OffPool.run(name: "zdsh.confirm") { readLine() }
+        let answer = line?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         guard answer == "y" || answer == "yes" else { throw PlanRefusal(reason: "not confirmed") }
         return true
     }

@@ -161,13 +161,13 @@ package struct Runner {
         if calls.isEmpty && !outcome.isRunbook { return status }
         let summary = summarize(calls, runId: outcome.isRunbook ? run.runId : nil, seconds: Date().timeIntervalSince(started))
         status = reportUnmodelled(run.backend.watch, status: status)
-        if let signo = outcome.interruptedBy { return interrupted(by: signo, run, calls: calls, summary: summary) }
+        if let signo = outcome.interruptedBy { return await interrupted(by: signo, run, calls: calls, summary: summary) }
         if run.registry != nil, case .file = source {
             let stopped = stoppedState(outcome.result)
-            run.registry?.finish(id: run.runId, state: options.dryRun ? .dryRun : status == .ok ? .complete : stopped ?? .failed, summary: summary)
+            await run.registry?.finish(id: run.runId, state: options.dryRun ? .dryRun : status == .ok ? .complete : stopped ?? .failed, summary: summary)
             if stopped != nil, !options.dryRun { reportStopped(outcome.result, runId: run.runId) }
         }
-        registerEval(run, calls: calls, state: status == .ok ? .complete : .failed, summary: summary)
+        await registerEval(run, calls: calls, state: status == .ok ? .complete : .failed, summary: summary)
         return status
     }
 
@@ -453,7 +453,7 @@ package struct Runner {
 
     /// A run stopped by SIGINT/SIGTERM: what was left in flight, how to
     /// finish the job, and the signal's status.
-    private func interrupted(by signo: Int32, _ run: Prepared, calls: [CallRecord], summary: String) -> ExitStatus {
+    private func interrupted(by signo: Int32, _ run: Prepared, calls: [CallRecord], summary: String) async -> ExitStatus {
         let unknown = calls.filter(\.inFlight)
         err("zdsh: interrupted by \(signo == SIGTERM ? "SIGTERM" : "SIGINT"); \(unknown.isEmpty ? "no call was left in flight" : "\(unknown.count) call\(unknown.count == 1 ? " was" : "s were") in flight, outcome unknown:")")
         for u in unknown.prefix(20) {
@@ -462,8 +462,8 @@ package struct Runner {
         if !options.dryRun, case .file = source {
             err("zdsh: to finish the job: \(Self.resumeCommand(run.runId))")
         }
-        run.registry?.finish(id: run.runId, state: .interrupted, summary: summary)
-        registerEval(run, calls: calls, state: .interrupted, summary: summary)
+        await run.registry?.finish(id: run.runId, state: .interrupted, summary: summary)
+        await registerEval(run, calls: calls, state: .interrupted, summary: summary)
         return signo == SIGTERM ? .terminated : .interrupted
     }
 

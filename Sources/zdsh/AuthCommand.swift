@@ -2,6 +2,7 @@ import ArgumentParser
 import DeskCore
 import Foundation
 import JSONValue
+import LuaHost
 import Runbooks
 import ShellCore
 
@@ -37,8 +38,11 @@ struct AuthCommand: AsyncParsableCommand {
 
         var currentProfile: CurrentProfile { CurrentProfile(besideStore: store ?? SQLiteTokenStore.defaultPath()) }
 
-        func openStore() throws -> SQLiteTokenStore {
-            try SQLiteTokenStore(path: store ?? SQLiteTokenStore.defaultPath())
+        /// Opened on a thread of its own: opening may wait for another
+        /// process creating the store, which must not hold a pool thread.
+        func openStore() async throws -> SQLiteTokenStore {
+            let path = store ?? SQLiteTokenStore.defaultPath()
+            return try await OffPool.run(name: "zdsh.store") { try SQLiteTokenStore(path: path) }
         }
 
         var log: RequestLogSink {
@@ -90,10 +94,11 @@ struct AuthCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let answers = try LoginQuestions(login: self).ask()
+            // Questions on the terminal wait for a person: on a thread of their own, not the pool's.
+            let answers = try await OffPool.run(name: "zdsh.login") { try LoginQuestions(login: self).ask() }
             let transport = HTTPTransport.shared
             try await AuthCommand.reportingErrors {
-                let store = try common.openStore()
+                let store = try await common.openStore()
                 let service = AuthService(store: store, transport: transport, log: common.log)
                 let status = try await service.login(.init(
                     profile: common.profileName, dataCenter: answers.dataCenter, clientId: answers.clientId,
@@ -118,7 +123,7 @@ struct AuthCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await AuthCommand.reportingErrors(json: json) {
-                let service = AuthService(store: try common.openStore(), transport: NoNetwork(), log: common.log)
+                let service = AuthService(store: try await common.openStore(), transport: NoNetwork(), log: common.log)
                 let choice = common.profileChoice
                 // Named on the command line: that profile, or an error.
                 guard choice.source != .flag else {
@@ -143,7 +148,7 @@ struct AuthCommand: AsyncParsableCommand {
         func run() async throws {
             let transport = HTTPTransport.shared
             try await AuthCommand.reportingErrors {
-                let service = AuthService(store: try common.openStore(), transport: transport, log: common.log)
+                let service = AuthService(store: try await common.openStore(), transport: transport, log: common.log)
                 if let warning = try await service.logout(profile: common.profileName) {
                     FileHandle.standardError.write(Data("zdsh: warning: \(warning)\n".utf8))
                 }
@@ -162,7 +167,7 @@ struct AuthCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await AuthCommand.reportingErrors(json: json) {
-                let names = try await AuthService(store: try common.openStore(), transport: NoNetwork()).profiles()
+                let names = try await AuthService(store: try await common.openStore(), transport: NoNetwork()).profiles()
                 if json { return CommandOutput.document(.array(names.map(JSON.string))) }
                 // The current one marked, as kubectl marks the current context.
                 let current = common.profileName

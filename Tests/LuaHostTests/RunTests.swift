@@ -1,5 +1,6 @@
 import JSONValue
 import LuaHost
+import Synchronization
 import XCTest
 
 final class RunTests: XCTestCase {
@@ -70,24 +71,54 @@ final class RunTests: XCTestCase {
         XCTAssertEqual(h.value("local ok, e = pcall(function() fails() end) return e"), .string("test:1: remote said no"))
     }
 
+    /// Each spawned task waits in host code until all 20 are waiting at
+    /// once: they can only all get there if the waits overlap. Bound by that
+    /// event (the peak of tasks waiting together), not by the clock; a task
+    /// that finds itself alone for 2 s gives up, so tasks run one after
+    /// another fail the count instead of hanging.
     func testSpawnedTasksRunConcurrently() throws {
         let h = try Harness()
-        h.host.register(global: "sleep_ms") { call in
-            let ms = try call.integer(1)
-            return .suspend { try await Task.sleep(nanoseconds: UInt64(ms) * 1_000_000); return [] }
+        let waiting = Gathering()
+        h.host.register(global: "gather") { call in
+            let n = try call.integer(1)
+            return .suspend { try await waiting.gather(Int(n)); return [] }
         }
         try h.host.install(global: "tasks", source: """
             local H = ...
             return H.lock({ spawn = H.spawn, join = H.join }, "tasks")
             """, functions: [:])
-        let start = Date()
         XCTAssertEqual(h.value("""
             local done = {}
             local ids = {}
-            for i = 1, 20 do ids[i] = tasks.spawn(function() sleep_ms(100) done[#done+1] = i end) end
+            for i = 1, 20 do ids[i] = tasks.spawn(function() gather(20) done[#done+1] = i end) end
             local errs = tasks.join(ids)
             return #done
             """), 20)
-        XCTAssertLessThan(Date().timeIntervalSince(start), 1.5, "20 sleeps of 100 ms should overlap")
+        XCTAssertEqual(waiting.peak, 20, "the 20 tasks' waits overlap")
+    }
+}
+
+/// Host work that waits until `n` callers are waiting together (or 2 s
+/// pass), recording the most that ever waited at once.
+final class Gathering: Sendable {
+    private struct State { var waiting = 0; var peak = 0 }
+    private let state = Mutex(State())
+
+    var peak: Int { state.withLock { $0.peak } }
+
+    func gather(_ n: Int) async throws {
+        let now = state.withLock { s -> Int in
+            s.waiting += 1
+            s.peak = max(s.peak, s.waiting)
+            return s.peak
+        }
+        var polls = 0
+        var reached = now >= n
+        while !reached && polls < 400 {
+            try await Task.sleep(nanoseconds: 5_000_000)
+            polls += 1
+            reached = state.withLock { $0.peak >= n }
+        }
+        state.withLock { $0.waiting -= 1 }
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
 import JSONValue
 import LuaHost
+import Synchronization
+import TestSupport
 import XCTest
 
 /// One test per technique of the hardening checklist (anchors.md §2), each
@@ -143,13 +145,15 @@ final class SandboxTests: XCTestCase {
             """), .instructions)
     }
 
-    // 5. Wall clock, also while waiting on host work.
+    // 5. Wall clock, also while waiting on host work. A runaway the limit
+    // missed would spin: bounded in CPU seconds (CPUTime), which a loaded
+    // machine cannot inflate, not by the clock.
     func testTimeoutStopsLoops() throws {
         let h = try Harness(limits: Limits(timeout: 1, maxMemory: 64 << 20))
-        let start = Date()
+        let start = CPUTime.process()
         guard case .limit(.timeout, let m)? = h.error("while true do end") else { return XCTFail() }
         XCTAssertTrue(m.contains("--timeout"), m)
-        XCTAssertLessThan(Date().timeIntervalSince(start), 3)
+        XCTAssertLessThan(CPUTime.process() - start, 3)
     }
 
     /// Without an instruction limit no hook runs; the watchdog's pokes must
@@ -177,20 +181,29 @@ final class SandboxTests: XCTestCase {
             "local co = coroutine.wrap(function() while true do coroutine.yield() end end) while true do co() end",
         ]
         for code in runaways {
-            let start = Date()
+            let start = CPUTime.process()
             XCTAssertEqual(h.limit(code), .timeout, code)
-            XCTAssertLessThan(Date().timeIntervalSince(start), 2, code)
+            XCTAssertLessThan(CPUTime.process() - start, 2, code)
         }
         XCTAssertEqual(h.value("return 'still alive'"), "still alive")
     }
 
     func testTimeoutStopsWaitsOnHostWork() throws {
         let h = try Harness(limits: Limits(timeout: 0.5, maxMemory: 64 << 20))
-        h.host.register(global: "hang") { _ in .suspend { try await Task.sleep(nanoseconds: 30_000_000_000); return [] } }
-        let start = Date()
+        // Counts the 30-second waits that ran to their end: a run that
+        // waited for its host work instead of stopping at the limit would
+        // end only after one did.
+        let finished = Tally()
+        h.host.register(global: "hang") { _ in
+            .suspend {
+                try await Task.sleep(nanoseconds: 30_000_000_000)
+                finished.add()
+                return []
+            }
+        }
         XCTAssertEqual(h.limit("hang()"), .timeout)
         XCTAssertEqual(h.limit("table.sort({2, 1}, function(a, b) hang() return a < b end)"), .timeout)
-        XCTAssertLessThan(Date().timeIntervalSince(start), 3)
+        XCTAssertEqual(finished.count, 0, "the runs stopped at the limit, not when the host work ended")
     }
 
     // 5. Memory: custom allocator with a byte cap, uncatchable.
@@ -216,13 +229,13 @@ final class SandboxTests: XCTestCase {
     // 6. Pattern matching inside one C call stops too.
     func testPathologicalPatternsAreStopped() throws {
         let h = try Harness(limits: Limits(timeout: 2, maxMemory: 64 << 20, maxInstructions: 50_000_000))
-        let start = Date()
+        let start = CPUTime.process()
         let subject = "string.rep('a', 5000)"
         XCTAssertNotNil(h.limit("return string.find(\(subject), '.-.-.-.-.-.-.-.-.-.-b')"))
         XCTAssertNotNil(h.limit("return (\(subject)):match('(.-)(.-)(.-)(.-)(.-)(.-)b')"))
         XCTAssertNotNil(h.limit("return string.gsub(\(subject), '.-.-.-.-.-.-.-.-b', '')"))
         XCTAssertNotNil(h.limit("for x in string.gmatch(\(subject), '.-.-.-.-.-.-.-.-b') do end"))
-        XCTAssertLessThan(Date().timeIntervalSince(start), 12)
+        XCTAssertLessThan(CPUTime.process() - start, 12)
         // Ordinary patterns still work.
         XCTAssertEqual(h.value("return ('key=value'):match('(%w+)=(%w+)')"), "key")
         XCTAssertEqual(h.value("return (('hello world'):gsub('o', '0'))"), "hell0 w0rld")
@@ -310,4 +323,11 @@ final class SandboxTests: XCTestCase {
         _ = h.run("return load(string.rep('a=', 1e5) .. '1')")
         XCTAssertEqual(h.value("return 'ok'"), "ok")
     }
+}
+
+/// A count shared with host functions running on other threads.
+final class Tally: Sendable {
+    private let value = Mutex(0)
+    func add() { value.withLock { $0 += 1 } }
+    var count: Int { value.withLock { $0 } }
 }

@@ -5,8 +5,10 @@ import XCTest
 /// The limit slips an adversarial review found, run as people run them: the
 /// `zdsh` binary, several times each (the recursion slip depended on a race
 /// between the watchdog's tick and the trip). Each must end with exit 4
-/// within its timeout plus a generous margin — a check that the limit held,
-/// not a benchmark — and, where /usr/bin/time is installed, without its
+/// within its timeout plus a generous margin of CPU time — a check that the
+/// limit held, not a benchmark, and one a loaded machine cannot trip (the
+/// clock runs on while a process waits for a core; its CPU time does not;
+/// a run that hangs without spinning is killed at the wait's deadline) — and, where /usr/bin/time is installed, without its
 /// resident memory going far past the cap (RELIABILITY.md has the figures).
 ///
 /// `ZDSH_LIMIT_TRIALS=N` sets the runs per case (default 3).
@@ -15,7 +17,7 @@ final class LimitProcessTests: XCTestCase {
     static let margin = 5.0
     static let time = "/usr/bin/time"
 
-    struct Run { let status: Int32; let out: String; let err: String; let seconds: Double; let peakKB: Int?; let signaled: Bool }
+    struct Run { let status: Int32; let out: String; let err: String; let seconds: Double; let cpuSeconds: Double; let peakKB: Int?; let signaled: Bool }
 
     private func zdsh(_ args: [String], timeout: Double) throws -> Run {
         _ = try ZdshBinary.required()
@@ -25,8 +27,10 @@ final class LimitProcessTests: XCTestCase {
         // `time -f` prints the peak resident set (KB) on the last line of stderr.
         let command = measure ? [Self.time, "-f", "zdsh-peak-rss-kb=%M", Zdsh.binary] : [Zdsh.binary]
         let start = Date()
-        let r = try ChildProcess(command[0], Array(command.dropFirst()) + args, environment: Zdsh.environment(home: home))
-            .wait(timeout: timeout + 30)
+        let (r, cpu) = try CPUTime.ofChildren {
+            try ChildProcess(command[0], Array(command.dropFirst()) + args, environment: Zdsh.environment(home: home))
+                .wait(timeout: timeout + 30)
+        }
         let seconds = Date().timeIntervalSince(start)
         var err = r.err
         var peak: Int?
@@ -35,7 +39,7 @@ final class LimitProcessTests: XCTestCase {
             err = err.split(separator: "\n").filter { !$0.hasPrefix("zdsh-peak-rss-kb=") && !$0.hasPrefix("Command exited") }
                 .joined(separator: "\n")
         }
-        return Run(status: r.status, out: r.out, err: err, seconds: seconds, peakKB: peak, signaled: r.signal != nil)
+        return Run(status: r.status, out: r.out, err: err, seconds: seconds, cpuSeconds: cpu, peakKB: peak, signaled: r.signal != nil)
     }
 
     /// Resident memory of a run that does nothing, as the baseline.
@@ -52,13 +56,13 @@ final class LimitProcessTests: XCTestCase {
             XCTAssertFalse(r.signaled, "\(what): killed", file: file, line: line)
             XCTAssertEqual(r.status, 4, "\(what): \(r.err)", file: file, line: line)
             XCTAssertTrue(r.err.contains(message), "\(what): \(r.err)", file: file, line: line)
-            XCTAssertLessThan(r.seconds, timeout + Self.margin, what, file: file, line: line)
+            XCTAssertLessThan(r.cpuSeconds, timeout + Self.margin, what, file: file, line: line)
             if let capMB, let base, let peak = r.peakKB {
                 // The cap, plus the allocator's own overhead and what Swift holds.
                 let allowance = capMB * 1024 + max(32 * 1024, capMB * 512)
                 XCTAssertLessThan(peak - base, allowance, "\(what): peak \(peak) KB, baseline \(base) KB", file: file, line: line)
             }
-            print("LIMITS: \(args.dropLast().joined(separator: " ")): exit \(r.status) in \(String(format: "%.2f", r.seconds)) s, peak \(r.peakKB.map { "\($0 / 1024) MB" } ?? "?") (baseline \(base.map { "\($0 / 1024) MB" } ?? "?"))")
+            print("LIMITS: \(args.dropLast().joined(separator: " ")): exit \(r.status) in \(String(format: "%.2f", r.seconds)) s (\(String(format: "%.2f", r.cpuSeconds)) s of CPU), peak \(r.peakKB.map { "\($0 / 1024) MB" } ?? "?") (baseline \(base.map { "\($0 / 1024) MB" } ?? "?"))")
         }
     }
 
@@ -91,7 +95,7 @@ final class LimitProcessTests: XCTestCase {
         XCTAssertTrue(r.err.contains("output limit of 16 KB exceeded"), r.err)
         XCTAssertTrue(r.out.hasSuffix("… [truncated: output limit of 16 KB reached]\n"), String(r.out.suffix(80)))
         XCTAssertLessThanOrEqual(r.out.utf8.count, (16 << 10) + 100)
-        XCTAssertLessThan(r.seconds, 5 + Self.margin)
+        XCTAssertLessThan(r.cpuSeconds, 5 + Self.margin)
         // JSON output too.
         let j = try zdsh(["eval", "--sim", "--json", "--max-output", "4", "local t = {} for i = 1, 1e5 do t[i] = {n = i} end return t"], timeout: 300)
         XCTAssertEqual(j.status, 4, j.err)
@@ -108,6 +112,6 @@ final class LimitProcessTests: XCTestCase {
                           "local t = {} for i = 1, 3e6 do t[i] = i end return t"], timeout: 2)
         XCTAssertEqual(r.status, 4, r.err)
         XCTAssertTrue(r.err.contains("time limit exceeded"), r.err)
-        XCTAssertLessThan(r.seconds, 2 + Self.margin)
+        XCTAssertLessThan(r.cpuSeconds, 2 + Self.margin)
     }
 }

@@ -1,13 +1,14 @@
+@testable import DeskGate
+@testable import DeskRepl
 import DeskSim
 import Foundation
 import JSONValue
 import LuaHost
-@testable import DeskGate
-@testable import DeskRepl
 @testable import PlanApply
 @testable import Runbooks
 @testable import ScenarioTesting
 @testable import ShellCore
+import TestSupport
 import XCTest
 
 /// Runs every adversarial chunk in Tests/RedTeam/*.lua and checks the
@@ -22,7 +23,9 @@ import XCTest
 /// the watchdog's pokes stop it) and at several memory caps. The values a
 /// chunk returns are formatted the way zdsh prints them, within what the
 /// run left of --max-output and --timeout; a cut counts as `limit`. Every
-/// case must end within its timeout plus a small margin.
+/// case must end within its timeout plus a small margin of CPU time (a
+/// runaway spins; a loaded machine cannot inflate CPU time as it does the
+/// clock's).
 ///
 /// `ZDSH_REDTEAM_ROUNDS=N` runs the corpus N times (default 2): limit
 /// slips were timing-dependent (a race between the watchdog's tick and the
@@ -60,7 +63,7 @@ final class RedTeamTests: XCTestCase {
                 tally[outcome.got, default: 0] += 1
                 if outcome.got != expect { failures.append("\(file) (round \(round)): expected \(expect), got \(outcome.got) — \(outcome.detail)".prefix(400).description) }
                 let bound = (limits.timeout ?? 10) + Self.margin
-                if outcome.seconds > bound { failures.append("\(file) (round \(round)): took \(String(format: "%.2f", outcome.seconds)) s (bound \(bound) s)") }
+                if outcome.seconds > bound { failures.append("\(file) (round \(round)): took \(String(format: "%.2f", outcome.seconds)) s of CPU (bound \(bound) s)") }
                 times[file] = max(times[file] ?? 0, outcome.seconds)
                 failures += outcome.problems.map { "\(file): \($0)" }
             }
@@ -78,7 +81,7 @@ final class RedTeamTests: XCTestCase {
         let session = try Session(client: backend.client, policy: Policy(), settings: .init(), limits: limits, output: { _ in })
         let runs = source.components(separatedBy: "\n-- run\n")
         var result: Result<[RunValue], LuaError> = .success([])
-        let t0 = Date()
+        let t0 = CPUTime.process()
         var cut: String?
         for (i, chunk) in runs.enumerated() {
             result = session.run(chunk, name: "@\(file)#\(i + 1)")
@@ -91,7 +94,7 @@ final class RedTeamTests: XCTestCase {
                 cut = text.limitMessage
             }
         }
-        let seconds = Date().timeIntervalSince(t0)
+        let seconds = CPUTime.process() - t0
         var got: String
         switch result {
         case .success(let values):

@@ -125,10 +125,11 @@ final class SandboxFilesTests: XCTestCase {
     func testAFifoIsNotReadAndDoesNotHang() throws {
         let path = folder.appendingPathComponent("pipe.lua").path
         guard mkfifo(path, 0o600) == 0 else { throw XCTSkip("mkfifo failed") }
-        let start = Date()
+        // Reading a FIFO with no writer blocks for ever, so a clock checked
+        // afterwards could never fail: that the refusal comes back at all,
+        // naming the kind of file, is what shows it was never opened.
         let message = try refusal("return require('pipe')")
         XCTAssertTrue(message.contains("not a regular file"), message)
-        XCTAssertLessThan(Date().timeIntervalSince(start), 5)
     }
 
     // MARK: - Names that are paths

@@ -6,7 +6,10 @@ limiter at 10), the physical limit (2,000 × 20 ms / 10), curl making the
 same 2,000 requests 10 at a time (a C client: what this server and machine
 allow any client, since the simulator's own work and the machine's wake-ups
 come on top of the 20 ms), a Python client making one `requests` call at a
-time, and an asyncio/httpx client capped at 10. Prints medians and ratios."""
+time, and an asyncio/httpx client capped at 10. zdsh with its state on
+tmpfs, zdsh with its state on disk and curl run side by side: one server,
+each round running the three in turn (BENCH_RUNS rounds, 5 by default).
+Prints medians and ratios."""
 import json, os, re, shutil, subprocess, sys, urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import *
@@ -27,6 +30,22 @@ def serve():
                      "--bulk-label-users", str(N))
 
 
+def run_client(name, sim, command_for, check_label=None):
+    """One run of a client against `sim`; its time and, for zdsh, the time
+    it reports inside the run. `check_label` (the count before) checks that
+    this run emptied the label."""
+    cmd, env = command_for(sim)
+    t, p = timed(cmd, env=env)
+    if "%d removed, 0 failed" % N not in p.stdout:
+        raise SystemExit("%s: unexpected output: %s %s" % (name, p.stdout, p.stderr[-1000:]))
+    if check_label is not None:
+        after = label_count(sim)
+        if check_label - after != N:
+            raise SystemExit("%s: label went from %d to %d users" % (name, check_label, after))
+    m = re.search(r"calls .* in ([0-9.]+)s", p.stderr)
+    return t, (float(m.group(1)) if m else None)
+
+
 def measure(name, runs, command_for):
     """Runs a client `runs` times against one fresh server; the first run
     must empty the label (later runs repeat the same 2,000 requests, which
@@ -35,19 +54,26 @@ def measure(name, runs, command_for):
     with serve() as sim:
         before = label_count(sim)
         for i in range(runs):
-            cmd, env = command_for(sim)
-            t, p = timed(cmd, env=env)
-            if "%d removed, 0 failed" % N not in p.stdout:
-                raise SystemExit("%s: unexpected output: %s %s" % (name, p.stdout, p.stderr[-1000:]))
-            if i == 0:
-                after = label_count(sim)
-                if before - after != N:
-                    raise SystemExit("%s: label went from %d to %d users" % (name, before, after))
-            m = re.search(r"calls .* in ([0-9.]+)s", p.stderr)
-            if m:
-                extra.append(float(m.group(1)))
+            t, inside = run_client(name, sim, command_for, before if i == 0 else None)
             times.append(t)
+            if inside is not None:
+                extra.append(inside)
     return times, extra
+
+
+def alternating(rounds, clients):
+    """`rounds` rounds against one server, each running every client once in
+    turn, so that what the machine does meanwhile falls on all of them alike.
+    The first client's first run must empty the label. Returns each
+    client's times, by name."""
+    times = {name: [] for name, _ in clients}
+    with serve() as sim:
+        before = label_count(sim)
+        for r in range(rounds):
+            for i, (name, command_for) in enumerate(clients):
+                t, _ = run_client(name, sim, command_for, before if r == 0 and i == 0 else None)
+                times[name].append(t)
+    return times
 
 
 def curl_command(sim):
@@ -83,28 +109,37 @@ def main():
         return command
 
     print("bulk: %d label removals, one call each, %d ms latency, cap %d — %s" % (N, LATENCY_MS, CAP, machine()))
-    # Audit log (an fsync'd line before and after each call) and journal on
-    # tmpfs, so the figure is about concurrency; the on-disk variant follows.
-    z, zin = measure("zdsh", RUNS, zdsh(home))
-    a, _ = measure("asyncio", RUNS, python("bulk_async.py"))
-    c, _ = measure("curl", RUNS, curl_command) if shutil.which("curl") else ([], None)
-    sync_runs = int(os.environ.get("BENCH_SYNC_RUNS", "1"))
-    s, _ = measure("sync", sync_runs, python("bulk_sync.py"))
+    # Side by side, alternating in each round: zdsh with its audit log (an
+    # fsync'd line before and after each call) and journal on tmpfs, the same
+    # with them on disk (the state users have), and curl.
     disk_home = tempfile.mkdtemp(prefix="bench-home-", dir=os.path.join(ROOT, ".build"))
-    zd, zdin = measure("zdsh (state on disk)", int(os.environ.get("BENCH_DISK_RUNS", "1")), zdsh(disk_home))
+    clients = [("zdsh", zdsh(home)), ("zdsh (state on disk)", zdsh(disk_home))]
+    if shutil.which("curl"):
+        clients.append(("curl", curl_command))
+    rounds = alternating(RUNS, clients)
+    z, zd, c = rounds["zdsh"], rounds["zdsh (state on disk)"], rounds.get("curl", [])
+    a, _ = measure("asyncio", int(os.environ.get("BENCH_ASYNC_RUNS", str(RUNS))), python("bulk_async.py"))
+    sync_runs = int(os.environ.get("BENCH_SYNC_RUNS", "1"))
+    s, _ = measure("sync", sync_runs, python("bulk_sync.py")) if sync_runs else ([], None)
     shutil.rmtree(disk_home, ignore_errors=True)
     shutil.rmtree(home, ignore_errors=True)
 
-    zm, am, sm = median(z), median(a), median(s)
+    zm, zdm, am = median(z), median(zd), median(a)
+    sm = median(s) if s else float("nan")
+    cm = median(c) if c else None
     print("  physical limit (%d × %d ms / %d)   %7.2f s" % (N, LATENCY_MS, CAP, PHYSICAL))
-    print("  zdsh run (desk.each, 10)           %7.2f s   median of %d, whole process; %.2f s inside the run" % (zm, len(z), median(zin) if zin else float("nan")))
+    print("  zdsh run (desk.each, 10)           %7.2f s   median of %d alternating rounds, whole process, state on tmpfs" % (zm, len(z)))
+    print("  zdsh, audit + journal on disk      %7.2f s   median of %d, same rounds (each audit line on disk before its call goes on)" % (zdm, len(zd)))
     if c:
-        print("  curl --parallel-max 10 (C client)  %7.2f s   median of %d: the floor here (%.3f × physical)" % (median(c), len(c), ratio(median(c), PHYSICAL)))
+        print("  curl --parallel-max 10 (C client)  %7.2f s   median of %d, same rounds: the floor here (%.3f × physical)" % (cm, len(c), ratio(cm, PHYSICAL)))
     print("  python asyncio + httpx (cap 10)    %7.2f s   median of %d" % (am, len(a)))
-    print("  python requests, one at a time     %7.2f s   median of %d" % (sm, len(s)))
-    print("  zdsh, audit + journal on disk      %7.2f s   median of %d (each audit line on disk before its call goes on; group commit)" % (median(zd), len(zd)))
-    print("  ratios: zdsh / physical = %.3f (target ≤ 1.10)   zdsh / curl = %s   zdsh / asyncio = %.3f (target ≤ 1.00)   sync / zdsh = %.1f×"
-          % (ratio(zm, PHYSICAL), "%.3f" % ratio(zm, median(c)) if c else "n/a", ratio(zm, am), ratio(sm, zm)))
+    if s:
+        print("  python requests, one at a time     %7.2f s   median of %d" % (sm, len(s)))
+    print("  rounds (s): " + "; ".join("%s %s" % (name, " ".join("%.2f" % t for t in rounds[name])) for name, _ in clients))
+    print("  ratios: disk / tmpfs = %.3f (target ≤ 1.05)   zdsh / curl = %s (target ≤ 1.03)   curl / physical = %s (target → 1.05)"
+          % (ratio(zdm, zm), "%.3f" % ratio(zm, cm) if c else "n/a", "%.3f" % ratio(cm, PHYSICAL) if c else "n/a"))
+    print("          zdsh / physical = %.3f   zdsh / asyncio = %.3f (target ≤ 1.00)   sync / zdsh = %.1f×"
+          % (ratio(zm, PHYSICAL), ratio(zm, am), ratio(sm, zm)))
 
 
 if __name__ == "__main__":
