@@ -179,12 +179,13 @@ final class DailyOpsTests: XCTestCase {
                 end
               end }
             """)
-        let r = try zdsh(["run", runbook, "--sim", "--max-writes", "5", "--max-calls", "2"])
+        // --no-undo: no read before each update, so the cap counts the updates alone.
+        let r = try zdsh(["run", runbook, "--sim", "--max-writes", "5", "--max-calls", "2", "--no-undo"])
         XCTAssertEqual(r.status, 3, r.err)
         let line = try XCTUnwrap(r.err.split(separator: "\n").first { $0.contains("to finish the job (raise --max-calls if it needs more): ") }, r.err)
         let id = try XCTUnwrap(line.components(separatedBy: "--resume ").last)
         XCTAssertTrue(try zdsh(["runs"]).out.contains("stopped (call cap)"))
-        let resumed = try zdsh(["run", runbook, "--sim", "--max-writes", "5", "--resume", id])
+        let resumed = try zdsh(["run", runbook, "--sim", "--max-writes", "5", "--no-undo", "--resume", id])
         XCTAssertEqual(resumed.status, 0, resumed.err)
         XCTAssertTrue(resumed.err.contains("zdsh: 1 call (1 write, 0 destructive, 0 denied, 2 skipped (done before the resume))"), resumed.err)
     }
@@ -200,7 +201,8 @@ final class DailyOpsTests: XCTestCase {
             """)
         let first = try zdsh(["run", runbook, "--sim", "--max-writes", "5"])
         XCTAssertEqual(first.status, 5, first.err)
-        XCTAssertTrue(first.err.contains("zdsh: 3 calls (2 writes"), first.err)
+        // 3 calls and the 2 reads before the updates (the values `zdsh undo` restores).
+        XCTAssertTrue(first.err.contains("zdsh: 5 calls (2 writes"), first.err)
         let id = try XCTUnwrap(first.err.split(separator: "\n").first { $0.hasPrefix("zdsh: run ") }?.split(separator: " ")[2])
         // The simulator is in-process: its state starts afresh, and the
         // journal says both updates were done.
