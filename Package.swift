@@ -9,6 +9,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "zdsh", targets: ["zdsh"]),
+        // `zdsh mcp` runs this one, installed beside zdsh: the MCP SDK (and the
+        // libcurl it brings through URLSession) stays out of every other command's start.
+        .executable(name: "zdsh-mcp", targets: ["zdsh-mcp"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -78,7 +81,12 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(name: "zdsh", dependencies: [
-            "Shell", "DeskMCP", "LuaHost", "DeskCore", "DeskCatalog", "DeskSim", "JSONValue",
+            "Shell", "LuaHost", "DeskCore", "DeskCatalog", "DeskSim", "JSONValue",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // Its option groups are zdsh's own files, linked into Sources/zdsh-mcp.
+        .executableTarget(name: "zdsh-mcp", dependencies: [
+            "Shell", "DeskMCP", "LuaHost", "DeskCore", "JSONValue",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Test-only: child processes spawned and reaped without Foundation's Process.

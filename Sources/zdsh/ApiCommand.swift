@@ -11,7 +11,7 @@ struct ApiCommand: ParsableCommand {
         subcommands: [List.self, Show.self, Aliases.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List operations whose names match PATTERN.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List operations whose names match PATTERN.")
 
         @Argument(help: "Substring or glob (*) matched against operationIds, friendly names and paths.")
         var pattern: String?
@@ -80,6 +80,7 @@ struct ApiCommand: ParsableCommand {
 
     struct Aliases: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "aliases",
             abstract: "The earlier Python client's method names: what they called, and the real endpoint zdsh calls.")
 
         @Flag(name: .long, help: "Print one JSON array of the aliases.")
@@ -101,7 +102,7 @@ struct ApiCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one operation: method, path, arguments, scopes, safety, aliases.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one operation: method, path, arguments, scopes, safety, aliases.")
 
         @Argument(help: "A binding (desk.profiles.delete), alias (delete_profile), desk.api.<id> or operationId.")
         var name: String

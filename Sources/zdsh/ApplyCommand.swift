@@ -73,6 +73,7 @@ struct AuditCommand: ParsableCommand {
 
     struct Tail: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "tail",
             abstract: "Show the most recent audit records.",
             discussion: "Production runs are in audit.jsonl, simulator runs in audit-sim.jsonl (--sim).")
 

@@ -16,38 +16,14 @@ struct Zdsh: AsyncParsableCommand {
             3 denied by policy, 4 sandbox limit, 5 Zoho API error.
             """,
         version: "zdsh \(version) (\(LuaHost.luaRelease))",
-        subcommands: [RunCommand.self, EvalCommand.self, ReplCommand.self, DescribeCommand.self, ApplyCommand.self, RunsCommand.self, ApiCommand.self, McpCommand.self, AuditCommand.self, AuthCommand.self, SimCommand.self, TestCommand.self]
+        subcommands: [RunCommand.self, EvalCommand.self, ReplCommand.self, DescribeCommand.self, ApplyCommand.self, RunsCommand.self, ApiCommand.self, McpLauncher.self, AuditCommand.self, AuthCommand.self, SimCommand.self, TestCommand.self]
     )
 
     static func main() async {
+        McpLauncher.execIfAsked()
         LuaFloor.check()
         RunbookHelp.showIfAsked(CommandLine.arguments)
-        do {
-            var command = try parseAsRoot()
-            if var async = command as? AsyncParsableCommand {
-                try await async.run()
-            } else {
-                try command.run()
-            }
-        } catch let exit as ExitCode {
-            Foundation.exit(exit.rawValue)
-        } catch {
-            // --help and --version end here with a success code; every
-            // other parsing or validation failure is a usage error (exit 2).
-            let code = exitCode(for: error)
-            let message = fullMessage(for: error)
-            if code == .success {
-                print(message)
-                Foundation.exit(0)
-            }
-            let status = code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue
-            if CommandOutput.wantsJSON(CommandLine.arguments) {
-                ErrorDocument(code: ExitStatus(rawValue: status) ?? .usage, message: message).emit()
-            } else {
-                FileHandle.standardError.write(Data((message + "\n").utf8))
-            }
-            Foundation.exit(status)
-        }
+        await CommandMain.run(Zdsh.self)
     }
 }
 
