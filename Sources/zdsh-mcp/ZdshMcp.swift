@@ -6,12 +6,14 @@ import ArgumentParser
 /// and errors as when the command lived inside zdsh.
 ///
 /// Its option groups and error handling are zdsh's own files (symlinks here:
-/// TargetSelection, EndpointOptions, SandboxOptions, CommandMain, McpSummary).
+/// TargetSelection, EndpointOptions, SandboxOptions, CommandMain, McpSummary,
+/// ZdshRelease).
 @main
 struct ZdshMcp: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zdsh",
         abstract: "zdsh's MCP server (run it as `zdsh mcp`).",
+        version: ZdshRelease.versionLine,
         subcommands: [McpCommand.self])
 
     static func main() async {

@@ -5,7 +5,7 @@ import Shell
 
 @main
 struct Zdsh: AsyncParsableCommand {
-    static let version = "0.1.0"
+    static let version = ZdshRelease.number
 
     static let configuration = CommandConfiguration(
         commandName: "zdsh",
@@ -15,7 +15,7 @@ struct Zdsh: AsyncParsableCommand {
             must be allowed explicitly. Exit codes: 0 ok, 1 Lua/runbook error, 2 usage,
             3 denied by policy, 4 sandbox limit, 5 Zoho API error.
             """,
-        version: "zdsh \(version) (\(LuaHost.luaRelease))",
+        version: ZdshRelease.versionLine,
         subcommands: [RunCommand.self, EvalCommand.self, ReplCommand.self, DescribeCommand.self, ApplyCommand.self, RunsCommand.self, ApiCommand.self, McpLauncher.self, AuditCommand.self, AuthCommand.self, SimCommand.self, TestCommand.self]
     )
 

@@ -1,0 +1,1 @@
+../zdsh/ZdshRelease.swift
