@@ -10,6 +10,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "zdsh", targets: ["zdsh"]),
+        // `zdsh mcp` runs this one, installed beside zdsh: the MCP SDK (and the
+        // libcurl it brings through URLSession) stays out of every other command's start.
+        .executable(name: "zdsh-mcp", targets: ["zdsh-mcp"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -107,8 +110,21 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]),
+        // What zdsh and zdsh-mcp share on their command lines: the target and
+        // sandbox option groups, value completions, the version line, and
+        // the one way a command ends (exit codes, error text).
+        .target(name: "CommandOptions", dependencies: [
+            "ShellCore", "DeskGate", "Runbooks", "RunbookCheck", "LuaHost", "DeskCore", "DeskCatalog", "JSONValue",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .executableTarget(name: "zdsh", dependencies: [
-            "ShellCore", "DeskGate", "Runbooks", "PlanApply", "DeskRepl", "ScenarioTesting", "RunbookCheck", "DeskMCP", "LuaHost", "DeskCore", "DeskCatalog", "DeskSim", "JSONValue",
+            "ShellCore", "DeskGate", "Runbooks", "PlanApply", "DeskRepl", "ScenarioTesting", "RunbookCheck", "CommandOptions",
+            "LuaHost", "DeskCore", "DeskCatalog", "DeskSim", "JSONValue",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // `zdsh mcp`'s executable (see products), with zdsh's option groups.
+        .executableTarget(name: "zdsh-mcp", dependencies: [
+            "CommandOptions", "ShellCore", "DeskGate", "Runbooks", "PlanApply", "DeskMCP", "LuaHost", "DeskCore", "JSONValue",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Test-only: child processes spawned and reaped without Foundation's Process.

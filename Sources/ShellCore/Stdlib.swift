@@ -1,14 +1,16 @@
 import Foundation
 
 /// Where the Lua files that ship with zdsh live (stdlib/), found next to the
-/// executable's package or through ZDSH_STDLIB.
+/// executable's package, installed as PREFIX/share/zdsh beside PREFIX/bin
+/// (scripts/install), or through ZDSH_STDLIB.
 package enum Stdlib {
     package static let path: String? = {
         if let p = ProcessInfo.processInfo.environment["ZDSH_STDLIB"], !p.isEmpty { return p }
-        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
+        var dir = ExecutableLocation.folder
         for _ in 0..<6 {
-            let candidate = dir.appendingPathComponent("stdlib")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("zdsh").path) { return candidate.path }
+            for candidate in [dir.appendingPathComponent("stdlib"), dir.appendingPathComponent("share/zdsh")] {
+                if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("zdsh").path) { return candidate.path }
+            }
             dir.deleteLastPathComponent()
         }
         let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

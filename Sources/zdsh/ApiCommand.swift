@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandOptions
 import DeskCatalog
 import DeskGate
 import Foundation
@@ -13,7 +14,7 @@ struct ApiCommand: ParsableCommand {
         subcommands: [List.self, Show.self, Aliases.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List operations, or find them by words (QUERY).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List operations, or find them by words (QUERY).")
 
         @Argument(help: "Words to find (names, paths, parameter names, their values; matches as written first), or a glob (*) over names and paths.")
         var pattern: String?
@@ -75,6 +76,7 @@ struct ApiCommand: ParsableCommand {
 
     struct Aliases: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "aliases",
             abstract: "The earlier Python client's method names: what they called, and the real endpoint zdsh calls.")
 
         @Flag(name: .long, help: "Print one JSON array of the aliases.")
@@ -96,7 +98,7 @@ struct ApiCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one operation: method, path, arguments, scopes, safety, aliases.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one operation: method, path, arguments, scopes, safety, aliases.")
 
         @Argument(help: "A binding (desk.profiles.delete), alias (delete_profile), desk.api.<id> or operationId.",
                   completion: ValueCompletions.operations)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandOptions
 import DeskGate
 import Foundation
 import JSONValue
@@ -80,6 +81,7 @@ struct AuditCommand: ParsableCommand {
 
     struct Tail: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "tail",
             abstract: "Show the most recent audit records.",
             discussion: "Production runs are in audit.jsonl, simulator runs in audit-sim.jsonl (--sim).")
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandOptions
 import DeskCore
 import Foundation
 import JSONValue
@@ -52,6 +53,7 @@ struct AuthCommand: AsyncParsableCommand {
 
     struct Login: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "login",
             abstract: "Exchange a Self Client grant code for a refresh token and store it.",
             discussion: """
                 In the Zoho API console (api-console.zoho.<dc>) create a Self Client, then
@@ -114,6 +116,7 @@ struct AuthCommand: AsyncParsableCommand {
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Show the profile: data centre, org, portal, scopes, token expiry (never a secret).")
 
         @OptionGroup var common: Common
@@ -141,6 +144,7 @@ struct AuthCommand: AsyncParsableCommand {
 
     struct Logout: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "logout",
             abstract: "Revoke the profile's refresh token at Zoho and forget the profile.")
 
         @OptionGroup var common: Common
@@ -158,7 +162,7 @@ struct AuthCommand: AsyncParsableCommand {
     }
 
     struct Profiles: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List stored profiles.")
+        static let configuration = CommandConfiguration(commandName: "profiles", abstract: "List stored profiles.")
 
         @OptionGroup var common: Common
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandOptions
 import DeskCore
 import Foundation
 import Runbooks

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import DeskGate
+import Foundation
 import Runbooks
 import ShellCore
 

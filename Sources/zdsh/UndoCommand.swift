@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandOptions
 import DeskGate
 import Foundation
 import PlanApply

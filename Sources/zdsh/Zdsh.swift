@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandOptions
 import Foundation
 import LuaHost
 import Runbooks
@@ -6,7 +7,7 @@ import ShellCore
 
 @main
 struct Zdsh: AsyncParsableCommand {
-    static let version = "0.1.0"
+    static let version = ZdshRelease.number
 
     static let configuration = CommandConfiguration(
         commandName: "zdsh",
@@ -16,39 +17,15 @@ struct Zdsh: AsyncParsableCommand {
             must be allowed explicitly. Exit codes: 0 ok, 1 Lua/runbook error, 2 usage,
             3 denied by policy, 4 sandbox limit, 5 Zoho API error.
             """,
-        version: "zdsh \(version) (\(LuaHost.luaRelease))",
-        subcommands: [RunCommand.self, EvalCommand.self, ReplCommand.self, DescribeCommand.self, ApplyCommand.self, UndoCommand.self, RunsCommand.self, ApiCommand.self, McpCommand.self, AuditCommand.self, AuthCommand.self, SimCommand.self, TestCommand.self, CheckCommand.self, NewCommand.self]
+        version: ZdshRelease.versionLine,
+        subcommands: [RunCommand.self, EvalCommand.self, ReplCommand.self, DescribeCommand.self, ApplyCommand.self, UndoCommand.self, RunsCommand.self, ApiCommand.self, McpLauncher.self, AuditCommand.self, AuthCommand.self, SimCommand.self, TestCommand.self, CheckCommand.self, NewCommand.self]
     )
 
     static func main() async {
+        McpLauncher.execIfAsked()
         LuaFloor.check()
         RunbookHelp.showIfAsked(CommandLine.arguments)
-        do {
-            var command = try parseAsRoot()
-            if var async = command as? AsyncParsableCommand {
-                try await async.run()
-            } else {
-                try command.run()
-            }
-        } catch let exit as ExitCode {
-            Foundation.exit(exit.rawValue)
-        } catch {
-            // --help and --version end here with a success code; every
-            // other parsing or validation failure is a usage error (exit 2).
-            let code = exitCode(for: error)
-            let message = fullMessage(for: error)
-            if code == .success {
-                print(message)
-                Foundation.exit(0)
-            }
-            let status = code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue
-            if CommandOutput.wantsJSON(CommandLine.arguments) {
-                ErrorDocument(code: ExitStatus(rawValue: status) ?? .usage, message: message).emit()
-            } else {
-                FileHandle.standardError.write(Data((message + "\n").utf8))
-            }
-            Foundation.exit(status)
-        }
+        await CommandMain.run(Zdsh.self)
     }
 }
 

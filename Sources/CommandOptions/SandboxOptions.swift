@@ -3,9 +3,11 @@ import Foundation
 import LuaHost
 
 /// Limit flags shared by every command that runs Lua.
-struct SandboxOptions: ParsableArguments {
+package struct SandboxOptions: ParsableArguments {
+    package init() {}
+
     @Option(name: .long, help: "Wall-clock limit in seconds (covers host work too: JSON, results, printing). Default: none for run against a profile, 300 for run --sim, eval and each REPL input, 120 per tool call for zdsh mcp.")
-    var timeout: Double?
+    package var timeout: Double?
 
     @Option(name: .customLong("max-memory"), help: "Memory limit in MB: the Lua heap plus what the host allocates for the run (API responses as they arrive, decoded JSON, converted values, results).")
     var maxMemory: Int = 256
@@ -17,9 +19,9 @@ struct SandboxOptions: ParsableArguments {
     var maxOutput: Int = 10240
 
     @Option(name: .customLong("files-dir"), help: ArgumentHelp("A folder upload operations may read files from, besides the runbook's own folder (repeatable).", valueName: "DIR"))
-    var filesDir: [String] = []
+    package var filesDir: [String] = []
 
-    func validate() throws {
+    package func validate() throws {
         for dir in filesDir {
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: dir, isDirectory: &isFolder), isFolder.boolValue else {
@@ -32,9 +34,9 @@ struct SandboxOptions: ParsableArguments {
         guard maxOutput > 0 else { throw ValidationError("--max-output must be positive") }
     }
 
-    var limits: Limits { limits(defaultTimeout: 300) }
+    package var limits: Limits { limits(defaultTimeout: 300) }
 
-    func limits(defaultTimeout: Double) -> Limits {
+    package func limits(defaultTimeout: Double) -> Limits {
         Limits(timeout: timeout ?? defaultTimeout, maxMemory: maxMemory << 20, maxInstructions: maxInstructions, maxOutput: maxOutput << 10)
     }
 }

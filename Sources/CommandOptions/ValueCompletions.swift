@@ -9,7 +9,7 @@ import RunbookCheck
 /// --profile, binding and operation names for --allow/--deny and
 /// `api show`, the runbook's own parameters for --param, and recent run ids
 /// for --resume. Completion never creates state: a missing store completes nothing.
-enum ValueCompletions {
+package enum ValueCompletions {
     static let profiles = CompletionKind.custom { (_: [String], _: Int, prefix: String) async -> [String] in
         let path = SQLiteTokenStore.defaultPath()
         guard FileManager.default.fileExists(atPath: path), let store = try? SQLiteTokenStore(path: path),
@@ -17,18 +17,18 @@ enum ValueCompletions {
         return names.filter { $0.hasPrefix(prefix) }
     }
 
-    static let operations = CompletionKind.custom { (_: [String], _: Int, prefix: String) -> [String] in
+    package static let operations = CompletionKind.custom { (_: [String], _: Int, prefix: String) -> [String] in
         ValueCompletions.operationNames(prefix: prefix)
     }
 
-    static let runIds = CompletionKind.custom { (_: [String], _: Int, prefix: String) -> [String] in
+    package static let runIds = CompletionKind.custom { (_: [String], _: Int, prefix: String) -> [String] in
         let path = Journal.defaultPath()
         guard FileManager.default.fileExists(atPath: path), let registry = try? RunRegistry(path: path),
               let runs = try? registry.recent(limit: 50) else { return [] }
         return runs.map(\.id).filter { $0.hasPrefix(prefix) }
     }
 
-    static let parameters = CompletionKind.custom { (words: [String], _: Int, prefix: String) -> [String] in
+    package static let parameters = CompletionKind.custom { (words: [String], _: Int, prefix: String) -> [String] in
         ValueCompletions.runbookParameters(words: words).map { "\($0)=" }.filter { $0.hasPrefix(prefix) }
     }
 

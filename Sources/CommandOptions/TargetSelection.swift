@@ -4,20 +4,22 @@ import Runbooks
 
 /// Which Zoho Desk the calls reach: the built-in simulator or a stored
 /// profile. Shared by run, eval, repl and mcp.
-struct TargetSelection: ParsableArguments {
+package struct TargetSelection: ParsableArguments {
+    package init() {}
+
     @Flag(name: .long, help: "Use the built-in simulated Zoho Desk.")
-    var sim = false
+    package var sim = false
 
     @Option(name: .long, help: "Simulator state to start from (JSON file; with --sim).")
-    var fixture: String?
+    package var fixture: String?
 
     @Option(name: .long, help: "Stored profile to use (see zdsh auth).", completion: ValueCompletions.profiles)
-    var profile: String?
+    package var profile: String?
 
     @Option(name: .long, help: "Desk organization id, when the profile reaches several.")
-    var org: String?
+    package var org: String?
 
-    func validate() throws {
+    package func validate() throws {
         var choice = BackendChoice()
         choice.sim = sim; choice.fixture = fixture; choice.profile = profile
         do { try choice.check() } catch { throw ValidationError("\(error)") }
@@ -26,20 +28,22 @@ struct TargetSelection: ParsableArguments {
 
 /// What destructive calls may do: the operator's grants. Shared by run,
 /// eval, repl and mcp, so every entry point refuses the same master keys.
-struct GrantOptions: ParsableArguments {
+package struct GrantOptions: ParsableArguments {
+    package init() {}
+
     @Option(name: .long, help: "Allow destructive operations matching PATTERN (e.g. helpcenter.labels.*).",
             completion: ValueCompletions.operations)
-    var allow: [String] = []
+    package var allow: [String] = []
 
     @Option(name: .long, help: "Deny operations matching PATTERN even if allowed elsewhere.", completion: ValueCompletions.operations)
-    var deny: [String] = []
+    package var deny: [String] = []
 
     @Option(name: .long, help: "Policy file (JSON: {\"allow\": [...], \"deny\": [...]}).")
-    var policy: String?
+    package var policy: String?
 
     @Flag(name: .customLong("allow-all-destructive"), help: "Grant every destructive operation (a runbook still gets only what it declares). A glob such as '*' is refused: say this instead.")
-    var allowAllDestructive = false
+    package var allowAllDestructive = false
 
     @Flag(name: .customLong("allow-unbounded"), help: "Let destructive calls that affect an unbounded set of records (empty the recycle bin, \"all\") pass the --max-destructive cap.")
-    var allowUnbounded = false
+    package var allowUnbounded = false
 }

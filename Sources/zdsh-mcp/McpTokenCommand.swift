@@ -15,7 +15,7 @@ struct McpTokenCommand: AsyncParsableCommand {
         subcommands: [Create.self, List.self, Revoke.self])
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a token (printed once) for a holder.")
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a token (printed once) for a holder.")
 
         @Option(help: "Who uses the token (a person or a team); recorded on every call.")
         var holder: String
@@ -50,7 +50,7 @@ struct McpTokenCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List tokens (never their secrets).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List tokens (never their secrets).")
 
         func run() async throws {
             let tokens: [AccessToken]
@@ -68,7 +68,7 @@ struct McpTokenCommand: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a token by its id; a running server refuses it from its next request.")
+        static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke a token by its id; a running server refuses it from its next request.")
 
         @Argument(help: "The token's id (tok-…), as `zdsh mcp token list` shows it.")
         var id: String

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandOptions
 import DeskGate
 import DeskMCP
 import Foundation
@@ -10,7 +11,7 @@ import ShellCore
 struct McpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mcp",
-        abstract: "Serve Zoho Desk to an AI assistant over the Model Context Protocol (stdio).",
+        abstract: McpSummary.abstract,
         discussion: """
             Tools: search_operations, describe_operation, query (reads only), run_lua (dry run by default), apply_plan, list_runbooks, describe_runbook, run_runbook. Every write is planned first and sent only as a whole plan, re-checked against the grants and caps; destructive calls only when --allow grants them, and after the client's user confirmed the plan (--confirm says which other plans need a confirmation). Stdout carries the protocol; messages go to stderr.
 
