@@ -22,7 +22,7 @@ struct LoginQuestions {
         let pinned = login.endpoints.value
         // With both hosts given the data centre names nothing: do not ask for it.
         let dcImplied = pinned.apiURL != nil && pinned.accountsURL != nil
-        if TerminalPrompt.interactive && ((given.dc == nil && !dcImplied) || given.id == nil || given.secret == nil || given.code == nil) {
+        if LoginPrompt.interactive && ((given.dc == nil && !dcImplied) || given.id == nil || given.secret == nil || given.code == nil) {
             FileHandle.standardError.write(Data(introduction(rehearsal: pinned.accountsURL.map(Self.isLocal) ?? false).utf8))
         }
         let dcName = try given.dc ?? (dcImplied ? "com" : answer("Data centre [\(DataCenter.names)] (com): ", orDefault: "com"))
@@ -56,11 +56,11 @@ struct LoginQuestions {
 
     /// One prompt. Ctrl-C exits 130 and Ctrl-D exits 1, at every question.
     private func answer(_ prompt: String, secret: Bool = false, missing: String = "", orDefault: String? = nil) throws -> String {
-        guard TerminalPrompt.interactive else {
+        guard LoginPrompt.interactive else {
             if let orDefault { return orDefault }
             throw ValidationError(missing)
         }
-        switch TerminalPrompt.ask(prompt, secret: secret) {
+        switch LoginPrompt.ask(prompt, secret: secret) {
         case .text(let text):
             if text.isEmpty, let orDefault { return orDefault }
             if text.isEmpty { throw ValidationError(missing) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandOptions
 import DeskGate
 import Foundation
 import Runbooks
@@ -10,7 +11,7 @@ extension RunsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show one run: parameters, target, progress, calls by outcome, skipped on resume, the resume command, its plan and linked runs.")
 
-        @Argument(help: "The run id (zdsh runs lists them).")
+        @Argument(help: "The run id (zdsh runs lists them).", completion: ValueCompletions.runIds)
         var id: String
 
         @Flag(name: .long, help: "Print one JSON object.")

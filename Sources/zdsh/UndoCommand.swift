@@ -23,7 +23,7 @@ struct UndoCommand: AsyncParsableCommand {
             refuses (exit 6) and lists the changes, or with --skip-drifted reverts the others.
             """)
 
-    @Argument(help: "The run to revert (an id from zdsh runs: a runbook run, an eval, an apply).")
+    @Argument(help: "The run to revert (an id from zdsh runs: a runbook run, an eval, an apply).", completion: ValueCompletions.runIds)
     var runId: String
 
     @Option(name: .customLong("plan-out"), help: "Save the signed inverse plan to this file (apply it later with zdsh apply).")

@@ -150,4 +150,21 @@ final class RunbookCheckTests: XCTestCase {
                               "run", "stdlib/examples/retire_label.lua", ""])
         XCTAssertEqual(Set(param.out.split(separator: "\n").map(String.init)), ["label=", "hc=", "concurrency="], param.out + param.err)
     }
+
+    /// Run ids complete where a command takes one: `undo`, `runs show`, `--resume`.
+    func testRunIdsCompleteForUndoAndRunsShow() throws {
+        let book = scratch.appendingPathComponent("read.lua").path
+        try "return runbook{ name = \"read\", main = function() desk.tickets.list{limit = 1} end }"
+            .write(toFile: book, atomically: true, encoding: .utf8)
+        let run = try zdsh(["run", book, "--sim"])
+        XCTAssertEqual(run.status, 0, run.err)
+        let runs = try zdsh(["runs"])
+        let id = try XCTUnwrap(runs.out.split(separator: "\n").first { $0.contains("read.lua") }?.split(separator: " ").first, runs.out)
+        for command in [["undo"], ["runs", "show"]] {
+            let done = try zdsh(["---completion"] + command + ["--", "positional@0", "0", "0", String(id.prefix(8))])
+            XCTAssertTrue(done.out.split(separator: "\n").contains(id), "\(command): \(done.out)\(done.err)")
+        }
+        let resume = try zdsh(["---completion", "run", "--", "--resume", "0", "0", ""])
+        XCTAssertTrue(resume.out.split(separator: "\n").contains(id), resume.out + resume.err)
+    }
 }

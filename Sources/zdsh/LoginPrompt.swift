@@ -4,7 +4,7 @@ import Foundation
 /// in non-canonical mode with signals off for the read, so Ctrl-C and Ctrl-D
 /// arrive as bytes and end the prompt the same way at every question (and
 /// echo is always restored — a SIGINT inside `getpass` could leave it off).
-enum TerminalPrompt {
+enum LoginPrompt {
     enum Answer: Equatable {
         case text(String)
         /// Ctrl-C: the operator gave up (exit 130, like a shell).
