@@ -24,6 +24,12 @@ struct Zdsh: AsyncParsableCommand {
     static func main() async {
         McpLauncher.execIfAsked()
         LuaFloor.check()
+        // `zdsh --version` alone needs no command tree: answered before the
+        // argument parser reflects over every command (most of its start-up).
+        if Array(CommandLine.arguments.dropFirst()) == ["--version"] {
+            print(ZdshRelease.versionLine)
+            return
+        }
         RunbookHelp.showIfAsked(CommandLine.arguments)
         await CommandMain.run(Zdsh.self)
     }
