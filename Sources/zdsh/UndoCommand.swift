@@ -2,6 +2,7 @@ import ArgumentParser
 import CommandOptions
 import DeskGate
 import Foundation
+import JSONValue
 import PlanApply
 import Runbooks
 import ShellCore
@@ -41,7 +42,10 @@ struct UndoCommand: AsyncParsableCommand {
             Terminal.error("zdsh: \(error)")
             throw ExitCode(error is LocalStateError ? ExitStatus.stateUnwritable.rawValue : ExitStatus.usage.rawValue)
         }
-        if target.dryRun || undo.plan.calls.isEmpty { Terminal.error(undo.render()) }
+        let showOnly = target.dryRun || undo.plan.calls.isEmpty
+        // --json: the inverse plan and what it leaves is the one document on stdout.
+        if showOnly && target.json { CommandOutput.document(Self.document(undo)) }
+        else if showOnly { Terminal.error(undo.render()) }
         else if !undo.notUndone.isEmpty { Terminal.error(Self.notUndoneLines(undo)) }
         // Saved even when empty: what it does not undo is part of the plan.
         if undo.plan.calls.isEmpty && planOut == nil { return }
@@ -55,6 +59,14 @@ struct UndoCommand: AsyncParsableCommand {
         var applier = PlanApplier(planPath: path, options: options)
         applier.skipDrifted = skipDrifted
         throw ExitCode(await applier.apply().rawValue)
+    }
+
+    /// `undo --dry-run --json`: the run it reverts, the calls it would send
+    /// (as a plan's calls), and what it leaves as it is.
+    static func document(_ undo: UndoPlan) -> JSON {
+        .object(["reverts": .string(undo.plan.reverts ?? ""), "plan_id": .string(undo.plan.id),
+                 "calls": .array(undo.plan.calls.map(\.json)),
+                 "not_undone": .array(undo.notUndone.map(JSON.string))])
     }
 
     static func notUndoneLines(_ undo: UndoPlan) -> String {

@@ -34,6 +34,13 @@ final class UndoTests: UndoTestCase {
         XCTAssertEqual(dry.status, 0, dry.stderr)
         XCTAssertTrue(dry.stderr.contains("undo of run \(runId)"), dry.stderr)
         XCTAssertFalse(dry.stderr.contains("not undone"), "every call of this run can be undone: \(dry.stderr)")
+        // --json: the same plan as one document on stdout, nothing sent.
+        let document = try zdsh(["undo", runId, "--dry-run", "--json"])
+        XCTAssertEqual(document.status, 0, document.stderr)
+        let parsed = try XCTUnwrap(try? JSON.parse(Array(document.stdout.utf8)), document.stdout)
+        XCTAssertEqual(parsed["reverts"]?.stringValue, runId)
+        XCTAssertEqual(parsed["calls"]?.arrayValue?.count, 6, document.stdout)
+        XCTAssertEqual(parsed["not_undone"]?.arrayValue?.count, 0, document.stdout)
 
         let r = try zdsh(["undo", runId, "--yes"])
         XCTAssertEqual(r.status, 0, r.stderr)
