@@ -225,14 +225,18 @@ package struct PlanApplier {
     /// plan's target (whose org must be the planned one).
     private func connect(_ target: PlanTarget) async throws -> Backend {
         if let given = self.backend { return given }
+        var backend: Backend
         if target.simulator {
-            return try Backend.simulator(fixture: target.fixture, verbose: options.verbose, concurrency: options.concurrency)
-        }
-        let backend = try await Backend.profile(target.profile, orgId: target.org, endpoints: options.endpoints, verbose: options.verbose,
+            backend = try Backend.simulator(fixture: target.fixture, verbose: options.verbose, concurrency: options.concurrency)
+        } else {
+            backend = try await Backend.profile(target.profile, orgId: target.org, endpoints: options.endpoints, verbose: options.verbose,
                                                 concurrency: options.concurrency)
-        if let planned = target.org, let org = backend.orgId, planned != org {
-            throw PlanRefusal(reason: "it was made for org \(Terminal.visible(planned)), not \(org)", status: .usage)
+            if let planned = target.org, let org = backend.orgId, planned != org {
+                throw PlanRefusal(reason: "it was made for org \(Terminal.visible(planned)), not \(org)", status: .usage)
+            }
         }
+        // --strict-sim: an answer the simulator would make up fails the call, as in run and eval.
+        backend.watch?.strict = options.strictSim
         return backend
     }
 

@@ -110,4 +110,30 @@ final class SimHonestyProcessTests: XCTestCase {
         let saved = try JSON.parse(Array(try Data(contentsOf: URL(fileURLWithPath: home + "/plan.json"))))
         XCTAssertEqual(saved["sim_unmodelled"]?[0]?["operation"], "getLayouts", "\(saved)")
     }
+
+    /// `zdsh apply --strict-sim` fails a call whose answer the simulator would
+    /// make up (exit 5, SIM_UNMODELLED), as run and eval do; without it the apply goes on.
+    func testApplyHonoursStrictSim() throws {
+        let home = Zdsh.tempDir("honesty-apply")
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let env = Zdsh.environment(home: home)
+        let runbook = home + "/hours.lua"
+        try """
+        return runbook {
+          name = "rename-hours",
+          writes = { "updateBusinessHour" },
+          main = function()
+            desk.api.updateBusinessHour{businessHourId = "1892000000000001", name = "renamed"}
+          end,
+        }
+        """.write(toFile: runbook, atomically: true, encoding: .utf8)
+        let plan = home + "/plan.json"
+        let made = try Zdsh.run(["run", runbook, "--sim", "--dry-run", "--plan-out", plan], env: env)
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let strict = try Zdsh.run(["apply", plan, "--yes", "--strict-sim"], env: env)
+        XCTAssertEqual(strict.status, 5, strict.stderr)
+        XCTAssertTrue(strict.stderr.contains("SIM_UNMODELLED"), strict.stderr)
+        let loose = try Zdsh.run(["apply", plan, "--yes"], env: env)
+        XCTAssertEqual(loose.status, 0, loose.stderr)
+    }
 }
