@@ -3,29 +3,7 @@ import XCTest
 
 /// Issue 32 §6: the REPL forgives — Ctrl-C drops pending multi-line input,
 /// editing keys keep working after it, and record lists show as one table.
-final class DailyReplTests: XCTestCase {
-    var stateHome = ""
-
-    override func setUpWithError() throws {
-        try TmuxSession.requirements()
-        stateHome = NSTemporaryDirectory() + "zdsh-daily-repl-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: stateHome, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(atPath: stateHome)
-    }
-
-    private func start() throws -> TmuxSession {
-        let t = try TmuxSession(stateHome: stateHome)
-        t.waitFor("zdsh>")
-        return t
-    }
-
-    private func waitForPrompt(_ t: TmuxSession, _ prompt: String = "zdsh>") {
-        t.waitFor("the prompt \(prompt)") { $0.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix(prompt) }
-    }
-
+final class DailyReplTests: ReplTerminalTestCase {
     func testCtrlCAtTheContinuationPromptDropsThePendingInput() throws {
         let t = try start()
         try t.line("x =")

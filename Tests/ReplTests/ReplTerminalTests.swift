@@ -2,25 +2,7 @@ import Foundation
 import XCTest
 
 /// `zdsh repl --sim` in a real terminal (tmux).
-final class ReplTerminalTests: XCTestCase {
-    var stateHome = ""
-
-    override func setUpWithError() throws {
-        try TmuxSession.requirements()
-        stateHome = NSTemporaryDirectory() + "zdsh-repl-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: stateHome, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(atPath: stateHome)
-    }
-
-    private func start() throws -> TmuxSession {
-        let t = try TmuxSession(stateHome: stateHome)
-        t.waitFor("zdsh>")
-        return t
-    }
-
+final class ReplTerminalTests: ReplTerminalTestCase {
     func testMultiLineInputContinuesOnSecondaryPrompt() throws {
         let t = try start()
         try t.line("for i = 1, 3 do")
