@@ -551,6 +551,13 @@ async def session_write_cap():
         sent = outcomes(s.audit_records(), "updateTicket")
         check("two more would pass --max-writes 3 across the session: refused, nothing more sent",
               second.is_error and "max-writes" in text(second) and len(sent) == 2, (text(second)[:300], len(sent)))
+    # At once: four runs of two writes each under a cap of 3 — at most one fits, whatever the order.
+    async with Server("--max-writes", "3", elicitation=Confirmations()) as s:
+        code = "for _, t in ipairs(desk.tickets.list{limit = 2}) do desk.tickets.update(t.id, {priority = 'Low'}) end"
+        answers = await asyncio.gather(*(s.call("run_lua", {"code": code, "dry_run": False}) for _ in range(4)))
+        sent = outcomes(s.audit_records(), "updateTicket")
+        check("four parallel runs under --max-writes 3: one applies, the others are refused, 2 writes sent",
+              sum(not a.is_error for a in answers) == 1 and len(sent) == 2, ([text(a)[:120] for a in answers], len(sent)))
 
 
 @scenario
