@@ -136,6 +136,8 @@ let package = Package(
         .testTarget(name: "DeskSimTests", dependencies: ["TestSupport", "DeskSim", "DeskCore", "DeskCatalog", "JSONValue"]),
         .testTarget(name: "ShellTests", dependencies: ["TestSupport", "ShellCore", "DeskGate", "Runbooks", "PlanApply", "DeskRepl", "ScenarioTesting", "RunbookCheck", "LuaHost", "DeskCore", "DeskSim", "DeskCatalog", "JSONValue"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["check-corpus"]),
+        // In-process checks of zdsh's own command line (the executable's module).
+        .testTarget(name: "CommandLineTests", dependencies: ["zdsh", "Runbooks"]),
         .testTarget(name: "ReplTests", dependencies: ["TestSupport", "ShellCore", "DeskGate", "Runbooks", "PlanApply", "DeskRepl", "ScenarioTesting", "JSONValue"]),
         .testTarget(name: "ReliabilityTests", dependencies: ["TestSupport", "ShellCore", "DeskGate", "Runbooks", "PlanApply", "DeskRepl", "ScenarioTesting", "LuaHost", "DeskCore", "DeskSim", "DeskCatalog", "JSONValue"]),
         .testTarget(name: "ScenarioTests", dependencies: ["TestSupport", "ShellCore", "DeskGate", "Runbooks", "PlanApply", "DeskRepl", "ScenarioTesting", "DeskSim", "DeskCore", "LuaHost", "JSONValue"]),

@@ -9,13 +9,21 @@ import ShellCore
 /// way every other command does.
 package enum CommandMain {
     package static func run<Root: ParsableCommand>(_ root: Root.Type) async {
-        do {
+        await run(root) {
             var command = try root.parseAsRoot()
             if var async = command as? AsyncParsableCommand {
                 try await async.run()
             } else {
                 try command.run()
             }
+        }
+    }
+
+    /// Runs `body`, a command of `root` read some other way (zdsh's
+    /// `QuickCommandLine`), with the same ways out as `run(_:)`.
+    package static func run<Root: ParsableCommand>(_ root: Root.Type, body: () async throws -> Void) async {
+        do {
+            try await body()
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
         } catch {

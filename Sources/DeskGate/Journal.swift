@@ -16,8 +16,11 @@ package final class Journal: Sendable {
     package let runId: String
     /// The SQLite file, named in errors.
     package let path: String
-    let db: DatabaseQueue
-    let writes: GroupCommit
+    /// The database, opened at its first use unless resuming: an eval or a
+    /// runbook that sends no write never opens it (a millisecond or two of a
+    /// start). A failure to open is a failure to write: the call that needed
+    /// it is not sent (`LocalStateError`, exit 7).
+    private let store: Mutex<Store?>
     /// Opened with `--resume`: only then can a call have been made before.
     private let resuming: Bool
     private let resumed: Mutex<Resumed>
@@ -38,16 +41,41 @@ package final class Journal: Sendable {
             .appendingPathComponent("journal.sqlite")
     }
 
-    /// Opens the journal for `runId`; with `resuming`, the calls that
-    /// completed in that run are skipped once each.
+    /// The open database and its grouped writer.
+    struct Store {
+        let db: DatabaseQueue
+        let writes: GroupCommit
+    }
+
+    /// The journal for `runId`; with `resuming`, the calls that completed in
+    /// that run are skipped once each (read now, so the file is opened now).
     package init(path: String, runId: String, resuming: Bool) throws {
         self.runId = runId
         self.path = path
-        db = try JournalDatabase.open(path: path)
-        writes = GroupCommit(db)
         self.resuming = resuming
-        resumed = Mutex(resuming ? try Self.load(db, runId: runId) : Resumed())
+        if resuming {
+            let db = try JournalDatabase.open(path: path)
+            store = Mutex(Store(db: db, writes: GroupCommit(db)))
+            resumed = Mutex(try Self.load(db, runId: runId))
+        } else {
+            store = Mutex(nil)
+            resumed = Mutex(Resumed())
+        }
     }
+
+    /// The database, opened (and migrated) by the first caller; callers at
+    /// the same moment wait for that one open.
+    func opened() throws -> Store {
+        try store.withLock { store in
+            if let store { return store }
+            let db = try JournalDatabase.open(path: path)
+            let made = Store(db: db, writes: GroupCommit(db))
+            store = made
+            return made
+        }
+    }
+
+    var db: DatabaseQueue { get throws { try opened().db } }
 
     private static func load(_ db: DatabaseQueue, runId: String) throws -> Resumed {
         var resumed = Resumed()
@@ -108,7 +136,9 @@ package final class Journal: Sendable {
 
     /// A grouped write whose failure says which file could not be written.
     private func write(_ body: @escaping GroupCommit.Write) async throws {
-        do { try await writes.write(body) } catch { throw LocalStateError("journal \(path)", error) }
+        do { try await opened().writes.write(body) } catch let e as LocalStateError { throw e } catch {
+            throw LocalStateError("journal \(path)", error)
+        }
     }
 
     /// One in-flight mark of this call is settled (the same call may be in

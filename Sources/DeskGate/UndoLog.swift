@@ -49,7 +49,9 @@ package extension Journal {
 
     /// A grouped write of the journal's own (the sender's marks use it).
     func writeGrouped(_ body: @escaping GroupCommit.Write) async throws {
-        do { try await writes.write(body) } catch { throw LocalStateError("journal \(path)", error) }
+        do { try await opened().writes.write(body) } catch let e as LocalStateError { throw e } catch {
+            throw LocalStateError("journal \(path)", error)
+        }
     }
 
     /// The calls `run` sent, in the order they were answered.

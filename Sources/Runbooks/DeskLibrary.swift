@@ -66,7 +66,9 @@ package func deskLibrarySource(returning which: String) -> String {
       t[key] = value
     end
 
-    for _, name in ipairs(H.binding_names()) do
+    -- Only this root's names (desk's include the earlier client's aliases):
+    -- the other root is built by its own install.
+    for _, name in ipairs(H.binding_names("\#(which)")) do
       local f = function(...) return call(name, ...) end
       local parts = {}
       for p in name:gmatch("[^.]+") do parts[#parts + 1] = p end

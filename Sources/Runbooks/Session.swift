@@ -70,7 +70,13 @@ package final class Session {
             "page_start": LuaPaging.start,
             "concurrency": { _ in .value(.int(Int64(gate.client.options.maxConcurrentCalls))) },
             "page_next": LuaPaging.next,
-            "binding_names": { _ in .value(.array(FriendlyNames.all.map { .string($0.name) })) },
+            "binding_names": { call in
+                let root = try call.string(1)
+                // A dotted name lives under its first part; the earlier client's plain names under desk.
+                return .value(.array(FriendlyNames.all.filter { b in
+                    (b.name.firstIndex(of: ".").map { String(b.name[..<$0]) } ?? "desk") == root
+                }.map { .string($0.name) }))
+            },
             "missing_name": MissingName.hostFunction,
             "unchecked_key": { _ in .value(.string(UncheckedFields.marker)) },
             "has_operation": { call in .value(.bool(Catalog.shared.operation(id: try call.string(1)) != nil)) },

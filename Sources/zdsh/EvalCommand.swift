@@ -17,10 +17,19 @@ struct EvalCommand: AsyncParsableCommand {
     @OptionGroup var sandbox: SandboxOptions
 
     func run() async throws {
+        try await Self.execute(code: code, options: runnerOptions())
+    }
+
+    func runnerOptions() throws -> Runner.Options {
         var options = Runner.Options()
         target.apply(to: &options, sandbox: sandbox)
         try output.apply(to: &options)
         options.connectLazily = true
+        return options
+    }
+
+    /// Runs `code` (its bytes as argv had them): shared with `QuickCommandLine`.
+    static func execute(code: String, options: Runner.Options) async throws {
         throw ExitCode(await Runner(.bytes(ArgvBytes.of(code)), options: options).run().rawValue)
     }
 }

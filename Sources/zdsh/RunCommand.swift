@@ -40,6 +40,10 @@ struct RunCommand: AsyncParsableCommand {
         if describeOnly {
             throw ExitCode(DescribeCommand.describe(file: file, limits: sandbox.limits).rawValue)
         }
+        try await Self.execute(file: file, options: runnerOptions())
+    }
+
+    func runnerOptions() throws -> Runner.Options {
         var options = Runner.Options()
         target.apply(to: &options, sandbox: sandbox)
         // Bulk work against Zoho (200–600 ms a call) outlasts any fixed limit:
@@ -54,6 +58,11 @@ struct RunCommand: AsyncParsableCommand {
         options.parameters = try ParameterArguments.parse(params)
         if let record { options.wrapTransport = { RecordingTransport(inner: $0, path: record) } }
         if planOut != nil && !target.dryRun { throw ValidationError("--plan-out needs --dry-run") }
+        return options
+    }
+
+    /// Runs the runbook: shared with `QuickCommandLine`.
+    static func execute(file: String, options: Runner.Options) async throws {
         throw ExitCode(await Runner(.file(file), options: options).run().rawValue)
     }
 }

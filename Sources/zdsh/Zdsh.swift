@@ -31,7 +31,13 @@ struct Zdsh: AsyncParsableCommand {
             return
         }
         RunbookHelp.showIfAsked(CommandLine.arguments)
-        await CommandMain.run(Zdsh.self)
+        // `zdsh eval CODE` and `zdsh run FILE` in their common forms skip the
+        // argument parser's reflection (QuickCommandLine.swift).
+        if let quick = QuickCommandLine(Array(CommandLine.arguments.dropFirst())) {
+            await CommandMain.run(Zdsh.self, body: quick.run)
+        } else {
+            await CommandMain.run(Zdsh.self)
+        }
     }
 }
 
