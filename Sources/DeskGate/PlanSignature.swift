@@ -80,7 +80,7 @@ package enum PlanSignature {
     }
 
     private static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(bytes)
     }
 
     private static func unhex(_ s: String) -> [UInt8]? {

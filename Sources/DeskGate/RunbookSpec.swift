@@ -44,8 +44,30 @@ package struct RunbookSpec: Sendable {
 
     /// Whether a file's text calls `runbook{…}` / `runbook(…)`: such a file's
     /// top level is held to reads (see CallGate.Settings.refuseMutations).
+    /// The pattern is `(^|[^A-Za-z0-9_.])runbook\s*[{(]`, scanned by hand:
+    /// a regular expression costs 2 ms to compile at every run's start.
     package static func looksLikeRunbook(_ bytes: [UInt8]) -> Bool {
-        String(decoding: bytes, as: UTF8.self).range(of: #"(^|[^A-Za-z0-9_.])runbook\s*[{(]"#, options: .regularExpression) != nil
+        let word = Array("runbook".utf8)
+        var i = 0
+        while i + word.count <= bytes.count {
+            defer { i += 1 }
+            guard bytes[i] == word[0], bytes[i..<(i + word.count)].elementsEqual(word) else { continue }
+            if i > 0 && (isNameByte(bytes[i - 1]) || bytes[i - 1] == UInt8(ascii: ".")) { continue }
+            var j = i + word.count
+            while j < bytes.count, isSpace(bytes[j]) { j += 1 }
+            if j < bytes.count, bytes[j] == UInt8(ascii: "{") || bytes[j] == UInt8(ascii: "(") { return true }
+        }
+        return false
+    }
+
+    private static func isNameByte(_ b: UInt8) -> Bool {
+        (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
+            || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "_")
+    }
+
+    /// `\s` as ICU reads it for ASCII: space, tab, newline, vertical tab, form feed, carriage return.
+    private static func isSpace(_ b: UInt8) -> Bool {
+        b == 0x20 || (b >= 0x09 && b <= 0x0D)
     }
 
     package static let parameterTypes = ["string", "id", "integer", "number", "boolean", "list"]
@@ -228,7 +250,7 @@ package struct RunbookSpec: Sendable {
 
     /// The hash of a runbook's bytes, as read from its file.
     package static func sha256<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        SHA256.hash(data: Data(bytes)).map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(SHA256.hash(data: Data(bytes)))
     }
 
     /// Human description for `zdsh describe` and `zdsh run FILE --help`.

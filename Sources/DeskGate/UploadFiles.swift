@@ -70,7 +70,7 @@ package struct UploadFiles: Sendable {
     }
 
     static func sha256(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(SHA256.hash(data: bytes))
     }
 
     /// Why `path` cannot name a file under the allowed folders, or nil.

@@ -11,7 +11,13 @@ enum DemoFixture {
     static let orgId = "71000001"
 
     /// Stable ids: 1892000000 + two-digit kind + four-digit serial.
-    static func id(_ kind: Int, _ n: Int) -> String { "1892000000\(String(format: "%02d%04d", kind, n))" }
+    static func id(_ kind: Int, _ n: Int) -> String { "1892000000" + padded(kind, 2) + padded(n, 4) }
+
+    /// `n` with leading zeros to `width` digits (`%0Nd`; Foundation's `String(format:)` costs a millisecond at start).
+    private static func padded(_ n: Int, _ width: Int) -> String {
+        let digits = String(n)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
 
     /// A thread's summary is a snippet of its content in the characters the thread
     /// schema's pattern allows (letters, digits, spaces and . ? _ - ,).
