@@ -14,6 +14,9 @@ public struct Fixture: Sendable {
     /// or zdsh's own fixtures (FixtureTests checks them). Checking needs every
     /// response schema decoded, which would cost each `--sim` start ~100 ms.
     var vetted = false
+    /// The default organisation's id, when known without building the state:
+    /// the simulator then builds it at its first use instead of at start.
+    var defaultOrgId: String?
 
     public init(json: JSON, lazyTickets: Int = 0) {
         self.build = { _ in json }
@@ -26,12 +29,12 @@ public struct Fixture: Sendable {
     }
 
     /// The built-in demo organisation (see `DemoFixture`).
-    public static var demo: Fixture { Fixture { DemoFixture.json(now: $0) }.asVetted }
+    public static var demo: Fixture { Fixture { DemoFixture.json(now: $0) }.asVetted.inOrg(DemoFixture.orgId) }
 
     /// The demo organisation plus `labelUsers` extra help-center users all carrying
     /// the first label, and `tickets` lazily generated tickets (for benchmarks).
     public static func bulk(labelUsers: Int = 0, tickets: Int = 0) -> Fixture {
-        Fixture(lazyTickets: tickets) { now in BulkFixture.json(now: now, labelUsers: labelUsers) }.asVetted
+        Fixture(lazyTickets: tickets) { now in BulkFixture.json(now: now, labelUsers: labelUsers) }.asVetted.inOrg(DemoFixture.orgId)
     }
 
     /// Loads a fixture file (the `state()` / seed format).
@@ -40,15 +43,22 @@ public struct Fixture: Sendable {
         let json: JSON
         do { json = try JSON.parse(Array(data)) } catch { throw SimStateError(description: "\(path): not valid JSON: \(error)") }
         // Checked now, so a bad record is reported with its file before anything runs.
-        do { try StateIO.load(json, into: SimState(), now: UTCTimestamp.milliseconds(from: Date())) } catch let e as SimStateError {
+        let checked = SimState()
+        do { try StateIO.load(json, into: checked, now: UTCTimestamp.milliseconds(from: Date())) } catch let e as SimStateError {
             throw SimStateError(description: "\(path): \(e.description)")
         }
-        return Fixture(json: json).asVetted
+        return Fixture(json: json).asVetted.inOrg(checked.defaultOrgId)
     }
 
     private var asVetted: Fixture {
         var f = self
         f.vetted = true
+        return f
+    }
+
+    private func inOrg(_ id: String) -> Fixture {
+        var f = self
+        f.defaultOrgId = id
         return f
     }
 

@@ -69,6 +69,9 @@ public final class Simulator: @unchecked Sendable {
     let catalog: Catalog
     private let lock = NSLock()
     private var store = SimState()
+    /// The fixture not yet applied to `store`: built at the first use of the
+    /// state, so a `--sim` run that makes no call never pays for it (3–5 ms).
+    private var unapplied: (Fixture, Date)?
     private let oauth: OAuthServer
     private var faults: FaultPlan
     private var limits = Limits()
@@ -89,20 +92,38 @@ public final class Simulator: @unchecked Sendable {
         faults.latency = configuration.latency
         limits.concurrency = configuration.concurrencyLimit
         limits.dailyCredits = configuration.dailyCredits
-        // A broken built-in or generated fixture is a programming error.
-        try! fixture.apply(to: store, now: clock.now())
+        unapplied = (fixture, clock.now())
+        // Without a known org id the state is needed at once (for `orgId`).
+        if fixture.defaultOrgId == nil { locked {} }
     }
 
     private func locked<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
         defer { lock.unlock() }
+        applyFixture()
         return try body()
+    }
+
+    /// Builds the state from the fixture, as of the clock's time at `init`.
+    /// Call with the lock held.
+    private func applyFixture() {
+        guard let (fixture, now) = unapplied else { return }
+        unapplied = nil
+        // A broken built-in or generated fixture is a programming error.
+        try! fixture.apply(to: store, now: now)
+        assert(fixture.defaultOrgId == nil || fixture.defaultOrgId == store.defaultOrgId, "fixture's org id")
     }
 
     // MARK: identity and URLs
 
     /// The default organisation's id (a digit string).
-    public var orgId: String { locked { store.defaultOrgId } }
+    public var orgId: String {
+        lock.lock()
+        defer { lock.unlock() }
+        if let (fixture, _) = unapplied, let id = fixture.defaultOrgId { return id }
+        applyFixture()
+        return store.defaultOrgId
+    }
     public var apiURL: String { locked { config.apiURL } }
     public var accountsURL: String { locked { config.accountsURL } }
     public var clientId: String { Self.defaultClientId }
@@ -166,7 +187,10 @@ public final class Simulator: @unchecked Sendable {
     public func reset(_ fixture: Fixture = .demo) throws {
         let fresh = SimState()
         try fixture.apply(to: fresh, now: clock.now())
-        locked { store = fresh }
+        lock.lock()
+        defer { lock.unlock() }
+        unapplied = nil
+        store = fresh
     }
 
     /// The whole state, per resource, in the fixture format (internal `_` keys included).
