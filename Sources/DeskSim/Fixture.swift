@@ -64,8 +64,11 @@ public struct Fixture: Sendable {
 
     /// An empty organisation and nothing else.
     public static var empty: Fixture {
-        Fixture(json: ["organizations": [["id": "60000001", "companyName": "Empty Org", "isDefault": true]]])
+        Fixture(json: ["organizations": [["id": .string(emptyOrgId), "companyName": "Empty Org", "isDefault": true]]])
+            .asVetted.inOrg(emptyOrgId)
     }
+
+    private static let emptyOrgId = "60000001"
 
     func apply(to state: SimState, now: Date) throws {
         try StateIO.load(build(now), into: state, now: UTCTimestamp.milliseconds(from: now), checkRows: !vetted)

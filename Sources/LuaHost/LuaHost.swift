@@ -63,6 +63,10 @@ public final class LuaHost: @unchecked Sendable {
 
     let scheduler: Scheduler
 
+    /// Scheduler waits on its inbox when no host work could arrive (for tests:
+    /// each is a poll interval in which the run stood still).
+    var idleWaits: Int { thread.sync { [scheduler] in scheduler.idleWaits } }
+
     // The three pointers below are never written through after creation:
     // a NUL byte's address and two addresses used only as identities.
 

@@ -40,6 +40,11 @@ final class Scheduler {
     private var running: Task?
     /// Bounds made by `call_slots`, by id, until the run ends.
     private var slotSets: [Int: CallSlots] = [:]
+    /// Host work started whose result has not come out of the inbox yet.
+    private var outstanding = 0
+    /// Times the loop waited on the inbox with no host work outstanding:
+    /// nothing could arrive, so each such wait is a whole poll interval lost.
+    private(set) var idleWaits = 0
 
     private var L: OpaquePointer { host.L }
 
@@ -48,6 +53,7 @@ final class Scheduler {
     func start(_ work: @escaping @Sendable () async throws -> [JSON]) -> Int {
         let ticket = nextTicket
         nextTicket += 1
+        outstanding += 1
         let inbox = self.inbox
         let slots = running?.slots
         let memory = host.offThreadShare()
@@ -79,7 +85,16 @@ final class Scheduler {
         while true {
             if let r = arrived.removeValue(forKey: ticket) { return tripIfLimit(r) }
             if let stop = checkLimitsWhileWaiting() { return .failure(HostError(stop)) }
-            for c in inbox.take(timeout: 0.05) { arrived[c.ticket] = c.result }
+            takeArrivals()
+        }
+    }
+
+    /// What came into the inbox, waiting up to a poll interval for something.
+    private func takeArrivals() {
+        if outstanding == 0 { idleWaits += 1 }
+        for c in inbox.take(timeout: 0.05) {
+            arrived[c.ticket] = c.result
+            outstanding -= 1
         }
     }
 
@@ -198,11 +213,17 @@ final class Scheduler {
             if let stop = checkLimitsWhileWaiting() {
                 return .failure(.limit(host.trippedKind ?? .host, stop))
             }
+            // A join its last task completed (see `finished`) has its result
+            // here already: handed over now, not after a poll of the inbox.
+            if !arrived.isEmpty {
+                deliverArrived()
+                if !readyQueue.isEmpty { continue }
+            }
             let waiting = tasks.values.contains { if case .waiting = $0.state { return true } else { return false } }
             if !waiting {
                 return .failure(.runtime(message: "all tasks are blocked waiting for each other", traceback: "", value: .string("deadlock")))
             }
-            for c in inbox.take(timeout: 0.05) { arrived[c.ticket] = c.result }
+            takeArrivals()
             deliverArrived()
         }
     }

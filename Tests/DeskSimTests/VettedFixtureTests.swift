@@ -25,6 +25,22 @@ final class VettedFixtureTests: XCTestCase {
         XCTAssertTrue(Fixture.bulk(labelUsers: 25).vetted)
     }
 
+    func testTheEmptyFixturePassesTheRowCheck() throws {
+        XCTAssertNoThrow(try check(Fixture.empty.build(Date())))
+        XCTAssertTrue(Fixture.empty.vetted)
+    }
+
+    /// The org id a fixture declares (so the simulator may build its state at
+    /// first use) is the one its state has.
+    func testDeclaredOrgIdsAreTheStatesOwn() throws {
+        for fixture in [Fixture.demo, .bulk(labelUsers: 3), .empty] {
+            let state = SimState()
+            try fixture.apply(to: state, now: Date())
+            XCTAssertEqual(fixture.defaultOrgId, state.defaultOrgId)
+            XCTAssertEqual(Simulator(fixture: fixture).orgId, state.defaultOrgId)
+        }
+    }
+
     func testAFixtureGivenAsJSONIsCheckedWhenApplied() {
         let bad = Fixture(json: ["tickets": [["id": "not-digits", "subject": "x"]]])
         XCTAssertFalse(bad.vetted)
