@@ -227,10 +227,10 @@ package struct PlanApplier {
         if let given = self.backend { return given }
         var backend: Backend
         if target.simulator {
-            backend = try Backend.simulator(fixture: target.fixture, verbose: options.verbose, concurrency: options.concurrency)
+            backend = try Backend.simulator(fixture: target.fixture, verbose: options.backendChoice.verbose, concurrency: options.backendChoice.concurrency)
         } else {
-            backend = try await Backend.profile(target.profile, orgId: target.org, endpoints: options.endpoints, verbose: options.verbose,
-                                                concurrency: options.concurrency)
+            backend = try await Backend.profile(target.profile, orgId: target.org, endpoints: options.backendChoice.endpoints, verbose: options.backendChoice.verbose,
+                                                concurrency: options.backendChoice.concurrency)
             if let planned = target.org, let org = backend.orgId, planned != org {
                 throw PlanRefusal(reason: "it was made for org \(Terminal.visible(planned)), not \(org)", status: .usage)
             }
@@ -309,16 +309,16 @@ package struct PlanApplier {
 
     /// A target on the command line must be the plan's.
     private func checkTarget(_ target: PlanTarget) throws {
-        if options.sim && !target.simulator {
+        if options.backendChoice.sim && !target.simulator {
             throw PlanRefusal(reason: "it was made for \(target.described), not the simulator", status: .usage)
         }
-        if let profile = options.profile, target.simulator || profile != target.profile {
+        if let profile = options.backendChoice.profile, target.simulator || profile != target.profile {
             throw PlanRefusal(reason: "it was made for \(target.described), not profile \(Terminal.visible(profile))", status: .usage)
         }
-        if let org = options.org, org != target.org {
+        if let org = options.backendChoice.org, org != target.org {
             throw PlanRefusal(reason: "it was made for \(target.described), not org \(Terminal.visible(org))", status: .usage)
         }
-        if let fixture = options.fixture, absolute(fixture) != target.fixture {
+        if let fixture = options.backendChoice.fixture, absolute(fixture) != target.fixture {
             throw PlanRefusal(reason: "it was made for \(target.described), not fixture \(Terminal.visible(fixture))", status: .usage)
         }
     }

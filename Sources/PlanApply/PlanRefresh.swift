@@ -51,10 +51,10 @@ package struct PlanRefresh {
         dry.json = false
         dry.planOut = Self.refreshedPath(planPath)
         dry.parameters = Self.parameterTexts(plan["parameters"])
-        dry.sim = target.simulator
-        dry.fixture = target.fixture
-        dry.profile = target.simulator ? nil : target.profile
-        dry.org = target.org
+        dry.backendChoice.sim = target.simulator
+        dry.backendChoice.fixture = target.fixture
+        dry.backendChoice.profile = target.simulator ? nil : target.profile
+        dry.backendChoice.org = target.org
         Terminal.error("zdsh: refreshing \(Terminal.visible(planPath)): a new dry run of \(Terminal.visible(runbook)) against \(target.described)")
         let status = await Runner(.file(runbook), options: dry).run()
         return status == .ok ? .plan(dry.planOut!) : .failed(status)

@@ -20,10 +20,9 @@ package struct Runner {
 
     package struct Options {
         package var parameters: [String: String] = [:]
-        package var sim = false
-        package var fixture: String?
-        package var profile: String?
-        package var org: String?
+        /// Where the calls go: `--sim`/`--fixture` or `--profile`/`--org`/`--api-url`,
+        /// with `--verbose` and `--concurrency`, as `BackendChoice` checks and connects them.
+        package var backendChoice = BackendChoice()
         package var allow: [String] = []
         package var deny: [String] = []
         package var policyFile: String?
@@ -46,13 +45,8 @@ package struct Runner {
         /// records (empty the bin, "all") may pass the destructive cap.
         package var allowUnbounded = false
         package var resume: String?
-        package var verbose = false
-        /// `--api-url` / `--accounts-url`: where a profile's calls go.
-        package var endpoints = Endpoints()
         /// `--files-dir`: folders uploads may read from besides the runbook's.
         package var filesDirs: [String] = []
-        /// `--concurrency`: calls in flight at once (see `ConcurrencySetting`).
-        package var concurrency: Int?
         /// Without --sim or --profile, defer a missing profile to the first
         /// API call instead of failing at start (eval: code may not call it).
         package var connectLazily = false
@@ -64,14 +58,6 @@ package struct Runner {
         package var noUndo = false
         package var interactive = isatty(STDIN_FILENO) != 0 && isatty(STDERR_FILENO) != 0
         package init() {}
-
-        /// The target flags, as `BackendChoice` checks and connects them.
-        package var backendChoice: BackendChoice {
-            var c = BackendChoice()
-            c.sim = sim; c.fixture = fixture; c.profile = profile; c.org = org
-            c.endpoints = endpoints; c.verbose = verbose; c.concurrency = concurrency
-            return c
-        }
     }
 
     package let source: Source
@@ -184,7 +170,7 @@ package struct Runner {
         // The policy: grants from flags and files, checked for ambiguity.
         let policy = try Policy.fromCommandLine(allow: options.allow, deny: options.deny, file: options.policyFile,
                                                 allowAllDestructive: options.allowAllDestructive,
-                                                profile: options.sim ? "sim" : options.profile)
+                                                profile: options.backendChoice.sim ? "sim" : options.backendChoice.profile)
         let (backend, deferred) = try await connect()
         let runId = options.resume ?? Runner.newRunId()
         let sha = RunbookSpec.sha256(code.bytes)
@@ -194,7 +180,7 @@ package struct Runner {
             let opened = try RunRegistry()
             registry = opened
             if let id = options.resume {
-                resumed = try Self.checkResumable(id, registry: opened, sha: sha, backend: backend, simulator: options.sim)
+                resumed = try Self.checkResumable(id, registry: opened, sha: sha, backend: backend, simulator: options.backendChoice.sim)
             }
         } else if options.resume != nil {
             throw UsageError("--resume is for runbook files")
@@ -228,7 +214,7 @@ package struct Runner {
 
     private func unwrappedBackend() async throws -> (Backend, Error?) {
         let choice = options.backendChoice
-        guard options.connectLazily && !options.sim && options.profile == nil else { return (try await choice.connect(), nil) }
+        guard options.connectLazily && !options.backendChoice.sim && options.backendChoice.profile == nil else { return (try await choice.connect(), nil) }
         try choice.check()
         // No store and no token in the environment: say so at the first
         // API call, without creating a store this chunk may never use.
@@ -331,7 +317,7 @@ package struct Runner {
     }
 
     private func target(_ backend: Backend) -> PlanTarget {
-        PlanTarget(simulator: backend.simulator != nil, fixture: options.fixture.map(absolute), profile: backend.profile, org: backend.orgId)
+        PlanTarget(simulator: backend.simulator != nil, fixture: options.backendChoice.fixture.map(absolute), profile: backend.profile, org: backend.orgId)
     }
 
     /// Shows the result (values, or the error) and answers the status so far.
@@ -346,7 +332,7 @@ package struct Runner {
             // the document and its line on stderr).
             var errorBudget = ErrorBudget(budget, copies: options.json ? 3 : 1)
             let shown = errorBudget.bound(e)
-            Terminal.report(shown, verbose: options.verbose)
+            Terminal.report(shown, verbose: options.backendChoice.verbose)
             report.error = ErrorDocument.from(shown, code: status)
             return status
         }

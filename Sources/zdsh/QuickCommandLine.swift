@@ -39,6 +39,8 @@ struct QuickCommandLine {
     let target: String
     private(set) var flags: Set<Flag> = []
     private(set) var values: [Flag: [String]] = [:]
+    /// `--param` values, checked as the parser's commands check them.
+    private var parameters: [String: String] = [:]
 
     /// `arguments` without the program name; nil when the argument parser must read them.
     init?(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -64,9 +66,9 @@ struct QuickCommandLine {
         guard let target else { return nil }
         self.command = command
         self.target = target
-        // Checked again below by the code both paths share, but a bad one
-        // must be reported by the parser, as a usage error of `--param`.
-        guard (try? ParameterArguments.parse(values[.param] ?? [])) != nil else { return nil }
+        // A bad one is reported by the parser, as a usage error of `--param`.
+        guard let parameters = try? ParameterArguments.parse(values[.param] ?? []) else { return nil }
+        self.parameters = parameters
         // --sim with --profile is refused by the parser's validation.
         guard !(flags.contains(.sim) && flags.contains(.profile)) else { return nil }
     }
@@ -80,29 +82,29 @@ struct QuickCommandLine {
     }
 
     /// The runner's options, as `EvalCommand`/`RunCommand` make them from the same flags.
-    func runnerOptions() throws -> Runner.Options {
+    func runnerOptions() -> Runner.Options {
         var o = Runner.Options()
-        o.sim = flags.contains(.sim)
-        o.profile = values[.profile]?.first
+        o.backendChoice.sim = flags.contains(.sim)
+        o.backendChoice.profile = values[.profile]?.first
+        o.backendChoice.verbose = flags.contains(.verbose)
         o.allow = values[.allow] ?? []
         o.deny = values[.deny] ?? []
         o.dryRun = flags.contains(.dryRun)
         o.yes = flags.contains(.yes)
         o.json = flags.contains(.json)
-        o.verbose = flags.contains(.verbose)
         o.strictSim = flags.contains(.strictSim)
         o.noUndo = flags.contains(.noUndo)
         o.connectLazily = true
         if command == .run {
-            if !o.sim { o.limits.timeout = nil }
-            o.parameters = try ParameterArguments.parse(values[.param] ?? [])
+            if !o.backendChoice.sim { o.limits.timeout = nil }
+            o.parameters = parameters
         }
         return o
     }
 
     /// Runs the command, as its `run()` would: always ends by throwing `ExitCode`.
     func run() async throws {
-        let options = try runnerOptions()
+        let options = runnerOptions()
         switch command {
         case .eval: try await EvalCommand.execute(code: target, options: options)
         case .run: try await RunCommand.execute(file: target, options: options)

@@ -52,16 +52,14 @@ struct TargetOptions: ParsableArguments {
     }
 
     func apply(to o: inout Runner.Options, sandbox: SandboxOptions) {
-        o.sim = desk.sim; o.fixture = desk.fixture; o.profile = desk.profile; o.org = desk.org
+        o.backendChoice = backendChoice
         o.allow = grants.allow; o.deny = grants.deny; o.policyFile = grants.policy
         o.allowAllDestructive = grants.allowAllDestructive; o.allowUnbounded = grants.allowUnbounded
         o.dryRun = dryRun; o.yes = yes; o.json = json; o.auditPath = audit
-        o.maxDestructive = maxDestructive; o.maxCalls = maxCalls; o.maxWrites = maxWrites; o.verbose = verbose
-        o.concurrency = concurrency
+        o.maxDestructive = maxDestructive; o.maxCalls = maxCalls; o.maxWrites = maxWrites
         o.strictSim = strictSim
         o.noUndo = noUndo
         o.limits = sandbox.limits
-        o.endpoints = endpoints.value
         o.filesDirs = sandbox.filesDir
     }
 

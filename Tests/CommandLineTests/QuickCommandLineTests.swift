@@ -28,7 +28,7 @@ final class QuickCommandLineTests: XCTestCase {
         guard let quick = QuickCommandLine(arguments, environment: [:]) else {
             return XCTFail("not read: \(arguments)", file: file, line: line)
         }
-        XCTAssertEqual(described(try quick.runnerOptions()), described(try parsed(arguments)),
+        XCTAssertEqual(described(quick.runnerOptions()), described(try parsed(arguments)),
                        "\(arguments)", file: file, line: line)
         XCTAssertEqual(quick.target, arguments.first == "eval" ? "return 1" : "book.lua", file: file, line: line)
     }
